@@ -1,0 +1,46 @@
+// Assembles the Express application: JSON parsing, authentication, every noun's routes under /api,
+// the OpenAPI document, and the one error handler.
+import express, { Router } from 'express';
+import type { Db } from './db/database.ts';
+import { authenticate } from './auth/auth.service.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { endpoint } from './http/endpoint.ts';
+import { NotFoundError, problemHandler } from './http/errors.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { warehouseRoutes } from './warehouses/warehouses.routes.ts';
+import { commodityRoutes } from './commodities/commodities.routes.ts';
+import { stockRoutes } from './stock/stock.routes.ts';
+
+export interface AppDeps {
+  db: Db;
+}
+
+export function createApp({ db }: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  const api = Router();
+  api.use(express.json({ limit: '2mb' }));
+  api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
+  api.use(authenticate(db));
+  api.use(systemRoutes(db));
+  for (const routes of [authRoutes, warehouseRoutes, commodityRoutes, stockRoutes]) api.use(routes(db));
+  api.use((req) => {
+    throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
+  });
+  app.use('/api', api);
+  app.use(problemHandler);
+  return app;
+}
+
+function systemRoutes(db: Db): Router {
+  const router = Router();
+  endpoint(router, db, { method: 'get', path: '/health', summary: 'Liveness and database check', tag: 'system', roles: 'public' }, async () => {
+    await db.query('SELECT 1');
+    return { status: 'ok', db: db.kind };
+  });
+  endpoint(router, db, { method: 'get', path: '/openapi.json', summary: 'This API described (OpenAPI 3.1)', tag: 'system', roles: 'public' }, () =>
+    openApiDocument(),
+  );
+  return router;
+}

@@ -1,0 +1,27 @@
+// Sign-in, sign-out, who am I, and user administration.
+import { Router } from 'express';
+import type { Db } from '../db/database.ts';
+import { endpoint } from '../http/endpoint.ts';
+import { loginBody, newUserBody } from './auth.schema.ts';
+import * as auth from './auth.service.ts';
+import { listUsers } from './auth.repo.ts';
+
+export function authRoutes(db: Db): Router {
+  const router = Router();
+  const tag = 'auth';
+  endpoint(router, db, { method: 'post', path: '/auth/login', summary: 'Sign in; returns a bearer token and the role', tag, roles: 'public', body: loginBody }, ({ body }) =>
+    auth.login(db, body.email, body.password),
+  );
+  endpoint(router, db, { method: 'post', path: '/auth/logout', summary: 'Revoke the token used for this request', tag, roles: 'signed-in', status: 204 }, async ({ req }) => {
+    await auth.logout(db, auth.bearerToken(req.get('authorization'))!);
+  });
+  endpoint(router, db, { method: 'get', path: '/auth/me', summary: 'The signed-in user', tag, roles: 'signed-in' }, ({ user }) => user);
+  endpoint(router, db, { method: 'get', path: '/users', summary: 'All users', tag, roles: ['admin'] }, () => listUsers(db));
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/users', summary: 'Create a user with a role', tag, roles: ['admin'], body: newUserBody, status: 201, idempotent: true },
+    ({ body }) => auth.createUser(db, body),
+  );
+  return router;
+}

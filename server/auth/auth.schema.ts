@@ -1,0 +1,33 @@
+// Roles, the signed-in user as services see it, and the login input.
+import { z } from 'zod';
+
+export const roles = ['admin', 'coordinator', 'charity', 'community', 'driver'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+export interface SignedInUser {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: SignedInUser;
+  }
+}
+
+export const loginBody = z.strictObject({
+  email: z.string().trim().toLowerCase().email(),
+  password: z.string().min(1).max(200),
+});
+
+export const newUserBody = z.strictObject({
+  email: z.string().trim().toLowerCase().email(),
+  name: z.string().trim().min(1).max(200),
+  phone: z.string().trim().max(40).optional(),
+  role: roleSchema,
+  password: z.string().min(8, 'at least 8 characters').max(200),
+});
+export type NewUser = z.infer<typeof newUserBody>;

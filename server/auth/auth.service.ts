@@ -1,0 +1,50 @@
+// Sign-in with opaque bearer tokens: random, stored only as a SHA-256 hash, revocable, 12 hours long.
+import { createHash, randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Db } from '../db/database.ts';
+import { UnauthenticatedError, ConflictError } from '../http/errors.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import * as repo from './auth.repo.ts';
+import type { NewUser, Role, SignedInUser } from './auth.schema.ts';
+
+const SESSION_HOURS = 12;
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function login(db: Db, email: string, password: string): Promise<{ token: string; role: Role; user: SignedInUser }> {
+  const user = await repo.findUserByEmail(db, email);
+  // Compare even for unknown emails so that timing does not reveal which addresses exist.
+  const ok = await verifyPassword(password, user?.password_hash ?? '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva');
+  if (!user || !ok || !user.active) throw new UnauthenticatedError('wrong email or password');
+  const token = randomBytes(32).toString('base64url');
+  await repo.insertSession(db, hashToken(token), user.id, SESSION_HOURS);
+  return { token, role: user.role, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+}
+
+export async function logout(db: Db, token: string): Promise<void> {
+  await repo.deleteSession(db, hashToken(token));
+}
+
+export async function userForToken(db: Db, token: string): Promise<SignedInUser | undefined> {
+  return repo.findSessionUser(db, hashToken(token));
+}
+
+export async function createUser(db: Db, input: NewUser): Promise<SignedInUser> {
+  if (await repo.findUserByEmail(db, input.email)) throw new ConflictError(`a user with the email ${input.email} exists already`);
+  return repo.insertUser(db, { ...input, passwordHash: await hashPassword(input.password) });
+}
+
+export const bearerToken = (header: string | undefined): string | undefined =>
+  header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+
+/** Attaches `req.user` when a valid token is sent; endpoints decide whether they need one. */
+export function authenticate(db: Db): RequestHandler {
+  return async (req, _res, next) => {
+    const token = bearerToken(req.get('authorization'));
+    if (token) {
+      req.user = await userForToken(db, token);
+      if (!req.user) throw new UnauthenticatedError('the token is unknown or has expired; sign in again');
+    }
+    next();
+  };
+}

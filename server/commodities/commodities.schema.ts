@@ -1,0 +1,22 @@
+// Input schemas for the commodity catalogue.
+import { z } from 'zod';
+import { pageQuery } from '../http/schemas.ts';
+
+export const categories = ['food', 'water', 'medicine', 'hygiene', 'infant', 'shelter', 'other'] as const;
+
+export const newCommodity = z.strictObject({
+  code: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  name: z.string().trim().min(1).max(200),
+  unit: z.string().trim().min(1).max(40).describe('what one counted unit is, e.g. "5 kg bag"'),
+  weightKg: z.number().nonnegative(),
+  volumeM3: z.number().nonnegative(),
+  perishable: z.boolean().default(false),
+  category: z.enum(categories),
+});
+export const commodityPatch = newCommodity.partial();
+export const commodityQuery = z.strictObject({ category: z.enum(categories).optional(), ...pageQuery });
+
+export type NewCommodity = z.infer<typeof newCommodity>;
+export interface Commodity extends NewCommodity {
+  id: number;
+}

@@ -1,0 +1,22 @@
+// Configuration from the environment, read once at start.
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  demoPassword: string;
+  seedDemo: boolean;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    demoPassword: env.LIFELINE_DEMO_PASSWORD ?? 'lifeline-demo',
+    seedDemo: env.LIFELINE_SEED_DEMO !== 'false',
+  };
+}

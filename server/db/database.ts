@@ -1,0 +1,106 @@
+// One small database interface over two real PostgreSQL back-ends: PGlite in-process (files under
+// DATA_DIR, or in memory) and a PostgreSQL server through node-postgres. Services see only `Db`/`Tx`.
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export type Tx = Queryable;
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs a multi-statement script (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Postgres types whose default JS form is awkward: bigint and numeric as numbers (our counts and
+// quantities stay far below 2^53), dates as 'YYYY-MM-DD' strings so no time zone shifts them.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const toNumber = (value: string) => Number(value);
+const asText = (value: string) => value;
+
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const lite = new PGlite({
+    dataDir,
+    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asText },
+  });
+  await lite.waitReady;
+  return {
+    kind: 'pglite',
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await lite.query<T>(sql, params)).rows;
+    },
+    transaction<T>(fn: (tx: Tx) => Promise<T>) {
+      return lite.transaction((tx) =>
+        fn({ query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows }),
+      );
+    },
+    async exec(sql: string) {
+      await lite.exec(sql);
+    },
+    close: () => lite.close(),
+  };
+}
+
+export interface PostgresOptions {
+  /** Confine every connection to one schema (tests use a fresh schema per suite). */
+  schema?: string;
+  maxConnections?: number;
+}
+
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
+  const types = {
+    getTypeParser: (oid: number, format?: string) => {
+      if (oid === INT8 || oid === NUMERIC) return toNumber;
+      if (oid === DATE) return asText;
+      return pg.types.getTypeParser(oid, format as 'text');
+    },
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    types: types as pg.CustomTypesConfig,
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+  });
+  if (options.schema) {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+  }
+  return {
+    kind: 'postgres',
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await pool.query(sql, params as unknown[])).rows as T[];
+    },
+    async transaction<T>(fn: (tx: Tx) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params as unknown[])).rows as R[],
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    close: () => pool.end(),
+  };
+}
+
+export function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe identifier ${name}`);
+  return `"${name}"`;
+}

@@ -1,0 +1,76 @@
+// Plain-row helpers shared by the repos: camelCase objects in and out, snake_case columns inside,
+// parameterised SQL only. Table and column names come from code, never from input.
+import type { Queryable } from './database.ts';
+import { quoteIdent } from './database.ts';
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export function toCamel<T>(row: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v])) as T;
+}
+
+function definedEntries(values: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(values).filter(([, v]) => v !== undefined);
+}
+
+const sqlValue = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : v);
+
+export async function insertRow<T>(db: Queryable, table: string, values: Record<string, unknown>): Promise<T> {
+  const entries = definedEntries(values);
+  const columns = entries.map(([k]) => quoteIdent(snake(k))).join(', ');
+  const params = entries.map((_, i) => `$${i + 1}`).join(', ');
+  const [row] = await db.query(`INSERT INTO ${quoteIdent(table)} (${columns}) VALUES (${params}) RETURNING *`, entries.map(([, v]) => sqlValue(v)));
+  return toCamel<T>(row!);
+}
+
+/** Updates the given fields (and updated_at when the table has it); undefined when no row has that id. */
+export async function updateRow<T>(
+  db: Queryable,
+  table: string,
+  id: number,
+  patch: Record<string, unknown>,
+  options: { touch?: boolean } = { touch: true },
+): Promise<T | undefined> {
+  const entries = definedEntries(patch);
+  const sets = entries.map(([k], i) => `${quoteIdent(snake(k))} = $${i + 2}`);
+  if (options.touch) sets.push('updated_at = now()');
+  if (sets.length === 0) return findRow<T>(db, table, id);
+  const [row] = await db.query(`UPDATE ${quoteIdent(table)} SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, [
+    id,
+    ...entries.map(([, v]) => sqlValue(v)),
+  ]);
+  return row ? toCamel<T>(row) : undefined;
+}
+
+export async function findRow<T>(db: Queryable, table: string, id: number, lock = false): Promise<T | undefined> {
+  const [row] = await db.query(`SELECT * FROM ${quoteIdent(table)} WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return row ? toCamel<T>(row) : undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Lists rows matching equality filters (undefined filters are ignored), newest id last. */
+export async function listRows<T>(
+  db: Queryable,
+  table: string,
+  filters: Record<string, unknown>,
+  paging: { limit: number; offset: number },
+): Promise<Page<T>> {
+  const entries = definedEntries(filters);
+  const where = entries.length ? `WHERE ${entries.map(([k], i) => `${quoteIdent(snake(k))} = $${i + 1}`).join(' AND ')}` : '';
+  const params = entries.map(([, v]) => v);
+  const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*) AS total FROM ${quoteIdent(table)} ${where}`, params)) as [
+    { total: number },
+  ];
+  const rows = await db.query(
+    `SELECT * FROM ${quoteIdent(table)} ${where} ORDER BY id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, paging.limit, paging.offset],
+  );
+  return { items: rows.map((r) => toCamel<T>(r)), total, limit: paging.limit, offset: paging.offset };
+}

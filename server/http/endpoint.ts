@@ -1,0 +1,101 @@
+// Declares an HTTP endpoint once: its path, who may call it, its input schemas and its handler.
+// The same declaration validates input, checks the role, replays idempotent retries and feeds the
+// OpenAPI document, so the schema is the single source of truth.
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { Role, SignedInUser } from '../auth/auth.schema.ts';
+import { ForbiddenError, UnauthenticatedError, ValidationError, type FieldProblem } from './errors.ts';
+import { replayOrRecord } from './idempotency.ts';
+import type { Db } from '../db/database.ts';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface EndpointSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  /** Roles allowed to call it; 'public' for anyone, 'signed-in' for any role. */
+  roles: readonly Role[] | 'public' | 'signed-in';
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Success status (200 unless given). */
+  status?: number;
+  /** Creates something: retries with the same Idempotency-Key get the first answer. */
+  idempotent?: boolean;
+  /** Answers something other than JSON (e.g. text/csv). */
+  produces?: string;
+}
+
+export interface EndpointContext<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  user: SignedInUser | undefined;
+  req: Request;
+  res: Response;
+}
+
+export interface SignedInContext<B, Q, P> extends EndpointContext<B, Q, P> {
+  user: SignedInUser;
+}
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/** Every declared endpoint by `method path` (apps built repeatedly, as in tests, declare the same ones). */
+export const registry = new Map<string, EndpointSpec<z.ZodType, z.ZodType, z.ZodType>>();
+
+export function endpoint<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R>(
+  router: Router,
+  db: Db,
+  spec: EndpointSpec<B, Q, P>,
+  handler: (
+    ctx: typeof spec.roles extends 'public' ? EndpointContext<Infer<B>, Infer<Q>, Infer<P>> : SignedInContext<Infer<B>, Infer<Q>, Infer<P>>,
+  ) => Promise<R> | R,
+): void {
+  registry.set(`${spec.method} ${spec.path}`, spec as unknown as EndpointSpec<z.ZodType, z.ZodType, z.ZodType>);
+  router[spec.method](spec.path, async (req, res) => {
+    const user = req.user;
+    checkRole(spec.roles, user);
+    const ctx = {
+      body: parse(spec.body, req.body ?? {}, 'body'),
+      query: parse(spec.query, req.query, 'query'),
+      params: parse(spec.params, req.params, 'path'),
+      user,
+      req,
+      res,
+    } as SignedInContext<Infer<B>, Infer<Q>, Infer<P>>;
+    const run = async () => ({ status: spec.status ?? 200, body: await handler(ctx) });
+    const key = req.get('Idempotency-Key');
+    const answer = spec.idempotent && key && user ? await replayOrRecord(db, user.id, key, req, run) : await run();
+    if (res.headersSent) return;
+    if (spec.produces && typeof answer.body === 'string') {
+      res.status(answer.status).type(spec.produces).send(answer.body);
+    } else {
+      res.status(answer.status).json(answer.body);
+    }
+  });
+}
+
+function checkRole(roles: EndpointSpec<z.ZodType, z.ZodType, z.ZodType>['roles'], user: SignedInUser | undefined): void {
+  if (roles === 'public') return;
+  if (!user) throw new UnauthenticatedError();
+  if (roles === 'signed-in' || roles.includes(user.role)) return;
+  throw new ForbiddenError(`this needs the role ${roles.join(' or ')}; you are signed in as ${user.role}`);
+}
+
+function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string): Infer<T> {
+  if (!schema) return undefined as Infer<T>;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data as Infer<T>;
+  throw new ValidationError(result.error.issues.flatMap((issue) => describeIssue(issue, where)));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, where: string): FieldProblem[] {
+  const base = [where, ...issue.path.map(String)].join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ field: `${base}.${key}`, reason: 'unknown field' }));
+  }
+  return [{ field: base, reason: issue.message }];
+}

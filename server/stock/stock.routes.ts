@@ -1,0 +1,32 @@
+// HTTP for stock: a warehouse's stock by commodity and lot, new lots, manual movements, the ledger.
+import { Router } from 'express';
+import type { Db } from '../db/database.ts';
+import { endpoint } from '../http/endpoint.ts';
+import { idParam } from '../http/schemas.ts';
+import { movementQuery, newLot, newMovement } from './stock.schema.ts';
+import * as stock from './stock.service.ts';
+
+export function stockRoutes(db: Db): Router {
+  const router = Router();
+  const tag = 'stock';
+  const roles = ['coordinator', 'admin'] as const;
+  endpoint(router, db, { method: 'get', path: '/warehouses/:id/stock', summary: 'On-hand stock by commodity and lot', tag, roles, params: idParam }, ({ params }) =>
+    stock.warehouseStock(db, params.id),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/stock/lots', summary: 'Receive a lot bought or transferred in (not a donation)', tag, roles, body: newLot, status: 201, idempotent: true },
+    ({ body, user }) => stock.receiveLot(db, body, user.id),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/stock/movements', summary: 'Record a manual movement (reserve, release, spoil, adjust)', tag, roles, body: newMovement, status: 201, idempotent: true },
+    ({ body, user }) => stock.recordManualMovement(db, { ...body, actorId: user.id }),
+  );
+  endpoint(router, db, { method: 'get', path: '/stock/movements', summary: 'The stock ledger', tag, roles, query: movementQuery }, ({ query }) =>
+    stock.listMovements(db, query),
+  );
+  return router;
+}

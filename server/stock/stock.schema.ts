@@ -1,0 +1,57 @@
+// Input schemas for stock: lots and ledger movements.
+import { z } from 'zod';
+import { isoDate, optionalId, pageQuery } from '../http/schemas.ts';
+
+export const movementKinds = ['received', 'reserved', 'released', 'dispatched', 'delivered', 'returned', 'spoiled', 'adjusted'] as const;
+export type MovementKind = (typeof movementKinds)[number];
+
+/** Kinds a coordinator may record by hand; the others come from donations, plans and deliveries. */
+export const manualKinds = ['reserved', 'released', 'spoiled', 'adjusted'] as const;
+
+export const newLot = z.strictObject({
+  warehouseId: z.number().int().positive(),
+  commodityId: z.number().int().positive(),
+  lotCode: z.string().trim().min(1).max(80),
+  expiresOn: isoDate.optional(),
+  quantity: z.number().int().positive(),
+  reason: z.string().trim().max(500).optional(),
+});
+
+export const newMovement = z
+  .strictObject({
+    lotId: z.number().int().positive(),
+    kind: z.enum(manualKinds),
+    quantity: z.number().int().refine((q) => q !== 0, 'must not be zero'),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .refine((m) => m.kind === 'adjusted' || m.quantity > 0, { path: ['quantity'], message: 'must be positive for this kind' });
+
+export const movementQuery = z.strictObject({
+  lotId: optionalId,
+  warehouseId: optionalId,
+  kind: z.enum(movementKinds).optional(),
+  ...pageQuery,
+});
+
+export interface Lot {
+  id: number;
+  warehouseId: number;
+  commodityId: number;
+  lotCode: string;
+  expiresOn: string | null;
+  donationId: number | null;
+  onHand: number;
+  reserved: number;
+  inTransit: number;
+}
+
+export interface Movement {
+  lotId: number;
+  kind: MovementKind;
+  quantity: number;
+  reason?: string;
+  planId?: number;
+  stopId?: number;
+  needId?: number;
+  actorId?: number;
+}

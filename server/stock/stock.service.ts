@@ -1,0 +1,93 @@
+// Stock: lots and the ledger of their movements. Every change of a balance is a movement; the
+// database refuses any movement that would take a lot below zero, so concurrent requests never oversell.
+import type { Db, Queryable } from '../db/database.ts';
+import { ConflictError, NotFoundError } from '../http/errors.ts';
+import { getCommodity } from '../commodities/commodities.service.ts';
+import { getWarehouse } from '../warehouses/warehouses.service.ts';
+import * as repo from './stock.repo.ts';
+import type { Lot, Movement } from './stock.schema.ts';
+import type { z } from 'zod';
+import type { newLot } from './stock.schema.ts';
+
+const CHECK_VIOLATION = '23514';
+
+/** Appends one movement; a movement the lot cannot cover is refused with 409 and nothing is written. */
+export async function recordMovement(db: Queryable, movement: Movement) {
+  try {
+    return await repo.insertMovement(db, movement);
+  } catch (error) {
+    if ((error as { code?: string }).code === CHECK_VIOLATION) {
+      throw new ConflictError(`lot ${movement.lotId} cannot cover ${movement.kind} of ${movement.quantity}: not enough stock`, {
+        lotId: movement.lotId,
+        kind: movement.kind,
+        quantity: movement.quantity,
+      });
+    }
+    throw error;
+  }
+}
+
+export async function getLot(db: Queryable, id: number, field?: string): Promise<Lot> {
+  const lot = await repo.findLot(db, id);
+  if (!lot) throw new NotFoundError('lot', id, field);
+  return lot;
+}
+
+/** Stock received outside a donation (a purchase, a transfer in): a new lot and its first movement. */
+export async function receiveLot(db: Db, input: z.infer<typeof newLot>, actorId: number): Promise<Lot> {
+  return db.transaction(async (tx) => {
+    await getWarehouse(tx, input.warehouseId, 'body.warehouseId');
+    await getCommodity(tx, input.commodityId, 'body.commodityId');
+    const [clash] = await tx.query('SELECT id FROM lots WHERE warehouse_id = $1 AND commodity_id = $2 AND lot_code = $3', [
+      input.warehouseId,
+      input.commodityId,
+      input.lotCode,
+    ]);
+    if (clash) throw new ConflictError(`lot ${input.lotCode} of this commodity exists already in this warehouse`, { errors: [{ field: 'body.lotCode', reason: 'already used' }] });
+    const lot = await repo.insertLot(tx, input);
+    await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity: input.quantity, reason: input.reason, actorId });
+    return getLot(tx, lot.id);
+  });
+}
+
+export async function recordManualMovement(db: Db, movement: Movement) {
+  return db.transaction(async (tx) => {
+    await getLot(tx, movement.lotId, 'body.lotId');
+    const recorded = await recordMovement(tx, movement);
+    return { movement: recorded, lot: await getLot(tx, movement.lotId) };
+  });
+}
+
+export interface CommodityStock {
+  commodityId: number;
+  commodityName: string;
+  unit: string;
+  category: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  inTransit: number;
+  lots: (Lot & { available: number })[];
+}
+
+/** On-hand stock of one warehouse by commodity and lot; available = on hand − reserved. */
+export async function warehouseStock(db: Db, warehouseId: number): Promise<{ warehouseId: number; commodities: CommodityStock[] }> {
+  await getWarehouse(db, warehouseId);
+  const byCommodity = new Map<number, CommodityStock>();
+  for (const { commodityName, unit, category, ...lot } of await repo.lotsOfWarehouse(db, warehouseId)) {
+    let entry = byCommodity.get(lot.commodityId);
+    if (!entry) {
+      entry = { commodityId: lot.commodityId, commodityName, unit, category, onHand: 0, reserved: 0, available: 0, inTransit: 0, lots: [] };
+      byCommodity.set(lot.commodityId, entry);
+    }
+    const available = lot.onHand - lot.reserved;
+    entry.onHand += lot.onHand;
+    entry.reserved += lot.reserved;
+    entry.available += available;
+    entry.inTransit += lot.inTransit;
+    entry.lots.push({ ...lot, available });
+  }
+  return { warehouseId, commodities: [...byCommodity.values()] };
+}
+
+export const listMovements = repo.listMovements;

@@ -1,0 +1,23 @@
+// Input schemas for warehouses.
+import { z } from 'zod';
+import { latitude, longitude, pageQuery } from '../http/schemas.ts';
+
+export const newWarehouse = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  address: z.string().trim().min(1).max(500),
+  lat: latitude,
+  lon: longitude,
+  openingHours: z.string().trim().max(100).optional(),
+  capacityWeightKg: z.number().nonnegative().describe('dispatch capacity per shift, by weight'),
+  capacityVolumeM3: z.number().nonnegative().describe('dispatch capacity per shift, by volume'),
+});
+export const warehousePatch = newWarehouse.partial();
+export const warehouseQuery = z.strictObject({ ...pageQuery });
+
+export type NewWarehouse = z.infer<typeof newWarehouse>;
+export interface Warehouse extends NewWarehouse {
+  id: number;
+  openingHours: string;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,21 @@
+// Warehouses: where stock is kept and from where drivers leave.
+import type { Db, Queryable } from '../db/database.ts';
+import { NotFoundError } from '../http/errors.ts';
+import { findRow, insertRow, listRows, updateRow } from '../db/rows.ts';
+import type { NewWarehouse, Warehouse } from './warehouses.schema.ts';
+
+export const listWarehouses = (db: Db, paging: { limit: number; offset: number }) => listRows<Warehouse>(db, 'warehouses', {}, paging);
+
+export async function getWarehouse(db: Queryable, id: number, field?: string): Promise<Warehouse> {
+  const warehouse = await findRow<Warehouse>(db, 'warehouses', id);
+  if (!warehouse) throw new NotFoundError('warehouse', id, field);
+  return warehouse;
+}
+
+export const createWarehouse = (db: Db, input: NewWarehouse) => insertRow<Warehouse>(db, 'warehouses', input);
+
+export async function updateWarehouse(db: Db, id: number, patch: Partial<NewWarehouse>): Promise<Warehouse> {
+  const updated = await updateRow<Warehouse>(db, 'warehouses', id, patch);
+  if (!updated) throw new NotFoundError('warehouse', id);
+  return updated;
+}
