@@ -10,6 +10,10 @@ import { openApiDocument } from './http/openapi.ts';
 import { warehouseRoutes } from './warehouses/warehouses.routes.ts';
 import { commodityRoutes } from './commodities/commodities.routes.ts';
 import { stockRoutes } from './stock/stock.routes.ts';
+import { donationRoutes } from './donations/donations.routes.ts';
+import { needRoutes } from './needs/needs.routes.ts';
+import { zoneRoutes } from './zones/zones.routes.ts';
+import { driverRoutes } from './drivers/drivers.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -24,7 +28,7 @@ export function createApp({ db }: AppDeps): express.Express {
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
   api.use(authenticate(db));
   api.use(systemRoutes(db));
-  for (const routes of [authRoutes, warehouseRoutes, commodityRoutes, stockRoutes]) api.use(routes(db));
+  for (const routes of [authRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes]) api.use(routes(db));
   api.use((req) => {
     throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
   });

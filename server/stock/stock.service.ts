@@ -44,8 +44,9 @@ export async function receiveLot(db: Db, input: z.infer<typeof newLot>, actorId:
       input.lotCode,
     ]);
     if (clash) throw new ConflictError(`lot ${input.lotCode} of this commodity exists already in this warehouse`, { errors: [{ field: 'body.lotCode', reason: 'already used' }] });
-    const lot = await repo.insertLot(tx, input);
-    await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity: input.quantity, reason: input.reason, actorId });
+    const { quantity, reason, ...lotFields } = input;
+    const lot = await repo.insertLot(tx, lotFields);
+    await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity, reason, actorId });
     return getLot(tx, lot.id);
   });
 }

@@ -1,0 +1,16 @@
+// `lifeline seed`: loads the demo scenario into the configured database if it is empty.
+import { readConfig } from '../../server/config.ts';
+import { openDatabase } from '../../server/db/open.ts';
+import { seedIfEmpty } from '../../seeds/load.ts';
+
+export async function run(): Promise<number> {
+  const config = readConfig();
+  const db = await openDatabase(config);
+  try {
+    const logins = await seedIfEmpty(db, config.demoPassword);
+    console.log(logins ? `Seeded the demo: ${logins.length} logins, password ${config.demoPassword}` : 'The database is not empty; nothing seeded.');
+    return 0;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,68 @@
+// SQL for donations, their items and their journey through the ledger.
+import type { Queryable } from '../db/database.ts';
+import { toCamel } from '../db/rows.ts';
+
+export interface DonationItem {
+  id: number;
+  donationId: number;
+  commodityId: number;
+  quantityPledged: number;
+  quantityAccepted: number | null;
+  quantityRejected: number | null;
+  rejectionReason: string | null;
+  lotId: number | null;
+}
+
+export interface Donation {
+  id: number;
+  trackingCode: string;
+  donorName: string;
+  donorContact: string | null;
+  charityUserId: number;
+  warehouseId: number;
+  status: 'pledged' | 'received';
+  note: string | null;
+  pledgedAt: string;
+  receivedAt: string | null;
+  items: DonationItem[];
+}
+
+export async function itemsOf(db: Queryable, donationIds: number[]): Promise<DonationItem[]> {
+  if (donationIds.length === 0) return [];
+  const rows = await db.query('SELECT * FROM donation_items WHERE donation_id = ANY($1::int[]) ORDER BY id', [donationIds]);
+  return rows.map((r) => toCamel<DonationItem>(r));
+}
+
+export async function findDonation(db: Queryable, where: 'id' | 'tracking_code', value: number | string, lock = false): Promise<Donation | undefined> {
+  const [row] = await db.query(`SELECT * FROM donations WHERE ${where} = $1${lock ? ' FOR UPDATE' : ''}`, [value]);
+  if (!row) return undefined;
+  const donation = toCamel<Donation>(row);
+  return { ...donation, items: await itemsOf(db, [donation.id]) };
+}
+
+export interface JourneyRow {
+  kind: string;
+  quantity: number;
+  createdAt: string;
+  commodity: string;
+  unit: string;
+  warehouse: string;
+  community: string | null;
+}
+
+/** Every ledger movement of the lots this donation became, with only public names attached. */
+export async function journeyOf(db: Queryable, donationId: number): Promise<JourneyRow[]> {
+  const rows = await db.query(
+    `SELECT m.kind, m.quantity, m.created_at, c.name AS commodity, c.unit, w.name AS warehouse, h.community
+     FROM stock_movements m
+     JOIN lots l ON l.id = m.lot_id
+     JOIN commodities c ON c.id = l.commodity_id
+     JOIN warehouses w ON w.id = l.warehouse_id
+     LEFT JOIN needs n ON n.id = m.need_id
+     LEFT JOIN households h ON h.id = n.household_id
+     WHERE l.donation_id = $1 AND m.kind <> 'reserved' AND m.kind <> 'released'
+     ORDER BY m.id`,
+    [donationId],
+  );
+  return rows.map((r) => toCamel<JourneyRow>(r));
+}

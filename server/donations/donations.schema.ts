@@ -1,0 +1,42 @@
+// Input schemas for donations: a pledge of items to a warehouse, and its receipt at the door.
+import { z } from 'zod';
+import { isoDate, optionalId, pageQuery } from '../http/schemas.ts';
+
+export const newDonation = z.strictObject({
+  warehouseId: z.number().int().positive(),
+  donorName: z.string().trim().min(1).max(200),
+  donorContact: z.string().trim().max(200).optional().describe('phone or email; never shown publicly'),
+  note: z.string().trim().max(1000).optional(),
+  items: z
+    .array(z.strictObject({ commodityId: z.number().int().positive(), quantity: z.number().int().positive() }))
+    .min(1, 'pledge at least one item')
+    .max(200),
+});
+
+export const receipt = z.strictObject({
+  items: z
+    .array(
+      z
+        .strictObject({
+          itemId: z.number().int().positive(),
+          accepted: z.number().int().min(0),
+          rejected: z.number().int().min(0).default(0),
+          rejectionReason: z.string().trim().min(1).max(500).optional(),
+          lotCode: z.string().trim().min(1).max(80).optional(),
+          expiresOn: isoDate.optional(),
+        })
+        .refine((i) => i.rejected === 0 || i.rejectionReason, { path: ['rejectionReason'], message: 'say why items were rejected' }),
+    )
+    .min(1),
+});
+
+export const donationQuery = z.strictObject({
+  status: z.enum(['pledged', 'received']).optional(),
+  warehouseId: optionalId,
+  ...pageQuery,
+});
+
+export const trackingParam = z.strictObject({ trackingCode: z.string().trim().min(4).max(40) });
+
+export type NewDonation = z.infer<typeof newDonation>;
+export type Receipt = z.infer<typeof receipt>;

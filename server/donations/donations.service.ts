@@ -1,0 +1,123 @@
+// Donations: a charity pledges items to a warehouse and gets a tracking code; a coordinator receives
+// them into lots (the ledger grows, provenance stays linked); anyone can follow the journey by code.
+import { randomInt } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import { insertRow, listRows, type Page } from '../db/rows.ts';
+import { ConflictError, NotFoundError, invalidField, ValidationError } from '../http/errors.ts';
+import type { SignedInUser } from '../auth/auth.schema.ts';
+import { getWarehouse } from '../warehouses/warehouses.service.ts';
+import { getCommodity } from '../commodities/commodities.service.ts';
+import { recordMovement } from '../stock/stock.service.ts';
+import { insertLot } from '../stock/stock.repo.ts';
+import * as repo from './donations.repo.ts';
+import type { Donation } from './donations.repo.ts';
+import type { NewDonation, Receipt } from './donations.schema.ts';
+
+// No 0/O or 1/I: codes are read aloud over the phone and typed from paper receipts.
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function newTrackingCode(): string {
+  let code = 'LL-';
+  for (let i = 0; i < 8; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+export async function pledge(db: Db, input: NewDonation, charity: SignedInUser): Promise<Donation> {
+  return db.transaction(async (tx) => {
+    await getWarehouse(tx, input.warehouseId, 'body.warehouseId');
+    for (const [i, item] of input.items.entries()) await getCommodity(tx, item.commodityId, `body.items.${i}.commodityId`);
+    const { items, ...donation } = input;
+    const created = await insertRow<{ id: number }>(tx, 'donations', { ...donation, trackingCode: newTrackingCode(), charityUserId: charity.id });
+    for (const item of items) {
+      await insertRow(tx, 'donation_items', { donationId: created.id, commodityId: item.commodityId, quantityPledged: item.quantity });
+    }
+    return (await repo.findDonation(tx, 'id', created.id))!;
+  });
+}
+
+/** Receiving turns each accepted item into a lot with a `received` movement, in one transaction. */
+export async function receive(db: Db, donationId: number, input: Receipt, coordinator: SignedInUser): Promise<Donation> {
+  return db.transaction(async (tx) => {
+    const donation = await repo.findDonation(tx, 'id', donationId, true);
+    if (!donation) throw new NotFoundError('donation', donationId);
+    if (donation.status === 'received') throw new ConflictError(`donation ${donationId} was received already`);
+    checkReceiptCoversItems(donation, input);
+    for (const [i, entry] of input.items.entries()) {
+      const item = donation.items.find((it) => it.id === entry.itemId)!;
+      const commodity = await getCommodity(tx, item.commodityId);
+      if (entry.accepted > 0 && commodity.perishable && !entry.expiresOn) {
+        throw invalidField(`body.items.${i}.expiresOn`, `${commodity.name} is perishable: give the expiry date`);
+      }
+      let lotId: number | null = null;
+      if (entry.accepted > 0) {
+        const lot = await insertLot(tx, {
+          warehouseId: donation.warehouseId,
+          commodityId: item.commodityId,
+          lotCode: entry.lotCode ?? `${donation.trackingCode}-${item.id}`,
+          expiresOn: entry.expiresOn ?? null,
+          donationId,
+        });
+        await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity: entry.accepted, reason: `donation ${donation.trackingCode}`, actorId: coordinator.id });
+        lotId = lot.id;
+      }
+      await tx.query(
+        `UPDATE donation_items SET quantity_accepted = $2, quantity_rejected = $3, rejection_reason = $4, lot_id = $5 WHERE id = $1`,
+        [item.id, entry.accepted, entry.rejected, entry.rejectionReason ?? null, lotId],
+      );
+    }
+    await tx.query(`UPDATE donations SET status = 'received', received_at = now(), received_by = $2 WHERE id = $1`, [donationId, coordinator.id]);
+    return (await repo.findDonation(tx, 'id', donationId))!;
+  });
+}
+
+function checkReceiptCoversItems(donation: Donation, input: Receipt): void {
+  const problems = input.items.flatMap((entry, i) =>
+    donation.items.some((it) => it.id === entry.itemId) ? [] : [{ field: `body.items.${i}.itemId`, reason: `not an item of donation ${donation.id}` }],
+  );
+  const given = new Set(input.items.map((e) => e.itemId));
+  if (given.size !== input.items.length) problems.push({ field: 'body.items', reason: 'an item is listed twice' });
+  for (const item of donation.items) {
+    if (!given.has(item.id)) problems.push({ field: 'body.items', reason: `item ${item.id} is missing: say what was accepted and rejected of each item` });
+  }
+  if (problems.length) throw new ValidationError(problems);
+}
+
+/** A charity sees its own donations; coordinators and admins see all. */
+export async function listDonations(db: Db, user: SignedInUser, query: { status?: string; warehouseId?: number; limit: number; offset: number }): Promise<Page<Donation>> {
+  const mine = user.role === 'charity' ? user.id : undefined;
+  const page = await listRows<Donation>(db, 'donations', { status: query.status, warehouseId: query.warehouseId, charityUserId: mine }, query);
+  const items = await repo.itemsOf(db, page.items.map((d) => d.id));
+  return { ...page, items: page.items.map((d) => ({ ...d, items: items.filter((it) => it.donationId === d.id) })) };
+}
+
+export async function getDonation(db: Db, id: number, user: SignedInUser): Promise<Donation> {
+  const donation = await repo.findDonation(db, 'id', id);
+  // A charity asking for another charity's donation is told it does not exist, not that it is someone else's.
+  if (!donation || (user.role === 'charity' && donation.charityUserId !== user.id)) throw new NotFoundError('donation', id);
+  return donation;
+}
+
+/** The public journey of a donation: what arrived, where it went, which communities it reached. No personal data. */
+export async function track(db: Db, trackingCode: string) {
+  const donation = await repo.findDonation(db, 'tracking_code', trackingCode.toUpperCase());
+  if (!donation) throw new NotFoundError('tracking code', trackingCode);
+  const warehouse = await getWarehouse(db, donation.warehouseId);
+  const commodityNames = new Map<number, string>();
+  for (const item of donation.items) commodityNames.set(item.commodityId, (await getCommodity(db, item.commodityId)).name);
+  const journey = await repo.journeyOf(db, donation.id);
+  return {
+    trackingCode: donation.trackingCode,
+    status: donation.status,
+    pledgedAt: donation.pledgedAt,
+    receivedAt: donation.receivedAt,
+    warehouse: warehouse.name,
+    items: donation.items.map((it) => ({
+      commodity: commodityNames.get(it.commodityId),
+      pledged: it.quantityPledged,
+      accepted: it.quantityAccepted,
+      rejected: it.quantityRejected,
+    })),
+    journey: journey.map((j) => ({ at: j.createdAt, event: j.kind, commodity: j.commodity, quantity: j.quantity, warehouse: j.warehouse, community: j.community ?? undefined })),
+    communitiesReached: [...new Set(journey.filter((j) => j.kind === 'delivered' && j.community).map((j) => j.community!))].sort(),
+  };
+}

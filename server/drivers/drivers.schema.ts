@@ -1,0 +1,34 @@
+// Input schemas for drivers and gate volunteers.
+import { z } from 'zod';
+import { clockTime, pageQuery } from '../http/schemas.ts';
+
+export const driverKinds = ['driver', 'gate_volunteer'] as const;
+export const vehicleTypes = ['car', 'van', 'cargo_bike', 'on_foot'] as const;
+
+const driverFields = {
+  userId: z.number().int().positive().optional().describe('the sign-in account (role driver) of this person'),
+  name: z.string().trim().min(1).max(200),
+  phone: z.string().trim().regex(/^[+0-9 ().-]{6,25}$/, 'a phone number').optional(),
+  kind: z.enum(driverKinds),
+  vehicleType: z.enum(vehicleTypes),
+  capacityWeightKg: z.number().positive(),
+  capacityVolumeM3: z.number().positive(),
+  shiftStart: clockTime,
+  shiftEnd: clockTime,
+  homeWarehouseId: z.number().int().positive().optional(),
+  zoneId: z.number().int().positive().optional().describe('for a gate volunteer: the sealed zone they serve'),
+  active: z.boolean().default(true),
+};
+
+const shiftOrdered = (d: { shiftStart?: string; shiftEnd?: string }) => !d.shiftStart || !d.shiftEnd || d.shiftStart < d.shiftEnd;
+
+export const newDriver = z.strictObject(driverFields).refine(shiftOrdered, { path: ['shiftEnd'], message: 'the shift must end after it starts' });
+export const driverPatch = z
+  .strictObject(Object.fromEntries(Object.entries(driverFields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof driverFields]: z.ZodOptional<(typeof driverFields)[K]> })
+  .refine(shiftOrdered, { path: ['shiftEnd'], message: 'the shift must end after it starts' });
+export const driverQuery = z.strictObject({ kind: z.enum(driverKinds).optional(), ...pageQuery });
+
+export type NewDriver = z.infer<typeof newDriver>;
+export interface Driver extends NewDriver {
+  id: number;
+}

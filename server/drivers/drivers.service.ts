@@ -1,0 +1,54 @@
+// Drivers and gate volunteers: who can carry what, when, from where.
+import type { Db, Queryable } from '../db/database.ts';
+import { findRow, insertRow, listRows, updateRow } from '../db/rows.ts';
+import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
+import { getWarehouse } from '../warehouses/warehouses.service.ts';
+import { getZone } from '../zones/zones.service.ts';
+import type { Driver, NewDriver } from './drivers.schema.ts';
+
+export const listDrivers = (db: Db, query: { kind?: string; limit: number; offset: number }) => listRows<Driver>(db, 'drivers', { kind: query.kind }, query);
+
+export async function getDriver(db: Queryable, id: number): Promise<Driver> {
+  const driver = await findRow<Driver>(db, 'drivers', id);
+  if (!driver) throw new NotFoundError('driver', id);
+  return driver;
+}
+
+/** The driver record of a signed-in driver, if the account has one. */
+export async function driverOfUser(db: Queryable, userId: number): Promise<Driver | undefined> {
+  const [row] = await db.query<{ id: number }>('SELECT id FROM drivers WHERE user_id = $1', [userId]);
+  return row ? getDriver(db, row.id) : undefined;
+}
+
+export async function createDriver(db: Db, input: NewDriver): Promise<Driver> {
+  return db.transaction(async (tx) => {
+    await checkReferences(tx, input);
+    return insertRow<Driver>(tx, 'drivers', input);
+  });
+}
+
+export async function updateDriver(db: Db, id: number, patch: Partial<NewDriver>): Promise<Driver> {
+  return db.transaction(async (tx) => {
+    const current = await getDriver(tx, id);
+    const merged = { ...current, ...patch };
+    if (merged.shiftStart >= merged.shiftEnd) throw invalidField('body.shiftEnd', 'the shift must end after it starts');
+    await checkReferences(tx, patch, id);
+    return (await updateRow<Driver>(tx, 'drivers', id, patch))!;
+  });
+}
+
+async function checkReferences(tx: Queryable, input: Partial<NewDriver>, selfId?: number): Promise<void> {
+  if (input.homeWarehouseId !== undefined) await getWarehouse(tx, input.homeWarehouseId, 'body.homeWarehouseId');
+  if (input.zoneId !== undefined) {
+    await getZone(tx, input.zoneId).catch(() => {
+      throw new NotFoundError('zone', input.zoneId!, 'body.zoneId');
+    });
+  }
+  if (input.userId !== undefined) {
+    const [user] = await tx.query<{ role: string }>('SELECT role FROM users WHERE id = $1', [input.userId]);
+    if (!user) throw new NotFoundError('user', input.userId, 'body.userId');
+    if (user.role !== 'driver') throw invalidField('body.userId', `user ${input.userId} has the role ${user.role}, not driver`);
+    const [taken] = await tx.query<{ id: number }>('SELECT id FROM drivers WHERE user_id = $1 AND id IS DISTINCT FROM $2', [input.userId, selfId ?? null]);
+    if (taken) throw new ConflictError(`user ${input.userId} is already driver ${taken.id}`, { errors: [{ field: 'body.userId', reason: 'already linked' }] });
+  }
+}

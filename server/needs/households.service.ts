@@ -1,0 +1,137 @@
+// Households: who needs help and where. Reports from several sources are merged on the normalised
+// address and phone; every field remembers its source and history, and a value a person corrected by
+// hand is never silently overwritten by a later import.
+import type { Queryable, Db } from '../db/database.ts';
+import { findRow, insertRow, toCamel } from '../db/rows.ts';
+import { ConflictError, NotFoundError } from '../http/errors.ts';
+import type { HouseholdInput } from './needs.schema.ts';
+
+export interface Household extends Omit<HouseholdInput, 'phone' | 'zoneId' | 'notes'> {
+  id: number;
+  phone: string | null;
+  zoneId: number | null;
+  notes: string | null;
+  version: number;
+}
+
+/** The fields whose source is tracked (keys, timestamps and ids are not facts about the household). */
+const trackedFields = ['name', 'address', 'phone', 'lat', 'lon', 'people', 'community', 'zoneId', 'notes', 'elderlyAlone', 'chronicIllness', 'disabled', 'pregnant', 'infant'] as const;
+type TrackedField = (typeof trackedFields)[number];
+
+export const MANUAL = 'manual';
+
+const ABBREVIATIONS: Record<string, string> = { bd: 'boulevard', bld: 'boulevard', av: 'avenue', ave: 'avenue', st: 'saint', ste: 'sainte', pl: 'place', rte: 'route', r: 'rue' };
+
+/** "12, Bd. des Moulins" and "12 boulevard des moulins" are the same address. */
+export function addressKey(address: string): string {
+  return address
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((word) => ABBREVIATIONS[word] ?? word)
+    .join(' ');
+}
+
+/** The last nine digits: "+377 93 15 20 00" and "93 15 20 00" are the same phone. */
+export function phoneKey(phone: string | undefined | null): string {
+  return (phone ?? '').replace(/\D/g, '').slice(-9);
+}
+
+export interface MergeResult {
+  household: Household;
+  created: boolean;
+  /** Fields where an import offered a different value and the hand-corrected one was kept. */
+  keptManual: { field: string; kept: unknown; offered: unknown }[];
+}
+
+export async function upsertHousehold(tx: Queryable, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {
+  const keys = { addressKey: addressKey(input.address), phoneKey: phoneKey(input.phone) };
+  const [existing] = await tx.query('SELECT * FROM households WHERE address_key = $1 AND phone_key = $2 FOR UPDATE', [keys.addressKey, keys.phoneKey]);
+  if (!existing) {
+    const household = await insertRow<Household>(tx, 'households', { ...input, ...keys });
+    await recordHistory(tx, household.id, trackedFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]), source, 'applied', actorId);
+    return { household, created: true, keptManual: [] };
+  }
+  const current = toCamel<Household>(existing);
+  const sources = await currentSources(tx, current.id);
+  const changes: [TrackedField, unknown][] = [];
+  const keptManual: MergeResult['keptManual'] = [];
+  for (const field of trackedFields) {
+    const offered = input[field];
+    if (offered === undefined || sameValue(offered, current[field])) continue;
+    if (sources.get(field) === MANUAL && source !== MANUAL) keptManual.push({ field, kept: current[field], offered });
+    else changes.push([field, offered]);
+  }
+  await recordHistory(tx, current.id, changes, source, 'applied', actorId);
+  await recordHistory(tx, current.id, keptManual.map((k) => [k.field, k.offered]), source, 'kept_manual', actorId);
+  const household = changes.length ? await applyChanges(tx, current.id, changes) : current;
+  return { household, created: false, keptManual };
+}
+
+/** A person's correction: applied with source `manual`, refused with the current record if someone else saved first. */
+export async function correctHousehold(db: Db, id: number, patch: Partial<HouseholdInput> & { version: number }, actorId: number): Promise<Household> {
+  return db.transaction(async (tx) => {
+    const current = await findRow<Household>(tx, 'households', id, true);
+    if (!current) throw new NotFoundError('household', id);
+    if (current.version !== patch.version) {
+      throw new ConflictError(`household ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
+    }
+    const changes = trackedFields.filter((f) => patch[f] !== undefined && !sameValue(patch[f], current[f])).map((f): [TrackedField, unknown] => [f, patch[f]]);
+    await recordHistory(tx, id, changes, MANUAL, 'applied', actorId);
+    const keys: Record<string, string> = patch.address !== undefined || patch.phone !== undefined
+      ? { addressKey: addressKey(patch.address ?? current.address), phoneKey: phoneKey(patch.phone ?? current.phone) }
+      : {};
+    return applyChanges(tx, id, changes, keys);
+  });
+}
+
+export async function getHousehold(db: Queryable, id: number, field?: string): Promise<Household> {
+  const household = await findRow<Household>(db, 'households', id);
+  if (!household) throw new NotFoundError('household', id, field);
+  return household;
+}
+
+export async function householdHistory(db: Db, id: number) {
+  await getHousehold(db, id);
+  const rows = await db.query('SELECT field, value, source, outcome, set_by, set_at FROM household_field_history WHERE household_id = $1 ORDER BY id', [id]);
+  return rows.map((r) => toCamel(r));
+}
+
+async function applyChanges(tx: Queryable, id: number, changes: [string, unknown][], keys: Record<string, string> = {}): Promise<Household> {
+  const entries = [...changes, ...Object.entries(keys)];
+  const sets = entries.map(([field], i) => `${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} = $${i + 2}`);
+  const [row] = await tx.query(`UPDATE households SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING *`, [
+    id,
+    ...entries.map(([, v]) => v),
+  ]);
+  return toCamel<Household>(row!);
+}
+
+async function currentSources(tx: Queryable, householdId: number): Promise<Map<string, string>> {
+  const rows = await tx.query<{ field: string; source: string }>(
+    `SELECT DISTINCT ON (field) field, source FROM household_field_history
+     WHERE household_id = $1 AND outcome = 'applied' ORDER BY field, id DESC`,
+    [householdId],
+  );
+  return new Map(rows.map((r) => [r.field, r.source]));
+}
+
+async function recordHistory(tx: Queryable, householdId: number, changes: [string, unknown][], source: string, outcome: 'applied' | 'kept_manual', actorId: number): Promise<void> {
+  for (const [field, value] of changes) {
+    await tx.query('INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by) VALUES ($1, $2, $3, $4, $5, $6)', [
+      householdId,
+      field,
+      JSON.stringify(value ?? null),
+      source,
+      outcome,
+      actorId,
+    ]);
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return (a ?? null) === (b ?? null);
+}

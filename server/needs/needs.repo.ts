@@ -1,0 +1,55 @@
+// SQL for needs.
+import type { Queryable } from '../db/database.ts';
+import { toCamel, type Page } from '../db/rows.ts';
+import type { Household } from './households.service.ts';
+
+export interface Need {
+  id: number;
+  householdId: number;
+  commodityId: number;
+  quantity: number;
+  fulfilled: number;
+  urgency: 'low' | 'normal' | 'high' | 'critical';
+  deadline: string | null;
+  status: 'open' | 'fulfilled' | 'cancelled';
+  sources: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NeedWithHousehold extends Need {
+  household: Household;
+}
+
+export async function findOpenNeed(db: Queryable, householdId: number, commodityId: number): Promise<Need | undefined> {
+  const [row] = await db.query(`SELECT * FROM needs WHERE household_id = $1 AND commodity_id = $2 AND status = 'open' FOR UPDATE`, [householdId, commodityId]);
+  return row ? toCamel<Need>(row) : undefined;
+}
+
+export interface NeedFilter {
+  community?: string;
+  status?: string;
+  commodityId?: number;
+  householdId?: number;
+  zoneId?: number;
+  limit: number;
+  offset: number;
+}
+
+export async function listNeeds(db: Queryable, f: NeedFilter): Promise<Page<NeedWithHousehold>> {
+  const where = `WHERE ($1::text IS NULL OR h.community = $1) AND ($2::text IS NULL OR n.status = $2)
+    AND ($3::int IS NULL OR n.commodity_id = $3) AND ($4::int IS NULL OR n.household_id = $4) AND ($5::int IS NULL OR h.zone_id = $5)`;
+  const params = [f.community ?? null, f.status ?? null, f.commodityId ?? null, f.householdId ?? null, f.zoneId ?? null];
+  const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*) AS total FROM needs n JOIN households h ON h.id = n.household_id ${where}`, params)) as [
+    { total: number },
+  ];
+  const rows = await db.query<{ need: Record<string, unknown>; household: Record<string, unknown> }>(
+    `SELECT to_jsonb(n) AS need, to_jsonb(h) - 'address_key' - 'phone_key' AS household
+     FROM needs n JOIN households h ON h.id = n.household_id ${where}
+     ORDER BY n.id LIMIT $6 OFFSET $7`,
+    [...params, f.limit, f.offset],
+  );
+  const items = rows.map((r) => ({ ...toCamel<Need>(r.need), household: toCamel<Household>(r.household) }));
+  return { items, total, limit: f.limit, offset: f.offset };
+}

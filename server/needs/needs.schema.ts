@@ -1,0 +1,98 @@
+// Input schemas for households and their needs (one need = one commodity asked for by one household).
+import { z } from 'zod';
+import { isoDate, latitude, longitude, optionalId, pageQuery } from '../http/schemas.ts';
+
+export const vulnerabilityFlags = ['elderlyAlone', 'chronicIllness', 'disabled', 'pregnant', 'infant'] as const;
+export const urgencies = ['low', 'normal', 'high', 'critical'] as const;
+
+const flagFields = Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean().default(false)])) as Record<
+  (typeof vulnerabilityFlags)[number],
+  z.ZodDefault<z.ZodBoolean>
+>;
+
+export const householdInput = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  address: z.string().trim().min(3).max(500),
+  phone: z.string().trim().regex(/^[+0-9 ().-]{6,25}$/, 'a phone number (digits, spaces, + ( ) . -)').optional(),
+  lat: latitude,
+  lon: longitude,
+  people: z.number().int().min(1).max(100),
+  community: z.string().trim().min(1).max(200),
+  zoneId: z.number().int().positive().optional(),
+  notes: z.string().trim().max(2000).optional(),
+  ...flagFields,
+});
+export type HouseholdInput = z.infer<typeof householdInput>;
+
+export const householdPatch = householdInput
+  .partial()
+  .extend({ version: z.number().int().positive().describe('the version you edited; a newer one wins and you are told') });
+
+const needFields = {
+  commodityId: z.number().int().positive(),
+  quantity: z.number().int().positive().max(100_000),
+  urgency: z.enum(urgencies).default('normal'),
+  deadline: isoDate.optional(),
+};
+
+export const newNeed = z
+  .strictObject({ householdId: z.number().int().positive().optional(), household: householdInput.optional(), ...needFields })
+  .refine((n) => (n.householdId === undefined) !== (n.household === undefined), {
+    path: ['household'],
+    message: 'give either householdId or household, not both',
+  });
+export type NewNeed = z.infer<typeof newNeed>;
+
+export const needPatch = z.strictObject({
+  quantity: needFields.quantity.optional(),
+  urgency: z.enum(urgencies).optional(),
+  deadline: isoDate.nullable().optional(),
+  status: z.enum(['open', 'cancelled']).optional(),
+  version: z.number().int().positive(),
+});
+
+export const needQuery = z.strictObject({
+  community: z.string().optional(),
+  status: z.enum(['open', 'fulfilled', 'cancelled']).optional(),
+  commodityId: optionalId,
+  householdId: optionalId,
+  zoneId: optionalId,
+  ...pageQuery,
+});
+
+export const importQuery = z.strictObject({ source: z.string().trim().min(1).max(100).default('csv') });
+
+/** One CSV row; cells arrive as strings, so numbers and flags are coerced here. */
+const csvFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((v, ctx) => {
+    if (['', '0', 'no', 'n', 'false'].includes(v)) return false;
+    if (['1', 'yes', 'y', 'true', 'x'].includes(v)) return true;
+    ctx.addIssue({ code: 'custom', message: 'yes or no' });
+    return z.NEVER;
+  });
+const csvNumber = z.string().trim().min(1, 'required').pipe(z.coerce.number());
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const csvRow = z.object({
+  name: householdInput.shape.name,
+  address: householdInput.shape.address,
+  phone: z.preprocess(blankToUndefined, householdInput.shape.phone),
+  lat: csvNumber.pipe(latitude),
+  lon: csvNumber.pipe(longitude),
+  people: csvNumber.pipe(householdInput.shape.people),
+  community: householdInput.shape.community,
+  commodity: z.string().trim().min(1, 'required').describe('commodity code'),
+  quantity: csvNumber.pipe(needFields.quantity),
+  urgency: z.preprocess(blankToUndefined, needFields.urgency),
+  deadline: z.preprocess(blankToUndefined, isoDate.optional()),
+  notes: z.preprocess(blankToUndefined, householdInput.shape.notes),
+  elderly_alone: csvFlag.default(false),
+  chronic_illness: csvFlag.default(false),
+  disabled: csvFlag.default(false),
+  pregnant: csvFlag.default(false),
+  infant: csvFlag.default(false),
+});
+export const csvColumns = Object.keys(csvRow.shape);
