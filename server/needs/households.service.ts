@@ -20,6 +20,12 @@ type TrackedField = (typeof trackedFields)[number];
 
 export const MANUAL = 'manual';
 
+/** The merge keys are internal: they never leave the service. */
+function fromRow(row: Record<string, unknown>): Household {
+  const { addressKey: _a, phoneKey: _p, ...household } = toCamel<Household & { addressKey: string; phoneKey: string }>(row);
+  return household;
+}
+
 const ABBREVIATIONS: Record<string, string> = { bd: 'boulevard', bld: 'boulevard', av: 'avenue', ave: 'avenue', st: 'saint', ste: 'sainte', pl: 'place', rte: 'route', r: 'rue' };
 
 /** "12, Bd. des Moulins" and "12 boulevard des moulins" are the same address. */
@@ -35,9 +41,9 @@ export function addressKey(address: string): string {
     .join(' ');
 }
 
-/** The last nine digits: "+377 93 15 20 00" and "93 15 20 00" are the same phone. */
+/** The last eight digits (a Monaco number; the country code and trunk prefix vary): "+377 93 15 20 00" and "93 15 20 00" are the same phone. */
 export function phoneKey(phone: string | undefined | null): string {
-  return (phone ?? '').replace(/\D/g, '').slice(-9);
+  return (phone ?? '').replace(/\D/g, '').slice(-8);
 }
 
 export interface MergeResult {
@@ -51,11 +57,11 @@ export async function upsertHousehold(tx: Queryable, input: HouseholdInput, sour
   const keys = { addressKey: addressKey(input.address), phoneKey: phoneKey(input.phone) };
   const [existing] = await tx.query('SELECT * FROM households WHERE address_key = $1 AND phone_key = $2 FOR UPDATE', [keys.addressKey, keys.phoneKey]);
   if (!existing) {
-    const household = await insertRow<Household>(tx, 'households', { ...input, ...keys });
+    const household = fromRow(await insertRow(tx, 'households', { ...input, ...keys }));
     await recordHistory(tx, household.id, trackedFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]), source, 'applied', actorId);
     return { household, created: true, keptManual: [] };
   }
-  const current = toCamel<Household>(existing);
+  const current = fromRow(existing);
   const sources = await currentSources(tx, current.id);
   const changes: [TrackedField, unknown][] = [];
   const keptManual: MergeResult['keptManual'] = [];
@@ -74,7 +80,8 @@ export async function upsertHousehold(tx: Queryable, input: HouseholdInput, sour
 /** A person's correction: applied with source `manual`, refused with the current record if someone else saved first. */
 export async function correctHousehold(db: Db, id: number, patch: Partial<HouseholdInput> & { version: number }, actorId: number): Promise<Household> {
   return db.transaction(async (tx) => {
-    const current = await findRow<Household>(tx, 'households', id, true);
+    const row = await findRow<Record<string, unknown>>(tx, 'households', id, true);
+    const current = row && fromRow(row);
     if (!current) throw new NotFoundError('household', id);
     if (current.version !== patch.version) {
       throw new ConflictError(`household ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
@@ -89,9 +96,9 @@ export async function correctHousehold(db: Db, id: number, patch: Partial<Househ
 }
 
 export async function getHousehold(db: Queryable, id: number, field?: string): Promise<Household> {
-  const household = await findRow<Household>(db, 'households', id);
-  if (!household) throw new NotFoundError('household', id, field);
-  return household;
+  const row = await findRow<Record<string, unknown>>(db, 'households', id);
+  if (!row) throw new NotFoundError('household', id, field);
+  return fromRow(row);
 }
 
 export async function householdHistory(db: Db, id: number) {
@@ -107,7 +114,7 @@ async function applyChanges(tx: Queryable, id: number, changes: [string, unknown
     id,
     ...entries.map(([, v]) => v),
   ]);
-  return toCamel<Household>(row!);
+  return fromRow(row!);
 }
 
 async function currentSources(tx: Queryable, householdId: number): Promise<Map<string, string>> {

@@ -5,12 +5,7 @@ import { isoDate, latitude, longitude, optionalId, pageQuery } from '../http/sch
 export const vulnerabilityFlags = ['elderlyAlone', 'chronicIllness', 'disabled', 'pregnant', 'infant'] as const;
 export const urgencies = ['low', 'normal', 'high', 'critical'] as const;
 
-const flagFields = Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean().default(false)])) as Record<
-  (typeof vulnerabilityFlags)[number],
-  z.ZodDefault<z.ZodBoolean>
->;
-
-export const householdInput = z.strictObject({
+const householdFields = {
   name: z.string().trim().min(1).max(200),
   address: z.string().trim().min(3).max(500),
   phone: z.string().trim().regex(/^[+0-9 ().-]{6,25}$/, 'a phone number (digits, spaces, + ( ) . -)').optional(),
@@ -20,11 +15,18 @@ export const householdInput = z.strictObject({
   community: z.string().trim().min(1).max(200),
   zoneId: z.number().int().positive().optional(),
   notes: z.string().trim().max(2000).optional(),
-  ...flagFields,
+  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean()])) as Record<(typeof vulnerabilityFlags)[number], z.ZodBoolean>),
+};
+
+export const householdInput = z.strictObject({
+  ...householdFields,
+  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean().default(false)])) as Record<(typeof vulnerabilityFlags)[number], z.ZodDefault<z.ZodBoolean>>),
 });
 export type HouseholdInput = z.infer<typeof householdInput>;
 
-export const householdPatch = householdInput
+/** A correction names only the fields it changes (no defaults), and the version it was made on. */
+export const householdPatch = z
+  .strictObject(householdFields)
   .partial()
   .extend({ version: z.number().int().positive().describe('the version you edited; a newer one wins and you are told') });
 

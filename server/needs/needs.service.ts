@@ -22,7 +22,8 @@ export interface RecordedNeed {
   keptManual: MergeResult['keptManual'];
 }
 
-export async function createNeed(db: Db, input: NewNeed, actorId: number, source = 'manual'): Promise<RecordedNeed> {
+/** A need typed in by a person; a later correction of the household (PATCH) is what imports must respect. */
+export async function createNeed(db: Db, input: NewNeed, actorId: number, source = 'form'): Promise<RecordedNeed> {
   return db.transaction((tx) => recordNeed(tx, input, source, actorId, 'body.'));
 }
 

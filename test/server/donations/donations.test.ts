@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support/app.ts';
+import { aCommodity, aWarehouse, post } from '../../support/records.ts';
+
+describe.each(databaseKinds)('donations on %s', (kind) => {
+  let t: TestApp;
+  let warehouseId: number;
+  let rice: number;
+  let milk: number;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    warehouseId = (await aWarehouse(t, 'Port store')).id;
+    rice = (await aCommodity(t)).id;
+    milk = (await aCommodity(t, { name: 'UHT milk', perishable: true })).id;
+  });
+  afterAll(() => t.close());
+
+  const pledge = (items = [{ commodityId: rice, quantity: 20 }, { commodityId: milk, quantity: 10 }]) =>
+    post(t, '/api/donations', { warehouseId, donorName: 'Jane Donor', donorContact: '+377 99 99 99 99', items }, 'charity');
+
+  it('gives the charity an id and a tracking code', async () => {
+    const donation = await pledge();
+    expect(donation.id).toBeGreaterThan(0);
+    expect(donation.trackingCode).toMatch(/^LL-[A-Z2-9]{8}$/);
+    expect(donation.status).toBe('pledged');
+    expect(donation.items).toHaveLength(2);
+  });
+
+  it('receives accepted quantities into lots linked to the donation, in the ledger', async () => {
+    const donation = await pledge();
+    const [riceItem, milkItem] = donation.items;
+    const received = await t.api
+      .post(`/api/donations/${donation.id}/receive`)
+      .set(bearer(t.tokens.coordinator))
+      .send({ items: [{ itemId: riceItem.id, accepted: 18, rejected: 2, rejectionReason: 'torn bags' }, { itemId: milkItem.id, accepted: 10, expiresOn: '2030-01-10' }] })
+      .expect(200);
+    expect(received.body.status).toBe('received');
+    const lotIds = received.body.items.map((i: { lotId: number }) => i.lotId);
+    const lots = await t.db.query<{ on_hand: number; donation_id: number }>('SELECT on_hand, donation_id FROM lots WHERE id = ANY($1::int[]) ORDER BY id', [lotIds]);
+    expect(lots).toEqual([{ on_hand: 18, donation_id: donation.id }, { on_hand: 10, donation_id: donation.id }]);
+  });
+
+  it('refuses to receive a donation twice', async () => {
+    const donation = await pledge([{ commodityId: rice, quantity: 1 }]);
+    const body = { items: [{ itemId: donation.items[0].id, accepted: 1 }] };
+    await t.api.post(`/api/donations/${donation.id}/receive`).set(bearer(t.tokens.coordinator)).send(body).expect(200);
+    await t.api.post(`/api/donations/${donation.id}/receive`).set(bearer(t.tokens.coordinator)).send(body).expect(409);
+  });
+
+  it('refuses a receipt that misses an item, lacks a perishable expiry or a rejection reason, and writes nothing', async () => {
+    const donation = await pledge();
+    const [riceItem, milkItem] = donation.items;
+    const receiveWith = (items: unknown[]) => t.api.post(`/api/donations/${donation.id}/receive`).set(bearer(t.tokens.coordinator)).send({ items });
+    expect((await receiveWith([{ itemId: riceItem.id, accepted: 20 }])).status).toBe(400);
+    const noExpiry = await receiveWith([{ itemId: riceItem.id, accepted: 20 }, { itemId: milkItem.id, accepted: 10 }]);
+    expect(noExpiry.status).toBe(400);
+    expect(noExpiry.body.errors[0].field).toBe('body.items.1.expiresOn');
+    const noReason = await receiveWith([{ itemId: riceItem.id, accepted: 10, rejected: 10 }, { itemId: milkItem.id, accepted: 10, expiresOn: '2030-01-01' }]);
+    expect(noReason.body.errors[0].field).toBe('body.items.0.rejectionReason');
+    const [{ n }] = await t.db.query<{ n: number }>('SELECT count(*) AS n FROM lots WHERE donation_id = $1', [donation.id]);
+    expect(n).toBe(0);
+    const after = await t.api.get(`/api/donations/${donation.id}`).set(bearer(t.tokens.coordinator)).expect(200);
+    expect(after.body.status).toBe('pledged');
+  });
+
+  it('refuses a pledge to an unknown warehouse or commodity, naming the field', async () => {
+    const res = await t.api.post('/api/donations').set(bearer(t.tokens.charity)).send({ warehouseId, donorName: 'X', items: [{ commodityId: 999999, quantity: 1 }] }).expect(404);
+    expect(res.body.errors[0].field).toBe('body.items.0.commodityId');
+    await t.api.post('/api/donations').set(bearer(t.tokens.charity)).send({ warehouseId, donorName: 'X', items: [] }).expect(400);
+  });
+
+  it('does not pledge twice when the charity retries with the same Idempotency-Key', async () => {
+    const body = { warehouseId, donorName: 'Retry Donor', items: [{ commodityId: rice, quantity: 3 }] };
+    const a = await t.api.post('/api/donations').set(bearer(t.tokens.charity)).set('Idempotency-Key', 'd-1').send(body).expect(201);
+    const b = await t.api.post('/api/donations').set(bearer(t.tokens.charity)).set('Idempotency-Key', 'd-1').send(body).expect(201);
+    expect(b.body.trackingCode).toBe(a.body.trackingCode);
+    const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*) AS n FROM donations WHERE donor_name = 'Retry Donor'`);
+    expect(n).toBe(1);
+  });
+
+  it('lets a charity see its own donations only; receiving is for coordinators', async () => {
+    const donation = await pledge();
+    await t.api.get(`/api/donations/${donation.id}`).set(bearer(t.tokens.charity)).expect(200);
+    const list = await t.api.get('/api/donations').set(bearer(t.tokens.charity)).expect(200);
+    expect(list.body.items.every((d: { charityUserId: number }) => d.charityUserId === t.userIds.charity)).toBe(true);
+    const other = await post(t, '/api/donations', { warehouseId, donorName: 'Coordinator pledge', items: [{ commodityId: rice, quantity: 1 }] }, 'coordinator');
+    await t.api.get(`/api/donations/${other.id}`).set(bearer(t.tokens.charity)).expect(404);
+    await t.api.post(`/api/donations/${donation.id}/receive`).set(bearer(t.tokens.charity)).send({ items: [] }).expect(403);
+    await t.api.post('/api/donations').set(bearer(t.tokens.driver)).send({}).expect(403);
+  });
+
+  it('shows the public journey by tracking code, including the communities reached, with no personal data', async () => {
+    const donation = await pledge([{ commodityId: rice, quantity: 5 }]);
+    const received = await t.api
+      .post(`/api/donations/${donation.id}/receive`)
+      .set(bearer(t.tokens.coordinator))
+      .send({ items: [{ itemId: donation.items[0].id, accepted: 5 }] })
+      .expect(200);
+    const lotId = received.body.items[0].lotId;
+    // A delivery to a household, written as the dispatch will write it.
+    const need = await post(t, '/api/needs', {
+      household: { name: 'Secret Family', address: '3 Rue Secrète', phone: '+377 93 11 22 33', lat: 43.74, lon: 7.42, people: 2, community: 'Larvotto', chronicIllness: true },
+      commodityId: rice,
+      quantity: 2,
+    }, 'community');
+    for (const kind of ['reserved', 'dispatched', 'delivered']) {
+      await t.db.query('INSERT INTO stock_movements (lot_id, kind, quantity, need_id) VALUES ($1, $2, 2, $3)', [lotId, kind, need.need.id]);
+    }
+    const track = await t.api.get(`/api/track/${donation.trackingCode.toLowerCase()}`).expect(200);
+    expect(track.body).toMatchObject({ trackingCode: donation.trackingCode, status: 'received', warehouse: 'Port store', communitiesReached: ['Larvotto'] });
+    expect(track.body.journey.map((j: { event: string }) => j.event)).toEqual(['received', 'dispatched', 'delivered']);
+    const text = JSON.stringify(track.body);
+    for (const secret of ['Jane Donor', '+377', 'Secret Family', 'Rue Secrète', 'chronic', 'donorContact', 'householdId', 'phone', 'lat']) {
+      expect(text).not.toContain(secret);
+    }
+    await t.api.get('/api/track/LL-NOPE1234').expect(404);
+  });
+});

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support/app.ts';
+import { aCommodity, aHousehold, post } from '../../support/records.ts';
+
+describe.each(databaseKinds)('needs on %s', (kind) => {
+  let t: TestApp;
+  let rice: { id: number; code: string };
+  let insulin: { id: number; code: string };
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    rice = await aCommodity(t, { code: 'RICE' });
+    insulin = await aCommodity(t, { code: 'INSULIN', name: 'Insulin', category: 'medicine', perishable: true });
+  });
+  afterAll(() => t.close());
+
+  const worker = () => bearer(t.tokens.community);
+
+  it('records a need with its household and vulnerability flags', async () => {
+    const res = await t.api.post('/api/needs').set(worker()).send({ household: aHousehold({ elderlyAlone: true }), commodityId: rice.id, quantity: 2, urgency: 'high', deadline: '2030-01-02' }).expect(201);
+    expect(res.body).toMatchObject({ merged: false, householdCreated: true, need: { quantity: 2, urgency: 'high', status: 'open' } });
+    expect(res.body.household).toMatchObject({ elderlyAlone: true, chronicIllness: false, people: 3 });
+  });
+
+  it('merges a second report of the same household and need instead of counting it twice', async () => {
+    const first = await post(t, '/api/needs', { household: aHousehold({ address: '5 Rue Grimaldi', phone: '93 50 00 01' }), commodityId: rice.id, quantity: 3 }, 'community');
+    const second = await post(t, '/api/needs', {
+      household: aHousehold({ address: '5, rue  GRIMALDI', phone: '+377 93 50 00 01' }),
+      commodityId: rice.id,
+      quantity: 2,
+      urgency: 'critical',
+    }, 'coordinator');
+    expect(second.household.id).toBe(first.household.id);
+    expect(second.need.id).toBe(first.need.id);
+    expect(second).toMatchObject({ merged: true, need: { quantity: 3, urgency: 'critical' } });
+    const list = await t.api.get(`/api/needs?householdId=${first.household.id}`).set(worker()).expect(200);
+    expect(list.body.total).toBe(1);
+  });
+
+  it('derives the zone of a household from the zone polygons', async () => {
+    const zone = await post(t, '/api/zones', {
+      name: 'Rock',
+      status: 'sealed',
+      polygon: { type: 'Polygon', coordinates: [[[7.41, 43.72], [7.43, 43.72], [7.43, 43.735], [7.41, 43.735], [7.41, 43.72]]] },
+      gates: [{ name: 'Main gate', lat: 43.73, lon: 7.42 }],
+    });
+    const inside = await post(t, '/api/needs', { household: aHousehold({ address: '1 Place du Palais', lat: 43.731, lon: 7.42 }), commodityId: rice.id, quantity: 1 }, 'community');
+    expect(inside.household.zoneId).toBe(zone.id);
+    const list = await t.api.get(`/api/needs?zoneId=${zone.id}`).set(worker()).expect(200);
+    expect(list.body.items.map((n: { id: number }) => n.id)).toEqual([inside.need.id]);
+  });
+
+  it('refuses bad needs with the field named and writes nothing', async () => {
+    const before = (await t.api.get('/api/needs').set(worker())).body.total;
+    const cases: [Record<string, unknown>, string, number][] = [
+      [{ household: aHousehold({ people: 0 }), commodityId: rice.id, quantity: 1 }, 'body.household.people', 400],
+      [{ household: aHousehold({ lat: 95 }), commodityId: rice.id, quantity: 1 }, 'body.household.lat', 400],
+      [{ household: aHousehold(), commodityId: rice.id, quantity: 0 }, 'body.quantity', 400],
+      [{ household: aHousehold(), commodityId: rice.id, quantity: 1, urgency: 'whenever' }, 'body.urgency', 400],
+      [{ household: aHousehold({ phone: 'call me' }), commodityId: rice.id, quantity: 1 }, 'body.household.phone', 400],
+      [{ commodityId: rice.id, quantity: 1 }, 'body.household', 400],
+      [{ household: aHousehold({ address: '77 Unknown Way' }), commodityId: 999999, quantity: 1 }, 'body.commodityId', 404],
+      [{ householdId: 999999, commodityId: rice.id, quantity: 1 }, 'body.householdId', 404],
+    ];
+    for (const [body, field, status] of cases) {
+      const res = await t.api.post('/api/needs').set(worker()).send(body);
+      expect(res.status, field).toBe(status);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    expect((await t.api.get('/api/needs').set(worker())).body.total).toBe(before);
+  });
+
+  it('imports a CSV, reporting each bad row by line and importing the good ones', async () => {
+    const csv = [
+      'name,address,phone,lat,lon,people,community,commodity,quantity,urgency,deadline,elderly_alone,chronic_illness,disabled,pregnant,infant',
+      `Bianchi household,8 Avenue de la Costa,+377 93 25 00 00,43.741,7.426,2,Monte-Carlo,${rice.code},4,normal,,no,no,no,no,yes`,
+      `Martin household,9 Avenue de la Costa,,43.741,7.426,abc,Monte-Carlo,${rice.code},1,normal,,no,no,no,no,no`,
+      `Gastaud household,10 Avenue de la Costa,,43.741,7.426,1,Monte-Carlo,NOPE,1,normal,,no,no,no,no,no`,
+      `Boeri household,11 Avenue de la Costa,,43.741,7.426,1,Monte-Carlo,${insulin.code},1,critical,2030-13-01,yes,yes,no,no,no`,
+      `Boeri household,11 Avenue de la Costa,,43.741,7.426,1,Monte-Carlo,${insulin.code},1,critical,2030-01-01,yes,yes,no,no,no`,
+      `Bianchi household,8 avenue de la costa,+377 93 25 00 00,43.741,7.426,2,Monte-Carlo,${rice.code},4,normal,,no,no,no,no,yes`,
+    ].join('\n');
+    const res = await t.api.post('/api/needs/import?source=survey-a').set(worker()).set('Content-Type', 'text/csv').send(csv).expect(200);
+    expect(res.body).toMatchObject({ rows: 6, created: 2, merged: 1, failed: 3 });
+    const byLine = Object.fromEntries(res.body.report.map((r: { line: number }) => [r.line, r]));
+    expect(byLine[3].errors[0].field).toBe('people');
+    expect(byLine[4].errors[0]).toMatchObject({ field: 'commodity' });
+    expect(byLine[5].errors[0].field).toBe('deadline');
+    expect(byLine[2].status).toBe('created');
+    expect(byLine[6].status).toBe('created');
+    expect(byLine[7]).toMatchObject({ status: 'merged', needId: byLine[2].needId });
+  });
+
+  it('refuses a CSV without the required columns, naming them', async () => {
+    const res = await t.api.post('/api/needs/import').set(worker()).set('Content-Type', 'text/csv').send('name,address\nA,B').expect(400);
+    expect(res.body.detail).toMatch(/lat/);
+  });
+
+  it('never lets a later import overwrite a field a person corrected, and keeps the history', async () => {
+    const first = await post(t, '/api/needs', { household: aHousehold({ address: '20 Rue Basse', phone: '+377 93 30 30 30', people: 2, elderlyAlone: true }), commodityId: rice.id, quantity: 1 }, 'community');
+    const id = first.household.id;
+    const corrected = await t.api.patch(`/api/households/${id}`).set(worker()).send({ people: 5, version: first.household.version }).expect(200);
+    expect(corrected.body).toMatchObject({ people: 5, elderlyAlone: true });
+    const csv = ['name,address,phone,lat,lon,people,community,commodity,quantity', `Rossi household,20 Rue Basse,+377 93 30 30 30,43.7405,7.4275,2,Monaco-Ville,${rice.code},1`].join('\n');
+    const res = await t.api.post('/api/needs/import?source=survey-b').set(worker()).set('Content-Type', 'text/csv').send(csv).expect(200);
+    expect(res.body.report[0].keptManual).toEqual([{ field: 'people', kept: 5, offered: 2 }]);
+    const household = await t.api.get(`/api/households/${id}`).set(worker()).expect(200);
+    expect(household.body).toMatchObject({ people: 5, community: 'Monaco-Ville' });
+    const history = await t.api.get(`/api/households/${id}/history`).set(worker()).expect(200);
+    const people = history.body.filter((h: { field: string }) => h.field === 'people');
+    expect(people.map((h: { value: number; source: string; outcome: string }) => [h.value, h.source, h.outcome])).toEqual([
+      [2, 'form', 'applied'],
+      [5, 'manual', 'applied'],
+      [2, 'import:survey-b', 'kept_manual'],
+    ]);
+  });
+
+  it('refuses a stale edit of a need and tells the loser the current value', async () => {
+    const { need } = await post(t, '/api/needs', { household: aHousehold({ address: '30 Rue Comte Félix Gastaldi' }), commodityId: rice.id, quantity: 4 }, 'community');
+    await t.api.patch(`/api/needs/${need.id}`).set(worker()).send({ quantity: 6, version: need.version }).expect(200);
+    const stale = await t.api.patch(`/api/needs/${need.id}`).set(worker()).send({ quantity: 9, version: need.version }).expect(409);
+    expect(stale.body.current).toMatchObject({ quantity: 6, version: need.version + 1 });
+  });
+
+  it('shows households (phones, health flags) only to community workers, coordinators and admins', async () => {
+    for (const role of ['driver', 'charity'] as const) {
+      await t.api.get('/api/needs').set(bearer(t.tokens[role])).expect(403);
+      await t.api.get('/api/households/1').set(bearer(t.tokens[role])).expect(403);
+    }
+    await t.api.get('/api/needs').expect(401);
+    const list = await t.api.get('/api/needs?limit=1').set(bearer(t.tokens.coordinator)).expect(200);
+    expect(list.body.items[0].household).not.toHaveProperty('addressKey');
+    const one = await t.api.get(`/api/households/${list.body.items[0].householdId}`).set(bearer(t.tokens.coordinator)).expect(200);
+    expect(one.body).not.toHaveProperty('phoneKey');
+  });
+});

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support/app.ts';
+import { aCommodity, aLot, aWarehouse } from '../../support/records.ts';
+
+describe.each(databaseKinds)('stock ledger on %s', (kind) => {
+  let t: TestApp;
+  let warehouseId: number;
+  let commodityId: number;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    warehouseId = (await aWarehouse(t)).id;
+    commodityId = (await aCommodity(t)).id;
+  });
+  afterAll(() => t.close());
+
+  const coordinator = () => bearer(t.tokens.coordinator);
+
+  it('receives a lot and shows it as on-hand and available stock', async () => {
+    const lot = await aLot(t, warehouseId, commodityId, 40, 'RICE-A');
+    expect(lot).toMatchObject({ onHand: 40, reserved: 0, inTransit: 0 });
+    const stock = await t.api.get(`/api/warehouses/${warehouseId}/stock`).set(coordinator()).expect(200);
+    expect(stock.body.commodities[0]).toMatchObject({ commodityId, onHand: 40, available: 40 });
+    expect(stock.body.commodities[0].lots[0]).toMatchObject({ lotCode: 'RICE-A', available: 40 });
+  });
+
+  it('refuses a movement that would take a lot below zero, and writes nothing', async () => {
+    const lot = await aLot(t, warehouseId, commodityId, 5);
+    const res = await t.api.post('/api/stock/movements').set(coordinator()).send({ lotId: lot.id, kind: 'spoiled', quantity: 6, reason: 'flood' }).expect(409);
+    expect(res.type).toBe('application/problem+json');
+    const ledger = await t.api.get(`/api/stock/movements?lotId=${lot.id}`).set(coordinator()).expect(200);
+    expect(ledger.body.items.map((m: { kind: string }) => m.kind)).toEqual(['received']);
+  });
+
+  it('never oversells a lot under many concurrent reservations', async () => {
+    const lot = await aLot(t, warehouseId, commodityId, 50);
+    const attempts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        t.api.post('/api/stock/movements').set(coordinator()).send({ lotId: lot.id, kind: 'reserved', quantity: 3, reason: `order ${i}` }),
+      ),
+    );
+    const accepted = attempts.filter((r) => r.status === 201).length;
+    expect(attempts.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    expect(accepted).toBe(16); // 16 × 3 = 48 ≤ 50 < 17 × 3
+    const [row] = await t.db.query<{ on_hand: number; reserved: number }>('SELECT on_hand, reserved FROM lots WHERE id = $1', [lot.id]);
+    expect(row).toEqual({ on_hand: 50, reserved: 48 });
+  });
+
+  it('keeps the ledger append-only', async () => {
+    await expect(t.db.query('DELETE FROM stock_movements')).rejects.toThrow(/append-only/);
+    await expect(t.db.query('UPDATE stock_movements SET quantity = 1')).rejects.toThrow(/append-only/);
+  });
+
+  it('records adjustments both ways and releases reservations', async () => {
+    const lot = await aLot(t, warehouseId, commodityId, 10);
+    await t.api.post('/api/stock/movements').set(coordinator()).send({ lotId: lot.id, kind: 'adjusted', quantity: -2, reason: 'count' }).expect(201);
+    await t.api.post('/api/stock/movements').set(coordinator()).send({ lotId: lot.id, kind: 'reserved', quantity: 8, reason: 'plan' }).expect(201);
+    const released = await t.api.post('/api/stock/movements').set(coordinator()).send({ lotId: lot.id, kind: 'released', quantity: 3, reason: 'plan changed' }).expect(201);
+    expect(released.body.lot).toMatchObject({ onHand: 8, reserved: 5 });
+  });
+
+  it('refuses bad movements with the field named', async () => {
+    const lot = await aLot(t, warehouseId, commodityId, 10);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ lotId: lot.id, kind: 'spoiled', quantity: -1, reason: 'x' }, 'body.quantity'],
+      [{ lotId: lot.id, kind: 'delivered', quantity: 1, reason: 'x' }, 'body.kind'],
+      [{ lotId: lot.id, kind: 'spoiled', quantity: 1 }, 'body.reason'],
+      [{ lotId: lot.id, kind: 'spoiled', quantity: 1.5, reason: 'x' }, 'body.quantity'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await t.api.post('/api/stock/movements').set(coordinator()).send(body).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    const unknown = await t.api.post('/api/stock/movements').set(coordinator()).send({ lotId: 999999, kind: 'spoiled', quantity: 1, reason: 'x' }).expect(404);
+    expect(unknown.body.errors[0].field).toBe('body.lotId');
+  });
+
+  it('refuses a lot for an unknown warehouse or a duplicate lot code', async () => {
+    await t.api.post('/api/stock/lots').set(coordinator()).send({ warehouseId: 999999, commodityId, lotCode: 'X', quantity: 1 }).expect(404);
+    await t.api.post('/api/stock/lots').set(coordinator()).send({ warehouseId, commodityId, lotCode: 'RICE-A', quantity: 1 }).expect(409);
+  });
+
+  it('does not duplicate a received lot when the request is retried', async () => {
+    const body = { warehouseId, commodityId, lotCode: 'RETRY-1', quantity: 7 };
+    const a = await t.api.post('/api/stock/lots').set(coordinator()).set('Idempotency-Key', 'lot-retry').send(body).expect(201);
+    const b = await t.api.post('/api/stock/lots').set(coordinator()).set('Idempotency-Key', 'lot-retry').send(body).expect(201);
+    expect(b.body.id).toBe(a.body.id);
+    const ledger = await t.api.get(`/api/stock/movements?lotId=${a.body.id}`).set(coordinator());
+    expect(ledger.body.total).toBe(1);
+  });
+
+  it('shows stock only to coordinators and admins', async () => {
+    await t.api.get(`/api/warehouses/${warehouseId}/stock`).set(bearer(t.tokens.driver)).expect(403);
+    await t.api.get(`/api/warehouses/${warehouseId}/stock`).set(bearer(t.tokens.admin)).expect(200);
+    await t.api.post('/api/stock/lots').set(bearer(t.tokens.community)).send({ warehouseId, commodityId, lotCode: 'Z', quantity: 1 }).expect(403);
+  });
+});
