@@ -14,6 +14,7 @@ import { donationRoutes } from './donations/donations.routes.ts';
 import { needRoutes } from './needs/needs.routes.ts';
 import { zoneRoutes } from './zones/zones.routes.ts';
 import { driverRoutes } from './drivers/drivers.routes.ts';
+import { clientRoutes } from './client/static.ts';
 
 export interface AppDeps {
   db: Db;
@@ -33,6 +34,7 @@ export function createApp({ db }: AppDeps): express.Express {
     throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
   });
   app.use('/api', api);
+  app.use(clientRoutes());
   app.use(problemHandler);
   return app;
 }

@@ -1,0 +1,19 @@
+// Serves the built web app (client/dist) at /, with every unknown non-API path answered by the app's
+// index.html so that links into the app work on reload.
+import express, { Router } from 'express';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const clientDist = fileURLToPath(new URL('../../client/dist/', import.meta.url));
+
+export function clientRoutes(): Router {
+  const router = Router();
+  const index = join(clientDist, 'index.html');
+  router.use(express.static(clientDist, { index: false, maxAge: '1h' }));
+  router.get(/^(?!\/api\/|\/socket\.io\/).*/, (_req, res) => {
+    if (existsSync(index)) res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } });
+    else res.status(503).type('text/plain').send('The web app is not built yet: run `npm run build` (npm install does it).');
+  });
+  return router;
+}
