@@ -1,0 +1,109 @@
+// Intake throughput: donations and needs per second through the real HTTP API under concurrent load,
+// on PGlite and on the PostgreSQL server, with every request retried once (same Idempotency-Key) to
+// prove that nothing is lost and nothing is duplicated.
+// Usage: npm run bench -- intake [--records N] [--concurrency C]
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../server/app.ts';
+import { openTestDatabase, type DatabaseKind } from '../test/support/app.ts';
+import { createUser } from '../server/auth/auth.service.ts';
+import { measure, printRow } from './measure.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const RECORDS = option('records', 2000);
+const CONCURRENCY = option('concurrency', 32);
+process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function serverReachable(): Promise<boolean> {
+  try {
+    const db = await openTestDatabase('postgres');
+    await db.drop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function signIn(base: string, email: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password' }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Runs `count` jobs with at most `limit` in flight. */
+async function pool(count: number, limit: number, job: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < count) await job(next++);
+  }));
+}
+
+async function run(kind: DatabaseKind): Promise<void> {
+  const db = await openTestDatabase(kind);
+  const app = createApp({ db });
+  const server: Server = createServer(app).listen(0);
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const role of ['coordinator', 'charity', 'community'] as const) {
+    await createUser(db, { email: `${role}@bench.local`, name: role, role, password: 'bench-password' });
+  }
+  const tokens = { coordinator: await signIn(base, 'coordinator@bench.local'), charity: await signIn(base, 'charity@bench.local'), community: await signIn(base, 'community@bench.local') };
+  const send = async (path: string, token: string, key: string, body: unknown) => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key }, body: JSON.stringify(body) });
+    await res.arrayBuffer();
+    return res.status;
+  };
+  const [warehouse] = await db.query<{ id: number }>(`INSERT INTO warehouses (name, address, lat, lon, capacity_weight_kg, capacity_volume_m3) VALUES ('W', 'A', 43.73, 7.42, 1000, 10) RETURNING id`);
+  const [commodity] = await db.query<{ id: number }>(`INSERT INTO commodities (code, name, unit, weight_kg, volume_m3, category) VALUES ('R', 'Rice', 'bag', 5, 0.01, 'food') RETURNING id`);
+  let failures = 0;
+  const cases = [
+    {
+      name: 'donations',
+      table: 'donations',
+      request: (i: number) => send('/api/donations', tokens.charity, `donation-${i}`, { warehouseId: warehouse!.id, donorName: `Donor ${i}`, items: [{ commodityId: commodity!.id, quantity: 1 + (i % 9) }] }),
+    },
+    {
+      name: 'needs',
+      table: 'needs',
+      request: (i: number) =>
+        send('/api/needs', tokens.community, `need-${i}`, {
+          household: { name: `H${i}`, address: `${i} Rue Grimaldi`, phone: `+377 93 ${String(10_000_000 + i).slice(-6)}`, lat: 43.73 + (i % 100) * 1e-4, lon: 7.42, people: 1 + (i % 5), community: 'Condamine', elderlyAlone: i % 7 === 0 },
+          commodityId: commodity!.id,
+          quantity: 1 + (i % 4),
+        }),
+    },
+  ];
+  for (const c of cases) {
+    // Each record is sent twice (a retry of the same request), interleaved with other requests.
+    const m = await measure(() =>
+      pool(RECORDS * 2, CONCURRENCY, async (j) => {
+        const status = await c.request(j % RECORDS);
+        if (status !== 201) failures++;
+      }),
+    );
+    const [{ n }] = (await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${c.table}`)) as [{ n: number }];
+    printRow({
+      case: `intake-${c.name}`,
+      db: kind,
+      records: RECORDS,
+      requests: RECORDS * 2,
+      concurrency: CONCURRENCY,
+      ms: Math.round(m.ms),
+      recordsPerS: Math.round(RECORDS / (m.ms / 1000)),
+      requestsPerS: Math.round((RECORDS * 2) / (m.ms / 1000)),
+      peakRssMb: Math.round(m.peakRssMb),
+      stored: n,
+      lost: Math.max(0, RECORDS - n),
+      duplicated: Math.max(0, n - RECORDS),
+      non201: failures,
+    });
+  }
+  server.close();
+  await db.drop();
+}
+
+await run('pglite');
+if (await serverReachable()) await run('postgres');
+else console.log('intake on postgres: skipped (no PostgreSQL server at TEST_DATABASE_URL / DATABASE_URL)');
