@@ -2,6 +2,7 @@
 // the OpenAPI document, and the one error handler.
 import express, { Router } from 'express';
 import type { Db } from './db/database.ts';
+import type { AppDeps } from './deps.ts';
 import { authenticate } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { endpoint } from './http/endpoint.ts';
@@ -16,11 +17,8 @@ import { zoneRoutes } from './zones/zones.routes.ts';
 import { driverRoutes } from './drivers/drivers.routes.ts';
 import { clientRoutes } from './client/static.ts';
 
-export interface AppDeps {
-  db: Db;
-}
-
-export function createApp({ db }: AppDeps): express.Express {
+export function createApp(deps: AppDeps): express.Express {
+  const { db } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -29,7 +27,7 @@ export function createApp({ db }: AppDeps): express.Express {
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
   api.use(authenticate(db));
   api.use(systemRoutes(db));
-  for (const routes of [authRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes]) api.use(routes(db));
+  for (const routes of [authRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes]) api.use(routes(deps));
   api.use((req) => {
     throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
   });

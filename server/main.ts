@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './app.ts';
+import { LiveHub } from './live/hub.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
 
 const config = readConfig();
@@ -12,8 +13,10 @@ if (config.seedDemo) {
   const seeded = await seedIfEmpty(db, config.demoPassword);
   if (seeded) console.log(`Loaded the demo scenario (Monaco) into the ${db.kind} database.`);
 }
-const app = createApp({ db });
+const live = new LiveHub(db);
+const app = createApp({ db, live });
 const server = createServer(app);
+live.attach(server);
 server.listen(config.port, config.host, async () => {
   const logins = await db.query<{ email: string; role: string }>(`SELECT email, role FROM users WHERE email LIKE '%@lifeline.local' ORDER BY id`);
   const url = `http://localhost:${config.port}/`;
@@ -30,6 +33,7 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: closing…`);
+  await live.close();
   server.close();
   server.closeAllConnections();
   await db.close();

@@ -1,12 +1,12 @@
 // Sign-in, sign-out, who am I, and user administration.
 import { Router } from 'express';
-import type { Db } from '../db/database.ts';
+import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { loginBody, newUserBody } from './auth.schema.ts';
 import * as auth from './auth.service.ts';
 import { listUsers } from './auth.repo.ts';
 
-export function authRoutes(db: Db): Router {
+export function authRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'auth';
   endpoint(router, db, { method: 'post', path: '/auth/login', summary: 'Sign in; returns a bearer token and the role', tag, roles: 'public', body: loginBody }, ({ body }) =>

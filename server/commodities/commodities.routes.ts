@@ -1,12 +1,12 @@
 // HTTP for the commodity catalogue.
 import { Router } from 'express';
-import type { Db } from '../db/database.ts';
+import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { commodityPatch, commodityQuery, newCommodity } from './commodities.schema.ts';
 import * as commodities from './commodities.service.ts';
 
-export function commodityRoutes(db: Db): Router {
+export function commodityRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'commodities';
   const roles = ['coordinator', 'admin'] as const;

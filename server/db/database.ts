@@ -11,6 +11,8 @@ export type Tx = Queryable;
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /** The connection pool of a PostgreSQL server (for LISTEN/NOTIFY users such as the Socket.IO adapter). */
+  readonly pool?: pg.Pool;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script (migrations). */
@@ -74,6 +76,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   }
   return {
     kind: 'postgres',
+    pool,
     async query<T>(sql: string, params?: unknown[]) {
       return (await pool.query(sql, params as unknown[])).rows as T[];
     },

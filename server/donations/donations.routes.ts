@@ -1,12 +1,12 @@
 // HTTP for donations and their public tracking.
 import { Router } from 'express';
-import type { Db } from '../db/database.ts';
+import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { donationQuery, newDonation, receipt, trackingParam } from './donations.schema.ts';
 import * as donations from './donations.service.ts';
 
-export function donationRoutes(db: Db): Router {
+export function donationRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'donations';
   endpoint(

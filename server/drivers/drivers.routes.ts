@@ -1,12 +1,12 @@
 // HTTP for drivers and gate volunteers.
 import { Router } from 'express';
-import type { Db } from '../db/database.ts';
+import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { driverPatch, driverQuery, newDriver } from './drivers.schema.ts';
 import * as drivers from './drivers.service.ts';
 
-export function driverRoutes(db: Db): Router {
+export function driverRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'drivers';
   const roles = ['coordinator', 'admin'] as const;

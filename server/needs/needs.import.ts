@@ -1,10 +1,10 @@
 // CSV import of needs: every row is checked on its own; good rows are imported (each in its own
 // transaction, merged with what is already known), bad rows are reported with their line number.
 import { parse } from 'csv-parse/sync';
-import type { Db } from '../db/database.ts';
+import type { LiveHub } from '../live/hub.ts';
 import { invalidField, toHttpError, type FieldProblem } from '../http/errors.ts';
 import { csvColumns, csvRow, vulnerabilityFlags } from './needs.schema.ts';
-import { recordNeed } from './needs.service.ts';
+import { announce, recordNeed } from './needs.service.ts';
 
 export interface ImportRowReport {
   line: number;
@@ -26,12 +26,12 @@ export interface ImportReport {
 
 type Record = { [column: string]: string };
 
-export async function importNeedsCsv(db: Db, csv: unknown, source: string, actorId: number): Promise<ImportReport> {
+export async function importNeedsCsv(live: LiveHub, csv: unknown, source: string, actorId: number): Promise<ImportReport> {
   if (typeof csv !== 'string' || csv.trim() === '') throw invalidField('body', 'send the CSV as text/csv with a header row');
   const records = parseCsv(csv);
-  const commodityIds = await commodityCodes(db);
+  const commodityIds = await commodityCodes(live);
   const report: ImportRowReport[] = [];
-  for (const { line, record } of records) report.push(await importRow(db, line, record, commodityIds, source, actorId));
+  for (const { line, record } of records) report.push(await importRow(live, line, record, commodityIds, source, actorId));
   return {
     source,
     rows: report.length,
@@ -57,12 +57,12 @@ function parseCsv(csv: string): { line: number; record: Record }[] {
 
 const normaliseHeader = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
 
-async function commodityCodes(db: Db): Promise<Map<string, number>> {
-  const rows = await db.query<{ id: number; code: string }>('SELECT id, code FROM commodities');
+async function commodityCodes(live: LiveHub): Promise<Map<string, number>> {
+  const rows = await live.db.query<{ id: number; code: string }>('SELECT id, code FROM commodities');
   return new Map(rows.map((r) => [r.code.toLowerCase(), r.id]));
 }
 
-async function importRow(db: Db, line: number, record: Record, commodityIds: Map<string, number>, source: string, actorId: number): Promise<ImportRowReport> {
+async function importRow(live: LiveHub, line: number, record: Record, commodityIds: Map<string, number>, source: string, actorId: number): Promise<ImportRowReport> {
   const parsed = csvRow.safeParse(record);
   if (!parsed.success) {
     return { line, status: 'error', errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })) };
@@ -72,8 +72,8 @@ async function importRow(db: Db, line: number, record: Record, commodityIds: Map
   if (!commodityId) return { line, status: 'error', errors: [{ field: 'commodity', reason: `no commodity with the code ${row.commodity}` }] };
   const flags = Object.fromEntries(vulnerabilityFlags.map((f) => [f, row[f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as keyof typeof row] as boolean]));
   try {
-    const recorded = await db.transaction((tx) =>
-      recordNeed(
+    const recorded = await live.transaction(async (tx, notify) => {
+      const result = await recordNeed(
         tx,
         {
           household: { name: row.name, address: row.address, phone: row.phone, lat: row.lat, lon: row.lon, people: row.people, community: row.community, notes: row.notes, ...flags } as never,
@@ -85,8 +85,10 @@ async function importRow(db: Db, line: number, record: Record, commodityIds: Map
         `import:${source}`,
         actorId,
         '',
-      ),
-    );
+      );
+      await announce(tx, notify, result.need, result.household.community, result.merged ? 'merged' : 'created', actorId);
+      return result;
+    });
     return {
       line,
       status: recorded.merged ? 'merged' : 'created',

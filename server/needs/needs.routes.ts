@@ -1,6 +1,6 @@
 // HTTP for needs and households: the need sheet, CSV import, corrections with history.
 import { Router } from 'express';
-import type { Db } from '../db/database.ts';
+import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { householdPatch, importQuery, needPatch, needQuery, newNeed } from './needs.schema.ts';
@@ -11,7 +11,7 @@ import { importNeedsCsv } from './needs.import.ts';
 /** Who may see households' addresses, phones and health flags. */
 export const needRoles = ['community', 'coordinator', 'admin'] as const;
 
-export function needRoutes(db: Db): Router {
+export function needRoutes({ db, live }: AppDeps): Router {
   const router = Router();
   const tag = 'needs';
   const roles = needRoles;
@@ -23,19 +23,19 @@ export function needRoutes(db: Db): Router {
     router,
     db,
     { method: 'post', path: '/needs', summary: 'Record a need (a second report of the same open need merges)', tag, roles, body: newNeed, status: 201, idempotent: true },
-    ({ body, user }) => needs.createNeed(db, body, user.id),
+    ({ body, user }) => needs.createNeed(live, body, user.id),
   );
   endpoint(
     router,
     db,
     { method: 'patch', path: '/needs/:id', summary: 'Edit a need; send the version you edited', tag, roles, params: idParam, body: needPatch },
-    ({ params, body }) => needs.updateNeed(db, params.id, body),
+    ({ params, body, user }) => needs.updateNeed(live, params.id, body, user.id),
   );
   endpoint(
     router,
     db,
     { method: 'post', path: '/needs/import', summary: 'Import needs from CSV (text/csv); reports each bad row by line', tag, roles, query: importQuery, idempotent: true },
-    ({ req, query, user }) => importNeedsCsv(db, req.body, query.source, user.id),
+    ({ req, query, user }) => importNeedsCsv(live, req.body, query.source, user.id),
   );
   endpoint(router, db, { method: 'get', path: '/households/:id', summary: 'One household', tag, roles, params: idParam }, ({ params }) => households.getHousehold(db, params.id));
   endpoint(router, db, { method: 'get', path: '/households/:id/history', summary: 'Every value each field had, and its source', tag, roles, params: idParam }, ({ params }) =>

@@ -1,6 +1,7 @@
 // Needs: quantities of a commodity a household asks for. A second report of the same open need
 // (same household, same commodity) merges into the first instead of being counted twice.
 import type { Db, Queryable } from '../db/database.ts';
+import { audience, type LiveHub, type Notify } from '../live/hub.ts';
 import { findRow, insertRow, toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
@@ -23,8 +24,17 @@ export interface RecordedNeed {
 }
 
 /** A need typed in by a person; a later correction of the household (PATCH) is what imports must respect. */
-export async function createNeed(db: Db, input: NewNeed, actorId: number, source = 'form'): Promise<RecordedNeed> {
-  return db.transaction((tx) => recordNeed(tx, input, source, actorId, 'body.'));
+export async function createNeed(live: LiveHub, input: NewNeed, actorId: number, source = 'form'): Promise<RecordedNeed> {
+  return live.transaction(async (tx, notify) => {
+    const recorded = await recordNeed(tx, input, source, actorId, 'body.');
+    await announce(tx, notify, recorded.need, recorded.household.community, recorded.merged ? 'merged' : 'created', actorId);
+    return recorded;
+  });
+}
+
+/** Tells everyone on the need sheets that a need changed (stored per recipient, replayed on reconnect). */
+export async function announce(tx: Queryable, notify: Notify, need: Need, community: string, change: 'created' | 'updated' | 'merged' | 'fulfilled', by: number | null): Promise<void> {
+  await notify(await audience.sheets(tx), 'need:changed', { needId: need.id, community, version: need.version, change, by });
 }
 
 /** Records one need (creating or merging its household) inside the caller's transaction. */
@@ -74,8 +84,8 @@ async function checkZone(tx: Queryable, household: HouseholdInput, fieldPrefix: 
 }
 
 /** An edit from the need sheet: refused with the current record when someone else saved first. */
-export async function updateNeed(db: Db, id: number, patch: z.infer<typeof needPatch>): Promise<Need> {
-  return db.transaction(async (tx) => {
+export async function updateNeed(live: LiveHub, id: number, patch: z.infer<typeof needPatch>, actorId: number): Promise<Need> {
+  return live.transaction(async (tx, notify) => {
     const current = await findRow<Need>(tx, 'needs', id, true);
     if (!current) throw new NotFoundError('need', id);
     if (current.version !== patch.version) {
@@ -92,7 +102,9 @@ export async function updateNeed(db: Db, id: number, patch: z.infer<typeof needP
        WHERE id = $1 RETURNING *`,
       [id, patch.quantity ?? null, patch.urgency ?? null, patch.deadline !== undefined, patch.deadline ?? null, patch.status ?? null],
     );
-    return toCamel<Need>(row!);
+    const updated = toCamel<Need>(row!);
+    await announce(tx, notify, updated, (await getHousehold(tx, updated.householdId)).community, 'updated', actorId);
+    return updated;
   });
 }
 

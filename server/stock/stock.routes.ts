@@ -1,12 +1,12 @@
 // HTTP for stock: a warehouse's stock by commodity and lot, new lots, manual movements, the ledger.
 import { Router } from 'express';
-import type { Db } from '../db/database.ts';
+import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { movementQuery, newLot, newMovement } from './stock.schema.ts';
 import * as stock from './stock.service.ts';
 
-export function stockRoutes(db: Db): Router {
+export function stockRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'stock';
   const roles = ['coordinator', 'admin'] as const;

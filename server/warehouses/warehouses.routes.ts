@@ -1,12 +1,12 @@
 // HTTP for warehouses (their stock lives under the stock noun).
 import { Router } from 'express';
-import type { Db } from '../db/database.ts';
+import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { newWarehouse, warehousePatch, warehouseQuery } from './warehouses.schema.ts';
 import * as warehouses from './warehouses.service.ts';
 
-export function warehouseRoutes(db: Db): Router {
+export function warehouseRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'warehouses';
   const roles = ['coordinator', 'admin'] as const;

@@ -1,12 +1,12 @@
 // HTTP for zones and their daily status.
 import { Router } from 'express';
-import type { Db } from '../db/database.ts';
+import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { newZone, zoneUpdate } from './zones.schema.ts';
 import * as zones from './zones.service.ts';
 
-export function zoneRoutes(db: Db): Router {
+export function zoneRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'zones';
   const roles = ['coordinator', 'admin'] as const;

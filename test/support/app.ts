@@ -3,6 +3,9 @@
 import request from 'supertest';
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LiveHub } from '../../server/live/hub.ts';
 import { createApp } from '../../server/app.ts';
 import { openPglite, openPostgres, type Db } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
@@ -37,16 +40,22 @@ export const PASSWORD = 'correct-horse-battery';
 export interface TestApp {
   app: Express;
   db: Db;
+  live: LiveHub;
   /** A bearer token for a user of each role (one user per role, created at start). */
   tokens: Record<Role, string>;
   userIds: Record<Role, number>;
   api: ReturnType<typeof request>;
+  /** Serves the app with live sockets on a real port; returns its base URL. */
+  listen(options?: { port?: number; channel?: string }): Promise<string>;
+  /** Stops the HTTP and socket server as a crash would, then starts a fresh app on the same database and port. */
+  restart(): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function startTestApp(kind: DatabaseKind): Promise<TestApp> {
   const db = await openTestDatabase(kind);
-  const app = createApp({ db });
+  const live = new LiveHub(db);
+  const app = createApp({ db, live });
   const api = request(app);
   const tokens = {} as Record<Role, string>;
   const userIds = {} as Record<Role, number>;
@@ -56,7 +65,58 @@ export async function startTestApp(kind: DatabaseKind): Promise<TestApp> {
     const res = await api.post('/api/auth/login').send({ email: user.email, password: PASSWORD });
     tokens[role] = res.body.token;
   }
-  return { app, db, tokens, userIds, api, close: () => db.drop() };
+  const t: TestApp = {
+    app,
+    db,
+    live,
+    tokens,
+    userIds,
+    api,
+    listen: async (options = {}) => {
+      server = createServer(t.app);
+      t.live.attach(server, { channel: options.channel });
+      await new Promise<void>((resolve) => server!.listen(options.port ?? 0, '127.0.0.1', resolve));
+      channel = options.channel;
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    restart: async () => {
+      const port = (server!.address() as AddressInfo).port;
+      await stopServer();
+      t.live = new LiveHub(db);
+      t.app = createApp({ db, live: t.live });
+      t.api = request(t.app);
+      return t.listen({ port, channel });
+    },
+    close: async () => {
+      await stopServer();
+      await db.drop();
+    },
+  };
+  let server: Server | undefined;
+  let channel: string | undefined;
+  const stopServer = async () => {
+    if (!server) return;
+    server.closeAllConnections();
+    await t.live.close();
+    await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
+  };
+  return t;
+}
+
+/** A second server node on the same database (as a second process behind a load balancer would be). */
+export async function startSecondNode(t: TestApp, channel: string): Promise<{ url: string; close(): Promise<void> }> {
+  const live = new LiveHub(t.db);
+  const server = createServer(createApp({ db: t.db, live }));
+  live.attach(server, { channel });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await live.close();
+    },
+  };
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

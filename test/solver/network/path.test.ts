@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bidirectional } from 'graphology-shortest-path/dijkstra';
+import { bidirectional } from 'graphology-shortest-path/dijkstra.js';
 import { InvalidProblemError } from '../../../solver/errors.ts';
 import { Random } from '../../../solver/random.ts';
 import {

@@ -1,0 +1,36 @@
+// The live events Lifeline pushes, typed once for the server and the web app. Every event reaches its
+// recipient as an envelope with the recipient's own sequence number; transient ones (progress ticks,
+// positions) carry seq 0 and are not replayed.
+
+export interface LiveEvents {
+  /** A route was given to this driver or gate volunteer. */
+  'route:assigned': { routeId: number; planId: number | null; route: unknown };
+  /** A route changed (re-plan, closure, accepted, picked up). */
+  'route:updated': { routeId: number; reason: string; route: unknown };
+  /** A stop was delivered or failed (to the coordinators' board and the route's driver). */
+  'stop:updated': { routeId: number; stopId: number; status: string; reason?: string | null };
+  /** A plan changed status (ready, approved, dispatched, failed, stale). */
+  'plan:status': { planId: number; status: string };
+  /** A plan is still solving: how far along (transient). */
+  'plan:progress': { planId: number; stage: string; fraction: number };
+  /** A need changed on the need sheet (to community workers and coordinators). */
+  'need:changed': { needId: number; community: string; version: number; change: 'created' | 'updated' | 'merged' | 'fulfilled'; by: number | null };
+  /** Where a driver is (transient, to the coordinators' board). */
+  'board:position': { driverId: number; lat: number; lon: number };
+}
+
+export type LiveEventType = keyof LiveEvents;
+
+export interface Envelope<T extends LiveEventType = LiveEventType> {
+  seq: number;
+  type: T;
+  data: LiveEvents[T];
+  at: string;
+}
+
+/** Sent once after connecting (and after any replay): the recipient's latest sequence number. */
+export interface Hello {
+  userId: number;
+  lastSeq: number;
+  replayed: number;
+}

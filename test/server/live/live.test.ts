@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { bearer, databaseKinds, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
+import { connect } from '../../support/sockets.ts';
+import { aCommodity, aHousehold, post } from '../../support/records.ts';
+
+describe.each(databaseKinds)('live push on %s', (kind) => {
+  let t: TestApp;
+  let url: string;
+  let rice: number;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    url = await t.listen({ channel: `live-${randomBytes(4).toString('hex')}` });
+    rice = (await aCommodity(t)).id;
+  });
+  afterAll(() => t.close());
+
+  it('refuses a socket without a valid token', async () => {
+    const client = connect(url, 'forged-token');
+    await expect(client.hello).rejects.toThrow(/unauthenticated/);
+    client.close();
+  });
+
+  it('pushes an event only to its recipient, with a sequence number', async () => {
+    const driver = connect(url, t.tokens.driver);
+    const charity = connect(url, t.tokens.charity);
+    await Promise.all([driver.hello, charity.hello]);
+    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 7, planId: null, route: { stops: [] } }));
+    const event = await driver.next((e) => e.type === 'route:assigned');
+    expect(event).toMatchObject({ type: 'route:assigned', data: { routeId: 7 }, seq: expect.any(Number) });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(charity.received).toEqual([]);
+    driver.close();
+    charity.close();
+  });
+
+  it('tells every need-sheet user about an edit, and not the drivers', async () => {
+    const other = connect(url, t.tokens.community);
+    const driver = connect(url, t.tokens.driver);
+    await Promise.all([other.hello, driver.hello]);
+    const joined = await other.socket.emitWithAck('sheet:join', { community: 'Monte-Carlo' });
+    expect(joined).toMatchObject({ ok: true });
+    const { need } = await post(t, '/api/needs', { household: aHousehold(), commodityId: rice, quantity: 2 }, 'coordinator');
+    await t.api.patch(`/api/needs/${need.id}`).set(bearer(t.tokens.coordinator)).send({ quantity: 3, version: need.version }).expect(200);
+    const seen = await other.next((e) => e.type === 'need:changed' && (e.data as { change: string }).change === 'updated');
+    expect(seen.data).toMatchObject({ needId: need.id, community: 'Monte-Carlo', version: need.version + 1, by: t.userIds.coordinator });
+    const refused = await driver.socket.emitWithAck('sheet:join', { community: 'Monte-Carlo' });
+    expect(refused.ok).toBe(false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(driver.received.filter((e) => e.type === 'need:changed')).toEqual([]);
+    other.close();
+    driver.close();
+  });
+
+  it('lets two workers edit one need at once without losing either: the second is told and sees the change', async () => {
+    const a = connect(url, t.tokens.community);
+    await a.hello;
+    const { need } = await post(t, '/api/needs', { household: aHousehold({ address: '40 Rue Grimaldi' }), commodityId: rice, quantity: 2 }, 'community');
+    const [first, second] = await Promise.all([
+      t.api.patch(`/api/needs/${need.id}`).set(bearer(t.tokens.community)).send({ quantity: 4, version: need.version }),
+      t.api.patch(`/api/needs/${need.id}`).set(bearer(t.tokens.coordinator)).send({ urgency: 'critical', version: need.version }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const loser = first.status === 409 ? first : second;
+    expect(loser.body.current.version).toBe(need.version + 1);
+    await a.next((e) => e.type === 'need:changed' && (e.data as { needId: number; version: number }).needId === need.id && (e.data as { version: number }).version === need.version + 1);
+    a.close();
+  });
+
+  it('replays what a driver missed while offline, after the last sequence number it saw', async () => {
+    const driver = connect(url, t.tokens.driver);
+    await driver.hello;
+    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 1, reason: 'first', route: {} }));
+    const seen = await driver.next((e) => (e.data as { reason?: string }).reason === 'first');
+    driver.close();
+    for (const reason of ['missed-1', 'missed-2']) {
+      await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 1, reason, route: {} }));
+    }
+    const back = connect(url, t.tokens.driver, seen.seq);
+    const hello = await back.hello;
+    expect(back.received.map((e) => (e.data as { reason: string }).reason)).toEqual(['missed-1', 'missed-2']);
+    expect(back.received.map((e) => e.seq)).toEqual([seen.seq + 1, seen.seq + 2]);
+    expect(hello).toMatchObject({ lastSeq: seen.seq + 2, replayed: 2 });
+    back.close();
+  });
+
+  it('replays missed events after a server restart', async () => {
+    const driver = connect(url, t.tokens.driver);
+    const hello = await driver.hello;
+    driver.close();
+    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 2, reason: 'before-crash', route: {} }));
+    url = await t.restart();
+    const back = connect(url, t.tokens.driver, hello.lastSeq);
+    await back.hello;
+    expect(back.received.map((e) => (e.data as { reason: string }).reason)).toEqual(['before-crash']);
+    back.close();
+  });
+
+  it('records what a client acknowledged', async () => {
+    const driver = connect(url, t.tokens.driver);
+    await driver.hello;
+    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 3, reason: 'ack-me', route: {} }));
+    const event = await driver.next((e) => (e.data as { reason?: string }).reason === 'ack-me');
+    await expect.poll(async () => (await t.db.query<{ acked_seq: number }>('SELECT acked_seq FROM live_recipients WHERE user_id = $1', [t.userIds.driver]))[0]!.acked_seq, { timeout: 3000 }).toBe(event.seq);
+    driver.close();
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nodes (PostgreSQL adapter)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('postgres');
+  });
+  afterAll(() => t.close());
+
+  it('delivers an event raised on one node to a driver connected to the other', async () => {
+    const channel = `nodes-${randomBytes(4).toString('hex')}`;
+    await t.listen({ channel });
+    const nodeB = await startSecondNode(t, channel);
+    const driver = connect(nodeB.url, t.tokens.driver);
+    await driver.hello;
+    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 99, planId: null, route: {} }));
+    const event = await driver.next((e) => e.type === 'route:assigned');
+    expect(event.data).toMatchObject({ routeId: 99 });
+    driver.close();
+    await nodeB.close();
+  });
+});
