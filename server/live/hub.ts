@@ -13,6 +13,7 @@ import { boardRoom, sheetRoom, userRoom } from './rooms.ts';
 import { enqueue, eventsAfter, lastSeqOf, recordAcks, usersWithRoles, type Outgoing } from './outbox.ts';
 
 const ACK_TIMEOUT_MS = 10_000;
+const DELIVER = 'live:deliver';
 const ACK_FLUSH_MS = 200;
 const boardRoles: readonly Role[] = ['coordinator', 'admin'];
 const sheetRoles: readonly Role[] = ['community', 'coordinator', 'admin'];
@@ -67,6 +68,7 @@ export class LiveHub {
       next();
     });
     io.on('connection', (socket) => void this.welcome(socket));
+    io.on(DELIVER, (outgoing: Outgoing[]) => this.deliverLocally(outgoing));
     this.io = io;
     return io;
   }
@@ -78,15 +80,23 @@ export class LiveHub {
     this.io = undefined;
   }
 
+  /**
+   * Each node sends to the sockets it holds; one message tells the other nodes to do the same with
+   * theirs (a per-recipient broadcast through the adapter would cost a round of NOTIFY per recipient).
+   */
   private deliver(outgoing: Outgoing[]): void {
-    if (!this.io) return;
+    if (!this.io || outgoing.length === 0) return;
+    if (this.db.pool) this.io.serverSideEmit(DELIVER, outgoing);
+    this.deliverLocally(outgoing);
+  }
+
+  private deliverLocally(outgoing: Outgoing[]): void {
+    const io = this.io;
+    if (!io) return;
     for (const { userId, envelope } of outgoing) {
-      this.io
-        .to(userRoom(userId))
-        .timeout(ACK_TIMEOUT_MS)
-        .emit(envelope.type, envelope, (error: Error | null, responses: unknown[]) => {
-          if (!error || responses.length > 0) this.acked(userId, envelope.seq);
-        });
+      for (const id of io.sockets.adapter.rooms.get(userRoom(userId)) ?? []) {
+        io.sockets.sockets.get(id)?.emit(envelope.type, envelope, () => this.acked(userId, envelope.seq));
+      }
     }
   }
 

@@ -1,0 +1,119 @@
+// Live push at scale: 1,000 and 5,000 driver sockets on loopback. Prints connect time, server memory
+// per socket, p50/p99 latency of pushing an assignment to all of them (stored in the outbox, then
+// sent), and how many were lost after every socket was dropped and reconnected with its last sequence.
+// Usage: npm run bench -- live [--sizes 1000,5000] [--db pglite|postgres]
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../server/app.ts';
+import { LiveHub } from '../server/live/hub.ts';
+import { openTestDatabase } from '../test/support/app.ts';
+import { printRow } from './measure.ts';
+
+const args = process.argv.slice(2);
+const sizesArg = args.indexOf('--sizes');
+const sizes = sizesArg >= 0 ? args[sizesArg + 1]!.split(',').map(Number) : [1000, 5000];
+const now = () => performance.timeOrigin + performance.now();
+
+function ask<T>(child: ChildProcess, message: object, reply: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listen = (m: { cmd: string }) => {
+      if (m.cmd === reply) (child.off('message', listen), resolve(m as T));
+    };
+    child.on('message', listen);
+    child.send(message);
+  });
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function waitFor(child: ChildProcess, label: string, expected: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counted = await ask<{ received: number; latencies: number[] }>(child, { cmd: 'count', label }, 'count');
+    if (counted.received >= expected || Date.now() > deadline) return counted;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const dbArg = args.indexOf('--db');
+const kind = (dbArg >= 0 ? args[dbArg + 1] : 'pglite') as 'pglite' | 'postgres';
+process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function run(n: number): Promise<void> {
+  const db = await openTestDatabase(kind);
+  // Sign-ins made directly in the database: the benchmark measures sockets, not bcrypt.
+  const tokens: string[] = [];
+  const userIds: number[] = [];
+  for (let i = 0; i < n; i += 500) {
+    const chunk = Array.from({ length: Math.min(500, n - i) }, (_, j) => i + j);
+    const rows = await db.query<{ id: number }>(
+      `INSERT INTO users (email, name, role, password_hash) SELECT 'driver' || g || '@bench.local', 'Driver ' || g, 'driver', 'x' FROM unnest($1::int[]) g RETURNING id`,
+      [chunk],
+    );
+    const chunkTokens = rows.map(() => randomBytes(24).toString('base64url'));
+    await db.query(
+      `INSERT INTO sessions (token_hash, user_id, expires_at) SELECT h, u, now() + interval '1 day' FROM unnest($1::text[], $2::int[]) AS t(h, u)`,
+      [chunkTokens.map((t) => createHash('sha256').update(t).digest('hex')), rows.map((r) => r.id)],
+    );
+    tokens.push(...chunkTokens);
+    userIds.push(...rows.map((r) => r.id));
+  }
+  const live = new LiveHub(db);
+  const server = createServer(createApp({ db, live }));
+  live.attach(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const child = fork(fileURLToPath(new URL('./live-clients.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+
+  const held = () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const connected = await ask<{ ms: number }>(child, { cmd: 'connect', start: { url, tokens } }, 'connected');
+
+  // Latency runs from the moment the assignment is handed to the hub: it includes storing it for every
+  // recipient in the outbox (one transaction) before anything is sent.
+  const push = async (label: string) => {
+    const sentAt = now();
+    await live.transaction((_tx, notify) => notify(userIds, 'route:assigned', { routeId: 1, planId: null, route: { label, sentAt } }));
+    return now() - sentAt;
+  };
+  const storeMs = await push('first');
+  const first = await waitFor(child, 'first', n, 30_000);
+  const sorted = [...first.latencies].sort((a, b) => a - b);
+  const afterStore = sorted.map((ms) => ms - storeMs);
+
+  // Forced reconnect: everyone drops, an assignment is pushed meanwhile, everyone comes back.
+  await ask(child, { cmd: 'disconnect' }, 'disconnected');
+  await push('while-offline');
+  await new Promise((r) => setTimeout(r, 500)); // let the server notice every disconnect before the baseline
+  const before = held();
+  const reconnected = await ask<{ ms: number }>(child, { cmd: 'reconnect' }, 'connected');
+  const perSocketKb = (held() - before) / 1024 / n;
+  const missed = await waitFor(child, 'while-offline', n, 30_000);
+
+  printRow({
+    case: 'live-push',
+    db: kind,
+    sockets: n,
+    connectMs: Math.round(connected.ms),
+    serverKbPerSocket: Math.round(perSocketKb * 10) / 10,
+    outboxWriteMs: Math.round(storeMs),
+    p50Ms: Math.round(percentile(sorted, 50)),
+    p99Ms: Math.round(percentile(sorted, 99)),
+    sendP99Ms: Math.round(percentile(afterStore, 99)),
+    maxMs: Math.round(sorted.at(-1) ?? NaN),
+    received: first.received,
+    reconnectMs: Math.round(reconnected.ms),
+    lostAfterReconnect: n - missed.received,
+  });
+  child.send({ cmd: 'exit' });
+  await live.close();
+  await db.drop();
+}
+
+for (const n of sizes) await run(n);
