@@ -9,6 +9,7 @@ import { openTestDatabase, type DatabaseKind } from '../test/support/app.ts';
 import { createUser } from '../server/auth/auth.service.ts';
 import { measure, printRow } from './measure.ts';
 import { LiveHub } from '../server/live/hub.ts';
+import { RoadMap } from '../server/network/network.service.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -44,7 +45,7 @@ async function pool(count: number, limit: number, job: (i: number) => Promise<vo
 
 async function run(kind: DatabaseKind): Promise<void> {
   const db = await openTestDatabase(kind);
-  const app = createApp({ db, live: new LiveHub(db) });
+  const app = createApp({ db, live: new LiveHub(db), roads: new RoadMap(db) });
   const server: Server = createServer(app).listen(0);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const role of ['coordinator', 'charity', 'community'] as const) {

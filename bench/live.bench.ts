@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../server/app.ts';
 import { LiveHub } from '../server/live/hub.ts';
+import { RoadMap } from '../server/network/network.service.ts';
 import { openTestDatabase } from '../test/support/app.ts';
 import { printRow } from './measure.ts';
 
@@ -62,7 +63,7 @@ async function run(n: number): Promise<void> {
     userIds.push(...rows.map((r) => r.id));
   }
   const live = new LiveHub(db);
-  const server = createServer(createApp({ db, live }));
+  const server = createServer(createApp({ db, live, roads: new RoadMap(db) }));
   live.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

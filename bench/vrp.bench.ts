@@ -74,7 +74,8 @@ for (const limit of limits) {
       const solution = run.value;
       const check = checkSolution(instance.problem, solution);
       const cost = reportedCost(check.cost, instance.convention);
-      const gap = (100 * (cost - bks)) / bks;
+      // Rounded to the printed precision, so that an exact match never shows as −0.00.
+      const gap = Number(((100 * (cost - bks)) / bks).toFixed(2)) || 0;
       const feasible = check.feasible && solution.unassigned.length === 0;
       rows.push({ set, band: band(n), limit, gap, feasible });
       printRow({

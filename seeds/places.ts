@@ -31,21 +31,19 @@ export const sealedZone = {
     type: 'Polygon' as const,
     coordinates: [
       [
-        [7.4148, 43.7303],
-        [7.4172, 43.732],
-        [7.4215, 43.7328],
-        [7.425, 43.7313],
-        [7.4243, 43.7288],
-        [7.42, 43.728],
-        [7.4163, 43.7287],
-        [7.4148, 43.7303],
+        [7.418, 43.7318],
+        [7.42, 43.7322],
+        [7.4235, 43.7318],
+        [7.4248, 43.7305],
+        [7.423, 43.729],
+        [7.4195, 43.7292],
+        [7.4178, 43.7305],
+        [7.418, 43.7318],
       ] as [number, number][],
     ],
   },
-  gates: [
-    { name: 'Rampe Major gate', lat: 43.7322, lon: 7.4203 },
-    { name: 'Place de la Visitation gate', lat: 43.7302, lon: 7.4166 },
-  ],
+  // Vans unload where the two-way Avenue de la Porte Neuve meets the Rock; volunteers walk on from there.
+  gates: [{ name: 'Porte Neuve gate', lat: 43.73219, lon: 7.41994 }],
 };
 
 export const controlledZone = {

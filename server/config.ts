@@ -8,6 +8,8 @@ export interface Config {
   databaseUrl: string | undefined;
   demoPassword: string;
   seedDemo: boolean;
+  /** The OpenStreetMap extract of the area served (.osm.pbf, .osm or .osm.gz). */
+  mapFile: string | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -18,5 +20,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     demoPassword: env.LIFELINE_DEMO_PASSWORD ?? 'lifeline-demo',
     seedDemo: env.LIFELINE_SEED_DEMO !== 'false',
+    mapFile: env.LIFELINE_MAP ? resolve(env.LIFELINE_MAP) : undefined,
   };
 }

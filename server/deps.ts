@@ -1,8 +1,11 @@
-// What every noun's routes are built with: the database and the live hub.
+// What every noun's routes are built with: the database, the live hub and the road network.
 import type { Db } from './db/database.ts';
 import type { LiveHub } from './live/hub.ts';
+import type { RoadMap } from './network/network.service.ts';
 
 export interface AppDeps {
   db: Db;
   live: LiveHub;
+  /** The day's road network (built on first use). */
+  roads: RoadMap;
 }

@@ -5,6 +5,7 @@ import { readConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './app.ts';
 import { LiveHub } from './live/hub.ts';
+import { RoadMap } from './network/network.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
 
 const config = readConfig();
@@ -14,7 +15,7 @@ if (config.seedDemo) {
   if (seeded) console.log(`Loaded the demo scenario (Monaco) into the ${db.kind} database.`);
 }
 const live = new LiveHub(db);
-const app = createApp({ db, live });
+const app = createApp({ db, live, roads: new RoadMap(db, config.mapFile) });
 const server = createServer(app);
 live.attach(server);
 server.listen(config.port, config.host, async () => {

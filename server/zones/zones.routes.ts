@@ -6,7 +6,7 @@ import { idParam } from '../http/schemas.ts';
 import { newZone, zoneUpdate } from './zones.schema.ts';
 import * as zones from './zones.service.ts';
 
-export function zoneRoutes({ db }: AppDeps): Router {
+export function zoneRoutes({ db, roads }: AppDeps): Router {
   const router = Router();
   const tag = 'zones';
   const roles = ['coordinator', 'admin'] as const;
@@ -19,13 +19,20 @@ export function zoneRoutes({ db }: AppDeps): Router {
     router,
     db,
     { method: 'post', path: '/zones', summary: 'Draw a zone', tag, roles, body: newZone, status: 201, idempotent: true },
-    ({ body, user }) => zones.createZone(db, body, user.id),
+    async ({ body, user }) => {
+      if (body.status === 'sealed') await roads.checkSealedZone(body.polygon, body.gates, 'body');
+      return zones.createZone(db, body, user.id);
+    },
   );
   endpoint(
     router,
     db,
     { method: 'put', path: '/zones/:id', summary: "Change a zone: its status for the day, polygon or gates", tag, roles, params: idParam, body: zoneUpdate },
-    ({ params, body, user }) => zones.updateZone(db, params.id, body, user.id),
+    async ({ params, body, user }) => {
+      const current = await zones.getZone(db, params.id);
+      if ((body.status ?? current.status) === 'sealed') await roads.checkSealedZone(body.polygon ?? current.polygon, body.gates ?? current.gates, 'body');
+      return zones.updateZone(db, params.id, body, user.id);
+    },
   );
   return router;
 }

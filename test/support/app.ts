@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LiveHub } from '../../server/live/hub.ts';
+import { RoadMap } from '../../server/network/network.service.ts';
 import { createApp } from '../../server/app.ts';
 import { openPglite, openPostgres, type Db } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
@@ -55,7 +56,8 @@ export interface TestApp {
 export async function startTestApp(kind: DatabaseKind): Promise<TestApp> {
   const db = await openTestDatabase(kind);
   const live = new LiveHub(db);
-  const app = createApp({ db, live });
+  const roads = new RoadMap(db);
+  const app = createApp({ db, live, roads });
   const api = request(app);
   const tokens = {} as Record<Role, string>;
   const userIds = {} as Record<Role, number>;
@@ -83,7 +85,7 @@ export async function startTestApp(kind: DatabaseKind): Promise<TestApp> {
       const port = (server!.address() as AddressInfo).port;
       await stopServer();
       t.live = new LiveHub(db);
-      t.app = createApp({ db, live: t.live });
+      t.app = createApp({ db, live: t.live, roads });
       t.api = request(t.app);
       return t.listen({ port, channel });
     },
@@ -107,7 +109,7 @@ export async function startTestApp(kind: DatabaseKind): Promise<TestApp> {
 /** A second server node on the same database (as a second process behind a load balancer would be). */
 export async function startSecondNode(t: TestApp, channel: string): Promise<{ url: string; close(): Promise<void> }> {
   const live = new LiveHub(t.db);
-  const server = createServer(createApp({ db: t.db, live }));
+  const server = createServer(createApp({ db: t.db, live, roads: new RoadMap(t.db) }));
   live.attach(server, { channel });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

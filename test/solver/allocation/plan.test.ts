@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allocate } from '../../../solver/allocation/allocate.ts';
 import { randomProblem } from '../../../solver/allocation/random-problem.ts';
+import { carryOverNeeds } from '../../../solver/allocation/rolling.ts';
 import { expectPlanRespectsConstraints } from './plan-checks.ts';
 
 describe('every returned plan', () => {
@@ -52,6 +53,26 @@ describe('every returned plan', () => {
     for (const tier of plan.metrics.tiers) expect(tier.fillRate).toBeLessThanOrEqual(1 + 1e-9);
     for (const cover of plan.metrics.cover) {
       expect(cover.stockAfter).toBeCloseTo(cover.stockBefore - plan.allocations.filter((a) => a.commodityId === cover.commodityId).reduce((s, a) => s + a.quantity, 0), 6);
+    }
+  });
+});
+
+describe('the rolling horizon', () => {
+  it('carries needs left short into the next plan with the remainder, a day more waiting and more weight', async () => {
+    const problem = randomProblem(21, { needs: 30, warehouses: 3, commodities: 2, scarcity: 0.4 });
+    const plan = await allocate(problem, { seed: 1 });
+    const tomorrow = carryOverNeeds(problem.needs, plan);
+    expect(tomorrow.length).toBe(plan.unmet.length);
+    for (const need of tomorrow) {
+      const today = problem.needs.find((n) => n.id === need.id)!;
+      const unmet = plan.unmet.find((u) => u.needId === need.id)!;
+      expect(need.quantity).toBeCloseTo(unmet.shortfall, 9);
+      expect(need.daysWaiting).toBe((today.daysWaiting ?? 0) + 1);
+    }
+    const next = await allocate({ ...problem, needs: tomorrow }, { seed: 1 });
+    for (const f of next.fulfilment) {
+      const before = plan.fulfilment.find((x) => x.needId === f.needId)!;
+      expect(f.weight).toBeGreaterThan(before.weight);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bidirectional } from 'graphology-shortest-path/dijkstra.js';
-import { InvalidProblemError } from '../../../solver/errors.ts';
+import { InvalidProblemError, UnsolvableError } from '../../../solver/errors.ts';
 import { Random } from '../../../solver/random.ts';
 import {
   buildRoadNetwork,
@@ -71,9 +71,10 @@ describe('paths on the real Monaco extract', () => {
     expect(() => findPath(network, { lat: 43.73, lon: Number.NaN }, { lat: 43.73, lon: 7.42 }, 'car')).toThrow(/from\.lon/);
   });
 
-  it('is unreachable with the reason when an end is far from any road', () => {
-    const path = findPath(network, { lat: 43.7, lon: 7.45 }, { lat: 43.731, lon: 7.419 }, 'car');
-    expect(path).toMatchObject({ reachable: false, reason: expect.stringMatching(/no drive road within 300 m/) });
+  it('refuses an end far from any road with the reason', () => {
+    const far = () => findPath(network, { lat: 43.7, lon: 7.45 }, { lat: 43.731, lon: 7.419 }, 'car');
+    expect(far).toThrow(UnsolvableError);
+    expect(far).toThrow(/no drive road within 300 m/);
   });
 });
 

@@ -1,0 +1,152 @@
+// The day's road network: the OpenStreetMap extract built once (lazily), with the closures and sealed
+// zones recorded in the database applied as edge state. Before each use the restrictions are brought in
+// line with the database, touching only the roads they act on, so the next plan or re-route sees them.
+import { fileURLToPath } from 'node:url';
+import type { Db } from '../db/database.ts';
+import { insertRow, toCamel } from '../db/rows.ts';
+import { NotFoundError, ConflictError, invalidField } from '../http/errors.ts';
+import { InvalidProblemError } from '../../solver/errors.ts';
+import {
+  addClosure,
+  buildRoadNetwork,
+  findPath,
+  liftClosure,
+  liftSealedZone,
+  networkGeoJson,
+  sealZone,
+  type LatLon,
+  type Mode,
+  type OsmData,
+  type RoadNetwork,
+  type LayerName,
+} from '../../solver/network/index.ts';
+import { loadOsmFile } from './osm-file.ts';
+import type { NewClosure } from './network.schema.ts';
+
+export const DEFAULT_MAP = fileURLToPath(new URL('../../seeds/osm/monaco.osm.pbf', import.meta.url));
+
+export interface Closure extends NewClosure {
+  id: number;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+interface ZoneRestriction {
+  id: number;
+  polygon: { type: 'Polygon'; coordinates: number[][][] };
+  gates: LatLon[];
+}
+
+// Parsing is the slow part and its result never changes: one parse per map file per process.
+const parsedMaps = new Map<string, Promise<OsmData>>();
+
+export class RoadMap {
+  private built: Promise<RoadNetwork> | undefined;
+  private appliedFingerprint = '';
+  private applied = { closures: [] as number[], zones: [] as number[] };
+  private geojson = new Map<string, unknown>();
+
+  constructor(
+    private readonly db: Db,
+    readonly mapFile: string = DEFAULT_MAP,
+  ) {}
+
+  /** The network with today's closures and sealed zones applied. */
+  async network(): Promise<RoadNetwork> {
+    const network = await (this.built ??= this.build());
+    await this.sync(network);
+    return network;
+  }
+
+  async geoJson(layer: LayerName, simplifyToleranceM: number): Promise<unknown> {
+    const key = `${layer}:${simplifyToleranceM}`;
+    if (!this.geojson.has(key)) this.geojson.set(key, networkGeoJson(await this.network(), { layer, simplifyToleranceM }));
+    return this.geojson.get(key);
+  }
+
+  async path(from: LatLon, to: LatLon, mode: Mode) {
+    const result = findPath(await this.network(), from, to, mode);
+    return result.reachable
+      ? { reachable: true, timeS: result.timeS, lengthM: result.lengthM, geometry: result.geometry, from: result.from.point, to: result.to.point }
+      : { reachable: false, reason: result.reason };
+  }
+
+  async listClosures(): Promise<Closure[]> {
+    return (await this.db.query('SELECT * FROM closures WHERE lifted_at IS NULL ORDER BY id')).map((r) => toCamel<Closure>(r));
+  }
+
+  /** Records a closure; one that matches no road is refused (400) and nothing is recorded. */
+  async close(input: NewClosure, actorId: number): Promise<Closure & { segments: number }> {
+    const network = await this.network();
+    return this.db.transaction(async (tx) => {
+      const closure = await insertRow<Closure>(tx, 'closures', { ...input, createdBy: actorId });
+      // Trying it on the network validates it; the database row is the truth the next sync applies.
+      const applied = addClosure(network, { id: closure.id, layer: closure.layer, where: { near: closure, radiusM: closure.radiusM }, slowFactor: closure.slowFactor ?? undefined });
+      liftClosure(network, closure.id);
+      return { ...closure, segments: applied.segments };
+    });
+  }
+
+  /**
+   * Refuses a sealed zone the network cannot enforce (a gate no vehicle can reach): tried on the
+   * network, then lifted again. `field` prefixes the offending part, e.g. `body.gates.0`.
+   */
+  async checkSealedZone(polygon: ZoneRestriction['polygon'], gates: LatLon[], field: string): Promise<void> {
+    const network = await this.network();
+    const trialId = -1;
+    try {
+      sealZone(network, { id: trialId, polygon, gates });
+    } catch (error) {
+      if (error instanceof InvalidProblemError) throw invalidField(`${field}.${error.field.replace(/^gates\[(\d+)\]/, 'gates.$1')}`, error.reason);
+      throw error;
+    } finally {
+      liftSealedZone(network, trialId);
+    }
+  }
+
+  async lift(id: number, actorId: number, reason?: string): Promise<Closure> {
+    const [row] = await this.db.query('SELECT * FROM closures WHERE id = $1', [id]);
+    if (!row) throw new NotFoundError('closure', id);
+    if (row.lifted_at) throw new ConflictError(`closure ${id} was lifted already`);
+    const [lifted] = await this.db.query('UPDATE closures SET lifted_at = now(), lifted_by = $2, lift_reason = $3 WHERE id = $1 RETURNING *', [id, actorId, reason ?? null]);
+    return toCamel<Closure>(lifted!);
+  }
+
+  private async build(): Promise<RoadNetwork> {
+    let parsed = parsedMaps.get(this.mapFile);
+    if (!parsed) parsedMaps.set(this.mapFile, (parsed = loadOsmFile(this.mapFile)));
+    return buildRoadNetwork(await parsed);
+  }
+
+  private async sync(network: RoadNetwork): Promise<void> {
+    const closures = await this.listClosures();
+    const zones = await this.sealedZones();
+    const fingerprint = JSON.stringify([closures.map((c) => c.id), zones]);
+    if (fingerprint === this.appliedFingerprint) return;
+    for (const id of this.applied.closures) liftClosure(network, id);
+    for (const id of this.applied.zones) liftSealedZone(network, id);
+    this.applied = { closures: [], zones: [] };
+    for (const c of closures) {
+      addClosure(network, { id: c.id, layer: c.layer, where: { near: c, radiusM: c.radiusM }, slowFactor: c.slowFactor ?? undefined });
+      this.applied.closures.push(c.id);
+    }
+    for (const zone of zones) {
+      try {
+        sealZone(network, { id: zone.id, polygon: zone.polygon, gates: zone.gates });
+        this.applied.zones.push(zone.id);
+      } catch (error) {
+        // Zones are checked when drawn; one that no longer fits the map must not stop every plan.
+        console.error(`network: sealed zone ${zone.id} not applied: ${(error as Error).message}`);
+      }
+    }
+    this.appliedFingerprint = fingerprint;
+  }
+
+  private async sealedZones(): Promise<ZoneRestriction[]> {
+    const rows = await this.db.query<{ id: number; polygon: ZoneRestriction['polygon']; gates: LatLon[] }>(
+      `SELECT z.id, z.polygon, coalesce(json_agg(json_build_object('lat', g.lat, 'lon', g.lon) ORDER BY g.id) FILTER (WHERE g.id IS NOT NULL), '[]') AS gates
+       FROM zones z LEFT JOIN gates g ON g.zone_id = z.id WHERE z.status = 'sealed' GROUP BY z.id ORDER BY z.id`,
+    );
+    return rows;
+  }
+}
