@@ -6,6 +6,7 @@ import { openDatabase } from './db/open.ts';
 import { createApp } from './app.ts';
 import { LiveHub } from './live/hub.ts';
 import { RoadMap } from './network/network.service.ts';
+import { failInterruptedPlans } from './plans/plans.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
 
 const config = readConfig();
@@ -14,6 +15,7 @@ if (config.seedDemo) {
   const seeded = await seedIfEmpty(db, config.demoPassword);
   if (seeded) console.log(`Loaded the demo scenario (Monaco) into the ${db.kind} database.`);
 }
+await failInterruptedPlans(db);
 const live = new LiveHub(db);
 const app = createApp({ db, live, roads: new RoadMap(db, config.mapFile) });
 const server = createServer(app);

@@ -14,6 +14,8 @@ import {
   liftSealedZone,
   networkGeoJson,
   sealZone,
+  travelMatrix,
+  type TravelMatrix,
   type LatLon,
   type Mode,
   type OsmData,
@@ -69,6 +71,11 @@ export class RoadMap {
     return result.reachable
       ? { reachable: true, timeS: result.timeS, lengthM: result.lengthM, geometry: result.geometry, from: result.from.point, to: result.to.point }
       : { reachable: false, reason: result.reason };
+  }
+
+  /** All-pairs travel times and distances between the points (Infinity, with `why`, where unreachable). */
+  async travelMatrix(points: LatLon[], mode: Mode): Promise<TravelMatrix> {
+    return travelMatrix(await this.network(), points, mode);
   }
 
   async listClosures(): Promise<Closure[]> {

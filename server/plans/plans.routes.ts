@@ -1,0 +1,31 @@
+// HTTP for allocation plans: run (solved off the request thread), review, approve.
+import { Router } from 'express';
+import type { AppDeps } from '../deps.ts';
+import { endpoint } from '../http/endpoint.ts';
+import { idParam } from '../http/schemas.ts';
+import { newPlan, planQuery } from './plans.schema.ts';
+import * as plans from './plans.service.ts';
+
+export function planRoutes(deps: AppDeps): Router {
+  const { db, live } = deps;
+  const router = Router();
+  const tag = 'plans';
+  const roles = ['coordinator', 'admin'] as const;
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/plans', summary: 'Run the allocation optimizer on the current stock and needs (answers at once; poll or listen for progress)', tag, roles, body: newPlan, status: 202, idempotent: true },
+    ({ body, user }) => plans.createPlan(deps, body, user.id),
+  );
+  endpoint(router, db, { method: 'get', path: '/plans', summary: 'Plans, newest last', tag, roles, query: planQuery }, ({ query }) => plans.listPlans(db, query));
+  endpoint(router, db, { method: 'get', path: '/plans/:id', summary: 'A plan with its allocations, unmet needs and their reasons, and its fairness figures', tag, roles, params: idParam }, ({ params }) =>
+    plans.getPlan(db, params.id),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/plans/:id/approve', summary: 'Approve a plan: reserves its stock in one transaction (409 when stock or needs changed since)', tag, roles, params: idParam, idempotent: true },
+    ({ params, user }) => plans.approvePlan(live, params.id, user.id),
+  );
+  return router;
+}

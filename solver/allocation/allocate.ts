@@ -1,0 +1,67 @@
+// `allocate(problem, options) → plan`: validate once, build the candidate arcs, solve the
+// lexicographic model on the fast flow path or by LP, hand out lots FEFO, explain and measure.
+import { UnsolvableError } from '../errors.ts';
+import { explainUnmet } from './explain.ts';
+import { SimplexStalled } from './flow/network-simplex.ts';
+import { fefoAllocations } from './fefo.ts';
+import { canUseFlowPath, solveByFlow } from './flow-path.ts';
+import { buildInstance, type Instance } from './instance.ts';
+import { solveByLp } from './lp-path.ts';
+import { fulfilmentOf, planMetrics } from './metrics.ts';
+import type { AllocateOptions, AllocationProblem, Backend, Plan } from './problem.ts';
+import type { StagedSolution } from './stages.ts';
+import { validateProblem } from './validate.ts';
+
+export async function allocate(problem: AllocationProblem, options: AllocateOptions): Promise<Plan> {
+  validateProblem(problem);
+  const start = performance.now();
+  const inst = buildInstance(problem);
+  const staged = await solveStages(inst, options);
+  const allocations = fefoAllocations(inst, staged.x);
+  const fulfilment = fulfilmentOf(inst, allocations);
+  return {
+    allocations,
+    fulfilment,
+    unmet: explainUnmet(inst, allocations),
+    metrics: planMetrics(inst, problem, fulfilment, allocations, staged),
+    solver: {
+      backend: staged.backend,
+      route: routeReason(inst, options.backend ?? 'auto', staged.backend),
+      ms: performance.now() - start,
+      variables: staged.variables,
+      stages: { tierFloors: staged.tierFloors, weightedFulfilment: staged.weightedFulfilment, totalTravel: staged.totalTravel },
+    },
+  };
+}
+
+/** Solves the staged model on the path the options and the instance allow (exported for benchmarks). */
+export async function solveStages(inst: Instance, options: AllocateOptions): Promise<StagedSolution> {
+  const backend = options.backend ?? 'auto';
+  const priceOfFairness = options.priceOfFairness ?? true;
+  const flowAllowed = canUseFlowPath(inst);
+  if (backend === 'flow' && !flowAllowed) {
+    throw new UnsolvableError(`the flow path cannot take this problem: ${routeReason(inst, 'auto')}`, 'backend');
+  }
+  if (backend === 'flow' || (backend === 'auto' && flowAllowed)) {
+    try {
+      return solveByFlow(inst, priceOfFairness);
+    } catch (error) {
+      // Round-off can in principle stall the network simplex; HiGHS then solves the same model.
+      if (!(error instanceof SimplexStalled) || backend === 'flow') throw error;
+    }
+  }
+  return solveByLp(inst, {
+    backend: backend === 'jslp' ? 'jslp' : 'highs',
+    seed: options.seed,
+    priceOfFairness,
+    ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+  });
+}
+
+function routeReason(inst: Instance, backend: Backend, ran?: StagedSolution['backend']): string {
+  if (backend === 'highs' || backend === 'jslp') return `${backend} requested`;
+  if (ran !== undefined && ran !== 'flow' && canUseFlowPath(inst)) return 'LP: the network simplex stalled, HiGHS solved the same model';
+  if (inst.arcs.some((a) => a.pinned > 0)) return 'LP: pinned quantities';
+  if (inst.capacityMayBind) return 'LP: a warehouse capacity may bind, which couples the commodities';
+  return 'network flow: no capacity can bind and nothing is pinned, so each commodity is a transportation problem';
+}

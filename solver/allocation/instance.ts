@@ -1,0 +1,240 @@
+// Turns a validated problem into the indexed instance every solve path reads: tiers and weights per
+// need, stock per warehouse × commodity in FEFO order, and the candidate arcs (K nearest usable).
+import { UnsolvableError } from '../errors.ts';
+import { resolvePolicy, tierOf, weightOf } from './policy.ts';
+import type { AllocationProblem, Commodity, Lot, Need, PriorityPolicy, TravelTimes, Warehouse } from './problem.ts';
+import { matrixTravel, straightLineTravel } from './travel.ts';
+
+/** The stock of one commodity at one warehouse, lots sorted first-expiring-first. */
+export interface Depot {
+  warehouse: number;
+  commodity: number;
+  lots: Lot[];
+  /** Expiry per lot (Infinity when it does not expire), ascending. */
+  expiry: number[];
+  /** Stock of lots k.. (suffix sums), so usableFrom[k] is what a need reaching lot k may draw. */
+  usableFrom: number[];
+}
+
+/** A candidate delivery route: warehouse (depot) → need, usable lots from `firstLot` on. */
+export interface Arc {
+  need: number;
+  depot: number;
+  firstLot: number;
+  travelS: number;
+  /** Quantity the coordinator forces on this arc (0 when not pinned). */
+  pinned: number;
+}
+
+/** Why some warehouses holding the commodity cannot serve a need, counted for the explanations. */
+export interface Blocked {
+  unreachable: number;
+  unreachableReasons: string[];
+  excluded: number;
+  lateForDeadline: number;
+  expiredBeforeArrival: number;
+  stockedWarehouses: number;
+}
+
+export interface NeedInfo {
+  need: Need;
+  commodity: number;
+  tier: number;
+  weight: number;
+  asked: number;
+  /** What could reach this need if it were alone: min(asked, usable stock on its arcs within capacity). */
+  attainable: number;
+  blocked: Blocked;
+}
+
+export interface Instance {
+  now: number;
+  policy: PriorityPolicy;
+  warehouses: Warehouse[];
+  commodities: Commodity[];
+  needs: NeedInfo[];
+  depots: Depot[];
+  /** Grouped by need: arcs of need i are arcStart[i] .. arcStart[i+1]-1. */
+  arcs: Arc[];
+  arcStart: number[];
+  /** Distinct tiers, most vulnerable first. */
+  tiers: number[];
+  /** False when no warehouse could ever reach its weight or volume capacity with the stock it holds. */
+  capacityMayBind: boolean;
+}
+
+export function buildInstance(problem: AllocationProblem): Instance {
+  const policy = resolvePolicy(problem.policy);
+  const warehouseIndex = new Map(problem.warehouses.map((w, i) => [w.id, i]));
+  const commodityIndex = new Map(problem.commodities.map((c, i) => [c.id, i]));
+  const depots = buildDepots(problem.lots, warehouseIndex, commodityIndex);
+  const depotsByCommodity = problem.commodities.map(() => [] as number[]);
+  depots.forEach((d, k) => depotsByCommodity[d.commodity]!.push(k));
+  const travel = travelOf(problem);
+  const excluded = exclusionsByNeed(problem);
+  const pins = pinsByNeed(problem);
+  const needs: NeedInfo[] = [];
+  const arcs: Arc[] = [];
+  const arcStart = [0];
+  const nearer = (a: Arc, b: Arc) => a.travelS - b.travelS || depots[a.depot]!.warehouse - depots[b.depot]!.warehouse;
+  problem.needs.forEach((need, i) => {
+    const commodity = commodityIndex.get(need.commodityId)!;
+    const tier = tierOf(need, policy);
+    const blocked: Blocked = {
+      unreachable: 0,
+      unreachableReasons: [],
+      excluded: 0,
+      lateForDeadline: 0,
+      expiredBeforeArrival: 0,
+      stockedWarehouses: 0,
+    };
+    const excludedHere = excluded.get(need.id);
+    const pinsHere = pins.get(need.id);
+    const pinnedArcs = new Map<string, Arc>();
+    // The K nearest candidates so far, nearest first (insertion into a short sorted list).
+    const chosen: Arc[] = [];
+    for (const k of depotsByCommodity[commodity]!) {
+      const depot = depots[k]!;
+      if (depot.usableFrom[0]! <= 0) continue;
+      blocked.stockedWarehouses++;
+      const warehouseId = problem.warehouses[depot.warehouse]!.id;
+      if (excludedHere?.has(warehouseId)) {
+        blocked.excluded++;
+        continue;
+      }
+      const arc = arcFor(i, k, depot, need, travel(warehouseId, need.id), problem.now, blocked);
+      if (!arc) continue;
+      if (pinsHere?.has(warehouseId)) pinnedArcs.set(warehouseId, arc);
+      if (chosen.length === policy.nearestWarehouses && nearer(arc, chosen[chosen.length - 1]!) >= 0) continue;
+      let at = chosen.length;
+      while (at > 0 && nearer(arc, chosen[at - 1]!) < 0) at--;
+      chosen.splice(at, 0, arc);
+      if (chosen.length > policy.nearestWarehouses) chosen.pop();
+    }
+    for (const [warehouseId, pin] of pinsHere ?? []) {
+      const arc = pinnedArcs.get(warehouseId);
+      if (!arc) throw new UnsolvableError(`warehouse "${warehouseId}" cannot serve need "${need.id}" (unreachable, excluded or no usable stock)`, `pins[${pin.index}]`);
+      arc.pinned += pin.quantity;
+      if (!chosen.includes(arc)) chosen.push(arc);
+    }
+    arcs.push(...chosen);
+    arcStart.push(arcs.length);
+    needs.push({
+      need,
+      commodity,
+      tier,
+      weight: weightOf(need, tier, policy),
+      asked: need.quantity,
+      attainable: Math.min(need.quantity, attainableOn(chosen, depots, problem)),
+      blocked,
+    });
+  });
+  const tiers = [...new Set(needs.map((n) => n.tier))].sort((a, b) => a - b);
+  return {
+    now: problem.now,
+    policy,
+    warehouses: problem.warehouses,
+    commodities: problem.commodities,
+    needs,
+    depots,
+    arcs,
+    arcStart,
+    tiers,
+    capacityMayBind: capacityMayBind(depots, problem),
+  };
+}
+
+function buildDepots(lots: readonly Lot[], warehouseIndex: Map<string, number>, commodityIndex: Map<string, number>): Depot[] {
+  const byKey = new Map<string, Lot[]>();
+  for (const lot of lots) {
+    if (lot.quantity <= 0) continue;
+    const key = `${lot.warehouseId}\u0000${lot.commodityId}`;
+    const list = byKey.get(key) ?? [];
+    list.push(lot);
+    byKey.set(key, list);
+  }
+  const depots: Depot[] = [];
+  for (const list of byKey.values()) {
+    list.sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const usableFrom = new Array<number>(list.length + 1).fill(0);
+    for (let k = list.length - 1; k >= 0; k--) usableFrom[k] = usableFrom[k + 1]! + list[k]!.quantity;
+    depots.push({
+      warehouse: warehouseIndex.get(list[0]!.warehouseId)!,
+      commodity: commodityIndex.get(list[0]!.commodityId)!,
+      lots: list,
+      expiry: list.map((l) => l.expiresAt ?? Infinity),
+      usableFrom,
+    });
+  }
+  return depots.sort((a, b) => a.commodity - b.commodity || a.warehouse - b.warehouse);
+}
+
+function arcFor(needIndex: number, depotIndex: number, depot: Depot, need: Need, travel: { seconds: number; reason?: string }, now: number, blocked: Blocked): Arc | undefined {
+  if (!Number.isFinite(travel.seconds)) {
+    blocked.unreachable++;
+    const reason = travel.reason ?? 'no route';
+    if (!blocked.unreachableReasons.includes(reason)) blocked.unreachableReasons.push(reason);
+    return undefined;
+  }
+  const arrival = now + travel.seconds * 1000;
+  if (need.deadline !== undefined && arrival > need.deadline) {
+    blocked.lateForDeadline++;
+    return undefined;
+  }
+  const firstLot = depot.expiry.findIndex((e) => e >= arrival);
+  if (firstLot < 0) {
+    blocked.expiredBeforeArrival++;
+    return undefined;
+  }
+  return { need: needIndex, depot: depotIndex, firstLot, travelS: travel.seconds, pinned: 0 };
+}
+
+function attainableOn(arcs: readonly Arc[], depots: readonly Depot[], problem: AllocationProblem): number {
+  let total = 0;
+  for (const arc of arcs) {
+    const depot = depots[arc.depot]!;
+    total += Math.min(depot.usableFrom[arc.firstLot]!, dispatchLimit(problem.warehouses[depot.warehouse]!, problem.commodities[depot.commodity]!));
+  }
+  return total;
+}
+
+/** Units of a commodity a warehouse could dispatch in one shift if it sent nothing else. */
+export function dispatchLimit(warehouse: Warehouse, commodity: Commodity): number {
+  const byWeight = commodity.weightKg > 0 ? warehouse.capacityWeightKg / commodity.weightKg : Infinity;
+  const byVolume = commodity.volumeM3 > 0 ? warehouse.capacityVolumeM3 / commodity.volumeM3 : Infinity;
+  return Math.min(byWeight, byVolume);
+}
+
+function capacityMayBind(depots: readonly Depot[], problem: AllocationProblem): boolean {
+  const weight = new Array<number>(problem.warehouses.length).fill(0);
+  const volume = new Array<number>(problem.warehouses.length).fill(0);
+  for (const depot of depots) {
+    const commodity = problem.commodities[depot.commodity]!;
+    weight[depot.warehouse]! += depot.usableFrom[0]! * commodity.weightKg;
+    volume[depot.warehouse]! += depot.usableFrom[0]! * commodity.volumeM3;
+  }
+  return problem.warehouses.some((w, i) => weight[i]! > w.capacityWeightKg || volume[i]! > w.capacityVolumeM3);
+}
+
+function travelOf(problem: AllocationProblem): TravelTimes {
+  if (typeof problem.travel === 'function') return problem.travel;
+  if (problem.travel) return matrixTravel(problem.travel);
+  return straightLineTravel(problem.warehouses, problem.needs);
+}
+
+function exclusionsByNeed(problem: AllocationProblem): Map<string, Set<string>> {
+  const byNeed = new Map<string, Set<string>>();
+  for (const e of problem.exclusions ?? []) byNeed.set(e.needId, (byNeed.get(e.needId) ?? new Set()).add(e.warehouseId));
+  return byNeed;
+}
+
+function pinsByNeed(problem: AllocationProblem): Map<string, Map<string, { quantity: number; index: number }>> {
+  const byNeed = new Map<string, Map<string, { quantity: number; index: number }>>();
+  (problem.pins ?? []).forEach((pin, index) => {
+    const forNeed = byNeed.get(pin.needId) ?? new Map<string, { quantity: number; index: number }>();
+    const previous = forNeed.get(pin.warehouseId)?.quantity ?? 0;
+    forNeed.set(pin.warehouseId, { quantity: previous + pin.quantity, index });
+    byNeed.set(pin.needId, forNeed);
+  });
+  return byNeed;
+}
