@@ -33,7 +33,7 @@ export async function createNeed(live: LiveHub, input: NewNeed, actorId: number,
 }
 
 /** Tells everyone on the need sheets that a need changed (stored per recipient, replayed on reconnect). */
-export async function announce(tx: Queryable, notify: Notify, need: Need, community: string, change: 'created' | 'updated' | 'merged' | 'fulfilled', by: number | null): Promise<void> {
+export async function announce(tx: Queryable, notify: Notify, need: Pick<Need, 'id' | 'version'>, community: string, change: 'created' | 'updated' | 'merged' | 'fulfilled', by: number | null): Promise<void> {
   await notify(await audience.sheets(tx), 'need:changed', { needId: need.id, community, version: need.version, change, by });
 }
 

@@ -12,6 +12,7 @@ import { openPglite, openPostgres, type Db } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { createUser } from '../../server/auth/auth.service.ts';
 import { roles, type Role } from '../../server/auth/auth.schema.ts';
+import { seedIfEmpty } from '../../seeds/load.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -53,8 +54,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(kind: DatabaseKind): Promise<TestApp> {
-  const db = await openTestDatabase(kind);
+export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop(): Promise<void> }): Promise<TestApp> {
+  const db = existing ?? (await openTestDatabase(kind));
   const live = new LiveHub(db);
   const roads = new RoadMap(db);
   const app = createApp({ db, live, roads });
@@ -119,6 +120,21 @@ export async function startSecondNode(t: TestApp, channel: string): Promise<{ ur
       await live.close();
     },
   };
+}
+
+/** A real app on the seeded demo scenario (Monaco), signed in as the demo users you name. */
+export async function startDemoApp(kind: DatabaseKind, emails: string[]): Promise<Omit<TestApp, 'tokens' | 'userIds'> & { tokens: Record<string, string>; userIds: Record<string, number> }> {
+  const db = await openTestDatabase(kind);
+  await seedIfEmpty(db, 'lifeline-demo');
+  const t = await startTestApp(kind, db);
+  const tokens: Record<string, string> = {};
+  const userIds: Record<string, number> = {};
+  for (const email of emails) {
+    const res = await t.api.post('/api/auth/login').send({ email, password: 'lifeline-demo' });
+    tokens[email] = res.body.token;
+    userIds[email] = (await db.query<{ id: number }>('SELECT id FROM users WHERE email = $1', [email]))[0]!.id;
+  }
+  return { ...t, tokens, userIds };
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,0 +1,336 @@
+// Dispatch: turns an approved plan into routes. Each driver leaves their home warehouse with the goods
+// allocated from it; households in a sealed zone are served through its gate (one vehicle stop with all
+// their goods) and gate volunteers walk the goods in, the most vulnerable first. Travel times come from
+// today's road network; the vehicle router runs in a worker thread.
+import type { Queryable } from '../db/database.ts';
+import type { RoadMap } from '../network/network.service.ts';
+import { runInWorker } from '../workers/ts-worker.ts';
+import { planGateDeliveries, type DeliveryStop, type GatePlan } from '../../solver/routing/last-mile.ts';
+import type { Customer, RoutingProblem, Vehicle } from '../../solver/routing/problem.ts';
+import type { RoutingSolution } from '../../solver/routing/solve.ts';
+import type { LatLon } from '../../solver/network/index.ts';
+
+const ROUTER = new URL('./route.worker.ts', import.meta.url);
+/** Minutes at a door to hand over goods, and at a gate to unload for the volunteers. */
+const SERVICE_S = 180;
+const GATE_SERVICE_S = 600;
+/** A cargo bike keeps 60 % of a van's pace in town; cars and vans are taken as equal. */
+const SPEED: Record<string, number> = { car: 1, van: 1, cargo_bike: 0.6, on_foot: 0.25 };
+/** Critical medicine is due before noon. */
+const NOON_S = 12 * 3600;
+
+export interface ItemLine {
+  needId: number;
+  lotId: number;
+  commodityId: number;
+  quantity: number;
+}
+
+interface AllocationLine extends ItemLine {
+  warehouseId: number;
+  weightKg: number;
+  volumeM3: number;
+  category: string;
+  urgency: string;
+  householdId: number;
+  lat: number;
+  lon: number;
+  zoneId: number | null;
+  sealed: boolean;
+  vulnerable: number;
+}
+
+export interface DriverRow {
+  id: number;
+  kind: 'driver' | 'gate_volunteer';
+  vehicleType: string;
+  capacityWeightKg: number;
+  capacityVolumeM3: number;
+  shiftStart: string;
+  shiftEnd: string;
+  homeWarehouseId: number | null;
+  zoneId: number | null;
+}
+
+interface GateRow {
+  id: number;
+  zoneId: number;
+  lat: number;
+  lon: number;
+}
+
+export interface PlannedStop {
+  kind: 'delivery' | 'gate' | 'door';
+  householdId: number | null;
+  gateId: number | null;
+  trip: number | null;
+  at: LatLon;
+  etaS: number | null;
+  items: ItemLine[];
+}
+
+export interface PlannedRoute {
+  driverId: number;
+  kind: 'vehicle' | 'walking';
+  warehouseId: number | null;
+  zoneId: number | null;
+  gateId: number | null;
+  departureS: number | null;
+  distanceM: number | null;
+  durationS: number | null;
+  stops: PlannedStop[];
+}
+
+export interface Unassigned {
+  householdId: number;
+  warehouseId: number;
+  needIds: number[];
+  reason: string;
+}
+
+export interface DispatchResult {
+  routes: PlannedRoute[];
+  unassigned: Unassigned[];
+  stats: RoutingSolution['stats'] | null;
+}
+
+const seconds = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60;
+
+/** Households of one warehouse: what each receives, as the router's stop. */
+interface HouseholdStop {
+  key: string;
+  warehouseId: number;
+  householdId: number;
+  at: LatLon;
+  zoneId: number | null;
+  sealed: boolean;
+  items: ItemLine[];
+  demand: [number, number];
+  priority: number;
+  dueS: number | undefined;
+}
+
+export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number, options: { timeLimitMs: number; seed: number }): Promise<DispatchResult> {
+  const lines = await allocationLines(db, planId);
+  const drivers = (await db.query<Record<string, unknown>>(`SELECT * FROM drivers WHERE active ORDER BY id`)).map(camelDriver);
+  const gates = await db.query<GateRow>('SELECT id, zone_id AS "zoneId", lat, lon FROM gates ORDER BY id');
+  const warehouses = await db.query<{ id: number; lat: number; lon: number }>('SELECT id, lat, lon FROM warehouses ORDER BY id');
+  const households = householdStops(lines);
+  const vehicles = drivers.filter((d) => d.kind === 'driver' && d.homeWarehouseId !== null);
+  const volunteers = drivers.filter((d) => d.kind === 'gate_volunteer');
+  const unassigned: Unassigned[] = [];
+
+  // Goods at a warehouse with no driver based there cannot leave it.
+  const served = households.filter((h) => {
+    if (vehicles.some((v) => v.homeWarehouseId === h.warehouseId)) return true;
+    unassigned.push(unassignedOf(h, `no active driver is based at warehouse ${h.warehouseId}`));
+    return false;
+  });
+
+  // Points: warehouses, gates, then households outside sealed zones (vehicle matrix); gates and
+  // households inside sealed zones (foot matrix).
+  const vehiclePoints: LatLon[] = [...warehouses.map(at), ...gates.map(at)];
+  const footPoints: LatLon[] = gates.map(at);
+  const vehicleIndex = new Map<string, number>();
+  const footIndex = new Map<string, number>();
+  warehouses.forEach((w, i) => vehicleIndex.set(`w${w.id}`, i));
+  gates.forEach((g, i) => (vehicleIndex.set(`g${g.id}`, warehouses.length + i), footIndex.set(`g${g.id}`, i)));
+  for (const h of served) {
+    if (h.sealed) footIndex.set(h.key, footPoints.push(h.at) - 1);
+    else vehicleIndex.set(h.key, vehiclePoints.push(h.at) - 1);
+  }
+  const [drive, foot] = await Promise.all([roads.travelMatrix(vehiclePoints, 'van'), roads.travelMatrix(footPoints, 'foot')]);
+  const rows = (m: { size: number; timesS: Float64Array; distancesM: Float64Array }, field: 'timesS' | 'distancesM') =>
+    Array.from({ length: m.size }, (_, i) => Array.from(m[field].subarray(i * m.size, (i + 1) * m.size)));
+
+  // The last hundred metres, per warehouse (a gate stop carries one warehouse's goods).
+  const vehicleStops: Customer[] = [];
+  const gatePlans: { warehouseId: number; plan: GatePlan }[] = [];
+  const byKey = new Map(served.map((h) => [h.key, h]));
+  for (const warehouseId of new Set(served.map((h) => h.warehouseId))) {
+    const own = served.filter((h) => h.warehouseId === warehouseId);
+    const allowed = vehicles.filter((v) => v.homeWarehouseId === warehouseId).map((v) => `d${v.id}`);
+    const maxLoad = vehicles.filter((v) => v.homeWarehouseId === warehouseId).reduce((m, v) => [Math.max(m[0]!, v.capacityWeightKg), Math.max(m[1]!, v.capacityVolumeM3)], [0, 0]);
+    const zonesHere = [...new Set(own.filter((h) => h.sealed).map((h) => h.zoneId!))];
+    const carry = carryCapacity(volunteers);
+    const plan = planGateDeliveries({
+      stops: own.map((h): DeliveryStop => ({
+        id: h.key,
+        location: h.sealed ? 0 : vehicleIndex.get(h.key)!,
+        demand: h.demand,
+        serviceTime: SERVICE_S,
+        timeWindow: h.dueS !== undefined ? [0, h.dueS] : undefined,
+        allowedVehicles: allowed,
+        zoneId: h.sealed ? String(h.zoneId) : undefined,
+        footLocation: h.sealed ? footIndex.get(h.key) : undefined,
+        priority: h.priority,
+      })),
+      zones: zonesHere.map((zoneId) => ({
+        id: String(zoneId),
+        gates: gates
+          .filter((g) => g.zoneId === zoneId)
+          .map((g) => ({ id: String(g.id), location: vehicleIndex.get(`g${g.id}`)!, footLocation: footIndex.get(`g${g.id}`)!, volunteers: Math.max(1, volunteers.filter((v) => v.zoneId === zoneId).length) })),
+      })),
+      footDistances: rows(foot, 'distancesM'),
+      carryCapacity: carry,
+      gateServiceTime: GATE_SERVICE_S,
+      maxStopLoad: [Math.max(maxLoad[0]!, carry[0]!), Math.max(maxLoad[1]!, carry[1]!)],
+    });
+    for (const u of plan.unassigned) unassigned.push(unassignedOf(byKey.get(u.id)!, u.reason === 'zone-without-gate' ? 'its sealed zone has no gate' : 'no walking path from the gate'));
+    for (const stop of plan.vehicleStops) {
+      vehicleStops.push({ ...stop, id: stop.id.startsWith('gate:') ? `${stop.id}@${warehouseId}` : stop.id, allowedVehicles: allowed });
+    }
+    gatePlans.push({ warehouseId, plan });
+  }
+
+  const solution = vehicleStops.length
+    ? await runInWorker<{ problem: RoutingProblem; options: object }, RoutingSolution>(ROUTER, {
+        problem: {
+          depots: warehouses.map((w) => ({ id: `w${w.id}`, location: vehicleIndex.get(`w${w.id}`)! })),
+          customers: vehicleStops,
+          vehicles: vehicles.map((v): Vehicle => ({
+            id: `d${v.id}`,
+            startDepot: `w${v.homeWarehouseId}`,
+            capacity: [v.capacityWeightKg, v.capacityVolumeM3],
+            speedFactor: SPEED[v.vehicleType] ?? 1,
+            shift: [seconds(v.shiftStart), seconds(v.shiftEnd)],
+          })),
+          distances: rows(drive, 'distancesM'),
+          durations: rows(drive, 'timesS'),
+        },
+        options: { seed: options.seed, timeLimitMs: options.timeLimitMs },
+      })
+    : null;
+
+  for (const u of solution?.unassigned ?? []) {
+    const households = u.id.startsWith('gate:') ? gateHouseholds(gatePlans, byKey, u.id) : [byKey.get(u.id)!];
+    for (const h of households) unassigned.push(unassignedOf(h, u.reason));
+  }
+  const routes = vehicleRoutes(solution, byKey, gatePlans, gates);
+  routes.push(...walkingRoutes(gatePlans, byKey, gates, volunteers, routes));
+  return { routes, unassigned, stats: solution?.stats ?? null };
+}
+
+const at = (p: { lat: number; lon: number }): LatLon => ({ lat: p.lat, lon: p.lon });
+
+function camelDriver(r: Record<string, unknown>): DriverRow {
+  return {
+    id: r.id as number,
+    kind: r.kind as DriverRow['kind'],
+    vehicleType: r.vehicle_type as string,
+    capacityWeightKg: r.capacity_weight_kg as number,
+    capacityVolumeM3: r.capacity_volume_m3 as number,
+    shiftStart: r.shift_start as string,
+    shiftEnd: r.shift_end as string,
+    homeWarehouseId: r.home_warehouse_id as number | null,
+    zoneId: r.zone_id as number | null,
+  };
+}
+
+/** What one volunteer carries per trip: the least among them (anyone may walk any trip). */
+function carryCapacity(volunteers: DriverRow[]): [number, number] {
+  if (volunteers.length === 0) return [20, 0.06];
+  return [Math.min(...volunteers.map((v) => v.capacityWeightKg)), Math.min(...volunteers.map((v) => v.capacityVolumeM3))];
+}
+
+async function allocationLines(db: Queryable, planId: number): Promise<AllocationLine[]> {
+  return db.query<AllocationLine>(
+    `SELECT pa.need_id AS "needId", pa.lot_id AS "lotId", pa.commodity_id AS "commodityId", pa.quantity, pa.warehouse_id AS "warehouseId",
+            c.weight_kg AS "weightKg", c.volume_m3 AS "volumeM3", c.category, n.urgency,
+            h.id AS "householdId", h.lat, h.lon, h.zone_id AS "zoneId", coalesce(z.status = 'sealed', false) AS sealed,
+            (CASE WHEN h.infant OR h.pregnant THEN 3 WHEN h.elderly_alone OR h.disabled OR h.chronic_illness THEN 2 ELSE 1 END) AS vulnerable
+     FROM plan_allocations pa
+     JOIN commodities c ON c.id = pa.commodity_id
+     JOIN needs n ON n.id = pa.need_id
+     JOIN households h ON h.id = n.household_id
+     LEFT JOIN zones z ON z.id = h.zone_id
+     WHERE pa.plan_id = $1 ORDER BY pa.id`,
+    [planId],
+  );
+}
+
+function householdStops(lines: AllocationLine[]): HouseholdStop[] {
+  const stops = new Map<string, HouseholdStop>();
+  for (const l of lines) {
+    const key = `${l.warehouseId}:${l.householdId}`;
+    let stop = stops.get(key);
+    if (!stop) {
+      stop = { key, warehouseId: l.warehouseId, householdId: l.householdId, at: { lat: l.lat, lon: l.lon }, zoneId: l.zoneId, sealed: l.sealed, items: [], demand: [0, 0], priority: l.vulnerable, dueS: undefined };
+      stops.set(key, stop);
+    }
+    stop.items.push({ needId: l.needId, lotId: l.lotId, commodityId: l.commodityId, quantity: l.quantity });
+    stop.demand[0] += l.quantity * l.weightKg;
+    stop.demand[1] += l.quantity * l.volumeM3;
+    if (l.category === 'medicine' && l.urgency === 'critical') {
+      stop.dueS = NOON_S;
+      stop.priority = Math.max(stop.priority, 3);
+    }
+  }
+  return [...stops.values()];
+}
+
+function unassignedOf(h: HouseholdStop, reason: string): Unassigned {
+  return { householdId: h.householdId, warehouseId: h.warehouseId, needIds: [...new Set(h.items.map((i) => i.needId))], reason };
+}
+
+function gateStopOf(gatePlans: { warehouseId: number; plan: GatePlan }[], id: string) {
+  const [stopId, warehouse] = id.split('@') as [string, string];
+  const plan = gatePlans.find((g) => g.warehouseId === Number(warehouse))!.plan;
+  return { warehouseId: Number(warehouse), gateStop: plan.gateStops.find((s) => s.stopId === stopId)!, plan };
+}
+
+function gateHouseholds(gatePlans: { warehouseId: number; plan: GatePlan }[], byKey: Map<string, HouseholdStop>, id: string): HouseholdStop[] {
+  return gateStopOf(gatePlans, id).gateStop.households.map((key) => byKey.get(key)!);
+}
+
+function vehicleRoutes(solution: RoutingSolution | null, byKey: Map<string, HouseholdStop>, gatePlans: { warehouseId: number; plan: GatePlan }[], gates: GateRow[]): PlannedRoute[] {
+  return (solution?.routes ?? [])
+    .filter((r) => r.stops.length > 0)
+    .map((r) => {
+      const stops = r.stops.map((id, k): PlannedStop => {
+        if (!id.startsWith('gate:')) {
+          const h = byKey.get(id)!;
+          return { kind: 'delivery', householdId: h.householdId, gateId: null, trip: null, at: h.at, etaS: r.serviceStarts[k] ?? null, items: h.items };
+        }
+        const { gateStop } = gateStopOf(gatePlans, id);
+        const gate = gates.find((g) => String(g.id) === gateStop.gateId)!;
+        return { kind: 'gate', householdId: null, gateId: gate.id, trip: null, at: at(gate), etaS: r.serviceStarts[k] ?? null, items: gateStop.households.flatMap((key) => byKey.get(key)!.items) };
+      });
+      const warehouseId = byKey.get(r.stops.find((id) => !id.startsWith('gate:')) ?? '')?.warehouseId ?? Number(r.stops[0]!.split('@')[1]);
+      return { driverId: Number(r.vehicleId.slice(1)), kind: 'vehicle', warehouseId, zoneId: null, gateId: null, departureS: r.departure, distanceM: r.distance, durationS: r.duration, stops };
+    });
+}
+
+/** Each volunteer of a zone walks the trips the planner gave their number, in priority order. */
+function walkingRoutes(
+  gatePlans: { warehouseId: number; plan: GatePlan }[],
+  byKey: Map<string, HouseholdStop>,
+  gates: GateRow[],
+  volunteers: DriverRow[],
+  vehicle: PlannedRoute[],
+): PlannedRoute[] {
+  const delivered = new Set(vehicle.flatMap((r) => r.stops.filter((s) => s.kind === 'gate').flatMap((s) => s.items.map((i) => `${i.needId}:${i.lotId}`))));
+  const routes = new Map<string, PlannedRoute>();
+  for (const { plan } of gatePlans) {
+    for (const tour of plan.walkingTours) {
+      const gate = gates.find((g) => String(g.id) === tour.gateId)!;
+      const team = volunteers.filter((v) => v.zoneId === gate.zoneId);
+      if (team.length === 0) continue;
+      for (const trip of tour.trips) {
+        const volunteer = team[trip.volunteer % team.length]!;
+        const key = `${volunteer.id}:${gate.id}`;
+        const route = routes.get(key) ?? { driverId: volunteer.id, kind: 'walking' as const, warehouseId: null, zoneId: gate.zoneId, gateId: gate.id, departureS: null, distanceM: 0, durationS: null, stops: [] };
+        routes.set(key, route);
+        const tripNo = new Set(route.stops.map((s) => s.trip)).size + 1;
+        for (const visit of trip.visits) {
+          const h = byKey.get(visit.id)!;
+          // Only goods that a vehicle actually brings to the gate can be walked in.
+          const items = h.items.filter((i) => delivered.has(`${i.needId}:${i.lotId}`));
+          if (items.length) route.stops.push({ kind: 'door', householdId: h.householdId, gateId: gate.id, trip: tripNo, at: h.at, etaS: null, items });
+        }
+        route.distanceM = (route.distanceM ?? 0) + trip.distance;
+      }
+    }
+  }
+  return [...routes.values()].filter((r) => r.stops.length > 0);
+}

@@ -1,0 +1,95 @@
+// SQL for routes, their stops and what each stop hands over.
+import type { Queryable } from '../db/database.ts';
+import { toCamel } from '../db/rows.ts';
+import type { PlannedRoute } from './dispatch.ts';
+
+export interface RouteRow {
+  id: number;
+  planId: number;
+  driverId: number;
+  kind: 'vehicle' | 'walking';
+  status: 'assigned' | 'accepted' | 'picked_up' | 'completed' | 'cancelled';
+  warehouseId: number | null;
+  zoneId: number | null;
+  gateId: number | null;
+  departureS: number | null;
+  distanceM: number | null;
+  durationS: number | null;
+  version: number;
+}
+
+export interface StopRow {
+  id: number;
+  routeId: number;
+  seq: number;
+  kind: 'delivery' | 'gate' | 'door';
+  householdId: number | null;
+  gateId: number | null;
+  trip: number | null;
+  lat: number;
+  lon: number;
+  etaS: number | null;
+  status: 'pending' | 'delivered' | 'failed';
+  reason: string | null;
+  note: string | null;
+}
+
+export interface StopItemRow {
+  stopId: number;
+  needId: number;
+  lotId: number;
+  commodityId: number;
+  quantity: number;
+  commodity: string;
+  unit: string;
+}
+
+export async function insertRoute(tx: Queryable, planId: number, route: PlannedRoute): Promise<number> {
+  const [row] = await tx.query<{ id: number }>(
+    `INSERT INTO routes (plan_id, driver_id, kind, warehouse_id, zone_id, gate_id, departure_s, distance_m, duration_s)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [planId, route.driverId, route.kind, route.warehouseId, route.zoneId, route.gateId, route.departureS, route.distanceM, route.durationS],
+  );
+  for (const [seq, stop] of route.stops.entries()) {
+    const [s] = await tx.query<{ id: number }>(
+      `INSERT INTO stops (route_id, seq, kind, household_id, gate_id, trip, lat, lon, eta_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [row!.id, seq + 1, stop.kind, stop.householdId, stop.gateId, stop.trip, stop.at.lat, stop.at.lon, stop.etaS],
+    );
+    for (const item of stop.items) {
+      await tx.query('INSERT INTO stop_items (stop_id, need_id, lot_id, commodity_id, quantity) VALUES ($1, $2, $3, $4, $5)', [s!.id, item.needId, item.lotId, item.commodityId, item.quantity]);
+    }
+  }
+  return row!.id;
+}
+
+export async function findRoute(db: Queryable, id: number, lock = false): Promise<RouteRow | undefined> {
+  const [row] = await db.query(`SELECT * FROM routes WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return row ? toCamel<RouteRow>(row) : undefined;
+}
+
+export async function stopsOf(db: Queryable, routeId: number): Promise<StopRow[]> {
+  return (await db.query('SELECT * FROM stops WHERE route_id = $1 ORDER BY seq', [routeId])).map((r) => toCamel<StopRow>(r));
+}
+
+export async function itemsOfStops(db: Queryable, stopIds: number[]): Promise<StopItemRow[]> {
+  const rows = await db.query(
+    `SELECT si.stop_id, si.need_id, si.lot_id, si.commodity_id, si.quantity, c.name AS commodity, c.unit
+     FROM stop_items si JOIN commodities c ON c.id = si.commodity_id WHERE si.stop_id = ANY($1::int[]) ORDER BY si.id`,
+    [stopIds],
+  );
+  return rows.map((r) => toCamel<StopItemRow>(r));
+}
+
+/** What a driver needs to hand goods over: who, where, how to call. Never health flags. */
+export async function recipients(db: Queryable, householdIds: number[]): Promise<Map<number, { name: string; address: string; phone: string | null; people: number }>> {
+  const rows = await db.query<{ id: number; name: string; address: string; phone: string | null; people: number }>(
+    'SELECT id, name, address, phone, people FROM households WHERE id = ANY($1::int[])',
+    [householdIds],
+  );
+  return new Map(rows.map(({ id, ...r }) => [id, r]));
+}
+
+export async function userOfDriver(db: Queryable, driverId: number): Promise<number | null> {
+  const [row] = await db.query<{ user_id: number | null }>('SELECT user_id FROM drivers WHERE id = $1', [driverId]);
+  return row?.user_id ?? null;
+}

@@ -1,0 +1,45 @@
+// HTTP for dispatch and the driver's day: routes, stops, positions.
+import { Router } from 'express';
+import type { AppDeps } from '../deps.ts';
+import { endpoint } from '../http/endpoint.ts';
+import { idParam } from '../http/schemas.ts';
+import { dispatchBody, position, routeQuery, stopStatus } from './routes.schema.ts';
+import * as routes from './routes.service.ts';
+
+export function routeRoutes(deps: AppDeps): Router {
+  const { db, live } = deps;
+  const router = Router();
+  const tag = 'routes';
+  const coordinators = ['coordinator', 'admin'] as const;
+  const field = ['driver', 'coordinator', 'admin'] as const;
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/plans/:id/dispatch', summary: 'Build routes for an approved plan and push them to drivers and gate volunteers', tag, roles: coordinators, params: idParam, body: dispatchBody, idempotent: true },
+    ({ params, body }) => routes.dispatchPlan(deps, params.id, body),
+  );
+  endpoint(router, db, { method: 'get', path: '/routes', summary: 'Routes (filter by plan or driver)', tag, roles: coordinators, query: routeQuery }, ({ query }) => routes.listRoutes(db, query));
+  endpoint(router, db, { method: 'get', path: '/routes/:id', summary: 'One route with its stops (a driver: only their own)', tag, roles: field, params: idParam }, ({ params, user }) =>
+    routes.routeFor(db, user, params.id),
+  );
+  endpoint(router, db, { method: 'get', path: '/me/route', summary: "The signed-in driver's or volunteer's routes under way", tag, roles: ['driver'] }, ({ user }) => routes.myRoutes(db, user));
+  endpoint(router, db, { method: 'post', path: '/routes/:id/accept', summary: 'Accept an assigned route', tag, roles: field, params: idParam, idempotent: true }, ({ params, user }) =>
+    routes.acceptRoute(live, user, params.id),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/routes/:id/pickup', summary: 'Goods picked up at the warehouse (ledger: dispatched)', tag, roles: field, params: idParam, idempotent: true },
+    ({ params, user }) => routes.pickUp(live, user, params.id),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/stops/:id/status', summary: 'A stop delivered, or failed with a reason (goods go back to stock)', tag, roles: field, params: idParam, body: stopStatus, idempotent: true },
+    ({ params, body, user }) => routes.setStopStatus(live, user, params.id, body),
+  );
+  endpoint(router, db, { method: 'post', path: '/me/position', summary: 'Report where I am, for the live board', tag, roles: ['driver'], body: position }, ({ body, user }) =>
+    routes.reportPosition(live, user, body),
+  );
+  return router;
+}

@@ -1,0 +1,23 @@
+// Input schemas for dispatch, routes, stops and positions.
+import { z } from 'zod';
+import { latitude, longitude, optionalId, pageQuery } from '../http/schemas.ts';
+
+export const dispatchBody = z.strictObject({
+  timeLimitMs: z.number().int().min(200).max(120_000).default(5_000).describe('time given to the vehicle router'),
+  seed: z.number().int().min(0).default(1),
+});
+
+export const routeQuery = z.strictObject({ planId: optionalId, driverId: optionalId, ...pageQuery });
+
+export const failureReasons = ['nobody_home', 'road_blocked', 'refused', 'other'] as const;
+
+export const stopStatus = z
+  .strictObject({
+    status: z.enum(['delivered', 'failed']),
+    reason: z.enum(failureReasons).optional(),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .refine((s) => s.status === 'delivered' || s.reason, { path: ['reason'], message: 'say why the delivery failed' });
+export type StopStatus = z.infer<typeof stopStatus>;
+
+export const position = z.strictObject({ lat: latitude, lon: longitude });

@@ -1,0 +1,230 @@
+// Routes in the field: dispatching an approved plan, what each driver and volunteer sees, and the
+// driver's day — accept, pick up (ledger: dispatched), deliver (ledger: delivered, the need fulfilled,
+// the donation's journey extended) or fail with a reason (the goods go back to stock and the need
+// back to the next plan). Every change reaches the driver and the coordinators' board live.
+import type { Queryable, Tx } from '../db/database.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.ts';
+import { audience, type LiveHub, type Notify } from '../live/hub.ts';
+import { boardRoom } from '../live/rooms.ts';
+import type { RoadMap } from '../network/network.service.ts';
+import type { SignedInUser } from '../auth/auth.schema.ts';
+import { recordMovement } from '../stock/stock.service.ts';
+import { announce as announceNeed } from '../needs/needs.service.ts';
+import { driverOfUser } from '../drivers/drivers.service.ts';
+import { buildRoutes, type Unassigned } from './dispatch.ts';
+import * as repo from './routes.repo.ts';
+import type { StopStatus } from './routes.schema.ts';
+
+export interface RouteView extends repo.RouteRow {
+  stops: (repo.StopRow & {
+    items: Omit<repo.StopItemRow, 'stopId'>[];
+    recipient?: { name: string; address: string; phone: string | null; people: number };
+  })[];
+}
+
+interface Deps {
+  live: LiveHub;
+  roads: RoadMap;
+}
+
+export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
+  const db = deps.live.db;
+  const [plan] = await db.query<{ status: string }>('SELECT status FROM plans WHERE id = $1', [planId]);
+  if (!plan) throw new NotFoundError('plan', planId);
+  if (plan.status !== 'approved') throw new ConflictError(`plan ${planId} is ${plan.status}; only an approved plan can be dispatched`, { status: plan.status });
+  const built = await buildRoutes(db, deps.roads, planId, options);
+  const routeIds = await deps.live.transaction(async (tx, notify) => {
+    const [locked] = await tx.query<{ status: string }>('SELECT status FROM plans WHERE id = $1 FOR UPDATE', [planId]);
+    if (locked!.status !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked!.status });
+    const ids: number[] = [];
+    for (const route of built.routes) ids.push(await repo.insertRoute(tx, planId, route));
+    await tx.query(`UPDATE plans SET status = 'dispatched', dispatched_at = now() WHERE id = $1`, [planId]);
+    for (const id of ids) {
+      const view = await routeView(tx, id);
+      const userId = await repo.userOfDriver(tx, view.driverId);
+      if (userId) await notify([userId], 'route:assigned', { routeId: id, planId, route: view });
+    }
+    await notify(await audience.board(tx), 'plan:status', { planId, status: 'dispatched' });
+    return ids;
+  });
+  const routes = await Promise.all(routeIds.map((id) => routeView(db, id)));
+  return { routes, unassigned: built.unassigned, stats: built.stats };
+}
+
+export async function routeView(db: Queryable, id: number): Promise<RouteView> {
+  const route = await repo.findRoute(db, id);
+  if (!route) throw new NotFoundError('route', id);
+  const stops = await repo.stopsOf(db, id);
+  const items = await repo.itemsOfStops(db, stops.map((s) => s.id));
+  const people = await repo.recipients(db, stops.flatMap((s) => (s.householdId ? [s.householdId] : [])));
+  return {
+    ...route,
+    stops: stops.map((s) => ({
+      ...s,
+      items: items.filter((i) => i.stopId === s.id).map(({ stopId: _s, ...i }) => i),
+      ...(s.householdId ? { recipient: people.get(s.householdId) } : {}),
+    })),
+  };
+}
+
+export async function listRoutes(db: Queryable, filter: { planId?: number; driverId?: number; limit: number; offset: number }) {
+  const rows = await db.query<{ id: number }>(
+    `SELECT id FROM routes WHERE ($1::int IS NULL OR plan_id = $1) AND ($2::int IS NULL OR driver_id = $2) ORDER BY id LIMIT $3 OFFSET $4`,
+    [filter.planId ?? null, filter.driverId ?? null, filter.limit, filter.offset],
+  );
+  return Promise.all(rows.map((r) => routeView(db, r.id)));
+}
+
+/** A driver sees their own routes only; asking for another's is answered as if it did not exist. */
+export async function routeFor(db: Queryable, user: SignedInUser, id: number): Promise<RouteView> {
+  const route = await routeView(db, id);
+  if (user.role === 'driver' && (await driverOfUser(db, user.id))?.id !== route.driverId) throw new NotFoundError('route', id);
+  return route;
+}
+
+/** The signed-in driver's or volunteer's routes still under way, oldest first. */
+export async function myRoutes(db: Queryable, user: SignedInUser): Promise<{ driverId: number; routes: RouteView[] }> {
+  const driver = await driverOfUser(db, user.id);
+  if (!driver) throw new ForbiddenError('this account is not registered as a driver or gate volunteer');
+  const rows = await db.query<{ id: number }>(`SELECT id FROM routes WHERE driver_id = $1 AND status NOT IN ('completed', 'cancelled') ORDER BY id`, [driver.id]);
+  return { driverId: driver.id, routes: await Promise.all(rows.map((r) => routeView(db, r.id))) };
+}
+
+export async function acceptRoute(live: LiveHub, user: SignedInUser, id: number): Promise<RouteView> {
+  return changeRoute(live, user, id, 'accepted', async (route) => {
+    if (route.status !== 'assigned') throw new ConflictError(`route ${id} is ${route.status}`);
+  });
+}
+
+/** Picking up moves every item of the route out of the warehouse: reserved → in transit. */
+export async function pickUp(live: LiveHub, user: SignedInUser, id: number): Promise<RouteView> {
+  return changeRoute(live, user, id, 'picked_up', async (route, tx) => {
+    if (route.kind !== 'vehicle') throw new ConflictError('a walking route takes its goods from the gate, not the warehouse');
+    if (route.status !== 'assigned' && route.status !== 'accepted') throw new ConflictError(`route ${id} is ${route.status}`);
+    const stops = await repo.stopsOf(tx, id);
+    for (const item of await repo.itemsOfStops(tx, stops.map((s) => s.id))) {
+      await recordMovement(tx, { lotId: item.lotId, kind: 'dispatched', quantity: item.quantity, needId: item.needId, stopId: item.stopId, planId: route.planId, actorId: user.id, reason: `route ${id}` });
+    }
+  });
+}
+
+async function changeRoute(
+  live: LiveHub,
+  user: SignedInUser,
+  id: number,
+  status: repo.RouteRow['status'],
+  check: (route: repo.RouteRow, tx: Tx) => Promise<void>,
+): Promise<RouteView> {
+  await live.transaction(async (tx, notify) => {
+    const route = await ownRoute(tx, user, id);
+    await check(route, tx);
+    await tx.query('UPDATE routes SET status = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, status]);
+    await tellRoute(tx, notify, id, status);
+  });
+  return routeView(live.db, id);
+}
+
+async function ownRoute(tx: Queryable, user: SignedInUser, id: number): Promise<repo.RouteRow> {
+  const route = await repo.findRoute(tx, id, true);
+  if (!route) throw new NotFoundError('route', id);
+  if (user.role === 'driver' && (await driverOfUser(tx, user.id))?.id !== route.driverId) throw new NotFoundError('route', id);
+  return route;
+}
+
+async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string): Promise<void> {
+  const view = await routeView(tx, id);
+  const driverUser = await repo.userOfDriver(tx, view.driverId);
+  await notify([...(await audience.board(tx)), ...(driverUser ? [driverUser] : [])], 'route:updated', { routeId: id, reason, route: view });
+}
+
+/**
+ * A stop delivered or failed. Delivered goods leave the ledger as `delivered` and count towards their
+ * needs; failed goods go back to stock (`returned` once picked up, `released` before) and their needs
+ * stay open for the next plan. A failed gate stop fails the door visits that depended on it.
+ */
+export async function setStopStatus(live: LiveHub, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
+  const routeId = await live.transaction(async (tx, notify) => {
+    const [row] = await tx.query<{ route_id: number }>('SELECT route_id FROM stops WHERE id = $1', [stopId]);
+    if (!row) throw new NotFoundError('stop', stopId);
+    const route = await ownRoute(tx, user, row.route_id);
+    const stop = (await repo.stopsOf(tx, route.id)).find((s) => s.id === stopId)!;
+    if (stop.status !== 'pending') throw new ConflictError(`stop ${stopId} is ${stop.status} already`, { status: stop.status });
+    const items = await repo.itemsOfStops(tx, [stopId]);
+    if (input.status === 'delivered') await deliver(tx, notify, user, route, stop, items);
+    else await fail(tx, notify, user, route, stop, items, input);
+    await tx.query('UPDATE stops SET status = $2, reason = $3, note = $4, done_at = now() WHERE id = $1', [stopId, input.status, input.reason ?? null, input.note ?? null]);
+    await notify([...(await audience.board(tx))], 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
+    await completeIfDone(tx, route.id);
+    await tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}`);
+    return route.id;
+  });
+  return routeView(live.db, routeId);
+}
+
+async function deliver(tx: Tx, notify: Notify, user: SignedInUser, route: repo.RouteRow, stop: repo.StopRow, items: repo.StopItemRow[]): Promise<void> {
+  // At a gate the goods pass to the volunteers; they leave the ledger at the doors.
+  if (stop.kind === 'gate') return;
+  for (const item of items) {
+    await recordMovement(tx, { lotId: item.lotId, kind: 'delivered', quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id}` }).catch((error) => {
+      throw error instanceof ConflictError ? new ConflictError(`the goods of stop ${stop.id} are not on their way yet: pick them up at the warehouse first`) : error;
+    });
+    const [need] = await tx.query<{ id: number; version: number; quantity: number; fulfilled: number; community: string }>(
+      `UPDATE needs n SET fulfilled = LEAST(n.quantity, n.fulfilled + $2), status = CASE WHEN n.fulfilled + $2 >= n.quantity THEN 'fulfilled' ELSE n.status END,
+         version = n.version + 1, updated_at = now()
+       FROM households h WHERE n.id = $1 AND h.id = n.household_id RETURNING n.*, h.community`,
+      [item.needId, item.quantity],
+    );
+    await announceNeed(tx, notify, need!, need!.community, need!.fulfilled >= need!.quantity ? 'fulfilled' : 'updated', user.id);
+  }
+}
+
+async function fail(tx: Tx, notify: Notify, user: SignedInUser, route: repo.RouteRow, stop: repo.StopRow, items: repo.StopItemRow[], input: StopStatus): Promise<void> {
+  const carrier = stop.kind === 'door' ? await vehicleCarrying(tx, stop) : route;
+  const inTransit = carrier?.status === 'picked_up' || carrier?.status === 'completed';
+  for (const item of items) {
+    await recordMovement(tx, { lotId: item.lotId, kind: inTransit ? 'returned' : 'released', quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id} failed: ${input.reason}` });
+  }
+  if (stop.kind === 'gate') {
+    // Nothing reached the gate, so nobody can walk it in: the door visits it fed fail with it.
+    const doors = await tx.query<{ id: number; route_id: number }>(
+      `SELECT DISTINCT s.id, s.route_id FROM stops s JOIN stop_items si ON si.stop_id = s.id
+       WHERE s.kind = 'door' AND s.status = 'pending' AND (si.need_id, si.lot_id) IN (SELECT need_id, lot_id FROM stop_items WHERE stop_id = $1)`,
+      [stop.id],
+    );
+    for (const door of doors) {
+      await tx.query(`UPDATE stops SET status = 'failed', reason = $2, note = $3, done_at = now() WHERE id = $1`, [door.id, input.reason, `gate stop ${stop.id} failed`]);
+      await completeIfDone(tx, door.route_id);
+      await tellRoute(tx, notify, door.route_id, `gate stop ${stop.id} failed`);
+    }
+  }
+}
+
+/** The vehicle route that brings a door visit's goods to its gate. */
+async function vehicleCarrying(tx: Queryable, door: repo.StopRow): Promise<repo.RouteRow | undefined> {
+  const [row] = await tx.query<{ route_id: number }>(
+    `SELECT s.route_id FROM stops s JOIN stop_items si ON si.stop_id = s.id
+     WHERE s.kind = 'gate' AND (si.need_id, si.lot_id) IN (SELECT need_id, lot_id FROM stop_items WHERE stop_id = $1) LIMIT 1`,
+    [door.id],
+  );
+  return row ? repo.findRoute(tx, row.route_id) : undefined;
+}
+
+async function completeIfDone(tx: Queryable, routeId: number): Promise<void> {
+  await tx.query(
+    `UPDATE routes SET status = 'completed', version = version + 1, updated_at = now()
+     WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM stops WHERE route_id = $1 AND status = 'pending')`,
+    [routeId],
+  );
+}
+
+/** A driver's position for the live board (not stored per event: the board wants the latest). */
+export async function reportPosition(live: LiveHub, user: SignedInUser, at: { lat: number; lon: number }): Promise<{ driverId: number }> {
+  const driver = await driverOfUser(live.db, user.id);
+  if (!driver) throw new ForbiddenError('this account is not registered as a driver or gate volunteer');
+  await live.db.query(
+    `INSERT INTO driver_positions (driver_id, lat, lon) VALUES ($1, $2, $3) ON CONFLICT (driver_id) DO UPDATE SET lat = $2, lon = $3, at = now()`,
+    [driver.id, at.lat, at.lon],
+  );
+  live.broadcast(boardRoom, 'board:position', { driverId: driver.id, lat: at.lat, lon: at.lon });
+  return { driverId: driver.id };
+}

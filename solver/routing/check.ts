@@ -1,0 +1,127 @@
+// Independent checker of a routing solution: recomputes every route from the problem's own data (not
+// from the search's summaries) and lists what is broken. Used by tests, the benchmark and the solver's output.
+import type { RoutingProblem, Vehicle } from './problem.ts';
+
+const TOLERANCE = 1e-6;
+
+export interface PlannedRoute {
+  vehicleId: string;
+  /** Which copy of a vehicle with `count` > 1 (default 0). */
+  copy?: number;
+  /** Customer ids in visiting order. */
+  stops: string[];
+}
+
+export interface RouteSchedule {
+  distance: number;
+  /** Minimal duration: departure delayed as far as it saves waiting without breaking a window. */
+  duration: number;
+  departure: number;
+  /** Start of service at each stop. */
+  serviceStarts: number[];
+  arrivalBack: number;
+  load: number[];
+  /** Human-readable breaches of windows, capacity and duration. */
+  violations: string[];
+}
+
+export interface CheckResult {
+  feasible: boolean;
+  /** Total distance recomputed from the matrix. */
+  cost: number;
+  violations: string[];
+}
+
+/** Times, load and breaches of one route driven by `vehicle`, computed from the problem alone. */
+export function scheduleRoute(problem: RoutingProblem, vehicle: Vehicle, stops: string[]): RouteSchedule {
+  const customers = new Map(problem.customers.map((c) => [c.id, c]));
+  const start = problem.depots.find((d) => d.id === vehicle.startDepot)!;
+  const end = problem.depots.find((d) => d.id === (vehicle.endDepot ?? vehicle.startDepot))!;
+  const durations = problem.durations ?? problem.distances;
+  const speed = vehicle.speedFactor ?? 1;
+  const violations: string[] = [];
+  const load = vehicle.capacity.map(() => 0);
+  const departure = Math.max(start.timeWindow?.[0] ?? -Infinity, vehicle.shift?.[0] ?? -Infinity, 0);
+  let time = departure;
+  let at = start.location;
+  let distance = 0;
+  let waitSoFar = 0;
+  /** How far the departure could move later without making any stop late. */
+  let slack = Math.min(start.timeWindow?.[1] ?? Infinity, vehicle.shift?.[1] ?? Infinity) - departure;
+  const serviceStarts: number[] = [];
+  for (const id of stops) {
+    const c = customers.get(id);
+    if (!c) {
+      violations.push(`unknown customer "${id}"`);
+      continue;
+    }
+    distance += Number(problem.distances[at]![c.location]);
+    const arrival = time + Number(durations[at]![c.location]) / speed;
+    const [ready, due] = c.timeWindow ?? [-Infinity, Infinity];
+    const begin = Math.max(arrival, ready);
+    waitSoFar += begin - arrival;
+    if (begin > due + TOLERANCE) violations.push(`${id} served at ${begin}, after its window closes at ${due}`);
+    slack = Math.min(slack, waitSoFar + due - begin);
+    serviceStarts.push(begin);
+    c.demand.forEach((q, k) => (load[k]! += q));
+    time = begin + (c.serviceTime ?? 0);
+    at = c.location;
+  }
+  distance += stops.length > 0 ? Number(problem.distances[at]![end.location]) : 0;
+  const arrivalBack = stops.length > 0 ? time + Number(durations[at]![end.location]) / speed : departure;
+  const latestBack = Math.min(end.timeWindow?.[1] ?? Infinity, vehicle.shift?.[1] ?? Infinity);
+  if (arrivalBack > latestBack + TOLERANCE) violations.push(`back at ${arrivalBack}, after ${latestBack}`);
+  slack = Math.min(slack, waitSoFar + latestBack - arrivalBack);
+  const delay = Math.max(0, Math.min(slack, waitSoFar));
+  const duration = arrivalBack - departure - delay;
+  if (vehicle.maxDuration !== undefined && duration > vehicle.maxDuration + TOLERANCE) {
+    violations.push(`lasts ${duration}, longer than ${vehicle.maxDuration}`);
+  }
+  load.forEach((q, k) => {
+    if (q > vehicle.capacity[k]! + TOLERANCE) violations.push(`carries ${q} in dimension ${k}, above ${vehicle.capacity[k]}`);
+  });
+  return { distance, duration, departure: departure + delay, serviceStarts, arrivalBack, load, violations };
+}
+
+/**
+ * Checks every route against the problem: each customer served at most once (and exactly once unless
+ * listed as unassigned), vehicles used within their counts, capacities, windows, durations, allowed vehicles.
+ */
+export function checkSolution(
+  problem: RoutingProblem,
+  solution: { routes: PlannedRoute[]; unassigned?: { id: string }[] },
+): CheckResult {
+  const violations: string[] = [];
+  const vehicles = new Map(problem.vehicles.map((v) => [v.id, v]));
+  const customers = new Map(problem.customers.map((c) => [c.id, c]));
+  const served = new Map<string, number>();
+  const usedCopies = new Set<string>();
+  let cost = 0;
+  solution.routes.forEach((route, i) => {
+    const vehicle = vehicles.get(route.vehicleId);
+    if (!vehicle) {
+      violations.push(`route ${i}: unknown vehicle "${route.vehicleId}"`);
+      return;
+    }
+    const copy = route.copy ?? 0;
+    const key = `${route.vehicleId}#${copy}`;
+    if (copy >= (vehicle.count ?? 1) || usedCopies.has(key)) violations.push(`route ${i}: vehicle ${key} not available`);
+    usedCopies.add(key);
+    const schedule = scheduleRoute(problem, vehicle, route.stops);
+    cost += schedule.distance;
+    violations.push(...schedule.violations.map((v) => `route ${i}: ${v}`));
+    for (const id of route.stops) {
+      served.set(id, (served.get(id) ?? 0) + 1);
+      const allowed = customers.get(id)?.allowedVehicles;
+      if (allowed && !allowed.includes(route.vehicleId)) violations.push(`route ${i}: ${id} may not ride in ${route.vehicleId}`);
+    }
+  });
+  const leftOut = new Set((solution.unassigned ?? []).map((u) => u.id));
+  for (const c of problem.customers) {
+    const times = served.get(c.id) ?? 0;
+    if (times > 1) violations.push(`${c.id} served ${times} times`);
+    if (times === 0 && !leftOut.has(c.id)) violations.push(`${c.id} neither served nor reported unassigned`);
+    if (times > 0 && leftOut.has(c.id)) violations.push(`${c.id} served and also reported unassigned`);
+  }
+  return { feasible: violations.length === 0, cost, violations };
+}

@@ -1,0 +1,291 @@
+// The vehicle-routing problem as callers state it (depots, customers, fleet, matrices), validated once
+// and compiled into flat typed arrays that the search reads without re-checking anything.
+import { InvalidProblemError } from '../errors.ts';
+
+export type TimeWindow = [earliest: number, latest: number];
+
+export interface Depot {
+  id: string;
+  /** Row/column of this place in the matrices. */
+  location: number;
+  /** Opening hours: vehicles leave no earlier and return no later. */
+  timeWindow?: TimeWindow;
+}
+
+export interface Customer {
+  id: string;
+  location: number;
+  /** One quantity per capacity dimension (e.g. [weight, volume]). */
+  demand: number[];
+  /** Window for the start of service. */
+  timeWindow?: TimeWindow;
+  serviceTime?: number;
+  /** Only these vehicles may serve the stop (e.g. goods already on board, a cargo bike that cannot carry it). */
+  allowedVehicles?: string[];
+  /** The vehicle that serves it now; moving it elsewhere costs `reassignmentCost` (re-planning). */
+  currentVehicle?: string;
+}
+
+export interface Vehicle {
+  id: string;
+  /** Identical copies of this vehicle (default 1); routes of copies share the id and differ by `copy`. */
+  count?: number;
+  startDepot: string;
+  /** Defaults to the start depot. */
+  endDepot?: string;
+  /** One limit per capacity dimension, same order as the demands. */
+  capacity: number[];
+  /** Travel time is the matrix duration divided by this (a cargo bike is slower than a van). Default 1. */
+  speedFactor?: number;
+  /** Working hours of the driver: leaves the depot no earlier, is back no later. */
+  shift?: TimeWindow;
+  /** Longest allowed route duration (travel, service and waiting). */
+  maxDuration?: number;
+}
+
+export interface RoutingProblem {
+  depots: Depot[];
+  customers: Customer[];
+  vehicles: Vehicle[];
+  /** Square matrix of travel costs between locations (the objective). */
+  distances: ArrayLike<number>[];
+  /** Square matrix of travel times; defaults to the distances. */
+  durations?: ArrayLike<number>[];
+  /** Cost of moving a stop away from its `currentVehicle` (default: the largest distance in the matrix). */
+  reassignmentCost?: number;
+}
+
+/** One route slot of the compiled fleet: a vehicle copy with its depots and limits. */
+export interface VehicleSlot {
+  vehicleId: string;
+  copy: number;
+  /** Index into `problem.vehicles`. */
+  vehicle: number;
+  startNode: number;
+  endNode: number;
+  capacity: Float64Array;
+  /** Index into `Instance.time`. */
+  profile: number;
+  departEarliest: number;
+  departLatest: number;
+  returnLatest: number;
+  maxDuration: number;
+  /** Slots with equal class are interchangeable (same vehicle, depots and limits). */
+  vehicleClass: number;
+}
+
+/**
+ * The compiled problem. Nodes 0..n-1 are the customers (in input order), nodes n.. the depots.
+ * Matrices are flat `N*N` arrays over nodes.
+ */
+export interface Instance {
+  problem: RoutingProblem;
+  customerCount: number;
+  nodeCount: number;
+  dims: number;
+  demand: Float64Array;
+  ready: Float64Array;
+  due: Float64Array;
+  service: Float64Array;
+  dist: Float64Array;
+  /** One travel-time matrix per distinct speed factor. */
+  time: Float64Array[];
+  slots: VehicleSlot[];
+  /** Slot indices of each vehicle class, in order. */
+  classSlots: number[][];
+  /** Per customer, 0 where a slot may not serve it; null when every slot may serve every customer. */
+  allowed: Uint8Array | null;
+  /** Per customer, the slot that serves it now, or -1. Null when nobody has one. */
+  currentSlot: Int32Array | null;
+  reassignmentCost: number;
+}
+
+const MAX_DIMS = 8;
+
+export function compileProblem(problem: RoutingProblem): Instance {
+  const { depots, customers, vehicles } = problem;
+  if (!Array.isArray(depots) || depots.length === 0) throw new InvalidProblemError('depots', 'at least one depot is needed');
+  if (!Array.isArray(customers)) throw new InvalidProblemError('customers', 'must be a list');
+  if (!Array.isArray(vehicles) || vehicles.length === 0) throw new InvalidProblemError('vehicles', 'at least one vehicle is needed');
+  const size = checkMatrix(problem.distances, 'distances');
+  if (problem.durations !== undefined && checkMatrix(problem.durations, 'durations') !== size) {
+    throw new InvalidProblemError('durations', 'must have the same size as distances');
+  }
+  const dims = vehicles[0]!.capacity?.length ?? 0;
+  if (dims < 1 || dims > MAX_DIMS) throw new InvalidProblemError('vehicles[0].capacity', `needs 1 to ${MAX_DIMS} dimensions`);
+
+  const depotIndex = uniqueIds(depots, 'depots');
+  const vehicleIndex = uniqueIds(vehicles, 'vehicles');
+  uniqueIds(customers, 'customers');
+  depots.forEach((d, i) => {
+    checkLocation(d.location, size, `depots[${i}].location`);
+    checkWindow(d.timeWindow, `depots[${i}].timeWindow`);
+  });
+
+  const n = customers.length;
+  const nodeCount = n + depots.length;
+  const locationOf = new Int32Array(nodeCount);
+  const demand = new Float64Array(n * dims);
+  const ready = new Float64Array(nodeCount);
+  const due = new Float64Array(nodeCount).fill(Infinity);
+  const service = new Float64Array(nodeCount);
+  customers.forEach((c, i) => {
+    const at = `customers[${i}]`;
+    locationOf[i] = checkLocation(c.location, size, `${at}.location`);
+    if (!Array.isArray(c.demand) || c.demand.length !== dims) throw new InvalidProblemError(`${at}.demand`, `needs ${dims} quantities`);
+    c.demand.forEach((q, k) => {
+      if (!Number.isFinite(q) || q < 0) throw new InvalidProblemError(`${at}.demand[${k}]`, 'must be a finite number ≥ 0');
+      demand[i * dims + k] = q;
+    });
+    checkWindow(c.timeWindow, `${at}.timeWindow`);
+    if (c.timeWindow) [ready[i], due[i]] = c.timeWindow;
+    service[i] = nonNegative(c.serviceTime ?? 0, `${at}.serviceTime`);
+    for (const [k, v] of (c.allowedVehicles ?? []).entries()) {
+      if (!vehicleIndex.has(v)) throw new InvalidProblemError(`${at}.allowedVehicles[${k}]`, `no vehicle "${v}"`);
+    }
+    if (c.currentVehicle !== undefined && !vehicleIndex.has(c.currentVehicle)) {
+      throw new InvalidProblemError(`${at}.currentVehicle`, `no vehicle "${c.currentVehicle}"`);
+    }
+  });
+  depots.forEach((d, j) => {
+    locationOf[n + j] = d.location;
+    if (d.timeWindow) [ready[n + j], due[n + j]] = d.timeWindow;
+  });
+
+  const dist = flatten(problem.distances, locationOf);
+  const baseTime = problem.durations ? flatten(problem.durations, locationOf) : dist;
+  const speeds: number[] = [];
+  const time: Float64Array[] = [];
+  const slots: VehicleSlot[] = [];
+  const classSlots: number[][] = [];
+  vehicles.forEach((v, i) => {
+    const at = `vehicles[${i}]`;
+    if (!Array.isArray(v.capacity) || v.capacity.length !== dims) throw new InvalidProblemError(`${at}.capacity`, `needs ${dims} limits`);
+    v.capacity.forEach((q, k) => nonNegative(q, `${at}.capacity[${k}]`));
+    const start = depotIndex.get(v.startDepot);
+    if (start === undefined) throw new InvalidProblemError(`${at}.startDepot`, `no depot "${v.startDepot}"`);
+    const end = depotIndex.get(v.endDepot ?? v.startDepot);
+    if (end === undefined) throw new InvalidProblemError(`${at}.endDepot`, `no depot "${v.endDepot}"`);
+    const speed = v.speedFactor ?? 1;
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new InvalidProblemError(`${at}.speedFactor`, 'must be a positive number');
+    checkWindow(v.shift, `${at}.shift`);
+    const maxDuration = v.maxDuration === undefined ? Infinity : nonNegative(v.maxDuration, `${at}.maxDuration`);
+    const count = v.count ?? 1;
+    if (!Number.isInteger(count) || count < 1) throw new InvalidProblemError(`${at}.count`, 'must be a positive integer');
+    let profile = speeds.indexOf(speed);
+    if (profile < 0) {
+      profile = speeds.push(speed) - 1;
+      time.push(speed === 1 ? baseTime : baseTime.map((t) => t / speed));
+    }
+    const startNode = n + start;
+    const endNode = n + end;
+    const [shiftStart, shiftEnd] = v.shift ?? [-Infinity, Infinity];
+    const members: number[] = [];
+    // More copies than customers can never be used; capping keeps huge "unlimited" fleets cheap.
+    for (let copy = 0; copy < Math.min(count, Math.max(n, 1)); copy++) {
+      members.push(slots.length);
+      slots.push({
+        vehicleId: v.id,
+        copy,
+        vehicle: i,
+        startNode,
+        endNode,
+        capacity: Float64Array.from(v.capacity),
+        profile,
+        departEarliest: Math.max(ready[startNode]!, shiftStart),
+        departLatest: Math.min(due[startNode]!, shiftEnd),
+        returnLatest: Math.min(due[endNode]!, shiftEnd),
+        maxDuration,
+        vehicleClass: i,
+      });
+    }
+    classSlots.push(members);
+  });
+
+  const slotsOfVehicle = (id: string) => slots.flatMap((s, k) => (s.vehicleId === id ? [k] : []));
+  let allowed: Uint8Array | null = null;
+  let currentSlot: Int32Array | null = null;
+  customers.forEach((c, i) => {
+    if (c.allowedVehicles) {
+      allowed ??= new Uint8Array(n * slots.length).fill(1);
+      allowed.fill(0, i * slots.length, (i + 1) * slots.length);
+      for (const id of c.allowedVehicles) for (const k of slotsOfVehicle(id)) allowed[i * slots.length + k] = 1;
+    }
+    if (c.currentVehicle !== undefined) {
+      currentSlot ??= new Int32Array(n).fill(-1);
+      currentSlot[i] = slotsOfVehicle(c.currentVehicle)[0]!;
+    }
+  });
+  const reassignmentCost = problem.reassignmentCost ?? dist.reduce((a, b) => (b < Infinity ? Math.max(a, b) : a), 0);
+  nonNegative(reassignmentCost, 'reassignmentCost');
+
+  return {
+    problem,
+    customerCount: n,
+    nodeCount,
+    dims,
+    demand,
+    ready,
+    due,
+    service,
+    dist,
+    time,
+    slots,
+    classSlots,
+    allowed,
+    currentSlot,
+    reassignmentCost,
+  };
+}
+
+function checkMatrix(m: ArrayLike<number>[] | undefined, field: string): number {
+  if (!Array.isArray(m) || m.length === 0) throw new InvalidProblemError(field, 'must be a non-empty square matrix');
+  for (let i = 0; i < m.length; i++) {
+    const row = m[i];
+    if (!row || row.length !== m.length) throw new InvalidProblemError(`${field}[${i}]`, `must have ${m.length} entries`);
+    for (let j = 0; j < row.length; j++) {
+      // Infinity is allowed: a pair cut off by a closed road.
+      if (!(row[j]! >= 0)) throw new InvalidProblemError(`${field}[${i}][${j}]`, 'must be a number ≥ 0');
+    }
+  }
+  return m.length;
+}
+
+function flatten(m: ArrayLike<number>[], locationOf: Int32Array): Float64Array {
+  const size = locationOf.length;
+  const out = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) {
+    const row = m[locationOf[i]!]!;
+    for (let j = 0; j < size; j++) out[i * size + j] = row[locationOf[j]!]!;
+  }
+  return out;
+}
+
+function uniqueIds(items: { id: string }[], field: string): Map<string, number> {
+  const index = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (typeof item?.id !== 'string' || item.id === '') throw new InvalidProblemError(`${field}[${i}].id`, 'must be a non-empty string');
+    if (index.has(item.id)) throw new InvalidProblemError(`${field}[${i}].id`, `duplicate id "${item.id}"`);
+    index.set(item.id, i);
+  });
+  return index;
+}
+
+function checkLocation(location: number, size: number, field: string): number {
+  if (!Number.isInteger(location) || location < 0 || location >= size) {
+    throw new InvalidProblemError(field, `must be a matrix index in 0..${size - 1}`);
+  }
+  return location;
+}
+
+function checkWindow(window: TimeWindow | undefined, field: string): void {
+  if (window === undefined) return;
+  if (!Array.isArray(window) || window.length !== 2 || Number.isNaN(window[0]) || Number.isNaN(window[1]) || window[0] > window[1]) {
+    throw new InvalidProblemError(field, 'must be [earliest, latest] with earliest ≤ latest');
+  }
+}
+
+function nonNegative(value: number, field: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new InvalidProblemError(field, 'must be a finite number ≥ 0');
+  return value;
+}

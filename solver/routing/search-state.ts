@@ -1,0 +1,350 @@
+// A solution under search: one route per vehicle slot, with prefix and suffix summaries (distance, load,
+// time-window segments after Vidal et al. 2013) so that moves are evaluated in O(1) by concatenation.
+import type { Instance, VehicleSlot } from './problem.ts';
+
+const EPS = 1e-7;
+
+/** The customers of one vehicle slot, plus the summaries of every prefix (fw) and suffix (bw). */
+export class Route {
+  nodes: number[] = [];
+  /** Distance plus reassignment penalties of the whole route. */
+  cost = 0;
+  fwDist = new Float64Array(2);
+  fwDur = new Float64Array(2);
+  fwWarp = new Float64Array(2);
+  fwE = new Float64Array(2);
+  fwL = new Float64Array(2);
+  fwLoad: Float64Array;
+  fwPen = new Float64Array(2);
+  bwDist = new Float64Array(2);
+  bwDur = new Float64Array(2);
+  bwWarp = new Float64Array(2);
+  bwE = new Float64Array(2);
+  bwL = new Float64Array(2);
+  bwLoad: Float64Array;
+  bwPen = new Float64Array(2);
+
+  constructor(
+    readonly index: number,
+    readonly slot: VehicleSlot,
+    dims: number,
+  ) {
+    this.fwLoad = new Float64Array(2 * dims);
+    this.bwLoad = new Float64Array(2 * dims);
+  }
+
+  /** Number of customers. */
+  get size(): number {
+    return this.nodes.length;
+  }
+
+  /** Node at position p: 0 is the start depot, size+1 the end depot. */
+  at(p: number): number {
+    return p === 0 ? this.slot.startNode : p > this.nodes.length ? this.slot.endNode : this.nodes[p - 1]!;
+  }
+}
+
+/**
+ * Incremental evaluation of a route under construction: start from a prefix, append nodes or a suffix,
+ * then read its cost and feasibility for the slot it will run on.
+ */
+export class Chain {
+  last = 0;
+  dist = 0;
+  dur = 0;
+  warp = 0;
+  e = 0;
+  l = 0;
+  pen = 0;
+  readonly load: Float64Array;
+  private slot!: VehicleSlot;
+  private slotIndex = 0;
+  private time!: Float64Array;
+
+  constructor(private readonly s: SearchState) {
+    this.load = new Float64Array(s.inst.dims);
+  }
+
+  /** Starts with the prefix of `route` up to position p, on that route's own slot. */
+  fromPrefix(route: Route, p: number): this {
+    this.bind(route);
+    const d = this.s.inst.dims;
+    this.last = route.at(p);
+    this.dist = route.fwDist[p]!;
+    this.dur = route.fwDur[p]!;
+    this.warp = route.fwWarp[p]!;
+    this.e = route.fwE[p]!;
+    this.l = route.fwL[p]!;
+    this.pen = route.fwPen[p]!;
+    for (let k = 0; k < d; k++) this.load[k] = route.fwLoad[p * d + k]!;
+    return this;
+  }
+
+  /** Appends customer c. */
+  add(c: number): this {
+    const inst = this.s.inst;
+    this.join(c, inst.service[c]!, 0, inst.ready[c]!, inst.due[c]!);
+    const d = inst.dims;
+    for (let k = 0; k < d; k++) this.load[k] += inst.demand[c * d + k]!;
+    this.pen += this.s.penalty(c, this.slotIndex);
+    return this;
+  }
+
+  /** Appends the customers of `route` at positions from..to (inclusive; from > to walks backwards). */
+  addRange(route: Route, from: number, to: number): this {
+    if (from <= to) for (let p = from; p <= to; p++) this.add(route.nodes[p - 1]!);
+    else for (let p = from; p >= to; p--) this.add(route.nodes[p - 1]!);
+    return this;
+  }
+
+  /** Appends the suffix of `route` from position p (through its end depot) and closes the route. */
+  finish(route: Route, p: number): this {
+    const own = this.slot;
+    const other = route.slot;
+    if (route.index !== this.slotIndex && (other.endNode !== own.endNode || other.profile !== own.profile || this.s.hasRules)) {
+      // The stored suffix was computed for another vehicle: rebuild it for this one.
+      this.addRange(route, p, route.size);
+      return this.close();
+    }
+    const first = route.at(p);
+    this.join(first, route.bwDur[p]!, route.bwWarp[p]!, route.bwE[p]!, route.bwL[p]!);
+    this.dist += route.bwDist[p]!;
+    this.pen += route.bwPen[p]!;
+    const d = this.s.inst.dims;
+    for (let k = 0; k < d; k++) this.load[k] += route.bwLoad[p * d + k]!;
+    return this;
+  }
+
+  /** Appends this slot's end depot. */
+  close(): this {
+    const slot = this.slot;
+    this.join(slot.endNode, 0, 0, -Infinity, slot.returnLatest);
+    return this;
+  }
+
+  /** Distance plus penalties, or Infinity when the route breaks a capacity, window or duration limit. */
+  cost(): number {
+    if (this.warp > EPS || this.dur > this.slot.maxDuration + EPS) return Infinity;
+    const cap = this.slot.capacity;
+    for (let k = 0; k < cap.length; k++) if (this.load[k]! > cap[k]! + EPS) return Infinity;
+    return this.dist + this.pen;
+  }
+
+  private bind(route: Route): void {
+    this.slot = route.slot;
+    this.slotIndex = route.index;
+    this.time = this.s.inst.time[route.slot.profile]!;
+  }
+
+  /** Concatenates a segment (first node `first`) to the chain (Vidal et al. 2013, eq. 5–9). */
+  private join(first: number, dur: number, warp: number, e: number, l: number): void {
+    const N = this.s.inst.nodeCount;
+    const t = this.time[this.last * N + first]!;
+    this.dist += this.s.inst.dist[this.last * N + first]!;
+    this.last = first;
+    if (t === Infinity) {
+      this.warp = Infinity;
+      return;
+    }
+    const delta = this.dur - this.warp + t;
+    const wait = Math.max(e - delta - this.l, 0);
+    const extraWarp = Math.max(this.e + delta - l, 0);
+    this.dur += dur + t + wait;
+    this.warp += warp + extraWarp;
+    this.e = Math.max(e - delta, this.e) - wait;
+    this.l = Math.min(l - delta, this.l) + extraWarp;
+  }
+}
+
+/** All routes of one solution plus where each customer sits; unserved customers carry a large penalty. */
+export class SearchState {
+  readonly routes: Route[];
+  readonly routeOf: Int32Array;
+  readonly posOf: Int32Array;
+  readonly hasRules: boolean;
+  /**
+   * Moves may screen candidates by distance alone (the exact check follows only for gains): true unless
+   * reassignment rules add costs that distance does not see.
+   */
+  readonly screen: boolean;
+  /** Whether reversing a stretch keeps its internal distance (symmetric matrix). */
+  readonly symmetric: boolean;
+  readonly unassignedPenalty: number;
+  /** Scratch chains for the moves (two routes change at most at once). */
+  readonly chainA: Chain;
+  readonly chainB: Chain;
+  private readonly saved = new Map<number, number[]>();
+  private recording = false;
+
+  constructor(readonly inst: Instance) {
+    this.routes = inst.slots.map((slot, i) => new Route(i, slot, inst.dims));
+    this.routeOf = new Int32Array(inst.customerCount).fill(-1);
+    this.posOf = new Int32Array(inst.customerCount);
+    this.hasRules = inst.allowed !== null || inst.currentSlot !== null;
+    this.screen = !this.hasRules;
+    this.symmetric = isSymmetric(inst.dist, inst.nodeCount);
+    let longest = 0;
+    for (const d of inst.dist) if (d < Infinity && d > longest) longest = d;
+    this.unassignedPenalty = 4 * longest + 2 * inst.reassignmentCost + 1;
+    this.chainA = new Chain(this);
+    this.chainB = new Chain(this);
+    for (const r of this.routes) this.setRoute(r.index, []);
+  }
+
+  /** Distance from node a to node b. */
+  d(a: number, b: number): number {
+    return this.inst.dist[a * this.inst.nodeCount + b]!;
+  }
+
+  /** Cost of serving customer c with slot k beyond the distance: 0, the reassignment cost, or Infinity if not allowed. */
+  penalty(c: number, k: number): number {
+    if (!this.hasRules) return 0;
+    const { allowed, currentSlot, slots } = this.inst;
+    if (allowed && allowed[c * slots.length + k] === 0) return Infinity;
+    const current = currentSlot ? currentSlot[c]! : -1;
+    return current >= 0 && slots[current]!.vehicleId !== slots[k]!.vehicleId ? this.inst.reassignmentCost : 0;
+  }
+
+  /** Starts recording changes so that they can be undone by `rollback` or kept by `commit`. */
+  beginTrial(): void {
+    this.saved.clear();
+    this.recording = true;
+  }
+
+  /** Routes changed since `beginTrial`; stops recording. */
+  commit(): number[] {
+    this.recording = false;
+    const changed = [...this.saved.keys()];
+    this.saved.clear();
+    return changed;
+  }
+
+  /** Puts every route changed since `beginTrial` back as it was. */
+  rollback(): void {
+    this.recording = false;
+    for (const r of this.saved.keys()) for (const c of this.routes[r]!.nodes) this.routeOf[c] = -1;
+    for (const [r, nodes] of this.saved) this.setRoute(r, nodes);
+    this.saved.clear();
+  }
+
+  /** Replaces the customers of route r (with a fresh array: the old one may be kept for a rollback). */
+  setRoute(r: number, nodes: number[]): void {
+    const route = this.routes[r]!;
+    if (this.recording && !this.saved.has(r)) this.saved.set(r, route.nodes);
+    const { inst } = this;
+    const k = nodes.length;
+    const d = inst.dims;
+    if (route.fwDist.length < k + 2) grow(route, k + 2, d);
+    route.nodes = nodes;
+    for (let p = 1; p <= k; p++) {
+      this.routeOf[nodes[p - 1]!] = r;
+      this.posOf[nodes[p - 1]!] = p;
+    }
+    const chain = this.chainA;
+    // Forward: position 0 is the start depot segment.
+    const slot = route.slot;
+    route.fwDist[0] = 0;
+    route.fwDur[0] = 0;
+    route.fwWarp[0] = 0;
+    route.fwE[0] = slot.departEarliest;
+    route.fwL[0] = slot.departLatest;
+    route.fwPen[0] = 0;
+    route.fwLoad.fill(0, 0, d);
+    chain.fromPrefix(route, 0);
+    for (let p = 1; p <= k + 1; p++) {
+      if (p <= k) chain.add(nodes[p - 1]!);
+      else chain.close();
+      route.fwDist[p] = chain.dist;
+      route.fwDur[p] = chain.dur;
+      route.fwWarp[p] = chain.warp;
+      route.fwE[p] = chain.e;
+      route.fwL[p] = chain.l;
+      route.fwPen[p] = chain.pen;
+      for (let q = 0; q < d; q++) route.fwLoad[p * d + q] = chain.load[q]!;
+    }
+    route.cost = k === 0 ? 0 : chain.cost();
+    // Backward: built by prepending one node at a time to the suffix.
+    let bDist = 0;
+    let bDur = 0;
+    let bWarp = 0;
+    let bE = -Infinity;
+    let bL = slot.returnLatest;
+    let bPen = 0;
+    const N = inst.nodeCount;
+    const time = inst.time[slot.profile]!;
+    route.bwDist[k + 1] = 0;
+    route.bwDur[k + 1] = 0;
+    route.bwWarp[k + 1] = 0;
+    route.bwE[k + 1] = bE;
+    route.bwL[k + 1] = bL;
+    route.bwPen[k + 1] = 0;
+    route.bwLoad.fill(0, (k + 1) * d, (k + 2) * d);
+    for (let p = k; p >= 0; p--) {
+      const node = route.at(p);
+      const next = route.at(p + 1);
+      const t = time[node * N + next]!;
+      const isDepot = p === 0;
+      const dur = isDepot ? 0 : inst.service[node]!;
+      const e = isDepot ? slot.departEarliest : inst.ready[node]!;
+      const l = isDepot ? slot.departLatest : inst.due[node]!;
+      // Concatenate (node) ⊕ (suffix): same formulas with the node as the first segment.
+      const delta = dur + t;
+      const wait = Math.max(bE - delta - l, 0);
+      const extraWarp = Math.max(e + delta - bL, 0);
+      bDist += inst.dist[node * N + next]!;
+      const newE = Math.max(bE - delta, e) - wait;
+      const newL = Math.min(bL - delta, l) + extraWarp;
+      bDur = dur + bDur + t + wait;
+      bWarp = bWarp + extraWarp + (t === Infinity ? Infinity : 0);
+      bE = newE;
+      bL = newL;
+      if (!isDepot) bPen += this.penalty(node, r);
+      route.bwDist[p] = bDist;
+      route.bwDur[p] = bDur;
+      route.bwWarp[p] = bWarp;
+      route.bwE[p] = bE;
+      route.bwL[p] = bL;
+      route.bwPen[p] = bPen;
+      for (let q = 0; q < d; q++) {
+        route.bwLoad[p * d + q] = route.bwLoad[(p + 1) * d + q]! + (isDepot ? 0 : inst.demand[node * d + q]!);
+      }
+    }
+  }
+
+  /** Sum of route costs plus the penalty of every unserved customer. */
+  totalCost(): number {
+    let total = 0;
+    for (const r of this.routes) total += r.cost;
+    return total + this.unassignedCount() * this.unassignedPenalty;
+  }
+
+  unassignedCount(): number {
+    let count = 0;
+    for (let c = 0; c < this.routeOf.length; c++) if (this.routeOf[c] === -1) count++;
+    return count;
+  }
+
+  /** The routes as plain customer lists, one per slot. */
+  snapshot(): number[][] {
+    return this.routes.map((r) => r.nodes.slice());
+  }
+
+  restore(routes: number[][]): void {
+    this.routeOf.fill(-1);
+    routes.forEach((nodes, r) => this.setRoute(r, nodes.slice()));
+  }
+}
+
+function grow(route: Route, size: number, dims: number): void {
+  const cap = Math.max(size, route.fwDist.length * 2);
+  for (const key of ['fwDist', 'fwDur', 'fwWarp', 'fwE', 'fwL', 'fwPen', 'bwDist', 'bwDur', 'bwWarp', 'bwE', 'bwL', 'bwPen'] as const) {
+    route[key] = new Float64Array(cap);
+  }
+  route.fwLoad = new Float64Array(cap * dims);
+  route.bwLoad = new Float64Array(cap * dims);
+}
+
+function isSymmetric(dist: Float64Array, size: number): boolean {
+  for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) if (dist[i * size + j] !== dist[j * size + i]) return false;
+  return true;
+}

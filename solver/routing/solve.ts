@@ -1,0 +1,277 @@
+// solveRouting: the routing engine's entry point. Savings construction (or cheapest insertion when the
+// fleet is short), then iterated ruin and recreate with granular local search under simulated-annealing
+// acceptance, and a set-partitioning step (HiGHS) over the pool of routes met on the way. Anytime: the
+// best solution found is returned.
+import { InvalidProblemError } from '../errors.ts';
+import { Random } from '../random.ts';
+import { scheduleRoute, type PlannedRoute } from './check.ts';
+import { LocalSearch } from './local-search.ts';
+import { nearestNeighbours } from './neighbours.ts';
+import { compileProblem, type Instance, type RoutingProblem } from './problem.ts';
+import { RoutePool } from './route-pool.ts';
+import { RuinRecreate } from './ruin-recreate.ts';
+import { savingsConstruction } from './savings.ts';
+import { SearchState } from './search-state.ts';
+import { preloadHighs, solveSetPartitioning } from './set-partitioning.ts';
+import { unservableCustomers, type UnassignedReason } from './unservable.ts';
+
+export interface SolveOptions {
+  seed: number;
+  /** Wall-clock budget; the best solution so far is returned when it runs out. */
+  timeLimitMs?: number;
+  /** Ruin-and-recreate iterations; with it alone the result depends only on the seed and the input. */
+  maxIterations?: number;
+  /**
+   * Routes to start from (e.g. the plan under way when re-planning): kept as far as they stay within
+   * the limits; the stops that no longer fit, and those not listed, are inserted where they cost least.
+   */
+  initialRoutes?: PlannedRoute[];
+}
+
+export interface SolvedRoute {
+  vehicleId: string;
+  copy: number;
+  /** Customer ids in visiting order. */
+  stops: string[];
+  distance: number;
+  duration: number;
+  departure: number;
+  serviceStarts: number[];
+  load: number[];
+}
+
+export interface RoutingSolution {
+  routes: SolvedRoute[];
+  /** Total distance. */
+  cost: number;
+  unassigned: { id: string; reason: UnassignedReason }[];
+  /** Every route within its limits and every servable customer served. */
+  feasible: boolean;
+  stats: { iterations: number; ms: number; poolSize: number; improvedByPartitioning: boolean; partitionMs: number };
+}
+
+const NEIGHBOURS = 40;
+const LS_NEIGHBOURS = 20;
+const POOL_CAPACITY = 30_000;
+/** Annealing temperatures relative to the average edge of the first solution. */
+const START_TEMPERATURE = 0.3;
+const END_TEMPERATURE = 0.005;
+/** Share of the budget after which the route pool is recombined. */
+const PARTITION_AT = 0.85;
+/** Share of the remaining budget given to HiGHS (it may overrun its limit a little). */
+const PARTITION_SHARE = 0.25;
+const PARTITION_NODES = 200;
+const PARTITION_MS_PER_CUSTOMER = 2;
+/** Largest problem that gets the set-partitioning step when stopped by iterations only. */
+const PARTITION_MAX_CUSTOMERS = 150;
+
+type PartitionLimits = { timeLimitSeconds: number; maxNodes?: number };
+
+export async function solveRouting(problem: RoutingProblem, options: SolveOptions): Promise<RoutingSolution> {
+  const { seed, timeLimitMs, maxIterations } = options;
+  if (timeLimitMs === undefined && maxIterations === undefined) {
+    throw new InvalidProblemError('options', 'give timeLimitMs and/or maxIterations');
+  }
+  if (!Number.isInteger(seed)) throw new InvalidProblemError('options.seed', 'must be an integer');
+  const started = performance.now();
+  // The solver's WebAssembly compiles while the search runs.
+  void preloadHighs();
+  const inst = compileProblem(problem);
+  const random = new Random(seed);
+  const s = new SearchState(inst);
+  const excluded = unservableCustomers(inst, s);
+  const servable = Array.from({ length: inst.customerCount }, (_, c) => c).filter((c) => !excluded.has(c));
+  const neighbours = nearestNeighbours(inst, NEIGHBOURS);
+  const lsNeighbours = neighbours.map((list) => list.subarray(0, LS_NEIGHBOURS));
+  const rr = new RuinRecreate(s, neighbours, random);
+  const ls = new LocalSearch(s, lsNeighbours, random);
+  const pool = new RoutePool(POOL_CAPACITY);
+
+  if (options.initialRoutes) warmStart(inst, s, options.initialRoutes, excluded);
+  else construct(inst, s, servable, neighbours);
+  /** Servable customers the fleet has no room for at the moment; retried at every iteration. */
+  let waiting = rr.recreate(servable.filter((c) => s.routeOf[c] === -1));
+  ls.run();
+  let current = s.totalCost();
+  let best = current;
+  let bestRoutes = s.snapshot();
+  const used = s.routes.filter((r) => r.size > 0).length;
+  const averageEdge = current / Math.max(1, servable.length + used) || 1;
+  const t0 = START_TEMPERATURE * averageEdge;
+  const t1 = END_TEMPERATURE * averageEdge;
+  s.routes.forEach((r) => pool.add(r.slot.vehicleClass, r.nodes, r.cost));
+
+  const progress = (iteration: number) =>
+    Math.max(
+      maxIterations === undefined ? 0 : iteration / maxIterations,
+      timeLimitMs === undefined ? 0 : (performance.now() - started) / timeLimitMs,
+    );
+  let iteration = 0;
+  let partitioned = false;
+  let improvedByPartitioning = false;
+  let partitionMs = 0;
+  for (;;) {
+    const done = progress(iteration);
+    if (done >= 1 || servable.length === 0) break;
+    if (!partitioned && done >= PARTITION_AT) {
+      partitioned = true;
+      const limits = partitionLimits(servable.length, timeLimitMs, performance.now() - started);
+      if (!limits) continue;
+      const partitionStart = performance.now();
+      const recombined = await recombine(inst, s, pool, servable, bestRoutes, limits);
+      partitionMs = performance.now() - partitionStart;
+      if (recombined && recombined.cost < best - 1e-9) {
+        improvedByPartitioning = true;
+        best = current = recombined.cost;
+        bestRoutes = recombined.routes;
+      }
+      s.restore(bestRoutes);
+      current = best;
+      waiting = servable.filter((c) => s.routeOf[c] === -1);
+      continue;
+    }
+    iteration++;
+    const temperature = t0 * Math.pow(t1 / t0, done);
+    s.beginTrial();
+    const removed = rr.ruin();
+    const left = rr.recreate(removed.concat(waiting));
+    ls.run(removed);
+    const candidate = s.totalCost();
+    if (candidate < current - temperature * Math.log(random.next())) {
+      current = candidate;
+      waiting = left;
+      for (const r of s.commit()) {
+        const route = s.routes[r]!;
+        pool.add(route.slot.vehicleClass, route.nodes, route.cost);
+      }
+      if (current < best - 1e-9) {
+        best = current;
+        bestRoutes = s.snapshot();
+      }
+    } else {
+      s.rollback();
+    }
+  }
+  s.restore(bestRoutes);
+  return describe(inst, s, excluded, {
+    iterations: iteration,
+    ms: performance.now() - started,
+    poolSize: pool.size,
+    improvedByPartitioning,
+    partitionMs,
+  });
+}
+
+/**
+ * Savings routes. When the fleet is too small to start with one vehicle per customer, they are built on
+ * a copy with enough vehicles and the longest are put on the real fleet; the rest is left to insertion.
+ */
+function construct(inst: Instance, s: SearchState, servable: number[], neighbours: Int32Array[]): void {
+  if (savingsConstruction(s, servable, neighbours) || s.hasRules) return;
+  const vehicles = inst.problem.vehicles.map((v) => ({ ...v, count: servable.length }));
+  const roomy = new SearchState(compileProblem({ ...inst.problem, vehicles }));
+  if (!savingsConstruction(roomy, servable, neighbours)) return;
+  const next = inst.classSlots.map(() => 0);
+  const routes = roomy.routes.filter((r) => r.size > 0).sort((a, b) => b.size - a.size || a.index - b.index);
+  for (const route of routes) {
+    const vehicleClass = route.slot.vehicleClass;
+    const slot = inst.classSlots[vehicleClass]![next[vehicleClass]!++];
+    if (slot !== undefined) s.setRoute(slot, route.nodes.slice());
+  }
+}
+
+/** Loads the given routes, keeping each stop (in order) only while its route stays within the limits. */
+function warmStart(inst: Instance, s: SearchState, routes: PlannedRoute[], excluded: Map<number, UnassignedReason>): void {
+  const customerIndex = new Map(inst.problem.customers.map((c, i) => [c.id, i]));
+  for (const route of routes) {
+    const slot = inst.slots.findIndex((k) => k.vehicleId === route.vehicleId && k.copy === (route.copy ?? 0));
+    if (slot < 0 || s.routes[slot]!.size > 0) continue;
+    const kept: number[] = [];
+    for (const id of route.stops) {
+      const c = customerIndex.get(id);
+      if (c === undefined || excluded.has(c) || s.routeOf[c] !== -1 || kept.includes(c)) continue;
+      const chain = s.chainA.fromPrefix(s.routes[slot]!, 0);
+      for (const k of kept) chain.add(k);
+      if (chain.add(c).close().cost() < Infinity) kept.push(c);
+    }
+    s.setRoute(slot, kept);
+  }
+}
+
+/**
+ * Limits for HiGHS, or null to skip the step. The WebAssembly HiGHS needs roughly a millisecond or two
+ * per customer row just for the LP relaxation, so the step runs only when its share of the time left
+ * allows that. Without a time limit it is stopped by nodes, and only small problems get it, so that an
+ * iteration-limited run stays deterministic (the time limit there is only a safety net).
+ */
+function partitionLimits(customers: number, timeLimitMs: number | undefined, elapsedMs: number): PartitionLimits | null {
+  if (timeLimitMs === undefined) return customers <= PARTITION_MAX_CUSTOMERS ? { timeLimitSeconds: 20, maxNodes: PARTITION_NODES } : null;
+  const budgetMs = PARTITION_SHARE * (timeLimitMs - elapsedMs);
+  return budgetMs >= PARTITION_MS_PER_CUSTOMER * customers ? { timeLimitSeconds: budgetMs / 1000 } : null;
+}
+
+/** Set partitioning over the pool plus the best routes; returns the routes per slot and their cost. */
+async function recombine(
+  inst: Instance,
+  s: SearchState,
+  pool: RoutePool,
+  servable: number[],
+  bestRoutes: number[][],
+  limits: PartitionLimits,
+): Promise<{ routes: number[][]; cost: number } | null> {
+  s.restore(bestRoutes);
+  for (const r of s.routes) pool.add(r.slot.vehicleClass, r.nodes, r.cost);
+  const covered = servable.filter((c) => s.routeOf[c] !== -1);
+  if (covered.length !== servable.length) return null;
+  const routes = pool.routes();
+  const chosen = await solveSetPartitioning({
+    routes,
+    customers: covered,
+    classCounts: inst.classSlots.map((members) => members.length),
+    ...limits,
+  });
+  if (!chosen) return null;
+  const perSlot: number[][] = inst.slots.map(() => []);
+  const nextSlot = inst.classSlots.map(() => 0);
+  const seen = new Set<number>();
+  let placed = 0;
+  for (const j of chosen) {
+    const route = routes[j]!;
+    const slot = inst.classSlots[route.vehicleClass]![nextSlot[route.vehicleClass]!++];
+    if (slot === undefined) return null;
+    perSlot[slot] = route.nodes.slice();
+    for (const c of route.nodes) seen.add(c);
+    placed += route.nodes.length;
+  }
+  if (seen.size !== covered.length || placed !== covered.length) return null;
+  s.restore(perSlot);
+  return { routes: perSlot, cost: s.totalCost() };
+}
+
+function describe(inst: Instance, s: SearchState, excluded: Map<number, UnassignedReason>, stats: RoutingSolution['stats']): RoutingSolution {
+  const { problem } = inst;
+  const routes: SolvedRoute[] = [];
+  for (const route of s.routes) {
+    if (route.size === 0) continue;
+    const vehicle = problem.vehicles[route.slot.vehicle]!;
+    const stops = route.nodes.map((c) => problem.customers[c]!.id);
+    const schedule = scheduleRoute(problem, vehicle, stops);
+    routes.push({
+      vehicleId: vehicle.id,
+      copy: route.slot.copy,
+      stops,
+      distance: schedule.distance,
+      duration: schedule.duration,
+      departure: schedule.departure,
+      serviceStarts: schedule.serviceStarts,
+      load: schedule.load,
+    });
+  }
+  const unassigned: RoutingSolution['unassigned'] = [];
+  for (let c = 0; c < inst.customerCount; c++) {
+    if (s.routeOf[c] !== -1) continue;
+    unassigned.push({ id: problem.customers[c]!.id, reason: excluded.get(c) ?? 'no-vehicle-left' });
+  }
+  const feasible = s.routes.every((r) => r.cost < Infinity) && unassigned.every((u) => u.reason !== 'no-vehicle-left');
+  return { routes, cost: routes.reduce((sum, r) => sum + r.distance, 0), unassigned, feasible, stats };
+}

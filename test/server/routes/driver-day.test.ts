@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, startDemoApp } from '../../support/app.ts';
+import { connect } from '../../support/sockets.ts';
+import { solving } from '../../../server/plans/plans.service.ts';
+
+type Stop = { id: number; kind: string; status: string; householdId: number | null; items: { needId: number; lotId: number; quantity: number }[]; recipient?: Record<string, unknown> };
+type Route = { id: number; driverId: number; kind: string; status: string; warehouseId: number | null; stops: Stop[] };
+
+const COORDINATOR = 'coordinator@lifeline.local';
+const drivers = Array.from({ length: 8 }, (_, i) => `driver${i + 1}@lifeline.local`);
+const volunteers = Array.from({ length: 4 }, (_, i) => `volunteer${i + 1}@lifeline.local`);
+
+describe('dispatch and the driver’s day on the demo scenario', () => {
+  let t: Awaited<ReturnType<typeof startDemoApp>>;
+  let url: string;
+  let planId: number;
+  let dispatched: { routes: Route[]; unassigned: unknown[] };
+  let allocated: { needId: number; lotId: number; quantity: number }[];
+
+  beforeAll(async () => {
+    t = await startDemoApp('pglite', [COORDINATOR, 'charity@lifeline.local', ...drivers, ...volunteers]);
+    url = await t.listen();
+    const coordinator = bearer(t.tokens[COORDINATOR]!);
+    const created = await t.api.post('/api/plans').set(coordinator).send({}).expect(202);
+    planId = created.body.id;
+    await solving.get(planId);
+    await t.api.post(`/api/plans/${planId}/approve`).set(coordinator).expect(200);
+    allocated = (await t.api.get(`/api/plans/${planId}`).set(coordinator)).body.allocations;
+    dispatched = (await t.api.post(`/api/plans/${planId}/dispatch`).set(coordinator).send({ timeLimitMs: 1500 }).expect(200)).body;
+  });
+  afterAll(() => t.close());
+
+  it('puts every allocated item on exactly one vehicle stop, within each vehicle’s capacity', async () => {
+    const vehicleItems = dispatched.routes.filter((r) => r.kind === 'vehicle').flatMap((r) => r.stops.flatMap((s) => s.items));
+    const key = (i: { needId: number; lotId: number }) => `${i.needId}:${i.lotId}`;
+    const carried = new Map<string, number>();
+    for (const i of vehicleItems) carried.set(key(i), (carried.get(key(i)) ?? 0) + i.quantity);
+    const unassignedNeeds = new Set((dispatched.unassigned as { needIds: number[] }[]).flatMap((u) => u.needIds));
+    for (const a of allocated) {
+      if (unassignedNeeds.has(a.needId)) continue;
+      expect(carried.get(key(a)), key(a)).toBe(a.quantity);
+    }
+    const capacity = new Map((await t.db.query<{ id: number; capacity_weight_kg: number }>('SELECT id, capacity_weight_kg FROM drivers')).map((d) => [d.id, d.capacity_weight_kg]));
+    const weight = new Map((await t.db.query<{ id: number; weight_kg: number }>('SELECT l.id, c.weight_kg FROM lots l JOIN commodities c ON c.id = l.commodity_id')).map((l) => [l.id, l.weight_kg]));
+    for (const r of dispatched.routes.filter((r) => r.kind === 'vehicle')) {
+      const load = r.stops.flatMap((s) => s.items).reduce((sum, i) => sum + i.quantity * weight.get(i.lotId)!, 0);
+      expect(load).toBeLessThanOrEqual(capacity.get(r.driverId)! + 1e-6);
+    }
+  });
+
+  it('serves the sealed zone through its gate, with walking tours for the gate volunteers', async () => {
+    const gateStops = dispatched.routes.flatMap((r) => r.stops.filter((s) => s.kind === 'gate'));
+    expect(gateStops.length).toBeGreaterThan(0);
+    const walking = dispatched.routes.filter((r) => r.kind === 'walking');
+    expect(walking.length).toBeGreaterThan(0);
+    const sealedHouseholds = new Set((await t.db.query<{ id: number }>(`SELECT h.id FROM households h JOIN zones z ON z.id = h.zone_id WHERE z.status = 'sealed'`)).map((h) => h.id));
+    for (const r of dispatched.routes.filter((r) => r.kind === 'vehicle')) {
+      for (const s of r.stops.filter((s) => s.kind === 'delivery')) expect(sealedHouseholds.has(s.householdId!)).toBe(false);
+    }
+    const gateItems = new Set(gateStops.flatMap((s) => s.items.map((i) => `${i.needId}:${i.lotId}`)));
+    for (const door of walking.flatMap((r) => r.stops)) {
+      expect(door.kind).toBe('door');
+      expect(sealedHouseholds.has(door.householdId!)).toBe(true);
+      for (const i of door.items) expect(gateItems.has(`${i.needId}:${i.lotId}`)).toBe(true);
+    }
+  });
+
+  it('shows a driver their own route with the recipients’ contact but no health flags, and nobody else’s', async () => {
+    const route = dispatched.routes.find((r) => r.kind === 'vehicle' && r.stops.some((s) => s.kind === 'delivery'))!;
+    const owner = await ownerEmail(route.driverId);
+    const mine = await t.api.get('/api/me/route').set(bearer(t.tokens[owner]!)).expect(200);
+    expect(mine.body.routes.map((r: Route) => r.id)).toContain(route.id);
+    const stop = mine.body.routes.find((r: Route) => r.id === route.id).stops.find((s: Stop) => s.kind === 'delivery');
+    expect(stop.recipient).toEqual({ name: expect.any(String), address: expect.any(String), phone: expect.toBeOneOf([expect.any(String), null]), people: expect.any(Number) });
+    const text = JSON.stringify(mine.body);
+    for (const flag of ['elderly', 'chronic', 'pregnant', 'infant', 'disabled']) expect(text).not.toMatch(new RegExp(flag, 'i'));
+    const someoneElse = drivers.find((d) => d !== owner)!;
+    await t.api.get(`/api/routes/${route.id}`).set(bearer(t.tokens[someoneElse]!)).expect(404);
+    await t.api.post(`/api/routes/${route.id}/accept`).set(bearer(t.tokens[someoneElse]!)).expect(404);
+  });
+
+  it('pushes the route to its driver only, and replays it to a driver who connects later', async () => {
+    const route = dispatched.routes.find((r) => r.kind === 'vehicle')!;
+    const owner = await ownerEmail(route.driverId);
+    const client = connect(url, t.tokens[owner]!, 0);
+    await client.hello;
+    const assigned = client.received.filter((e) => e.type === 'route:assigned').map((e) => (e.data as { routeId: number }).routeId);
+    expect(assigned).toContain(route.id);
+    const others = dispatched.routes.filter((r) => r.driverId !== route.driverId).map((r) => r.id);
+    expect(assigned.filter((id) => others.includes(id))).toEqual([]);
+    client.close();
+  });
+
+  it('closes the loop: pick-up, delivery (ledger, need, tracking) and a failed stop returning its goods, live on the board', async () => {
+    const route = dispatched.routes.find((r) => r.kind === 'vehicle' && r.stops.filter((s) => s.kind === 'delivery').length >= 2)!;
+    const driver = bearer(t.tokens[await ownerEmail(route.driverId)]!);
+    const board = connect(url, t.tokens[COORDINATOR]!);
+    await board.hello;
+    const [first, second] = route.stops.filter((s) => s.kind === 'delivery');
+
+    await t.api.post(`/api/stops/${first!.id}/status`).set(driver).send({ status: 'delivered' }).expect(409); // not picked up yet
+    await t.api.post(`/api/routes/${route.id}/accept`).set(driver).expect(200);
+    const picked = await t.api.post(`/api/routes/${route.id}/pickup`).set(driver).expect(200);
+    expect(picked.body.status).toBe('picked_up');
+
+    const needBefore = await needRow(first!.items[0]!.needId);
+    const key = `deliver-${first!.id}`;
+    await t.api.post(`/api/stops/${first!.id}/status`).set(driver).set('Idempotency-Key', key).send({ status: 'delivered' }).expect(200);
+    await t.api.post(`/api/stops/${first!.id}/status`).set(driver).set('Idempotency-Key', key).send({ status: 'delivered' }).expect(200); // a retry, once
+    const needAfter = await needRow(first!.items[0]!.needId);
+    expect(needAfter.fulfilled).toBe(needBefore.fulfilled + first!.items.filter((i) => i.needId === needBefore.id).reduce((s, i) => s + i.quantity, 0));
+    const delivered = await t.db.query<{ n: number }>(`SELECT count(*) AS n FROM stock_movements WHERE kind = 'delivered' AND stop_id = $1`, [first!.id]);
+    expect(delivered[0]!.n).toBe(first!.items.length);
+    await board.next((e) => e.type === 'stop:updated' && (e.data as { stopId: number }).stopId === first!.id);
+
+    const lot = second!.items[0]!.lotId;
+    const [before] = await t.db.query<{ on_hand: number; in_transit: number }>('SELECT on_hand, in_transit FROM lots WHERE id = $1', [lot]);
+    await t.api.post(`/api/stops/${second!.id}/status`).set(driver).send({ status: 'failed' }).expect(400); // a reason is required
+    await t.api.post(`/api/stops/${second!.id}/status`).set(driver).send({ status: 'failed', reason: 'nobody_home' }).expect(200);
+    const [after] = await t.db.query<{ on_hand: number; in_transit: number }>('SELECT on_hand, in_transit FROM lots WHERE id = $1', [lot]);
+    const back = second!.items.filter((i) => i.lotId === lot).reduce((s, i) => s + i.quantity, 0);
+    expect(after).toEqual({ on_hand: before!.on_hand + back, in_transit: before!.in_transit - back });
+    expect((await needRow(second!.items[0]!.needId)).status).toBe('open');
+    board.close();
+
+    // A delivered donated lot shows the community it reached on the public tracking page.
+    const donated = await t.db.query<{ tracking_code: string; community: string }>(
+      `SELECT d.tracking_code, h.community FROM stock_movements m JOIN lots l ON l.id = m.lot_id JOIN donations d ON d.id = l.donation_id
+       JOIN needs n ON n.id = m.need_id JOIN households h ON h.id = n.household_id WHERE m.kind = 'delivered' LIMIT 1`,
+    );
+    if (donated[0]) {
+      const track = await t.api.get(`/api/track/${donated[0].tracking_code}`).expect(200);
+      expect(track.body.communitiesReached).toContain(donated[0].community);
+    }
+  });
+
+  it('refuses to dispatch a plan twice or one that is not approved', async () => {
+    const coordinator = bearer(t.tokens[COORDINATOR]!);
+    await t.api.post(`/api/plans/${planId}/dispatch`).set(coordinator).send({}).expect(409);
+    await t.api.post('/api/plans/999999/dispatch').set(coordinator).send({}).expect(404);
+    await t.api.post(`/api/plans/${planId}/dispatch`).set(bearer(t.tokens[drivers[0]!]!)).send({}).expect(403);
+  });
+
+  async function ownerEmail(driverId: number): Promise<string> {
+    const [row] = await t.db.query<{ email: string }>('SELECT u.email FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [driverId]);
+    return row!.email;
+  }
+
+  async function needRow(id: number) {
+    return (await t.db.query<{ id: number; fulfilled: number; status: string }>('SELECT id, fulfilled, status FROM needs WHERE id = $1', [id]))[0]!;
+  }
+});

@@ -1,0 +1,70 @@
+// The contract every move must keep, checked on random solutions: a negative delta is exactly the cost
+// change once applied, and applying it keeps every route within its limits.
+import { expect, it } from 'vitest';
+import { Random } from '../../../../solver/random.ts';
+import { checkSolution } from '../../../../solver/routing/check.ts';
+import type { MoveFactory } from '../../../../solver/routing/moves/move.ts';
+import { compileProblem, type RoutingProblem } from '../../../../solver/routing/problem.ts';
+import { RuinRecreate } from '../../../../solver/routing/ruin-recreate.ts';
+import { SearchState } from '../../../../solver/routing/search-state.ts';
+import { nearestNeighbours } from '../../../../solver/routing/neighbours.ts';
+import { randomProblem } from '../fixtures.ts';
+
+/** Eight individual vans; each stop has a current van (moving it costs 15) and a few may use only two vans. */
+function withReassignmentRules(problem: RoutingProblem, random: Random): RoutingProblem {
+  const vans = Array.from({ length: 8 }, (_, k) => ({ id: `van${k}`, startDepot: problem.depots[k % problem.depots.length]!.id, capacity: [40, 25] }));
+  return {
+    ...problem,
+    vehicles: vans,
+    reassignmentCost: 15,
+    customers: problem.customers.map((c, i) => ({
+      ...c,
+      currentVehicle: vans[random.int(8)]!.id,
+      ...(i % 7 === 0 ? { allowedVehicles: [vans[i % 8]!.id, vans[(i + 3) % 8]!.id] } : {}),
+    })),
+  };
+}
+
+const CASES = [
+  { name: 'without time windows', timeWindows: false, rules: false },
+  { name: 'with time windows', timeWindows: true, rules: false },
+  { name: 'with reassignment costs and allowed vehicles', timeWindows: true, rules: true },
+];
+
+export function itKeepsTheMoveContract(factory: MoveFactory): void {
+  for (const { name, timeWindows, rules } of CASES) {
+    it(`finds improvements whose delta equals the recomputed cost change (${name})`, () => {
+      let applied = 0;
+      for (let seed = 1; seed <= 4; seed++) {
+        const plain = randomProblem(seed, 40, { timeWindows, depots: 1 + (seed % 2) });
+        const problem = rules ? withReassignmentRules(plain, new Random(seed + 100)) : plain;
+        const inst = compileProblem(problem);
+        const s = new SearchState(inst);
+        const random = new Random(seed);
+        const neighbours = nearestNeighbours(inst, 10);
+        // A poor but feasible start: customers inserted in random order.
+        new RuinRecreate(s, neighbours, random).recreate(random.shuffle(Array.from({ length: 40 }, (_, c) => c)));
+        const move = factory(s);
+        for (let round = 0; round < 400; round++) {
+          const u = random.int(40);
+          const v = neighbours[u]![random.int(10)]!;
+          if (s.routeOf[u] === -1 || s.routeOf[v] === -1) continue;
+          const before = s.totalCost();
+          const delta = move.evaluate(u, v);
+          if (!(delta < -1e-9)) continue;
+          move.apply();
+          applied++;
+          expect(s.totalCost() - before).toBeCloseTo(delta, 6);
+          const routes = s.routes.filter((r) => r.size > 0).map((r) => ({ vehicleId: r.slot.vehicleId, copy: r.slot.copy, stops: r.nodes.map((c) => `C${c}`) }));
+          const check = checkSolution(problem, { routes, unassigned: problem.customers.filter((_, c) => s.routeOf[c] === -1) });
+          expect(check.violations).toEqual([]);
+          const currentOf = (id: string) => problem.customers[Number(id.slice(1))]!.currentVehicle;
+          const moved = routes.flatMap((r) => r.stops.filter((id) => (currentOf(id) ?? r.vehicleId) !== r.vehicleId));
+          const reassignments = rules ? 15 * moved.length : 0;
+          expect(check.cost + reassignments).toBeCloseTo(s.totalCost() - s.unassignedCount() * s.unassignedPenalty, 6);
+        }
+      }
+      expect(applied).toBeGreaterThan(0);
+    });
+  }
+}
