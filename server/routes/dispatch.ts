@@ -6,14 +6,15 @@ import type { Queryable } from '../db/database.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
 import { planGateDeliveries, type DeliveryStop, type GatePlan } from '../../solver/routing/last-mile.ts';
-import type { Customer, RoutingProblem, Vehicle } from '../../solver/routing/problem.ts';
+import type { Customer, Vehicle } from '../../solver/routing/problem.ts';
 import type { RoutingSolution } from '../../solver/routing/solve.ts';
+import type { RouterJob } from './route.worker.ts';
 import type { LatLon } from '../../solver/network/index.ts';
 
-const ROUTER = new URL('./route.worker.ts', import.meta.url);
+export const ROUTER = new URL('./route.worker.ts', import.meta.url);
 /** Minutes at a door to hand over goods, and at a gate to unload for the volunteers. */
-const SERVICE_S = 180;
-const GATE_SERVICE_S = 600;
+export const SERVICE_S = 180;
+export const GATE_SERVICE_S = 600;
 /** A cargo bike keeps 60 % of a van's pace in town; cars and vans are taken as equal. */
 const SPEED: Record<string, number> = { car: 1, van: 1, cargo_bike: 0.6, on_foot: 0.25 };
 /** Critical medicine is due before noon. */
@@ -94,7 +95,7 @@ export interface DispatchResult {
   stats: RoutingSolution['stats'] | null;
 }
 
-const seconds = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60;
+export const seconds = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60;
 
 /** Households of one warehouse: what each receives, as the router's stop. */
 interface HouseholdStop {
@@ -140,8 +141,6 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
     else vehicleIndex.set(h.key, vehiclePoints.push(h.at) - 1);
   }
   const [drive, foot] = await Promise.all([roads.travelMatrix(vehiclePoints, 'van'), roads.travelMatrix(footPoints, 'foot')]);
-  const rows = (m: { size: number; timesS: Float64Array; distancesM: Float64Array }, field: 'timesS' | 'distancesM') =>
-    Array.from({ length: m.size }, (_, i) => Array.from(m[field].subarray(i * m.size, (i + 1) * m.size)));
 
   // The last hundred metres, per warehouse (a gate stop carries one warehouse's goods).
   const vehicleStops: Customer[] = [];
@@ -171,7 +170,7 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
           .filter((g) => g.zoneId === zoneId)
           .map((g) => ({ id: String(g.id), location: vehicleIndex.get(`g${g.id}`)!, footLocation: footIndex.get(`g${g.id}`)!, volunteers: Math.max(1, volunteers.filter((v) => v.zoneId === zoneId).length) })),
       })),
-      footDistances: rows(foot, 'distancesM'),
+      footDistances: matrixRows(foot, 'distancesM'),
       carryCapacity: carry,
       gateServiceTime: GATE_SERVICE_S,
       maxStopLoad: [Math.max(maxLoad[0]!, carry[0]!), Math.max(maxLoad[1]!, carry[1]!)],
@@ -184,19 +183,14 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
   }
 
   const solution = vehicleStops.length
-    ? await runInWorker<{ problem: RoutingProblem; options: object }, RoutingSolution>(ROUTER, {
+    ? await runInWorker<RouterJob, RoutingSolution>(ROUTER, {
+        op: 'solve',
         problem: {
           depots: warehouses.map((w) => ({ id: `w${w.id}`, location: vehicleIndex.get(`w${w.id}`)! })),
           customers: vehicleStops,
-          vehicles: vehicles.map((v): Vehicle => ({
-            id: `d${v.id}`,
-            startDepot: `w${v.homeWarehouseId}`,
-            capacity: [v.capacityWeightKg, v.capacityVolumeM3],
-            speedFactor: SPEED[v.vehicleType] ?? 1,
-            shift: [seconds(v.shiftStart), seconds(v.shiftEnd)],
-          })),
-          distances: rows(drive, 'distancesM'),
-          durations: rows(drive, 'timesS'),
+          vehicles: vehicles.map(asVehicle),
+          distances: matrixRows(drive, 'distancesM'),
+          durations: matrixRows(drive, 'timesS'),
         },
         options: { seed: options.seed, timeLimitMs: options.timeLimitMs },
       })
@@ -211,9 +205,25 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
   return { routes, unassigned, stats: solution?.stats ?? null };
 }
 
-const at = (p: { lat: number; lon: number }): LatLon => ({ lat: p.lat, lon: p.lon });
+export const at = (p: { lat: number; lon: number }): LatLon => ({ lat: p.lat, lon: p.lon });
 
-function camelDriver(r: Record<string, unknown>): DriverRow {
+/** A driver as the router sees them: leaves from their home warehouse within their shift. */
+export function asVehicle(v: DriverRow): Vehicle {
+  return {
+    id: `d${v.id}`,
+    startDepot: `w${v.homeWarehouseId}`,
+    capacity: [v.capacityWeightKg, v.capacityVolumeM3],
+    speedFactor: SPEED[v.vehicleType] ?? 1,
+    shift: [seconds(v.shiftStart), seconds(v.shiftEnd)],
+  };
+}
+
+/** The travel matrices the router takes, as rows. */
+export function matrixRows(m: { size: number; timesS: Float64Array; distancesM: Float64Array }, field: 'timesS' | 'distancesM'): number[][] {
+  return Array.from({ length: m.size }, (_, i) => Array.from(m[field].subarray(i * m.size, (i + 1) * m.size)));
+}
+
+export function camelDriver(r: Record<string, unknown>): DriverRow {
   return {
     id: r.id as number,
     kind: r.kind as DriverRow['kind'],

@@ -3,7 +3,8 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
-import { dispatchBody, position, routeQuery, stopStatus } from './routes.schema.ts';
+import { dispatchBody, position, replanBody, routeQuery, stopStatus } from './routes.schema.ts';
+import { replan } from './replan.ts';
 import * as routes from './routes.service.ts';
 
 export function routeRoutes(deps: AppDeps): Router {
@@ -17,6 +18,12 @@ export function routeRoutes(deps: AppDeps): Router {
     db,
     { method: 'post', path: '/plans/:id/dispatch', summary: 'Build routes for an approved plan and push them to drivers and gate volunteers', tag, roles: coordinators, params: idParam, body: dispatchBody, idempotent: true },
     ({ params, body }) => routes.dispatchPlan(deps, params.id, body),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/plans/:id/replan', summary: 'Re-plan the routes under way after an urgent need, a driver dropping out or a closure; affected drivers get their new route live', tag, roles: coordinators, params: idParam, body: replanBody, idempotent: true },
+    ({ params, body, user }) => replan(deps, params.id, body, user),
   );
   endpoint(router, db, { method: 'get', path: '/routes', summary: 'Routes (filter by plan or driver)', tag, roles: coordinators, query: routeQuery }, ({ query }) => routes.listRoutes(db, query));
   endpoint(router, db, { method: 'get', path: '/routes/:id', summary: 'One route with its stops (a driver: only their own)', tag, roles: field, params: idParam }, ({ params, user }) =>

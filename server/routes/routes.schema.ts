@@ -21,3 +21,22 @@ export const stopStatus = z
 export type StopStatus = z.infer<typeof stopStatus>;
 
 export const position = z.strictObject({ lat: latitude, lon: longitude });
+
+/** What happened on the road, for a re-plan of the routes under way. */
+export const replanEvent = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('urgent-need'),
+    needId: z.number().int().positive(),
+    lotId: z.number().int().positive().describe('the lot to take the goods from (reserved now)'),
+    quantity: z.number().int().positive(),
+  }),
+  z.strictObject({ kind: z.literal('driver-dropped'), driverId: z.number().int().positive(), reason: z.string().trim().max(500).optional() }),
+  z.strictObject({ kind: z.literal('closure').describe('roads changed: re-route what is left on today’s network') }),
+]);
+export type ReplanInput = z.infer<typeof replanEvent>;
+
+export const replanBody = z.strictObject({
+  event: replanEvent,
+  timeLimitMs: z.number().int().min(200).max(60_000).default(3_000),
+  seed: z.number().int().min(0).default(1),
+});

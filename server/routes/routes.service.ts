@@ -131,7 +131,8 @@ async function ownRoute(tx: Queryable, user: SignedInUser, id: number): Promise<
   return route;
 }
 
-async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string): Promise<void> {
+/** Sends a route's new state to its driver and the board. */
+export async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string): Promise<void> {
   const view = await routeView(tx, id);
   const driverUser = await repo.userOfDriver(tx, view.driverId);
   await notify([...(await audience.board(tx)), ...(driverUser ? [driverUser] : [])], 'route:updated', { routeId: id, reason, route: view });

@@ -150,3 +150,79 @@ describe('dispatch and the driver’s day on the demo scenario', () => {
     return (await t.db.query<{ id: number; fulfilled: number; status: string }>('SELECT id, fulfilled, status FROM needs WHERE id = $1', [id]))[0]!;
   }
 });
+
+describe('re-planning routes under way on the demo scenario', () => {
+  let t: Awaited<ReturnType<typeof startDemoApp>>;
+  let url: string;
+  let planId: number;
+  let routes: Route[];
+  const coordinator = () => bearer(t.tokens[COORDINATOR]!);
+
+  beforeAll(async () => {
+    t = await startDemoApp('pglite', [COORDINATOR, ...drivers]);
+    url = await t.listen();
+    planId = (await t.api.post('/api/plans').set(coordinator()).send({}).expect(202)).body.id;
+    await solving.get(planId);
+    await t.api.post(`/api/plans/${planId}/approve`).set(coordinator()).expect(200);
+    routes = (await t.api.post(`/api/plans/${planId}/dispatch`).set(coordinator()).send({ timeLimitMs: 1000 }).expect(200)).body.routes;
+  });
+  afterAll(() => t.close());
+
+  const routeOf = async (id: number): Promise<Route> => (await t.api.get(`/api/routes/${id}`).set(coordinator()).expect(200)).body;
+
+  it('hands a dropped driver’s stops to colleagues of the same warehouse, keeps goods on board where they are, and tells them', async () => {
+    const vehicle = routes.filter((r) => r.kind === 'vehicle');
+    // One driver is on the road with the goods; another from a warehouse with two drivers drops out.
+    const dropped = vehicle.find((r) => vehicle.some((o) => o.id !== r.id && o.warehouseId === r.warehouseId))!;
+    const onRoad = vehicle.find((r) => r.warehouseId !== dropped.warehouseId)!;
+    const onRoadEmail = (await t.db.query<{ email: string }>('SELECT u.email FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [onRoad.driverId]))[0]!.email;
+    await t.api.post(`/api/routes/${onRoad.id}/pickup`).set(bearer(t.tokens[onRoadEmail]!)).expect(200);
+    const onRoadStopsBefore = (await routeOf(onRoad.id)).stops.map((s) => s.id).sort();
+    const colleague = vehicle.find((o) => o.id !== dropped.id && o.warehouseId === dropped.warehouseId)!;
+    const colleagueEmail = (await t.db.query<{ email: string }>('SELECT u.email FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [colleague.driverId]))[0]!.email;
+    const phone = connect(url, t.tokens[colleagueEmail]!);
+    await phone.hello;
+
+    const res = await t.api.post(`/api/plans/${planId}/replan`).set(coordinator()).send({ event: { kind: 'driver-dropped', driverId: dropped.driverId } }).expect(200);
+    expect(res.body.routes).toContain(dropped.id);
+    expect((await routeOf(dropped.id)).status).toBe('cancelled');
+    const droppedStops = dropped.stops.map((s) => s.id);
+    const now = await Promise.all(routes.filter((r) => r.kind === 'vehicle' && r.id !== dropped.id).map((r) => routeOf(r.id)));
+    const holders = droppedStops.map((id) => now.find((r) => r.stops.some((s) => s.id === id)));
+    const unassigned = new Set(res.body.unassigned.map((u: { stopId: number }) => u.stopId));
+    for (const [k, holder] of holders.entries()) {
+      if (unassigned.has(droppedStops[k])) continue;
+      expect(holder, `stop ${droppedStops[k]}`).toBeDefined();
+      expect(holder!.warehouseId).toBe(dropped.warehouseId);
+    }
+    expect((await routeOf(onRoad.id)).stops.map((s) => s.id).sort()).toEqual(onRoadStopsBefore);
+    if (holders.some((h) => h?.id === colleague.id)) await phone.next((e) => e.type === 'route:updated' && (e.data as { routeId: number }).routeId === colleague.id);
+    phone.close();
+  });
+
+  it('fits an urgent need into a route not yet on the road, reserving its goods', async () => {
+    const [need] = await t.db.query<{ id: number; commodity_id: number; lot_id: number }>(
+      `SELECT n.id, n.commodity_id, l.id AS lot_id FROM needs n JOIN households h ON h.id = n.household_id JOIN lots l ON l.commodity_id = n.commodity_id
+       LEFT JOIN zones z ON z.id = h.zone_id
+       WHERE n.status = 'open' AND n.quantity > n.fulfilled AND l.on_hand - l.reserved >= 1 AND coalesce(z.status, 'open') <> 'sealed'
+         AND EXISTS (SELECT 1 FROM routes r WHERE r.plan_id = $1 AND r.kind = 'vehicle' AND r.status = 'assigned' AND r.warehouse_id = l.warehouse_id)
+       ORDER BY n.id LIMIT 1`,
+      [planId],
+    );
+    const res = await t.api.post(`/api/plans/${planId}/replan`).set(coordinator()).send({ event: { kind: 'urgent-need', needId: need!.id, lotId: need!.lot_id, quantity: 1 } }).expect(200);
+    expect(res.body.unassigned.filter((u: { stopId: unknown }) => u.stopId === 'urgent')).toEqual([]);
+    const [stop] = await t.db.query<{ route_id: number }>(`SELECT s.route_id FROM stops s JOIN stop_items si ON si.stop_id = s.id WHERE si.need_id = $1 AND si.lot_id = $2`, [need!.id, need!.lot_id]);
+    expect(stop).toBeDefined();
+    const [reserved] = await t.db.query<{ n: number }>(`SELECT count(*) AS n FROM stock_movements WHERE kind = 'reserved' AND need_id = $1 AND reason = 'urgent need'`, [need!.id]);
+    expect(reserved!.n).toBe(1);
+  });
+
+  it('re-routes after a closure and refuses bad events', async () => {
+    await t.api.post(`/api/plans/${planId}/replan`).set(coordinator()).send({ event: { kind: 'closure' } }).expect(200);
+    const bad = await t.api.post(`/api/plans/${planId}/replan`).set(coordinator()).send({ event: { kind: 'meteor' } }).expect(400);
+    expect(bad.body.errors[0].field).toMatch(/^body\.event/);
+    const unknown = await t.api.post(`/api/plans/${planId}/replan`).set(coordinator()).send({ event: { kind: 'driver-dropped', driverId: 999999 } }).expect(400);
+    expect(unknown.body.errors[0].field).toBe('body.event.driverId');
+    await t.api.post(`/api/plans/${planId}/replan`).set(coordinator()).send({ event: { kind: 'urgent-need', needId: 999999, lotId: 1, quantity: 1 } }).expect(404);
+  });
+});
