@@ -134,6 +134,17 @@ describe('dispatch and the driver’s day on the demo scenario', () => {
     }
   });
 
+  it('shows the day on the dashboard: fill rate by tier, deliveries, kilometres, days of cover', async () => {
+    const res = await t.api.get('/api/dashboard').set(bearer(t.tokens[COORDINATOR]!)).expect(200);
+    expect(res.body.fillRateByTier.map((r: { tier: number }) => r.tier)).toEqual([1, 2, 3]);
+    expect(res.body.fillRateByTier.some((r: { delivered: number }) => r.delivered > 0)).toBe(true);
+    expect(res.body.fillRateByTierOverPlans).toHaveLength(1);
+    expect(res.body.deliveredItems).toBeGreaterThan(0);
+    expect(res.body.kilometresByDay[0].km).toBeGreaterThan(0);
+    expect(res.body.daysOfCover.length).toBe(15);
+    await t.api.get('/api/dashboard').set(bearer(t.tokens[drivers[0]!]!)).expect(403);
+  });
+
   it('refuses to dispatch a plan twice or one that is not approved', async () => {
     const coordinator = bearer(t.tokens[COORDINATOR]!);
     await t.api.post(`/api/plans/${planId}/dispatch`).set(coordinator).send({}).expect(409);

@@ -1,0 +1,66 @@
+// The coordinators' dashboard: how well the needs are being met (fill rate by priority tier, over
+// plans and now), how fast (time to delivery), how evenly (Gini), how far the vans drive, and how many
+// days each commodity's stock lasts at the recent net outflow.
+import type { Db } from '../db/database.ts';
+import { gini } from '../../solver/allocation/metrics.ts';
+import { resolvePolicy, tierOf } from '../../solver/allocation/policy.ts';
+
+const FLAGS = ['elderly_alone', 'chronic_illness', 'disabled', 'pregnant', 'infant'] as const;
+/** Days of history the inflow and outflow averages look back over. */
+const WINDOW_DAYS = 7;
+
+export async function dashboard(db: Db) {
+  const [needs, plans, cover, km, delivery] = await Promise.all([
+    db.query<Record<(typeof FLAGS)[number], boolean> & { quantity: number; fulfilled: number; urgency: 'low' | 'normal' | 'high' | 'critical'; status: string }>(
+      `SELECT n.quantity, n.fulfilled, n.urgency, n.status, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant
+       FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled'`,
+    ),
+    db.query<{ id: number; solved_at: string; result: { metrics: { tiers: { tier: number; fillRate: number }[]; giniOfFulfilment: number } } }>(
+      `SELECT id, solved_at, result FROM plans WHERE result IS NOT NULL ORDER BY id`,
+    ),
+    db.query<{ commodity_id: number; name: string; unit: string; available: number; inflow: number; outflow: number }>(
+      `SELECT c.id AS commodity_id, c.name, c.unit,
+              coalesce((SELECT sum(on_hand - reserved) FROM lots l WHERE l.commodity_id = c.id), 0) AS available,
+              coalesce((SELECT sum(m.quantity) FROM stock_movements m JOIN lots l ON l.id = m.lot_id WHERE l.commodity_id = c.id AND m.kind = 'received' AND m.created_at > now() - make_interval(days => $1)), 0) AS inflow,
+              coalesce((SELECT sum(m.quantity) FROM stock_movements m JOIN lots l ON l.id = m.lot_id WHERE l.commodity_id = c.id AND m.kind IN ('dispatched', 'spoiled') AND m.created_at > now() - make_interval(days => $1)), 0) AS outflow
+       FROM commodities c ORDER BY c.name`,
+      [WINDOW_DAYS],
+    ),
+    db.query<{ day: string; km: number; routes: number }>(
+      `SELECT to_char(created_at, 'YYYY-MM-DD') AS day, coalesce(sum(distance_m), 0) / 1000 AS km, count(*) AS routes
+       FROM routes WHERE kind = 'vehicle' AND status <> 'cancelled' GROUP BY 1 ORDER BY 1`,
+    ),
+    db.query<{ hours: number | null; delivered: number }>(
+      `SELECT avg(extract(epoch FROM s.done_at - n.created_at) / 3600) AS hours, count(*) AS delivered
+       FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN needs n ON n.id = si.need_id
+       WHERE s.status = 'delivered' AND s.kind IN ('delivery', 'door')`,
+    ),
+  ]);
+  return {
+    fillRateByTier: fillByTier(needs),
+    fillRateByTierOverPlans: plans.map((p) => ({ planId: p.id, at: p.solved_at, tiers: p.result.metrics.tiers.map((t) => ({ tier: t.tier, fillRate: t.fillRate })), gini: p.result.metrics.giniOfFulfilment })),
+    giniOfFulfilment: gini(needs.map((n) => n.fulfilled / n.quantity)),
+    timeToDeliveryHours: delivery[0]?.hours ?? null,
+    deliveredItems: delivery[0]?.delivered ?? 0,
+    kilometresByDay: km,
+    daysOfCover: cover.map((c) => {
+      const net = (c.outflow - c.inflow) / WINDOW_DAYS;
+      return { commodityId: c.commodity_id, name: c.name, unit: c.unit, available: c.available, inflowPerDay: c.inflow / WINDOW_DAYS, outflowPerDay: c.outflow / WINDOW_DAYS, days: net > 0 ? c.available / net : null };
+    }),
+  };
+}
+
+/** Delivered ÷ asked per priority tier, the tiers assigned by the same policy the optimizer uses. */
+function fillByTier(needs: (Record<(typeof FLAGS)[number], boolean> & { quantity: number; fulfilled: number; urgency: 'low' | 'normal' | 'high' | 'critical' })[]) {
+  const policy = resolvePolicy();
+  const tiers = new Map<number, { asked: number; delivered: number; needs: number }>();
+  for (const n of needs) {
+    const tier = tierOf({ id: '', commodityId: '', quantity: n.quantity, flags: FLAGS.filter((f) => n[f]), urgency: n.urgency }, policy);
+    const t = tiers.get(tier) ?? { asked: 0, delivered: 0, needs: 0 };
+    t.asked += n.quantity;
+    t.delivered += n.fulfilled;
+    t.needs += 1;
+    tiers.set(tier, t);
+  }
+  return [...tiers.entries()].sort(([a], [b]) => a - b).map(([tier, t]) => ({ tier, needs: t.needs, asked: t.asked, delivered: t.delivered, fillRate: t.asked ? t.delivered / t.asked : 0 }));
+}
