@@ -1,7 +1,8 @@
 // Travel matrices across worker threads: the solver stays single-threaded and pure; this pool snaps the
 // points once, sends the plain matrix job to each worker and hands out row ranges until all are done.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../workers/ts-worker.ts';
 import {
   assembleMatrix,
   prepareMatrix,
@@ -14,13 +15,6 @@ import {
 } from '../../solver/network/index.ts';
 import type { MatrixWorkerRequest } from './matrix.worker.ts';
 
-/**
- * Worker threads of Node 20 do not inherit the `--import tsx` loader hooks, so each worker registers tsx
- * itself before importing the TypeScript worker module.
- */
-const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-  .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./matrix.worker.ts', import.meta.url).href)}); })`;
-
 /** Row ranges per worker: several, so that a worker slowed by other load does not hold up the rest. */
 const CHUNKS_PER_WORKER = 4;
 
@@ -30,7 +24,7 @@ export class MatrixPool {
   private jobId = 0;
 
   constructor(size = availableParallelism()) {
-    this.workers = Array.from({ length: Math.max(1, size) }, () => new Worker(WORKER_BOOT, { eval: true }));
+    this.workers = Array.from({ length: Math.max(1, size) }, () => startTsWorker(new URL('./matrix.worker.ts', import.meta.url)));
   }
 
   /** Same answer as the solver's travelMatrix; calls are served one after another. */

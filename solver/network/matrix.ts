@@ -88,14 +88,15 @@ export function prepareMatrix(
   const bySegment = new Map<number, number[]>();
   snapped.forEach((p, i) => {
     if (p instanceof UnsolvableError) return;
-    const shared = bySegment.get(p.segment) ?? [];
+    let shared = bySegment.get(p.segment);
+    if (!shared) bySegment.set(p.segment, (shared = []));
     for (const j of shared) {
       const there = traversal.direct(p, snapped[j] as SnappedPoint);
       const back = traversal.direct(snapped[j] as SnappedPoint, p);
       if (there) direct.push(i, j, there.timeS, there.lengthM);
       if (back) direct.push(j, i, back.timeS, back.lengthM);
     }
-    bySegment.set(p.segment, [...shared, i]);
+    shared.push(i);
   });
   const departure = flattenLegs(departures);
   const arrival = flattenLegs(arrivals);

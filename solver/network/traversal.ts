@@ -107,6 +107,8 @@ export class Traversal {
   /** The trip from one point to another along their common segment, when they share one and it is allowed. */
   direct(from: SnappedPoint, to: SnappedPoint): Leg | undefined {
     if (from.segment !== to.segment) return undefined;
+    // Already there, even where the road is closed.
+    if (from.fraction === to.fraction) return this.stay(this.layer.segments.forwardArc[from.segment], from.fraction, -1);
     let best: Leg | undefined;
     for (const arc of this.arcsOf(from.segment)) {
       const x = this.position(arc, from.fraction);

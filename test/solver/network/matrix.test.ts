@@ -2,8 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../../solver/random.ts';
 import {
   addClosure,
+  buildRoadNetwork,
   findPath,
+  gridCity,
   liftClosure,
+  sealZone,
+  snap,
   travelMatrix,
   type LatLon,
   type RoadNetwork,
@@ -74,6 +78,43 @@ describe('travel matrices on the real Monaco extract', () => {
       expect(matrix.timesS[4 * n + 4]).toBe(Infinity);
     } finally {
       liftClosure(network, closure.id);
+    }
+  });
+});
+
+describe('travel matrices with a sealed zone and closures in force', () => {
+  it('equal the pairwise paths, gates and partial roads at the boundary included', () => {
+    const network = buildRoadNetwork(gridCity(12, 12, 5));
+    const { lat, lon } = network.layers.drive.nodes;
+    const [minLat, maxLat] = [Math.min(...lat), Math.max(...lat)];
+    const [minLon, maxLon] = [Math.min(...lon), Math.max(...lon)];
+    const at = (y: number, x: number) => ({ lat: minLat + y * (maxLat - minLat), lon: minLon + x * (maxLon - minLon) });
+    const corners = [at(0.3, 0.3), at(0.3, 0.65), at(0.7, 0.65), at(0.7, 0.3)];
+    const ring = [...corners, corners[0]].map((p) => [p.lon, p.lat]);
+    const gate = snap(network, at(0.5, 0.3), 'drive').point;
+    sealZone(network, { polygon: { type: 'Polygon', coordinates: [ring] }, gates: [gate] });
+    addClosure(network, { where: { near: at(0.15, 0.5), radiusM: 60 } });
+    addClosure(network, { where: { near: at(0.85, 0.5), radiusM: 60 }, slowFactor: 4 });
+    const random = new Random(13);
+    const points = [gate, ...Array.from({ length: 30 }, () => at(random.next(), random.next()))];
+    for (const mode of ['car', 'foot'] as const) {
+      const matrix = travelMatrix(network, points, mode);
+      for (let i = 0; i < points.length; i++) {
+        for (let j = 0; j < points.length; j++) {
+          const path = findPath(network, points[i], points[j], mode);
+          const cell = i * points.length + j;
+          if (!path.reachable) {
+            expect(matrix.timesS[cell]).toBe(Infinity);
+            expect(matrix.why(i, j)).toBe(path.reason);
+            continue;
+          }
+          expect(matrix.timesS[cell]).toBeCloseTo(path.timeS, 6);
+          expect(matrix.distancesM[cell]).toBeCloseTo(path.lengthM, 3);
+        }
+      }
+      const unreachable = matrix.timesS.filter((t) => t === Infinity).length;
+      if (mode === 'car') expect(unreachable).toBeGreaterThan(0);
+      else expect(unreachable).toBe(0);
     }
   });
 });

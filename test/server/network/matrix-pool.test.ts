@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MatrixPool } from '../../../server/network/matrix-pool.ts';
+import { addClosure, liftClosure, snap, travelMatrix, type RoadNetwork } from '../../../solver/network/index.ts';
+import { Random } from '../../../solver/random.ts';
+import { monacoNetwork } from '../../solver/network/monaco.ts';
+
+describe('the worker-thread matrix pool', () => {
+  let network: RoadNetwork;
+  const pool = new MatrixPool(2);
+  beforeAll(async () => {
+    network = await monacoNetwork('xml');
+  });
+  afterAll(() => pool.close());
+
+  it('gives the same matrix and reasons as the single-threaded solver', async () => {
+    const random = new Random(4);
+    const points = Array.from({ length: 40 }, () => ({ lat: 43.728 + random.next() * 0.014, lon: 7.412 + random.next() * 0.016 }));
+    const closure = addClosure(network, { where: { near: snap(network, points[0], 'drive').point, radiusM: 30 } });
+    try {
+      const [pooled, alone] = await Promise.all([pool.travelMatrix(network, points, 'car'), travelMatrix(network, points, 'car')]);
+      expect(pooled.timesS).toEqual(alone.timesS);
+      expect(pooled.distancesM).toEqual(alone.distancesM);
+      expect(pooled.why(0, 1)).toBe(alone.why(0, 1));
+      const again = await pool.travelMatrix(network, points.slice(0, 7), 'foot');
+      expect(again.timesS).toEqual(travelMatrix(network, points.slice(0, 7), 'foot').timesS);
+    } finally {
+      liftClosure(network, closure.id);
+    }
+  });
+});
