@@ -10,6 +10,8 @@ export interface Config {
   seedDemo: boolean;
   /** The OpenStreetMap extract of the area served (.osm.pbf, .osm or .osm.gz). */
   mapFile: string | undefined;
+  /** Servers sharing a database pass live events on this channel (one per deployment). */
+  liveChannel: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -21,5 +23,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.LIFELINE_DEMO_PASSWORD ?? 'lifeline-demo',
     seedDemo: env.LIFELINE_SEED_DEMO !== 'false',
     mapFile: env.LIFELINE_MAP ? resolve(env.LIFELINE_MAP) : undefined,
+    liveChannel: env.LIFELINE_LIVE_CHANNEL ?? 'lifeline',
   };
 }

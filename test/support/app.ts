@@ -30,6 +30,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<Db & { drop(
   const db = await openPostgres(url, { schema, maxConnections: 20 });
   await migrate(db);
   return Object.assign(db, {
+    schema,
     drop: async () => {
       await db.query(`DROP SCHEMA ${schema} CASCADE`);
       await db.close();
@@ -77,9 +78,10 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
     api,
     listen: async (options = {}) => {
       server = createServer(t.app);
-      t.live.attach(server, { channel: options.channel });
+      // Each test app gets its own adapter channel: test files share one PostgreSQL database.
+      channel = options.channel ?? channel ?? `test-${randomBytes(4).toString('hex')}`;
+      t.live.attach(server, { channel });
       await new Promise<void>((resolve) => server!.listen(options.port ?? 0, '127.0.0.1', resolve));
-      channel = options.channel;
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
     restart: async () => {
@@ -120,6 +122,12 @@ export async function startSecondNode(t: TestApp, channel: string): Promise<{ ur
       await live.close();
     },
   };
+}
+
+/** The URL of this test database for a separate server process (its schema set through the connection options). */
+export function databaseUrlOf(t: TestApp): string {
+  const schema = (t.db as Db & { schema?: string }).schema;
+  return `${process.env.TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 }
 
 /** A real app on the seeded demo scenario (Monaco), signed in as the demo users you name. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { bearer, databaseKinds, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
+import { spawn } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { bearer, databaseKinds, databaseUrlOf, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
 import { connect } from '../../support/sockets.ts';
 import { aCommodity, aHousehold, post } from '../../support/records.ts';
 
@@ -108,14 +110,14 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nodes (PostgreSQL adapter)', () => {
   let t: TestApp;
+  const channel = `nodes-${randomBytes(4).toString('hex')}`;
   beforeAll(async () => {
     t = await startTestApp('postgres');
+    await t.listen({ channel });
   });
   afterAll(() => t.close());
 
   it('delivers an event raised on one node to a driver connected to the other', async () => {
-    const channel = `nodes-${randomBytes(4).toString('hex')}`;
-    await t.listen({ channel });
     const nodeB = await startSecondNode(t, channel);
     const driver = connect(nodeB.url, t.tokens.driver);
     await driver.hello;
@@ -125,4 +127,35 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
     driver.close();
     await nodeB.close();
   });
+
+  it('delivers across two server processes: an event raised here reaches a driver connected to a separate `npm start`', async () => {
+    const port = await freePort();
+    const other = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: { ...process.env, DATABASE_URL: databaseUrlOf(t), PORT: String(port), HOST: '127.0.0.1', LIFELINE_SEED_DEMO: 'false', LIFELINE_LIVE_CHANNEL: channel },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        other.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Lifeline is running') && resolve());
+        other.once('exit', (code) => reject(new Error(`the second server exited with ${code}`)));
+      });
+      const driver = connect(`http://127.0.0.1:${port}`, t.tokens.driver);
+      await driver.hello;
+      await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 123, planId: null, route: {} }));
+      const event = await driver.next((e) => e.type === 'route:assigned' && (e.data as { routeId: number }).routeId === 123);
+      expect(event.seq).toBeGreaterThan(0);
+      driver.close();
+    } finally {
+      other.kill('SIGTERM');
+    }
+  });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
