@@ -12,7 +12,7 @@ import { runInWorker } from '../workers/ts-worker.ts';
 import type { Allocation, AllocationProblem, Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import { readPlanInputs, type Snapshot } from './plan-inputs.ts';
 import type { NewPlan, PlanStatus } from './plans.schema.ts';
-import { wholeUnits } from './whole-units.ts';
+import { wholeUnits } from '../../solver/allocation/whole-units.ts';
 
 const WORKER = new URL('./allocate.worker.ts', import.meta.url);
 

@@ -37,16 +37,21 @@ export function solveByFlow(inst: Instance, withPriceOfFairness: boolean): Stage
   }
   const floors = floorQuantities(inst, tierFloors);
   const x = new Float64Array(inst.arcs.length);
+  let weightedWithoutFairness = 0;
   for (const cn of networks) {
-    const { simplex, arcOf } = lexicographicFlow(inst, cn, floors);
+    const { simplex, arcOf, floorArcs } = lexicographicFlow(inst, cn, floors);
     for (const [a, e] of arcOf) x[a] = simplex.flow(e);
+    if (!withPriceOfFairness) continue;
+    // Stage (2) without floors: floor units stop paying level 0, then re-optimise from this basis.
+    simplex.resolveWithCosts(floorArcs.map(({ arc, weight }) => ({ arc, cost: [0, -weight, 0] })));
+    for (const [a, e] of arcOf) weightedWithoutFairness += inst.needs[inst.arcs[a]!.need]!.weight * simplex.flow(e);
   }
   const values = stageValues(inst, x);
   return {
     x,
     tierFloors,
     ...values,
-    ...(withPriceOfFairness ? { weightedWithoutFairness: weightedWithoutFloors(inst, networks) } : {}),
+    ...(withPriceOfFairness ? { weightedWithoutFairness } : {}),
     backend: 'flow',
     variables: inst.arcs.length,
   };
@@ -147,7 +152,11 @@ function bottleneckRatio(cn: CommodityNetwork, floors: Float64Array, share: (i: 
  * pays −1 per unit of fairness floor (all floors are met, stage 1 proved it), level 1 −weight per
  * unit delivered, level 2 travel seconds per unit. The sink returns flow to the source for free.
  */
-function lexicographicFlow(inst: Instance, cn: CommodityNetwork, floors: Float64Array | undefined, withTravel = true): { simplex: NetworkSimplex; arcOf: Map<number, number> } {
+function lexicographicFlow(
+  inst: Instance,
+  cn: CommodityNetwork,
+  floors: Float64Array,
+): { simplex: NetworkSimplex; arcOf: Map<number, number>; floorArcs: { arc: number; weight: number }[] } {
   const net = cn.net;
   const simplex = new NetworkSimplex(net.nodeCount);
   let totalStock = 0;
@@ -162,7 +171,7 @@ function lexicographicFlow(inst: Instance, cn: CommodityNetwork, floors: Float64
     for (let e = net.first[u]!; e >= 0; e = net.next[e]!) {
       if (e % 2 === 1 || net.to[e] === SINK) continue;
       const a = edgeArc.get(e);
-      const travel = a === undefined || !withTravel ? 0 : inst.arcs[a]!.travelS;
+      const travel = a === undefined ? 0 : inst.arcs[a]!.travelS;
       const arc = simplex.addArc(u, net.to[e]!, net.capacity[e]!, 0, 0, travel);
       if (a !== undefined) arcOf.set(a, arc);
       maxTravel = Math.max(maxTravel, travel);
@@ -171,24 +180,15 @@ function lexicographicFlow(inst: Instance, cn: CommodityNetwork, floors: Float64
   const needNode = net.nodeCount - cn.needs.length;
   // Warm start: every need hangs from the sink by its upper need → sink arc, the sink from the source.
   const start: number[] = [];
+  const floorArcs: { arc: number; weight: number }[] = [];
   cn.needs.forEach((i, position) => {
     const need = inst.needs[i]!;
-    const floor = floors ? floors[i]! : 0;
+    const floor = floors[i]!;
     maxWeight = Math.max(maxWeight, need.weight);
-    if (floor > 0) simplex.addArc(needNode + position, SINK, floor, -1, -need.weight, 0);
+    if (floor > 0) floorArcs.push({ arc: simplex.addArc(needNode + position, SINK, floor, -1, -need.weight, 0), weight: need.weight });
     start.push(simplex.addArc(needNode + position, SINK, need.asked - floor, 0, -need.weight, 0));
   });
   start.push(simplex.addArc(SINK, SOURCE, totalStock, 0, 0, 0));
   simplex.solve({ levels: [FLOOR_SLACK / 10, 1e-9 * (1 + maxWeight), 1e-9 * (1 + maxTravel)] }, start);
-  return { simplex, arcOf };
-}
-
-function weightedWithoutFloors(inst: Instance, networks: CommodityNetwork[]): number {
-  let total = 0;
-  for (const cn of networks) {
-    // Only stage (2) matters here, so travel is left out of the costs.
-    const { simplex, arcOf } = lexicographicFlow(inst, cn, undefined, false);
-    for (const [a, e] of arcOf) total += inst.needs[inst.arcs[a]!.need]!.weight * simplex.flow(e);
-  }
-  return total;
+  return { simplex, arcOf, floorArcs };
 }

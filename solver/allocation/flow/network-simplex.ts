@@ -27,6 +27,8 @@ export class NetworkSimplex {
   private readonly cap: number[] = [];
   private readonly cost: number[] = [];
   private flows: Float64Array = new Float64Array(0);
+  /** The last solve's basis, kept for warm re-solves. */
+  private basis: SimplexRun | undefined;
 
   /** `nodeCount` real nodes; every node's supply is zero (a circulation). */
   constructor(nodeCount: number) {
@@ -52,17 +54,30 @@ export class NetworkSimplex {
    * that must form a forest whose roots hang from the artificial root.
    */
   solve(tol: SimplexTolerances, startArcs: readonly number[] = []): number {
-    const run = new SimplexRun(this.n, this.source, this.target, this.cap, this.cost, tol, (flows) => {
+    this.basis = new SimplexRun(this.n, this.source, this.target, this.cap, this.cost, tol, (flows) => {
       this.flows = flows;
     });
-    run.startWith(startArcs);
-    return run.run();
+    this.basis.startWith(startArcs);
+    return this.basis.run();
+  }
+
+  /**
+   * Changes some arcs' costs after a solve and re-optimises from the optimal basis found (it stays
+   * feasible: capacities are unchanged), which takes few pivots when the change is small.
+   */
+  resolveWithCosts(changes: readonly { arc: number; cost: [number, number, number] }[]): number {
+    if (!this.basis) throw new Error('resolveWithCosts needs a solve first');
+    for (const { arc, cost } of changes) this.basis.setCost(arc, cost);
+    this.basis.refreshAll();
+    return this.basis.run();
   }
 }
 
 /** One solve: the arrays of the basis (spanning tree rooted at an artificial node). */
 class SimplexRun {
   private readonly m: number;
+  /** Real arcs come first; artificial ones (after) only form the starting basis and never re-enter. */
+  private readonly realArcs: number;
   private readonly root: number;
   private readonly source: Int32Array;
   private readonly target: Int32Array;
@@ -97,6 +112,7 @@ class SimplexRun {
   ) {
     const real = source.length;
     this.m = real + n;
+    this.realArcs = real;
     this.root = n;
     const nodes = n + 1;
     this.source = new Int32Array(this.m);
@@ -116,7 +132,7 @@ class SimplexRun {
     this.firstChild = new Int32Array(nodes).fill(-1);
     this.nextSibling = new Int32Array(nodes).fill(-1);
     this.prevSibling = new Int32Array(nodes).fill(-1);
-    this.blockSize = Math.max(10, Math.ceil(Math.sqrt(this.m)));
+    this.blockSize = Math.max(10, Math.ceil(Math.sqrt(real)));
     this.pathNodes = new Int32Array(nodes);
     this.pathArcs = new Int32Array(nodes);
     this.stack = new Int32Array(nodes);
@@ -137,6 +153,16 @@ class SimplexRun {
     }
   }
 
+  /** Potentials go stale until refreshAll(). */
+  setCost(arc: number, cost: readonly number[]): void {
+    for (let l = 0; l < LEVELS; l++) this.cost[arc * LEVELS + l] = cost[l]!;
+  }
+
+  /** Depth and potentials of the whole tree from the root down. */
+  refreshAll(): void {
+    for (let c = this.firstChild[this.root]!; c >= 0; c = this.nextSibling[c]!) this.refreshSubtree(c);
+  }
+
   /** Hangs each start arc's source from its target instead of the root; flows stay 0. */
   startWith(arcs: readonly number[]): void {
     if (arcs.length === 0) return;
@@ -147,7 +173,7 @@ class SimplexRun {
       this.attach(u, this.target[e]!, e);
       this.state[e] = TREE;
     }
-    for (let c = this.firstChild[this.root]!; c >= 0; c = this.nextSibling[c]!) this.refreshSubtree(c);
+    this.refreshAll();
   }
 
   run(): number {
@@ -162,9 +188,12 @@ class SimplexRun {
     return pivots;
   }
 
-  /** Block pricing: the lexicographically most improving arc of the first block that has one. */
+  /**
+   * Block pricing over the real arcs: the lexicographically most improving arc of the first block
+   * that has one. (An artificial arc that left the basis has flow 0 and a cost no cycle can repay.)
+   */
   private findEntering(): number {
-    const { m, state, source, target, cost, pi, rc, best, blockSize } = this;
+    const { realArcs: m, state, source, target, cost, pi, rc, best, blockSize } = this;
     const [t0, t1, t2] = this.tol.levels;
     let found = -1;
     let inBlock = 0;

@@ -1,7 +1,7 @@
 // The optimizer may split units (an LP optimum can be fractional); goods move in whole units. Round
 // each allocation down, then hand out the freed units one at a time — largest fractions first — where
 // the lot, the need and the warehouse's shift capacity still allow.
-import type { Allocation, AllocationProblem } from '../../solver/allocation/problem.ts';
+import type { Allocation, AllocationProblem } from './problem.ts';
 
 export function wholeUnits(problem: AllocationProblem, allocations: Allocation[]): Allocation[] {
   const lotLeft = new Map(problem.lots.map((l) => [l.id, l.quantity]));
