@@ -71,13 +71,13 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
     [commodityFilter],
   );
   const needs = (await db.query<NeedRow>(OPEN_NEEDS, [commodityFilter])).filter((n) => n.remaining > 0);
-  const warehouses = await db.query<{ id: number; lat: number; lon: number; capacity_weight_kg: number; capacity_volume_m3: number }>('SELECT * FROM warehouses ORDER BY id');
-  const commodities = await db.query<{ id: number; weight_kg: number; volume_m3: number; perishable: boolean }>('SELECT * FROM commodities ORDER BY id');
+  const warehouses = await db.query<{ id: number; name: string; lat: number; lon: number; capacity_weight_kg: number; capacity_volume_m3: number }>('SELECT * FROM warehouses ORDER BY id');
+  const commodities = await db.query<{ id: number; name: string; unit: string; weight_kg: number; volume_m3: number; perishable: boolean }>('SELECT * FROM commodities ORDER BY id');
   const problem: AllocationProblem = {
     now,
     lots: lots.map((l) => ({ id: String(l.id), warehouseId: String(l.warehouse_id), commodityId: String(l.commodity_id), quantity: l.available, expiresAt: l.expires_on ? endOfDay(l.expires_on) : undefined })),
-    warehouses: warehouses.map((w) => ({ id: String(w.id), capacityWeightKg: w.capacity_weight_kg, capacityVolumeM3: w.capacity_volume_m3, location: { lat: w.lat, lon: w.lon } })),
-    commodities: commodities.map((c) => ({ id: String(c.id), weightKg: c.weight_kg, volumeM3: c.volume_m3, perishable: c.perishable })),
+    warehouses: warehouses.map((w) => ({ id: String(w.id), name: w.name, capacityWeightKg: w.capacity_weight_kg, capacityVolumeM3: w.capacity_volume_m3, location: { lat: w.lat, lon: w.lon } })),
+    commodities: commodities.map((c) => ({ id: String(c.id), name: `${c.name} (${c.unit})`, weightKg: c.weight_kg, volumeM3: c.volume_m3, perishable: c.perishable })),
     needs: needs.map((n) => ({
       id: String(n.id),
       commodityId: String(n.commodity_id),

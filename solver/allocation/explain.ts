@@ -34,7 +34,8 @@ export function explainUnmet(inst: Instance, allocations: readonly Allocation[])
 type Reason = Pick<UnmetNeed, 'reason' | 'explanation' | 'details'>;
 
 function reasonFor(inst: Instance, i: number, info: NeedInfo, usage: Usage, shortfall: number): Reason {
-  const commodity = inst.commodities[info.commodity]!.id;
+  const { id, name } = inst.commodities[info.commodity]!;
+  const commodity = name ?? id;
   const arcs = inst.arcs.slice(inst.arcStart[i]!, inst.arcStart[i + 1]!);
   const b = info.blocked;
   if (arcs.length === 0) {
@@ -63,10 +64,11 @@ function reasonFor(inst: Instance, i: number, info: NeedInfo, usage: Usage, shor
   const full = arcs.flatMap((arc, k) => (leftOnArcs[k]! > LEFTOVER_EPS && atCapacity(inst, usage, inst.depots[arc.depot]!.warehouse) ? [inst.depots[arc.depot]!.warehouse] : []));
   if (full.length > 0) {
     const names = full.map((w) => inst.warehouses[w]!.id);
+    const called = full.map((w) => inst.warehouses[w]!.name ?? inst.warehouses[w]!.id);
     const stranded = arcs.reduce((s, arc, k) => (full.includes(inst.depots[arc.depot]!.warehouse) ? s + leftOnArcs[k]! : s), 0);
     return {
       reason: 'capacity',
-      explanation: `${round(stranded)} ${commodity} is still in stock at ${names.join(', ')}, whose dispatch capacity for this shift is used up.`,
+      explanation: `${round(stranded)} ${commodity} is still in stock at ${called.join(', ')}, whose dispatch capacity for this shift is used up.`,
       details: { warehouses: names, strandedStock: stranded, shortfall },
     };
   }

@@ -17,6 +17,8 @@ export interface Lot {
 
 export interface Warehouse {
   id: string;
+  /** What the explanations call it (the id when absent). */
+  name?: string;
   /** Dispatch capacity per shift, shared by all commodities (Infinity when unlimited). */
   capacityWeightKg: number;
   capacityVolumeM3: number;
@@ -25,6 +27,8 @@ export interface Warehouse {
 
 export interface Commodity {
   id: string;
+  /** What the explanations call it (the id when absent), with its unit, e.g. "Rice (5 kg bag)". */
+  name?: string;
   /** Per unit. */
   weightKg: number;
   volumeM3: number;
