@@ -1,0 +1,112 @@
+// Routing benchmark: every instance in ../shared/bench (cvrp, vrptw, mdvrp) at fixed time limits, our cost
+// against the best-known solution (gap %), per instance, per size band and on average, each solution
+// re-checked independently. Flags: --time-limit S[,S…] (default 5,60) --only name[,name…] --seed N.
+// `npm run bench -- vrp --time-limit 5 --only X-n1` (bench/run.ts passes the flags on).
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { measure, printRow } from './measure.ts';
+import { parseInstance } from '../solver/formats/index.ts';
+import { reportedCost, plannedRoutes, type BenchmarkInstance } from '../solver/formats/instance.ts';
+import { parseCordeauResult, parseSol } from '../solver/formats/solutions.ts';
+import { checkSolution } from '../solver/routing/check.ts';
+import { solveRouting } from '../solver/routing/solve.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..', 'shared', 'bench');
+const SETS = ['cvrp', 'vrptw', 'mdvrp'] as const;
+const BANDS = [100, 300, 500, 1000];
+
+interface Row {
+  set: string;
+  band: string;
+  limit: number;
+  gap: number;
+  feasible: boolean;
+}
+
+function flags(): string[] {
+  return process.argv.slice(2);
+}
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+function bestKnown(set: string, file: string, instance: BenchmarkInstance): number {
+  const base = join(ROOT, set, file.replace(/\.[^.]+$/, ''));
+  if (existsSync(`${base}.sol`)) return parseSol(readFileSync(`${base}.sol`, 'utf8')).cost;
+  if (existsSync(`${base}.res`)) return parseCordeauResult(readFileSync(`${base}.res`, 'utf8')).cost;
+  throw new Error(`no reference solution for ${instance.name}`);
+}
+
+function band(customers: number): string {
+  const upper = BANDS.find((b) => customers <= b) ?? Infinity;
+  const lower = BANDS[BANDS.indexOf(upper) - 1] ?? 0;
+  return `${lower + 1}-${upper}`;
+}
+
+const args = flags();
+const limits = (option(args, '--time-limit') ?? '5,60').split(',').map(Number);
+const only = option(args, '--only')?.split(',');
+const seed = Number(option(args, '--seed') ?? 1);
+const rows: Row[] = [];
+
+for (const limit of limits) {
+  for (const set of SETS) {
+    const files = readdirSync(join(ROOT, set))
+      .filter((f) => /\.(vrp|txt)$/.test(f))
+      .filter((f) => !only || only.some((o) => f.includes(o)))
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    for (const file of files) {
+      const instance = parseInstance(file, readFileSync(join(ROOT, set, file), 'utf8'));
+      const bks = bestKnown(set, file, instance);
+      const n = instance.problem.customers.length;
+      const run = await measure(() => solveRouting(instance.problem, { seed, timeLimitMs: limit * 1000 }));
+      const solution = run.value;
+      const check = checkSolution(instance.problem, solution);
+      const cost = reportedCost(check.cost, instance.convention);
+      // Rounded to the printed precision, so that an exact match never shows as −0.00.
+      const gap = Number(((100 * (cost - bks)) / bks).toFixed(2)) || 0;
+      const feasible = check.feasible && solution.unassigned.length === 0;
+      rows.push({ set, band: band(n), limit, gap, feasible });
+      printRow({
+        set,
+        instance: instance.name,
+        n,
+        limit_s: limit,
+        cost,
+        bks,
+        gap_pct: gap.toFixed(2),
+        vehicles: solution.routes.length,
+        ms: Math.round(run.ms),
+        rss_mb: Math.round(run.peakRssMb),
+        feasible,
+        iterations: solution.stats.iterations,
+        lp_helped: solution.stats.improvedByPartitioning,
+      });
+    }
+  }
+}
+
+console.log('\n# averages');
+for (const limit of limits) {
+  for (const set of SETS) {
+    const ofSet = rows.filter((r) => r.set === set && r.limit === limit);
+    if (ofSet.length === 0) continue;
+    const bands = [...new Set(ofSet.map((r) => r.band))].sort((a, b) => parseInt(a) - parseInt(b));
+    for (const b of bands) summary({ set, band: b, limit }, ofSet.filter((r) => r.band === b));
+    summary({ set, band: 'all', limit }, ofSet);
+  }
+}
+
+function summary(key: { set: string; band: string; limit: number }, of: Row[]): void {
+  printRow({
+    set: key.set,
+    band: key.band,
+    limit_s: key.limit,
+    instances: of.length,
+    avg_gap_pct: (of.reduce((s, r) => s + r.gap, 0) / of.length).toFixed(2),
+    max_gap_pct: Math.max(...of.map((r) => r.gap)).toFixed(2),
+    all_feasible: of.every((r) => r.feasible),
+  });
+}
