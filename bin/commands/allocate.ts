@@ -5,7 +5,6 @@ import { InvalidProblemError, UnsolvableError } from '../../solver/errors.ts';
 import { allocate } from '../../solver/allocation/allocate.ts';
 import type { Backend } from '../../solver/allocation/problem.ts';
 import { parseScenario } from '../../solver/allocation/scenario.ts';
-import { wholeUnits } from '../../solver/allocation/whole-units.ts';
 
 const USAGE = 'usage: lifeline allocate <scenario.json> [--backend auto|flow|highs|jslp] [--seed N] [--time-limit-ms N]';
 const BACKENDS = new Set<Backend>(['auto', 'flow', 'highs', 'jslp']);
@@ -24,10 +23,9 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const problem = parseScenario(text);
-    const plan = await allocate(problem, parsed.options);
     // Goods move in whole units: the LP optimum is rounded as the server rounds it.
-    console.log(JSON.stringify({ ...plan, allocations: wholeUnits(problem, plan.allocations) }, null, 2));
+    const plan = await allocate(parseScenario(text), { ...parsed.options, wholeUnits: true });
+    console.log(JSON.stringify(plan, null, 2));
     return 0;
   } catch (error) {
     if (error instanceof InvalidProblemError) {

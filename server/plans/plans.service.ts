@@ -9,10 +9,9 @@ import { boardRoom } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
-import type { Allocation, AllocationProblem, Plan as SolverPlan } from '../../solver/allocation/problem.ts';
+import type { AllocationProblem, Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import { readPlanInputs, type Snapshot } from './plan-inputs.ts';
 import type { NewPlan, PlanStatus } from './plans.schema.ts';
-import { wholeUnits } from '../../solver/allocation/whole-units.ts';
 
 const WORKER = new URL('./allocate.worker.ts', import.meta.url);
 
@@ -82,10 +81,10 @@ async function solve(deps: PlanDeps, id: number, request: NewPlan): Promise<void
     await progress(deps, id, `optimising ${problem.needs.length} needs against ${problem.lots.length} lots`, 0.4);
     const plan = await runInWorker<{ problem: AllocationProblem; options: object }, SolverPlan>(WORKER, {
       problem,
-      options: { seed: request.seed, timeLimitMs: request.timeLimitMs, backend: request.backend },
+      options: { seed: request.seed, timeLimitMs: request.timeLimitMs, backend: request.backend, wholeUnits: true },
     });
     await progress(deps, id, 'saving', 0.9);
-    await saveResult(deps.live, id, plan, wholeUnits(problem, plan.allocations), snapshot);
+    await saveResult(deps.live, id, plan, snapshot);
   } catch (error) {
     await deps.live.transaction(async (tx, notify) => {
       await tx.query(`UPDATE plans SET status = 'failed', error = $2 WHERE id = $1`, [id, (error as Error).message]);
@@ -99,8 +98,8 @@ async function progress(deps: PlanDeps, id: number, stage: string, fraction: num
   deps.live.broadcast(boardRoom, 'plan:progress', { planId: id, stage, fraction });
 }
 
-async function saveResult(live: LiveHub, id: number, plan: SolverPlan, allocations: Allocation[], snapshot: Snapshot): Promise<void> {
-  const { allocations: _fractional, ...result } = plan;
+async function saveResult(live: LiveHub, id: number, plan: SolverPlan, snapshot: Snapshot): Promise<void> {
+  const { allocations, ...result } = plan;
   await live.transaction(async (tx, notify) => {
     for (const a of allocations) {
       await tx.query(

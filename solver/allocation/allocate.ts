@@ -11,13 +11,15 @@ import { fulfilmentOf, planMetrics } from './metrics.ts';
 import type { AllocateOptions, AllocationProblem, Backend, Plan } from './problem.ts';
 import type { StagedSolution } from './stages.ts';
 import { validateProblem } from './validate.ts';
+import { wholeUnits } from './whole-units.ts';
 
 export async function allocate(problem: AllocationProblem, options: AllocateOptions): Promise<Plan> {
   validateProblem(problem);
   const start = performance.now();
   const inst = buildInstance(problem);
   const staged = await solveStages(inst, options);
-  const allocations = fefoAllocations(inst, staged.x);
+  const fefo = fefoAllocations(inst, staged.x);
+  const allocations = options.wholeUnits ? wholeUnits(problem, fefo) : fefo;
   const fulfilment = fulfilmentOf(inst, allocations);
   return {
     allocations,

@@ -133,6 +133,11 @@ export interface AllocateOptions {
   backend?: Backend;
   /** Also solve without fairness floors to report the price of fairness (one more solve). */
   priceOfFairness?: boolean;
+  /**
+   * Round the optimum to whole units (goods move in units) before the fulfilment, the explanations and
+   * the metrics are computed from it; the stage values stay those of the LP optimum.
+   */
+  wholeUnits?: boolean;
 }
 
 export interface Allocation {

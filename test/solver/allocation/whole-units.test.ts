@@ -31,3 +31,17 @@ describe('whole units', () => {
     expect(rounded[0]!.quantity).toBe(2);
   });
 });
+
+describe('a plan in whole units', () => {
+  it('reports fulfilment and shortfalls of the rounded allocations', async () => {
+    const { allocate } = await import('../../../solver/allocation/allocate.ts');
+    const plan = await allocate(
+      { ...problem, warehouses: [{ id: 'w', capacityWeightKg: 100, capacityVolumeM3: 100, location: { lat: 43.73, lon: 7.42 } }], needs: problem.needs.map((n) => ({ ...n, location: { lat: 43.74, lon: 7.43 } })) },
+      { seed: 1, wholeUnits: true },
+    );
+    expect(plan.allocations.every((a) => Number.isInteger(a.quantity))).toBe(true);
+    expect(plan.fulfilment.every((f) => Number.isInteger(f.allocated))).toBe(true);
+    expect(plan.unmet.every((u) => Number.isInteger(u.allocated) && u.shortfall === u.asked - u.allocated)).toBe(true);
+    expect(plan.fulfilment.reduce((s, f) => s + f.allocated, 0)).toBe(3);
+  });
+});
