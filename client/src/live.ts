@@ -1,0 +1,102 @@
+// Live updates over Socket.IO: one connection per signed-in user that remembers how far it got in the
+// sequence of its events (on this device), asks for what it missed on reconnect, acknowledges every event and
+// hands each one to the screens once, even when the server replays it.
+import { io, type Socket } from 'socket.io-client';
+import type { Envelope, Hello, LiveEventType, LiveEvents } from '../../server/live/events.ts';
+
+export type { Envelope, LiveEventType, LiveEvents };
+export type LiveState = 'connecting' | 'live' | 'offline';
+
+type Handler = (envelope: Envelope) => void;
+
+let socket: Socket | undefined;
+let seqKey = '';
+let state: LiveState = 'offline';
+const handlers = new Map<string, Set<Handler>>();
+const stateListeners = new Set<(s: LiveState) => void>();
+
+/**
+ * Every event up to `handled` has been handled by this tab; `ahead` holds the ones handled past a gap
+ * (two changes committed together may arrive out of order). A reconnect asks for everything after
+ * `handled`, and what comes back twice is skipped. Each tab keeps its own count, starting from what
+ * this device stored; a device that never connected starts from now instead of replaying history.
+ */
+let handled: number | undefined;
+const ahead = new Set<number>();
+const storedSeq = () => (localStorage.getItem(seqKey) === null ? undefined : Number(localStorage.getItem(seqKey)));
+
+/** True the first time a sequence number is seen. */
+function firstTime(seq: number): boolean {
+  handled ??= seq - 1;
+  if (seq <= handled || ahead.has(seq)) return false;
+  ahead.add(seq);
+  while (ahead.delete(handled + 1)) handled++;
+  if (handled > (storedSeq() ?? 0)) localStorage.setItem(seqKey, String(handled));
+  return true;
+}
+
+function setState(next: LiveState): void {
+  state = next;
+  stateListeners.forEach((l) => l(next));
+}
+
+export function connectLive(token: string, userId: number): void {
+  disconnectLive();
+  seqKey = `lifeline.lastSeq.${userId}`;
+  setState('connecting');
+  handled = storedSeq();
+  ahead.clear();
+  socket = io({ auth: (cb) => cb({ token, lastSeq: handled }), transports: ['websocket', 'polling'] });
+  socket.on('live:hello', (hello: Hello) => {
+    if (handled === undefined) {
+      handled = hello.lastSeq;
+      localStorage.setItem(seqKey, String(handled));
+    }
+  });
+  socket.on('connect', () => setState('live'));
+  socket.on('disconnect', () => setState('offline'));
+  socket.on('connect_error', () => setState('offline'));
+  socket.onAny((type: string, payload: unknown, ack?: unknown) => {
+    if (typeof ack === 'function') ack();
+    const envelope = payload as Envelope;
+    if (!envelope || typeof envelope !== 'object' || !('seq' in envelope)) return;
+    if (envelope.seq > 0 && !firstTime(envelope.seq)) return; // a replay of something already handled
+    handlers.get(type)?.forEach((h) => h(envelope));
+    handlers.get('*')?.forEach((h) => h(envelope));
+  });
+}
+
+export function disconnectLive(): void {
+  socket?.disconnect();
+  socket = undefined;
+  setState('offline');
+}
+
+/** Subscribes to one event type (or '*' for all); returns the unsubscribe function. */
+export function onLive<T extends LiveEventType>(type: T | '*', handler: (envelope: Envelope<T>) => void): () => void {
+  const set = handlers.get(type) ?? new Set();
+  handlers.set(type, set);
+  set.add(handler as Handler);
+  return () => void set.delete(handler as Handler);
+}
+
+export function onLiveState(listener: (s: LiveState) => void): () => void {
+  stateListeners.add(listener);
+  listener(state);
+  return () => void stateListeners.delete(listener);
+}
+
+/** Emits with an acknowledgement; resolves with the server's answer, or undefined after a timeout. */
+export function emitWithAck(event: string, data: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    if (!socket) return resolve(undefined);
+    socket.timeout(5000).emit(event, data, (err: unknown, answer: unknown) => resolve(err ? undefined : answer));
+  });
+}
+
+/** Runs `fn` on every (re)connection, e.g. to re-join a need sheet. */
+export function onConnect(fn: () => void): () => void {
+  socket?.on('connect', fn);
+  if (socket?.connected) fn();
+  return () => void socket?.off('connect', fn);
+}

@@ -1,0 +1,250 @@
+// The charity desk: log a donation (kept as a draft until it is saved), its receipt with the tracking
+// code and a QR code of the public tracking link, and the desk's past donations.
+import { useEffect, useState } from 'preact/hooks';
+import QRCode from 'qrcode';
+import { get, getAll, newIdempotencyKey, request } from '../api.ts';
+import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
+import type { Commodity, Donation, Tracking, Warehouse } from '../types.ts';
+import { ErrorNote, Field, fieldErrors, formError, Show, useDraft, useLoad } from '../components/ui.tsx';
+import { Link, navigate } from '../router.tsx';
+
+export function useCatalogue() {
+  return useLoad(async () => {
+    const [warehouses, commodities] = await Promise.all([getAll<Warehouse>('/warehouses'), getAll<Commodity>('/commodities')]);
+    return { warehouses, commodities };
+  }, []);
+}
+
+export function CharityPage({ receiptId }: { receiptId?: number }) {
+  const catalogue = useCatalogue();
+  return (
+    <div class="page two-col">
+      <Show state={catalogue}>
+        {(cat) => (
+          <>
+            {receiptId ? <Receipt id={receiptId} commodities={cat.commodities} warehouses={cat.warehouses} /> : <DonationForm {...cat} />}
+            <PastDonations key={receiptId ?? 'form'} commodities={cat.commodities} warehouses={cat.warehouses} />
+          </>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+interface DraftItem {
+  commodityId: string;
+  quantity: string;
+}
+
+interface Draft {
+  warehouseId: string;
+  donorName: string;
+  donorContact: string;
+  note: string;
+  items: DraftItem[];
+  /** One key per draft: a double submit or a retry after a lost answer creates one donation. */
+  key: string;
+}
+
+const emptyDraft = (): Draft => ({ warehouseId: '', donorName: '', donorContact: '', note: '', items: [{ commodityId: '', quantity: '' }], key: newIdempotencyKey() });
+
+function DonationForm({ warehouses, commodities }: { warehouses: Warehouse[]; commodities: Commodity[] }) {
+  const [draft, setDraft, clearDraft] = useDraft<Draft>('donation', emptyDraft());
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const errors = fieldErrors(error);
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const setItem = (i: number, patch: Partial<DraftItem>) => setDraft((d) => ({ ...d, items: d.items.map((it, j) => (j === i ? { ...it, ...patch } : it)) }));
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const body = {
+        warehouseId: Number(draft.warehouseId) || 0,
+        donorName: draft.donorName,
+        donorContact: draft.donorContact.trim() || undefined,
+        note: draft.note.trim() || undefined,
+        items: draft.items.map((it) => ({ commodityId: Number(it.commodityId) || 0, quantity: Number(it.quantity) })),
+      };
+      const created = await request<Donation>('POST', '/donations', { body, idempotencyKey: draft.key });
+      clearDraft();
+      setDraft(emptyDraft());
+      navigate(`/charity/donations/${created.id}`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const shown = ['warehouseId', 'donorName', 'donorContact', 'note', 'items', ...draft.items.flatMap((_, i) => [`items.${i}.commodityId`, `items.${i}.quantity`])];
+  return (
+    <section class="card">
+      <h1>{t('charity.logDonation')}</h1>
+      <form onSubmit={submit} noValidate class="form">
+        <Field label={t('field.warehouse')} error={errors.warehouseId}>
+          <select name="warehouseId" value={draft.warehouseId} onChange={(e) => set({ warehouseId: e.currentTarget.value })}>
+            <option value="">{t('field.choose')}</option>
+            {warehouses.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('field.donorName')} error={errors.donorName}>
+          <input name="donorName" value={draft.donorName} onInput={(e) => set({ donorName: e.currentTarget.value })} />
+        </Field>
+        <Field label={t('field.donorContact')} hint={t('charity.contactHint')} error={errors.donorContact}>
+          <input name="donorContact" value={draft.donorContact} onInput={(e) => set({ donorContact: e.currentTarget.value })} />
+        </Field>
+        <fieldset class="items">
+          <legend>{t('charity.items')}</legend>
+          {errors.items && <span class="field-error" role="alert">{errors.items}</span>}
+          {draft.items.map((item, i) => (
+            <div class="item-row" key={i}>
+              <Field label={t('field.commodity')} error={errors[`items.${i}.commodityId`]}>
+                <select name={`items.${i}.commodityId`} value={item.commodityId} onChange={(e) => setItem(i, { commodityId: e.currentTarget.value })}>
+                  <option value="">{t('field.choose')}</option>
+                  {commodities.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name} ({c.unit})
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field label={t('field.quantity')} error={errors[`items.${i}.quantity`]} class="narrow-field">
+                <input name={`items.${i}.quantity`} type="number" min={1} inputMode="numeric" value={item.quantity} onInput={(e) => setItem(i, { quantity: e.currentTarget.value })} />
+              </Field>
+              {draft.items.length > 1 && (
+                <button type="button" class="icon-button" aria-label={t('action.remove')} onClick={() => setDraft((d) => ({ ...d, items: d.items.filter((_, j) => j !== i) }))}>
+                  ×
+                </button>
+              )}
+            </div>
+          ))}
+          <button type="button" onClick={() => setDraft((d) => ({ ...d, items: [...d.items, { commodityId: '', quantity: '' }] }))}>
+            {t('charity.addItem')}
+          </button>
+        </fieldset>
+        <Field label={t('field.note')} error={errors.note}>
+          <textarea name="note" rows={2} value={draft.note} onInput={(e) => set({ note: e.currentTarget.value })} />
+        </Field>
+        <ErrorNote error={formError(error, shown)} />
+        {Object.keys(errors).length > 0 && <p class="field-error">{t('error.checkFields')}</p>}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('state.working') : t('charity.submit')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export const trackingUrl = (code: string) => `${location.origin}/track/${encodeURIComponent(code)}`;
+
+function Receipt({ id, commodities, warehouses }: { id: number; commodities: Commodity[]; warehouses: Warehouse[] }) {
+  const donation = useLoad((signal) => get<Donation>(`/donations/${id}`, undefined, signal), [id]);
+  const [qr, setQr] = useState<string>();
+  const code = donation.data?.trackingCode;
+  useEffect(() => {
+    if (code) void QRCode.toDataURL(trackingUrl(code), { margin: 1, width: 200 }).then(setQr);
+  }, [code]);
+  return (
+    <section class="card receipt">
+      <Show state={donation}>
+        {(d) => (
+          <>
+            <h1>{t('charity.receipt')}</h1>
+            <p>{t('charity.thanks', { donor: d.donorName })}</p>
+            <div class="receipt-code">
+              <div>
+                <span class="muted">{t('track.code')}</span>
+                <strong class="tracking-code" data-testid="tracking-code">
+                  {d.trackingCode}
+                </strong>
+                <Link href={`/track/${d.trackingCode}`}>{trackingUrl(d.trackingCode)}</Link>
+              </div>
+              {qr && <img src={qr} width={160} height={160} alt={t('charity.qrAlt', { code: d.trackingCode })} />}
+            </div>
+            <p>
+              {warehouses.find((w) => w.id === d.warehouseId)?.name} · {fmtDateTime(d.pledgedAt)}
+            </p>
+            <ul>
+              {d.items.map((item) => (
+                <li key={item.id}>
+                  {fmtNumber(item.quantityPledged)} × {commodities.find((c) => c.id === item.commodityId)?.name}
+                </li>
+              ))}
+            </ul>
+            <WhereItWent code={d.trackingCode} />
+            <div class="actions">
+              <button type="button" onClick={() => window.print()}>
+                {t('action.print')}
+              </button>
+              <Link href="/charity" class="button primary">
+                {t('charity.another')}
+              </Link>
+            </div>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+/** The communities the donation reached so far (from its public journey). */
+function WhereItWent({ code }: { code: string }) {
+  const tracking = useLoad((signal) => get<Tracking>(`/track/${encodeURIComponent(code)}`, undefined, signal), [code]);
+  const reached = tracking.data?.communitiesReached.map((c) => (typeof c === 'string' ? c : c.community)) ?? [];
+  if (!tracking.data) return null;
+  return (
+    <p>
+      <strong>{t('track.communities')}:</strong> {reached.length ? reached.join(', ') : t('track.noCommunitiesYet')}
+    </p>
+  );
+}
+
+function PastDonations({ commodities, warehouses }: { commodities: Commodity[]; warehouses: Warehouse[] }) {
+  const list = useLoad((signal) => get<{ items: Donation[] }>('/donations', { limit: 100 }, signal), []);
+  return (
+    <section class="card">
+      <h2>{t('charity.past')}</h2>
+      <Show state={list}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <p class="muted">{t('charity.none')}</p>
+          ) : (
+            <table class="table">
+              <thead>
+                <tr>
+                  <th>{t('track.code')}</th>
+                  <th>{t('field.donorName')}</th>
+                  <th>{t('field.status')}</th>
+                  <th class="hide-phone">{t('charity.items')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...page.items].reverse().map((d) => (
+                  <tr key={d.id}>
+                    <td>
+                      <Link href={`/track/${d.trackingCode}`}>{d.trackingCode}</Link>
+                    </td>
+                    <td>
+                      {d.donorName}
+                      <div class="muted small">{warehouses.find((w) => w.id === d.warehouseId)?.name}</div>
+                    </td>
+                    <td>
+                      <span class={`badge status-${d.status}`}>{tOr(`donation.${d.status}`, d.status)}</span>
+                    </td>
+                    <td class="hide-phone small">{d.items.map((i) => `${fmtNumber(i.quantityPledged)} × ${commodities.find((c) => c.id === i.commodityId)?.name ?? i.commodityId}`).join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Show>
+    </section>
+  );
+}

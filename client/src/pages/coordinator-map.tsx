@@ -1,0 +1,283 @@
+// The coordinator's map: road network, warehouses, needs coloured by tier and fulfilment, zones by
+// status and road closures; a zone's status and the closures are edited right here.
+import L from 'leaflet';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { del, get, getAll, newIdempotencyKey, put, request } from '../api.ts';
+import { fmtDate, fmtPercent, t, tOr } from '../i18n.ts';
+import type { Closure, Need, Warehouse, Zone, ZoneStatus } from '../types.ts';
+import { zoneStatuses } from '../types.ts';
+import { ErrorNote, Field, fieldErrors, isMissingEndpoint, formError, NotYet, useLoad } from '../components/ui.tsx';
+import { closureIcon, MapBox, tierColours, useLayer, useMap, warehouseIcon, zoneColours, toLatLngs } from '../components/map.tsx';
+import { fulfilment, tierOf } from '../needs.ts';
+
+type Selection = { kind: 'zone'; zone: Zone } | { kind: 'newClosure'; lat: number; lon: number } | { kind: 'closure'; closure: Closure } | undefined;
+
+export function CoordinatorMap() {
+  const { ref, map, network } = useMap();
+  const warehouses = useLoad(() => getAll<Warehouse>('/warehouses'), []);
+  const zones = useLoad(() => get<Zone[]>('/zones'), []);
+  const needs = useLoad(() => getAll<Need>('/needs', { status: 'open' }), []);
+  const closures = useLoad(() => get<Closure[] | { items: Closure[] }>('/network/closures').then((c) => (Array.isArray(c) ? c : c.items)), []);
+  const [show, setShow] = useState({ warehouses: true, needs: true, zones: true, closures: true });
+  const [selection, setSelection] = useState<Selection>();
+  const [placing, setPlacing] = useState(false);
+  // Zones catch clicks before the map does: while placing a closure, a click on a zone places it too.
+  const placingRef = useRef(false);
+  placingRef.current = placing;
+  const placeClosure = (at: L.LatLng) => {
+    setSelection({ kind: 'newClosure', lat: at.lat, lon: at.lng });
+    setPlacing(false);
+  };
+
+  useLayer(
+    map,
+    (g) => {
+      if (!show.zones) return;
+      for (const zone of zones.data ?? []) {
+        const colour = zoneColours[zone.status];
+        L.polygon(zone.polygon.coordinates.map(toLatLngs), { color: colour, weight: 2, fillOpacity: 0.15, dashArray: zone.status === 'sealed' ? undefined : '6 4' })
+          .bindTooltip(`${zone.name}: ${t(`zone.${zone.status}`)}`)
+          .on('click', (e) => {
+            L.DomEvent.stopPropagation(e);
+            if (placingRef.current) placeClosure(e.latlng);
+            else setSelection({ kind: 'zone', zone });
+          })
+          .addTo(g);
+        for (const gate of zone.gates) L.circleMarker([gate.lat, gate.lon], { radius: 5, color: colour, fillColor: '#fff', fillOpacity: 1, weight: 3 }).bindTooltip(`${t('map.gate')}: ${gate.name}`).addTo(g);
+      }
+    },
+    [zones.data, show.zones],
+  );
+  useLayer(
+    map,
+    (g) => {
+      if (!show.needs) return;
+      for (const need of needs.data ?? []) {
+        const tier = tierOf(need);
+        const filled = fulfilment(need);
+        L.circleMarker([need.household.lat, need.household.lon], { radius: tier === 1 ? 6 : 4.5, color: tierColours[tier], weight: 1.5, fillColor: tierColours[tier], fillOpacity: 0.25 + 0.75 * (1 - filled) })
+          .bindTooltip(`${need.household.name} · ${t('map.tier', { n: tier })} · ${fmtPercent(filled)}`)
+          .addTo(g);
+      }
+    },
+    [needs.data, show.needs],
+  );
+  useLayer(
+    map,
+    (g) => {
+      if (!show.warehouses) return;
+      for (const w of warehouses.data ?? []) L.marker([w.lat, w.lon], { icon: warehouseIcon, title: w.name }).bindTooltip(w.name).addTo(g);
+    },
+    [warehouses.data, show.warehouses],
+  );
+  useLayer(
+    map,
+    (g) => {
+      if (!show.closures) return;
+      for (const c of closures.data ?? []) {
+        L.circle([c.lat, c.lon], { radius: c.radiusM ?? 30, color: '#111', weight: 1, fillColor: '#b42318', fillOpacity: 0.3 }).addTo(g);
+        L.marker([c.lat, c.lon], { icon: closureIcon, title: c.reason })
+          .bindTooltip(c.reason)
+          .on('click', () => setSelection({ kind: 'closure', closure: c }))
+          .addTo(g);
+      }
+    },
+    [closures.data, show.closures],
+  );
+  useEffect(() => {
+    if (!placing || !map) return;
+    const onClick = (e: L.LeafletMouseEvent) => placeClosure(e.latlng);
+    map.getContainer().classList.add('placing');
+    map.on('click', onClick);
+    return () => {
+      map.off('click', onClick);
+      map.getContainer().classList.remove('placing');
+    };
+  }, [placing, map]);
+
+  const counts = { 1: 0, 2: 0, 3: 0 } as Record<number, number>;
+  for (const n of needs.data ?? []) counts[tierOf(n)] = (counts[tierOf(n)] ?? 0) + 1;
+  const closuresMissing = isMissingEndpoint(closures.error);
+
+  return (
+    <div class="map-page">
+      <MapBox mapRef={ref} network={network} class="map-main" />
+      <aside class="side-panel">
+        <fieldset class="layers">
+          <legend>{t('map.layers')}</legend>
+          {(['warehouses', 'needs', 'zones', 'closures'] as const).map((k) => (
+            <label class="check" key={k}>
+              <input type="checkbox" checked={show[k]} onChange={(e) => setShow({ ...show, [k]: e.currentTarget.checked })} /> {t(`map.${k}`)}
+            </label>
+          ))}
+        </fieldset>
+        <div class="legend">
+          {[1, 2, 3].map((tier) => (
+            <span key={tier}>
+              <i class="swatch round" style={{ background: tierColours[tier] }} /> {t('map.tier', { n: tier })} ({counts[tier] ?? 0})
+            </span>
+          ))}
+          <span class="muted small">{t('map.fulfilmentLegend')}</span>
+          {zoneStatuses.map((s) => (
+            <span key={s}>
+              <i class="swatch" style={{ background: zoneColours[s] }} /> {t(`zone.${s}`)}
+            </span>
+          ))}
+        </div>
+        {(needs.error || zones.error || warehouses.error) && <ErrorNote error={needs.error ?? zones.error ?? warehouses.error} />}
+        <div class="side-section">
+          <h2>{t('map.closures')}</h2>
+          {closuresMissing ? (
+            <NotYet what={t('map.closures')} />
+          ) : (
+            <>
+              <button type="button" class={placing ? 'primary' : ''} onClick={() => setPlacing(!placing)} aria-pressed={placing}>
+                {placing ? t('map.clickToPlace') : t('map.addClosure')}
+              </button>
+              <ul class="plain-list">
+                {(closures.data ?? []).map((c) => (
+                  <li key={c.id}>
+                    <button type="button" class="link-button" onClick={() => { setSelection({ kind: 'closure', closure: c }); map?.setView([c.lat, c.lon], 17); }}>
+                      <span class="closure-mark" aria-hidden="true">×</span> {c.reason}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+        {selection?.kind === 'zone' && <ZoneEditor key={selection.zone.id} zone={selection.zone} onSaved={() => { zones.reload(); setSelection(undefined); }} onClose={() => setSelection(undefined)} />}
+        {selection?.kind === 'newClosure' && <ClosureForm at={selection} onSaved={() => { closures.reload(); setSelection(undefined); }} onClose={() => setSelection(undefined)} />}
+        {selection?.kind === 'closure' && (
+          <ClosureCard closure={selection.closure} onRemoved={() => { closures.reload(); setSelection(undefined); }} onClose={() => setSelection(undefined)} />
+        )}
+        <p class="muted small">{t('map.zoneHint')}</p>
+      </aside>
+    </div>
+  );
+}
+
+function ZoneEditor({ zone, onSaved, onClose }: { zone: Zone; onSaved: () => void; onClose: () => void }) {
+  const [status, setStatus] = useState<ZoneStatus>(zone.status);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>();
+  const errors = fieldErrors(error);
+  const history = useLoad(() => get<{ status: string; statusOn: string; note: string | null }[]>(`/zones/${zone.id}/history`), [zone.id]);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await put(`/zones/${zone.id}`, { status, note: note.trim() || undefined });
+      onSaved();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form class="side-section card zone-editor" onSubmit={save} noValidate>
+      <div class="row-between">
+        <h2>{zone.name}</h2>
+        <button type="button" class="icon-button" aria-label={t('action.close')} onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <Field label={t('zone.status')} error={errors.status ?? errors.gates}>
+        <select name="status" value={status} onChange={(e) => setStatus(e.currentTarget.value as ZoneStatus)}>
+          {zoneStatuses.map((s) => (
+            <option key={s} value={s}>
+              {t(`zone.${s}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t('field.note')} error={errors.note}>
+        <input name="note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      </Field>
+      <ErrorNote error={formError(error, ['status', 'gates', 'note'])} />
+      <button type="submit" class="primary">
+        {t('action.save')}
+      </button>
+      {history.data && (
+        <ol class="history small">
+          {history.data.slice(-5).reverse().map((h, i) => (
+            <li key={i}>
+              {fmtDate(h.statusOn)}: {tOr(`zone.${h.status}`, h.status)} {h.note ? `— ${h.note}` : ''}
+            </li>
+          ))}
+        </ol>
+      )}
+    </form>
+  );
+}
+
+function ClosureForm({ at, onSaved, onClose }: { at: { lat: number; lon: number }; onSaved: () => void; onClose: () => void }) {
+  const [reason, setReason] = useState('');
+  const [radius, setRadius] = useState('30');
+  const [layer, setLayer] = useState<'drive' | 'walk'>('drive');
+  const [key] = useState(newIdempotencyKey);
+  const [error, setError] = useState<unknown>();
+  const errors = fieldErrors(error);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await request('POST', '/network/closures', { body: { lat: at.lat, lon: at.lon, radiusM: Number(radius) || undefined, layer, reason }, idempotencyKey: key });
+      onSaved();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form class="side-section card" onSubmit={save} noValidate>
+      <div class="row-between">
+        <h2>{t('map.newClosure')}</h2>
+        <button type="button" class="icon-button" aria-label={t('action.close')} onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <p class="muted small mono">
+        {at.lat.toFixed(5)}, {at.lon.toFixed(5)}
+      </p>
+      <Field label={t('map.reason')} error={errors.reason}>
+        <input name="reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+      </Field>
+      <Field label={t('map.radius')} error={errors.radiusM}>
+        <input name="radiusM" type="number" min={1} value={radius} onInput={(e) => setRadius(e.currentTarget.value)} />
+      </Field>
+      <Field label={t('map.closureFor')} error={errors.layer}>
+        <select name="layer" value={layer} onChange={(e) => setLayer(e.currentTarget.value as 'drive' | 'walk')}>
+          <option value="drive">{t('map.closureDrive')}</option>
+          <option value="walk">{t('map.closureWalk')}</option>
+        </select>
+      </Field>
+      <ErrorNote error={formError(error, ['reason', 'radiusM', 'layer'])} />
+      <button type="submit" class="primary">
+        {t('map.closeRoad')}
+      </button>
+    </form>
+  );
+}
+
+function ClosureCard({ closure, onRemoved, onClose }: { closure: Closure; onRemoved: () => void; onClose: () => void }) {
+  const [error, setError] = useState<unknown>();
+  const remove = async () => {
+    try {
+      await del(`/network/closures/${closure.id}`);
+      onRemoved();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div class="side-section card">
+      <div class="row-between">
+        <h2><span class="closure-mark" aria-hidden="true">×</span> {closure.reason}</h2>
+        <button type="button" class="icon-button" aria-label={t('action.close')} onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <ErrorNote error={error} />
+      <button type="button" onClick={remove}>
+        {t('map.reopenRoad')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+// CSV import of needs for community workers: paste or pick a file, and get a row-by-row report that
+// names each bad cell by its line (the text stays, so a fixed file can be sent again).
+import { useState } from 'preact/hooks';
+import { newIdempotencyKey, request } from '../api.ts';
+import { t, tOr } from '../i18n.ts';
+import type { ImportReport } from '../types.ts';
+import { ErrorNote, Field, plainReason, useDraft } from '../components/ui.tsx';
+import { Link } from '../router.tsx';
+
+export function ImportPage() {
+  const [csv, setCsv] = useDraft('import.csv', '');
+  const [report, setReport] = useState<ImportReport>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const columns = 'name,address,phone,lat,lon,people,community,commodity,quantity,urgency,deadline,notes,elderly_alone,chronic_illness,disabled,pregnant,infant';
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      setReport(await request<ImportReport>('POST', '/needs/import', { csv, idempotencyKey: newIdempotencyKey() }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const lines = csv.split(/\r?\n/);
+  return (
+    <div class="page">
+      <p>
+        <Link href="/community">← {t('sheet.title')}</Link>
+      </p>
+      <h1>{t('import.title')}</h1>
+      <p class="muted">{t('import.help')}</p>
+      <pre class="columns small">{columns}</pre>
+      <form class="form" onSubmit={submit}>
+        <Field label={t('import.file')}>
+          <input type="file" name="file" accept=".csv,text/csv" onChange={async (e) => {
+            const file = e.currentTarget.files?.[0];
+            if (file) setCsv(await file.text());
+          }} />
+        </Field>
+        <Field label={t('import.paste')}>
+          <textarea name="csv" rows={8} class="mono" value={csv} onInput={(e) => setCsv(e.currentTarget.value)} />
+        </Field>
+        <ErrorNote error={error} />
+        <button type="submit" class="primary" disabled={busy || !csv.trim()}>
+          {busy ? t('state.working') : t('import.submit')}
+        </button>
+      </form>
+      {report && (
+        <section class="card import-report" aria-label={t('import.report')}>
+          <h2>{t('import.report')}</h2>
+          <p>
+            {t('import.summary', { rows: report.rows, created: report.created, merged: report.merged, failed: report.failed })}
+          </p>
+          <table class="table">
+            <thead>
+              <tr>
+                <th class="num">{t('import.line')}</th>
+                <th>{t('field.status')}</th>
+                <th>{t('import.details')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.report.map((r) => (
+                <tr key={r.line} class={r.status === 'error' ? 'row-error' : ''}>
+                  <td class="num">{r.line}</td>
+                  <td>
+                    <span class={`badge import-${r.status}`}>{tOr(`import.${r.status}`, r.status)}</span>
+                  </td>
+                  <td>
+                    {r.errors?.map((e) => (
+                      <div key={e.field}>
+                        <strong>{e.field}</strong>: {plainReason(e.reason)}
+                      </div>
+                    ))}
+                    {r.status === 'error' && lines[r.line - 1] && <code class="small">{lines[r.line - 1]}</code>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </div>
+  );
+}

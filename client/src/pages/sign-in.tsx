@@ -1,0 +1,59 @@
+// Sign-in: email and password; the server answers with a token and the role, and the app opens the
+// role's home page.
+import { useState } from 'preact/hooks';
+import { get, post, session } from '../api.ts';
+import { t } from '../i18n.ts';
+import type { Me, Role } from '../types.ts';
+import { ErrorNote, Field, fieldErrors, formError } from '../components/ui.tsx';
+import { LangSwitch } from '../components/shell.tsx';
+import { Link } from '../router.tsx';
+
+export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const errors = fieldErrors(error);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const answer = await post<{ token: string; role: Role }>('/auth/login', { email, password });
+      session.token = answer.token;
+      onSignedIn(await get<Me>('/auth/me'));
+    } catch (err) {
+      setError(err);
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="sign-in">
+      <div class="sign-in-card">
+        <div class="sign-in-head">
+          <h1>Lifeline</h1>
+          <LangSwitch />
+        </div>
+        <p class="muted">{t('signIn.tagline')}</p>
+        <form onSubmit={submit} noValidate>
+          <Field label={t('signIn.email')} error={errors.email}>
+            <input name="email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+          </Field>
+          <Field label={t('signIn.password')} error={errors.password}>
+            <input name="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          </Field>
+          <ErrorNote error={formError(error, ['email', 'password'])} />
+          <button type="submit" class="primary wide" disabled={busy}>
+            {busy ? t('state.working') : t('signIn.submit')}
+          </button>
+        </form>
+        <p class="muted small">
+          <Link href="/track">{t('signIn.trackLink')}</Link>
+        </p>
+      </div>
+    </main>
+  );
+}
