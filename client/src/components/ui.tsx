@@ -199,3 +199,17 @@ export function useDraft<T>(key: string, initial: T): [T, (value: T | ((old: T) 
   };
   return [value, setValue, clear];
 }
+
+/** The options of a commodity picker: name and unit, after a "choose" entry. */
+export function CommodityOptions({ commodities, choose }: { commodities: { id: number | string; name: string; unit: string }[]; choose: string }) {
+  return (
+    <>
+      <option value="">{choose}</option>
+      {commodities.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name} ({c.unit})
+        </option>
+      ))}
+    </>
+  );
+}

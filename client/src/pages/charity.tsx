@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { get, getAll, newIdempotencyKey, request } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
 import type { Commodity, Donation, Tracking, Warehouse } from '../types.ts';
-import { ErrorNote, Field, fieldErrors, formError, Show, useDraft, useLoad } from '../components/ui.tsx';
+import { CommodityOptions, ErrorNote, Field, fieldErrors, formError, Show, useDraft, useLoad } from '../components/ui.tsx';
 import { Link, navigate } from '../router.tsx';
 
 export function useCatalogue() {
@@ -106,12 +106,7 @@ function DonationForm({ warehouses, commodities }: { warehouses: Warehouse[]; co
             <div class="item-row" key={i}>
               <Field label={t('field.commodity')} error={errors[`items.${i}.commodityId`]}>
                 <select name={`items.${i}.commodityId`} value={item.commodityId} onChange={(e) => setItem(i, { commodityId: e.currentTarget.value })}>
-                  <option value="">{t('field.choose')}</option>
-                  {commodities.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name} ({c.unit})
-                    </option>
-                  ))}
+                  <CommodityOptions commodities={commodities} choose={t('field.choose')} />
                 </select>
               </Field>
               <Field label={t('field.quantity')} error={errors[`items.${i}.quantity`]} class="narrow-field">

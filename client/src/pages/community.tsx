@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, getAll, newIdempotencyKey, patch, request } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
 import { type Commodity, type Flag, type Me, type Need, type Urgency, urgencies, vulnerabilityFlags } from '../types.ts';
-import { ErrorNote, Field, fieldErrors, formError, plainError, plainReason, Show, useDraft, useLoad } from '../components/ui.tsx';
+import { CommodityOptions, ErrorNote, Field, fieldErrors, formError, plainError, plainReason, Show, useDraft, useLoad } from '../components/ui.tsx';
 import { emitWithAck, onConnect, onLive } from '../live.ts';
 import { Link, usePath } from '../router.tsx';
 import { tierOf } from '../needs.ts';
@@ -493,12 +493,7 @@ function NewNeedForm({ community, commodities, near, onCreated }: { community: s
         </Field>
         <Field label={t('field.commodity')} error={err('commodityId', 'commodityId')}>
           <select name="commodityId" value={d.commodityId} onChange={(e) => set('commodityId', e.currentTarget.value)}>
-            <option value="">{t('field.choose')}</option>
-            {commodities.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} ({c.unit})
-              </option>
-            ))}
+            <CommodityOptions commodities={commodities} choose={t('field.choose')} />
           </select>
         </Field>
         <Field label={t('field.quantity')} error={err('quantity', 'quantity')}>

@@ -250,29 +250,20 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
               }))}
             />
             <dl class="figures">
-              {result.metrics.overallFillRate !== undefined && (
-                <>
-                  <dt>{t('plans.overallFill')}</dt>
-                  <dd>{fmtPercent(result.metrics.overallFillRate)}</dd>
-                </>
-              )}
-              {result.metrics.gini !== undefined && (
-                <>
-                  <dt>{t('plans.gini')}</dt>
-                  <dd>{fmtNumber(result.metrics.gini, 2)}</dd>
-                </>
-              )}
-              {result.metrics.priceOfFairness !== undefined && (
-                <>
-                  <dt>{t('plans.priceOfFairness')}</dt>
-                  <dd>{fmtPercent(result.metrics.priceOfFairness)}</dd>
-                </>
-              )}
-              {result.metrics.totalTravel !== undefined && (
-                <>
-                  <dt>{t('plans.totalTravel')}</dt>
-                  <dd>{fmtNumber(result.metrics.totalTravel / 3600, 1)}</dd>
-                </>
+              {(
+                [
+                  ['plans.overallFill', result.metrics.overallFillRate, fmtPercent],
+                  ['plans.gini', result.metrics.gini, (v: number) => fmtNumber(v, 2)],
+                  ['plans.priceOfFairness', result.metrics.priceOfFairness, fmtPercent],
+                  ['plans.totalTravel', result.metrics.totalTravel, (v: number) => fmtNumber(v / 3600, 1)],
+                ] as const
+              ).map(([label, value, format]) =>
+                value === undefined ? null : (
+                  <>
+                    <dt>{t(label)}</dt>
+                    <dd>{format(value)}</dd>
+                  </>
+                ),
               )}
               {result.metrics.minFulfilmentByTier &&
                 Object.entries(result.metrics.minFulfilmentByTier).map(([tier, v]) => (
