@@ -63,7 +63,21 @@ const OPEN_NEEDS = `
   ) c ON c.need_id = n.id
   WHERE n.status = 'open' AND ($1::int[] IS NULL OR n.commodity_id = ANY($1::int[]))`;
 
-export async function readPlanInputs(db: Queryable, roads: RoadMap, request: NewPlan, now: number): Promise<{ problem: AllocationProblem; snapshot: Snapshot }> {
+export interface PlanInputs {
+  problem: AllocationProblem;
+  snapshot: Snapshot;
+  /** Needs outside a sealed zone whose only roads run through it: served on foot from its gate (need id → zone id). */
+  viaGate: Record<string, number>;
+}
+
+interface SealedGate {
+  id: number;
+  zoneId: number;
+  lat: number;
+  lon: number;
+}
+
+export async function readPlanInputs(db: Queryable, roads: RoadMap, request: NewPlan, now: number): Promise<PlanInputs> {
   const commodityFilter = request.commodityIds ?? null;
   const lots = await db.query<LotRow>(
     `SELECT id, warehouse_id, commodity_id, on_hand - reserved AS available, expires_on FROM lots
@@ -73,32 +87,38 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
   const needs = (await db.query<NeedRow>(OPEN_NEEDS, [commodityFilter])).filter((n) => n.remaining > 0);
   const warehouses = await db.query<{ id: number; name: string; lat: number; lon: number; capacity_weight_kg: number; capacity_volume_m3: number }>('SELECT * FROM warehouses ORDER BY id');
   const commodities = await db.query<{ id: number; name: string; unit: string; weight_kg: number; volume_m3: number; perishable: boolean }>('SELECT * FROM commodities ORDER BY id');
+  const gates = await db.query<SealedGate>(`SELECT g.id, g.zone_id AS "zoneId", g.lat, g.lon FROM gates g JOIN zones z ON z.id = g.zone_id WHERE z.status = 'sealed' ORDER BY g.id`);
+  const { travel, viaGate } = await roadTravel(roads, warehouses, needs, gates);
   const problem: AllocationProblem = {
     now,
     lots: lots.map((l) => ({ id: String(l.id), warehouseId: String(l.warehouse_id), commodityId: String(l.commodity_id), quantity: l.available, expiresAt: l.expires_on ? endOfDay(l.expires_on) : undefined })),
     warehouses: warehouses.map((w) => ({ id: String(w.id), name: w.name, capacityWeightKg: w.capacity_weight_kg, capacityVolumeM3: w.capacity_volume_m3, location: { lat: w.lat, lon: w.lon } })),
     commodities: commodities.map((c) => ({ id: String(c.id), name: `${c.name} (${c.unit})`, weightKg: c.weight_kg, volumeM3: c.volume_m3, perishable: c.perishable })),
-    needs: needs.map((n) => ({
-      id: String(n.id),
-      commodityId: String(n.commodity_id),
-      quantity: n.remaining,
-      flags: FLAGS.filter((f) => n[f]),
-      urgency: n.urgency,
-      deadline: n.deadline ? endOfDay(n.deadline) : undefined,
-      daysWaiting: n.days_waiting,
-      zoneId: n.zone_id === null ? undefined : String(n.zone_id),
-      location: deliveryPoint(n),
-    })),
+    needs: needs.map((n) => {
+      const gate = viaGate.get(n.id);
+      return {
+        id: String(n.id),
+        commodityId: String(n.commodity_id),
+        quantity: n.remaining,
+        flags: FLAGS.filter((f) => n[f]),
+        urgency: n.urgency,
+        deadline: n.deadline ? endOfDay(n.deadline) : undefined,
+        daysWaiting: n.days_waiting,
+        zoneId: gate ? String(gate.zoneId) : n.zone_id === null ? undefined : String(n.zone_id),
+        location: gate ? { lat: gate.lat, lon: gate.lon } : deliveryPoint(n),
+      };
+    }),
     pins: request.pins.map((p) => ({ needId: String(p.needId), warehouseId: String(p.warehouseId), quantity: p.quantity })),
     exclusions: request.exclusions.map((e) => ({ needId: String(e.needId), warehouseId: String(e.warehouseId) })),
+    travel,
   };
-  problem.travel = await roadTravel(roads, warehouses, needs);
   return {
     problem,
     snapshot: {
       lots: Object.fromEntries(lots.map((l) => [l.id, l.available])),
       needs: Object.fromEntries(needs.map((n) => [n.id, n.version])),
     },
+    viaGate: Object.fromEntries([...viaGate].map(([needId, gate]) => [needId, gate.zoneId])),
   };
 }
 
@@ -107,14 +127,47 @@ function deliveryPoint(need: NeedRow): LatLon {
   return need.gate ?? { lat: need.lat, lon: need.lon };
 }
 
-/** Van travel times from each warehouse to each need's delivery point, on today's roads. */
-async function roadTravel(roads: RoadMap, warehouses: { id: number; lat: number; lon: number }[], needs: NeedRow[]): Promise<TravelMatrix> {
-  const points = [...warehouses.map((w) => ({ lat: w.lat, lon: w.lon })), ...needs.map(deliveryPoint)];
-  const matrix = await roads.travelMatrix(points, 'van');
+/**
+ * Van travel times from each warehouse to each need's delivery point, on today's roads. A household
+ * that no vehicle can reach only because a sealed zone closes its streets is served through that
+ * zone's gate instead, like the households inside it.
+ */
+async function roadTravel(
+  roads: RoadMap,
+  warehouses: { id: number; lat: number; lon: number }[],
+  needs: NeedRow[],
+  gates: SealedGate[],
+): Promise<{ travel: TravelMatrix; viaGate: Map<number, SealedGate> }> {
   const W = warehouses.length;
-  const seconds = warehouses.map((_, i) => needs.map((_, j) => finiteOrNull(matrix.timesS[i * matrix.size + W + j]!)));
-  const reasons = warehouses.map((_, i) => needs.map((_, j) => (Number.isFinite(matrix.timesS[i * matrix.size + W + j]!) ? null : (matrix.why(i, W + j) ?? 'unreachable'))));
-  return { warehouseIds: warehouses.map((w) => String(w.id)), needIds: needs.map((n) => String(n.id)), seconds, reasons };
+  const N = needs.length;
+  const points = [...warehouses.map((w) => ({ lat: w.lat, lon: w.lon })), ...needs.map(deliveryPoint), ...gates.map((g) => ({ lat: g.lat, lon: g.lon }))];
+  const matrix = await roads.travelMatrix(points, 'van');
+  const time = (i: number, column: number) => matrix.timesS[i * matrix.size + column]!;
+  const viaGate = new Map<number, SealedGate>();
+  needs.forEach((need, j) => {
+    if (need.gate) return;
+    const zone = cutOffBy(W, (i) => (Number.isFinite(time(i, W + j)) ? undefined : matrix.why(i, W + j)));
+    const gate = gates.find((g) => g.zoneId === zone);
+    if (gate) viaGate.set(need.id, gate);
+  });
+  const column = (j: number) => {
+    const gate = viaGate.get(needs[j]!.id);
+    return gate ? W + N + gates.indexOf(gate) : W + j;
+  };
+  const seconds = warehouses.map((_, i) => needs.map((_, j) => finiteOrNull(time(i, column(j)))));
+  const reasons = warehouses.map((_, i) => needs.map((_, j) => (Number.isFinite(time(i, column(j))) ? null : (matrix.why(i, column(j)) ?? 'unreachable'))));
+  return { travel: { warehouseIds: warehouses.map((w) => String(w.id)), needIds: needs.map((n) => String(n.id)), seconds, reasons }, viaGate };
+}
+
+/** The sealed zone that cuts a point off from every warehouse, if one zone alone does. */
+function cutOffBy(warehouses: number, reasonFrom: (warehouse: number) => string | undefined): number | undefined {
+  let zone: number | undefined;
+  for (let i = 0; i < warehouses; i++) {
+    const match = /^sealed zone #(\d+)/.exec(reasonFrom(i) ?? '');
+    if (!match || (zone !== undefined && zone !== Number(match[1]))) return undefined;
+    zone = Number(match[1]);
+  }
+  return zone;
 }
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);

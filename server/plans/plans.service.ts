@@ -29,7 +29,7 @@ export interface PlanRecord {
   status: PlanStatus;
   request: NewPlan;
   progress: { stage: string; fraction: number };
-  result: Omit<SolverPlan, 'allocations'> | null;
+  result: (Omit<SolverPlan, 'allocations'> & { viaGate: Record<string, number> }) | null;
   error: string | null;
   createdBy: number;
   createdAt: string;
@@ -77,14 +77,14 @@ export async function failInterruptedPlans(db: Db): Promise<void> {
 async function solve(deps: PlanDeps, id: number, request: NewPlan): Promise<void> {
   try {
     await progress(deps, id, 'reading stock, needs and roads', 0.1);
-    const { problem, snapshot } = await readPlanInputs(deps.db, deps.roads, request, Date.now());
+    const { problem, snapshot, viaGate } = await readPlanInputs(deps.db, deps.roads, request, Date.now());
     await progress(deps, id, `optimising ${problem.needs.length} needs against ${problem.lots.length} lots`, 0.4);
     const plan = await runInWorker<{ problem: AllocationProblem; options: object }, SolverPlan>(WORKER, {
       problem,
       options: { seed: request.seed, timeLimitMs: request.timeLimitMs, backend: request.backend, wholeUnits: true },
     });
     await progress(deps, id, 'saving', 0.9);
-    await saveResult(deps.live, id, plan, snapshot);
+    await saveResult(deps.live, id, { ...plan, viaGate }, snapshot);
   } catch (error) {
     await deps.live.transaction(async (tx, notify) => {
       await tx.query(`UPDATE plans SET status = 'failed', error = $2 WHERE id = $1`, [id, (error as Error).message]);
@@ -98,7 +98,7 @@ async function progress(deps: PlanDeps, id: number, stage: string, fraction: num
   deps.live.broadcast(boardRoom, 'plan:progress', { planId: id, stage, fraction });
 }
 
-async function saveResult(live: LiveHub, id: number, plan: SolverPlan, snapshot: Snapshot): Promise<void> {
+async function saveResult(live: LiveHub, id: number, plan: SolverPlan & { viaGate: Record<string, number> }, snapshot: Snapshot): Promise<void> {
   const { allocations, ...result } = plan;
   await live.transaction(async (tx, notify) => {
     for (const a of allocations) {

@@ -243,8 +243,11 @@ function carryCapacity(volunteers: DriverRow[]): [number, number] {
   return [Math.min(...volunteers.map((v) => v.capacityWeightKg)), Math.min(...volunteers.map((v) => v.capacityVolumeM3))];
 }
 
+/** The plan's lines; households the plan serves through a sealed zone's gate count as inside that zone. */
 async function allocationLines(db: Queryable, planId: number): Promise<AllocationLine[]> {
-  return db.query<AllocationLine>(
+  const [plan] = await db.query<{ via_gate: Record<string, number> | null }>(`SELECT result->'viaGate' AS via_gate FROM plans WHERE id = $1`, [planId]);
+  const viaGate = plan?.via_gate ?? {};
+  const lines = await db.query<AllocationLine>(
     `SELECT pa.need_id AS "needId", pa.lot_id AS "lotId", pa.commodity_id AS "commodityId", pa.quantity, pa.warehouse_id AS "warehouseId",
             c.weight_kg AS "weightKg", c.volume_m3 AS "volumeM3", c.category, n.urgency,
             h.id AS "householdId", h.lat, h.lon, h.zone_id AS "zoneId", coalesce(z.status = 'sealed', false) AS sealed,
@@ -257,6 +260,7 @@ async function allocationLines(db: Queryable, planId: number): Promise<Allocatio
      WHERE pa.plan_id = $1 ORDER BY pa.id`,
     [planId],
   );
+  return lines.map((l) => (viaGate[l.needId] !== undefined ? { ...l, sealed: true, zoneId: viaGate[l.needId]! } : l));
 }
 
 function householdStops(lines: AllocationLine[]): HouseholdStop[] {

@@ -48,6 +48,18 @@ describe('dispatch and the driver’s day on the demo scenario', () => {
     }
   });
 
+  it('serves households whose streets the sealed zone cuts off through its gate too, instead of calling them unreachable', async () => {
+    const plan = (await t.api.get(`/api/plans/${planId}`).set(bearer(t.tokens[COORDINATOR]!)).expect(200)).body;
+    const cutOff = Object.keys(plan.result.viaGate).map(Number);
+    expect(cutOff.length).toBeGreaterThan(0);
+    expect(plan.result.unmet.filter((u: { explanation: string }) => /sealed zone/.test(u.explanation))).toEqual([]);
+    const doors = dispatched.routes.filter((r) => r.kind === 'walking').flatMap((r) => r.stops.flatMap((s) => s.items.map((i) => i.needId)));
+    const unassigned = new Set((dispatched.unassigned as { needIds: number[] }[]).flatMap((u) => u.needIds));
+    const allocatedCutOff = allocated.filter((a) => cutOff.includes(a.needId) && !unassigned.has(a.needId));
+    expect(allocatedCutOff.length).toBeGreaterThan(0);
+    for (const a of allocatedCutOff) expect(doors).toContain(a.needId);
+  });
+
   it('serves the sealed zone through its gate, with walking tours for the gate volunteers', async () => {
     const gateStops = dispatched.routes.flatMap((r) => r.stops.filter((s) => s.kind === 'gate'));
     expect(gateStops.length).toBeGreaterThan(0);
@@ -58,9 +70,11 @@ describe('dispatch and the driver’s day on the demo scenario', () => {
       for (const s of r.stops.filter((s) => s.kind === 'delivery')) expect(sealedHouseholds.has(s.householdId!)).toBe(false);
     }
     const gateItems = new Set(gateStops.flatMap((s) => s.items.map((i) => `${i.needId}:${i.lotId}`)));
+    const plan = (await t.api.get(`/api/plans/${planId}`).set(bearer(t.tokens[COORDINATOR]!))).body;
+    const viaGate = new Set(Object.keys(plan.result.viaGate).map(Number));
     for (const door of walking.flatMap((r) => r.stops)) {
       expect(door.kind).toBe('door');
-      expect(sealedHouseholds.has(door.householdId!)).toBe(true);
+      expect(sealedHouseholds.has(door.householdId!) || door.items.every((i) => viaGate.has(i.needId))).toBe(true);
       for (const i of door.items) expect(gateItems.has(`${i.needId}:${i.lotId}`)).toBe(true);
     }
   });
