@@ -1,14 +1,14 @@
 // Input schemas for donations: a pledge of items to a warehouse, and its receipt at the door.
 import { z } from 'zod';
-import { isoDate, optionalId, pageQuery } from '../http/schemas.ts';
+import { isoDate, optionalId, pageQuery, recordId, units } from '../http/schemas.ts';
 
 export const newDonation = z.strictObject({
-  warehouseId: z.number().int().positive(),
+  warehouseId: recordId,
   donorName: z.string().trim().min(1).max(200),
   donorContact: z.string().trim().max(200).optional().describe('phone or email; never shown publicly'),
   note: z.string().trim().max(1000).optional(),
   items: z
-    .array(z.strictObject({ commodityId: z.number().int().positive(), quantity: z.number().int().positive() }))
+    .array(z.strictObject({ commodityId: recordId, quantity: units }))
     .min(1, 'pledge at least one item')
     .max(200),
 });
@@ -18,9 +18,9 @@ export const receipt = z.strictObject({
     .array(
       z
         .strictObject({
-          itemId: z.number().int().positive(),
-          accepted: z.number().int().min(0),
-          rejected: z.number().int().min(0).default(0),
+          itemId: recordId,
+          accepted: units.or(z.literal(0)),
+          rejected: units.or(z.literal(0)).default(0),
           rejectionReason: z.string().trim().min(1).max(500).optional(),
           lotCode: z.string().trim().min(1).max(80).optional(),
           expiresOn: isoDate.optional(),

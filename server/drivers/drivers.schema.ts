@@ -1,12 +1,12 @@
 // Input schemas for drivers and gate volunteers.
 import { z } from 'zod';
-import { clockTime, pageQuery } from '../http/schemas.ts';
+import { clockTime, pageQuery, recordId } from '../http/schemas.ts';
 
 export const driverKinds = ['driver', 'gate_volunteer'] as const;
 export const vehicleTypes = ['car', 'van', 'cargo_bike', 'on_foot'] as const;
 
 const driverFields = {
-  userId: z.number().int().positive().optional().describe('the sign-in account (role driver) of this person'),
+  userId: recordId.optional().describe('the sign-in account (role driver) of this person'),
   name: z.string().trim().min(1).max(200),
   phone: z.string().trim().regex(/^[+0-9 ().-]{6,25}$/, 'a phone number').optional(),
   kind: z.enum(driverKinds),
@@ -15,8 +15,8 @@ const driverFields = {
   capacityVolumeM3: z.number().positive(),
   shiftStart: clockTime,
   shiftEnd: clockTime,
-  homeWarehouseId: z.number().int().positive().optional(),
-  zoneId: z.number().int().positive().optional().describe('for a gate volunteer: the sealed zone they serve'),
+  homeWarehouseId: recordId.optional(),
+  zoneId: recordId.optional().describe('for a gate volunteer: the sealed zone they serve'),
   active: z.boolean().default(true),
 };
 

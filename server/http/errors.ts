@@ -79,6 +79,8 @@ export function toHttpError(error: unknown): HttpError | undefined {
   if (e?.type && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     return new HttpError(e.status, 'Bad request', e.message ?? 'bad request');
   }
+  // A value the schemas let through but the database cannot hold is still the client's number.
+  if (e?.code === '22003') return invalidField('body', 'a number is out of range');
   if (e?.code && pgConflicts[e.code]) {
     return new ConflictError(pgConflicts[e.code]!, e.constraint ? { constraint: e.constraint } : {});
   }

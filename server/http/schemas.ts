@@ -1,15 +1,23 @@
 // Small input schemas every noun shares: ids in paths, paging, coordinates, dates.
 import { z } from 'zod';
 
-export const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
+/** Ids, versions and counts are PostgreSQL integers: anything larger is refused here, not by the database. */
+const INT_MAX = 2_147_483_647;
+export const recordId = z.number().int().positive().max(INT_MAX, 'no record has such an id');
+export const version = z.number().int().positive().max(INT_MAX);
+/** Units of a commodity in one movement, need or donation line. */
+export const units = z.number().int().positive().max(1_000_000, 'at most 1,000,000 units at once');
+export const seed = z.number().int().min(0).max(INT_MAX).default(1);
+
+export const idParam = z.strictObject({ id: z.coerce.number().int().positive().max(INT_MAX, 'no record has such an id') });
 
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(INT_MAX).default(0),
 };
 
 export const latitude = z.number().min(-90).max(90);
 export const longitude = z.number().min(-180).max(180);
 export const isoDate = z.iso.date();
 export const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM');
-export const optionalId = z.coerce.number().int().positive().optional();
+export const optionalId = z.coerce.number().int().positive().max(INT_MAX, 'no record has such an id').optional();

@@ -1,6 +1,6 @@
 // Input schemas for households and their needs (one need = one commodity asked for by one household).
 import { z } from 'zod';
-import { isoDate, latitude, longitude, optionalId, pageQuery } from '../http/schemas.ts';
+import { isoDate, latitude, longitude, optionalId, pageQuery, recordId, units, version } from '../http/schemas.ts';
 
 export const vulnerabilityFlags = ['elderlyAlone', 'chronicIllness', 'disabled', 'pregnant', 'infant'] as const;
 export const urgencies = ['low', 'normal', 'high', 'critical'] as const;
@@ -13,7 +13,7 @@ const householdFields = {
   lon: longitude,
   people: z.number().int().min(1).max(100),
   community: z.string().trim().min(1).max(200),
-  zoneId: z.number().int().positive().optional(),
+  zoneId: recordId.optional(),
   notes: z.string().trim().max(2000).optional(),
   ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean()])) as Record<(typeof vulnerabilityFlags)[number], z.ZodBoolean>),
 };
@@ -28,17 +28,17 @@ export type HouseholdInput = z.infer<typeof householdInput>;
 export const householdPatch = z
   .strictObject(householdFields)
   .partial()
-  .extend({ version: z.number().int().positive().describe('the version you edited; a newer one wins and you are told') });
+  .extend({ version: version.describe('the version you edited; a newer one wins and you are told') });
 
 const needFields = {
-  commodityId: z.number().int().positive(),
-  quantity: z.number().int().positive().max(100_000),
+  commodityId: recordId,
+  quantity: units,
   urgency: z.enum(urgencies).default('normal'),
   deadline: isoDate.optional(),
 };
 
 export const newNeed = z
-  .strictObject({ householdId: z.number().int().positive().optional(), household: householdInput.optional(), ...needFields })
+  .strictObject({ householdId: recordId.optional(), household: householdInput.optional(), ...needFields })
   .refine((n) => (n.householdId === undefined) !== (n.household === undefined), {
     path: ['household'],
     message: 'give either householdId or household, not both',
@@ -50,7 +50,7 @@ export const needPatch = z.strictObject({
   urgency: z.enum(urgencies).optional(),
   deadline: isoDate.nullable().optional(),
   status: z.enum(['open', 'cancelled']).optional(),
-  version: z.number().int().positive(),
+  version: version,
 });
 
 export const needQuery = z.strictObject({

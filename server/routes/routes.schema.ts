@@ -1,10 +1,10 @@
 // Input schemas for dispatch, routes, stops and positions.
 import { z } from 'zod';
-import { latitude, longitude, optionalId, pageQuery } from '../http/schemas.ts';
+import { latitude, longitude, optionalId, pageQuery, recordId, seed, units } from '../http/schemas.ts';
 
 export const dispatchBody = z.strictObject({
   timeLimitMs: z.number().int().min(200).max(120_000).default(5_000).describe('time given to the vehicle router'),
-  seed: z.number().int().min(0).default(1),
+  seed: seed,
 });
 
 export const routeQuery = z.strictObject({ planId: optionalId, driverId: optionalId, ...pageQuery });
@@ -26,11 +26,11 @@ export const position = z.strictObject({ lat: latitude, lon: longitude });
 export const replanEvent = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('urgent-need'),
-    needId: z.number().int().positive(),
-    lotId: z.number().int().positive().describe('the lot to take the goods from (reserved now)'),
-    quantity: z.number().int().positive(),
+    needId: recordId,
+    lotId: recordId.describe('the lot to take the goods from (reserved now)'),
+    quantity: units,
   }),
-  z.strictObject({ kind: z.literal('driver-dropped'), driverId: z.number().int().positive(), reason: z.string().trim().max(500).optional() }),
+  z.strictObject({ kind: z.literal('driver-dropped'), driverId: recordId, reason: z.string().trim().max(500).optional() }),
   z.strictObject({ kind: z.literal('closure').describe('roads changed: re-route what is left on today’s network') }),
 ]);
 export type ReplanInput = z.infer<typeof replanEvent>;
@@ -38,5 +38,5 @@ export type ReplanInput = z.infer<typeof replanEvent>;
 export const replanBody = z.strictObject({
   event: replanEvent,
   timeLimitMs: z.number().int().min(200).max(60_000).default(3_000),
-  seed: z.number().int().min(0).default(1),
+  seed: seed,
 });

@@ -1,6 +1,6 @@
 // Input schemas for stock: lots and ledger movements.
 import { z } from 'zod';
-import { isoDate, optionalId, pageQuery } from '../http/schemas.ts';
+import { isoDate, optionalId, pageQuery, recordId, units } from '../http/schemas.ts';
 
 export const movementKinds = ['received', 'reserved', 'released', 'dispatched', 'delivered', 'returned', 'spoiled', 'adjusted'] as const;
 export type MovementKind = (typeof movementKinds)[number];
@@ -9,19 +9,19 @@ export type MovementKind = (typeof movementKinds)[number];
 export const manualKinds = ['reserved', 'released', 'spoiled', 'adjusted'] as const;
 
 export const newLot = z.strictObject({
-  warehouseId: z.number().int().positive(),
-  commodityId: z.number().int().positive(),
+  warehouseId: recordId,
+  commodityId: recordId,
   lotCode: z.string().trim().min(1).max(80),
   expiresOn: isoDate.optional(),
-  quantity: z.number().int().positive(),
+  quantity: units,
   reason: z.string().trim().max(500).optional(),
 });
 
 export const newMovement = z
   .strictObject({
-    lotId: z.number().int().positive(),
+    lotId: recordId,
     kind: z.enum(manualKinds),
-    quantity: z.number().int().refine((q) => q !== 0, 'must not be zero'),
+    quantity: z.number().int().min(-1_000_000).max(1_000_000).refine((q) => q !== 0, 'must not be zero'),
     reason: z.string().trim().min(1).max(500),
   })
   .refine((m) => m.kind === 'adjusted' || m.quantity > 0, { path: ['quantity'], message: 'must be positive for this kind' });

@@ -38,3 +38,29 @@ describe('the API as a whole', () => {
     expect(res.body.errors).toContainEqual({ field: 'body.admin', reason: 'unknown field' });
   });
 });
+
+describe('numbers beyond what the database holds', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(databaseKinds[0]!);
+  });
+  afterAll(() => t.close());
+
+  it('are refused at the edge with the field named, never a 500', async () => {
+    const coordinator = { Authorization: `Bearer ${t.tokens.coordinator}` };
+    const huge = 2 ** 31;
+    const cases: [string, string, object | undefined, string][] = [
+      ['post', '/api/stock/movements', { lotId: huge, kind: 'spoiled', quantity: 1, reason: 'x' }, 'body.lotId'],
+      ['post', '/api/stock/lots', { warehouseId: 1, commodityId: 1, lotCode: 'L', quantity: 99_999_999_999 }, 'body.quantity'],
+      ['get', `/api/routes/${huge}`, undefined, 'path.id'],
+      ['get', `/api/needs?offset=${huge}`, undefined, 'query.offset'],
+      ['post', '/api/plans', { seed: huge }, 'body.seed'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const req = method === 'get' ? t.api.get(path) : t.api.post(path).send(body!);
+      const res = await req.set(coordinator);
+      expect(res.status, path).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+  });
+});
