@@ -15,6 +15,8 @@ export interface SignedInUser {
 declare module 'express-serve-static-core' {
   interface Request {
     user?: SignedInUser;
+    /** A bearer token was sent but is unknown or expired. */
+    staleToken?: boolean;
   }
 }
 

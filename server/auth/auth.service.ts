@@ -37,13 +37,16 @@ export async function createUser(db: Db, input: NewUser): Promise<SignedInUser> 
 export const bearerToken = (header: string | undefined): string | undefined =>
   header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 
-/** Attaches `req.user` when a valid token is sent; endpoints decide whether they need one. */
+/**
+ * Attaches `req.user` when a valid token is sent; endpoints decide whether they need one. A stale
+ * token is remembered, so that a protected endpoint can say so while a public page still answers.
+ */
 export function authenticate(db: Db): RequestHandler {
   return async (req, _res, next) => {
     const token = bearerToken(req.get('authorization'));
     if (token) {
       req.user = await userForToken(db, token);
-      if (!req.user) throw new UnauthenticatedError('the token is unknown or has expired; sign in again');
+      req.staleToken = !req.user;
     }
     next();
   };

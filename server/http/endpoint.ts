@@ -57,7 +57,7 @@ export function endpoint<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
   registry.set(`${spec.method} ${spec.path}`, spec as unknown as EndpointSpec<z.ZodType, z.ZodType, z.ZodType>);
   router[spec.method](spec.path, async (req, res) => {
     const user = req.user;
-    checkRole(spec.roles, user);
+    checkRole(spec.roles, user, req.staleToken);
     const ctx = {
       body: parse(spec.body, req.body ?? {}, 'body'),
       query: parse(spec.query, req.query, 'query'),
@@ -78,9 +78,9 @@ export function endpoint<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
   });
 }
 
-function checkRole(roles: EndpointSpec<z.ZodType, z.ZodType, z.ZodType>['roles'], user: SignedInUser | undefined): void {
+function checkRole(roles: EndpointSpec<z.ZodType, z.ZodType, z.ZodType>['roles'], user: SignedInUser | undefined, staleToken = false): void {
   if (roles === 'public') return;
-  if (!user) throw new UnauthenticatedError();
+  if (!user) throw new UnauthenticatedError(staleToken ? 'the token is unknown or has expired; sign in again' : undefined);
   if (roles === 'signed-in' || roles.includes(user.role)) return;
   throw new ForbiddenError(`this needs the role ${roles.join(' or ')}; you are signed in as ${user.role}`);
 }

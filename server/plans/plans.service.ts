@@ -59,6 +59,10 @@ export async function createPlan(deps: PlanDeps, request: NewPlan, actorId: numb
 
 /** Pins and exclusions must name real needs and warehouses (404 naming the field). */
 async function checkReferences(db: Queryable, request: NewPlan): Promise<void> {
+  for (const [i, commodityId] of (request.commodityIds ?? []).entries()) {
+    const [commodity] = await db.query('SELECT id FROM commodities WHERE id = $1', [commodityId]);
+    if (!commodity) throw new NotFoundError('commodity', commodityId, `body.commodityIds.${i}`);
+  }
   for (const [list, name] of [[request.pins, 'pins'], [request.exclusions, 'exclusions']] as const) {
     for (const [i, arc] of list.entries()) {
       const [need] = await db.query('SELECT id FROM needs WHERE id = $1', [arc.needId]);

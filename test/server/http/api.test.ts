@@ -33,6 +33,12 @@ describe('the API as a whole', () => {
     expect(res.type).toBe('application/problem+json');
   });
 
+  it('answers public pages even with a stale token, and tells a protected endpoint the token expired', async () => {
+    await t.api.get('/api/health').set('Authorization', 'Bearer stale').expect(200);
+    const res = await t.api.get('/api/warehouses').set('Authorization', 'Bearer stale').expect(401);
+    expect(res.body.detail).toMatch(/expired/);
+  });
+
   it('names unknown fields instead of ignoring them', async () => {
     const res = await t.api.post('/api/auth/login').send({ email: 'a@b.co', password: 'x', admin: true }).expect(400);
     expect(res.body.errors).toContainEqual({ field: 'body.admin', reason: 'unknown field' });

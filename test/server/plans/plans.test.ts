@@ -101,6 +101,8 @@ describe.each(databaseKinds)('allocation plans on %s', (kind) => {
     await t.api.post('/api/plans').set(bearer(t.tokens.community)).send({}).expect(403);
     await t.api.get('/api/plans/999999').set(coordinator()).expect(404);
     await t.api.post('/api/plans/999999/approve').set(coordinator()).expect(404);
+    const commodity = await t.api.post('/api/plans').set(coordinator()).send({ commodityIds: [rice, 999999] }).expect(404);
+    expect(commodity.body.errors[0].field).toBe('body.commodityIds.1');
     const pin = await t.api.post('/api/plans').set(coordinator()).send({ pins: [{ needId: 999999, warehouseId: depots[0]!.id, quantity: 1 }] }).expect(404);
     expect(pin.body.errors[0].field).toBe('body.pins.0.needId');
   });
