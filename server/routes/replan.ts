@@ -13,7 +13,7 @@ import { runInWorker } from '../workers/ts-worker.ts';
 import type { Customer, RoutingProblem } from '../../solver/routing/problem.ts';
 import type { CurrentPlan, ReplanEvent, ReplanResult, VehicleProgress } from '../../solver/routing/replan.ts';
 import type { LatLon } from '../../solver/network/index.ts';
-import { ROUTER, SERVICE_S, GATE_SERVICE_S, asVehicle, at, camelDriver, matrixRows, type DriverRow } from './dispatch.ts';
+import { ROUTER, SERVICE_S, GATE_SERVICE_S, asVehicle, at, camelDriver, matrixRows } from './dispatch.ts';
 import type { RouterJob } from './route.worker.ts';
 import type { ReplanInput } from './routes.schema.ts';
 import * as repo from './routes.repo.ts';
@@ -83,7 +83,11 @@ export async function replan(deps: { live: LiveHub; roads: RoadMap }, planId: nu
     return { vehicleId: `d${r.driverId}`, done: [], position: { location: points.push(where) - 1, time: now } };
   });
   const matrix = await deps.roads.travelMatrix(points, 'van');
-  const fleet = drivers.filter((d) => routes.some((r) => r.driverId === d.id) || !busyElsewhere(d, routes));
+  // The drivers of this plan, and those not out on another plan's route, may take stops.
+  const busy = new Set(
+    (await db.query<{ driver_id: number }>(`SELECT DISTINCT driver_id FROM routes WHERE plan_id <> $1 AND status IN ('assigned', 'accepted', 'picked_up')`, [planId])).map((r) => r.driver_id),
+  );
+  const fleet = drivers.filter((d) => routes.some((r) => r.driverId === d.id) || !busy.has(d.id));
   const customers: Customer[] = pending.map((s) => ({
     id: `s${s.id}`,
     location: index.get(`s${s.id}`)!,
@@ -114,11 +118,6 @@ export async function replan(deps: { live: LiveHub; roads: RoadMap }, planId: nu
         : { kind: 'closure', distances: problem.distances, durations: problem.durations };
   const result = await runInWorker<RouterJob, ReplanResult>(ROUTER, { op: 'replan', current, event: solverEvent, options: { seed: input.seed, timeLimitMs: input.timeLimitMs } });
   return apply(deps.live, planId, routes, pending, result, urgent, event, user);
-}
-
-/** A driver already out on another plan's route is not free for this one. */
-function busyElsewhere(driver: DriverRow, routes: { driverId: number }[]): boolean {
-  return routes.some((r) => r.driverId === driver.id);
 }
 
 async function pendingStops(db: Queryable, planId: number): Promise<PendingStop[]> {
