@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { measure, printRow } from './measure.ts';
 import { parseInstance } from '../solver/formats/index.ts';
-import { reportedCost, plannedRoutes, type BenchmarkInstance } from '../solver/formats/instance.ts';
+import { reportedCost, type BenchmarkInstance } from '../solver/formats/instance.ts';
 import { parseCordeauResult, parseSol } from '../solver/formats/solutions.ts';
 import { checkSolution } from '../solver/routing/check.ts';
 import { solveRouting } from '../solver/routing/solve.ts';

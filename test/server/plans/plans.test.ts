@@ -25,7 +25,7 @@ describe.each(databaseKinds)('allocation plans on %s', (kind) => {
       aHousehold({ address: '8 Boulevard Princesse Charlotte', lat: 43.7405, lon: 7.4265 }),
       aHousehold({ address: '15 Avenue de Fontvieille', lat: 43.7298, lon: 7.4165, infant: true }),
     ];
-    for (const [i, household] of households.entries()) await post(t, '/api/needs', { household, commodityId: rice, quantity: 5 }, 'community');
+    for (const household of households) await post(t, '/api/needs', { household, commodityId: rice, quantity: 5 }, 'community');
     await post(t, '/api/needs', { household: households[0], commodityId: insulin, quantity: 3, urgency: 'critical' }, 'community');
   });
   afterAll(() => t.close());
