@@ -4,13 +4,12 @@
 import type { Db } from '../db/database.ts';
 import { gini } from '../../solver/allocation/metrics.ts';
 import { resolvePolicy, tierOf } from '../../solver/allocation/policy.ts';
+import { flowRates } from '../stock/stock.service.ts';
 
 const FLAGS = ['elderly_alone', 'chronic_illness', 'disabled', 'pregnant', 'infant'] as const;
-/** Days of history the inflow and outflow averages look back over. */
-const WINDOW_DAYS = 7;
 
 export async function dashboard(db: Db) {
-  const [needs, plans, cover, km, delivery] = await Promise.all([
+  const [needs, plans, cover, km, delivery, commodities] = await Promise.all([
     db.query<Record<(typeof FLAGS)[number], boolean> & { quantity: number; fulfilled: number; urgency: 'low' | 'normal' | 'high' | 'critical'; status: string }>(
       `SELECT n.quantity, n.fulfilled, n.urgency, n.status, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant
        FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled'`,
@@ -18,14 +17,7 @@ export async function dashboard(db: Db) {
     db.query<{ id: number; solved_at: string; result: { metrics: { tiers: { tier: number; fillRate: number }[]; giniOfFulfilment: number } } }>(
       `SELECT id, solved_at, result FROM plans WHERE result IS NOT NULL ORDER BY id`,
     ),
-    db.query<{ commodity_id: number; name: string; unit: string; available: number; inflow: number; outflow: number }>(
-      `SELECT c.id AS commodity_id, c.name, c.unit,
-              coalesce((SELECT sum(on_hand - reserved) FROM lots l WHERE l.commodity_id = c.id), 0) AS available,
-              coalesce((SELECT sum(m.quantity) FROM stock_movements m JOIN lots l ON l.id = m.lot_id WHERE l.commodity_id = c.id AND m.kind = 'received' AND m.created_at > now() - make_interval(days => $1)), 0) AS inflow,
-              coalesce((SELECT sum(m.quantity) FROM stock_movements m JOIN lots l ON l.id = m.lot_id WHERE l.commodity_id = c.id AND m.kind IN ('dispatched', 'spoiled') AND m.created_at > now() - make_interval(days => $1)), 0) AS outflow
-       FROM commodities c ORDER BY c.name`,
-      [WINDOW_DAYS],
-    ),
+    flowRates(db),
     db.query<{ day: string; km: number; routes: number }>(
       `SELECT to_char(created_at, 'YYYY-MM-DD') AS day, coalesce(sum(distance_m), 0) / 1000 AS km, count(*) AS routes
        FROM routes WHERE kind = 'vehicle' AND status <> 'cancelled' GROUP BY 1 ORDER BY 1`,
@@ -35,7 +27,9 @@ export async function dashboard(db: Db) {
        FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN needs n ON n.id = si.need_id
        WHERE s.status = 'delivered' AND s.kind IN ('delivery', 'door')`,
     ),
+    db.query<{ id: number; name: string; unit: string }>('SELECT id, name, unit FROM commodities'),
   ]);
+  const named = new Map(commodities.map((c) => [c.id, c]));
   return {
     fillRateByTier: fillByTier(needs),
     fillRateByTierOverPlans: plans.map((p) => ({ planId: p.id, at: p.solved_at, tiers: p.result.metrics.tiers.map((t) => ({ tier: t.tier, fillRate: t.fillRate })), gini: p.result.metrics.giniOfFulfilment })),
@@ -43,10 +37,12 @@ export async function dashboard(db: Db) {
     timeToDeliveryHours: delivery[0]?.hours ?? null,
     deliveredItems: delivery[0]?.delivered ?? 0,
     kilometresByDay: km,
-    daysOfCover: cover.map((c) => {
-      const net = (c.outflow - c.inflow) / WINDOW_DAYS;
-      return { commodityId: c.commodity_id, name: c.name, unit: c.unit, available: c.available, inflowPerDay: c.inflow / WINDOW_DAYS, outflowPerDay: c.outflow / WINDOW_DAYS, days: net > 0 ? c.available / net : null };
-    }),
+    daysOfCover: cover
+      .map((c) => {
+        const net = c.outflowPerDay - c.inflowPerDay;
+        return { ...c, name: named.get(c.commodityId)!.name, unit: named.get(c.commodityId)!.unit, days: net > 0 ? c.available / net : null };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
 

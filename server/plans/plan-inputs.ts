@@ -6,6 +6,7 @@ import type { RoadMap } from '../network/network.service.ts';
 import type { AllocationProblem, TravelMatrix } from '../../solver/allocation/problem.ts';
 import type { LatLon } from '../../solver/network/index.ts';
 import type { NewPlan } from './plans.schema.ts';
+import { flowRates } from '../stock/stock.service.ts';
 
 export interface Snapshot {
   /** Available (on hand − reserved) quantity of each lot. */
@@ -87,6 +88,7 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
   const needs = (await db.query<NeedRow>(OPEN_NEEDS, [commodityFilter])).filter((n) => n.remaining > 0);
   const warehouses = await db.query<{ id: number; name: string; lat: number; lon: number; capacity_weight_kg: number; capacity_volume_m3: number }>('SELECT * FROM warehouses ORDER BY id');
   const commodities = await db.query<{ id: number; name: string; unit: string; weight_kg: number; volume_m3: number; perishable: boolean }>('SELECT * FROM commodities ORDER BY id');
+  const flows = await flowRates(db);
   const gates = await db.query<SealedGate>(`SELECT g.id, g.zone_id AS "zoneId", g.lat, g.lon FROM gates g JOIN zones z ON z.id = g.zone_id WHERE z.status = 'sealed' ORDER BY g.id`);
   const { travel, viaGate } = await roadTravel(roads, warehouses, needs, gates);
   const problem: AllocationProblem = {
@@ -110,6 +112,7 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
     }),
     pins: request.pins.map((p) => ({ needId: String(p.needId), warehouseId: String(p.warehouseId), quantity: p.quantity })),
     exclusions: request.exclusions.map((e) => ({ needId: String(e.needId), warehouseId: String(e.warehouseId) })),
+    flows: flows.map((f) => ({ commodityId: String(f.commodityId), inflowPerDay: f.inflowPerDay, outflowPerDay: f.outflowPerDay })),
     travel,
   };
   return {

@@ -92,3 +92,30 @@ export async function warehouseStock(db: Db, warehouseId: number): Promise<{ war
 }
 
 export const listMovements = repo.listMovements;
+
+/** Days of ledger history behind inflow and outflow rates. */
+export const FLOW_WINDOW_DAYS = 7;
+
+export interface CommodityFlowRate {
+  commodityId: number;
+  available: number;
+  /** Received per day over the window. */
+  inflowPerDay: number;
+  /** Dispatched or spoiled per day over the window. */
+  outflowPerDay: number;
+}
+
+/** Each commodity's available stock and its recent inflow and outflow per day, from the ledger. */
+export async function flowRates(db: Queryable): Promise<CommodityFlowRate[]> {
+  return db.query<CommodityFlowRate>(
+    `SELECT c.id AS "commodityId",
+            coalesce((SELECT sum(on_hand - reserved) FROM lots l WHERE l.commodity_id = c.id), 0) AS available,
+            coalesce(sum(m.quantity) FILTER (WHERE m.kind = 'received'), 0) / $1::float AS "inflowPerDay",
+            coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('dispatched', 'spoiled')), 0) / $1::float AS "outflowPerDay"
+     FROM commodities c
+     LEFT JOIN lots l ON l.commodity_id = c.id
+     LEFT JOIN stock_movements m ON m.lot_id = l.id AND m.created_at > now() - make_interval(days => $1::int)
+     GROUP BY c.id ORDER BY c.id`,
+    [FLOW_WINDOW_DAYS],
+  );
+}

@@ -53,6 +53,10 @@ describe.each(databaseKinds)('allocation plans on %s', (kind) => {
     for (const [, q] of byNeed) expect(q).toBeLessThanOrEqual(5);
     // 10 rice for 15 asked, 2 insulin for 3 asked: everything available goes out.
     expect(p.allocations.reduce((s: number, a: { quantity: number }) => s + a.quantity, 0)).toBe(12);
+    // Days of cover come from the ledger: 10 rice received in the last week and none sent out yet.
+    const riceCover = p.result.metrics.cover.find((c: { commodityId: string }) => c.commodityId === String(rice));
+    expect(riceCover.netOutflowPerDay).toBeCloseTo(-10 / 7, 6);
+    expect(riceCover.daysOfCover).toBeNull();
   });
 
   it('explains every need left short, and serves the most vulnerable tiers fairly', async () => {
