@@ -3,18 +3,11 @@ import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
 import type { PlannedRoute } from './dispatch.ts';
 
-export interface RouteRow {
+/** A stored route: what dispatch planned, without its stops, plus its identity and progress. */
+export interface RouteRow extends Omit<PlannedRoute, 'stops'> {
   id: number;
   planId: number;
-  driverId: number;
-  kind: 'vehicle' | 'walking';
   status: 'assigned' | 'accepted' | 'picked_up' | 'completed' | 'cancelled';
-  warehouseId: number | null;
-  zoneId: number | null;
-  gateId: number | null;
-  departureS: number | null;
-  distanceM: number | null;
-  durationS: number | null;
   version: number;
 }
 
