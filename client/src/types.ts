@@ -1,4 +1,5 @@
 // The shapes the web app reads from the API (what the server answers, not its input schemas).
+import type { CommodityStock } from '../../server/stock/stock.schema.ts';
 export type Role = 'admin' | 'coordinator' | 'charity' | 'community' | 'driver';
 
 export interface Me {
@@ -28,49 +29,10 @@ export interface Commodity {
   category: string;
 }
 
-export interface Lot {
-  id: number;
-  lotCode: string;
-  expiresOn: string | null;
-  donationId: number | null;
-  onHand: number;
-  reserved: number;
-  available: number;
-}
-
-export interface StockLine {
-  commodityId: number;
-  commodityName: string;
-  unit: string;
-  category: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  inTransit: number;
-  lots: Lot[];
-}
-
-export interface DonationItem {
-  id: number;
-  commodityId: number;
-  quantityPledged: number;
-  quantityAccepted: number | null;
-  quantityRejected: number | null;
-  rejectionReason: string | null;
-}
-
-export interface Donation {
-  id: number;
-  trackingCode: string;
-  donorName: string;
-  donorContact: string | null;
-  warehouseId: number;
-  status: 'pledged' | 'received';
-  note: string | null;
-  pledgedAt: string;
-  receivedAt: string | null;
-  items: DonationItem[];
-}
+// What the server answers for stock and donations, typed once on the server.
+export type { DonationItem, Donation } from '../../server/donations/donations.schema.ts';
+export type StockLine = CommodityStock;
+export type Lot = CommodityStock['lots'][number];
 
 export interface Tracking {
   trackingCode: string;

@@ -1,31 +1,7 @@
 // SQL for donations, their items and their journey through the ledger.
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
-
-export interface DonationItem {
-  id: number;
-  donationId: number;
-  commodityId: number;
-  quantityPledged: number;
-  quantityAccepted: number | null;
-  quantityRejected: number | null;
-  rejectionReason: string | null;
-  lotId: number | null;
-}
-
-export interface Donation {
-  id: number;
-  trackingCode: string;
-  donorName: string;
-  donorContact: string | null;
-  charityUserId: number;
-  warehouseId: number;
-  status: 'pledged' | 'received';
-  note: string | null;
-  pledgedAt: string;
-  receivedAt: string | null;
-  items: DonationItem[];
-}
+import type { Donation, DonationItem } from './donations.schema.ts';
 
 export async function itemsOf(db: Queryable, donationIds: number[]): Promise<DonationItem[]> {
   if (donationIds.length === 0) return [];

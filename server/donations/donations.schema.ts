@@ -40,3 +40,28 @@ export const trackingParam = z.strictObject({ trackingCode: z.string().trim().mi
 
 export type NewDonation = z.infer<typeof newDonation>;
 export type Receipt = z.infer<typeof receipt>;
+
+export interface DonationItem {
+  id: number;
+  donationId: number;
+  commodityId: number;
+  quantityPledged: number;
+  quantityAccepted: number | null;
+  quantityRejected: number | null;
+  rejectionReason: string | null;
+  lotId: number | null;
+}
+
+export interface Donation {
+  id: number;
+  trackingCode: string;
+  donorName: string;
+  donorContact: string | null;
+  charityUserId: number;
+  warehouseId: number;
+  status: 'pledged' | 'received';
+  note: string | null;
+  pledgedAt: string;
+  receivedAt: string | null;
+  items: DonationItem[];
+}

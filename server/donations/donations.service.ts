@@ -10,8 +10,7 @@ import { getCommodity } from '../commodities/commodities.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { insertLot } from '../stock/stock.repo.ts';
 import * as repo from './donations.repo.ts';
-import type { Donation } from './donations.repo.ts';
-import type { NewDonation, Receipt } from './donations.schema.ts';
+import type { Donation, NewDonation, Receipt } from './donations.schema.ts';
 
 // No 0/O or 1/I: codes are read aloud over the phone and typed from paper receipts.
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';

@@ -55,3 +55,16 @@ export interface Movement {
   needId?: number;
   actorId?: number;
 }
+
+/** A warehouse's stock of one commodity, by lot; available = on hand − reserved. */
+export interface CommodityStock {
+  commodityId: number;
+  commodityName: string;
+  unit: string;
+  category: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  inTransit: number;
+  lots: (Lot & { available: number })[];
+}

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import * as repo from './stock.repo.ts';
-import type { Lot, Movement } from './stock.schema.ts';
+import type { CommodityStock, Lot, Movement } from './stock.schema.ts';
 import type { z } from 'zod';
 import type { newLot } from './stock.schema.ts';
 
@@ -57,18 +57,6 @@ export async function recordManualMovement(db: Db, movement: Movement) {
     const recorded = await recordMovement(tx, movement);
     return { movement: recorded, lot: await getLot(tx, movement.lotId) };
   });
-}
-
-export interface CommodityStock {
-  commodityId: number;
-  commodityName: string;
-  unit: string;
-  category: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  inTransit: number;
-  lots: (Lot & { available: number })[];
 }
 
 /** On-hand stock of one warehouse by commodity and lot; available = on hand − reserved. */
