@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { t } from '../i18n.ts';
+import { downloadCsv } from '../csv.ts';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -211,5 +212,14 @@ export function CommodityOptions({ commodities, choose }: { commodities: { id: n
         </option>
       ))}
     </>
+  );
+}
+
+/** Downloads what is on screen as CSV; the rows are built only when clicked. */
+export function ExportCsvButton({ filename, rows }: { filename: string; rows: () => Parameters<typeof downloadCsv>[1] }) {
+  return (
+    <button type="button" onClick={() => downloadCsv(filename, rows())}>
+      {t('action.exportCsv')}
+    </button>
   );
 }

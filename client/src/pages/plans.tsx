@@ -4,12 +4,11 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, getAll, newIdempotencyKey, request } from '../api.ts';
 import { fmtDateTime, fmtDuration, fmtNumber, fmtPercent, t, tOr } from '../i18n.ts';
 import type { Allocation, Commodity, Need, Plan, Route, Unmet, Warehouse } from '../types.ts';
-import { ErrorNote, Field, fieldErrors, formError, isMissingEndpoint, NotYet, Progress, Show, useLoad } from '../components/ui.tsx';
+import { ErrorNote, ExportCsvButton, Field, fieldErrors, formError, isMissingEndpoint, NotYet, Progress, Show, useLoad } from '../components/ui.tsx';
 import { BarChart } from '../components/charts.tsx';
 import { onLive } from '../live.ts';
 import { Link, navigate } from '../router.tsx';
 import { useCatalogue } from './charity.tsx';
-import { downloadCsv } from '../csv.ts';
 import { readPlan } from '../plan-data.ts';
 import { readRoutes } from '../route-data.ts';
 import { tierColours } from '../components/map.tsx';
@@ -277,17 +276,13 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
           <section class="card">
             <div class="row-between">
               <h2>{t('plans.unmet', { n: result.unmet.length })}</h2>
-              <button
-                type="button"
-                onClick={() =>
-                  downloadCsv(`plan-${plan.id}-unmet.csv`, [
-                    ['need', 'household', 'commodity', 'asked', 'allocated', 'reason', 'detail'],
-                    ...result.unmet.map((u) => [u.needId, needById.get(u.needId)?.household.name, commodityName(unmetCommodity(u)), u.asked, u.allocated, u.reason, u.detail]),
-                  ])
-                }
-              >
-                {t('action.exportCsv')}
-              </button>
+              <ExportCsvButton
+                filename={`plan-${plan.id}-unmet.csv`}
+                rows={() => [
+                  ['need', 'household', 'commodity', 'asked', 'allocated', 'reason', 'detail'],
+                  ...result.unmet.map((u) => [u.needId, needById.get(u.needId)?.household.name, commodityName(unmetCommodity(u)), u.asked, u.allocated, u.reason, u.detail]),
+                ]}
+              />
             </div>
             <div class="reason-counts">
               {(['no_stock', 'capacity', 'unreachable', 'outranked'] as const).map((r) => (
@@ -341,17 +336,13 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
           <section class="card wide-card">
             <div class="row-between">
               <h2>{t('plans.allocations', { n: result.allocations.length })}</h2>
-              <button
-                type="button"
-                onClick={() =>
-                  downloadCsv(`plan-${plan.id}-allocations.csv`, [
-                    ['need', 'household', 'community', 'commodity', 'warehouse', 'quantity', 'travel_s'],
-                    ...result.allocations.map((a) => [a.needId, needById.get(a.needId)?.household.name, needById.get(a.needId)?.household.community, commodityName(a.commodityId), warehouseName(a.warehouseId), a.quantity, Math.round(a.travelTimeS)]),
-                  ])
-                }
-              >
-                {t('action.exportCsv')}
-              </button>
+              <ExportCsvButton
+                filename={`plan-${plan.id}-allocations.csv`}
+                rows={() => [
+                  ['need', 'household', 'community', 'commodity', 'warehouse', 'quantity', 'travel_s'],
+                  ...result.allocations.map((a) => [a.needId, needById.get(a.needId)?.household.name, needById.get(a.needId)?.household.community, commodityName(a.commodityId), warehouseName(a.warehouseId), a.quantity, Math.round(a.travelTimeS)]),
+                ]}
+              />
             </div>
             <p class="muted small">{t('plans.pinHint')}</p>
             <div class="scroll-table">
