@@ -3,7 +3,8 @@
 import type { Queryable } from './database.ts';
 import { quoteIdent } from './database.ts';
 
-const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** The column of a camelCase field: `homeWarehouseId` → `home_warehouse_id`. */
+export const columnName = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 export function toCamel<T>(row: Record<string, unknown>): T {
@@ -18,7 +19,7 @@ const sqlValue = (v: unknown) => (v !== null && typeof v === 'object' && !Array.
 
 export async function insertRow<T>(db: Queryable, table: string, values: Record<string, unknown>): Promise<T> {
   const entries = definedEntries(values);
-  const columns = entries.map(([k]) => quoteIdent(snake(k))).join(', ');
+  const columns = entries.map(([k]) => quoteIdent(columnName(k))).join(', ');
   const params = entries.map((_, i) => `$${i + 1}`).join(', ');
   const [row] = await db.query(`INSERT INTO ${quoteIdent(table)} (${columns}) VALUES (${params}) RETURNING *`, entries.map(([, v]) => sqlValue(v)));
   return toCamel<T>(row!);
@@ -33,7 +34,7 @@ export async function updateRow<T>(
   options: { touch?: boolean } = { touch: true },
 ): Promise<T | undefined> {
   const entries = definedEntries(patch);
-  const sets = entries.map(([k], i) => `${quoteIdent(snake(k))} = $${i + 2}`);
+  const sets = entries.map(([k], i) => `${quoteIdent(columnName(k))} = $${i + 2}`);
   if (options.touch) sets.push('updated_at = now()');
   if (sets.length === 0) return findRow<T>(db, table, id);
   const [row] = await db.query(`UPDATE ${quoteIdent(table)} SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, [
@@ -63,7 +64,7 @@ export async function listRows<T>(
   paging: { limit: number; offset: number },
 ): Promise<Page<T>> {
   const entries = definedEntries(filters);
-  const where = entries.length ? `WHERE ${entries.map(([k], i) => `${quoteIdent(snake(k))} = $${i + 1}`).join(' AND ')}` : '';
+  const where = entries.length ? `WHERE ${entries.map(([k], i) => `${quoteIdent(columnName(k))} = $${i + 1}`).join(' AND ')}` : '';
   const params = entries.map(([, v]) => v);
   const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*) AS total FROM ${quoteIdent(table)} ${where}`, params)) as [
     { total: number },

@@ -2,7 +2,7 @@
 // address and phone; every field remembers its source and history, and a value a person corrected by
 // hand is never silently overwritten by a later import.
 import type { Queryable, Db } from '../db/database.ts';
-import { findRow, insertRow, toCamel } from '../db/rows.ts';
+import { columnName, findRow, insertRow, toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import type { HouseholdInput } from './needs.schema.ts';
 
@@ -109,7 +109,7 @@ export async function householdHistory(db: Db, id: number) {
 
 async function applyChanges(tx: Queryable, id: number, changes: [string, unknown][], keys: Record<string, string> = {}): Promise<Household> {
   const entries = [...changes, ...Object.entries(keys)];
-  const sets = entries.map(([field], i) => `${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} = $${i + 2}`);
+  const sets = entries.map(([field], i) => `${columnName(field)} = $${i + 2}`);
   const [row] = await tx.query(`UPDATE households SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING *`, [
     id,
     ...entries.map(([, v]) => v),

@@ -2,6 +2,7 @@
 // transaction, merged with what is already known), bad rows are reported with their line number.
 import { parse } from 'csv-parse/sync';
 import type { LiveHub } from '../live/hub.ts';
+import { columnName } from '../db/rows.ts';
 import { invalidField, toHttpError, type FieldProblem } from '../http/errors.ts';
 import { csvColumns, csvRow, vulnerabilityFlags } from './needs.schema.ts';
 import { announce, recordNeed } from './needs.service.ts';
@@ -70,7 +71,7 @@ async function importRow(live: LiveHub, line: number, record: Record, commodityI
   const row = parsed.data;
   const commodityId = commodityIds.get(row.commodity.toLowerCase());
   if (!commodityId) return { line, status: 'error', errors: [{ field: 'commodity', reason: `no commodity with the code ${row.commodity}` }] };
-  const flags = Object.fromEntries(vulnerabilityFlags.map((f) => [f, row[f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as keyof typeof row] as boolean]));
+  const flags = Object.fromEntries(vulnerabilityFlags.map((f) => [f, row[columnName(f) as keyof typeof row] as boolean]));
   try {
     const recorded = await live.transaction(async (tx, notify) => {
       const result = await recordNeed(

@@ -3,6 +3,7 @@
 // their goods) and gate volunteers walk the goods in, the most vulnerable first. Travel times come from
 // today's road network; the vehicle router runs in a worker thread.
 import type { Queryable } from '../db/database.ts';
+import { toCamel } from '../db/rows.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
 import { planGateDeliveries, type DeliveryStop, type GatePlan } from '../../solver/routing/last-mile.ts';
@@ -113,7 +114,7 @@ interface HouseholdStop {
 
 export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number, options: { timeLimitMs: number; seed: number }): Promise<DispatchResult> {
   const lines = await allocationLines(db, planId);
-  const drivers = (await db.query<Record<string, unknown>>(`SELECT * FROM drivers WHERE active ORDER BY id`)).map(camelDriver);
+  const drivers = (await db.query(`SELECT * FROM drivers WHERE active ORDER BY id`)).map((r) => toCamel<DriverRow>(r));
   const gates = await db.query<GateRow>('SELECT id, zone_id AS "zoneId", lat, lon FROM gates ORDER BY id');
   const warehouses = await db.query<{ id: number; lat: number; lon: number }>('SELECT id, lat, lon FROM warehouses ORDER BY id');
   const households = householdStops(lines);
@@ -221,20 +222,6 @@ export function asVehicle(v: DriverRow): Vehicle {
 /** The travel matrices the router takes, as rows. */
 export function matrixRows(m: { size: number; timesS: Float64Array; distancesM: Float64Array }, field: 'timesS' | 'distancesM'): number[][] {
   return Array.from({ length: m.size }, (_, i) => Array.from(m[field].subarray(i * m.size, (i + 1) * m.size)));
-}
-
-export function camelDriver(r: Record<string, unknown>): DriverRow {
-  return {
-    id: r.id as number,
-    kind: r.kind as DriverRow['kind'],
-    vehicleType: r.vehicle_type as string,
-    capacityWeightKg: r.capacity_weight_kg as number,
-    capacityVolumeM3: r.capacity_volume_m3 as number,
-    shiftStart: r.shift_start as string,
-    shiftEnd: r.shift_end as string,
-    homeWarehouseId: r.home_warehouse_id as number | null,
-    zoneId: r.zone_id as number | null,
-  };
 }
 
 /** What one volunteer carries per trip: the least among them (anyone may walk any trip). */

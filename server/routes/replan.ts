@@ -13,7 +13,8 @@ import { runInWorker } from '../workers/ts-worker.ts';
 import type { Customer, RoutingProblem } from '../../solver/routing/problem.ts';
 import type { CurrentPlan, ReplanEvent, ReplanResult, VehicleProgress } from '../../solver/routing/replan.ts';
 import type { LatLon } from '../../solver/network/index.ts';
-import { ROUTER, SERVICE_S, GATE_SERVICE_S, asVehicle, at, camelDriver, matrixRows } from './dispatch.ts';
+import { ROUTER, SERVICE_S, GATE_SERVICE_S, asVehicle, at, matrixRows, type DriverRow } from './dispatch.ts';
+import { toCamel } from '../db/rows.ts';
 import type { RouterJob } from './route.worker.ts';
 import type { ReplanInput } from './routes.schema.ts';
 import * as repo from './routes.repo.ts';
@@ -58,10 +59,12 @@ export async function replan(deps: { live: LiveHub; roads: RoadMap }, planId: nu
   const [plan] = await db.query<{ status: string }>('SELECT status FROM plans WHERE id = $1', [planId]);
   if (!plan) throw new NotFoundError('plan', planId);
   if (plan.status !== 'dispatched') throw new ConflictError(`plan ${planId} is ${plan.status}; only dispatched routes can be re-planned`);
-  const routes = (await db.query<Record<string, unknown>>(`SELECT * FROM routes WHERE plan_id = $1 AND kind = 'vehicle' AND status NOT IN ('completed', 'cancelled') ORDER BY id`, [planId])).map(
-    (r) => ({ id: r.id as number, driverId: r.driver_id as number, status: r.status as string, warehouseId: r.warehouse_id as number }),
+  const routes = await db.query<{ id: number; driverId: number; status: string; warehouseId: number }>(
+    `SELECT id, driver_id AS "driverId", status, warehouse_id AS "warehouseId" FROM routes
+     WHERE plan_id = $1 AND kind = 'vehicle' AND status NOT IN ('completed', 'cancelled') ORDER BY id`,
+    [planId],
   );
-  const drivers = (await db.query<Record<string, unknown>>(`SELECT * FROM drivers WHERE active AND kind = 'driver' AND home_warehouse_id IS NOT NULL ORDER BY id`)).map(camelDriver);
+  const drivers = (await db.query(`SELECT * FROM drivers WHERE active AND kind = 'driver' AND home_warehouse_id IS NOT NULL ORDER BY id`)).map((r) => toCamel<DriverRow>(r));
   const event = input.event;
   if (event.kind === 'driver-dropped' && !routes.some((r) => r.driverId === event.driverId)) {
     throw invalidField('body.event.driverId', `driver ${event.driverId} has no route under way in plan ${planId}`);
