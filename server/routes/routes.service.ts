@@ -33,21 +33,19 @@ export async function dispatchPlan(deps: Deps, planId: number, options: { timeLi
   if (!plan) throw new NotFoundError('plan', planId);
   if (plan.status !== 'approved') throw new ConflictError(`plan ${planId} is ${plan.status}; only an approved plan can be dispatched`, { status: plan.status });
   const built = await buildRoutes(db, deps.roads, planId, options);
-  const routeIds = await deps.live.transaction(async (tx, notify) => {
+  const routes = await deps.live.transaction(async (tx, notify) => {
     const [locked] = await tx.query<{ status: string }>('SELECT status FROM plans WHERE id = $1 FOR UPDATE', [planId]);
     if (locked!.status !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked!.status });
-    const ids: number[] = [];
-    for (const route of built.routes) ids.push(await repo.insertRoute(tx, planId, route));
+    const views: RouteView[] = [];
+    for (const route of built.routes) views.push(await routeView(tx, await repo.insertRoute(tx, planId, route)));
     await tx.query(`UPDATE plans SET status = 'dispatched', dispatched_at = now() WHERE id = $1`, [planId]);
-    for (const id of ids) {
-      const view = await routeView(tx, id);
+    for (const view of views) {
       const userId = await repo.userOfDriver(tx, view.driverId);
-      if (userId) await notify([userId], 'route:assigned', { routeId: id, planId, route: view });
+      if (userId) await notify([userId], 'route:assigned', { routeId: view.id, planId, route: view });
     }
     await notify(await audience.board(tx), 'plan:status', { planId, status: 'dispatched' });
-    return ids;
+    return views;
   });
-  const routes = await Promise.all(routeIds.map((id) => routeView(db, id)));
   return { routes, unassigned: built.unassigned, stats: built.stats };
 }
 
