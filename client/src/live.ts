@@ -1,6 +1,6 @@
 // Live updates over Socket.IO: one connection per signed-in user that remembers how far it got in the
-// sequence of its events (on this device), asks for what it missed on reconnect, acknowledges every event and
-// hands each one to the screens once, even when the server replays it.
+// stream of events (on this device), asks for what it missed on reconnect, hands each event to the screens
+// once, even when the server replays it, and then acknowledges it.
 import { io, type Socket } from 'socket.io-client';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from '../../server/live/events.ts';
 
@@ -16,21 +16,18 @@ const handlers = new Map<string, Set<Handler>>();
 const stateListeners = new Set<(s: LiveState) => void>();
 
 /**
- * Every event up to `handled` has been handled by this tab; `ahead` holds the ones handled past a gap
- * (two changes committed together may arrive out of order). A reconnect asks for everything after
- * `handled`, and what comes back twice is skipped. Each tab keeps its own count, starting from what
- * this device stored; a device that never connected starts from now instead of replaying history.
+ * Every event numbered up to `handled` has been handled by this tab. The server sends a connection its
+ * events in number order (a replay first, then live ones), so anything not above `handled` is a repeat.
+ * Each tab keeps its own count, starting from what this device stored; a device that never connected
+ * starts from now instead of replaying history.
  */
 let handled: number | undefined;
-const ahead = new Set<number>();
 const storedSeq = () => (localStorage.getItem(seqKey) === null ? undefined : Number(localStorage.getItem(seqKey)));
 
 /** True the first time a sequence number is seen. */
 function firstTime(seq: number): boolean {
-  handled ??= seq - 1;
-  if (seq <= handled || ahead.has(seq)) return false;
-  ahead.add(seq);
-  while (ahead.delete(handled + 1)) handled++;
+  if (handled !== undefined && seq <= handled) return false;
+  handled = seq;
   if (handled > (storedSeq() ?? 0)) localStorage.setItem(seqKey, String(handled));
   return true;
 }
@@ -45,7 +42,6 @@ export function connectLive(token: string, userId: number): void {
   seqKey = `lifeline.lastSeq.${userId}`;
   setState('connecting');
   handled = storedSeq();
-  ahead.clear();
   socket = io({ auth: (cb) => cb({ token, lastSeq: handled }), transports: ['websocket', 'polling'] });
   socket.on('live:hello', (hello: Hello) => {
     if (handled === undefined) {
@@ -56,13 +52,13 @@ export function connectLive(token: string, userId: number): void {
   socket.on('connect', () => setState('live'));
   socket.on('disconnect', () => setState('offline'));
   socket.on('connect_error', () => setState('offline'));
-  socket.onAny((type: string, payload: unknown, ack?: unknown) => {
-    if (typeof ack === 'function') ack();
+  socket.onAny((type: string, payload: unknown) => {
     const envelope = payload as Envelope;
     if (!envelope || typeof envelope !== 'object' || !('seq' in envelope)) return;
     if (envelope.seq > 0 && !firstTime(envelope.seq)) return; // a replay of something already handled
     handlers.get(type)?.forEach((h) => h(envelope));
     handlers.get('*')?.forEach((h) => h(envelope));
+    if (envelope.seq > 0) socket?.emit('live:ack', envelope.seq);
   });
 }
 

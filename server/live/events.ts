@@ -1,6 +1,7 @@
-// The live events Lifeline pushes, typed once for the server and the web app. Every event reaches its
-// recipient as an envelope with the recipient's own sequence number; transient ones (progress ticks,
-// positions) carry seq 0 and are not replayed.
+// The live events Lifeline pushes, typed once for the server and the web app. Every stored event reaches
+// its recipients as one envelope numbered in a single stream (a connection receives its events in number
+// order, so a repeat is anything not above the last number handled; clients answer 'live:ack' with it);
+// transient ones (progress ticks, positions) carry seq 0 and are not replayed.
 
 export interface LiveEvents {
   /** A route was given to this driver or gate volunteer. */
@@ -28,7 +29,7 @@ export interface Envelope<T extends LiveEventType = LiveEventType> {
   at: string;
 }
 
-/** Sent once after connecting (and after any replay): the recipient's latest sequence number. */
+/** Sent once after connecting (and after any replay): the stream's latest number, a resume point for a new device. */
 export interface Hello {
   userId: number;
   lastSeq: number;

@@ -1,20 +1,21 @@
 // The live hub: authenticates sockets with the HTTP token, puts each user in their own room (and
-// coordinators on the board), replays what a reconnecting client missed, and delivers stored events
-// after their transaction commits. With a PostgreSQL server it fans out across nodes through the
-// Socket.IO Postgres adapter.
+// coordinators on the board), replays what a reconnecting client missed, and delivers stored events in
+// the order of their numbers once their transaction has committed. With a PostgreSQL server, every node
+// follows the stored stream (woken by NOTIFY) and sends to the sockets it holds; transient broadcasts
+// cross nodes through the Socket.IO Postgres adapter.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
+import type { Pool, PoolClient } from 'pg';
 import type { Db, Tx } from '../db/database.ts';
 import { userForToken } from '../auth/auth.service.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
 import { boardRoom, sheetRoom, userRoom } from './rooms.ts';
-import { enqueue, eventsAfter, lastSeqOf, recordAcks, usersWithRoles, type Outgoing } from './outbox.ts';
+import { eventsFor, lastSeq, recordAcks, store, streamBetween, usersWithRoles, type Pending, type Stored } from './outbox.ts';
 
-const ACK_TIMEOUT_MS = 10_000;
-const DELIVER = 'live:deliver';
 const ACK_FLUSH_MS = 200;
+const RETRY_MS = 1000;
 const boardRoles: readonly Role[] = ['coordinator', 'admin'];
 const sheetRoles: readonly Role[] = ['community', 'coordinator', 'admin'];
 
@@ -33,22 +34,43 @@ export const audience: Audience = {
   sheets: (tx) => usersWithRoles(tx, sheetRoles),
 };
 
+/** A socket being sent what it missed: live events for it wait until the replay is out, to keep the order. */
+interface Replaying {
+  userId: number;
+  held: Envelope[];
+}
+
 export class LiveHub {
   private io: Server | undefined;
   private acks = new Map<number, number>();
   private ackTimer: NodeJS.Timeout | undefined;
+  /** Number of the last stored event this node has delivered. */
+  private delivered = 0;
+  /** Events this node stored and has not delivered yet (so it need not read them back). */
+  private published = new Map<number, Stored>();
+  private delivering: Promise<void> = Promise.resolve();
+  private replaying = new Map<string, Replaying>();
+  private listener: PoolClient | undefined;
+  private wakeChannel: string | undefined;
 
   constructor(readonly db: Db) {}
 
-  /** Runs `fn` in one transaction; the events it queues are sent once that transaction has committed. */
+  /** Runs `fn` in one transaction; the events it queues are stored at its end and sent once it has committed. */
   async transaction<T>(fn: (tx: Tx, notify: Notify) => Promise<T>): Promise<T> {
-    const outgoing: Outgoing[] = [];
-    const result = await this.db.transaction((tx) =>
-      fn(tx, async (userIds, type, data) => {
-        outgoing.push(...(await enqueue(tx, userIds, type, data)));
-      }),
-    );
-    this.deliver(outgoing);
+    let stored: Stored[] = [];
+    const result = await this.db.transaction(async (tx) => {
+      const pending: Pending[] = [];
+      const value = await fn(tx, async (userIds, type, data) => {
+        const recipients = [...new Set(userIds)];
+        if (recipients.length > 0) pending.push({ recipients, type, data } as Pending);
+      });
+      stored = await store(tx, pending, this.wakeChannel);
+      return value;
+    });
+    if (stored.length > 0) {
+      for (const event of stored) this.published.set(event.envelope.seq, event);
+      void this.deliverUpTo(stored.at(-1)!.envelope.seq);
+    }
     return result;
   }
 
@@ -57,9 +79,14 @@ export class LiveHub {
     this.io?.to(room).emit(type, { seq: 0, type, data, at: new Date().toISOString() } satisfies Envelope<T>);
   }
 
-  attach(server: HttpServer, options: { channel?: string } = {}): Server {
+  async attach(server: HttpServer, options: { channel?: string } = {}): Promise<Server> {
     const io = new Server(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
-    if (this.db.pool) io.adapter(createAdapter(this.db.pool, { channelPrefix: options.channel ?? 'lifeline', errorHandler: (e) => console.error('live adapter:', e.message) }));
+    const channel = options.channel ?? 'lifeline';
+    this.delivered = await lastSeq(this.db);
+    if (this.db.pool) {
+      io.adapter(createAdapter(this.db.pool, { channelPrefix: channel, errorHandler: (e) => console.error('live adapter:', e.message) }));
+      await this.follow(this.db.pool, `${channel}#events`);
+    }
     io.use(async (socket, next) => {
       const token = socket.handshake.auth?.token;
       const user = typeof token === 'string' ? await userForToken(this.db, token).catch(() => undefined) : undefined;
@@ -68,7 +95,6 @@ export class LiveHub {
       next();
     });
     io.on('connection', (socket) => void this.welcome(socket));
-    io.on(DELIVER, (outgoing: Outgoing[]) => this.deliverLocally(outgoing));
     this.io = io;
     return io;
   }
@@ -78,44 +104,93 @@ export class LiveHub {
     await this.flushAcks();
     await new Promise<void>((resolve) => (this.io ? this.io.close(() => resolve()) : resolve()));
     this.io = undefined;
+    this.listener?.release();
+    this.listener = undefined;
   }
 
-  /**
-   * Each node sends to the sockets it holds; one message tells the other nodes to do the same with
-   * theirs (a per-recipient broadcast through the adapter would cost a round of NOTIFY per recipient).
-   */
-  private deliver(outgoing: Outgoing[]): void {
-    if (!this.io || outgoing.length === 0) return;
-    if (this.db.pool) this.io.serverSideEmit(DELIVER, outgoing);
-    this.deliverLocally(outgoing);
+  /** Other nodes' events: a notification says up to which number there is something to deliver. */
+  private async follow(pool: Pool, wakeChannel: string): Promise<void> {
+    const listener = await pool.connect();
+    listener.on('notification', (message) => {
+      if (message.channel === wakeChannel) void this.deliverUpTo(Number(message.payload));
+    });
+    listener.on('error', (error) => console.error('live: lost the event stream connection', error.message));
+    await listener.query(`LISTEN "${wakeChannel.replaceAll('"', '""')}"`);
+    this.listener = listener;
+    this.wakeChannel = wakeChannel;
   }
 
-  private deliverLocally(outgoing: Outgoing[]): void {
+  /** Delivers, one batch after another and in number order, every stored event up to `seq`. */
+  private deliverUpTo(seq: number): Promise<void> {
+    this.delivering = this.delivering.then(async () => {
+      if (seq <= this.delivered) return;
+      const batch: Stored[] = [];
+      for (let next = this.delivered + 1; this.published.has(next); next++) batch.push(this.published.get(next)!);
+      const known = this.delivered + batch.length;
+      if (known < seq) {
+        // Numbers are gapless and commit in order, so everything up to `seq` is there to read.
+        const rest = await streamBetween(this.db, known, seq).catch((error: Error) => {
+          console.error('live: reading the event stream failed, retrying:', error.message);
+          setTimeout(() => void this.deliverUpTo(seq), RETRY_MS).unref();
+          return [];
+        });
+        batch.push(...rest);
+      }
+      for (const event of batch) {
+        this.send(event);
+        this.published.delete(event.envelope.seq);
+        this.delivered = event.envelope.seq;
+      }
+    });
+    return this.delivering;
+  }
+
+  /** One encoded message to every recipient's sockets on this node, except those still being replayed to. */
+  private send({ recipients, envelope }: Stored): void {
     const io = this.io;
     if (!io) return;
-    for (const { userId, envelope } of outgoing) {
-      for (const id of io.sockets.adapter.rooms.get(userRoom(userId)) ?? []) {
-        io.sockets.sockets.get(id)?.emit(envelope.type, envelope, () => this.acked(userId, envelope.seq));
+    const held: string[] = [];
+    if (this.replaying.size > 0) {
+      const wanted = new Set(recipients);
+      for (const [socketId, replaying] of this.replaying) {
+        if (!wanted.has(replaying.userId)) continue;
+        replaying.held.push(envelope);
+        held.push(socketId);
       }
     }
+    io.local.to(recipients.map(userRoom)).except(held).emit(envelope.type, envelope);
   }
 
   private async welcome(socket: Socket): Promise<void> {
     const user = socket.data.user as SignedInUser;
-    await socket.join(userRoom(user.id));
-    if (boardRoles.includes(user.role)) await socket.join(boardRoom);
+    const from = Number(socket.handshake.auth?.lastSeq);
+    const replay = Number.isInteger(from) && from >= 0;
+    const replaying: Replaying = { userId: user.id, held: [] };
+    if (replay) this.replaying.set(socket.id, replaying);
+    socket.on('live:ack', (seq: unknown) => {
+      if (Number.isSafeInteger(seq) && (seq as number) > 0) this.acked(user.id, seq as number);
+    });
     socket.on('sheet:join', (payload: unknown, ack?: (answer: unknown) => void) => void this.joinSheet(socket, user, payload, ack));
-    const lastSeq = Number(socket.handshake.auth?.lastSeq);
-    let replayed = 0;
-    if (Number.isInteger(lastSeq) && lastSeq >= 0) {
-      for (const envelope of await eventsAfter(this.db, user.id, lastSeq)) {
-        socket.timeout(ACK_TIMEOUT_MS).emit(envelope.type, envelope, (error: Error | null) => {
-          if (!error) this.acked(user.id, envelope.seq);
-        });
-        replayed++;
+    try {
+      await socket.join(userRoom(user.id));
+      if (boardRoles.includes(user.role)) await socket.join(boardRoom);
+      let replayed = 0;
+      let last = from;
+      if (replay) {
+        for (let page = await eventsFor(this.db, user.id, last); page.length > 0; page = await eventsFor(this.db, user.id, last)) {
+          for (const envelope of page) socket.emit(envelope.type, envelope);
+          replayed += page.length;
+          last = page.at(-1)!.seq;
+        }
       }
+      const latest = await lastSeq(this.db);
+      // No await from here on: what was held back goes out, then the socket takes live events directly.
+      for (const envelope of replaying.held) if (envelope.seq > last) socket.emit(envelope.type, envelope);
+      this.replaying.delete(socket.id);
+      socket.emit('live:hello', { userId: user.id, lastSeq: latest, replayed } satisfies Hello);
+    } finally {
+      this.replaying.delete(socket.id);
     }
-    socket.emit('live:hello', { userId: user.id, lastSeq: await lastSeqOf(this.db, user.id), replayed } satisfies Hello);
   }
 
   private async joinSheet(socket: Socket, user: SignedInUser, payload: unknown, ack?: (answer: unknown) => void): Promise<void> {

@@ -1,49 +1,91 @@
-// The outbox: events are stored per recipient with the recipient's next sequence number, inside the
-// transaction of the change they announce; delivery happens only after that transaction commits.
+// The outbox: one stream of stored events. Each event is stored once with its recipients, inside the
+// transaction of the change it announces, under the next number of a gapless counter whose row lock is
+// held until commit, so events commit in the order of their numbers; delivery follows the commit.
 import type { Queryable } from '../db/database.ts';
 import type { Role } from '../auth/auth.schema.ts';
 import type { Envelope, LiveEventType, LiveEvents } from './events.ts';
 
-export interface Outgoing {
-  userId: number;
+/** An event before it is stored. */
+export interface Pending<T extends LiveEventType = LiveEventType> {
+  recipients: number[];
+  type: T;
+  data: LiveEvents[T];
+}
+
+/** A stored event: the envelope every recipient receives, and who they are. */
+export interface Stored {
+  recipients: number[];
   envelope: Envelope;
 }
 
-export async function enqueue<T extends LiveEventType>(tx: Queryable, userIds: number[], type: T, data: LiveEvents[T]): Promise<Outgoing[]> {
-  const recipients = [...new Set(userIds)];
-  if (recipients.length === 0) return [];
-  // The upsert locks each recipient's row, so concurrent events get consecutive numbers, never the same one.
-  const rows = await tx.query<{ user_id: number; seq: number; created_at: Date | string }>(
-    `WITH bumped AS (
-       INSERT INTO live_recipients (user_id, last_seq) SELECT unnest($1::int[]), 1
-       ON CONFLICT (user_id) DO UPDATE SET last_seq = live_recipients.last_seq + 1
-       RETURNING user_id, last_seq)
-     INSERT INTO live_events (user_id, seq, type, data) SELECT user_id, last_seq, $2, $3 FROM bumped
-     RETURNING user_id, seq, created_at`,
-    [recipients, type, JSON.stringify(data)],
-  );
-  return rows.map((r) => ({ userId: r.user_id, envelope: { seq: r.seq, type, data, at: new Date(r.created_at).toISOString() } }));
+interface EventRow {
+  seq: number;
+  type: LiveEventType;
+  data: unknown;
+  recipients: number[];
+  created_at: Date | string;
 }
 
-/** Events after `afterSeq`, oldest first. */
-export async function eventsAfter(db: Queryable, userId: number, afterSeq: number, limit = 5000): Promise<Envelope[]> {
-  const rows = await db.query<{ seq: number; type: LiveEventType; data: unknown; created_at: Date | string }>(
-    'SELECT seq, type, data, created_at FROM live_events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+const toStored = (r: EventRow): Stored => ({
+  recipients: r.recipients,
+  envelope: { seq: r.seq, type: r.type, data: r.data as never, at: new Date(r.created_at).toISOString() },
+});
+
+/**
+ * Stores the events in one statement. Call it last in the transaction: the counter row stays locked until
+ * commit, so concurrent transactions that announce something wait here, not while doing their work.
+ */
+export async function store(tx: Queryable, events: Pending[], wakeChannel?: string): Promise<Stored[]> {
+  if (events.length === 0) return [];
+  const rows = await tx.query<EventRow>(
+    `WITH numbered AS (UPDATE live_stream SET last_seq = last_seq + $1 RETURNING last_seq)
+     INSERT INTO live_events (seq, type, data, recipients)
+     SELECT numbered.last_seq - $1 + e.ord, e.type, e.data::jsonb, string_to_array(e.recipients, ',')::int[]
+     FROM numbered, unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(type, data, recipients, ord)
+     RETURNING seq, type, data, recipients, created_at`,
+    [
+      events.length,
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => e.recipients.join(',')),
+    ],
+  );
+  // Other server nodes wake up at commit (PostgreSQL delivers notifications in commit order).
+  if (wakeChannel) await tx.query('SELECT pg_notify($1, $2)', [wakeChannel, String(Math.max(...rows.map((r) => r.seq)))]);
+  return rows.sort((a, b) => a.seq - b.seq).map(toStored);
+}
+
+/** Every stored event numbered after `afterSeq` up to `upToSeq`, in order (what a server node has not delivered). */
+export async function streamBetween(db: Queryable, afterSeq: number, upToSeq: number): Promise<Stored[]> {
+  const rows = await db.query<EventRow>(
+    'SELECT seq, type, data, recipients, created_at FROM live_events WHERE seq > $1 AND seq <= $2 ORDER BY seq',
+    [afterSeq, upToSeq],
+  );
+  return rows.map(toStored);
+}
+
+/** One user's events after `afterSeq`, oldest first, a page at a time (a reconnecting client's replay). */
+export async function eventsFor(db: Queryable, userId: number, afterSeq: number, limit = 1000): Promise<Envelope[]> {
+  const rows = await db.query<EventRow>(
+    `SELECT seq, type, data, recipients, created_at FROM live_events
+     WHERE recipients @> ARRAY[$1::int] AND seq > $2 ORDER BY seq LIMIT $3`,
     [userId, afterSeq, limit],
   );
-  return rows.map((r) => ({ seq: r.seq, type: r.type, data: r.data as never, at: new Date(r.created_at).toISOString() }));
+  return rows.map((r) => toStored(r).envelope);
 }
 
-export async function lastSeqOf(db: Queryable, userId: number): Promise<number> {
-  const [row] = await db.query<{ last_seq: number }>('SELECT last_seq FROM live_recipients WHERE user_id = $1', [userId]);
+/** The number of the latest stored event. */
+export async function lastSeq(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ last_seq: number }>('SELECT last_seq FROM live_stream');
   return row?.last_seq ?? 0;
 }
 
 export async function recordAcks(db: Queryable, acks: Map<number, number>): Promise<void> {
   if (acks.size === 0) return;
   await db.query(
-    `UPDATE live_recipients r SET acked_seq = GREATEST(r.acked_seq, a.seq)
-     FROM unnest($1::int[], $2::bigint[]) AS a(user_id, seq) WHERE r.user_id = a.user_id`,
+    `INSERT INTO live_recipients (user_id, acked_seq)
+     SELECT a.user_id, a.seq FROM unnest($1::int[], $2::bigint[]) AS a(user_id, seq) JOIN users u ON u.id = a.user_id
+     ON CONFLICT (user_id) DO UPDATE SET acked_seq = GREATEST(live_recipients.acked_seq, EXCLUDED.acked_seq)`,
     [[...acks.keys()], [...acks.values()]],
   );
 }

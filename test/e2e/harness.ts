@@ -53,7 +53,7 @@ export async function startLifeline(): Promise<Lifeline> {
   const live = new LiveHub(db);
   const app = createApp({ db, live, roads: new RoadMap(db) });
   const server: Server = createServer(app);
-  live.attach(server);
+  await live.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

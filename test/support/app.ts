@@ -80,7 +80,7 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
       server = createServer(t.app);
       // Each test app gets its own adapter channel: test files share one PostgreSQL database.
       channel = options.channel ?? channel ?? `test-${randomBytes(4).toString('hex')}`;
-      t.live.attach(server, { channel });
+      await t.live.attach(server, { channel });
       await new Promise<void>((resolve) => server!.listen(options.port ?? 0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
@@ -110,13 +110,14 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
 }
 
 /** A second server node on the same database (as a second process behind a load balancer would be). */
-export async function startSecondNode(t: TestApp, channel: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSecondNode(t: TestApp, channel: string): Promise<{ url: string; live: LiveHub; close(): Promise<void> }> {
   const live = new LiveHub(t.db);
   const server = createServer(createApp({ db: t.db, live, roads: new RoadMap(t.db) }));
-  live.attach(server, { channel });
+  await live.attach(server, { channel });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    live,
     close: async () => {
       server.closeAllConnections();
       await live.close();

@@ -19,8 +19,8 @@ export function connect(url: string, token: string, lastSeq?: number): LiveClien
   const received: Envelope[] = [];
   const waiters: { match: (e: Envelope) => boolean; resolve: (e: Envelope) => void }[] = [];
   for (const type of TYPES) {
-    socket.on(type, (envelope: Envelope, ack?: () => void) => {
-      ack?.();
+    socket.on(type, (envelope: Envelope) => {
+      if (envelope.seq > 0) socket.emit('live:ack', envelope.seq);
       if (envelope.seq > 0 && received.some((r) => r.seq === envelope.seq)) return; // a repeat: already applied
       received.push(envelope);
       for (const w of [...waiters]) if (w.match(envelope)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(envelope));

@@ -86,6 +86,53 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     back.close();
   });
 
+  it('stores an event to many once, and sends each of them the same numbered envelope', async () => {
+    const driver = connect(url, t.tokens.driver);
+    const coordinator = connect(url, t.tokens.coordinator);
+    await Promise.all([driver.hello, coordinator.hello]);
+    const before = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM live_events');
+    await t.live.transaction((_tx, notify) => notify([t.userIds.driver, t.userIds.coordinator, t.userIds.driver], 'route:updated', { routeId: 5, reason: 'shared', route: {} }));
+    const [a, b] = await Promise.all([driver, coordinator].map((c) => c.next((e) => (e.data as { reason?: string }).reason === 'shared')));
+    expect(a).toEqual(b);
+    const after = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM live_events');
+    expect(after[0]!.n - before[0]!.n).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(driver.received.filter((e) => (e.data as { reason?: string }).reason === 'shared')).toHaveLength(1);
+    driver.close();
+    coordinator.close();
+  });
+
+  it('numbers concurrent events in commit order, and a client reconnecting mid-stream gets every one, in order', async () => {
+    const first = connect(url, t.tokens.driver);
+    await first.hello;
+    const reasons = Array.from({ length: 40 }, (_, i) => `burst-${i}`);
+    const pushes = Promise.all(
+      reasons.map((reason, i) =>
+        new Promise((r) => setTimeout(r, i * 3)).then(() =>
+          t.live.transaction(async (tx, notify) => {
+            await tx.query('SELECT pg_sleep(0.002)');
+            await notify([t.userIds.driver], 'route:updated', { routeId: 6, reason, route: {} });
+          }),
+        ),
+      ),
+    );
+    await first.next((e) => (e.data as { reason?: string }).reason?.startsWith('burst-') ?? false);
+    first.close();
+    const second = connect(url, t.tokens.driver, first.lastSeq());
+    await pushes;
+    const stored = (
+      await t.db.query<{ seq: number }>("SELECT seq FROM live_events WHERE data->>'reason' LIKE 'burst-%' ORDER BY seq")
+    ).map((r) => r.seq);
+    expect(stored).toHaveLength(reasons.length);
+    await second.next((e) => e.seq === stored.at(-1));
+    const seqs = second.received.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    const got = new Set([...first.received, ...second.received].map((e) => e.seq));
+    expect(stored.filter((seq) => !got.has(seq))).toEqual([]);
+    second.close();
+  });
+
   it('replays missed events after a server restart', async () => {
     const driver = connect(url, t.tokens.driver);
     const hello = await driver.hello;
@@ -124,6 +171,25 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
     await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 99, planId: null, route: {} }));
     const event = await driver.next((e) => e.type === 'route:assigned');
     expect(event.data).toMatchObject({ routeId: 99 });
+    driver.close();
+    await nodeB.close();
+  });
+
+  it('keeps the order when events are raised on both nodes for a driver on one of them', async () => {
+    const nodeB = await startSecondNode(t, channel);
+    const driver = connect(nodeB.url, t.tokens.driver);
+    await driver.hello;
+    const hubs = [t.live, nodeB.live];
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        hubs[i % 2]!.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 8, reason: `both-${i}`, route: {} })),
+      ),
+    );
+    const stored = (
+      await t.db.query<{ seq: number }>("SELECT seq FROM live_events WHERE data->>'reason' LIKE 'both-%' ORDER BY seq")
+    ).map((r) => r.seq);
+    await driver.next((e) => e.seq === stored.at(-1));
+    expect(driver.received.map((e) => e.seq).filter((seq) => stored.includes(seq))).toEqual(stored);
     driver.close();
     await nodeB.close();
   });
