@@ -1,6 +1,8 @@
-// Travel-matrix benchmark (issue 3): our one-Dijkstra-per-source matrix, single-threaded and on the worker
-// pool, against ngraph.path A* pair by pair and graphology's single-source Dijkstra, on the real Monaco
-// extract and on a generated 100k-node city grid. Goal: 1000×1000 on 100k nodes in ≤ 2 s.
+// Travel-matrix benchmark (issue 3): our matrix over the customizable contraction hierarchy, single-threaded
+// and on the worker pool, beside our former one-Dijkstra-per-source matrix, ngraph.path A* pair by pair and
+// graphology's single-source Dijkstra, on the real Monaco extract and on a generated 100k-node city grid.
+// Goal: 1000×1000 on 100k nodes in ≤ 2 s. The hierarchy's one-off costs get lines of their own: order and
+// symbolic contraction (once per layer) and customization (again after each closure change).
 // The slow peers are timed on a sample (pairs or sources) and extrapolated to the full matrix; the printed
 // line says so. Filters when run directly: `node --import tsx --expose-gc bench/network.bench.ts grid 1000`.
 import { spawnSync } from 'node:child_process';
@@ -10,11 +12,18 @@ import { MatrixPool } from '../server/network/matrix-pool.ts';
 import { loadOsmFile } from '../server/network/osm-file.ts';
 import { Random } from '../solver/random.ts';
 import {
+  addClosure,
   buildRoadNetwork,
+  buildTopology,
+  customizedHierarchy,
+  dijkstraTravelMatrix,
   findPath,
   gridCity,
+  liftClosure,
   snap,
   travelMatrix,
+  type CustomizedHierarchy,
+  type HierarchyTopology,
   type LatLon,
   type RoadNetwork,
   type TravelMatrix,
@@ -80,6 +89,41 @@ async function timed<T>(fn: () => T | Promise<T>): Promise<Measured<T> & { cpuMs
   return { ...result, cpuMs };
 }
 
+/** A customization's workspace: basic times and lengths both ways, and exact times both ways (float64 each). */
+const CUSTOMIZATION_BYTES_PER_ARC = 6 * 8;
+
+/** Size of the typed arrays of an index, in MiB. */
+function arraysMb(index: HierarchyTopology | CustomizedHierarchy): number {
+  const bytes = (value: unknown): number =>
+    ArrayBuffer.isView(value) ? value.byteLength : typeof value === 'object' && value ? Object.values(value).reduce((sum: number, v) => sum + bytes(v), 0) : 0;
+  return bytes(index) / 2 ** 20;
+}
+
+/** The index's one-off costs: order + symbolic contraction, first customization, and a closure applied and lifted. */
+async function printIndexCosts(graph: Graph): Promise<void> {
+  const layer = graph.network.layers.drive;
+  const topology = await timed(() => buildTopology(layer));
+  printRow({
+    graph: graph.name, method: 'hierarchy order+symbolic', ms: topology.ms, cpuMs: topology.cpuMs, indexMb: arraysMb(topology.value),
+    scratchMb: (topology.value.upHead.length * CUSTOMIZATION_BYTES_PER_ARC) / 2 ** 20, arcs: topology.value.upHead.length, peakRssMb: topology.peakRssMb,
+    note: 'once per layer (done again below, inside first use); scratch: kept for customizations',
+  });
+  const first = await timed(() => customizedHierarchy(graph.network, 'car'));
+  printRow({
+    graph: graph.name, method: 'hierarchy first use', ms: first.ms, cpuMs: first.cpuMs, indexMb: arraysMb(first.value),
+    arcs: first.value.forward.head.length + first.value.backward.head.length, peakRssMb: first.peakRssMb, note: 'order+symbolic+customization; arcs kept after perfect customization',
+  });
+  const near = graph.points(1)[0];
+  const closure = addClosure(graph.network, { where: { near, radiusM: 200 } });
+  const closed = await timed(() => customizedHierarchy(graph.network, 'car'));
+  liftClosure(graph.network, closure.id);
+  const lifted = await timed(() => customizedHierarchy(graph.network, 'car'));
+  printRow({
+    graph: graph.name, method: 'hierarchy customization', ms: (closed.ms + lifted.ms) / 2, cpuMs: (closed.cpuMs + lifted.cpuMs) / 2,
+    peakRssMb: lifted.peakRssMb, note: 'what a closure change costs: mean of applying and lifting one',
+  });
+}
+
 /** Largest absolute difference (s) between two answers for the same cells. */
 function maxDiff(pairs: [number, number][]): number {
   return pairs.reduce((worst, [a, b]) => (a === b ? worst : Math.max(worst, Math.abs(a - b))), 0);
@@ -94,10 +138,14 @@ async function main(): Promise<void> {
     return;
   }
   const graph = await loadGraph(graphNames[0]);
+  await printIndexCosts(graph);
   const pool = new MatrixPool(2);
-  // Warm up: the workers load the solver and findPath builds its ngraph graph on first use.
+  // Warm up: the workers load the solver and receive the index, findPath builds its ngraph graph on first use.
   const warmUp = graph.points(10);
-  await pool.travelMatrix(graph.network, warmUp, 'car');
+  const sent = await timed(() => pool.travelMatrix(graph.network, warmUp, 'car'));
+  printRow({ graph: graph.name, size: '10x10', method: 'pool first call', ms: sent.ms, cpuMs: sent.cpuMs, note: 'starts the workers and sends them the index' });
+  const again = await timed(() => pool.travelMatrix(graph.network, warmUp, 'car'));
+  printRow({ graph: graph.name, size: '10x10', method: 'pool next call', ms: again.ms, cpuMs: again.cpuMs, note: 'index already in the workers' });
   findPath(graph.network, warmUp[0], warmUp[1], 'car');
   // Our method at every size first: graphology's graph is built on the peers' first use and its heap
   // (hundreds of MB on the grid) would otherwise weigh on our figures.
@@ -105,15 +153,21 @@ async function main(): Promise<void> {
   for (const n of sizes) {
     const points = graph.points(n);
     const size = `${n}x${n}`;
+    const dijkstra = await timed(() => dijkstraTravelMatrix(graph.network, points, 'car'));
+    const exact = dijkstra.value;
+    printRow({ graph: graph.name, size, method: 'dijkstra per source', ms: dijkstra.ms, cpuMs: dijkstra.cpuMs, heapMb: dijkstra.heapDeltaMb, peakRssMb: dijkstra.peakRssMb });
     const single = await timed(() => travelMatrix(graph.network, points, 'car'));
     const reference = single.value;
     references.set(n, reference);
     const unreachable = reference.timesS.filter((t) => t === Infinity).length;
-    printRow({ graph: graph.name, size, method: 'ours 1 thread', ms: single.ms, cpuMs: single.cpuMs, heapMb: single.heapDeltaMb, peakRssMb: single.peakRssMb, unreachable });
+    printRow({
+      graph: graph.name, size, method: 'hierarchy 1 thread', ms: single.ms, cpuMs: single.cpuMs, heapMb: single.heapDeltaMb, peakRssMb: single.peakRssMb, unreachable,
+      maxDiffS: maxDiff([...exact.timesS].map((t, i) => [t, reference.timesS[i]])),
+    });
     const pooled = await timed(() => pool.travelMatrix(graph.network, points, 'car'));
     printRow({
-      graph: graph.name, size, method: 'ours pool×2', ms: pooled.ms, cpuMs: pooled.cpuMs, heapMb: pooled.heapDeltaMb, peakRssMb: pooled.peakRssMb,
-      maxDiffS: maxDiff([...reference.timesS].map((t, i) => [t, pooled.value.timesS[i]])),
+      graph: graph.name, size, method: 'hierarchy pool×2', ms: pooled.ms, cpuMs: pooled.cpuMs, heapMb: pooled.heapDeltaMb, peakRssMb: pooled.peakRssMb,
+      maxDiffS: maxDiff([...exact.timesS].map((t, i) => [t, pooled.value.timesS[i]])),
     });
   }
   for (const n of sizes) {

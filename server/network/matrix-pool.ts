@@ -1,11 +1,15 @@
 // Travel matrices across worker threads: the solver stays single-threaded and pure; this pool snaps the
-// points once, sends the plain matrix job to each worker and hands out row ranges until all are done.
+// points once, sends the plain matrix job to each worker and hands out target ranges, then row ranges, until
+// all are done. The customized hierarchy goes to each worker once per closure state (tens of MB on a city).
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../workers/ts-worker.ts';
 import {
   assembleMatrix,
   prepareMatrix,
+  targetBuckets,
+  type CustomizedHierarchy,
+  type TargetSpaces,
   type LatLon,
   type MatrixOptions,
   type MatrixRows,
@@ -20,11 +24,14 @@ const CHUNKS_PER_WORKER = 4;
 
 export class MatrixPool {
   private readonly workers: Worker[];
+  /** Key of the hierarchy each worker holds, per metric (layer and mode): one each, the latest sent. */
+  private readonly held: Map<string, string>[];
   private queue: Promise<unknown> = Promise.resolve();
   private jobId = 0;
 
   constructor(size = availableParallelism()) {
     this.workers = Array.from({ length: Math.max(1, size) }, () => startTsWorker(new URL('./matrix.worker.ts', import.meta.url)));
+    this.held = this.workers.map(() => new Map());
   }
 
   /** Same answer as the solver's travelMatrix; calls are served one after another. */
@@ -38,33 +45,57 @@ export class MatrixPool {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
+  /**
+   * Two rounds over the workers: the targets' backward searches (ranges of targets, merged here into buckets
+   * that every worker then receives), then the sources' rows. Both rounds hand out several ranges per worker.
+   */
   private async compute(network: RoadNetwork, points: LatLon[], mode: Mode, options: MatrixOptions): Promise<TravelMatrix> {
     const { job, snapped } = prepareMatrix(network, points, mode, options);
     const jobId = ++this.jobId;
-    const chunk = Math.max(1, Math.ceil(job.size / (this.workers.length * CHUNKS_PER_WORKER)));
-    const ranges: [number, number][] = [];
-    for (let from = 0; from < job.size; from += chunk) ranges.push([from, Math.min(job.size, from + chunk)]);
-    const parts: MatrixRows[] = [];
-    await Promise.all(
-      this.workers.map(async (worker) => {
-        worker.postMessage({ kind: 'job', jobId, job } satisfies MatrixWorkerRequest);
-        for (let range = ranges.shift(); range; range = ranges.shift()) {
-          parts.push(await this.rows(worker, { kind: 'rows', jobId, fromRow: range[0], toRow: range[1] }));
-        }
-      }),
-    );
+    const { hierarchy, ...legs } = job;
+    this.workers.forEach((worker, w) => {
+      this.sendHierarchy(w, hierarchy);
+      worker.postMessage({ kind: 'job', jobId, job: { ...legs, hierarchyKey: hierarchy.key } } satisfies MatrixWorkerRequest);
+    });
+    const spaces = await this.inRanges<TargetSpaces>(job.size, (from, to) => ({ kind: 'targets', jobId, fromTarget: from, toTarget: to }));
+    const buckets = targetBuckets(hierarchy, spaces);
+    for (const worker of this.workers) worker.postMessage({ kind: 'buckets', jobId, buckets } satisfies MatrixWorkerRequest);
+    const parts = await this.inRanges<MatrixRows>(job.size, (from, to) => ({ kind: 'rows', jobId, fromRow: from, toRow: to }));
     return assembleMatrix(network, mode, snapped, parts);
   }
 
-  private rows(worker: Worker, request: MatrixWorkerRequest): Promise<MatrixRows> {
+  /** Splits 0 .. size-1 into ranges and hands them to whichever worker is free. */
+  private async inRanges<R>(size: number, request: (from: number, to: number) => MatrixWorkerRequest): Promise<R[]> {
+    const chunk = Math.max(1, Math.ceil(size / (this.workers.length * CHUNKS_PER_WORKER)));
+    const ranges: [number, number][] = [];
+    for (let from = 0; from < size; from += chunk) ranges.push([from, Math.min(size, from + chunk)]);
+    const results: R[] = [];
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        for (let range = ranges.shift(); range; range = ranges.shift()) results.push(await this.ask<R>(worker, request(...range)));
+      }),
+    );
+    return results;
+  }
+
+  /** Sends the hierarchy unless the worker has it, and has the worker forget the one it replaces. */
+  private sendHierarchy(w: number, hierarchy: CustomizedHierarchy): void {
+    const held = this.held[w].get(hierarchy.metric);
+    if (held === hierarchy.key) return;
+    if (held !== undefined) this.workers[w].postMessage({ kind: 'forget', key: held } satisfies MatrixWorkerRequest);
+    this.workers[w].postMessage({ kind: 'hierarchy', hierarchy } satisfies MatrixWorkerRequest);
+    this.held[w].set(hierarchy.metric, hierarchy.key);
+  }
+
+  private ask<R>(worker: Worker, request: MatrixWorkerRequest): Promise<R> {
     return new Promise((resolve, reject) => {
       const done = () => {
         worker.off('message', onMessage);
         worker.off('error', onError);
       };
-      const onMessage = (rows: MatrixRows) => {
+      const onMessage = (answer: R) => {
         done();
-        resolve(rows);
+        resolve(answer);
       };
       const onError = (error: Error) => {
         done();

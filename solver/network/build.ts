@@ -96,6 +96,7 @@ function buildLayer(
       openFrom: new Float64Array(segments.count),
       restrictedBy: new Map(),
       timeS: Object.fromEntries(Object.entries(baseTimeS).map(([mode, times]) => [mode, times.slice()])),
+      version: 0,
     },
     index: buildSnapIndex(segments, projection, spacingM),
   };

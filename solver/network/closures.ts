@@ -160,6 +160,7 @@ function refreshSegment(network: RoadNetwork, layer: NetworkLayer, s: number): v
     else [openTo, openFrom] = [Math.min(openTo, effect.openTo), Math.max(openFrom, effect.openFrom)];
   }
   const { state, segments } = layer;
+  state.version++;
   state.factor[s] = factor;
   state.openTo[s] = openTo;
   state.openFrom[s] = openFrom;

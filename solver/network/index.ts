@@ -11,7 +11,11 @@
 //                                                           | { reachable: false, reason, from, to }
 //   travelMatrix(network, points, mode, { maxSnapDistanceM? })
 //                                                           → { timesS, distancesM (Float64Array, row-major), why(i, j) }
-//   prepareMatrix, computeMatrixRows, assembleMatrix        the same matrix in parts, for worker threads
+//   prepareMatrix, computeTargetSpaces, targetBuckets, computeMatrixRows, assembleMatrix
+//                                                           the same matrix in parts, for worker threads
+//   customizedHierarchy(network, mode)                      the matrix's index: built once per layer, customized
+//                                                           again only after a closure or sealed zone changed it
+//   dijkstraTravelMatrix(network, points, mode)             the matrix by one Dijkstra per source (reference)
 //   networkGeoJson(network, { layer, simplifyToleranceM? }) → FeatureCollection for the map
 //   gridCity(rows, cols, seed)                              → synthetic OsmData for benchmarks and tests
 //
@@ -40,14 +44,27 @@ export {
 export { findPath, type PathResult, type PathOptions, type LineString } from './path.ts';
 export {
   travelMatrix,
+  dijkstraTravelMatrix,
   prepareMatrix,
   computeMatrixRows,
+  computeTargetSpaces,
   assembleMatrix,
   type TravelMatrix,
   type MatrixJob,
   type MatrixRows,
   type MatrixOptions,
 } from './matrix.ts';
+export { targetBuckets, type TargetBuckets, type TargetSpaces } from './hierarchy-matrix.ts';
+export {
+  buildTopology,
+  customize,
+  customizationWorkspace,
+  customizedHierarchy,
+  type CustomizedHierarchy,
+  type CustomizationWorkspace,
+  type HierarchyTopology,
+  type UpwardGraph,
+} from './hierarchy.ts';
 export { explainUnreachable, NO_ROAD } from './explain.ts';
 export { networkGeoJson, type NetworkGeoJsonOptions, type RoadFeatureCollection } from './geojson.ts';
 export { gridCity, type GridCityOptions } from './grid-city.ts';

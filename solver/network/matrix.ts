@@ -1,9 +1,12 @@
-// Many-to-many travel times and distances: one Dijkstra per source over the CSR arrays (not one search per
-// pair), seeded with the partial edges of snapped points. The work is split into a plain, transferable job
-// so that a worker pool can compute row ranges in parallel with the same code.
+// Many-to-many travel times and distances over the layer's customized contraction hierarchy (bucket-based),
+// seeded with the partial edges of snapped points. The work is split into a plain, transferable job so that
+// a worker pool can compute row ranges in parallel with the same code. One Dijkstra per source remains as
+// the reference the hierarchy is tested and benchmarked against.
 import { UnsolvableError } from '../errors.ts';
 import { explainUnreachable } from './explain.ts';
 import type { LatLon } from './geo.ts';
+import { HierarchyMatrix, targetBuckets, targetSpaces, type MatrixLegs, type TargetBuckets, type TargetSpaces } from './hierarchy-matrix.ts';
+import { customizedHierarchy, type CustomizedHierarchy } from './hierarchy.ts';
 import type { RoadNetwork } from './network.ts';
 import { LAYER_OF_MODE, checkMode, type Mode } from './profiles.ts';
 import { ShortestPathSearch, type Seed } from './search.ts';
@@ -16,23 +19,13 @@ export interface MatrixOptions {
 }
 
 /** Everything a matrix computation needs, as typed arrays (structured-clone friendly for worker threads). */
-export interface MatrixJob {
-  size: number;
-  offsets: Int32Array;
-  head: Int32Array;
-  arcLengthM: Float64Array;
-  arcTimeS: Float64Array;
-  /** Legs leaving point i are departureStart[i] .. departureStart[i+1]-1 of the departure arrays. */
-  departureStart: Int32Array;
-  departureNode: Int32Array;
-  departureTimeS: Float64Array;
-  departureLengthM: Float64Array;
-  arrivalStart: Int32Array;
-  arrivalNode: Int32Array;
-  arrivalTimeS: Float64Array;
-  arrivalLengthM: Float64Array;
+export interface MatrixJob extends MatrixLegs {
   /** Trips along a shared segment, as (from, to, time, length) quadruples. */
   direct: Float64Array;
+  /** The mode's hierarchy, customized for the closures in force (workers keep it by its key). */
+  hierarchy: CustomizedHierarchy;
+  /** The targets' buckets when computed ahead (a pool fills them in parallel); else the first row range does. */
+  buckets?: TargetBuckets;
 }
 
 export interface MatrixRows {
@@ -60,6 +53,13 @@ export function travelMatrix(network: RoadNetwork, points: LatLon[], mode: Mode,
   return assembleMatrix(network, mode, snapped, [rows]);
 }
 
+/** The same matrix by one Dijkstra per source on the plain graph: the reference for tests and benchmarks. */
+export function dijkstraTravelMatrix(network: RoadNetwork, points: LatLon[], mode: Mode, options: MatrixOptions = {}): TravelMatrix {
+  const { legs, snapped } = prepareLegs(network, points, mode, options);
+  const rows = dijkstraRows(network, mode, legs);
+  return assembleMatrix(network, mode, snapped, [rows]);
+}
+
 function snapAll(network: RoadNetwork, points: LatLon[], mode: Mode, options: MatrixOptions): (SnappedPoint | UnsolvableError)[] {
   return points.map((point, i) => {
     checkLatLon(point, `points[${i}]`);
@@ -78,6 +78,17 @@ export function prepareMatrix(
   mode: Mode,
   options: MatrixOptions = {},
 ): { job: MatrixJob; snapped: (SnappedPoint | UnsolvableError)[] } {
+  const { legs, snapped } = prepareLegs(network, points, mode, options);
+  return { snapped, job: { ...legs, hierarchy: customizedHierarchy(network, mode) } };
+}
+
+/** Snaps the points and lists how each leaves and joins the graph, and the trips along a shared segment. */
+function prepareLegs(
+  network: RoadNetwork,
+  points: LatLon[],
+  mode: Mode,
+  options: MatrixOptions,
+): { legs: MatrixLegs & { direct: Float64Array }; snapped: (SnappedPoint | UnsolvableError)[] } {
   checkMode(mode);
   const layer = network.layers[LAYER_OF_MODE[mode]];
   const traversal = new Traversal(layer, mode);
@@ -102,12 +113,8 @@ export function prepareMatrix(
   const arrival = flattenLegs(arrivals);
   return {
     snapped,
-    job: {
+    legs: {
       size: points.length,
-      offsets: layer.arcs.offsets,
-      head: layer.arcs.head,
-      arcLengthM: layer.arcs.lengthM,
-      arcTimeS: traversal.arcTimeS,
       departureStart: departure.start,
       departureNode: departure.node,
       departureTimeS: departure.timeS,
@@ -133,37 +140,67 @@ function flattenLegs(legsPerPoint: Leg[][]) {
   };
 }
 
-/** Rows fromRow .. toRow-1 of the matrix: one search per source, stopped once every arrival node is settled. */
+/** The search buffers and target buckets of a job, made on its first row range and kept for the others. */
+const engines = new WeakMap<MatrixJob, HierarchyMatrix>();
+
+/** Rows fromRow .. toRow-1 of the matrix: one upward search per source, meeting the targets' buckets. */
 export function computeMatrixRows(job: MatrixJob, fromRow: number, toRow: number): MatrixRows {
-  const { size } = job;
-  const search = new ShortestPathSearch(job.offsets, job.head, job.arcLengthM, job.arcTimeS);
-  const targets = job.arrivalNode;
-  const timesS = new Float64Array((toRow - fromRow) * size).fill(Infinity);
-  const distancesM = new Float64Array((toRow - fromRow) * size).fill(Infinity);
-  for (let i = fromRow; i < toRow; i++) {
+  let engine = engines.get(job);
+  if (!engine) {
+    const buckets = job.buckets ?? targetBuckets(job.hierarchy, [computeTargetSpaces(job, 0, job.size)]);
+    engines.set(job, (engine = new HierarchyMatrix(job.hierarchy, job, buckets)));
+  }
+  const timesS = new Float64Array((toRow - fromRow) * job.size);
+  const distancesM = new Float64Array((toRow - fromRow) * job.size);
+  engine.rows(fromRow, toRow, timesS, distancesM);
+  const rows = { fromRow, timesS, distancesM };
+  applyDirect(job, rows, toRow);
+  return rows;
+}
+
+/** The backward searches of targets fromTarget .. toTarget-1, to be merged into the job's buckets. */
+export function computeTargetSpaces(job: MatrixJob, fromTarget: number, toTarget: number): TargetSpaces {
+  return targetSpaces(job.hierarchy, job, fromTarget, toTarget);
+}
+
+/** All rows by one search per source, stopped once every arrival node is settled. */
+function dijkstraRows(network: RoadNetwork, mode: Mode, legs: MatrixLegs & { direct: Float64Array }): MatrixRows {
+  const { size } = legs;
+  const { arcs, state } = network.layers[LAYER_OF_MODE[mode]];
+  const search = new ShortestPathSearch(arcs.offsets, arcs.head, arcs.lengthM, state.timeS[mode]!);
+  const targets = legs.arrivalNode;
+  const timesS = new Float64Array(size * size).fill(Infinity);
+  const distancesM = new Float64Array(size * size).fill(Infinity);
+  for (let i = 0; i < size; i++) {
     const seeds: Seed[] = [];
-    for (let k = job.departureStart[i]; k < job.departureStart[i + 1]; k++) {
-      seeds.push({ node: job.departureNode[k], timeS: job.departureTimeS[k], lengthM: job.departureLengthM[k] });
+    for (let k = legs.departureStart[i]; k < legs.departureStart[i + 1]; k++) {
+      seeds.push({ node: legs.departureNode[k], timeS: legs.departureTimeS[k], lengthM: legs.departureLengthM[k] });
     }
     if (seeds.length === 0) continue;
     search.run(seeds, targets);
-    const row = (i - fromRow) * size;
     for (let j = 0; j < size; j++) {
       let best = Infinity;
       let bestLength = Infinity;
-      for (let k = job.arrivalStart[j]; k < job.arrivalStart[j + 1]; k++) {
-        const node = job.arrivalNode[k];
-        const t = search.timeS[node] + job.arrivalTimeS[k];
+      for (let k = legs.arrivalStart[j]; k < legs.arrivalStart[j + 1]; k++) {
+        const node = legs.arrivalNode[k];
+        const t = search.timeS[node] + legs.arrivalTimeS[k];
         if (t < best) {
           best = t;
-          bestLength = search.lengthM[node] + job.arrivalLengthM[k];
+          bestLength = search.lengthM[node] + legs.arrivalLengthM[k];
         }
       }
-      timesS[row + j] = best;
-      distancesM[row + j] = bestLength;
+      timesS[i * size + j] = best;
+      distancesM[i * size + j] = bestLength;
     }
   }
-  const { direct } = job;
+  const rows = { fromRow: 0, timesS, distancesM };
+  applyDirect(legs, rows, size);
+  return rows;
+}
+
+/** Trips along a shared segment replace the network's answer where they are faster. */
+function applyDirect({ direct, size }: { direct: Float64Array; size: number }, rows: MatrixRows, toRow: number): void {
+  const { fromRow, timesS, distancesM } = rows;
   for (let k = 0; k < direct.length; k += 4) {
     const i = direct[k];
     if (i < fromRow || i >= toRow) continue;
@@ -173,7 +210,6 @@ export function computeMatrixRows(job: MatrixJob, fromRow: number, toRow: number
       distancesM[cell] = direct[k + 3];
     }
   }
-  return { fromRow, timesS, distancesM };
 }
 
 /** The whole matrix from computed row ranges (in any order), with the reasons for unreachable pairs. */

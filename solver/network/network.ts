@@ -83,6 +83,8 @@ export interface LayerState {
   restrictedBy: Map<number, Set<string>>;
   /** Travel time per arc and mode with the restrictions applied; Infinity where the arc cannot be crossed. */
   timeS: Partial<Record<Mode, Float64Array>>;
+  /** Counts changes of `timeS`, so that what is derived from it (the customized hierarchy) knows when to redo. */
+  version: number;
 }
 
 export interface SnapIndex {

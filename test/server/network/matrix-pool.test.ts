@@ -27,4 +27,22 @@ describe('the worker-thread matrix pool', () => {
       liftClosure(network, closure.id);
     }
   });
+
+  it('follows closures applied and lifted between calls (the workers get the newly customized hierarchy)', async () => {
+    const random = new Random(9);
+    const points = Array.from({ length: 30 }, () => ({ lat: 43.728 + random.next() * 0.014, lon: 7.412 + random.next() * 0.016 }));
+    const before = await pool.travelMatrix(network, points, 'car');
+    expect(before.timesS).toEqual(travelMatrix(network, points, 'car').timesS);
+    const closure = addClosure(network, { where: { near: snap(network, points[3], 'drive').point, radiusM: 80 } });
+    try {
+      const closed = await pool.travelMatrix(network, points, 'car');
+      expect(closed.timesS).toEqual(travelMatrix(network, points, 'car').timesS);
+      expect(closed.timesS).not.toEqual(before.timesS);
+    } finally {
+      liftClosure(network, closure.id);
+    }
+    const lifted = await pool.travelMatrix(network, points, 'car');
+    expect(lifted.timesS).toEqual(before.timesS);
+    expect(lifted.distancesM).toEqual(before.distancesM);
+  });
 });
