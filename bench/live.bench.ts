@@ -3,16 +3,19 @@
 // (serverMs), the p50/p99 latency until each phone has it, and how many were lost after every socket was
 // dropped and reconnected with its last sequence.
 // The phones are simulated by a few client processes on the same machine (they share its two cores).
-// Usage: npm run bench -- live [--sizes 1000,5000] [--db pglite|postgres] [--client-processes 2]
-import { fork, type ChildProcess } from 'node:child_process';
+// With --server-processes 2 (PostgreSQL only) the phones split between this server and another Lifeline
+// process on the same database, as several nodes would run on one machine.
+// Usage: npm run bench -- live [--sizes 1000,5000] [--db pglite|postgres] [--client-processes 2] [--server-processes 1]
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../server/app.ts';
 import { LiveHub } from '../server/live/hub.ts';
 import { RoadMap } from '../server/network/network.service.ts';
-import { openTestDatabase } from '../test/support/app.ts';
+import type { Db } from '../server/db/database.ts';
+import { databaseUrlOf, openTestDatabase } from '../test/support/app.ts';
 import { printRow } from './measure.ts';
 
 const args = process.argv.slice(2);
@@ -40,11 +43,13 @@ class Phones {
     this.children = Array.from({ length: processes }, () => fork(script, { execArgv: ['--import', 'tsx'] }));
   }
 
-  /** Connects each process's share of the tokens; resolves with the time until all are in. */
-  async connect(url: string, tokens: string[]): Promise<number> {
+  /** Connects each process's share of the tokens (process k to server k modulo their number); resolves with the time until all are in. */
+  async connect(urls: string[], tokens: string[]): Promise<number> {
     const share = Math.ceil(tokens.length / this.children.length);
     const t0 = now();
-    await Promise.all(this.children.map((child, k) => ask(child, { cmd: 'connect', start: { url, tokens: tokens.slice(k * share, (k + 1) * share) } }, 'connected')));
+    await Promise.all(
+      this.children.map((child, k) => ask(child, { cmd: 'connect', start: { url: urls[k % urls.length], tokens: tokens.slice(k * share, (k + 1) * share) } }, 'connected')),
+    );
     return now() - t0;
   }
 
@@ -75,6 +80,8 @@ class Phones {
 
 const processesArg = args.indexOf('--client-processes');
 const clientProcesses = processesArg >= 0 ? Number(args[processesArg + 1]) : 2;
+const serversArg = args.indexOf('--server-processes');
+const serverProcesses = serversArg >= 0 ? Number(args[serversArg + 1]) : 1;
 const dbArg = args.indexOf('--db');
 const kind = (dbArg >= 0 ? args[dbArg + 1] : 'pglite') as 'pglite' | 'postgres';
 process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -100,9 +107,11 @@ async function run(n: number): Promise<void> {
   }
   const live = new LiveHub(db);
   const server = createServer(createApp({ db, live, roads: new RoadMap(db) }));
-  await live.attach(server);
+  const channel = `bench-${randomBytes(4).toString('hex')}`;
+  await live.attach(server, { channel });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const others = await Promise.all(Array.from({ length: serverProcesses - 1 }, () => startServerProcess(db, channel)));
+  const urls = [`http://127.0.0.1:${(server.address() as AddressInfo).port}`, ...others.map((o) => o.url)];
   const phones = new Phones(clientProcesses);
 
   const held = () => {
@@ -110,7 +119,7 @@ async function run(n: number): Promise<void> {
     const m = process.memoryUsage();
     return m.heapUsed + m.external;
   };
-  const connectMs = await phones.connect(url, tokens);
+  const connectMs = await phones.connect(urls, tokens);
 
   // Latency runs from the moment the assignment is handed to the hub: it includes storing it in the
   // outbox (its own transaction) before anything is sent. The first phone's latency is that plus one send.
@@ -143,6 +152,7 @@ async function run(n: number): Promise<void> {
     case: 'live-push',
     db: kind,
     sockets: n,
+    serverProcesses,
     clientProcesses,
     connectMs: Math.round(connectMs),
     serverKbPerSocket: Math.round(perSocketKb * 10) / 10,
@@ -157,8 +167,29 @@ async function run(n: number): Promise<void> {
     lostAfterReconnect: n - missed.received,
   });
   phones.exit();
+  for (const other of others) other.process.kill('SIGTERM');
   await live.close();
   await db.drop();
+}
+
+/** Another Lifeline process on the same database (several nodes on one machine): it sends to the phones it holds. */
+async function startServerProcess(db: Db, channel: string): Promise<{ url: string; process: ChildProcess }> {
+  if (kind !== 'postgres') throw new Error('--server-processes above 1 needs --db postgres');
+  const port = await new Promise<number>((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../server/main.ts', import.meta.url))], {
+    env: { ...process.env, DATABASE_URL: databaseUrlOf({ db }), PORT: String(port), HOST: '127.0.0.1', LIFELINE_SEED_DEMO: 'false', LIFELINE_LIVE_CHANNEL: channel },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Lifeline is running') && resolve());
+    child.once('exit', (code) => reject(new Error(`the extra server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, process: child };
 }
 
 for (const n of sizes) await run(n);

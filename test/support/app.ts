@@ -126,7 +126,7 @@ export async function startSecondNode(t: TestApp, channel: string): Promise<{ ur
 }
 
 /** The URL of this test database for a separate server process (its schema set through the connection options). */
-export function databaseUrlOf(t: TestApp): string {
+export function databaseUrlOf(t: { db: Db }): string {
   const schema = (t.db as Db & { schema?: string }).schema;
   return `${process.env.TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 }
