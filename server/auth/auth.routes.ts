@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
-import { loginBody, newUserBody } from './auth.schema.ts';
+import { idParam } from '../http/schemas.ts';
+import { loginBody, newUserBody, userPatch } from './auth.schema.ts';
 import * as auth from './auth.service.ts';
 import { listUsers } from './auth.repo.ts';
 
@@ -22,6 +23,12 @@ export function authRoutes({ db }: AppDeps): Router {
     db,
     { method: 'post', path: '/users', summary: 'Create a user with a role', tag, roles: ['admin'], body: newUserBody, status: 201, idempotent: true },
     ({ body }) => auth.createUser(db, body),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'patch', path: '/users/:id', summary: "Tie a community worker to communities (null: every one), or (de)activate a user", tag, roles: ['admin'], params: idParam, body: userPatch },
+    ({ params, body }) => auth.updateUser(db, params.id, body),
   );
   return router;
 }

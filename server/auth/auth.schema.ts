@@ -10,6 +10,8 @@ export interface SignedInUser {
   email: string;
   name: string;
   role: Role;
+  /** A community worker's communities (null: every community; always null for other roles). */
+  communities: string[] | null;
 }
 
 declare module 'express-serve-static-core' {
@@ -31,5 +33,16 @@ export const newUserBody = z.strictObject({
   phone: z.string().trim().max(40).optional(),
   role: roleSchema,
   password: z.string().min(8, 'at least 8 characters').max(200),
+  communities: z.array(z.string().trim().min(1).max(100)).max(200).optional(),
+}).refine((user) => user.communities === undefined || user.role === 'community', {
+  path: ['communities'],
+  message: 'only community workers are tied to communities',
 });
 export type NewUser = z.infer<typeof newUserBody>;
+
+export const userPatch = z.strictObject({
+  /** null: every community again. */
+  communities: z.array(z.string().trim().min(1).max(100)).max(200).nullable().optional(),
+  active: z.boolean().optional(),
+});
+export type UserPatch = z.infer<typeof userPatch>;

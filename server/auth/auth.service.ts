@@ -2,10 +2,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/database.ts';
-import { UnauthenticatedError, ConflictError } from '../http/errors.ts';
+import { UnauthenticatedError, ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './auth.repo.ts';
-import type { NewUser, Role, SignedInUser } from './auth.schema.ts';
+import type { NewUser, Role, SignedInUser, UserPatch } from './auth.schema.ts';
 
 const SESSION_HOURS = 12;
 
@@ -18,7 +18,7 @@ export async function login(db: Db, email: string, password: string): Promise<{ 
   if (!user || !ok || !user.active) throw new UnauthenticatedError('wrong email or password');
   const token = randomBytes(32).toString('base64url');
   await repo.insertSession(db, hashToken(token), user.id, SESSION_HOURS);
-  return { token, role: user.role, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  return { token, role: user.role, user: { id: user.id, email: user.email, name: user.name, role: user.role, communities: user.communities } };
 }
 
 export async function logout(db: Db, token: string): Promise<void> {
@@ -32,6 +32,16 @@ export async function userForToken(db: Db, token: string): Promise<SignedInUser 
 export async function createUser(db: Db, input: NewUser): Promise<SignedInUser> {
   if (await repo.findUserByEmail(db, input.email)) throw new ConflictError(`a user with the email ${input.email} exists already`);
   return repo.insertUser(db, { ...input, passwordHash: await hashPassword(input.password) });
+}
+
+/** Ties a community worker to communities (or to every one again), or (de)activates a user. */
+export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<repo.ListedUser> {
+  return db.transaction(async (tx) => {
+    const user = await repo.findUser(tx, id);
+    if (!user) throw new NotFoundError('user', id, 'id');
+    if (patch.communities && user.role !== 'community') throw invalidField('body.communities', 'only community workers are tied to communities');
+    return repo.updateUser(tx, id, patch);
+  });
 }
 
 export const bearerToken = (header: string | undefined): string | undefined =>

@@ -35,8 +35,8 @@ export class UnauthenticatedError extends HttpError {
 }
 
 export class ForbiddenError extends HttpError {
-  constructor(detail: string) {
-    super(403, 'Forbidden', detail);
+  constructor(detail: string, field?: string) {
+    super(403, 'Forbidden', detail, field ? { errors: [{ field, reason: detail }] } : {});
   }
 }
 

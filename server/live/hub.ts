@@ -12,7 +12,8 @@ import { userForToken } from '../auth/auth.service.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
 import { boardRoom, sheetRoom, userRoom } from './rooms.ts';
-import { eventsFor, lastSeq, recordAcks, store, streamBetween, usersWithRoles, type Pending, type Stored } from './outbox.ts';
+import { eventsFor, lastSeq, recordAcks, sheetUsers, store, streamBetween, usersWithRoles, type Pending, type Stored } from './outbox.ts';
+import { checkCommunity, communityScope } from '../auth/communities.ts';
 
 const ACK_FLUSH_MS = 200;
 const RETRY_MS = 1000;
@@ -25,13 +26,13 @@ export type Notify = <T extends LiveEventType>(userIds: number[], type: T, data:
 export interface Audience {
   /** Every active coordinator and admin. */
   board(tx: Tx): Promise<number[]>;
-  /** Everyone who may see the need sheets. */
-  sheets(tx: Tx): Promise<number[]>;
+  /** Everyone who may see that community's need sheet. */
+  sheet(tx: Tx, community: string): Promise<number[]>;
 }
 
 export const audience: Audience = {
   board: (tx) => usersWithRoles(tx, boardRoles),
-  sheets: (tx) => usersWithRoles(tx, sheetRoles),
+  sheet: (tx, community) => sheetUsers(tx, community),
 };
 
 /** A socket being sent what it missed: live events for it wait until the replay is out, to keep the order. */
@@ -197,6 +198,11 @@ export class LiveHub {
     const community = (payload as { community?: unknown })?.community;
     if (!sheetRoles.includes(user.role)) return ack?.({ ok: false, error: 'forbidden: the need sheets are for community workers and coordinators' });
     if (typeof community !== 'string' || community.trim() === '') return ack?.({ ok: false, error: 'community: required' });
+    try {
+      checkCommunity(communityScope(user), community);
+    } catch (error) {
+      return ack?.({ ok: false, error: `forbidden: ${(error as Error).message}` });
+    }
     await socket.join(sheetRoom(community));
     ack?.({ ok: true, community });
   }

@@ -90,6 +90,16 @@ export async function recordAcks(db: Queryable, acks: Map<number, number>): Prom
   );
 }
 
+/** Coordinators, admins, and the community workers of that community (or of every one). */
+export async function sheetUsers(tx: Queryable, community: string): Promise<number[]> {
+  const rows = await tx.query<{ id: number }>(
+    `SELECT id FROM users WHERE active AND (role IN ('coordinator', 'admin')
+       OR (role = 'community' AND (communities IS NULL OR $1 = ANY(communities)))) ORDER BY id`,
+    [community],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function usersWithRoles(tx: Queryable, roles: readonly Role[]): Promise<number[]> {
   const rows = await tx.query<{ id: number }>('SELECT id FROM users WHERE active AND role = ANY($1::text[])', [roles]);
   return rows.map((r) => r.id);

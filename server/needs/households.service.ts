@@ -1,6 +1,7 @@
 // Households: who needs help and where. Reports from several sources are merged on the normalised
 // address and phone; every field remembers its source and history, and a value a person corrected by
 // hand is never silently overwritten by a later import.
+import { checkCommunity, type CommunityScope } from '../auth/communities.ts';
 import type { Queryable, Db } from '../db/database.ts';
 import { columnName, findRow, insertRow, toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
@@ -78,11 +79,13 @@ export async function upsertHousehold(tx: Queryable, input: HouseholdInput, sour
 }
 
 /** A person's correction: applied with source `manual`, refused with the current record if someone else saved first. */
-export async function correctHousehold(db: Db, id: number, patch: Partial<HouseholdInput> & { version: number }, actorId: number): Promise<Household> {
+export async function correctHousehold(db: Db, id: number, patch: Partial<HouseholdInput> & { version: number }, actorId: number, scope: CommunityScope = null): Promise<Household> {
   return db.transaction(async (tx) => {
     const row = await findRow<Record<string, unknown>>(tx, 'households', id, true);
     const current = row && fromRow(row);
     if (!current) throw new NotFoundError('household', id);
+    checkCommunity(scope, current.community);
+    if (patch.community !== undefined) checkCommunity(scope, patch.community, 'body.community');
     if (current.version !== patch.version) {
       throw new ConflictError(`household ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
     }
@@ -101,8 +104,15 @@ export async function getHousehold(db: Queryable, id: number, field?: string): P
   return fromRow(row);
 }
 
-export async function householdHistory(db: Db, id: number) {
-  await getHousehold(db, id);
+/** A household for someone who may work only in some communities. */
+export async function householdFor(db: Queryable, id: number, scope: CommunityScope): Promise<Household> {
+  const household = await getHousehold(db, id);
+  checkCommunity(scope, household.community);
+  return household;
+}
+
+export async function householdHistory(db: Db, id: number, scope: CommunityScope = null) {
+  await householdFor(db, id, scope);
   const rows = await db.query('SELECT field, value, source, outcome, set_by, set_at FROM household_field_history WHERE household_id = $1 ORDER BY id', [id]);
   return rows.map((r) => toCamel(r));
 }

@@ -1,5 +1,6 @@
 // CSV import of needs: every row is checked on its own; good rows are imported (each in its own
 // transaction, merged with what is already known), bad rows are reported with their line number.
+import type { CommunityScope } from '../auth/communities.ts';
 import { parse } from 'csv-parse/sync';
 import type { LiveHub } from '../live/hub.ts';
 import { columnName } from '../db/rows.ts';
@@ -27,12 +28,19 @@ export interface ImportReport {
 
 type Record = { [column: string]: string };
 
-export async function importNeedsCsv(live: LiveHub, csv: unknown, source: string, actorId: number): Promise<ImportReport> {
+/** Who imports: the source named in the report and history, the user, and the communities they may work in. */
+interface Importer {
+  source: string;
+  actorId: number;
+  scope: CommunityScope;
+}
+
+export async function importNeedsCsv(live: LiveHub, csv: unknown, source: string, actorId: number, scope: CommunityScope = null): Promise<ImportReport> {
   if (typeof csv !== 'string' || csv.trim() === '') throw invalidField('body', 'send the CSV as text/csv with a header row');
   const records = parseCsv(csv);
   const commodityIds = await commodityCodes(live);
   const report: ImportRowReport[] = [];
-  for (const { line, record } of records) report.push(await importRow(live, line, record, commodityIds, source, actorId));
+  for (const { line, record } of records) report.push(await importRow(live, line, record, commodityIds, { source, actorId, scope }));
   return {
     source,
     rows: report.length,
@@ -63,7 +71,7 @@ async function commodityCodes(live: LiveHub): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.code.toLowerCase(), r.id]));
 }
 
-async function importRow(live: LiveHub, line: number, record: Record, commodityIds: Map<string, number>, source: string, actorId: number): Promise<ImportRowReport> {
+async function importRow(live: LiveHub, line: number, record: Record, commodityIds: Map<string, number>, { source, actorId, scope }: Importer): Promise<ImportRowReport> {
   const parsed = csvRow.safeParse(record);
   if (!parsed.success) {
     return { line, status: 'error', errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })) };
@@ -86,6 +94,7 @@ async function importRow(live: LiveHub, line: number, record: Record, commodityI
         `import:${source}`,
         actorId,
         '',
+        scope,
       );
       await announce(tx, notify, result.need, result.household.community, result.merged ? 'merged' : 'created', actorId);
       return result;

@@ -33,21 +33,24 @@ export interface NeedFilter {
   commodityId?: number;
   householdId?: number;
   zoneId?: number;
+  /** Only these communities (a community worker's); null or absent: every one. */
+  communities?: readonly string[] | null;
   limit: number;
   offset: number;
 }
 
 export async function listNeeds(db: Queryable, f: NeedFilter): Promise<Page<NeedWithHousehold>> {
   const where = `WHERE ($1::text IS NULL OR h.community = $1) AND ($2::text IS NULL OR n.status = $2)
-    AND ($3::int IS NULL OR n.commodity_id = $3) AND ($4::int IS NULL OR n.household_id = $4) AND ($5::int IS NULL OR h.zone_id = $5)`;
-  const params = [f.community ?? null, f.status ?? null, f.commodityId ?? null, f.householdId ?? null, f.zoneId ?? null];
+    AND ($3::int IS NULL OR n.commodity_id = $3) AND ($4::int IS NULL OR n.household_id = $4) AND ($5::int IS NULL OR h.zone_id = $5)
+    AND ($6::text[] IS NULL OR h.community = ANY($6))`;
+  const params = [f.community ?? null, f.status ?? null, f.commodityId ?? null, f.householdId ?? null, f.zoneId ?? null, f.communities ?? null];
   const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*) AS total FROM needs n JOIN households h ON h.id = n.household_id ${where}`, params)) as [
     { total: number },
   ];
   const rows = await db.query<{ need: Record<string, unknown>; household: Record<string, unknown> }>(
     `SELECT to_jsonb(n) AS need, to_jsonb(h) - 'address_key' - 'phone_key' AS household
      FROM needs n JOIN households h ON h.id = n.household_id ${where}
-     ORDER BY n.id LIMIT $6 OFFSET $7`,
+     ORDER BY n.id LIMIT $7 OFFSET $8`,
     [...params, f.limit, f.offset],
   );
   const items = rows.map((r) => ({ ...toCamel<Need>(r.need), household: toCamel<Household>(r.household) }));

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
+import { communityScope } from '../auth/communities.ts';
 import { householdPatch, importQuery, needPatch, needQuery, newNeed } from './needs.schema.ts';
 import * as needs from './needs.service.ts';
 import * as households from './households.service.ts';
@@ -15,37 +16,41 @@ export function needRoutes({ db, live }: AppDeps): Router {
   const router = Router();
   const tag = 'needs';
   const roles = needRoles;
-  endpoint(router, db, { method: 'get', path: '/needs', summary: 'Needs with their households (filter by community, status, commodity, zone)', tag, roles, query: needQuery }, ({ query }) =>
-    needs.listNeeds(db, query),
+  endpoint(router, db, { method: 'get', path: '/needs', summary: 'Needs with their households (filter by community, status, commodity, zone)', tag, roles, query: needQuery }, ({ query, user }) =>
+    needs.listNeeds(db, { ...query, communities: communityScope(user) }),
   );
-  endpoint(router, db, { method: 'get', path: '/needs/:id', summary: 'One need with its household', tag, roles, params: idParam }, ({ params }) => needs.getNeed(db, params.id));
+  endpoint(router, db, { method: 'get', path: '/needs/:id', summary: 'One need with its household', tag, roles, params: idParam }, ({ params, user }) =>
+    needs.getNeed(db, params.id, communityScope(user)),
+  );
   endpoint(
     router,
     db,
     { method: 'post', path: '/needs', summary: 'Record a need (a second report of the same open need merges)', tag, roles, body: newNeed, status: 201, idempotent: true },
-    ({ body, user }) => needs.createNeed(live, body, user.id),
+    ({ body, user }) => needs.createNeed(live, body, user.id, communityScope(user)),
   );
   endpoint(
     router,
     db,
     { method: 'patch', path: '/needs/:id', summary: 'Edit a need; send the version you edited', tag, roles, params: idParam, body: needPatch },
-    ({ params, body, user }) => needs.updateNeed(live, params.id, body, user.id),
+    ({ params, body, user }) => needs.updateNeed(live, params.id, body, user.id, communityScope(user)),
   );
   endpoint(
     router,
     db,
     { method: 'post', path: '/needs/import', summary: 'Import needs from CSV (text/csv); reports each bad row by line', tag, roles, query: importQuery, idempotent: true },
-    ({ req, query, user }) => importNeedsCsv(live, req.body, query.source, user.id),
+    ({ req, query, user }) => importNeedsCsv(live, req.body, query.source, user.id, communityScope(user)),
   );
-  endpoint(router, db, { method: 'get', path: '/households/:id', summary: 'One household', tag, roles, params: idParam }, ({ params }) => households.getHousehold(db, params.id));
-  endpoint(router, db, { method: 'get', path: '/households/:id/history', summary: 'Every value each field had, and its source', tag, roles, params: idParam }, ({ params }) =>
-    households.householdHistory(db, params.id),
+  endpoint(router, db, { method: 'get', path: '/households/:id', summary: 'One household', tag, roles, params: idParam }, ({ params, user }) =>
+    households.householdFor(db, params.id, communityScope(user)),
+  );
+  endpoint(router, db, { method: 'get', path: '/households/:id/history', summary: 'Every value each field had, and its source', tag, roles, params: idParam }, ({ params, user }) =>
+    households.householdHistory(db, params.id, communityScope(user)),
   );
   endpoint(
     router,
     db,
     { method: 'patch', path: '/households/:id', summary: 'Correct a household by hand; later imports will not overwrite it', tag, roles, params: idParam, body: householdPatch },
-    ({ params, body, user }) => households.correctHousehold(db, params.id, body, user.id),
+    ({ params, body, user }) => households.correctHousehold(db, params.id, body, user.id, communityScope(user)),
   );
   return router;
 }

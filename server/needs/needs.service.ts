@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { listZones } from '../zones/zones.service.ts';
 import { zoneAt } from '../zones/zone-geometry.ts';
+import { checkCommunity, type CommunityScope } from '../auth/communities.ts';
 import { getHousehold, upsertHousehold, type MergeResult } from './households.service.ts';
 import * as repo from './needs.repo.ts';
 import type { Need } from './needs.repo.ts';
@@ -24,30 +25,35 @@ export interface RecordedNeed {
 }
 
 /** A need typed in by a person; a later correction of the household (PATCH) is what imports must respect. */
-export async function createNeed(live: LiveHub, input: NewNeed, actorId: number, source = 'form'): Promise<RecordedNeed> {
+export async function createNeed(live: LiveHub, input: NewNeed, actorId: number, scope: CommunityScope = null): Promise<RecordedNeed> {
   return live.transaction(async (tx, notify) => {
-    const recorded = await recordNeed(tx, input, source, actorId, 'body.');
+    const recorded = await recordNeed(tx, input, 'form', actorId, 'body.', scope);
     await announce(tx, notify, recorded.need, recorded.household.community, recorded.merged ? 'merged' : 'created', actorId);
     return recorded;
   });
 }
 
-/** Tells everyone on the need sheets that a need changed (stored per recipient, replayed on reconnect). */
+/** Tells everyone on that community's need sheet that a need changed (stored, replayed on reconnect). */
 export async function announce(tx: Queryable, notify: Notify, need: Pick<Need, 'id' | 'version'>, community: string, change: 'created' | 'updated' | 'merged' | 'fulfilled', by: number | null): Promise<void> {
-  await notify(await audience.sheets(tx), 'need:changed', { needId: need.id, community, version: need.version, change, by });
+  await notify(await audience.sheet(tx, community), 'need:changed', { needId: need.id, community, version: need.version, change, by });
 }
 
-/** Records one need (creating or merging its household) inside the caller's transaction. */
-export async function recordNeed(tx: Queryable, input: NewNeed, source: string, actorId: number, fieldPrefix: string): Promise<RecordedNeed> {
+/**
+ * Records one need (creating or merging its household) inside the caller's transaction. A worker tied to
+ * communities may record only for those (checked on what they sent and on the household it lands in).
+ */
+export async function recordNeed(tx: Queryable, input: NewNeed, source: string, actorId: number, fieldPrefix: string, scope: CommunityScope = null): Promise<RecordedNeed> {
   await getCommodity(tx, input.commodityId, `${fieldPrefix}commodityId`);
   let merge: MergeResult;
   if (input.household) {
+    checkCommunity(scope, input.household.community, `${fieldPrefix}household.community`);
     await checkZone(tx, input.household, fieldPrefix);
     const zoneId = input.household.zoneId ?? zoneAt(await listZones(tx), input.household.lat, input.household.lon)?.id;
     merge = await upsertHousehold(tx, { ...input.household, zoneId }, source, actorId);
   } else {
     merge = { household: await getHousehold(tx, input.householdId!, `${fieldPrefix}householdId`), created: false, keptManual: [] };
   }
+  checkCommunity(scope, merge.household.community, input.household ? `${fieldPrefix}household.address` : `${fieldPrefix}householdId`);
   const existing = await repo.findOpenNeed(tx, merge.household.id, input.commodityId);
   const result = { household: merge.household, householdCreated: merge.created, keptManual: merge.keptManual };
   if (!existing) {
@@ -84,10 +90,12 @@ async function checkZone(tx: Queryable, household: HouseholdInput, fieldPrefix: 
 }
 
 /** An edit from the need sheet: refused with the current record when someone else saved first. */
-export async function updateNeed(live: LiveHub, id: number, patch: z.infer<typeof needPatch>, actorId: number): Promise<Need> {
+export async function updateNeed(live: LiveHub, id: number, patch: z.infer<typeof needPatch>, actorId: number, scope: CommunityScope = null): Promise<Need> {
   return live.transaction(async (tx, notify) => {
     const current = await findRow<Need>(tx, 'needs', id, true);
     if (!current) throw new NotFoundError('need', id);
+    const { community } = await getHousehold(tx, current.householdId);
+    checkCommunity(scope, community);
     if (current.version !== patch.version) {
       throw new ConflictError(`need ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
     }
@@ -103,15 +111,17 @@ export async function updateNeed(live: LiveHub, id: number, patch: z.infer<typeo
       [id, patch.quantity ?? null, patch.urgency ?? null, patch.deadline !== undefined, patch.deadline ?? null, patch.status ?? null],
     );
     const updated = toCamel<Need>(row!);
-    await announce(tx, notify, updated, (await getHousehold(tx, updated.householdId)).community, 'updated', actorId);
+    await announce(tx, notify, updated, community, 'updated', actorId);
     return updated;
   });
 }
 
-export async function getNeed(db: Db, id: number) {
+export async function getNeed(db: Db, id: number, scope: CommunityScope = null) {
   const need = await findRow<Need>(db, 'needs', id);
   if (!need) throw new NotFoundError('need', id);
-  return { ...need, household: await getHousehold(db, need.householdId) };
+  const household = await getHousehold(db, need.householdId);
+  checkCommunity(scope, household.community);
+  return { ...need, household };
 }
 
 export const listNeeds = repo.listNeeds;

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { bearer, databaseKinds, PASSWORD, startTestApp, type TestApp } from '../../support/app.ts';
+import { connect } from '../../support/sockets.ts';
+import { aCommodity, aHousehold, post } from '../../support/records.ts';
+
+describe.each(databaseKinds)('community workers tied to their communities, on %s', (kind) => {
+  let t: TestApp;
+  let url: string;
+  let rice: number;
+  let worker: { id: number; token: string };
+  let elsewhere: { needId: number; householdId: number };
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    url = await t.listen({ channel: `communities-${randomBytes(4).toString('hex')}` });
+    rice = (await aCommodity(t)).id;
+    const created = await post(t, '/api/users', { email: 'fontvieille@test.local', name: 'Fontvieille worker', role: 'community', password: PASSWORD, communities: ['Fontvieille'] }, 'admin');
+    expect(created.communities).toEqual(['Fontvieille']);
+    const login = await t.api.post('/api/auth/login').send({ email: 'fontvieille@test.local', password: PASSWORD }).expect(200);
+    worker = { id: created.id, token: login.body.token };
+    const { need, household } = await post(t, '/api/needs', { household: aHousehold({ address: '3 Rue Grimaldi', community: 'La Condamine' }), commodityId: rice, quantity: 2 }, 'coordinator');
+    elsewhere = { needId: need.id, householdId: household.id };
+  });
+  afterAll(() => t.close());
+
+  it('records needs in their community and refuses others with the field, writing nothing', async () => {
+    const ok = await t.api.post('/api/needs').set(bearer(worker.token)).send({ household: aHousehold({ address: '1 Rue de la Lüjerneta', community: 'Fontvieille' }), commodityId: rice, quantity: 1 });
+    expect(ok.status).toBe(201);
+    const before = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM households');
+    const refused = await t.api.post('/api/needs').set(bearer(worker.token)).send({ household: aHousehold({ address: '9 Rue Princesse Caroline', community: 'La Condamine' }), commodityId: rice, quantity: 1 });
+    expect(refused.status).toBe(403);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    expect(refused.body.errors).toEqual([{ field: 'body.household.community', reason: expect.stringMatching(/La Condamine is not one of your communities/) }]);
+    const byId = await t.api.post('/api/needs').set(bearer(worker.token)).send({ householdId: elsewhere.householdId, commodityId: rice, quantity: 1 });
+    expect(byId.status).toBe(403);
+    expect(byId.body.errors[0].field).toBe('body.householdId');
+    const after = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM households');
+    expect(after[0]!.n).toBe(before[0]!.n);
+  });
+
+  it('lists, reads and edits only their communities’ needs and households', async () => {
+    const list = await t.api.get('/api/needs').set(bearer(worker.token)).expect(200);
+    expect(list.body.items.length).toBeGreaterThan(0);
+    expect(new Set(list.body.items.map((n: { household: { community: string } }) => n.household.community))).toEqual(new Set(['Fontvieille']));
+    const all = await t.api.get('/api/needs').set(bearer(t.tokens.community)).expect(200);
+    expect(all.body.items.some((n: { household: { community: string } }) => n.household.community === 'La Condamine')).toBe(true);
+    await t.api.get(`/api/needs/${elsewhere.needId}`).set(bearer(worker.token)).expect(403);
+    await t.api.get(`/api/households/${elsewhere.householdId}`).set(bearer(worker.token)).expect(403);
+    await t.api.get(`/api/households/${elsewhere.householdId}/history`).set(bearer(worker.token)).expect(403);
+    await t.api.patch(`/api/needs/${elsewhere.needId}`).set(bearer(worker.token)).send({ quantity: 5, version: 1 }).expect(403);
+    await t.api.patch(`/api/households/${elsewhere.householdId}`).set(bearer(worker.token)).send({ phone: '+377 00 00 00 00', version: 1 }).expect(403);
+    const own = list.body.items[0];
+    const moved = await t.api.patch(`/api/households/${own.household.id}`).set(bearer(worker.token)).send({ community: 'La Condamine', version: own.household.version });
+    expect(moved.status).toBe(403);
+    expect(moved.body.errors[0].field).toBe('body.community');
+    const { need } = await t.api.get(`/api/needs/${elsewhere.needId}`).set(bearer(t.tokens.coordinator)).expect(200).then((r) => ({ need: r.body }));
+    expect(need.quantity).toBe(2);
+  });
+
+  it('imports only rows of their communities, reporting the others by line', async () => {
+    const csv = ['name,address,phone,lat,lon,people,community,commodity,quantity', `Ours,2 Rue du Gabian,,43.7305,7.4165,2,Fontvieille,${(await t.db.query<{ code: string }>('SELECT code FROM commodities WHERE id = $1', [rice]))[0]!.code},1`, 'Theirs,4 Rue Grimaldi,,43.7335,7.4195,2,La Condamine,' + (await t.db.query<{ code: string }>('SELECT code FROM commodities WHERE id = $1', [rice]))[0]!.code + ',1'].join('\n');
+    const res = await t.api.post('/api/needs/import?source=sheet').set(bearer(worker.token)).set('content-type', 'text/csv').send(csv).expect(200);
+    expect(res.body.report.map((r: { status: string }) => r.status)).toEqual(['created', 'error']);
+    expect(res.body.report[1].errors[0].field).toBe('household.community');
+  });
+
+  it('joins only their communities’ need sheets and hears only of those changes', async () => {
+    const restricted = connect(url, worker.token);
+    const everyone = connect(url, t.tokens.community);
+    await Promise.all([restricted.hello, everyone.hello]);
+    expect(await restricted.socket.emitWithAck('sheet:join', { community: 'Fontvieille' })).toMatchObject({ ok: true });
+    const refused = await restricted.socket.emitWithAck('sheet:join', { community: 'La Condamine' });
+    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/forbidden: La Condamine is not one of your communities/) });
+    await t.api.patch(`/api/needs/${elsewhere.needId}`).set(bearer(t.tokens.coordinator)).send({ quantity: 3, version: 1 }).expect(200);
+    await everyone.next((e) => e.type === 'need:changed' && (e.data as { needId: number }).needId === elsewhere.needId);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(restricted.received.filter((e) => e.type === 'need:changed' && (e.data as { community: string }).community !== 'Fontvieille')).toEqual([]);
+    restricted.close();
+    everyone.close();
+  });
+
+  it('lets an admin change a worker’s communities, refusing them for other roles', async () => {
+    const widened = await t.api.patch(`/api/users/${worker.id}`).set(bearer(t.tokens.admin)).send({ communities: ['Fontvieille', 'La Condamine'] }).expect(200);
+    expect(widened.body.communities).toEqual(['Fontvieille', 'La Condamine']);
+    await t.api.get(`/api/needs/${elsewhere.needId}`).set(bearer(worker.token)).expect(200);
+    const wrong = await t.api.patch(`/api/users/${t.userIds.driver}`).set(bearer(t.tokens.admin)).send({ communities: ['Fontvieille'] });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors[0].field).toBe('body.communities');
+    const created = await t.api.post('/api/users').set(bearer(t.tokens.admin)).send({ email: 'd2@test.local', name: 'D2', role: 'driver', password: PASSWORD, communities: ['Fontvieille'] });
+    expect(created.status).toBe(400);
+    expect(created.body.errors[0].field).toBe('body.communities');
+    await t.api.patch(`/api/users/${worker.id}`).set(bearer(t.tokens.coordinator)).send({ communities: null }).expect(403);
+    await t.api.patch(`/api/users/${worker.id}`).set(bearer(t.tokens.admin)).send({ active: false }).expect(200);
+    await t.api.get('/api/needs').set(bearer(worker.token)).expect(401);
+  });
+});
