@@ -1,48 +1,54 @@
 // SQL for users and sessions.
 import type { Queryable } from '../db/database.ts';
+import { toCamel } from '../db/rows.ts';
 import type { Role, SignedInUser } from './auth.schema.ts';
 
 export interface UserRow extends SignedInUser {
   phone: string | null;
-  password_hash: string;
+  passwordHash: string;
   active: boolean;
 }
 
+/** The columns of a signed-in user, and of a user in the admin's list. */
+const SIGNED_IN = 'id, email, name, role, communities, warehouse_ids';
+const LISTED = `${SIGNED_IN}, phone, active`;
+
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
-  const [row] = await db.query<UserRow>('SELECT * FROM users WHERE email = $1', [email]);
-  return row;
+  const [row] = await db.query<Record<string, unknown>>('SELECT * FROM users WHERE email = $1', [email]);
+  return row && toCamel<UserRow>(row);
 }
 
 export async function insertUser(
   db: Queryable,
-  user: { email: string; name: string; phone?: string | null; role: Role; passwordHash: string; communities?: string[] },
+  user: { email: string; name: string; phone?: string | null; role: Role; passwordHash: string; communities?: string[]; warehouseIds?: number[] },
 ): Promise<SignedInUser> {
-  const [row] = await db.query<SignedInUser>(
-    `INSERT INTO users (email, name, phone, role, password_hash, communities) VALUES ($1, $2, $3, $4, $5, $6)
-     RETURNING id, email, name, role, communities`,
-    [user.email, user.name, user.phone ?? null, user.role, user.passwordHash, user.communities ?? null],
+  const [row] = await db.query<Record<string, unknown>>(
+    `INSERT INTO users (email, name, phone, role, password_hash, communities, warehouse_ids) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     RETURNING ${SIGNED_IN}`,
+    [user.email, user.name, user.phone ?? null, user.role, user.passwordHash, user.communities ?? null, user.warehouseIds ?? null],
   );
-  return row!;
+  return toCamel<SignedInUser>(row!);
 }
 
 export type ListedUser = SignedInUser & { phone: string | null; active: boolean };
 
 export async function listUsers(db: Queryable): Promise<ListedUser[]> {
-  return db.query('SELECT id, email, name, phone, role, communities, active FROM users ORDER BY id');
+  return (await db.query(`SELECT ${LISTED} FROM users ORDER BY id`)).map((r) => toCamel<ListedUser>(r));
 }
 
 export async function findUser(db: Queryable, id: number): Promise<ListedUser | undefined> {
-  const [row] = await db.query<ListedUser>('SELECT id, email, name, phone, role, communities, active FROM users WHERE id = $1 FOR UPDATE', [id]);
-  return row;
+  const [row] = await db.query(`SELECT ${LISTED} FROM users WHERE id = $1 FOR UPDATE`, [id]);
+  return row && toCamel<ListedUser>(row);
 }
 
-export async function updateUser(db: Queryable, id: number, patch: { communities?: string[] | null; active?: boolean }): Promise<ListedUser> {
-  const [row] = await db.query<ListedUser>(
-    `UPDATE users SET communities = CASE WHEN $2::boolean THEN $3::text[] ELSE communities END, active = COALESCE($4, active)
-     WHERE id = $1 RETURNING id, email, name, phone, role, communities, active`,
-    [id, patch.communities !== undefined, patch.communities ?? null, patch.active ?? null],
+export async function updateUser(db: Queryable, id: number, patch: { communities?: string[] | null; warehouseIds?: number[] | null; active?: boolean }): Promise<ListedUser> {
+  const [row] = await db.query(
+    `UPDATE users SET communities = CASE WHEN $2::boolean THEN $3::text[] ELSE communities END,
+       warehouse_ids = CASE WHEN $4::boolean THEN $5::int[] ELSE warehouse_ids END, active = COALESCE($6, active)
+     WHERE id = $1 RETURNING ${LISTED}`,
+    [id, patch.communities !== undefined, patch.communities ?? null, patch.warehouseIds !== undefined, patch.warehouseIds ?? null, patch.active ?? null],
   );
-  return row!;
+  return toCamel<ListedUser>(row!);
 }
 
 export async function insertSession(db: Queryable, tokenHash: string, userId: number, ttlHours: number): Promise<void> {
@@ -53,12 +59,12 @@ export async function insertSession(db: Queryable, tokenHash: string, userId: nu
 }
 
 export async function findSessionUser(db: Queryable, tokenHash: string): Promise<SignedInUser | undefined> {
-  const [row] = await db.query<SignedInUser>(
-    `SELECT u.id, u.email, u.name, u.role, u.communities FROM sessions s JOIN users u ON u.id = s.user_id
+  const [row] = await db.query<Record<string, unknown>>(
+    `SELECT ${SIGNED_IN.split(', ').map((c) => `u.${c}`).join(', ')} FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`,
     [tokenHash],
   );
-  return row;
+  return row && toCamel<SignedInUser>(row);
 }
 
 export async function deleteSession(db: Queryable, tokenHash: string): Promise<void> {

@@ -27,7 +27,7 @@ export function authRoutes({ db }: AppDeps): Router {
   endpoint(
     router,
     db,
-    { method: 'patch', path: '/users/:id', summary: "Tie a community worker to communities (null: every one), or (de)activate a user", tag, roles: ['admin'], params: idParam, body: userPatch },
+    { method: 'patch', path: '/users/:id', summary: 'Tie a community worker to communities or a coordinator to warehouses (null: all), or (de)activate a user', tag, roles: ['admin'], params: idParam, body: userPatch },
     ({ params, body }) => auth.updateUser(db, params.id, body),
   );
   return router;

@@ -1,5 +1,6 @@
 // Roles, the signed-in user as services see it, and the login input.
 import { z } from 'zod';
+import { recordId } from '../http/schemas.ts';
 
 export const roles = ['admin', 'coordinator', 'charity', 'community', 'driver'] as const;
 export const roleSchema = z.enum(roles);
@@ -12,6 +13,8 @@ export interface SignedInUser {
   role: Role;
   /** A community worker's communities (null: every community; always null for other roles). */
   communities: string[] | null;
+  /** A coordinator's warehouses (null: every warehouse; always null for other roles). */
+  warehouseIds: number[] | null;
 }
 
 declare module 'express-serve-static-core' {
@@ -34,15 +37,17 @@ export const newUserBody = z.strictObject({
   role: roleSchema,
   password: z.string().min(8, 'at least 8 characters').max(200),
   communities: z.array(z.string().trim().min(1).max(100)).max(200).optional(),
-}).refine((user) => user.communities === undefined || user.role === 'community', {
-  path: ['communities'],
-  message: 'only community workers are tied to communities',
-});
+  warehouseIds: z.array(recordId).max(200).optional(),
+})
+  .refine((user) => user.communities === undefined || user.role === 'community', { path: ['communities'], message: 'only community workers are tied to communities' })
+  .refine((user) => user.warehouseIds === undefined || user.role === 'coordinator', { path: ['warehouseIds'], message: 'only coordinators are tied to warehouses' });
 export type NewUser = z.infer<typeof newUserBody>;
 
 export const userPatch = z.strictObject({
   /** null: every community again. */
   communities: z.array(z.string().trim().min(1).max(100)).max(200).nullable().optional(),
+  /** null: every warehouse again. */
+  warehouseIds: z.array(recordId).max(200).nullable().optional(),
   active: z.boolean().optional(),
 });
 export type UserPatch = z.infer<typeof userPatch>;

@@ -1,7 +1,8 @@
 // Sign-in with opaque bearer tokens: random, stored only as a SHA-256 hash, revocable, 12 hours long.
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Db } from '../db/database.ts';
+import type { Db, Queryable } from '../db/database.ts';
+import { findRow } from '../db/rows.ts';
 import { UnauthenticatedError, ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './auth.repo.ts';
@@ -14,11 +15,11 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export async function login(db: Db, email: string, password: string): Promise<{ token: string; role: Role; user: SignedInUser }> {
   const user = await repo.findUserByEmail(db, email);
   // Compare even for unknown emails so that timing does not reveal which addresses exist.
-  const ok = await verifyPassword(password, user?.password_hash ?? '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva');
+  const ok = await verifyPassword(password, user?.passwordHash ?? '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva');
   if (!user || !ok || !user.active) throw new UnauthenticatedError('wrong email or password');
   const token = randomBytes(32).toString('base64url');
   await repo.insertSession(db, hashToken(token), user.id, SESSION_HOURS);
-  return { token, role: user.role, user: { id: user.id, email: user.email, name: user.name, role: user.role, communities: user.communities } };
+  return { token, role: user.role, user: { id: user.id, email: user.email, name: user.name, role: user.role, communities: user.communities, warehouseIds: user.warehouseIds } };
 }
 
 export async function logout(db: Db, token: string): Promise<void> {
@@ -31,15 +32,24 @@ export async function userForToken(db: Db, token: string): Promise<SignedInUser 
 
 export async function createUser(db: Db, input: NewUser): Promise<SignedInUser> {
   if (await repo.findUserByEmail(db, input.email)) throw new ConflictError(`a user with the email ${input.email} exists already`);
+  await checkWarehouses(db, input.warehouseIds);
   return repo.insertUser(db, { ...input, passwordHash: await hashPassword(input.password) });
 }
 
-/** Ties a community worker to communities (or to every one again), or (de)activates a user. */
+async function checkWarehouses(db: Queryable, ids: number[] | null | undefined): Promise<void> {
+  for (const [i, id] of (ids ?? []).entries()) {
+    if (!(await findRow(db, 'warehouses', id))) throw new NotFoundError('warehouse', id, `body.warehouseIds.${i}`);
+  }
+}
+
+/** Ties a community worker to communities or a coordinator to warehouses (null: all again), or (de)activates a user. */
 export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<repo.ListedUser> {
   return db.transaction(async (tx) => {
     const user = await repo.findUser(tx, id);
     if (!user) throw new NotFoundError('user', id, 'id');
     if (patch.communities && user.role !== 'community') throw invalidField('body.communities', 'only community workers are tied to communities');
+    if (patch.warehouseIds && user.role !== 'coordinator') throw invalidField('body.warehouseIds', 'only coordinators are tied to warehouses');
+    await checkWarehouses(tx, patch.warehouseIds);
     return repo.updateUser(tx, id, patch);
   });
 }

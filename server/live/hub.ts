@@ -11,8 +11,8 @@ import type { Db, Tx } from '../db/database.ts';
 import { userForToken } from '../auth/auth.service.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
-import { boardRoom, sheetRoom, userRoom } from './rooms.ts';
-import { eventsFor, lastSeq, recordAcks, sheetUsers, store, streamBetween, usersWithRoles, type Pending, type Stored } from './outbox.ts';
+import { allWarehousesRoom, boardRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
+import { boardUsers, eventsFor, lastSeq, recordAcks, sheetUsers, store, streamBetween, type Pending, type Stored } from './outbox.ts';
 import { checkCommunity, communityScope } from '../auth/communities.ts';
 
 const ACK_FLUSH_MS = 200;
@@ -24,14 +24,14 @@ const sheetRoles: readonly Role[] = ['community', 'coordinator', 'admin'];
 export type Notify = <T extends LiveEventType>(userIds: number[], type: T, data: LiveEvents[T]) => Promise<void>;
 
 export interface Audience {
-  /** Every active coordinator and admin. */
-  board(tx: Tx): Promise<number[]>;
+  /** Every active admin and coordinator, or (given a warehouse) those who follow it. */
+  board(tx: Tx, warehouseId?: number | null): Promise<number[]>;
   /** Everyone who may see that community's need sheet. */
   sheet(tx: Tx, community: string): Promise<number[]>;
 }
 
 export const audience: Audience = {
-  board: (tx) => usersWithRoles(tx, boardRoles),
+  board: (tx, warehouseId) => boardUsers(tx, warehouseId ?? null),
   sheet: (tx, community) => sheetUsers(tx, community),
 };
 
@@ -75,8 +75,8 @@ export class LiveHub {
     return result;
   }
 
-  /** A transient event (progress, positions) to a room: not stored, not replayed, seq 0. */
-  broadcast<T extends LiveEventType>(room: string, type: T, data: LiveEvents[T]): void {
+  /** A transient event (progress, positions) to rooms: not stored, not replayed, seq 0. */
+  broadcast<T extends LiveEventType>(room: string | string[], type: T, data: LiveEvents[T]): void {
     this.io?.to(room).emit(type, { seq: 0, type, data, at: new Date().toISOString() } satisfies Envelope<T>);
   }
 
@@ -174,7 +174,7 @@ export class LiveHub {
     socket.on('sheet:join', (payload: unknown, ack?: (answer: unknown) => void) => void this.joinSheet(socket, user, payload, ack));
     try {
       await socket.join(userRoom(user.id));
-      if (boardRoles.includes(user.role)) await socket.join(boardRoom);
+      if (boardRoles.includes(user.role)) await socket.join([boardRoom, ...(user.warehouseIds?.map(warehouseRoom) ?? [allWarehousesRoom])]);
       let replayed = 0;
       let last = from;
       if (replay) {

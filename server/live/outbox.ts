@@ -2,7 +2,6 @@
 // transaction of the change it announces, under the next number of a gapless counter whose row lock is
 // held until commit, so events commit in the order of their numbers; delivery follows the commit.
 import type { Queryable } from '../db/database.ts';
-import type { Role } from '../auth/auth.schema.ts';
 import type { Envelope, LiveEventType, LiveEvents } from './events.ts';
 
 /** An event before it is stored. */
@@ -100,7 +99,12 @@ export async function sheetUsers(tx: Queryable, community: string): Promise<numb
   return rows.map((r) => r.id);
 }
 
-export async function usersWithRoles(tx: Queryable, roles: readonly Role[]): Promise<number[]> {
-  const rows = await tx.query<{ id: number }>('SELECT id FROM users WHERE active AND role = ANY($1::text[])', [roles]);
+/** Admins and coordinators; given a warehouse, only the coordinators who follow it (or every warehouse). */
+export async function boardUsers(tx: Queryable, warehouseId: number | null): Promise<number[]> {
+  const rows = await tx.query<{ id: number }>(
+    `SELECT id FROM users WHERE active AND (role = 'admin'
+       OR (role = 'coordinator' AND ($1::int IS NULL OR warehouse_ids IS NULL OR $1 = ANY(warehouse_ids)))) ORDER BY id`,
+    [warehouseId],
+  );
   return rows.map((r) => r.id);
 }

@@ -1,4 +1,10 @@
-// Socket.IO room names, built in one place: a user's own room, the coordinators' board, a need sheet.
+// Socket.IO room names, built in one place: a user's own room, the coordinators' board (all of it, and
+// per warehouse for what happens on the road), a need sheet.
 export const userRoom = (userId: number) => `user:${userId}`;
 export const boardRoom = 'board';
+/** Joined by coordinators who follow every warehouse, and by admins. */
+export const allWarehousesRoom = 'board:warehouses';
+export const warehouseRoom = (warehouseId: number) => `board:warehouse:${warehouseId}`;
+/** Where news of a warehouse's drivers goes: to its own followers and to those who follow all. */
+export const warehouseRooms = (warehouseId: number | null) => (warehouseId === null ? [allWarehousesRoom] : [allWarehousesRoom, warehouseRoom(warehouseId)]);
 export const sheetRoom = (community: string) => `sheet:${community.trim().toLowerCase()}`;

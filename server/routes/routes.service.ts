@@ -5,7 +5,7 @@
 import type { Queryable, Tx } from '../db/database.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.ts';
 import { audience, type LiveHub, type Notify } from '../live/hub.ts';
-import { boardRoom } from '../live/rooms.ts';
+import { warehouseRooms } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/auth.schema.ts';
 import { recordMovement } from '../stock/stock.service.ts';
@@ -133,7 +133,7 @@ async function ownRoute(tx: Queryable, user: SignedInUser, id: number): Promise<
 export async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string): Promise<void> {
   const view = await routeView(tx, id);
   const driverUser = await repo.userOfDriver(tx, view.driverId);
-  await notify([...(await audience.board(tx)), ...(driverUser ? [driverUser] : [])], 'route:updated', { routeId: id, reason, route: view });
+  await notify([...(await audience.board(tx, view.warehouseId)), ...(driverUser ? [driverUser] : [])], 'route:updated', { routeId: id, reason, route: view });
 }
 
 /**
@@ -152,7 +152,7 @@ export async function setStopStatus(live: LiveHub, user: SignedInUser, stopId: n
     if (input.status === 'delivered') await deliver(tx, notify, user, route, stop, items);
     else await fail(tx, notify, user, route, stop, items, input);
     await tx.query('UPDATE stops SET status = $2, reason = $3, note = $4, done_at = now() WHERE id = $1', [stopId, input.status, input.reason ?? null, input.note ?? null]);
-    await notify([...(await audience.board(tx))], 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
+    await notify(await audience.board(tx, route.warehouseId), 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
     await completeIfDone(tx, route.id);
     await tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}`);
     return route.id;
@@ -224,6 +224,6 @@ export async function reportPosition(live: LiveHub, user: SignedInUser, at: { la
     `INSERT INTO driver_positions (driver_id, lat, lon) VALUES ($1, $2, $3) ON CONFLICT (driver_id) DO UPDATE SET lat = $2, lon = $3, at = now()`,
     [driver.id, at.lat, at.lon],
   );
-  live.broadcast(boardRoom, 'board:position', { driverId: driver.id, lat: at.lat, lon: at.lon });
+  live.broadcast(warehouseRooms(driver.homeWarehouseId ?? null), 'board:position', { driverId: driver.id, lat: at.lat, lon: at.lon });
   return { driverId: driver.id };
 }
