@@ -115,10 +115,29 @@ export class LiveHub {
     listener.on('notification', (message) => {
       if (message.channel === wakeChannel) void this.deliverUpTo(Number(message.payload));
     });
-    listener.on('error', (error) => console.error('live: lost the event stream connection', error.message));
+    listener.on('error', (error) => {
+      console.error('live: lost the event stream connection, listening again:', error.message);
+      listener.release(error);
+      if (this.listener === listener) this.listener = undefined;
+      this.followAgain(pool, wakeChannel);
+    });
     await listener.query(`LISTEN "${wakeChannel.replaceAll('"', '""')}"`);
     this.listener = listener;
     this.wakeChannel = wakeChannel;
+  }
+
+  /** Listens again after a lost connection, then catches up with what was stored meanwhile. */
+  private followAgain(pool: Pool, wakeChannel: string): void {
+    setTimeout(async () => {
+      if (!this.io) return;
+      try {
+        await this.follow(pool, wakeChannel);
+        await this.deliverUpTo(await lastSeq(this.db));
+      } catch (error) {
+        console.error('live: could not listen again yet:', (error as Error).message);
+        this.followAgain(pool, wakeChannel);
+      }
+    }, RETRY_MS).unref();
   }
 
   /** Delivers, one batch after another and in number order, every stored event up to `seq`. */

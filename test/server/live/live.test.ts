@@ -194,6 +194,23 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
     await nodeB.close();
   });
 
+  it('catches up after losing its event stream connection', async () => {
+    const nodeB = await startSecondNode(t, channel);
+    const driver = connect(nodeB.url, t.tokens.driver);
+    await driver.hello;
+    // Both nodes listen on the channel: cut every such connection, as a database failover would.
+    const cut = await t.db.query<{ ok: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = $1 AND datname = current_database()`,
+      [`LISTEN "${channel}#events"`],
+    );
+    expect(cut.length).toBeGreaterThanOrEqual(2);
+    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 9, reason: 'while-cut', route: {} }));
+    const event = await driver.next((e) => (e.data as { reason?: string }).reason === 'while-cut', 8000);
+    expect(event.seq).toBeGreaterThan(0);
+    driver.close();
+    await nodeB.close();
+  });
+
   it('delivers across two server processes: an event raised here reaches a driver connected to a separate `npm start`', async () => {
     const port = await freePort();
     const other = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
