@@ -2,10 +2,11 @@
 // per socket, the server's time to store an assignment to all of them and write it to every socket
 // (serverMs), the p50/p99 latency until each phone has it, and how many were lost after every socket was
 // dropped and reconnected with its last sequence.
-// The phones are simulated by a few client processes on the same machine (they share its two cores).
+// The phones are simulated by client processes on the same machine (they share its two cores; one
+// process leaves the server the most).
 // With --server-processes 2 (PostgreSQL only) the phones split between this server and another Lifeline
 // process on the same database, as several nodes would run on one machine.
-// Usage: npm run bench -- live [--sizes 1000,5000] [--db pglite|postgres] [--client-processes 2] [--server-processes 1]
+// Usage: npm run bench -- live [--sizes 1000,5000] [--db pglite|postgres] [--client-processes 1] [--server-processes 1]
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -79,7 +80,7 @@ class Phones {
 }
 
 const processesArg = args.indexOf('--client-processes');
-const clientProcesses = processesArg >= 0 ? Number(args[processesArg + 1]) : 2;
+const clientProcesses = processesArg >= 0 ? Number(args[processesArg + 1]) : 1;
 const serversArg = args.indexOf('--server-processes');
 const serverProcesses = serversArg >= 0 ? Number(args[serversArg + 1]) : 1;
 const dbArg = args.indexOf('--db');
@@ -123,12 +124,11 @@ async function run(n: number): Promise<void> {
 
   // Latency runs from the moment the assignment is handed to the hub: it includes storing it in the
   // outbox (its own transaction) before anything is sent. The first phone's latency is that plus one send.
-  // Resolves with the server's own part: until the last socket has been written to (the send loop runs
-  // right after the commit, before the next turn of the event loop).
+  // Resolves with the server's own part: until the last socket has been written to.
   const push = async (label: string) => {
     const sentAt = now();
     await live.transaction((_tx, notify) => notify(userIds, 'route:assigned', { routeId: 1, planId: null, route: { label, sentAt } }));
-    await new Promise(setImmediate);
+    await live.sent();
     return now() - sentAt;
   };
   // The first push after start-up also pays for planning its statements: measured on its own, then a second.

@@ -100,7 +100,13 @@ export class LiveHub {
     return io;
   }
 
+  /** Resolves once every event this node knows of has been handed to the sockets it holds. */
+  sent(): Promise<void> {
+    return this.delivering;
+  }
+
   async close(): Promise<void> {
+    await this.sent();
     clearTimeout(this.ackTimer);
     await this.flushAcks();
     await new Promise<void>((resolve) => (this.io ? this.io.close(() => resolve()) : resolve()));
