@@ -20,6 +20,7 @@ import { ReceivePage } from './pages/receive.tsx';
 import { PlansPage, PlanPage } from './pages/plans.tsx';
 import { BoardPage } from './pages/board.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
+import { UsersPage } from './pages/users.tsx';
 import { ErrorNote } from './components/ui.tsx';
 
 const homeOf: Record<Role, string> = {
@@ -87,6 +88,7 @@ function Page({ me, path }: { me: Me; path: string }) {
     if (path === '/coordinator/dashboard') return <DashboardPage />;
     if (path.startsWith('/community')) return <CommunityPage me={me} />;
   }
+  if (me.role === 'admin' && path === '/admin/users') return <UsersPage />;
   if (me.role === 'charity' || (coordinator && path.startsWith('/charity'))) {
     const receipt = match('/charity/donations/:id', path);
     if (receipt) return <CharityPage receiptId={Number(receipt.id)} />;

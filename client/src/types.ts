@@ -1,13 +1,6 @@
 // The shapes the web app reads from the API (what the server answers, not its input schemas).
 import type { CommodityStock } from '../../server/stock/stock.schema.ts';
-export type Role = 'admin' | 'coordinator' | 'charity' | 'community' | 'driver';
-
-export interface Me {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-}
+export type { Role, SignedInUser as Me, ListedUser } from '../../server/auth/auth.schema.ts';
 
 export interface Warehouse {
   id: number;

@@ -1,7 +1,7 @@
 // SQL for users and sessions.
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
-import type { Role, SignedInUser } from './auth.schema.ts';
+import type { ListedUser, Role, SignedInUser } from './auth.schema.ts';
 
 export interface UserRow extends SignedInUser {
   phone: string | null;
@@ -29,8 +29,6 @@ export async function insertUser(
   );
   return toCamel<SignedInUser>(row!);
 }
-
-export type ListedUser = SignedInUser & { phone: string | null; active: boolean };
 
 export async function listUsers(db: Queryable): Promise<ListedUser[]> {
   return (await db.query(`SELECT ${LISTED} FROM users ORDER BY id`)).map((r) => toCamel<ListedUser>(r));

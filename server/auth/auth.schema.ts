@@ -17,12 +17,10 @@ export interface SignedInUser {
   warehouseIds: number[] | null;
 }
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    user?: SignedInUser;
-    /** A bearer token was sent but is unknown or expired. */
-    staleToken?: boolean;
-  }
+/** A user as the admin's list shows it. */
+export interface ListedUser extends SignedInUser {
+  phone: string | null;
+  active: boolean;
 }
 
 export const loginBody = z.strictObject({

@@ -6,7 +6,7 @@ import { findRow } from '../db/rows.ts';
 import { UnauthenticatedError, ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './auth.repo.ts';
-import type { NewUser, Role, SignedInUser, UserPatch } from './auth.schema.ts';
+import type { ListedUser, NewUser, Role, SignedInUser, UserPatch } from './auth.schema.ts';
 
 const SESSION_HOURS = 12;
 
@@ -43,7 +43,7 @@ async function checkWarehouses(db: Queryable, ids: number[] | null | undefined):
 }
 
 /** Ties a community worker to communities or a coordinator to warehouses (null: all again), or (de)activates a user. */
-export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<repo.ListedUser> {
+export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<ListedUser> {
   return db.transaction(async (tx) => {
     const user = await repo.findUser(tx, id);
     if (!user) throw new NotFoundError('user', id, 'id');
@@ -52,6 +52,15 @@ export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<
     await checkWarehouses(tx, patch.warehouseIds);
     return repo.updateUser(tx, id, patch);
   });
+}
+
+// Who is asking, as `authenticate` finds them (in the service, not the schema module, which the web app reads).
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: SignedInUser;
+    /** A bearer token was sent but is unknown or expired. */
+    staleToken?: boolean;
+  }
 }
 
 export const bearerToken = (header: string | undefined): string | undefined =>

@@ -2,7 +2,7 @@
 // screenshots of the main pages at desktop and phone size (test-results/screenshots/).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { api, apiToken, desktop, ensureClientBuilt, hasChromium, launchChromium, openContext, phone, screenshot, signedInPage, signIn, startLifeline, type Lifeline } from './harness.ts';
+import { api, apiToken, DEMO_PASSWORD, desktop, ensureClientBuilt, hasChromium, launchChromium, openContext, phone, screenshot, signedInPage, signIn, startLifeline, type Lifeline } from './harness.ts';
 
 /** Where the map opens (client/src/components/map.tsx), to turn a place into a pixel. */
 const MAP_CENTRE = { lat: 43.7347, lon: 7.4206 };
@@ -381,6 +381,34 @@ describe.skipIf(!hasChromium)('the web app', () => {
     await screenshot(page, 'community-import');
     await page.setViewportSize(phone);
     await screenshot(page, 'community-import');
+    await context.close();
+  });
+
+  it('lets the admin add a community worker and tie them to one community, which the API then enforces', async () => {
+    const context = await openContext(browser, lifeline);
+    const page = await signedInPage(context, lifeline, 'admin@lifeline.local', '/admin/users');
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'New user' }) });
+    await form.getByLabel('Email').fill('fontvieille@lifeline.local');
+    await form.getByLabel('Name').fill('Fanny Fontvieille');
+    await form.getByLabel('Role').selectOption('community');
+    await form.getByLabel('Password').fill('short');
+    await form.getByRole('button', { name: 'Create the user' }).click();
+    // The server's complaint shows next to the password, and what was typed stays.
+    await form.locator('.field.has-error', { hasText: 'Password' }).waitFor();
+    expect(await form.getByLabel('Email').inputValue()).toBe('fontvieille@lifeline.local');
+    await form.getByLabel('Password').fill(DEMO_PASSWORD);
+    await form.getByRole('button', { name: 'Create the user' }).click();
+    const row = page.locator('tr', { hasText: 'Fanny Fontvieille' });
+    await row.waitFor();
+    await row.getByRole('textbox').fill('Fontvieille');
+    await row.getByRole('button', { name: 'Save: Fanny Fontvieille' }).click();
+    await row.getByText('Saved.').waitFor();
+    await screenshot(page, 'admin-users');
+    const token = await apiToken(lifeline, 'fontvieille@lifeline.local');
+    const needs = await api<{ items: { household: { community: string } }[] }>(lifeline, token, '/needs?limit=200');
+    expect(needs.items.length).toBeGreaterThan(0);
+    expect(new Set(needs.items.map((n) => n.household.community))).toEqual(new Set(['Fontvieille']));
     await context.close();
   });
 

@@ -18,7 +18,7 @@ const coordinatorPages: [string, MessageKey][] = [
 ];
 
 const pagesOf: Record<Role, [string, MessageKey][]> = {
-  admin: coordinatorPages,
+  admin: [...coordinatorPages, ['/admin/users', 'nav.users']],
   coordinator: coordinatorPages,
   charity: [['/charity', 'nav.donate']],
   community: [
