@@ -25,7 +25,7 @@ export function routeRoutes(deps: AppDeps): Router {
     { method: 'post', path: '/plans/:id/replan', summary: 'Re-plan the routes under way after an urgent need, a driver dropping out or a closure; affected drivers get their new route live', tag, roles: coordinators, params: idParam, body: replanBody, idempotent: true },
     ({ params, body, user }) => replan(deps, params.id, body, user),
   );
-  endpoint(router, db, { method: 'get', path: '/routes', summary: 'Routes (filter by plan or driver)', tag, roles: coordinators, query: routeQuery }, ({ query }) => routes.listRoutes(db, query));
+  endpoint(router, db, { method: 'get', path: '/routes', summary: 'Routes (filter by plan or driver; a coordinator tied to warehouses gets only theirs)', tag, roles: coordinators, query: routeQuery }, ({ query, user }) => routes.listRoutes(db, user, query));
   endpoint(router, db, { method: 'get', path: '/routes/:id', summary: 'One route with its stops (a driver: only their own)', tag, roles: field, params: idParam }, ({ params, user }) =>
     routes.routeFor(db, user, params.id),
   );

@@ -65,10 +65,13 @@ export async function routeView(db: Queryable, id: number): Promise<RouteView> {
   };
 }
 
-export async function listRoutes(db: Queryable, filter: { planId?: number; driverId?: number; limit: number; offset: number }) {
+/** Routes for the board; a coordinator tied to warehouses sees those warehouses' routes, as their live board does. */
+export async function listRoutes(db: Queryable, user: SignedInUser, filter: { planId?: number; driverId?: number; limit: number; offset: number }) {
+  const warehouseIds = user.role === 'coordinator' ? user.warehouseIds : null;
   const rows = await db.query<{ id: number }>(
-    `SELECT id FROM routes WHERE ($1::int IS NULL OR plan_id = $1) AND ($2::int IS NULL OR driver_id = $2) ORDER BY id LIMIT $3 OFFSET $4`,
-    [filter.planId ?? null, filter.driverId ?? null, filter.limit, filter.offset],
+    `SELECT id FROM routes WHERE ($1::int IS NULL OR plan_id = $1) AND ($2::int IS NULL OR driver_id = $2)
+       AND ($3::int[] IS NULL OR warehouse_id = ANY($3)) ORDER BY id LIMIT $4 OFFSET $5`,
+    [filter.planId ?? null, filter.driverId ?? null, warehouseIds, filter.limit, filter.offset],
   );
   return Promise.all(rows.map((r) => routeView(db, r.id)));
 }

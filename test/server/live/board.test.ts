@@ -51,6 +51,19 @@ describe.each(databaseKinds)('coordinators tied to warehouses follow only theirs
     expect(forPlans).toContain(nice.id);
   });
 
+  it('lists only the routes of their warehouses', async () => {
+    const [plan] = await t.db.query<{ id: number }>(`INSERT INTO plans (request) VALUES ('{}') RETURNING id`);
+    const [driver] = await t.db.query<{ id: number }>('SELECT id FROM drivers WHERE user_id = $1', [t.userIds.driver]);
+    const inserted = await t.db.query<{ id: number; warehouse_id: number }>(
+      `INSERT INTO routes (plan_id, driver_id, kind, warehouse_id) VALUES ($1, $2, 'vehicle', $3), ($1, $2, 'vehicle', $4) RETURNING id, warehouse_id`,
+      [plan!.id, driver!.id, port, harbour],
+    );
+    const theirs = await t.api.get(`/api/routes?planId=${plan!.id}`).set(bearer(nice.token)).expect(200);
+    expect(theirs.body.map((r: { id: number }) => r.id)).toEqual(inserted.filter((r) => r.warehouse_id === harbour).map((r) => r.id));
+    const all = await t.api.get(`/api/routes?planId=${plan!.id}`).set(bearer(t.tokens.coordinator)).expect(200);
+    expect(all.body).toHaveLength(2);
+  });
+
   it('refuses warehouses for other roles and unknown warehouses, by field', async () => {
     const wrongRole = await t.api.post('/api/users').set(bearer(t.tokens.admin)).send({ email: 'x@test.local', name: 'X', role: 'driver', password: PASSWORD, warehouseIds: [port] });
     expect(wrongRole.status).toBe(400);
