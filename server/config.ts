@@ -12,6 +12,8 @@ export interface Config {
   mapFile: string | undefined;
   /** Servers sharing a database pass live events on this channel (one per deployment). */
   liveChannel: string;
+  /** Stored live events older than this, and acknowledged by every recipient, are dropped. */
+  liveKeepDays: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -24,5 +26,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: env.LIFELINE_SEED_DEMO !== 'false',
     mapFile: env.LIFELINE_MAP ? resolve(env.LIFELINE_MAP) : undefined,
     liveChannel: env.LIFELINE_LIVE_CHANNEL ?? 'lifeline',
+    liveKeepDays: Number(env.LIFELINE_LIVE_KEEP_DAYS ?? 7),
   };
 }

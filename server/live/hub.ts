@@ -12,11 +12,12 @@ import { userForToken } from '../auth/auth.service.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
 import { allWarehousesRoom, boardRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
-import { boardUsers, eventsFor, lastSeq, recordAcks, sheetUsers, store, streamBetween, type Pending, type Stored } from './outbox.ts';
+import { boardUsers, eventsFor, lastSeq, pruneEvents, recordAcks, sheetUsers, store, streamBetween, type Pending, type Stored } from './outbox.ts';
 import { checkCommunity, communityScope } from '../auth/communities.ts';
 
 const ACK_FLUSH_MS = 200;
 const RETRY_MS = 1000;
+const PRUNE_EVERY_MS = 3_600_000;
 const boardRoles: readonly Role[] = ['coordinator', 'admin'];
 const sheetRoles: readonly Role[] = ['community', 'coordinator', 'admin'];
 
@@ -45,6 +46,7 @@ export class LiveHub {
   private io: Server | undefined;
   private acks = new Map<number, number>();
   private ackTimer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
   /** Number of the last stored event this node has delivered. */
   private delivered = 0;
   /** Events this node stored and has not delivered yet (so it need not read them back). */
@@ -80,8 +82,9 @@ export class LiveHub {
     this.io?.to(room).emit(type, { seq: 0, type, data, at: new Date().toISOString() } satisfies Envelope<T>);
   }
 
-  async attach(server: HttpServer, options: { channel?: string } = {}): Promise<Server> {
+  async attach(server: HttpServer, options: { channel?: string; keepDays?: number } = {}): Promise<Server> {
     const io = new Server(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
+    if (options.keepDays !== undefined) this.keepPruning(options.keepDays);
     const channel = options.channel ?? 'lifeline';
     this.delivered = await lastSeq(this.db);
     if (this.db.pool) {
@@ -100,6 +103,13 @@ export class LiveHub {
     return io;
   }
 
+  /** Drops old acknowledged events now and every hour (any node may do it; the DELETE is idempotent). */
+  private keepPruning(keepDays: number): void {
+    const prune = () => void pruneEvents(this.db, keepDays).catch((e: Error) => console.error('live: pruning old events failed:', e.message));
+    prune();
+    this.pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref();
+  }
+
   /** Resolves once every event this node knows of has been handed to the sockets it holds. */
   sent(): Promise<void> {
     return this.delivering;
@@ -108,6 +118,7 @@ export class LiveHub {
   async close(): Promise<void> {
     await this.sent();
     clearTimeout(this.ackTimer);
+    clearInterval(this.pruneTimer);
     await this.flushAcks();
     await new Promise<void>((resolve) => (this.io ? this.io.close(() => resolve()) : resolve()));
     this.io = undefined;

@@ -79,6 +79,22 @@ export async function lastSeq(db: Queryable): Promise<number> {
   return row?.last_seq ?? 0;
 }
 
+/**
+ * Drops events older than `keepDays` that every recipient has acknowledged (a device of theirs got past
+ * them); returns how many. An unacknowledged event stays, however old, for its recipient to replay.
+ */
+export async function pruneEvents(db: Queryable, keepDays: number): Promise<number> {
+  const rows = await db.query<{ seq: number }>(
+    `DELETE FROM live_events e WHERE e.created_at < now() - make_interval(days => $1)
+       AND NOT EXISTS (SELECT 1 FROM unnest(e.recipients) AS r(user_id)
+                       LEFT JOIN live_recipients a ON a.user_id = r.user_id
+                       WHERE coalesce(a.acked_seq, 0) < e.seq)
+     RETURNING seq`,
+    [keepDays],
+  );
+  return rows.length;
+}
+
 export async function recordAcks(db: Queryable, acks: Map<number, number>): Promise<void> {
   if (acks.size === 0) return;
   await db.query(

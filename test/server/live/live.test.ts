@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { bearer, databaseKinds, databaseUrlOf, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
 import { connect } from '../../support/sockets.ts';
+import { pruneEvents } from '../../../server/live/outbox.ts';
 import { aCommodity, aHousehold, post } from '../../support/records.ts';
 
 describe.each(databaseKinds)('live push on %s', (kind) => {
@@ -131,6 +132,21 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const got = new Set([...first.received, ...second.received].map((e) => e.seq));
     expect(stored.filter((seq) => !got.has(seq))).toEqual([]);
     second.close();
+  });
+
+  it('drops old events only once every recipient has acknowledged them', async () => {
+    const driver = connect(url, t.tokens.driver);
+    await driver.hello;
+    for (const reason of ['old-acked', 'old-unacked', 'recent']) {
+      await t.live.transaction((_tx, notify) => notify(reason === 'old-unacked' ? [t.userIds.driver, t.userIds.charity] : [t.userIds.driver], 'route:updated', { routeId: 4, reason, route: {} }));
+    }
+    const recent = await driver.next((e) => (e.data as { reason?: string }).reason === 'recent');
+    await expect.poll(async () => (await t.db.query<{ acked_seq: number }>('SELECT acked_seq FROM live_recipients WHERE user_id = $1', [t.userIds.driver]))[0]?.acked_seq, { timeout: 3000 }).toBe(recent.seq);
+    await t.db.query(`UPDATE live_events SET created_at = now() - interval '10 days' WHERE data->>'reason' LIKE 'old-%'`);
+    expect(await pruneEvents(t.db, 7)).toBe(1);
+    const left = await t.db.query<{ reason: string }>(`SELECT data->>'reason' AS reason FROM live_events WHERE data->>'reason' IN ('old-acked', 'old-unacked', 'recent') ORDER BY seq`);
+    expect(left.map((r) => r.reason)).toEqual(['old-unacked', 'recent']);
+    driver.close();
   });
 
   it('replays missed events after a server restart', async () => {
