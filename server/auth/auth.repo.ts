@@ -58,8 +58,8 @@ export async function insertSession(db: Queryable, tokenHash: string, userId: nu
 
 export async function findSessionUser(db: Queryable, tokenHash: string): Promise<SignedInUser | undefined> {
   const [row] = await db.query<Record<string, unknown>>(
-    `SELECT ${SIGNED_IN.split(', ').map((c) => `u.${c}`).join(', ')} FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`,
+    `SELECT ${SIGNED_IN} FROM users
+     WHERE active AND id = (SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > now())`,
     [tokenHash],
   );
   return row && toCamel<SignedInUser>(row);

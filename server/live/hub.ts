@@ -12,7 +12,7 @@ import { userForToken } from '../auth/auth.service.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
 import { allWarehousesRoom, boardRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
-import { boardUsers, eventsFor, lastSeq, pruneEvents, recordAcks, sheetUsers, store, streamBetween, type Pending, type Stored } from './outbox.ts';
+import { REPLAY_PAGE, boardUsers, eventsFor, lastSeq, pruneEvents, recordAcks, sheetUsers, store, streamBetween, type Pending, type Stored } from './outbox.ts';
 import { checkCommunity, communityScope } from '../auth/communities.ts';
 
 const ACK_FLUSH_MS = 200;
@@ -214,16 +214,18 @@ export class LiveHub {
       let replayed = 0;
       let last = from;
       if (replay) {
-        for (let page = await eventsFor(this.db, user.id, last); page.length > 0; page = await eventsFor(this.db, user.id, last)) {
+        let page: Envelope[];
+        // A page shorter than a full one is the last: no extra query per reconnecting socket.
+        do {
+          page = await eventsFor(this.db, user.id, last);
           for (const envelope of page) socket.emit(envelope.type, envelope);
           replayed += page.length;
-          last = page.at(-1)!.seq;
-        }
+          last = page.at(-1)?.seq ?? last;
+        } while (page.length === REPLAY_PAGE);
       }
       const latest = await lastSeq(this.db);
-      // No await from here on: what was held back goes out, then the socket takes live events directly.
+      // No await from here on: what was held back goes out, then (finally) the socket takes live events directly.
       for (const envelope of replaying.held) if (envelope.seq > last) socket.emit(envelope.type, envelope);
-      this.replaying.delete(socket.id);
       socket.emit('live:hello', { userId: user.id, lastSeq: latest, replayed } satisfies Hello);
     } finally {
       this.replaying.delete(socket.id);

@@ -49,9 +49,10 @@ export async function store(tx: Queryable, events: Pending[], wakeChannel?: stri
       events.map((e) => e.recipients.join(',')),
     ],
   );
+  const stored = rows.sort((a, b) => a.seq - b.seq).map(toStored);
   // Other server nodes wake up at commit (PostgreSQL delivers notifications in commit order).
-  if (wakeChannel) await tx.query('SELECT pg_notify($1, $2)', [wakeChannel, String(Math.max(...rows.map((r) => r.seq)))]);
-  return rows.sort((a, b) => a.seq - b.seq).map(toStored);
+  if (wakeChannel) await tx.query('SELECT pg_notify($1, $2)', [wakeChannel, String(stored.at(-1)!.envelope.seq)]);
+  return stored;
 }
 
 /** Every stored event numbered after `afterSeq` up to `upToSeq`, in order (what a server node has not delivered). */
@@ -64,7 +65,9 @@ export async function streamBetween(db: Queryable, afterSeq: number, upToSeq: nu
 }
 
 /** One user's events after `afterSeq`, oldest first, a page at a time (a reconnecting client's replay). */
-export async function eventsFor(db: Queryable, userId: number, afterSeq: number, limit = 1000): Promise<Envelope[]> {
+export const REPLAY_PAGE = 1000;
+
+export async function eventsFor(db: Queryable, userId: number, afterSeq: number, limit = REPLAY_PAGE): Promise<Envelope[]> {
   const rows = await db.query<EventRow>(
     `SELECT seq, type, data, recipients, created_at FROM live_events
      WHERE recipients @> ARRAY[$1::int] AND seq > $2 ORDER BY seq LIMIT $3`,

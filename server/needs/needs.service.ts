@@ -8,7 +8,7 @@ import { getCommodity } from '../commodities/commodities.service.ts';
 import { listZones } from '../zones/zones.service.ts';
 import { zoneAt } from '../zones/zone-geometry.ts';
 import { checkCommunity, type CommunityScope } from '../auth/communities.ts';
-import { getHousehold, upsertHousehold, type MergeResult } from './households.service.ts';
+import { getHousehold, householdFor, upsertHousehold, type MergeResult } from './households.service.ts';
 import * as repo from './needs.repo.ts';
 import type { Need } from './needs.repo.ts';
 import type { HouseholdInput, NewNeed, needPatch } from './needs.schema.ts';
@@ -94,8 +94,7 @@ export async function updateNeed(live: LiveHub, id: number, patch: z.infer<typeo
   return live.transaction(async (tx, notify) => {
     const current = await findRow<Need>(tx, 'needs', id, true);
     if (!current) throw new NotFoundError('need', id);
-    const { community } = await getHousehold(tx, current.householdId);
-    checkCommunity(scope, community);
+    const { community } = await householdFor(tx, current.householdId, scope);
     if (current.version !== patch.version) {
       throw new ConflictError(`need ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
     }
@@ -119,9 +118,7 @@ export async function updateNeed(live: LiveHub, id: number, patch: z.infer<typeo
 export async function getNeed(db: Db, id: number, scope: CommunityScope = null) {
   const need = await findRow<Need>(db, 'needs', id);
   if (!need) throw new NotFoundError('need', id);
-  const household = await getHousehold(db, need.householdId);
-  checkCommunity(scope, household.community);
-  return { ...need, household };
+  return { ...need, household: await householdFor(db, need.householdId, scope) };
 }
 
 export const listNeeds = repo.listNeeds;
