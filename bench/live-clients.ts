@@ -21,9 +21,8 @@ function open(url: string, token: string, i: number): Promise<void> {
       list.push(now() - e.data.route.sentAt);
       latencies.set(e.data.route.label, list);
       lastSeq[i] = e.seq;
-      // Each phone acknowledges on its own; here one process plays them all, so the acknowledgements go
-      // out after the messages already waiting, instead of delaying the next phone's receipt.
-      setImmediate(() => socket.emit('live:ack', e.seq));
+      // As the web app does: one cumulative acknowledgement a quarter of a second after the last event.
+      setTimeout(() => socket.emit('live:ack', lastSeq[i]), 250);
     });
     socket.once('live:hello', () => resolve());
     socket.once('connect_error', reject);

@@ -1,6 +1,6 @@
 // Live updates over Socket.IO: one connection per signed-in user that remembers how far it got in the
 // stream of events (on this device), asks for what it missed on reconnect, hands each event to the screens
-// once, even when the server replays it, and then acknowledges it.
+// once, even when the server replays it, and then acknowledges how far it got.
 import { io, type Socket } from 'socket.io-client';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from '../../server/live/events.ts';
 
@@ -22,6 +22,9 @@ const stateListeners = new Set<(s: LiveState) => void>();
  * starts from now instead of replaying history.
  */
 let handled: number | undefined;
+let ackTimer: ReturnType<typeof setTimeout> | undefined;
+/** Acknowledgements are cumulative, so a burst of events is acknowledged once, shortly after its last. */
+const ACK_AFTER_MS = 250;
 const storedSeq = () => (localStorage.getItem(seqKey) === null ? undefined : Number(localStorage.getItem(seqKey)));
 
 /** True the first time a sequence number is seen. */
@@ -30,6 +33,13 @@ function firstTime(seq: number): boolean {
   handled = seq;
   if (handled > (storedSeq() ?? 0)) localStorage.setItem(seqKey, String(handled));
   return true;
+}
+
+function acknowledge(): void {
+  ackTimer ??= setTimeout(() => {
+    ackTimer = undefined;
+    if (handled !== undefined) socket?.emit('live:ack', handled);
+  }, ACK_AFTER_MS);
 }
 
 function setState(next: LiveState): void {
@@ -58,11 +68,13 @@ export function connectLive(token: string, userId: number): void {
     if (envelope.seq > 0 && !firstTime(envelope.seq)) return; // a replay of something already handled
     handlers.get(type)?.forEach((h) => h(envelope));
     handlers.get('*')?.forEach((h) => h(envelope));
-    if (envelope.seq > 0) socket?.emit('live:ack', envelope.seq);
+    if (envelope.seq > 0) acknowledge();
   });
 }
 
 export function disconnectLive(): void {
+  clearTimeout(ackTimer);
+  ackTimer = undefined;
   socket?.disconnect();
   socket = undefined;
   setState('offline');

@@ -279,6 +279,14 @@ describe.skipIf(!hasChromium)('the web app', () => {
     await boardPage.locator(`[data-stop="${fourth.id}"][data-status="failed"]`).waitFor();
     const [failed] = await lifeline.db.query<{ status: string; reason: string }>('SELECT status, reason FROM stops WHERE id = $1', [fourth.id]);
     expect(failed).toEqual({ status: 'failed', reason: 'nobody_home' });
+    // The board acknowledged what it handled, once for the burst, up to the failed stop's event.
+    const [seen] = await lifeline.db.query<{ user_id: number; seq: number }>(
+      `SELECT u.id AS user_id, max(e.seq)::int AS seq FROM users u JOIN live_events e ON e.recipients @> ARRAY[u.id] AND e.type = 'stop:updated'
+       WHERE u.email = 'coordinator@lifeline.local' GROUP BY u.id`,
+    );
+    await expect
+      .poll(async () => (await lifeline.db.query<{ acked_seq: number }>('SELECT acked_seq FROM live_recipients WHERE user_id = $1', [seen!.user_id]))[0]?.acked_seq, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(seen!.seq);
 
     // The dashboard counts what was delivered.
     await boardPage.goto('/coordinator/dashboard');
