@@ -1,5 +1,6 @@
 // Configuration from the environment, read once at start.
 import { resolve } from 'node:path';
+import { fanouts, type Fanout } from './live/fanout.ts';
 
 export interface Config {
   port: number;
@@ -14,6 +15,8 @@ export interface Config {
   liveChannel: string;
   /** Stored live events older than this, and acknowledged by every recipient, are dropped. */
   liveKeepDays: number;
+  /** How an event reaches this node's sockets: pre-built frames written to idle WebSockets, or Socket.IO's own broadcast. */
+  liveFanout: Fanout;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -27,5 +30,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mapFile: env.LIFELINE_MAP ? resolve(env.LIFELINE_MAP) : undefined,
     liveChannel: env.LIFELINE_LIVE_CHANNEL ?? 'lifeline',
     liveKeepDays: Number(env.LIFELINE_LIVE_KEEP_DAYS ?? 7),
+    liveFanout: oneOf('LIFELINE_LIVE_FANOUT', env.LIFELINE_LIVE_FANOUT ?? 'frames', fanouts),
   };
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new Error(`${name}: expected one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
 }
