@@ -120,13 +120,16 @@ export class LiveHub {
 
   async close(): Promise<void> {
     await this.sent();
-    clearTimeout(this.ackTimer);
     clearInterval(this.pruneTimer);
-    await this.flushAcks();
+    // Sockets first, so that no acknowledgement arrives after the last flush.
     await new Promise<void>((resolve) => (this.io ? this.io.close(() => resolve()) : resolve()));
     this.io = undefined;
-    this.listener?.release();
+    clearTimeout(this.ackTimer);
+    await this.flushAcks();
+    // Ended, not returned to the pool, where it would go on listening.
+    const listener = this.listener;
     this.listener = undefined;
+    listener?.release(true);
   }
 
   /** Other nodes' events: a notification says up to which number there is something to deliver. */
@@ -136,12 +139,19 @@ export class LiveHub {
       if (message.channel === wakeChannel) void this.deliverUpTo(Number(message.payload));
     });
     listener.on('error', (error) => {
+      // Only the connection being followed: one that failed to LISTEN is ended below, one ended by close() is done.
+      if (this.listener !== listener) return;
       console.error('live: lost the event stream connection, listening again:', error.message);
+      this.listener = undefined;
       listener.release(error);
-      if (this.listener === listener) this.listener = undefined;
       this.followAgain(pool, wakeChannel);
     });
-    await listener.query(`LISTEN "${wakeChannel.replaceAll('"', '""')}"`);
+    try {
+      await listener.query(`LISTEN "${wakeChannel.replaceAll('"', '""')}"`);
+    } catch (error) {
+      listener.release(error as Error);
+      throw error;
+    }
     this.listener = listener;
     this.wakeChannel = wakeChannel;
   }

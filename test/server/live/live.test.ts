@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import pg from 'pg';
 import { bearer, databaseKinds, databaseUrlOf, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
 import { connect } from '../../support/sockets.ts';
 import { pruneEvents } from '../../../server/live/outbox.ts';
@@ -225,6 +226,23 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
     expect(event.seq).toBeGreaterThan(0);
     driver.close();
     await nodeB.close();
+  });
+
+  it('ends the event stream connection of a node that closes, rather than pooling it still listening', async () => {
+    // Counted from a connection of its own: a query through the pool could reuse the very connection counted.
+    const observer = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await observer.connect();
+    const listening = async () =>
+      (await observer.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1 AND datname = current_database()`, [`LISTEN "${channel}#events"`])).rows[0]!.n;
+    try {
+      const before = await listening();
+      const nodeB = await startSecondNode(t, channel);
+      expect(await listening()).toBe(before + 1);
+      await nodeB.close();
+      await expect.poll(listening, { timeout: 3000 }).toBe(before);
+    } finally {
+      await observer.end();
+    }
   });
 
   it('delivers across two server processes: an event raised here reaches a driver connected to a separate `npm start`', async () => {
