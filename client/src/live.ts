@@ -14,6 +14,7 @@ let seqKey = '';
 let state: LiveState = 'offline';
 const handlers = new Map<string, Set<Handler>>();
 const stateListeners = new Set<(s: LiveState) => void>();
+const resyncListeners = new Set<() => void>();
 
 /**
  * Every event numbered up to `handled` has been handled by this tab. The server sends a connection its
@@ -54,6 +55,7 @@ export function connectLive(token: string, userId: number): void {
   handled = storedSeq();
   socket = io({ auth: (cb) => cb({ token, lastSeq: handled }), transports: ['websocket', 'polling'] });
   socket.on('live:hello', (hello: Hello) => {
+    if (hello.resync) resyncListeners.forEach((l) => l());
     if (handled === undefined) {
       handled = hello.lastSeq;
       localStorage.setItem(seqKey, String(handled));
@@ -86,6 +88,12 @@ export function onLive<T extends LiveEventType>(type: T | '*', handler: (envelop
   handlers.set(type, set);
   set.add(handler as Handler);
   return () => void set.delete(handler as Handler);
+}
+
+/** Runs `fn` when the server says events this device missed were pruned: what the screen shows must be reloaded. */
+export function onLiveResync(fn: () => void): () => void {
+  resyncListeners.add(fn);
+  return () => void resyncListeners.delete(fn);
 }
 
 export function onLiveState(listener: (s: LiveState) => void): () => void {

@@ -35,4 +35,6 @@ export interface Hello {
   userId: number;
   lastSeq: number;
   replayed: number;
+  /** Events after the client's number were pruned (it stayed away longer than they are kept): reload what it shows. */
+  resync: boolean;
 }

@@ -87,15 +87,24 @@ export async function lastSeq(db: Queryable): Promise<number> {
  * them); returns how many. An unacknowledged event stays, however old, for its recipient to replay.
  */
 export async function pruneEvents(db: Queryable, keepDays: number): Promise<number> {
-  const rows = await db.query<{ seq: number }>(
-    `DELETE FROM live_events e WHERE e.created_at < now() - make_interval(days => $1)
-       AND NOT EXISTS (SELECT 1 FROM unnest(e.recipients) AS r(user_id)
-                       LEFT JOIN live_recipients a ON a.user_id = r.user_id
-                       WHERE coalesce(a.acked_seq, 0) < e.seq)
-     RETURNING seq`,
+  const [row] = await db.query<{ pruned: number }>(
+    `WITH gone AS (
+       DELETE FROM live_events e WHERE e.created_at < now() - make_interval(days => $1)
+         AND NOT EXISTS (SELECT 1 FROM unnest(e.recipients) AS r(user_id)
+                         LEFT JOIN live_recipients a ON a.user_id = r.user_id
+                         WHERE coalesce(a.acked_seq, 0) < e.seq)
+       RETURNING seq),
+     noted AS (UPDATE live_pruned SET through = greatest(through, (SELECT max(seq) FROM gone)) WHERE EXISTS (SELECT 1 FROM gone))
+     SELECT count(*)::int AS pruned FROM gone`,
     [keepDays],
   );
-  return rows.length;
+  return row!.pruned;
+}
+
+/** Whether a client resuming after `afterSeq` may have missed events that were pruned meanwhile. */
+export async function missedPruned(db: Queryable, afterSeq: number): Promise<boolean> {
+  const [row] = await db.query<{ through: number }>('SELECT through FROM live_pruned');
+  return afterSeq < (row?.through ?? 0);
 }
 
 export async function recordAcks(db: Queryable, acks: Map<number, number>): Promise<void> {

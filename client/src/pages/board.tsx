@@ -7,7 +7,7 @@ import { fmtDateTime, fmtTime, t, tOr } from '../i18n.ts';
 import type { Driver, Route } from '../types.ts';
 import { isMissingEndpoint, NotYet, Show, useLoad } from '../components/ui.tsx';
 import { MapBox, toLatLngs, useLayer, useMap } from '../components/map.tsx';
-import { onLive } from '../live.ts';
+import { onLive, onLiveResync } from '../live.ts';
 import { downloadCsv } from '../csv.ts';
 import { readRoutes } from '../route-data.ts';
 
@@ -33,6 +33,7 @@ export function BoardPage() {
       onLive('route:assigned', () => routes.reload()),
       onLive('plan:status', () => routes.reload()),
       onLive('board:position', (e) => setPositions((p) => ({ ...p, [e.data.driverId]: { lat: e.data.lat, lon: e.data.lon, at: e.at } }))),
+      onLiveResync(routes.reload),
     ];
     return () => offs.forEach((off) => off());
   }, []);

@@ -6,7 +6,7 @@ import { ApiError, get, getAll, newIdempotencyKey, patch, request } from '../api
 import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
 import { type Commodity, type Flag, type Me, type Need, type Urgency, urgencies, vulnerabilityFlags } from '../types.ts';
 import { CommodityOptions, ErrorNote, Field, fieldErrors, formError, plainError, plainReason, Show, useDraft, useLoad } from '../components/ui.tsx';
-import { emitWithAck, onConnect, onLive } from '../live.ts';
+import { emitWithAck, onConnect, onLive, onLiveResync } from '../live.ts';
 import { Link, usePath } from '../router.tsx';
 import { tierOf } from '../needs.ts';
 import * as v from '../validate.ts';
@@ -90,8 +90,10 @@ function NeedSheet({ me, community, commodities }: { me: Me; community: string; 
         rows.reload();
       }
     });
+    const offResync = onLiveResync(rows.reload);
     return () => {
       offConnect();
+      offResync();
       off();
     };
   }, [community]);

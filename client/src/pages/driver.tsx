@@ -9,7 +9,7 @@ import type { FailureReason, Me, PathAnswer, Route, Stop, StopStatus, Warehouse 
 import { failureReasons } from '../types.ts';
 import { ErrorNote, isMissingEndpoint, NotYet, Show, useLoad } from '../components/ui.tsx';
 import { MapBox, stopIcon, toLatLngs, useLayer, useMap } from '../components/map.tsx';
-import { onLive } from '../live.ts';
+import { onLive, onLiveResync } from '../live.ts';
 import { dismiss, flush, onQueueChange, perform, queued, type QueuedAction } from '../queue.ts';
 import { readRoutes } from '../route-data.ts';
 
@@ -65,7 +65,7 @@ export function DriverPage({ me }: { me: Me }) {
   const [view, setView] = useState<'list' | 'map'>('list');
 
   useEffect(() => {
-    const offs = [onLive('route:assigned', routes.reload), onLive('route:updated', routes.reload), onLive('stop:updated', routes.reload)];
+    const offs = [onLive('route:assigned', routes.reload), onLive('route:updated', routes.reload), onLive('stop:updated', routes.reload), onLiveResync(routes.reload)];
     const retry = setInterval(() => void flush(), 20_000);
     return () => {
       offs.forEach((off) => off());

@@ -6,7 +6,7 @@ import { fmtDateTime, fmtDuration, fmtNumber, fmtPercent, t, tOr } from '../i18n
 import type { Allocation, Commodity, Need, Plan, Route, Unmet, Warehouse } from '../types.ts';
 import { ErrorNote, ExportCsvButton, Field, fieldErrors, formError, isMissingEndpoint, NotYet, Progress, Show, useLoad } from '../components/ui.tsx';
 import { BarChart } from '../components/charts.tsx';
-import { onLive } from '../live.ts';
+import { onLive, onLiveResync } from '../live.ts';
 import { Link, navigate } from '../router.tsx';
 import { useCatalogue } from './charity.tsx';
 import { readPlan } from '../plan-data.ts';
@@ -112,9 +112,11 @@ export function PlanPage({ id }: { id: number }) {
   useEffect(() => {
     const offProgress = onLive('plan:progress', (e) => e.data.planId === id && setProgress({ stage: e.data.stage, fraction: e.data.fraction }));
     const offStatus = onLive('plan:status', (e) => e.data.planId === id && plan.reload());
+    const offResync = onLiveResync(plan.reload);
     return () => {
       offProgress();
       offStatus();
+      offResync();
     };
   }, [id]);
   // Polling as well as the live events: progress shows even when the socket is down.

@@ -148,6 +148,15 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const left = await t.db.query<{ reason: string }>(`SELECT data->>'reason' AS reason FROM live_events WHERE data->>'reason' IN ('old-acked', 'old-unacked', 'recent') ORDER BY seq`);
     expect(left.map((r) => r.reason)).toEqual(['old-unacked', 'recent']);
     driver.close();
+    // A device resuming from before the pruned event is told to reload; one resuming after it is not.
+    const pruned = driver.received.find((e) => (e.data as { reason?: string }).reason === 'old-acked')!;
+    const stale = connect(url, t.tokens.driver, pruned.seq - 1);
+    const current = connect(url, t.tokens.driver, recent.seq);
+    expect(await stale.hello).toMatchObject({ resync: true });
+    expect(await current.hello).toMatchObject({ resync: false, replayed: 0 });
+    expect(stale.received.map((e) => (e.data as { reason?: string }).reason)).toEqual(['old-unacked', 'recent']);
+    stale.close();
+    current.close();
   });
 
   it('replays missed events after a server restart', async () => {
