@@ -132,11 +132,12 @@ async function ownRoute(tx: Queryable, user: SignedInUser, id: number): Promise<
   return route;
 }
 
-/** Sends a route's new state to its driver and the board. */
-export async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string): Promise<void> {
+/** Sends a route's new state to its driver and the board (its followers, when the caller has them already); returns it. */
+export async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string, board?: number[]): Promise<RouteView> {
   const view = await routeView(tx, id);
   const driverUser = await repo.userOfDriver(tx, view.driverId);
-  await notify([...(await audience.board(tx, view.warehouseId)), ...(driverUser ? [driverUser] : [])], 'route:updated', { routeId: id, reason, route: view });
+  await notify([...(board ?? (await audience.board(tx, view.warehouseId))), ...(driverUser ? [driverUser] : [])], 'route:updated', { routeId: id, reason, route: view });
+  return view;
 }
 
 /**
@@ -145,7 +146,7 @@ export async function tellRoute(tx: Queryable, notify: Notify, id: number, reaso
  * stay open for the next plan. A failed gate stop fails the door visits that depended on it.
  */
 export async function setStopStatus(live: LiveHub, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
-  const routeId = await live.transaction(async (tx, notify) => {
+  return live.transaction(async (tx, notify) => {
     const [row] = await tx.query<{ route_id: number }>('SELECT route_id FROM stops WHERE id = $1', [stopId]);
     if (!row) throw new NotFoundError('stop', stopId);
     const route = await ownRoute(tx, user, row.route_id);
@@ -155,12 +156,11 @@ export async function setStopStatus(live: LiveHub, user: SignedInUser, stopId: n
     if (input.status === 'delivered') await deliver(tx, notify, user, route, stop, items);
     else await fail(tx, notify, user, route, stop, items, input);
     await tx.query('UPDATE stops SET status = $2, reason = $3, note = $4, done_at = now() WHERE id = $1', [stopId, input.status, input.reason ?? null, input.note ?? null]);
-    await notify(await audience.board(tx, route.warehouseId), 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
+    const board = await audience.board(tx, route.warehouseId);
+    await notify(board, 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
     await completeIfDone(tx, route.id);
-    await tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}`);
-    return route.id;
+    return tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}`, board);
   });
-  return routeView(live.db, routeId);
 }
 
 async function deliver(tx: Tx, notify: Notify, user: SignedInUser, route: repo.RouteRow, stop: repo.StopRow, items: repo.StopItemRow[]): Promise<void> {
