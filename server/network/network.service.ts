@@ -12,6 +12,7 @@ import {
   findPath,
   liftClosure,
   liftSealedZone,
+  tryRestriction,
   networkGeoJson,
   sealZone,
   travelMatrix,
@@ -88,8 +89,7 @@ export class RoadMap {
     return this.db.transaction(async (tx) => {
       const closure = await insertRow<Closure>(tx, 'closures', { ...input, createdBy: actorId });
       // Trying it on the network validates it; the database row is the truth the next sync applies.
-      const applied = addClosure(network, { id: closure.id, layer: closure.layer, where: { near: closure, radiusM: closure.radiusM }, slowFactor: closure.slowFactor ?? undefined });
-      liftClosure(network, closure.id);
+      const applied = tryRestriction(network, (n) => addClosure(n, { id: closure.id, layer: closure.layer, where: { near: closure, radiusM: closure.radiusM }, slowFactor: closure.slowFactor ?? undefined }));
       return { ...closure, segments: applied.segments };
     });
   }
@@ -100,14 +100,11 @@ export class RoadMap {
    */
   async checkSealedZone(polygon: ZoneRestriction['polygon'], gates: LatLon[], field: string): Promise<void> {
     const network = await this.network();
-    const trialId = -1;
     try {
-      sealZone(network, { id: trialId, polygon, gates });
+      tryRestriction(network, (n) => sealZone(n, { id: -1, polygon, gates }));
     } catch (error) {
       if (error instanceof InvalidProblemError) throw invalidField(`${field}.${error.field.replace(/^gates\[(\d+)\]/, 'gates.$1')}`, error.reason);
       throw error;
-    } finally {
-      liftSealedZone(network, trialId);
     }
   }
 

@@ -88,6 +88,22 @@ export function liftSealedZone(network: RoadNetwork, id: number): boolean {
   return lift(network, zoneLabel(id));
 }
 
+/**
+ * Tries a closure or sealed zone (`apply`, e.g. `(n) => addClosure(n, input)`) and lifts it again: what it
+ * would act on, or its InvalidProblemError, with the network left as it was. The layers' versions are put
+ * back too, since their times are back, so that nothing derived from them (the matrix index) is redone.
+ */
+export function tryRestriction(network: RoadNetwork, apply: (network: RoadNetwork) => AppliedRestriction): AppliedRestriction {
+  const versions = Object.values(network.layers).map((layer) => [layer, layer.state.version] as const);
+  const labels = new Set(network.restrictions.keys());
+  try {
+    return apply(network);
+  } finally {
+    for (const label of [...network.restrictions.keys()].filter((l) => !labels.has(l))) lift(network, label);
+    for (const [layer, version] of versions) layer.state.version = version;
+  }
+}
+
 function nextId(network: RoadNetwork, prefix: string): number {
   let max = 0;
   for (const label of network.restrictions.keys()) {

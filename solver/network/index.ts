@@ -6,6 +6,7 @@
 //   snap(network, { lat, lon }, layer, { maxDistanceM? })   → SnappedPoint; too far throws UnsolvableError
 //   addClosure(network, { id?, layer?, where, slowFactor? }), liftClosure(network, id)
 //   sealZone(network, { id?, polygon, gates }), liftSealedZone(network, id)
+//   tryRestriction(network, (n) => addClosure(n, …))        what it would act on, the network left as it was
 //   findPath(network, from, to, mode, { maxSnapDistanceM? })
 //                                                           → { reachable: true, timeS, lengthM, geometry, from, to }
 //                                                           | { reachable: false, reason, from, to }
@@ -35,6 +36,7 @@ export {
   liftClosure,
   sealZone,
   liftSealedZone,
+  tryRestriction,
   type ClosureInput,
   type ClosurePlace,
   type SealedZoneInput,

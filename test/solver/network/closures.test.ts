@@ -3,10 +3,12 @@ import { InvalidProblemError } from '../../../solver/errors.ts';
 import {
   addClosure,
   buildRoadNetwork,
+  customizedHierarchy,
   findPath,
   liftClosure,
   liftSealedZone,
   sealZone,
+  tryRestriction,
   type OsmData,
   type RoadNetwork,
 } from '../../../solver/network/index.ts';
@@ -124,6 +126,26 @@ describe('road closures on the real Monaco extract', () => {
       expect(findPath(network, from, to, 'foot').reachable).toBe(true);
     } finally {
       liftClosure(network, closure.id);
+    }
+  });
+
+  it('can be tried: what a closure or zone would act on, with the network, its times and its matrix index left as they were', () => {
+    const kept = addClosure(network, { id: 30, where: { near: from, radiusM: 40 } });
+    try {
+      const hierarchy = customizedHierarchy(network, 'car');
+      const drive = network.layers.drive.state;
+      const [version, times, labels] = [drive.version, Float64Array.from(drive.timeS.car!), [...network.restrictions.keys()]];
+      const tried = tryRestriction(network, (n) => addClosure(n, { id: 31, where: { near: to, radiusM: 60 } }));
+      expect(tried.segments).toBeGreaterThan(0);
+      expect(() => tryRestriction(network, (n) => addClosure(n, { where: { near: to, radiusM: 60 }, slowFactor: 0.5 }))).toThrow(InvalidProblemError);
+      const zone = { type: 'Polygon' as const, coordinates: [[[7.418, 43.73], [7.42, 43.73], [7.42, 43.732], [7.418, 43.732], [7.418, 43.73]]] };
+      expect(tryRestriction(network, (n) => sealZone(n, { polygon: zone, gates: [] })).segments).toBeGreaterThan(0);
+      expect(drive.version).toBe(version);
+      expect(drive.timeS.car).toEqual(times);
+      expect([...network.restrictions.keys()]).toEqual(labels);
+      expect(customizedHierarchy(network, 'car')).toBe(hierarchy);
+    } finally {
+      liftClosure(network, kept.id);
     }
   });
 
