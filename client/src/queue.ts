@@ -57,11 +57,16 @@ export function flush(): Promise<void> {
           await request(action.method, action.path, { body: action.body, idempotencyKey: action.key });
           save(queued().filter((a) => a.key !== action.key));
         } catch (error) {
-          if (error instanceof ApiError && !error.offline && error.status < 500) {
+          if (error instanceof ApiError && error.body.carriedOut) {
+            // The server did it before it stopped, and lost only its answer: done (the route reloads).
+            save(queued().filter((a) => a.key !== action.key));
+            continue;
+          }
+          if (error instanceof ApiError && !error.offline && error.status < 500 && !error.body.inProgress) {
             save(queued().map((a) => (a.key === action.key ? { ...a, refused: error.message } : a)));
             continue;
           }
-          return; // offline or server trouble: keep it and everything after it for the next try
+          return; // offline, server trouble or still being processed: keep it and everything after it for the next try
         }
       }
     } finally {

@@ -31,9 +31,12 @@ export async function userForToken(db: Db, token: string): Promise<SignedInUser 
 }
 
 export async function createUser(db: Db, input: NewUser): Promise<SignedInUser> {
-  if (await repo.findUserByEmail(db, input.email)) throw new ConflictError(`a user with the email ${input.email} exists already`);
-  await checkWarehouses(db, input.warehouseIds);
-  return repo.insertUser(db, { ...input, passwordHash: await hashPassword(input.password) });
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    if (await repo.findUserByEmail(tx, input.email)) throw new ConflictError(`a user with the email ${input.email} exists already`);
+    await checkWarehouses(tx, input.warehouseIds);
+    return repo.insertUser(tx, { ...input, passwordHash });
+  });
 }
 
 async function checkWarehouses(db: Queryable, ids: number[] | null | undefined): Promise<void> {

@@ -14,9 +14,11 @@ export async function getCommodity(db: Queryable, id: number, field?: string): P
 }
 
 export async function createCommodity(db: Db, input: NewCommodity): Promise<Commodity> {
-  const [clash] = await db.query('SELECT id FROM commodities WHERE code = $1', [input.code]);
-  if (clash) throw new ConflictError(`a commodity with the code ${input.code} exists already`, { errors: [{ field: 'body.code', reason: 'already used' }] });
-  return insertRow<Commodity>(db, 'commodities', input);
+  return db.transaction(async (tx) => {
+    const [clash] = await tx.query('SELECT id FROM commodities WHERE code = $1', [input.code]);
+    if (clash) throw new ConflictError(`a commodity with the code ${input.code} exists already`, { errors: [{ field: 'body.code', reason: 'already used' }] });
+    return insertRow<Commodity>(tx, 'commodities', input);
+  });
 }
 
 export async function updateCommodity(db: Db, id: number, patch: Partial<NewCommodity>): Promise<Commodity> {

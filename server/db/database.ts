@@ -1,5 +1,6 @@
 // One small database interface over two real PostgreSQL back-ends: PGlite in-process (files under
 // DATA_DIR, or in memory) and a PostgreSQL server through node-postgres. Services see only `Db`/`Tx`.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -18,6 +19,20 @@ export interface Db extends Queryable {
   /** Runs a multi-statement script (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Work for the first transaction that commits in an async context, inside it (an idempotent request marks
+ * its claim there: see http/idempotency.ts). Taken by that transaction, so later ones skip it.
+ */
+export const atFirstCommit = new AsyncLocalStorage<{ work?: (tx: Tx) => Promise<void> }>();
+
+async function beforeCommit(tx: Tx): Promise<void> {
+  const pending = atFirstCommit.getStore();
+  const work = pending?.work;
+  if (!work) return;
+  pending.work = undefined;
+  await work(tx);
 }
 
 // Postgres types whose default JS form is awkward: bigint and numeric as numbers (our counts and
@@ -40,9 +55,12 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       return (await lite.query<T>(sql, params)).rows;
     },
     transaction<T>(fn: (tx: Tx) => Promise<T>) {
-      return lite.transaction((tx) =>
-        fn({ query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows }),
-      );
+      return lite.transaction(async (liteTx) => {
+        const tx: Tx = { query: async <R>(sql: string, params?: unknown[]) => (await liteTx.query<R>(sql, params)).rows };
+        const result = await fn(tx);
+        await beforeCommit(tx);
+        return result;
+      });
     },
     async exec(sql: string) {
       await lite.exec(sql);
@@ -84,9 +102,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn({
-          query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params as unknown[])).rows as R[],
-        });
+        const tx: Tx = { query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params as unknown[])).rows as R[] };
+        const result = await fn(tx);
+        await beforeCommit(tx);
         await client.query('COMMIT');
         return result;
       } catch (error) {

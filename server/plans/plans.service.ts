@@ -50,7 +50,7 @@ export const solving = new Map<number, Promise<void>>();
 
 export async function createPlan(deps: PlanDeps, request: NewPlan, actorId: number): Promise<PlanRecord> {
   await checkReferences(deps.db, request);
-  const [row] = await deps.db.query<{ id: number }>('INSERT INTO plans (request, created_by) VALUES ($1, $2) RETURNING id', [JSON.stringify(request), actorId]);
+  const [row] = await deps.db.transaction((tx) => tx.query<{ id: number }>('INSERT INTO plans (request, created_by) VALUES ($1, $2) RETURNING id', [JSON.stringify(request), actorId]));
   const id = row!.id;
   const run = solve(deps, id, request).finally(() => solving.delete(id));
   solving.set(id, run);

@@ -12,7 +12,8 @@ export async function getWarehouse(db: Queryable, id: number, field?: string): P
   return warehouse;
 }
 
-export const createWarehouse = (db: Db, input: NewWarehouse) => insertRow<Warehouse>(db, 'warehouses', input);
+// In a transaction, as every write of an idempotent request is (its claim is marked applied there).
+export const createWarehouse = (db: Db, input: NewWarehouse) => db.transaction((tx) => insertRow<Warehouse>(tx, 'warehouses', input));
 
 export async function updateWarehouse(db: Db, id: number, patch: Partial<NewWarehouse>): Promise<Warehouse> {
   const updated = await updateRow<Warehouse>(db, 'warehouses', id, patch);

@@ -252,12 +252,15 @@ describe.skipIf(!hasChromium)('the web app', () => {
     await boardPage.locator(`[data-stop="${second!.id}"][data-status="delivered"]`).waitFor();
     expect(await deliveredOnce(second!.id)).toBe(await itemsOf(second!.id));
 
-    // The answer is lost after the server recorded the delivery: the retry is recognised, not repeated.
+    // The server records the delivery and stops before storing its answer: the phone's retry is told it
+    // was carried out, and the delivery is recorded once.
     let dropped = false;
     await page.route('**/api/stops/*/status', async (intercepted) => {
       if (dropped) return intercepted.continue();
       dropped = true;
       await intercepted.fetch();
+      const key = intercepted.request().headers()['idempotency-key'];
+      await lifeline.db.query(`UPDATE idempotent_replies SET status = NULL, body = NULL, claimed_at = now() - interval '1 hour' WHERE key = $1`, [key]);
       await intercepted.abort('connectionreset');
     });
     await page.getByRole('button', { name: '✓ Delivered' }).click();
