@@ -26,6 +26,8 @@ export const phone = { width: 390, height: 844 };
 export interface Lifeline {
   url: string;
   db: Db;
+  /** Drops a user's live connections as a network blip would (the web app reconnects by itself). */
+  dropLive(userId: number): void;
   close(): Promise<void>;
 }
 
@@ -53,12 +55,15 @@ export async function startLifeline(): Promise<Lifeline> {
   const live = new LiveHub(db);
   const app = createApp({ db, live, roads: new RoadMap(db) });
   const server: Server = createServer(app);
-  await live.attach(server);
+  const io = await live.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     db,
+    dropLive: (userId) => {
+      for (const socket of io.of('/').sockets.values()) if ((socket.data.user as { id: number }).id === userId) socket.conn.close();
+    },
     close: async () => {
       await live.close();
       server.closeAllConnections();

@@ -423,6 +423,22 @@ describe.skipIf(!hasChromium)('the web app', () => {
     await context.close();
   });
 
+  it("reloads the driver's route when the phone comes back after events it missed were pruned", async () => {
+    const context = await openContext(browser, lifeline, phone);
+    const page = await signedInPage(context, lifeline, 'driver2@lifeline.local', '/driver');
+    await page.getByRole('heading', { name: "Today's route" }).waitFor();
+    await page.locator('.live-live').waitFor();
+    const [driver] = await lifeline.db.query<{ id: number }>(`SELECT id FROM users WHERE email = 'driver2@lifeline.local'`);
+    // Events after the phone's last number were dropped meanwhile (it stayed away longer than they are kept).
+    await lifeline.db.query('UPDATE live_pruned SET through = (SELECT last_seq FROM live_stream) + 1');
+    const reloaded = page.waitForRequest((r) => r.url().endsWith('/api/me/route'));
+    lifeline.dropLive(driver!.id);
+    await reloaded;
+    await page.locator('.live-live').waitFor();
+    await lifeline.db.query('UPDATE live_pruned SET through = 0');
+    await context.close();
+  });
+
   it('switches the interface to Chinese and remembers it after a reload', async () => {
     const context = await openContext(browser, lifeline, phone);
     const page = await context.newPage();
