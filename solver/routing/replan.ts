@@ -79,7 +79,8 @@ export async function replanRoutes(
       ...v,
       startDepot: here.id,
       endDepot: v.endDepot ?? v.startDepot,
-      ...(v.shift ? { shift: [at.time, v.shift[1]] as [number, number] } : {}),
+      // A driver still out after the end of their shift takes nothing more on: their shift ends now.
+      ...(v.shift ? { shift: [at.time, Math.max(at.time, v.shift[1])] as [number, number] } : {}),
       ...(v.maxDuration !== undefined ? { maxDuration: Math.max(0, v.maxDuration - (at.time - started)) } : {}),
     };
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearer, startDemoApp } from '../../support/app.ts';
 import { connect } from '../../support/sockets.ts';
 import { solving } from '../../../server/plans/plans.service.ts';
@@ -184,6 +184,9 @@ describe('re-planning routes under way on the demo scenario', () => {
   const coordinator = () => bearer(t.tokens[COORDINATOR]!);
 
   beforeAll(async () => {
+    // Re-planning starts the drivers on the road from the time of day: a morning, when every demo shift is on.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(new Date('2026-11-26T09:30:00Z'));
     t = await startDemoApp('pglite', [COORDINATOR, ...drivers]);
     url = await t.listen();
     planId = (await t.api.post('/api/plans').set(coordinator()).send({}).expect(202)).body.id;
@@ -191,7 +194,10 @@ describe('re-planning routes under way on the demo scenario', () => {
     await t.api.post(`/api/plans/${planId}/approve`).set(coordinator()).expect(200);
     routes = (await t.api.post(`/api/plans/${planId}/dispatch`).set(coordinator()).send({ timeLimitMs: 1000 }).expect(200)).body.routes;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    vi.useRealTimers();
+    await t.close();
+  });
 
   const routeOf = async (id: number): Promise<Route> => (await t.api.get(`/api/routes/${id}`).set(coordinator()).expect(200)).body;
 

@@ -42,6 +42,18 @@ describe('replanRoutes', () => {
     expect(result.moved).toEqual([{ id: 'URGENT', to: withUrgent.vehicleId }]);
   });
 
+  it('re-plans with a driver still on the road after the end of their shift: nothing new for them, their goods stay on board', async () => {
+    const plan = await underWay();
+    const late = plan.progress.find((p) => p.position)!;
+    plan.problem.vehicles = plan.problem.vehicles.map((v) => ({ ...v, shift: [0, v.id === late.vehicleId ? late.position!.time - 60 : 1e6] as [number, number] }));
+    const urgent = { id: 'URGENT', location: 3, demand: [2, 1], serviceTime: 5 };
+    const result = await replanRoutes(plan, { kind: 'urgent-stop', stop: urgent }, { seed: 1, maxIterations: 200 });
+    expect(result.routes.find((r) => r.vehicleId === late.vehicleId)!.stops).not.toContain('URGENT');
+    const left = plan.routes.find((r) => r.vehicleId === late.vehicleId)!.stops.filter((s) => !late.done.includes(s));
+    for (const id of left) expect(result.routes.find((r) => r.stops.includes(id))?.vehicleId ?? late.vehicleId).toBe(late.vehicleId);
+    expect(result.routes.some((r) => r.stops.includes('URGENT'))).toBe(true);
+  });
+
   it('gives the stops of a dropped driver to the vehicles still at the depot', async () => {
     const plan = await underWay();
     const droppedId = plan.progress[0]!.vehicleId;
