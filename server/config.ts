@@ -17,6 +17,8 @@ export interface Config {
   liveKeepDays: number;
   /** How an event reaches this node's sockets: pre-built frames written to idle WebSockets, or Socket.IO's own broadcast. */
   liveFanout: Fanout;
+  /** Where the operation runs: shifts are its local times of day. */
+  timeZone: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,7 +33,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveChannel: env.LIFELINE_LIVE_CHANNEL ?? 'lifeline',
     liveKeepDays: Number(env.LIFELINE_LIVE_KEEP_DAYS ?? 7),
     liveFanout: oneOf('LIFELINE_LIVE_FANOUT', env.LIFELINE_LIVE_FANOUT ?? 'frames', fanouts),
+    timeZone: knownTimeZone(env.LIFELINE_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone),
   };
+}
+
+function knownTimeZone(zone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    throw new Error(`LIFELINE_TIMEZONE: unknown time zone "${zone}" (an IANA name such as Europe/Monaco)`);
+  }
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

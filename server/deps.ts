@@ -8,4 +8,6 @@ export interface AppDeps {
   live: LiveHub;
   /** The day's road network (built on first use). */
   roads: RoadMap;
+  /** Where the operation runs: shifts and time windows are its local times of day (default: the system's zone). */
+  timeZone?: string;
 }

@@ -49,12 +49,14 @@ export interface ReplanOutcome {
   unassigned: { stopId: number | 'urgent'; reason: string }[];
 }
 
-const nowOfDay = () => {
-  const d = new Date();
-  return d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds();
-};
+/** Seconds since midnight in `timeZone` (the system's when not given): shifts are local times of day. */
+export function secondsOfDay(at: Date, timeZone?: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)!.value);
+  return part('hour') * 3600 + part('minute') * 60 + part('second');
+}
 
-export async function replan(deps: { live: LiveHub; roads: RoadMap }, planId: number, input: { event: ReplanInput; timeLimitMs: number; seed: number }, user: SignedInUser): Promise<ReplanOutcome> {
+export async function replan(deps: { live: LiveHub; roads: RoadMap; timeZone?: string }, planId: number, input: { event: ReplanInput; timeLimitMs: number; seed: number }, user: SignedInUser): Promise<ReplanOutcome> {
   const db = deps.live.db;
   const [plan] = await db.query<{ status: string }>('SELECT status FROM plans WHERE id = $1', [planId]);
   if (!plan) throw new NotFoundError('plan', planId);
@@ -79,7 +81,7 @@ export async function replan(deps: { live: LiveHub; roads: RoadMap }, planId: nu
   const index = new Map<string, number>(warehouses.map((w, i) => [`w${w.id}`, i]));
   for (const s of pending) index.set(`s${s.id}`, points.push(s.at) - 1);
   if (urgent) index.set('urgent', points.push(urgent.at) - 1);
-  const now = nowOfDay();
+  const now = secondsOfDay(new Date(), deps.timeZone);
   const progress: VehicleProgress[] = routes.map((r) => {
     if (r.status !== 'picked_up') return { vehicleId: `d${r.driverId}`, done: [] };
     const where = positions.get(r.driverId) ?? at(warehouses.find((w) => w.id === r.warehouseId)!);
