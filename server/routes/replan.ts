@@ -111,6 +111,7 @@ export async function replan(deps: { live: LiveHub; roads: RoadMap; timeZone?: s
     problem,
     routes: routes.map((r) => ({ vehicleId: `d${r.driverId}`, stops: pending.filter((s) => s.routeId === r.id).map((s) => `s${s.id}`) })),
     progress,
+    now,
   };
   const solverEvent: ReplanEvent =
     event.kind === 'urgent-need'

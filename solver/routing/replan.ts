@@ -22,6 +22,8 @@ export interface CurrentPlan {
   problem: RoutingProblem;
   routes: PlannedRoute[];
   progress: VehicleProgress[];
+  /** The time of the re-plan: vehicles still at their depot leave no earlier (absent: whenever their shift allows). */
+  now?: number;
 }
 
 export type ReplanEvent =
@@ -71,7 +73,7 @@ export async function replanRoutes(
   const depots: Depot[] = problem.depots.slice();
   const remainingVehicles: Vehicle[] = vehicles.map((v) => {
     const at = progress.get(v.id)?.position;
-    if (!at) return v;
+    if (!at) return current.now !== undefined && v.shift ? { ...v, shift: fromNow(v.shift, current.now) } : v;
     const here: Depot = { id: `now:${v.id}`, location: at.location, timeWindow: [at.time, Infinity] };
     depots.push(here);
     const started = v.shift?.[0] ?? problem.depots.find((d) => d.id === v.startDepot)?.timeWindow?.[0] ?? at.time;
@@ -79,8 +81,7 @@ export async function replanRoutes(
       ...v,
       startDepot: here.id,
       endDepot: v.endDepot ?? v.startDepot,
-      // A driver still out after the end of their shift takes nothing more on: their shift ends now.
-      ...(v.shift ? { shift: [at.time, Math.max(at.time, v.shift[1])] as [number, number] } : {}),
+      ...(v.shift ? { shift: fromNow(v.shift, at.time) } : {}),
       ...(v.maxDuration !== undefined ? { maxDuration: Math.max(0, v.maxDuration - (at.time - started)) } : {}),
     };
   });
@@ -133,6 +134,11 @@ export async function replanRoutes(
     solution,
     remaining,
   };
+}
+
+/** What is left of a shift from `now`; a driver past the end of theirs takes nothing more on (it ends now). */
+function fromNow([start, end]: [number, number], now: number): [number, number] {
+  return [Math.max(start, now), Math.max(start, now, end)];
 }
 
 /** The vehicles of `candidates` that the stop's own restriction (if any) also allows. */

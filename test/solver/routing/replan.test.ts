@@ -54,6 +54,17 @@ describe('replanRoutes', () => {
     expect(result.routes.some((r) => r.stops.includes('URGENT'))).toBe(true);
   });
 
+  it('sends the vehicles still at the depot no earlier than the time of the re-plan', async () => {
+    const plan = await underWay();
+    plan.problem.vehicles = plan.problem.vehicles.map((v) => ({ ...v, shift: [0, 1e6] as [number, number] }));
+    plan.now = 300;
+    const result = await replanRoutes(plan, { kind: 'urgent-stop', stop: { id: 'URGENT', location: 3, demand: [2, 1], serviceTime: 5 } }, { seed: 1, maxIterations: 200 });
+    expect(checkSolution(result.remaining, result.solution).violations).toEqual([]);
+    const fromDepot = result.solution.routes.filter((r) => !plan.progress.find((p) => p.vehicleId === r.vehicleId)?.position && r.stops.length > 0);
+    expect(fromDepot.length).toBeGreaterThan(0);
+    for (const r of fromDepot) expect(Math.min(...r.serviceStarts)).toBeGreaterThanOrEqual(300);
+  });
+
   it('gives the stops of a dropped driver to the vehicles still at the depot', async () => {
     const plan = await underWay();
     const droppedId = plan.progress[0]!.vehicleId;
