@@ -12,7 +12,7 @@ import { userForToken } from '../auth/auth.service.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
 import { allWarehousesRoom, boardRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
-import { REPLAY_PAGE, boardUsers, eventsFor, lastSeq, missedPruned, pruneEvents, recordAcks, sheetUsers, store, streamBetween, type Pending, type Stored } from './outbox.ts';
+import { REPLAY_PAGE, boardUsers, eventsFor, lastSeq, pruneEvents, recordAcks, sheetUsers, store, streamBetween, streamPosition, type Pending, type Stored } from './outbox.ts';
 import { checkCommunity, communityScope } from '../auth/communities.ts';
 import { emitToRooms, type Fanout } from './fanout.ts';
 
@@ -236,10 +236,11 @@ export class LiveHub {
           last = page.at(-1)?.seq ?? last;
         } while (page.length === REPLAY_PAGE);
       }
-      const [latest, resync] = await Promise.all([lastSeq(this.db), replay && missedPruned(this.db, from)]);
+      const stream = await streamPosition(this.db);
       // No await from here on: what was held back goes out, then (finally) the socket takes live events directly.
       for (const envelope of replaying.held) if (envelope.seq > last) socket.emit(envelope.type, envelope);
-      socket.emit('live:hello', { userId: user.id, lastSeq: latest, replayed, resync } satisfies Hello);
+      const resync = replay && from < stream.prunedThrough;
+      socket.emit('live:hello', { userId: user.id, lastSeq: stream.lastSeq, replayed, resync } satisfies Hello);
     } finally {
       this.replaying.delete(socket.id);
     }

@@ -76,11 +76,14 @@ export async function eventsFor(db: Queryable, userId: number, afterSeq: number,
   return rows.map((r) => toStored(r).envelope);
 }
 
-/** The number of the latest stored event. */
-export async function lastSeq(db: Queryable): Promise<number> {
-  const [row] = await db.query<{ last_seq: number }>('SELECT last_seq FROM live_stream');
-  return row?.last_seq ?? 0;
+/** The number of the latest stored event, and the highest one pruned (a client resuming before it may have missed some). */
+export async function streamPosition(db: Queryable): Promise<{ lastSeq: number; prunedThrough: number }> {
+  const [row] = await db.query<{ last_seq: number; through: number }>('SELECT s.last_seq, p.through FROM live_stream s, live_pruned p');
+  return { lastSeq: row?.last_seq ?? 0, prunedThrough: row?.through ?? 0 };
 }
+
+/** The number of the latest stored event. */
+export const lastSeq = async (db: Queryable): Promise<number> => (await streamPosition(db)).lastSeq;
 
 /**
  * Drops events older than `keepDays` that every recipient has acknowledged (a device of theirs got past
@@ -99,12 +102,6 @@ export async function pruneEvents(db: Queryable, keepDays: number): Promise<numb
     [keepDays],
   );
   return row!.pruned;
-}
-
-/** Whether a client resuming after `afterSeq` may have missed events that were pruned meanwhile. */
-export async function missedPruned(db: Queryable, afterSeq: number): Promise<boolean> {
-  const [row] = await db.query<{ through: number }>('SELECT through FROM live_pruned');
-  return afterSeq < (row?.through ?? 0);
 }
 
 export async function recordAcks(db: Queryable, acks: Map<number, number>): Promise<void> {
