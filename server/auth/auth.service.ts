@@ -6,7 +6,7 @@ import { findRow } from '../db/rows.ts';
 import { UnauthenticatedError, ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './auth.repo.ts';
-import type { ListedUser, NewUser, Role, SignedInUser, UserPatch } from './auth.schema.ts';
+import { tiedRoles, type ListedUser, type NewUser, type Role, type SignedInUser, type UserPatch } from './auth.schema.ts';
 
 const SESSION_HOURS = 12;
 
@@ -50,8 +50,9 @@ export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<
   return db.transaction(async (tx) => {
     const user = await repo.findUser(tx, id);
     if (!user) throw new NotFoundError('user', id, 'id');
-    if (patch.communities && user.role !== 'community') throw invalidField('body.communities', 'only community workers are tied to communities');
-    if (patch.warehouseIds && user.role !== 'coordinator') throw invalidField('body.warehouseIds', 'only coordinators are tied to warehouses');
+    const { communities, warehouseIds } = tiedRoles;
+    if (patch.communities && user.role !== communities.role) throw invalidField('body.communities', communities.reason);
+    if (patch.warehouseIds && user.role !== warehouseIds.role) throw invalidField('body.warehouseIds', warehouseIds.reason);
     await checkWarehouses(tx, patch.warehouseIds);
     return repo.updateUser(tx, id, patch);
   });
