@@ -1,8 +1,7 @@
 // The live events Lifeline pushes, typed once for the server and the web app. Every stored event reaches
-// its recipients as one envelope numbered in a single stream (a connection receives its events in number
-// order, so a repeat is anything not above the last number handled; clients answer 'live:ack' with it, which
-// acknowledges every event up to that number);
-// transient ones (progress ticks, positions) carry seq 0 and are not replayed.
+// its recipients as one envelope numbered in a single stream: a connection receives its events in number
+// order, so a repeat is anything not above the last number handled, and 'live:ack' with a number
+// acknowledges every event up to it. Transient ones (progress ticks, positions) carry seq 0 and are not replayed.
 
 export interface LiveEvents {
   /** A route was given to this driver or gate volunteer. */

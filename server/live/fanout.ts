@@ -17,11 +17,15 @@ const ENGINE_IO_MESSAGE = '4';
  * The part of a WebSocket transport used here. `_sender.sendFrame` is the entry engine.io itself writes
  * pre-encoded frames through, so it moves in step with the engine.io version installed.
  */
+interface FrameSender {
+  sendFrame(frame: Buffer[]): void;
+}
+
 interface WebSocketTransport {
   name: string;
   writable: boolean;
   perMessageDeflate?: unknown;
-  socket?: { readyState: number; _sender?: { sendFrame(frame: Buffer[]): void } };
+  socket?: { readyState: number; _sender?: FrameSender };
 }
 
 interface EngineConnection {
@@ -34,7 +38,7 @@ interface EngineConnection {
 const WEBSOCKET_OPEN = 1;
 
 /** The sender of a socket whose WebSocket is open and has nothing queued or in flight, if it has one. */
-function idleSender(socket: Socket): { sendFrame(frame: Buffer[]): void } | undefined {
+function idleSender(socket: Socket): FrameSender | undefined {
   const conn = socket.conn as unknown as EngineConnection;
   const transport = conn.transport;
   if (conn.readyState !== 'open' || conn.upgrading || conn.writeBuffer.length > 0) return undefined;
