@@ -6,6 +6,7 @@
 // The slow peers are timed on a sample (pairs or sources) and extrapolated to the full matrix; the printed
 // line says so. Filters when run directly: `node --import tsx --expose-gc bench/network.bench.ts grid 1000`.
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { singleSource } from 'graphology-shortest-path/dijkstra.js';
 import { MatrixPool } from '../server/network/matrix-pool.ts';
@@ -67,7 +68,7 @@ function pointsNear(network: RoadNetwork, seed: number) {
 /** Each graph runs in its own process, so that its peak memory is its own. */
 async function loadGraph(name: string): Promise<Graph> {
   if (name === 'monaco') {
-    const network = buildRoadNetwork(await loadOsmFile('../shared/data/osm/monaco.osm.pbf'));
+    const network = buildRoadNetwork(await loadOsmFile(join(import.meta.dirname, '..', 'seeds', 'osm', 'monaco.osm.pbf')));
     return { name: `monaco(${network.stats.drive.nodes}n)`, network, points: pointsNear(network, 1), astarPairs: 400, graphologySources: 20 };
   }
   const built = await timed(() => buildRoadNetwork(gridCity(316, 317, 1)));

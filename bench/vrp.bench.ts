@@ -1,4 +1,4 @@
-// Routing benchmark: every instance in ../shared/bench (cvrp, vrptw, mdvrp) at fixed time limits, our cost
+// Routing benchmark: every instance in bench/instances (cvrp, vrptw, mdvrp) at fixed time limits, our cost
 // against the best-known solution (gap %), per instance, per size band and on average, each solution
 // re-checked independently. Flags: --time-limit S[,S…] (default 5,60) --only name[,name…] --seed N.
 // `npm run bench -- vrp --time-limit 5 --only X-n1` (bench/run.ts passes the flags on).
@@ -11,7 +11,7 @@ import { parseCordeauResult, parseSol } from '../solver/formats/solutions.ts';
 import { checkSolution } from '../solver/routing/check.ts';
 import { solveRouting } from '../solver/routing/solve.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..', 'shared', 'bench');
+const ROOT = join(import.meta.dirname, 'instances');
 const SETS = ['cvrp', 'vrptw', 'mdvrp'] as const;
 const BANDS = [100, 300, 500, 1000];
 

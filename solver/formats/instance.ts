@@ -4,7 +4,7 @@ import { InvalidProblemError } from '../errors.ts';
 import type { PlannedRoute } from '../routing/check.ts';
 import type { RoutingProblem } from '../routing/problem.ts';
 
-/** How the set's best-known costs measure an edge (see ../shared/bench/BKS.md). */
+/** How the set's best-known costs measure an edge (see bench/instances/BKS.md). */
 export type DistanceConvention = 'rounded' | 'unrounded' | 'truncated-1dp';
 
 export interface BenchmarkInstance {

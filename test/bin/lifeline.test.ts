@@ -19,7 +19,7 @@ describe('the lifeline command', () => {
   });
 
   it('solves a CVRPLIB file and prints cost, vehicles and routes by the file’s node ids', async () => {
-    const res = await lifeline('vrp', '../shared/bench/cvrp/A-n32-k5.vrp', '--time-limit', '1', '--seed', '3');
+    const res = await lifeline('vrp', 'test/fixtures/cvrplib/A-n32-k5.vrp', '--time-limit', '1', '--seed', '3');
     expect(res.code).toBe(0);
     const out = JSON.parse(res.stdout) as { cost: number; vehicles: number; routes: number[][]; feasible: boolean };
     expect(out.feasible).toBe(true);

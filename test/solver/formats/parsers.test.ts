@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidProblemError } from '../../../solver/errors.ts';
 import { parseCordeau } from '../../../solver/formats/cordeau.ts';
@@ -7,11 +5,11 @@ import { parseInstance } from '../../../solver/formats/index.ts';
 import { parseSolomon } from '../../../solver/formats/solomon.ts';
 import { parseVrplib } from '../../../solver/formats/vrplib.ts';
 
-const read = (path: string) => readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'bench', path), 'utf8');
+import { readFixture as read } from '../../support/fixtures.ts';
 
 describe('the CVRPLIB reader', () => {
   it('reads A-n32-k5 with node ids as written, the depot apart and rounded distances', () => {
-    const { problem, convention, format } = parseVrplib(read('cvrp/A-n32-k5.vrp'));
+    const { problem, convention, format } = parseVrplib(read('cvrplib/A-n32-k5.vrp'));
     expect(format).toBe('cvrplib');
     expect(convention).toBe('rounded');
     expect(problem.depots).toEqual([{ id: '1', location: 0 }]);
@@ -23,13 +21,13 @@ describe('the CVRPLIB reader', () => {
   });
 
   it('keeps CMT distances unrounded', () => {
-    const { problem, convention } = parseVrplib(read('cvrp/CMT1.vrp'));
+    const { problem, convention } = parseVrplib(read('cvrplib/CMT1.vrp'));
     expect(convention).toBe('unrounded');
     expect(problem.distances[0]![1]).toBeCloseTo(Math.hypot(7, 12), 12);
   });
 
   it('reads the VRPLIB time-window form with its global service time and truncated distances', () => {
-    const { problem, convention, format } = parseVrplib(read('vrptw/R1_10_1.vrp'));
+    const { problem, convention, format } = parseVrplib(read('vrplib-time-windows/R1_10_1.vrp'));
     expect(format).toBe('vrplib-tw');
     expect(convention).toBe('truncated-1dp');
     expect(problem.customers).toHaveLength(1000);
@@ -39,7 +37,7 @@ describe('the CVRPLIB reader', () => {
   });
 
   it('names the section that is short of rows', () => {
-    const text = read('cvrp/A-n32-k5.vrp').replace(/\n2 19 *\n/, '\n');
+    const text = read('cvrplib/A-n32-k5.vrp').replace(/\n2 19 *\n/, '\n');
     expect(() => parseVrplib(text)).toThrow(InvalidProblemError);
     expect(() => parseVrplib(text)).toThrow(/DEMAND_SECTION/);
   });
@@ -47,7 +45,7 @@ describe('the CVRPLIB reader', () => {
 
 describe('the Solomon reader', () => {
   it('reads C101: 25 vehicles of 200, windows, service times, customer numbers as ids', () => {
-    const { problem, convention } = parseSolomon(read('vrptw/C101.txt'));
+    const { problem, convention } = parseSolomon(read('solomon/C101.txt'));
     expect(convention).toBe('truncated-1dp');
     expect(problem.vehicles).toEqual([{ id: 'vehicle', count: 25, startDepot: '0', capacity: [200] }]);
     expect(problem.depots[0]).toEqual({ id: '0', location: 0, timeWindow: [0, 1236] });
@@ -59,7 +57,7 @@ describe('the Solomon reader', () => {
 
 describe('the Cordeau reader', () => {
   it('reads p08: two depots with 14 vehicles each, capacity 500 and duration limit 310', () => {
-    const { problem } = parseCordeau(read('mdvrp/p08.txt'));
+    const { problem } = parseCordeau(read('cordeau/p08.txt'));
     expect(problem.customers).toHaveLength(249);
     expect(problem.depots.map((d) => d.id)).toEqual(['250', '251']);
     expect(problem.vehicles[1]).toEqual({ id: 'vehicle@251', count: 14, startDepot: '251', capacity: [500], maxDuration: 310 });
@@ -72,8 +70,8 @@ describe('the Cordeau reader', () => {
 
 describe('format detection', () => {
   it('picks the reader from the content', () => {
-    expect(parseInstance('x/C101.txt', read('vrptw/C101.txt')).format).toBe('solomon');
-    expect(parseInstance('p01.txt', read('mdvrp/p01.txt')).format).toBe('cordeau');
-    expect(parseInstance('A-n32-k5.vrp', read('cvrp/A-n32-k5.vrp')).name).toBe('A-n32-k5');
+    expect(parseInstance('x/C101.txt', read('solomon/C101.txt')).format).toBe('solomon');
+    expect(parseInstance('p01.txt', read('cordeau/p01.txt')).format).toBe('cordeau');
+    expect(parseInstance('A-n32-k5.vrp', read('cvrplib/A-n32-k5.vrp')).name).toBe('A-n32-k5');
   });
 });

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidProblemError } from '../../../solver/errors.ts';
 import { parseInstance } from '../../../solver/formats/index.ts';
@@ -8,20 +6,18 @@ import { checkSolution } from '../../../solver/routing/check.ts';
 import type { RoutingProblem } from '../../../solver/routing/problem.ts';
 import { solveRouting } from '../../../solver/routing/solve.ts';
 import { randomProblem } from './fixtures.ts';
+import { readFixture } from '../../support/fixtures.ts';
 
-const bench = (path: string) => {
-  const file = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'bench', path);
-  return parseInstance(file, readFileSync(file, 'utf8'));
-};
+const fixture = (path: string) => parseInstance(path, readFixture(path));
 
 describe('solveRouting', () => {
   for (const [path, bks] of [
-    ['cvrp/A-n32-k5.vrp', 784],
-    ['vrptw/C101.txt', 827.3],
-    ['mdvrp/p01.txt', 576.87],
+    ['cvrplib/A-n32-k5.vrp', 784],
+    ['solomon/C101.txt', 827.3],
+    ['cordeau/p01.txt', 576.87],
   ] as const) {
     it(`returns a feasible solution of ${path} whose cost the checker recomputes, within 3% of the best known`, async () => {
-      const instance = bench(path);
+      const instance = fixture(path);
       const solution = await solveRouting(instance.problem, { seed: 7, maxIterations: 1500 });
       const check = checkSolution(instance.problem, solution);
       expect(check.violations).toEqual([]);

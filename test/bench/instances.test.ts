@@ -1,14 +1,14 @@
-// Every benchmark file parses, and its published solution, re-checked by our checker under the set's
-// distance convention, is feasible and costs exactly the best-known value of BKS.md.
+// The benchmark set kept in bench/instances/: every file parses, and its published solution, re-checked
+// by our checker under the set's distance convention, is feasible and costs the best-known value of BKS.md.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseInstance } from '../../../solver/formats/index.ts';
-import { plannedRoutes, reportedCost } from '../../../solver/formats/instance.ts';
-import { parseCordeauResult, parseSol } from '../../../solver/formats/solutions.ts';
-import { checkSolution } from '../../../solver/routing/check.ts';
+import { parseInstance } from '../../solver/formats/index.ts';
+import { plannedRoutes, reportedCost } from '../../solver/formats/instance.ts';
+import { parseCordeauResult, parseSol } from '../../solver/formats/solutions.ts';
+import { checkSolution } from '../../solver/routing/check.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'bench');
+const ROOT = join(import.meta.dirname, '..', '..', 'bench', 'instances');
 const files = ['cvrp', 'vrptw', 'mdvrp'].flatMap((set) =>
   readdirSync(join(ROOT, set))
     .filter((f) => /\.(vrp|txt)$/.test(f))
