@@ -87,6 +87,8 @@ function checkRole(roles: EndpointSpec<z.ZodType, z.ZodType, z.ZodType>['roles']
 
 function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string): Infer<T> {
   if (!schema) return undefined as Infer<T>;
+  const nul = nulBytes(value, where);
+  if (nul.length > 0) throw new ValidationError(nul);
   const result = schema.safeParse(value);
   if (result.success) return result.data as Infer<T>;
   throw new ValidationError(result.error.issues.flatMap((issue) => describeIssue(issue, where)));
@@ -98,4 +100,16 @@ function describeIssue(issue: z.core.$ZodIssue, where: string): FieldProblem[] {
     return issue.keys.map((key) => ({ field: `${base}.${key}`, reason: 'unknown field' }));
   }
   return [{ field: base, reason: issue.message }];
+}
+
+/**
+ * Text holding a NUL byte (\u0000), which no PostgreSQL text or JSON value can store: refused before the
+ * schemas and before any write, so it answers 400 naming the field rather than failing in the database.
+ */
+function nulBytes(value: unknown, path: string): FieldProblem[] {
+  if (typeof value === 'string') return value.includes('\0') ? [{ field: path, reason: 'contains a NUL character (\\u0000)' }] : [];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    key.includes('\0') ? [{ field: path, reason: 'a field name contains a NUL character (\\u0000)' }] : nulBytes(item, `${path}.${key}`),
+  );
 }

@@ -69,6 +69,8 @@ const pgConflicts: Record<string, string> = {
 
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  // The router decodes path parameters; a broken %-sequence is the client's (e.g. GET /api/track/%E0%A4%A).
+  if (error instanceof URIError) return invalidField('path', 'malformed percent-encoding');
   if (error instanceof InvalidProblemError) return invalidField(error.field, error.reason);
   if (error instanceof UnsolvableError) {
     return new UnprocessableError(error.message, error.field ? { errors: [{ field: error.field, reason: error.reason }] } : {});

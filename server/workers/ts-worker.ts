@@ -1,6 +1,9 @@
 // Worker threads that run TypeScript modules: Node 20 workers do not inherit the `--import tsx`
 // loader hooks (nor vitest's transforms), so each worker registers tsx itself, then imports its module.
+// A job's error crosses the thread as plain data; the solver's typed errors are rebuilt on this side so
+// that they still answer 400 or 422 (http/errors.ts), not 500.
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { InvalidProblemError, UnsolvableError } from '../../solver/errors.ts';
 
 export function startTsWorker(module: URL, options: WorkerOptions = {}): Worker {
   const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
@@ -8,7 +11,16 @@ export function startTsWorker(module: URL, options: WorkerOptions = {}): Worker 
   return new Worker(boot, { ...options, eval: true });
 }
 
-export type WorkerMessage<R> = { kind: 'result'; value: R } | { kind: 'error'; name: string; message: string; field?: string; reason?: string };
+type ThrownError = { kind: 'error'; name: string; message: string; field?: string; reason?: string };
+
+export type WorkerMessage<R> = { kind: 'result'; value: R } | ThrownError;
+
+/** The error a worker threw, as its own class when it is one of the solver's typed errors. */
+function rebuild({ name, message, field, reason }: ThrownError): Error {
+  if (name === 'InvalidProblemError') return new InvalidProblemError(field ?? 'problem', reason ?? message);
+  if (name === 'UnsolvableError') return new UnsolvableError(reason ?? message, field);
+  return Object.assign(new Error(message), { name });
+}
 
 /** Runs one job in a fresh worker and resolves with its result; the worker ends with the job. */
 export function runInWorker<I, R>(module: URL, input: I): Promise<R> {
@@ -17,7 +29,7 @@ export function runInWorker<I, R>(module: URL, input: I): Promise<R> {
     worker.once('message', (message: WorkerMessage<R>) => {
       void worker.terminate();
       if (message.kind === 'result') resolve(message.value);
-      else reject(Object.assign(new Error(message.message), message));
+      else reject(rebuild(message));
     });
     worker.once('error', reject);
     worker.postMessage(input);
