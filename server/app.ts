@@ -1,5 +1,5 @@
-// Assembles the Express application: JSON parsing, authentication, every noun's routes under /api,
-// the OpenAPI document, and the one error handler.
+// Assembles the Express application: security headers, JSON parsing, authentication, every noun's
+// routes under /api, the OpenAPI document, and the one error handler.
 import express, { Router } from 'express';
 import type { Db } from './db/database.ts';
 import type { AppDeps } from './deps.ts';
@@ -8,6 +8,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { endpoint } from './http/endpoint.ts';
 import { NotFoundError, problemHandler } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
+import { securityHeaders } from './http/headers.ts';
 import { warehouseRoutes } from './warehouses/warehouses.routes.ts';
 import { commodityRoutes } from './commodities/commodities.routes.ts';
 import { stockRoutes } from './stock/stock.routes.ts';
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders({ tileUrl: deps.tileUrl }));
   const api = Router();
   api.use(express.json({ limit: '2mb' }));
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));

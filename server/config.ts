@@ -11,6 +11,8 @@ export interface Config {
   seedDemo: boolean;
   /** The OpenStreetMap extract of the area served (.osm.pbf, .osm or .osm.gz). */
   mapFile: string | undefined;
+  /** The map tile URL template the web app was built with (VITE_TILE_URL); the CSP allows its images. */
+  tileUrl: string | undefined;
   /** Servers sharing a database pass live events on this channel (one per deployment). */
   liveChannel: string;
   /** Stored live events older than this, and acknowledged by every recipient, are dropped. */
@@ -30,6 +32,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.LIFELINE_DEMO_PASSWORD ?? 'lifeline-demo',
     seedDemo: env.LIFELINE_SEED_DEMO !== 'false',
     mapFile: env.LIFELINE_MAP ? resolve(env.LIFELINE_MAP) : undefined,
+    tileUrl: env.VITE_TILE_URL || undefined,
     liveChannel: env.LIFELINE_LIVE_CHANNEL ?? 'lifeline',
     liveKeepDays: Number(env.LIFELINE_LIVE_KEEP_DAYS ?? 7),
     liveFanout: oneOf('LIFELINE_LIVE_FANOUT', env.LIFELINE_LIVE_FANOUT ?? 'frames', fanouts),

@@ -10,4 +10,6 @@ export interface AppDeps {
   roads: RoadMap;
   /** Where the operation runs: shifts and time windows are its local times of day (default: the system's zone). */
   timeZone?: string;
+  /** The map tile URL the web app was built with (VITE_TILE_URL), which the page's CSP must allow. */
+  tileUrl?: string;
 }
