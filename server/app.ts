@@ -26,6 +26,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.trustProxy ?? false);
   const api = Router();
   api.use(express.json({ limit: '2mb' }));
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));

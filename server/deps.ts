@@ -2,6 +2,7 @@
 import type { Db } from './db/database.ts';
 import type { LiveHub } from './live/hub.ts';
 import type { RoadMap } from './network/network.service.ts';
+import type { LoginLimits } from './auth/login-throttle.ts';
 
 export interface AppDeps {
   db: Db;
@@ -10,4 +11,8 @@ export interface AppDeps {
   roads: RoadMap;
   /** Where the operation runs: shifts and time windows are its local times of day (default: the system's zone). */
   timeZone?: string;
+  /** How many failed sign-ins are allowed, per account and per address, in what window (default: defaultLoginLimits). */
+  loginLimits?: LoginLimits;
+  /** Express's 'trust proxy': which proxies' X-Forwarded-For names the client (default: none, the socket's address). */
+  trustProxy?: boolean | number | string;
 }
