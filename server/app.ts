@@ -28,6 +28,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(securityHeaders({ tileUrl: deps.tileUrl }));
+  app.set('trust proxy', deps.trustProxy ?? false);
   const api = Router();
   api.use(express.json({ limit: '2mb' }));
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));

@@ -17,7 +17,15 @@ if (config.seedDemo) {
 }
 await failInterruptedPlans(db);
 const live = new LiveHub(db);
-const app = createApp({ db, live, roads: new RoadMap(db, config.mapFile), timeZone: config.timeZone, tileUrl: config.tileUrl });
+const app = createApp({
+  db,
+  live,
+  roads: new RoadMap(db, config.mapFile),
+  timeZone: config.timeZone,
+  tileUrl: config.tileUrl,
+  loginLimits: config.loginLimits,
+  trustProxy: config.trustProxy,
+});
 const server = createServer(app);
 await live.attach(server, { channel: config.liveChannel, keepDays: config.liveKeepDays, fanout: config.liveFanout });
 server.listen(config.port, config.host, async () => {

@@ -6,12 +6,17 @@ import { idParam } from '../http/schemas.ts';
 import { loginBody, newUserBody, userPatch } from './auth.schema.ts';
 import * as auth from './auth.service.ts';
 import { listUsers } from './auth.repo.ts';
+import { LoginThrottle } from './login-throttle.ts';
 
-export function authRoutes({ db }: AppDeps): Router {
+export function authRoutes({ db, loginLimits }: AppDeps): Router {
   const router = Router();
   const tag = 'auth';
-  endpoint(router, db, { method: 'post', path: '/auth/login', summary: 'Sign in; returns a bearer token and the role', tag, roles: 'public', body: loginBody }, ({ body }) =>
-    auth.login(db, body.email, body.password),
+  const throttle = new LoginThrottle(db, loginLimits);
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/auth/login', summary: 'Sign in; returns a bearer token and the role (429 with Retry-After after too many failures)', tag, roles: 'public', body: loginBody },
+    ({ body, req, res }) => throttle.attempt(body.email, req.ip ?? req.socket.remoteAddress ?? 'unknown', res, () => auth.login(db, body.email, body.password)),
   );
   endpoint(router, db, { method: 'post', path: '/auth/logout', summary: 'Revoke the token used for this request', tag, roles: 'signed-in', status: 204 }, async ({ req }) => {
     await auth.logout(db, auth.bearerToken(req.get('authorization'))!);
