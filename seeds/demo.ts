@@ -195,9 +195,7 @@ async function seedHouseholds(db: Db, random: Random, osm: OsmData, commodities:
         await recordNeed(
           tx,
           { household: h, commodityId: codeToId.get(need.code)!, quantity: need.quantity, urgency: need.urgency, deadline: need.deadlineDays ? isoDay(need.deadlineDays) : undefined },
-          'demo survey',
-          worker.id,
-          '',
+          { source: 'demo survey', actorId: worker.id, scope: null, fieldPrefix: '' },
         );
       }
     });

@@ -1,7 +1,7 @@
 // Households: who needs help and where. Reports from several sources are merged on the normalised
 // address and phone; every field remembers its source and history, and a value a person corrected by
 // hand is never silently overwritten by a later import.
-import { checkCommunity, type CommunityScope } from '../auth/communities.ts';
+import { checkCommunity, checkRecordInScope, type CommunityScope } from '../auth/communities.ts';
 import type { Queryable, Db } from '../db/database.ts';
 import { columnName, findRow, insertRow, toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
@@ -54,21 +54,29 @@ export interface MergeResult {
   keptManual: { field: string; kept: unknown; offered: unknown }[];
 }
 
-export async function upsertHousehold(tx: Queryable, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {
-  const keys = { addressKey: addressKey(input.address), phoneKey: phoneKey(input.phone) };
-  const [existing] = await tx.query('SELECT * FROM households WHERE address_key = $1 AND phone_key = $2 FOR UPDATE', [keys.addressKey, keys.phoneKey]);
-  if (!existing) {
-    const household = fromRow(await insertRow(tx, 'households', { ...input, ...keys }));
-    await recordHistory(tx, household.id, trackedFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]), source, 'applied', actorId);
-    return { household, created: true, keptManual: [] };
-  }
-  const current = fromRow(existing);
+/** The household a report's address and phone point to, as stored, locked for the merge; undefined when none. */
+export async function findReported(tx: Queryable, input: Pick<HouseholdInput, 'address' | 'phone'>): Promise<Household | undefined> {
+  const [row] = await tx.query('SELECT * FROM households WHERE address_key = $1 AND phone_key = $2 FOR UPDATE', [addressKey(input.address), phoneKey(input.phone)]);
+  return row && fromRow(row);
+}
+
+export async function createHousehold(tx: Queryable, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {
+  const household = fromRow(await insertRow(tx, 'households', { ...input, addressKey: addressKey(input.address), phoneKey: phoneKey(input.phone) }));
+  await recordHistory(tx, household.id, trackedFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]), source, 'applied', actorId);
+  return { household, created: true, keptManual: [] };
+}
+
+/**
+ * Merges a report into the household it matched. A report never moves a household to another community
+ * (only a person's correction does), and never overwrites a value a person corrected by hand.
+ */
+export async function mergeReport(tx: Queryable, current: Household, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {
   const sources = await currentSources(tx, current.id);
   const changes: [TrackedField, unknown][] = [];
   const keptManual: MergeResult['keptManual'] = [];
   for (const field of trackedFields) {
     const offered = input[field];
-    if (offered === undefined || sameValue(offered, current[field])) continue;
+    if (field === 'community' || offered === undefined || sameValue(offered, current[field])) continue;
     if (sources.get(field) === MANUAL && source !== MANUAL) keptManual.push({ field, kept: current[field], offered });
     else changes.push([field, offered]);
   }
@@ -81,10 +89,9 @@ export async function upsertHousehold(tx: Queryable, input: HouseholdInput, sour
 /** A person's correction: applied with source `manual`, refused with the current record if someone else saved first. */
 export async function correctHousehold(db: Db, id: number, patch: Partial<HouseholdInput> & { version: number }, actorId: number, scope: CommunityScope = null): Promise<Household> {
   return db.transaction(async (tx) => {
-    const row = await findRow<Record<string, unknown>>(tx, 'households', id, true);
-    const current = row && fromRow(row);
+    const current = await lockHousehold(tx, id);
     if (!current) throw new NotFoundError('household', id);
-    checkCommunity(scope, current.community);
+    checkRecordInScope(scope, current.community, 'household', id);
     if (patch.community !== undefined) checkCommunity(scope, patch.community, 'body.community');
     if (current.version !== patch.version) {
       throw new ConflictError(`household ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
@@ -104,10 +111,16 @@ export async function getHousehold(db: Queryable, id: number, field?: string): P
   return fromRow(row);
 }
 
-/** A household for someone who may work only in some communities. */
-export async function householdFor(db: Queryable, id: number, scope: CommunityScope): Promise<Household> {
-  const household = await getHousehold(db, id);
-  checkCommunity(scope, household.community);
+/** A household locked for a change in the caller's transaction; undefined when none has that id. */
+export async function lockHousehold(tx: Queryable, id: number): Promise<Household | undefined> {
+  const row = await findRow<Record<string, unknown>>(tx, 'households', id, true);
+  return row && fromRow(row);
+}
+
+/** A household for someone who may work only in some communities: another community's is not found. */
+export async function householdFor(db: Queryable, id: number, scope: CommunityScope, field?: string): Promise<Household> {
+  const household = await getHousehold(db, id, field);
+  checkRecordInScope(scope, household.community, 'household', id, field);
   return household;
 }
 
@@ -137,16 +150,12 @@ async function currentSources(tx: Queryable, householdId: number): Promise<Map<s
 }
 
 async function recordHistory(tx: Queryable, householdId: number, changes: [string, unknown][], source: string, outcome: 'applied' | 'kept_manual', actorId: number): Promise<void> {
-  for (const [field, value] of changes) {
-    await tx.query('INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by) VALUES ($1, $2, $3, $4, $5, $6)', [
-      householdId,
-      field,
-      JSON.stringify(value ?? null),
-      source,
-      outcome,
-      actorId,
-    ]);
-  }
+  if (changes.length === 0) return;
+  await tx.query(
+    `INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by)
+     SELECT $1, field, value::jsonb, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS c(field, value)`,
+    [householdId, changes.map(([field]) => field), changes.map(([, value]) => JSON.stringify(value ?? null)), source, outcome, actorId],
+  );
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

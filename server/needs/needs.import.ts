@@ -1,58 +1,82 @@
-// CSV import of needs: every row is checked on its own; good rows are imported (each in its own
-// transaction, merged with what is already known), bad rows are reported with their line number.
-import type { CommunityScope } from '../auth/communities.ts';
+// CSV import of needs. The whole file is checked first: a NUL byte or a bad row anywhere refuses it, naming
+// every bad line, before anything is written. Then it is written in short slices, each its own transaction,
+// with the event loop let go between slices: PGlite runs each statement synchronously on the one thread, so
+// an import written in one go would hold every other user's request until it ended.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
+import { inScope, checkCommunity, type CommunityScope } from '../auth/communities.ts';
+import type { Queryable } from '../db/database.ts';
 import type { LiveHub } from '../live/hub.ts';
 import { columnName } from '../db/rows.ts';
-import { invalidField, toHttpError, type FieldProblem } from '../http/errors.ts';
-import { csvColumns, csvRow, vulnerabilityFlags } from './needs.schema.ts';
-import { announce, recordNeed } from './needs.service.ts';
+import { invalidField, toHttpError, ValidationError, type FieldProblem } from '../http/errors.ts';
+import { listZones } from '../zones/zones.service.ts';
+import { addressKey, phoneKey } from './households.service.ts';
+import { csvColumns, csvRow, vulnerabilityFlags, type NewNeed } from './needs.schema.ts';
+import { announceRecorded, isHeld, recordNeed, type ReportOutcome, type Reporter } from './needs.service.ts';
+
+/** How long one slice of work may keep the event loop (and PGlite) before other requests get their turn. */
+const SLICE_MS = 25;
 
 export interface ImportRowReport {
   line: number;
-  status: 'created' | 'merged' | 'error';
+  /** merged: into an open need of the same household and commodity; held: for a coordinator's review. */
+  status: 'created' | 'merged' | 'held' | 'error';
   needId?: number;
   householdId?: number;
+  reviewId?: number;
   errors?: FieldProblem[];
   keptManual?: { field: string; kept: unknown; offered: unknown }[];
 }
 
 export interface ImportReport {
   source: string;
+  /** True: what the file would do; nothing was written. */
+  preview: boolean;
   rows: number;
   created: number;
   merged: number;
+  held: number;
   failed: number;
   report: ImportRowReport[];
 }
 
-type Record = { [column: string]: string };
+type Cells = { [column: string]: string };
 
-/** Who imports: the source named in the report and history, the user, and the communities they may work in. */
-interface Importer {
+/** One row of the file, checked: the need it reports, or what is wrong with it. */
+type CheckedRow = { line: number; need: NewNeed; errors?: undefined } | { line: number; need?: undefined; errors: FieldProblem[] };
+
+/** Who imports: the source named in the report and history, the user, the communities they may work in. */
+export interface Importer {
   source: string;
   actorId: number;
   scope: CommunityScope;
+  preview: boolean;
 }
 
-export async function importNeedsCsv(live: LiveHub, csv: unknown, source: string, actorId: number, scope: CommunityScope = null): Promise<ImportReport> {
+export async function importNeedsCsv(live: LiveHub, csv: unknown, importer: Importer): Promise<ImportReport> {
   if (typeof csv !== 'string' || csv.trim() === '') throw invalidField('body', 'send the CSV as text/csv with a header row');
-  const records = parseCsv(csv);
-  const commodityIds = await commodityCodes(live);
-  const report: ImportRowReport[] = [];
-  for (const { line, record } of records) report.push(await importRow(live, line, record, commodityIds, { source, actorId, scope }));
-  return {
-    source,
-    rows: report.length,
-    created: report.filter((r) => r.status === 'created').length,
-    merged: report.filter((r) => r.status === 'merged').length,
-    failed: report.filter((r) => r.status === 'error').length,
-    report,
-  };
+  refuseNul(csv);
+  const rows = await checkRows(live.db, parseCsv(csv), importer.scope);
+  if (importer.preview) return summary(importer, true, await preview(live.db, rows, importer.scope));
+  const problems = rows.flatMap((r) => (r.errors ?? []).map((e) => ({ field: `line ${r.line}: ${e.field}`, reason: e.reason })));
+  if (problems.length) throw new ValidationError(problems);
+  return summary(importer, false, await write(live, rows as { line: number; need: NewNeed }[], importer));
 }
 
-function parseCsv(csv: string): { line: number; record: Record }[] {
-  let rows: { record: Record; info: { lines: number } }[];
+function summary({ source }: Importer, preview: boolean, report: ImportRowReport[]): ImportReport {
+  const count = (status: ImportRowReport['status']) => report.filter((r) => r.status === status).length;
+  return { source, preview, rows: report.length, created: count('created'), merged: count('merged'), held: count('held'), failed: count('error'), report };
+}
+
+/** A NUL byte is never data: the file is refused, naming the lines that hold one. */
+function refuseNul(csv: string): void {
+  if (!csv.includes('\0')) return;
+  const lines = csv.split('\n').flatMap((text, i) => (text.includes('\0') ? [i + 1] : []));
+  throw new ValidationError(lines.map((line) => ({ field: `line ${line}`, reason: 'contains a NUL byte' })));
+}
+
+function parseCsv(csv: string): { line: number; cells: Cells }[] {
+  let rows: { record: Cells; info: { lines: number } }[];
   try {
     rows = parse(csv, { columns: (header: string[]) => header.map(normaliseHeader), skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: true });
   } catch (error) {
@@ -61,54 +85,97 @@ function parseCsv(csv: string): { line: number; record: Record }[] {
   const header = rows.length ? Object.keys(rows[0]!.record) : [];
   const missing = csvColumns.filter((c) => csvRow.shape[c as keyof typeof csvRow.shape].safeParse(undefined).success === false && !header.includes(c));
   if (missing.length) throw invalidField('body', `the header lacks the columns ${missing.join(', ')}; expected ${csvColumns.join(',')}`);
-  return rows.map((r) => ({ line: r.info.lines, record: r.record }));
+  return rows.map((r) => ({ line: r.info.lines, cells: r.record }));
 }
 
 const normaliseHeader = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
 
-async function commodityCodes(live: LiveHub): Promise<Map<string, number>> {
-  const rows = await live.db.query<{ id: number; code: string }>('SELECT id, code FROM commodities');
-  return new Map(rows.map((r) => [r.code.toLowerCase(), r.id]));
+/** Every row checked on its own (cells, commodity code, the importer's communities), letting other requests in between slices. */
+async function checkRows(db: Queryable, rows: { line: number; cells: Cells }[], scope: CommunityScope): Promise<CheckedRow[]> {
+  const commodityIds = new Map((await db.query<{ id: number; code: string }>('SELECT id, code FROM commodities')).map((r) => [r.code.toLowerCase(), r.id]));
+  const checked: CheckedRow[] = [];
+  let sliceStart = performance.now();
+  for (const { line, cells } of rows) {
+    checked.push({ line, ...checkRow(cells, commodityIds, scope) });
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+  }
+  return checked;
 }
 
-async function importRow(live: LiveHub, line: number, record: Record, commodityIds: Map<string, number>, { source, actorId, scope }: Importer): Promise<ImportRowReport> {
-  const parsed = csvRow.safeParse(record);
-  if (!parsed.success) {
-    return { line, status: 'error', errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })) };
-  }
+function checkRow(cells: Cells, commodityIds: Map<string, number>, scope: CommunityScope): { need: NewNeed } | { errors: FieldProblem[] } {
+  const parsed = csvRow.safeParse(cells);
+  if (!parsed.success) return { errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })) };
   const row = parsed.data;
   const commodityId = commodityIds.get(row.commodity.toLowerCase());
-  if (!commodityId) return { line, status: 'error', errors: [{ field: 'commodity', reason: `no commodity with the code ${row.commodity}` }] };
-  const flags = Object.fromEntries(vulnerabilityFlags.map((f) => [f, row[columnName(f) as keyof typeof row] as boolean]));
+  if (!commodityId) return { errors: [{ field: 'commodity', reason: `no commodity with the code ${row.commodity}` }] };
   try {
-    const recorded = await live.transaction(async (tx, notify) => {
-      const result = await recordNeed(
-        tx,
-        {
-          household: { name: row.name, address: row.address, phone: row.phone, lat: row.lat, lon: row.lon, people: row.people, community: row.community, notes: row.notes, ...flags } as never,
-          commodityId,
-          quantity: row.quantity,
-          urgency: row.urgency,
-          deadline: row.deadline,
-        },
-        `import:${source}`,
-        actorId,
-        '',
-        scope,
-      );
-      await announce(tx, notify, result.need, result.household.community, result.merged ? 'merged' : 'created', actorId);
-      return result;
-    });
-    return {
-      line,
-      status: recorded.merged ? 'merged' : 'created',
-      needId: recorded.need.id,
-      householdId: recorded.household.id,
-      ...(recorded.keptManual.length ? { keptManual: recorded.keptManual } : {}),
-    };
+    checkCommunity(scope, row.community, 'community');
   } catch (error) {
-    const known = toHttpError(error);
-    if (!known || known.status >= 500) throw error;
-    return { line, status: 'error', errors: (known.extra.errors as FieldProblem[] | undefined) ?? [{ field: 'row', reason: known.message }] };
+    return { errors: toHttpError(error)!.extra.errors as FieldProblem[] };
   }
+  const flags = Object.fromEntries(vulnerabilityFlags.map((f) => [f, row[columnName(f) as keyof typeof row] as boolean])) as Record<(typeof vulnerabilityFlags)[number], boolean>;
+  const household = { name: row.name, address: row.address, phone: row.phone, lat: row.lat, lon: row.lon, people: row.people, community: row.community, notes: row.notes, ...flags };
+  return { need: { household, commodityId, quantity: row.quantity, urgency: row.urgency, deadline: row.deadline } };
+}
+
+/** The rows written in slices, one transaction each; the file as a whole was checked before. */
+async function write(live: LiveHub, rows: { line: number; need: NewNeed }[], { source, actorId, scope }: Importer): Promise<ImportRowReport[]> {
+  const reporter: Reporter = { source: `import:${source}`, actorId, scope, fieldPrefix: '', zones: await listZones(live.db) };
+  const report: ImportRowReport[] = [];
+  while (report.length < rows.length) {
+    await live.transaction(async (tx, notify) => {
+      const sliceStart = performance.now();
+      const slice: ImportRowReport[] = [];
+      do {
+        const { line, need } = rows[report.length + slice.length]!;
+        const outcome = await recordNeed(tx, need, reporter);
+        if (!isHeld(outcome)) await announceRecorded(tx, notify, outcome, actorId);
+        slice.push(rowReport(line, outcome));
+      } while (report.length + slice.length < rows.length && performance.now() - sliceStart < SLICE_MS);
+      report.push(...slice);
+    });
+    await nextTurn();
+  }
+  return report;
+}
+
+function rowReport(line: number, outcome: ReportOutcome): ImportRowReport {
+  if (isHeld(outcome)) return { line, status: 'held', reviewId: outcome.reviewId };
+  return {
+    line,
+    status: outcome.merged ? 'merged' : 'created',
+    needId: outcome.need.id,
+    householdId: outcome.household.id,
+    ...(outcome.keptManual.length ? { keptManual: outcome.keptManual } : {}),
+  };
+}
+
+/**
+ * What writing the file would do, row by row, read in two queries: the households its addresses and phones
+ * match (held when of another community) and their open needs (merged), rows earlier in the file counting too.
+ */
+async function preview(db: Queryable, rows: CheckedRow[], scope: CommunityScope): Promise<ImportRowReport[]> {
+  const key = (h: { address: string; phone?: string }) => `${addressKey(h.address)}\n${phoneKey(h.phone)}`;
+  const reported = rows.flatMap((r) => (r.need ? [r.need.household!] : []));
+  const keys = { address: reported.map((h) => addressKey(h.address)), phone: reported.map((h) => phoneKey(h.phone)) };
+  const known = await db.query<{ address_key: string; phone_key: string; community: string; commodities: number[] }>(
+    `SELECT h.address_key, h.phone_key, h.community, array_remove(array_agg(n.commodity_id), NULL) AS commodities
+     FROM households h LEFT JOIN needs n ON n.household_id = h.id AND n.status = 'open'
+     WHERE (h.address_key, h.phone_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+     GROUP BY h.id`,
+    [keys.address, keys.phone],
+  );
+  const households = new Map(known.map((h) => [`${h.address_key}\n${h.phone_key}`, { community: h.community, open: new Set(h.commodities) }]));
+  return rows.map(({ line, need, errors }): ImportRowReport => {
+    if (!need) return { line, status: 'error', errors };
+    const k = key(need.household!);
+    const household = households.get(k) ?? households.set(k, { community: need.household!.community, open: new Set() }).get(k)!;
+    if (!inScope(scope, household.community)) return { line, status: 'held' };
+    const merged = household.open.has(need.commodityId);
+    household.open.add(need.commodityId);
+    return { line, status: merged ? 'merged' : 'created' };
+  });
 }

@@ -4,17 +4,21 @@ import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { communityScope } from '../auth/communities.ts';
-import { householdPatch, importQuery, needPatch, needQuery, newNeed } from './needs.schema.ts';
+import { householdPatch, importQuery, needPatch, needQuery, newNeed, reviewDecision, reviewQuery } from './needs.schema.ts';
+import * as reviews from './household-reviews.service.ts';
 import * as needs from './needs.service.ts';
 import * as households from './households.service.ts';
 import { importNeedsCsv } from './needs.import.ts';
 
 /** Who may see households' addresses, phones and health flags. */
 export const needRoles = ['community', 'coordinator', 'admin'] as const;
+/** Who decides on reports held because they matched another community's household. */
+const reviewerRoles = ['coordinator', 'admin'] as const;
 
 export function needRoutes({ db, live }: AppDeps): Router {
   const router = Router();
   const tag = 'needs';
+  // Another community's need or household answers 404 to a worker tied to communities, as a missing one does.
   const roles = needRoles;
   endpoint(router, db, { method: 'get', path: '/needs', summary: 'Needs with their households (filter by community, status, commodity, zone)', tag, roles, query: needQuery }, ({ query, user }) =>
     needs.listNeeds(db, { ...query, communities: communityScope(user) }),
@@ -37,8 +41,16 @@ export function needRoutes({ db, live }: AppDeps): Router {
   endpoint(
     router,
     db,
-    { method: 'post', path: '/needs/import', summary: 'Import needs from CSV (text/csv); reports each bad row by line', tag, roles, query: importQuery, idempotent: true },
-    ({ req, query, user }) => importNeedsCsv(live, req.body, query.source, user.id, communityScope(user)),
+    {
+      method: 'post',
+      path: '/needs/import',
+      summary: 'Import needs from CSV (text/csv): a file with a bad row is refused whole, naming each bad line; ?preview=true tells what it would do',
+      tag,
+      roles,
+      query: importQuery,
+      idempotent: true,
+    },
+    ({ req, query, user }) => importNeedsCsv(live, req.body, { source: query.source, preview: query.preview, actorId: user.id, scope: communityScope(user) }),
   );
   endpoint(router, db, { method: 'get', path: '/households/:id', summary: 'One household', tag, roles, params: idParam }, ({ params, user }) =>
     households.householdFor(db, params.id, communityScope(user)),
@@ -51,6 +63,18 @@ export function needRoutes({ db, live }: AppDeps): Router {
     db,
     { method: 'patch', path: '/households/:id', summary: 'Correct a household by hand; later imports will not overwrite it', tag, roles, params: idParam, body: householdPatch },
     ({ params, body, user }) => households.correctHousehold(db, params.id, body, user.id, communityScope(user)),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'get', path: '/household-reviews', summary: "Reports held because they matched a household outside the reporter's communities", tag, roles: reviewerRoles, query: reviewQuery },
+    ({ query }) => reviews.listReviews(db, query),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/household-reviews/:id/decide', summary: 'Accept (record the need on the matched household) or reject a held report', tag, roles: reviewerRoles, params: idParam, body: reviewDecision },
+    ({ params, body, user }) => reviews.decideReview(live, params.id, body.decision, user.id),
   );
   return router;
 }

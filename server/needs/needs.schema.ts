@@ -62,7 +62,21 @@ export const needQuery = z.strictObject({
   ...pageQuery,
 });
 
-export const importQuery = z.strictObject({ source: z.string().trim().min(1).max(100).default('csv') });
+export const importQuery = z.strictObject({
+  source: z.string().trim().min(1).max(100).default('csv'),
+  preview: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('true: report what the file would do (new, merged, held for review, errors by line), writing nothing'),
+});
+
+export const reviewQuery = z.strictObject({ state: z.enum(['pending', 'accepted', 'rejected']).default('pending'), ...pageQuery });
+export type ReviewQuery = z.infer<typeof reviewQuery>;
+
+export const reviewDecision = z.strictObject({
+  decision: z.enum(['accept', 'reject']).describe("accept: record the need on the matched household (its community stays); reject: drop the report"),
+});
 
 /** One CSV row; cells arrive as strings, so numbers and flags are coerced here. */
 const csvFlag = z

@@ -5,10 +5,11 @@ import { audience, type LiveHub, type Notify } from '../live/hub.ts';
 import { findRow, insertRow, toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
-import { listZones } from '../zones/zones.service.ts';
+import { listZones, type Zone } from '../zones/zones.service.ts';
 import { zoneAt } from '../zones/zone-geometry.ts';
-import { checkCommunity, type CommunityScope } from '../auth/communities.ts';
-import { getHousehold, householdFor, upsertHousehold, type MergeResult } from './households.service.ts';
+import { checkCommunity, checkRecordInScope, inScope, type CommunityScope } from '../auth/communities.ts';
+import { createHousehold, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
+import { heldForReview, holdForReview } from './household-reviews.service.ts';
 import * as repo from './needs.repo.ts';
 import type { Need } from './needs.repo.ts';
 import type { HouseholdInput, NewNeed, needPatch } from './needs.schema.ts';
@@ -24,13 +25,36 @@ export interface RecordedNeed {
   keptManual: MergeResult['keptManual'];
 }
 
+/** A report that matched another community's household: it waits for a coordinator (household-reviews). */
+export interface HeldForReview {
+  reviewId: number;
+}
+
+export type ReportOutcome = RecordedNeed | HeldForReview;
+export const isHeld = (outcome: ReportOutcome): outcome is HeldForReview => 'reviewId' in outcome;
+
+/** Who reports needs and how. */
+export interface Reporter {
+  /** Named in the need's sources and the household's history: 'form', 'import:<name>'. */
+  source: string;
+  actorId: number;
+  /** The communities they may work in. */
+  scope: CommunityScope;
+  /** Put before field names in refusals: 'body.' for a form, '' for a CSV row. */
+  fieldPrefix: string;
+  /** The zones, when the caller read them once for many reports. */
+  zones?: Zone[];
+}
+
 /** A need typed in by a person; a later correction of the household (PATCH) is what imports must respect. */
 export async function createNeed(live: LiveHub, input: NewNeed, actorId: number, scope: CommunityScope = null): Promise<RecordedNeed> {
-  return live.transaction(async (tx, notify) => {
-    const recorded = await recordNeed(tx, input, 'form', actorId, 'body.', scope);
-    await announce(tx, notify, recorded.need, recorded.household.community, recorded.merged ? 'merged' : 'created', actorId);
-    return recorded;
+  const outcome = await live.transaction(async (tx, notify) => {
+    const outcome = await recordNeed(tx, input, { source: 'form', actorId, scope, fieldPrefix: 'body.' });
+    if (!isHeld(outcome)) await announceRecorded(tx, notify, outcome, actorId);
+    return outcome;
   });
+  if (isHeld(outcome)) throw heldForReview(outcome.reviewId);
+  return outcome;
 }
 
 /** Tells everyone on that community's need sheet that a need changed (stored, replayed on reconnect). */
@@ -38,22 +62,41 @@ export async function announce(tx: Queryable, notify: Notify, need: Pick<Need, '
   await notify(await audience.sheet(tx, community), 'need:changed', { needId: need.id, community, version: need.version, change, by });
 }
 
+export const announceRecorded = (tx: Queryable, notify: Notify, recorded: RecordedNeed, by: number) =>
+  announce(tx, notify, recorded.need, recorded.household.community, recorded.merged ? 'merged' : 'created', by);
+
 /**
  * Records one need (creating or merging its household) inside the caller's transaction. A worker tied to
- * communities may record only for those (checked on what they sent and on the household it lands in).
+ * communities records only for those: the community they name is checked (403, their own input), and so is
+ * the household their address and phone match, as stored and before anything of it is touched. A match in
+ * another community is held for a coordinator's review; the reporter learns nothing of that household.
  */
-export async function recordNeed(tx: Queryable, input: NewNeed, source: string, actorId: number, fieldPrefix: string, scope: CommunityScope = null): Promise<RecordedNeed> {
+export async function recordNeed(tx: Queryable, input: NewNeed, reporter: Reporter): Promise<ReportOutcome> {
+  const { fieldPrefix, scope, source, actorId } = reporter;
   await getCommodity(tx, input.commodityId, `${fieldPrefix}commodityId`);
-  let merge: MergeResult;
-  if (input.household) {
-    checkCommunity(scope, input.household.community, `${fieldPrefix}household.community`);
-    await checkZone(tx, input.household, fieldPrefix);
-    const zoneId = input.household.zoneId ?? zoneAt(await listZones(tx), input.household.lat, input.household.lon)?.id;
-    merge = await upsertHousehold(tx, { ...input.household, zoneId }, source, actorId);
-  } else {
-    merge = { household: await getHousehold(tx, input.householdId!, `${fieldPrefix}householdId`), created: false, keptManual: [] };
+  if (!input.household) {
+    const household = await householdFor(tx, input.householdId!, scope, `${fieldPrefix}householdId`);
+    return needOn(tx, { household, created: false, keptManual: [] }, input, source);
   }
-  checkCommunity(scope, merge.household.community, input.household ? `${fieldPrefix}household.address` : `${fieldPrefix}householdId`);
+  checkCommunity(scope, input.household.community, `${fieldPrefix}household.community`);
+  const existing = await findReported(tx, input.household);
+  if (existing && !inScope(scope, existing.community)) return { reviewId: await holdForReview(tx, input, existing.id, reporter) };
+  const household = await withZone(tx, input.household, reporter);
+  const merge = existing ? await mergeReport(tx, existing, household, source, actorId) : await createHousehold(tx, household, source, actorId);
+  return needOn(tx, merge, input, source);
+}
+
+/** The reported household with its zone: the one named (which must exist), else the zone its point lies in. */
+async function withZone(tx: Queryable, household: HouseholdInput, { fieldPrefix, zones }: Pick<Reporter, 'fieldPrefix' | 'zones'>): Promise<HouseholdInput> {
+  if (household.zoneId !== undefined) {
+    if (!(await findRow(tx, 'zones', household.zoneId))) throw new NotFoundError('zone', household.zoneId, `${fieldPrefix}household.zoneId`);
+    return household;
+  }
+  return { ...household, zoneId: zoneAt(zones ?? (await listZones(tx)), household.lat, household.lon)?.id };
+}
+
+/** The need recorded on its household: new, or merged into the open need of the same commodity. */
+export async function needOn(tx: Queryable, merge: MergeResult, input: NewNeed, source: string): Promise<RecordedNeed> {
   const existing = await repo.findOpenNeed(tx, merge.household.id, input.commodityId);
   const result = { household: merge.household, householdCreated: merge.created, keptManual: merge.keptManual };
   if (!existing) {
@@ -83,18 +126,12 @@ async function mergeInto(tx: Queryable, existing: Need, input: NewNeed, source: 
   return toCamel<Need>(row!);
 }
 
-async function checkZone(tx: Queryable, household: HouseholdInput, fieldPrefix: string): Promise<void> {
-  if (household.zoneId !== undefined && !(await findRow(tx, 'zones', household.zoneId))) {
-    throw new NotFoundError('zone', household.zoneId, `${fieldPrefix}household.zoneId`);
-  }
-}
-
 /** An edit from the need sheet: refused with the current record when someone else saved first. */
 export async function updateNeed(live: LiveHub, id: number, patch: z.infer<typeof needPatch>, actorId: number, scope: CommunityScope = null): Promise<Need> {
   return live.transaction(async (tx, notify) => {
     const current = await findRow<Need>(tx, 'needs', id, true);
     if (!current) throw new NotFoundError('need', id);
-    const { community } = await householdFor(tx, current.householdId, scope);
+    const { community } = await inScopeOf(tx, current, scope);
     if (current.version !== patch.version) {
       throw new ConflictError(`need ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
     }
@@ -118,7 +155,14 @@ export async function updateNeed(live: LiveHub, id: number, patch: z.infer<typeo
 export async function getNeed(db: Db, id: number, scope: CommunityScope = null) {
   const need = await findRow<Need>(db, 'needs', id);
   if (!need) throw new NotFoundError('need', id);
-  return { ...need, household: await householdFor(db, need.householdId, scope) };
+  return { ...need, household: await inScopeOf(db, need, scope) };
+}
+
+/** The household of a need, for someone who may work only in some communities: another community's need is not found. */
+async function inScopeOf(db: Queryable, need: Need, scope: CommunityScope) {
+  const household = await getHousehold(db, need.householdId);
+  checkRecordInScope(scope, household.community, 'need', need.id);
+  return household;
 }
 
 export const listNeeds = repo.listNeeds;

@@ -32,8 +32,9 @@ describe.each(databaseKinds)('community workers tied to their communities, on %s
     expect(refused.headers['content-type']).toMatch(/problem\+json/);
     expect(refused.body.errors).toEqual([{ field: 'body.household.community', reason: expect.stringMatching(/La Condamine is not one of your communities/) }]);
     const byId = await t.api.post('/api/needs').set(bearer(worker.token)).send({ householdId: elsewhere.householdId, commodityId: rice, quantity: 1 });
-    expect(byId.status).toBe(403);
+    expect(byId.status).toBe(404);
     expect(byId.body.errors[0].field).toBe('body.householdId');
+    expect(JSON.stringify(byId.body)).not.toMatch(/Condamine|Grimaldi/);
     const after = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM households');
     expect(after[0]!.n).toBe(before[0]!.n);
   });
@@ -44,11 +45,20 @@ describe.each(databaseKinds)('community workers tied to their communities, on %s
     expect(new Set(list.body.items.map((n: { household: { community: string } }) => n.household.community))).toEqual(new Set(['Fontvieille']));
     const all = await t.api.get('/api/needs').set(bearer(t.tokens.community)).expect(200);
     expect(all.body.items.some((n: { household: { community: string } }) => n.household.community === 'La Condamine')).toBe(true);
-    await t.api.get(`/api/needs/${elsewhere.needId}`).set(bearer(worker.token)).expect(403);
-    await t.api.get(`/api/households/${elsewhere.householdId}`).set(bearer(worker.token)).expect(403);
-    await t.api.get(`/api/households/${elsewhere.householdId}/history`).set(bearer(worker.token)).expect(403);
-    await t.api.patch(`/api/needs/${elsewhere.needId}`).set(bearer(worker.token)).send({ quantity: 5, version: 1 }).expect(403);
-    await t.api.patch(`/api/households/${elsewhere.householdId}`).set(bearer(worker.token)).send({ phone: '+377 00 00 00 00', version: 1 }).expect(403);
+    const theirs = {
+      'GET need': t.api.get(`/api/needs/${elsewhere.needId}`),
+      'GET household': t.api.get(`/api/households/${elsewhere.householdId}`),
+      'GET history': t.api.get(`/api/households/${elsewhere.householdId}/history`),
+      'PATCH need': t.api.patch(`/api/needs/${elsewhere.needId}`).send({ quantity: 5, version: 1 }),
+      'PATCH household': t.api.patch(`/api/households/${elsewhere.householdId}`).send({ phone: '+377 00 00 00 00', version: 1 }),
+    };
+    for (const [name, request] of Object.entries(theirs)) {
+      const res = await request.set(bearer(worker.token));
+      // Exactly what a missing id gets: nothing confirms the record, nothing names its community.
+      expect(res.status, name).toBe(404);
+      expect(res.body.detail).toMatch(/^(need|household) \d+ does not exist$/);
+      expect(JSON.stringify(res.body)).not.toMatch(/Condamine|Grimaldi/);
+    }
     const own = list.body.items[0];
     const moved = await t.api.patch(`/api/households/${own.household.id}`).set(bearer(worker.token)).send({ community: 'La Condamine', version: own.household.version });
     expect(moved.status).toBe(403);
@@ -57,11 +67,12 @@ describe.each(databaseKinds)('community workers tied to their communities, on %s
     expect(need.quantity).toBe(2);
   });
 
-  it('imports only rows of their communities, reporting the others by line', async () => {
+  it('refuses a file with rows of other communities, naming their lines, and writes nothing', async () => {
     const csv = ['name,address,phone,lat,lon,people,community,commodity,quantity', `Ours,2 Rue du Gabian,,43.7305,7.4165,2,Fontvieille,${(await t.db.query<{ code: string }>('SELECT code FROM commodities WHERE id = $1', [rice]))[0]!.code},1`, 'Theirs,4 Rue Grimaldi,,43.7335,7.4195,2,La Condamine,' + (await t.db.query<{ code: string }>('SELECT code FROM commodities WHERE id = $1', [rice]))[0]!.code + ',1'].join('\n');
-    const res = await t.api.post('/api/needs/import?source=sheet').set(bearer(worker.token)).set('content-type', 'text/csv').send(csv).expect(200);
-    expect(res.body.report.map((r: { status: string }) => r.status)).toEqual(['created', 'error']);
-    expect(res.body.report[1].errors[0].field).toBe('household.community');
+    const before = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM needs');
+    const res = await t.api.post('/api/needs/import?source=sheet').set(bearer(worker.token)).set('content-type', 'text/csv').send(csv).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'line 3: community', reason: expect.stringMatching(/La Condamine is not one of your communities/) }]);
+    expect(await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM needs')).toEqual(before);
   });
 
   it('joins only their communities’ need sheets and hears only of those changes', async () => {

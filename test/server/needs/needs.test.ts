@@ -68,25 +68,53 @@ describe.each(databaseKinds)('needs on %s', (kind) => {
     expect((await t.api.get('/api/needs').set(worker())).body.total).toBe(before);
   });
 
-  it('imports a CSV, reporting each bad row by line and importing the good ones', async () => {
-    const csv = [
-      'name,address,phone,lat,lon,people,community,commodity,quantity,urgency,deadline,elderly_alone,chronic_illness,disabled,pregnant,infant',
+  it('refuses a CSV with bad rows whole, naming each bad line, then imports the corrected file', async () => {
+    const header = 'name,address,phone,lat,lon,people,community,commodity,quantity,urgency,deadline,elderly_alone,chronic_illness,disabled,pregnant,infant';
+    const good = [
       `Bianchi household,8 Avenue de la Costa,+377 93 25 00 00,43.741,7.426,2,Monte-Carlo,${rice.code},4,normal,,no,no,no,no,yes`,
+      `Boeri household,11 Avenue de la Costa,,43.741,7.426,1,Monte-Carlo,${insulin.code},1,critical,2030-01-01,yes,yes,no,no,no`,
+      `Bianchi household,8 avenue de la costa,+377 93 25 00 00,43.741,7.426,2,Monte-Carlo,${rice.code},4,normal,,no,no,no,no,yes`,
+    ];
+    const bad = [
       `Martin household,9 Avenue de la Costa,,43.741,7.426,abc,Monte-Carlo,${rice.code},1,normal,,no,no,no,no,no`,
       `Gastaud household,10 Avenue de la Costa,,43.741,7.426,1,Monte-Carlo,NOPE,1,normal,,no,no,no,no,no`,
       `Boeri household,11 Avenue de la Costa,,43.741,7.426,1,Monte-Carlo,${insulin.code},1,critical,2030-13-01,yes,yes,no,no,no`,
-      `Boeri household,11 Avenue de la Costa,,43.741,7.426,1,Monte-Carlo,${insulin.code},1,critical,2030-01-01,yes,yes,no,no,no`,
-      `Bianchi household,8 avenue de la costa,+377 93 25 00 00,43.741,7.426,2,Monte-Carlo,${rice.code},4,normal,,no,no,no,no,yes`,
+    ];
+    const before = (await t.api.get('/api/needs').set(worker())).body.total;
+    const refused = await t.api.post('/api/needs/import?source=survey-a').set(worker()).set('Content-Type', 'text/csv').send([header, good[0], ...bad, ...good.slice(1)].join('\n')).expect(400);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['line 3: people', 'line 4: commodity', 'line 5: deadline']);
+    expect((await t.api.get('/api/needs').set(worker())).body.total).toBe(before);
+    const res = await t.api.post('/api/needs/import?source=survey-a').set(worker()).set('Content-Type', 'text/csv').send([header, ...good].join('\n')).expect(200);
+    expect(res.body).toMatchObject({ preview: false, rows: 3, created: 2, merged: 1, held: 0, failed: 0 });
+    expect(res.body.report.map((r: { line: number; status: string }) => [r.line, r.status])).toEqual([[2, 'created'], [3, 'created'], [4, 'merged']]);
+    expect(res.body.report[2].needId).toBe(res.body.report[0].needId);
+  });
+
+  it('refuses a CSV holding a NUL byte, naming its line, and writes nothing', async () => {
+    const before = (await t.api.get('/api/needs').set(worker())).body.total;
+    const csv = ['name,address,phone,lat,lon,people,community,commodity,quantity', `Nul household,40 Rue Basse,,43.74,7.42,2,Monte-Carlo,${rice.code},1`, `Nul\u0000 household,41 Rue Basse,,43.74,7.42,2,Monte-Carlo,${rice.code},1`].join('\n');
+    const res = await t.api.post('/api/needs/import').set(worker()).set('Content-Type', 'text/csv').send(csv).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'line 3', reason: 'contains a NUL byte' }]);
+    expect((await t.api.get('/api/needs').set(worker())).body.total).toBe(before);
+  });
+
+  it('previews an import (new, merged, errors by line) without writing anything', async () => {
+    await post(t, '/api/needs', { household: aHousehold({ address: '50 Rue Basse', phone: '93 50 50 50' }), commodityId: rice.id, quantity: 1 }, 'community');
+    const before = await t.db.query('SELECT (SELECT count(*) FROM needs) AS needs, (SELECT count(*) FROM households) AS households');
+    const csv = [
+      'name,address,phone,lat,lon,people,community,commodity,quantity',
+      `Known household,50 rue basse,+377 93 50 50 50,43.74,7.42,2,Monte-Carlo,${rice.code},1`,
+      `Known household,50 Rue Basse,93 50 50 50,43.74,7.42,2,Monte-Carlo,${insulin.code},1`,
+      `New household,51 Rue Basse,,43.74,7.42,2,Monte-Carlo,${rice.code},1`,
+      `New household,51 Rue Basse,,43.74,7.42,2,Monte-Carlo,${rice.code},3`,
+      `Bad household,52 Rue Basse,,43.74,7.42,0,Monte-Carlo,${rice.code},1`,
     ].join('\n');
-    const res = await t.api.post('/api/needs/import?source=survey-a').set(worker()).set('Content-Type', 'text/csv').send(csv).expect(200);
-    expect(res.body).toMatchObject({ rows: 6, created: 2, merged: 1, failed: 3 });
-    const byLine = Object.fromEntries(res.body.report.map((r: { line: number }) => [r.line, r]));
-    expect(byLine[3].errors[0].field).toBe('people');
-    expect(byLine[4].errors[0]).toMatchObject({ field: 'commodity' });
-    expect(byLine[5].errors[0].field).toBe('deadline');
-    expect(byLine[2].status).toBe('created');
-    expect(byLine[6].status).toBe('created');
-    expect(byLine[7]).toMatchObject({ status: 'merged', needId: byLine[2].needId });
+    const res = await t.api.post('/api/needs/import?preview=true').set(worker()).set('Content-Type', 'text/csv').send(csv).expect(200);
+    expect(res.body).toMatchObject({ preview: true, rows: 5, created: 2, merged: 2, held: 0, failed: 1 });
+    expect(res.body.report.map((r: { status: string }) => r.status)).toEqual(['merged', 'created', 'created', 'merged', 'error']);
+    expect(res.body.report[4].errors[0].field).toBe('people');
+    expect(await t.db.query('SELECT (SELECT count(*) FROM needs) AS needs, (SELECT count(*) FROM households) AS households')).toEqual(before);
   });
 
   it('refuses a CSV without the required columns, naming them', async () => {
@@ -103,7 +131,8 @@ describe.each(databaseKinds)('needs on %s', (kind) => {
     const res = await t.api.post('/api/needs/import?source=survey-b').set(worker()).set('Content-Type', 'text/csv').send(csv).expect(200);
     expect(res.body.report[0].keptManual).toEqual([{ field: 'people', kept: 5, offered: 2 }]);
     const household = await t.api.get(`/api/households/${id}`).set(worker()).expect(200);
-    expect(household.body).toMatchObject({ people: 5, community: 'Monaco-Ville' });
+    // A report never moves a household to another community: only a person's correction does.
+    expect(household.body).toMatchObject({ people: 5, community: 'Monte-Carlo' });
     const history = await t.api.get(`/api/households/${id}/history`).set(worker()).expect(200);
     const people = history.body.filter((h: { field: string }) => h.field === 'people');
     expect(people.map((h: { value: number; source: string; outcome: string }) => [h.value, h.source, h.outcome])).toEqual([
