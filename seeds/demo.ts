@@ -82,6 +82,7 @@ async function seedStock(db: Db, random: Random, warehouseIds: number[], commodi
             reason: 'municipal purchase',
           },
           coordinator.id,
+          null,
         );
       }
     }
@@ -226,7 +227,7 @@ async function seedDrivers(db: Db, random: Random, users: Map<string, SignedInUs
       shiftEnd: early ? '16:00' : '20:00',
       homeWarehouseId: warehouseIds[i % warehouseIds.length],
       active: true,
-    });
+    }, null);
   }
   for (let i = 0; i < 4; i++) {
     const user = users.get(`volunteer${i + 1}@lifeline.local`)!;
@@ -241,6 +242,6 @@ async function seedDrivers(db: Db, random: Random, users: Map<string, SignedInUs
       shiftEnd: i < 2 ? '14:00' : '19:00',
       zoneId: sealedZoneId,
       active: true,
-    });
+    }, null);
   }
 }

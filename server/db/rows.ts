@@ -56,16 +56,30 @@ export interface Page<T> {
   offset: number;
 }
 
+/** Keeps the rows whose `column` is one of `ids` (null: no restriction), and with `orNone` those where it is null. */
+export interface Within {
+  column: string;
+  ids: readonly number[] | null;
+  orNone?: boolean;
+}
+
 /** Lists rows matching equality filters (undefined filters are ignored), newest id last. */
 export async function listRows<T>(
   db: Queryable,
   table: string,
   filters: Record<string, unknown>,
   paging: { limit: number; offset: number },
+  within?: Within,
 ): Promise<Page<T>> {
   const entries = definedEntries(filters);
-  const where = entries.length ? `WHERE ${entries.map(([k], i) => `${quoteIdent(columnName(k))} = $${i + 1}`).join(' AND ')}` : '';
-  const params = entries.map(([, v]) => v);
+  const conditions = entries.map(([k], i) => `${quoteIdent(columnName(k))} = $${i + 1}`);
+  const params: unknown[] = entries.map(([, v]) => v);
+  if (within?.ids) {
+    const column = quoteIdent(columnName(within.column));
+    params.push([...within.ids]);
+    conditions.push(`(${column} = ANY($${params.length}::int[])${within.orNone ? ` OR ${column} IS NULL` : ''})`);
+  }
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*) AS total FROM ${quoteIdent(table)} ${where}`, params)) as [
     { total: number },
   ];

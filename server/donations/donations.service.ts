@@ -6,6 +6,7 @@ import { insertRow, listRows, type Page } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField, ValidationError } from '../http/errors.ts';
 import type { SignedInUser } from '../auth/auth.schema.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
+import { checkRecord, checkWarehouse, warehouseScope } from '../auth/warehouse-scope.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { insertLot } from '../stock/stock.repo.ts';
@@ -21,9 +22,11 @@ function newTrackingCode(): string {
   return code;
 }
 
+/** A charity pledges to any warehouse; a coordinator tied to warehouses logs pledges to theirs. */
 export async function pledge(db: Db, input: NewDonation, charity: SignedInUser): Promise<Donation> {
   return db.transaction(async (tx) => {
     await getWarehouse(tx, input.warehouseId, 'body.warehouseId');
+    checkWarehouse(warehouseScope(charity), input.warehouseId, 'body.warehouseId');
     for (const [i, item] of input.items.entries()) await getCommodity(tx, item.commodityId, `body.items.${i}.commodityId`);
     const { items, ...donation } = input;
     const created = await insertRow<{ id: number }>(tx, 'donations', { ...donation, trackingCode: newTrackingCode(), charityUserId: charity.id });
@@ -39,6 +42,7 @@ export async function receive(db: Db, donationId: number, input: Receipt, coordi
   return db.transaction(async (tx) => {
     const donation = await repo.findDonation(tx, 'id', donationId, true);
     if (!donation) throw new NotFoundError('donation', donationId);
+    checkRecord(warehouseScope(coordinator), [donation.warehouseId], 'donation', donationId);
     if (donation.status === 'received') throw new ConflictError(`donation ${donationId} was received already`);
     checkReceiptCoversItems(donation, input);
     for (const [i, entry] of input.items.entries()) {
@@ -81,10 +85,11 @@ function checkReceiptCoversItems(donation: Donation, input: Receipt): void {
   if (problems.length) throw new ValidationError(problems);
 }
 
-/** A charity sees its own donations; coordinators and admins see all. */
+/** A charity sees its own donations; coordinators those of their warehouses; admins all. */
 export async function listDonations(db: Db, user: SignedInUser, query: { status?: string; warehouseId?: number; limit: number; offset: number }): Promise<Page<Donation>> {
   const mine = user.role === 'charity' ? user.id : undefined;
-  const page = await listRows<Donation>(db, 'donations', { status: query.status, warehouseId: query.warehouseId, charityUserId: mine }, query);
+  const filters = { status: query.status, warehouseId: query.warehouseId, charityUserId: mine };
+  const page = await listRows<Donation>(db, 'donations', filters, query, { column: 'warehouseId', ids: warehouseScope(user) });
   const items = await repo.itemsOf(db, page.items.map((d) => d.id));
   return { ...page, items: page.items.map((d) => ({ ...d, items: items.filter((it) => it.donationId === d.id) })) };
 }
@@ -93,6 +98,7 @@ export async function getDonation(db: Db, id: number, user: SignedInUser): Promi
   const donation = await repo.findDonation(db, 'id', id);
   // A charity asking for another charity's donation is told it does not exist, not that it is someone else's.
   if (!donation || (user.role === 'charity' && donation.charityUserId !== user.id)) throw new NotFoundError('donation', id);
+  checkRecord(warehouseScope(user), [donation.warehouseId], 'donation', id);
   return donation;
 }
 

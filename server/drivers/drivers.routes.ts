@@ -1,9 +1,10 @@
-// HTTP for drivers and gate volunteers.
+// HTTP for drivers and gate volunteers (a coordinator tied to warehouses: those based there, and those based nowhere).
 import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { recordEndpoints } from '../http/record-endpoints.ts';
 import { driverPatch, driverQuery, newDriver } from './drivers.schema.ts';
 import * as drivers from './drivers.service.ts';
+import { warehouseScope } from '../auth/warehouse-scope.ts';
 
 export function driverRoutes({ db }: AppDeps): Router {
   const router = Router();
@@ -13,10 +14,10 @@ export function driverRoutes({ db }: AppDeps): Router {
     db,
     { path: '/drivers', tag: 'drivers', noun: 'driver or gate volunteer', readRoles: roles, writeRoles: roles, query: driverQuery, create: newDriver, patch: driverPatch },
     {
-      list: (query) => drivers.listDrivers(db, query),
-      get: (id) => drivers.getDriver(db, id),
-      create: (input) => drivers.createDriver(db, input),
-      update: (id, patch) => drivers.updateDriver(db, id, patch),
+      list: (query, user) => drivers.listDrivers(db, query, warehouseScope(user)),
+      get: (id, user) => drivers.driverFor(db, id, warehouseScope(user)),
+      create: (input, user) => drivers.createDriver(db, input, warehouseScope(user)),
+      update: (id, patch, user) => drivers.updateDriver(db, id, patch, warehouseScope(user)),
     },
   );
   return router;

@@ -4,13 +4,25 @@ import { findRow, insertRow, listRows, updateRow } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { getZone } from '../zones/zones.service.ts';
+import { checkRecord, checkWarehouse, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import type { Driver, NewDriver } from './drivers.schema.ts';
 
-export const listDrivers = (db: Db, query: { kind?: string; limit: number; offset: number }) => listRows<Driver>(db, 'drivers', { kind: query.kind }, query);
+// A driver belongs to their home warehouse; one based nowhere (a gate volunteer serves a zone) is shared.
+const homeOf = (driver: Driver): number[] => (driver.homeWarehouseId ? [driver.homeWarehouseId] : []);
+
+export const listDrivers = (db: Db, query: { kind?: string; limit: number; offset: number }, scope: WarehouseScope) =>
+  listRows<Driver>(db, 'drivers', { kind: query.kind }, query, { column: 'homeWarehouseId', ids: scope, orNone: true });
 
 export async function getDriver(db: Queryable, id: number): Promise<Driver> {
   const driver = await findRow<Driver>(db, 'drivers', id);
   if (!driver) throw new NotFoundError('driver', id);
+  return driver;
+}
+
+/** A driver as a coordinator may see them: based at one of their warehouses, or based nowhere. */
+export async function driverFor(db: Queryable, id: number, scope: WarehouseScope): Promise<Driver> {
+  const driver = await getDriver(db, id);
+  checkRecord(scope, homeOf(driver), 'driver', id);
   return driver;
 }
 
@@ -20,25 +32,28 @@ export async function driverOfUser(db: Queryable, userId: number): Promise<Drive
   return row ? getDriver(db, row.id) : undefined;
 }
 
-export async function createDriver(db: Db, input: NewDriver): Promise<Driver> {
+export async function createDriver(db: Db, input: NewDriver, scope: WarehouseScope): Promise<Driver> {
   return db.transaction(async (tx) => {
-    await checkReferences(tx, input);
+    await checkReferences(tx, input, scope);
     return insertRow<Driver>(tx, 'drivers', input);
   });
 }
 
-export async function updateDriver(db: Db, id: number, patch: Partial<NewDriver>): Promise<Driver> {
+export async function updateDriver(db: Db, id: number, patch: Partial<NewDriver>, scope: WarehouseScope): Promise<Driver> {
   return db.transaction(async (tx) => {
-    const current = await getDriver(tx, id);
+    const current = await driverFor(tx, id, scope);
     const merged = { ...current, ...patch };
     if (merged.shiftStart >= merged.shiftEnd) throw invalidField('body.shiftEnd', 'the shift must end after it starts');
-    await checkReferences(tx, patch, id);
+    await checkReferences(tx, patch, scope, id);
     return (await updateRow<Driver>(tx, 'drivers', id, patch))!;
   });
 }
 
-async function checkReferences(tx: Queryable, input: Partial<NewDriver>, selfId?: number): Promise<void> {
-  if (input.homeWarehouseId !== undefined) await getWarehouse(tx, input.homeWarehouseId, 'body.homeWarehouseId');
+async function checkReferences(tx: Queryable, input: Partial<NewDriver>, scope: WarehouseScope, selfId?: number): Promise<void> {
+  if (input.homeWarehouseId !== undefined) {
+    await getWarehouse(tx, input.homeWarehouseId, 'body.homeWarehouseId');
+    checkWarehouse(scope, input.homeWarehouseId, 'body.homeWarehouseId');
+  }
   if (input.zoneId !== undefined) {
     await getZone(tx, input.zoneId).catch(() => {
       throw new NotFoundError('zone', input.zoneId!, 'body.zoneId');

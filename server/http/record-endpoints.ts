@@ -3,7 +3,7 @@
 import type { Router } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import type { Role } from '../auth/auth.schema.ts';
+import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import { endpoint } from './endpoint.ts';
 import { idParam } from './schemas.ts';
 
@@ -20,11 +20,12 @@ export interface RecordEndpoints<Q extends z.ZodType, C extends z.ZodType, P ext
   patch: P;
 }
 
+/** Each method also gets who is asking, for the nouns whose records are scoped (e.g. drivers by warehouse). */
 export interface RecordService<Q, C, P> {
-  list(query: Q): Promise<unknown>;
-  get(id: number): Promise<unknown>;
-  create(input: C): Promise<unknown>;
-  update(id: number, patch: P): Promise<unknown>;
+  list(query: Q, user: SignedInUser): Promise<unknown>;
+  get(id: number, user: SignedInUser): Promise<unknown>;
+  create(input: C, user: SignedInUser): Promise<unknown>;
+  update(id: number, patch: P, user: SignedInUser): Promise<unknown>;
 }
 
 export function recordEndpoints<Q extends z.ZodType, C extends z.ZodType, P extends z.ZodType>(
@@ -34,12 +35,12 @@ export function recordEndpoints<Q extends z.ZodType, C extends z.ZodType, P exte
   service: RecordService<z.output<Q>, z.output<C>, z.output<P>>,
 ): void {
   const { path, tag, noun, readRoles, writeRoles } = spec;
-  endpoint(router, db, { method: 'get', path, summary: `List ${noun}s`, tag, roles: readRoles, query: spec.query }, ({ query }) => service.list(query as z.output<Q>));
-  endpoint(router, db, { method: 'get', path: `${path}/:id`, summary: `One ${noun}`, tag, roles: readRoles, params: idParam }, ({ params }) => service.get(params.id));
-  endpoint(router, db, { method: 'post', path, summary: `Create a ${noun}`, tag, roles: writeRoles, body: spec.create, status: 201, idempotent: true }, ({ body }) =>
-    service.create(body as z.output<C>),
+  endpoint(router, db, { method: 'get', path, summary: `List ${noun}s`, tag, roles: readRoles, query: spec.query }, ({ query, user }) => service.list(query as z.output<Q>, user));
+  endpoint(router, db, { method: 'get', path: `${path}/:id`, summary: `One ${noun}`, tag, roles: readRoles, params: idParam }, ({ params, user }) => service.get(params.id, user));
+  endpoint(router, db, { method: 'post', path, summary: `Create a ${noun}`, tag, roles: writeRoles, body: spec.create, status: 201, idempotent: true }, ({ body, user }) =>
+    service.create(body as z.output<C>, user),
   );
-  endpoint(router, db, { method: 'patch', path: `${path}/:id`, summary: `Update a ${noun}`, tag, roles: writeRoles, params: idParam, body: spec.patch }, ({ params, body }) =>
-    service.update(params.id, body as z.output<P>),
+  endpoint(router, db, { method: 'patch', path: `${path}/:id`, summary: `Update a ${noun}`, tag, roles: writeRoles, params: idParam, body: spec.patch }, ({ params, body, user }) =>
+    service.update(params.id, body as z.output<P>, user),
   );
 }

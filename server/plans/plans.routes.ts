@@ -5,6 +5,7 @@ import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { newPlan, planQuery } from './plans.schema.ts';
 import * as plans from './plans.service.ts';
+import { warehouseScope } from '../auth/warehouse-scope.ts';
 
 export function planRoutes(deps: AppDeps): Router {
   const { db, live } = deps;
@@ -24,8 +25,8 @@ export function planRoutes(deps: AppDeps): Router {
   endpoint(
     router,
     db,
-    { method: 'post', path: '/plans/:id/approve', summary: 'Approve a plan: reserves its stock in one transaction (409 when stock or needs changed since)', tag, roles, params: idParam, idempotent: true },
-    ({ params, user }) => plans.approvePlan(live, params.id, user.id),
+    { method: 'post', path: '/plans/:id/approve', summary: 'Approve a plan: reserves its stock in one transaction (409 when stock or needs changed since; 403 for a coordinator not tied to every warehouse it draws from)', tag, roles, params: idParam, idempotent: true },
+    ({ params, user }) => plans.approvePlan(live, params.id, user.id, warehouseScope(user)),
   );
   return router;
 }

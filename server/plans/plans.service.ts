@@ -8,6 +8,7 @@ import { audience, type LiveHub, type Notify } from '../live/hub.ts';
 import { boardRoom } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
+import { checkPlan, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
 import type { AllocationProblem, Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import { readPlanInputs, type Snapshot } from './plan-inputs.ts';
@@ -37,6 +38,8 @@ export interface PlanRecord {
   approvedAt: string | null;
   dispatchedAt: string | null;
   allocations?: PlanAllocation[];
+  /** The warehouses the plan draws from. */
+  warehouseIds?: number[];
 }
 
 interface PlanDeps {
@@ -130,7 +133,23 @@ export async function getPlan(db: Queryable, id: number, lock = false): Promise<
     toCamel<PlanAllocation>(r),
   );
   const { snapshot: _snapshot, ...plan } = toCamel<PlanRecord & { snapshot: unknown }>(row);
-  return { ...plan, allocations };
+  return { ...plan, allocations, warehouseIds: await warehousesOfPlan(db, id) };
+}
+
+/** The warehouses a plan draws from: its allocations' and those of the goods on its routes (a re-plan may add some). */
+async function warehousesOfPlan(db: Queryable, id: number): Promise<number[]> {
+  const rows = await db.query<{ warehouse_id: number }>(
+    `SELECT warehouse_id FROM plan_allocations WHERE plan_id = $1
+     UNION SELECT l.warehouse_id FROM routes r JOIN stops s ON s.route_id = r.id JOIN stop_items si ON si.stop_id = s.id JOIN lots l ON l.id = si.lot_id WHERE r.plan_id = $1
+     ORDER BY warehouse_id`,
+    [id],
+  );
+  return rows.map((r) => r.warehouse_id);
+}
+
+/** Approving, dispatching or re-planning a plan needs every warehouse it draws from within the scope (403). */
+export async function checkPlanInScope(db: Queryable, id: number, scope: WarehouseScope, action: string): Promise<void> {
+  checkPlan(scope, { id, warehouseIds: await warehousesOfPlan(db, id) }, action);
 }
 
 export async function listPlans(db: Db, query: { status?: string; limit: number; offset: number }): Promise<Page<Omit<PlanRecord, 'result'>>> {
@@ -142,10 +161,11 @@ export async function listPlans(db: Db, query: { status?: string; limit: number;
  * Reserves every allocation of a ready plan in one transaction. A plan whose stock or needs changed
  * since it was made is marked stale and refused (409): approving it could promise goods twice.
  */
-export async function approvePlan(live: LiveHub, id: number, actorId: number): Promise<PlanRecord> {
+export async function approvePlan(live: LiveHub, id: number, actorId: number, scope: WarehouseScope): Promise<PlanRecord> {
   const changes = await live.transaction(async (tx, notify) => {
     const [row] = await tx.query<{ status: PlanStatus; snapshot: Snapshot }>('SELECT status, snapshot FROM plans WHERE id = $1 FOR UPDATE', [id]);
     if (!row) throw new NotFoundError('plan', id);
+    await checkPlanInScope(tx, id, scope, 'approve');
     if (row.status !== 'ready') throw new ConflictError(`plan ${id} is ${row.status}; only a ready plan can be approved`, { status: row.status });
     const changed = await changesSince(tx, row.snapshot);
     if (changed.length > 0) {

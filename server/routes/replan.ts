@@ -8,6 +8,8 @@ import type { LiveHub } from '../live/hub.ts';
 import { tellRoute } from './routes.service.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/auth.schema.ts';
+import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
+import { checkPlanInScope } from '../plans/plans.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
 import type { Customer, RoutingProblem } from '../../solver/routing/problem.ts';
@@ -60,6 +62,8 @@ export async function replan(deps: { live: LiveHub; roads: RoadMap; timeZone?: s
   const db = deps.live.db;
   const [plan] = await db.query<{ status: string }>('SELECT status FROM plans WHERE id = $1', [planId]);
   if (!plan) throw new NotFoundError('plan', planId);
+  const scope = warehouseScope(user);
+  await checkPlanInScope(db, planId, scope, 're-plan');
   if (plan.status !== 'dispatched') throw new ConflictError(`plan ${planId} is ${plan.status}; only dispatched routes can be re-planned`);
   const routes = await db.query<{ id: number; driverId: number; status: string; warehouseId: number }>(
     `SELECT id, driver_id AS "driverId", status, warehouse_id AS "warehouseId" FROM routes
@@ -72,7 +76,7 @@ export async function replan(deps: { live: LiveHub; roads: RoadMap; timeZone?: s
     throw invalidField('body.event.driverId', `driver ${event.driverId} has no route under way in plan ${planId}`);
   }
   const pending = await pendingStops(db, planId);
-  const urgent = event.kind === 'urgent-need' ? await urgentNeed(db, event) : undefined;
+  const urgent = event.kind === 'urgent-need' ? await urgentNeed(db, event, scope) : undefined;
   const warehouses = await db.query<{ id: number; lat: number; lon: number }>('SELECT id, lat, lon FROM warehouses ORDER BY id');
   const positions = new Map((await db.query<{ driver_id: number; lat: number; lon: number }>('SELECT driver_id, lat, lon FROM driver_positions')).map((p) => [p.driver_id, at(p)]));
 
@@ -139,7 +143,7 @@ async function pendingStops(db: Queryable, planId: number): Promise<PendingStop[
   );
 }
 
-async function urgentNeed(db: Queryable, event: Extract<ReplanInput, { kind: 'urgent-need' }>): Promise<Urgent> {
+async function urgentNeed(db: Queryable, event: Extract<ReplanInput, { kind: 'urgent-need' }>, scope: WarehouseScope): Promise<Urgent> {
   const [row] = await db.query<Urgent & { remaining: number; status: string; lotCommodity: number; available: number; weightKg: number; volumeM3: number; sealed: boolean; gateLat: number | null; gateLon: number | null; lat: number; lon: number }>(
     `SELECT n.id AS "needId", n.status, n.commodity_id AS "commodityId", n.quantity - n.fulfilled AS remaining, h.id AS "householdId", h.lat, h.lon,
             l.commodity_id AS "lotCommodity", l.warehouse_id AS "warehouseId", l.on_hand - l.reserved AS available, c.weight_kg AS "weightKg", c.volume_m3 AS "volumeM3",
@@ -154,6 +158,7 @@ async function urgentNeed(db: Queryable, event: Extract<ReplanInput, { kind: 'ur
     const [need] = await db.query('SELECT id FROM needs WHERE id = $1', [event.needId]);
     throw need ? new NotFoundError('lot', event.lotId, 'body.event.lotId') : new NotFoundError('need', event.needId, 'body.event.needId');
   }
+  checkRecord(scope, [row.warehouseId], 'lot', event.lotId, 'body.event.lotId');
   if (row.status !== 'open') throw new ConflictError(`need ${event.needId} is ${row.status}`);
   if (row.lotCommodity !== row.commodityId) throw invalidField('body.event.lotId', `lot ${event.lotId} holds another commodity than need ${event.needId} asks for`);
   if (event.quantity > row.remaining) throw invalidField('body.event.quantity', `need ${event.needId} asks for ${row.remaining} more at most`);

@@ -9,7 +9,13 @@ export interface RouteRow extends Omit<PlannedRoute, 'stops'> {
   planId: number;
   status: 'assigned' | 'accepted' | 'picked_up' | 'completed' | 'cancelled';
   version: number;
+  /** The warehouses its goods come from: its own for a vehicle, its lots' for a walk from a gate. */
+  warehouseIds: number[];
 }
+
+/** SQL for `warehouseIds` of the route `r`. */
+export const WAREHOUSES_OF_ROUTE = `CASE WHEN r.warehouse_id IS NOT NULL THEN ARRAY[r.warehouse_id] ELSE ARRAY(
+  SELECT DISTINCT l.warehouse_id FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN lots l ON l.id = si.lot_id WHERE s.route_id = r.id ORDER BY 1) END`;
 
 export interface StopRow {
   id: number;
@@ -56,7 +62,7 @@ export async function insertRoute(tx: Queryable, planId: number, route: PlannedR
 }
 
 export async function findRoute(db: Queryable, id: number, lock = false): Promise<RouteRow | undefined> {
-  const [row] = await db.query(`SELECT * FROM routes WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  const [row] = await db.query(`SELECT r.*, ${WAREHOUSES_OF_ROUTE} AS warehouse_ids FROM routes r WHERE r.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return row ? toCamel<RouteRow>(row) : undefined;
 }
 

@@ -6,6 +6,7 @@ import { idParam } from '../http/schemas.ts';
 import { dispatchBody, position, replanBody, routeQuery, stopStatus } from './routes.schema.ts';
 import { replan } from './replan.ts';
 import * as routes from './routes.service.ts';
+import { warehouseScope } from '../auth/warehouse-scope.ts';
 
 export function routeRoutes(deps: AppDeps): Router {
   const { db, live } = deps;
@@ -17,7 +18,7 @@ export function routeRoutes(deps: AppDeps): Router {
     router,
     db,
     { method: 'post', path: '/plans/:id/dispatch', summary: 'Build routes for an approved plan and push them to drivers and gate volunteers', tag, roles: coordinators, params: idParam, body: dispatchBody, idempotent: true },
-    ({ params, body }) => routes.dispatchPlan(deps, params.id, body),
+    ({ params, body, user }) => routes.dispatchPlan(deps, params.id, body, warehouseScope(user)),
   );
   endpoint(
     router,
@@ -26,7 +27,7 @@ export function routeRoutes(deps: AppDeps): Router {
     ({ params, body, user }) => replan(deps, params.id, body, user),
   );
   endpoint(router, db, { method: 'get', path: '/routes', summary: 'Routes (filter by plan or driver; a coordinator tied to warehouses gets only theirs)', tag, roles: coordinators, query: routeQuery }, ({ query, user }) => routes.listRoutes(db, user, query));
-  endpoint(router, db, { method: 'get', path: '/routes/:id', summary: 'One route with its stops (a driver: only their own)', tag, roles: field, params: idParam }, ({ params, user }) =>
+  endpoint(router, db, { method: 'get', path: '/routes/:id', summary: 'One route with its stops (a driver: only their own; a coordinator tied to warehouses: only theirs)', tag, roles: field, params: idParam }, ({ params, user }) =>
     routes.routeFor(db, user, params.id),
   );
   endpoint(router, db, { method: 'get', path: '/me/route', summary: "The signed-in driver's or volunteer's routes under way", tag, roles: ['driver'] }, ({ user }) => routes.myRoutes(db, user));

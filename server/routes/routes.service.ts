@@ -8,6 +8,8 @@ import { audience, type LiveHub, type Notify } from '../live/hub.ts';
 import { warehouseRooms } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/auth.schema.ts';
+import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
+import { checkPlanInScope } from '../plans/plans.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { announce as announceNeed } from '../needs/needs.service.ts';
 import { driverOfUser } from '../drivers/drivers.service.ts';
@@ -27,10 +29,11 @@ interface Deps {
   roads: RoadMap;
 }
 
-export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
+export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }, scope: WarehouseScope): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
   const db = deps.live.db;
   const [plan] = await db.query<{ status: string }>('SELECT status FROM plans WHERE id = $1', [planId]);
   if (!plan) throw new NotFoundError('plan', planId);
+  await checkPlanInScope(db, planId, scope, 'dispatch');
   if (plan.status !== 'approved') throw new ConflictError(`plan ${planId} is ${plan.status}; only an approved plan can be dispatched`, { status: plan.status });
   const built = await buildRoutes(db, deps.roads, planId, options);
   const routes = await deps.live.transaction(async (tx, notify) => {
@@ -65,22 +68,21 @@ export async function routeView(db: Queryable, id: number): Promise<RouteView> {
   };
 }
 
-/** Routes for the board; a coordinator tied to warehouses sees those warehouses' routes, as their live board does. */
+/** Routes for the board; a coordinator tied to warehouses sees the routes whose goods all come from theirs. */
 export async function listRoutes(db: Queryable, user: SignedInUser, filter: { planId?: number; driverId?: number; limit: number; offset: number }) {
-  const warehouseIds = user.role === 'coordinator' ? user.warehouseIds : null;
+  const scope = warehouseScope(user);
   const rows = await db.query<{ id: number }>(
-    `SELECT id FROM routes WHERE ($1::int IS NULL OR plan_id = $1) AND ($2::int IS NULL OR driver_id = $2)
-       AND ($3::int[] IS NULL OR warehouse_id = ANY($3)) ORDER BY id LIMIT $4 OFFSET $5`,
-    [filter.planId ?? null, filter.driverId ?? null, warehouseIds, filter.limit, filter.offset],
+    `SELECT r.id FROM routes r WHERE ($1::int IS NULL OR r.plan_id = $1) AND ($2::int IS NULL OR r.driver_id = $2)
+       AND ($3::int[] IS NULL OR (${repo.WAREHOUSES_OF_ROUTE}) <@ $3::int[]) ORDER BY r.id LIMIT $4 OFFSET $5`,
+    [filter.planId ?? null, filter.driverId ?? null, scope && [...scope], filter.limit, filter.offset],
   );
   return Promise.all(rows.map((r) => routeView(db, r.id)));
 }
 
-/** A driver sees their own routes only; asking for another's is answered as if it did not exist. */
+/** One route with its recipients, for its own driver or a coordinator of its warehouses. */
 export async function routeFor(db: Queryable, user: SignedInUser, id: number): Promise<RouteView> {
-  const route = await routeView(db, id);
-  if (user.role === 'driver' && (await driverOfUser(db, user.id))?.id !== route.driverId) throw new NotFoundError('route', id);
-  return route;
+  await ownRoute(db, user, id);
+  return routeView(db, id);
 }
 
 /** The signed-in driver's or volunteer's routes still under way, oldest first. */
@@ -117,7 +119,7 @@ async function changeRoute(
   check: (route: repo.RouteRow, tx: Tx) => Promise<void>,
 ): Promise<RouteView> {
   await live.transaction(async (tx, notify) => {
-    const route = await ownRoute(tx, user, id);
+    const route = await ownRoute(tx, user, id, true);
     await check(route, tx);
     await tx.query('UPDATE routes SET status = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, status]);
     await tellRoute(tx, notify, id, status);
@@ -125,10 +127,15 @@ async function changeRoute(
   return routeView(live.db, id);
 }
 
-async function ownRoute(tx: Queryable, user: SignedInUser, id: number): Promise<repo.RouteRow> {
-  const route = await repo.findRoute(tx, id, true);
-  if (!route) throw new NotFoundError('route', id);
-  if (user.role === 'driver' && (await driverOfUser(tx, user.id))?.id !== route.driverId) throw new NotFoundError('route', id);
+/**
+ * The route as stored, if the user may see it: a driver only their own, a coordinator tied to warehouses
+ * only one whose goods come from theirs. Any other is answered as if it did not exist.
+ */
+async function ownRoute(db: Queryable, user: SignedInUser, id: number, lock = false, asked: [what: string, id: number] = ['route', id]): Promise<repo.RouteRow> {
+  const route = await repo.findRoute(db, id, lock);
+  if (!route) throw new NotFoundError(...asked);
+  if (user.role === 'driver' && (await driverOfUser(db, user.id))?.id !== route.driverId) throw new NotFoundError(...asked);
+  checkRecord(warehouseScope(user), route.warehouseIds, ...asked);
   return route;
 }
 
@@ -149,7 +156,7 @@ export async function setStopStatus(live: LiveHub, user: SignedInUser, stopId: n
   return live.transaction(async (tx, notify) => {
     const [row] = await tx.query<{ route_id: number }>('SELECT route_id FROM stops WHERE id = $1', [stopId]);
     if (!row) throw new NotFoundError('stop', stopId);
-    const route = await ownRoute(tx, user, row.route_id);
+    const route = await ownRoute(tx, user, row.route_id, true, ['stop', stopId]);
     const stop = (await repo.stopsOf(tx, route.id)).find((s) => s.id === stopId)!;
     if (stop.status !== 'pending') throw new ConflictError(`stop ${stopId} is ${stop.status} already`, { status: stop.status });
     const items = await repo.itemsOfStops(tx, [stopId]);

@@ -34,15 +34,17 @@ export async function lotsOfWarehouse(db: Queryable, warehouseId: number): Promi
 export async function listMovements(
   db: Queryable,
   filter: { lotId?: number; warehouseId?: number; kind?: string; limit: number; offset: number },
+  warehouseIds: readonly number[] | null,
 ): Promise<Page<Movement & { id: number; createdAt: string; warehouseId: number; commodityId: number }>> {
-  const where = `WHERE ($1::int IS NULL OR m.lot_id = $1) AND ($2::int IS NULL OR l.warehouse_id = $2) AND ($3::text IS NULL OR m.kind = $3)`;
-  const params = [filter.lotId ?? null, filter.warehouseId ?? null, filter.kind ?? null];
+  const where = `WHERE ($1::int IS NULL OR m.lot_id = $1) AND ($2::int IS NULL OR l.warehouse_id = $2) AND ($3::text IS NULL OR m.kind = $3)
+    AND ($4::int[] IS NULL OR l.warehouse_id = ANY($4))`;
+  const params = [filter.lotId ?? null, filter.warehouseId ?? null, filter.kind ?? null, warehouseIds && [...warehouseIds]];
   const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*) AS total FROM stock_movements m JOIN lots l ON l.id = m.lot_id ${where}`, params)) as [
     { total: number },
   ];
   const rows = await db.query(
     `SELECT m.*, l.warehouse_id, l.commodity_id FROM stock_movements m JOIN lots l ON l.id = m.lot_id ${where}
-     ORDER BY m.id LIMIT $4 OFFSET $5`,
+     ORDER BY m.id LIMIT $5 OFFSET $6`,
     [...params, filter.limit, filter.offset],
   );
   return { items: rows.map((r) => toCamel(r)), total, limit: filter.limit, offset: filter.offset };

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
+import { warehouseScope } from '../auth/warehouse-scope.ts';
 import { movementQuery, newLot, newMovement } from './stock.schema.ts';
 import * as stock from './stock.service.ts';
 
@@ -10,23 +11,23 @@ export function stockRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'stock';
   const roles = ['coordinator', 'admin'] as const;
-  endpoint(router, db, { method: 'get', path: '/warehouses/:id/stock', summary: 'On-hand stock by commodity and lot', tag, roles, params: idParam }, ({ params }) =>
-    stock.warehouseStock(db, params.id),
+  endpoint(router, db, { method: 'get', path: '/warehouses/:id/stock', summary: 'On-hand stock by commodity and lot', tag, roles, params: idParam }, ({ params, user }) =>
+    stock.warehouseStock(db, params.id, warehouseScope(user)),
   );
   endpoint(
     router,
     db,
     { method: 'post', path: '/stock/lots', summary: 'Receive a lot bought or transferred in (not a donation)', tag, roles, body: newLot, status: 201, idempotent: true },
-    ({ body, user }) => stock.receiveLot(db, body, user.id),
+    ({ body, user }) => stock.receiveLot(db, body, user.id, warehouseScope(user)),
   );
   endpoint(
     router,
     db,
     { method: 'post', path: '/stock/movements', summary: 'Record a manual movement (reserve, release, spoil, adjust)', tag, roles, body: newMovement, status: 201, idempotent: true },
-    ({ body, user }) => stock.recordManualMovement(db, { ...body, actorId: user.id }),
+    ({ body, user }) => stock.recordManualMovement(db, { ...body, actorId: user.id }, warehouseScope(user)),
   );
-  endpoint(router, db, { method: 'get', path: '/stock/movements', summary: 'The stock ledger', tag, roles, query: movementQuery }, ({ query }) =>
-    stock.listMovements(db, query),
+  endpoint(router, db, { method: 'get', path: '/stock/movements', summary: 'The stock ledger (a coordinator tied to warehouses: theirs)', tag, roles, query: movementQuery }, ({ query, user }) =>
+    stock.listMovements(db, query, warehouseScope(user)),
   );
   return router;
 }

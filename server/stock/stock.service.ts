@@ -4,6 +4,7 @@ import type { Db, Queryable } from '../db/database.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
+import { checkRecord, checkWarehouse, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import * as repo from './stock.repo.ts';
 import type { CommodityStock, Lot, Movement } from './stock.schema.ts';
 import type { z } from 'zod';
@@ -34,9 +35,10 @@ export async function getLot(db: Queryable, id: number, field?: string): Promise
 }
 
 /** Stock received outside a donation (a purchase, a transfer in): a new lot and its first movement. */
-export async function receiveLot(db: Db, input: z.infer<typeof newLot>, actorId: number): Promise<Lot> {
+export async function receiveLot(db: Db, input: z.infer<typeof newLot>, actorId: number, scope: WarehouseScope): Promise<Lot> {
   return db.transaction(async (tx) => {
     await getWarehouse(tx, input.warehouseId, 'body.warehouseId');
+    checkWarehouse(scope, input.warehouseId, 'body.warehouseId');
     await getCommodity(tx, input.commodityId, 'body.commodityId');
     const [clash] = await tx.query('SELECT id FROM lots WHERE warehouse_id = $1 AND commodity_id = $2 AND lot_code = $3', [
       input.warehouseId,
@@ -51,16 +53,18 @@ export async function receiveLot(db: Db, input: z.infer<typeof newLot>, actorId:
   });
 }
 
-export async function recordManualMovement(db: Db, movement: Movement) {
+export async function recordManualMovement(db: Db, movement: Movement, scope: WarehouseScope) {
   return db.transaction(async (tx) => {
-    await getLot(tx, movement.lotId, 'body.lotId');
+    const lot = await getLot(tx, movement.lotId, 'body.lotId');
+    checkRecord(scope, [lot.warehouseId], 'lot', lot.id, 'body.lotId');
     const recorded = await recordMovement(tx, movement);
     return { movement: recorded, lot: await getLot(tx, movement.lotId) };
   });
 }
 
 /** On-hand stock of one warehouse by commodity and lot; available = on hand − reserved. */
-export async function warehouseStock(db: Db, warehouseId: number): Promise<{ warehouseId: number; commodities: CommodityStock[] }> {
+export async function warehouseStock(db: Db, warehouseId: number, scope: WarehouseScope): Promise<{ warehouseId: number; commodities: CommodityStock[] }> {
+  checkRecord(scope, [warehouseId], 'warehouse', warehouseId);
   await getWarehouse(db, warehouseId);
   const byCommodity = new Map<number, CommodityStock>();
   for (const { commodityName, unit, category, ...lot } of await repo.lotsOfWarehouse(db, warehouseId)) {
@@ -79,7 +83,8 @@ export async function warehouseStock(db: Db, warehouseId: number): Promise<{ war
   return { warehouseId, commodities: [...byCommodity.values()] };
 }
 
-export const listMovements = repo.listMovements;
+/** The ledger, of the scope's warehouses only. */
+export const listMovements = (db: Queryable, filter: Parameters<typeof repo.listMovements>[1], scope: WarehouseScope) => repo.listMovements(db, filter, scope);
 
 /** Days of ledger history behind inflow and outflow rates. */
 export const FLOW_WINDOW_DAYS = 7;

@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.ts';
 import { recordEndpoints } from '../http/record-endpoints.ts';
 import { newWarehouse, warehousePatch, warehouseQuery } from './warehouses.schema.ts';
 import * as warehouses from './warehouses.service.ts';
+import { warehouseScope } from '../auth/warehouse-scope.ts';
 
 export function warehouseRoutes({ db }: AppDeps): Router {
   const router = Router();
@@ -15,7 +16,7 @@ export function warehouseRoutes({ db }: AppDeps): Router {
       list: (query) => warehouses.listWarehouses(db, query),
       get: (id) => warehouses.getWarehouse(db, id),
       create: (input) => warehouses.createWarehouse(db, input),
-      update: (id, patch) => warehouses.updateWarehouse(db, id, patch),
+      update: (id, patch, user) => warehouses.updateWarehouse(db, id, patch, warehouseScope(user)),
     },
   );
   return router;

@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../db/database.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { findRow, insertRow, listRows, updateRow } from '../db/rows.ts';
 import type { NewWarehouse, Warehouse } from './warehouses.schema.ts';
+import { checkWarehouse, type WarehouseScope } from '../auth/warehouse-scope.ts';
 
 export const listWarehouses = (db: Db, paging: { limit: number; offset: number }) => listRows<Warehouse>(db, 'warehouses', {}, paging);
 
@@ -15,7 +16,10 @@ export async function getWarehouse(db: Queryable, id: number, field?: string): P
 // In a transaction, as every write of an idempotent request is (its claim is marked applied there).
 export const createWarehouse = (db: Db, input: NewWarehouse) => db.transaction((tx) => insertRow<Warehouse>(tx, 'warehouses', input));
 
-export async function updateWarehouse(db: Db, id: number, patch: Partial<NewWarehouse>): Promise<Warehouse> {
+/** Everyone sees every warehouse; a coordinator tied to warehouses changes only theirs (403). */
+export async function updateWarehouse(db: Db, id: number, patch: Partial<NewWarehouse>, scope: WarehouseScope): Promise<Warehouse> {
+  await getWarehouse(db, id);
+  checkWarehouse(scope, id);
   const updated = await updateRow<Warehouse>(db, 'warehouses', id, patch);
   if (!updated) throw new NotFoundError('warehouse', id);
   return updated;
