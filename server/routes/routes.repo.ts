@@ -79,6 +79,28 @@ export async function itemsOfStops(db: Queryable, stopIds: number[]): Promise<St
   return rows.map((r) => toCamel<StopItemRow>(r));
 }
 
+/** A line of a stop with how much of it is on the road now. */
+export interface LoadLine extends StopItemRow {
+  onBoard: number;
+}
+
+/**
+ * What of each line of a stop is on the road now, from the ledger: dispatched less delivered and returned,
+ * for this stop's own goods — a door visit's are that need's goods of that lot on this plan's routes, which
+ * the gate stop brought.
+ */
+export async function loadOf(db: Queryable, planId: number, stop: Pick<StopRow, 'id' | 'kind'>): Promise<LoadLine[]> {
+  const rows = await db.query(
+    `SELECT si.stop_id, si.need_id, si.lot_id, si.commodity_id, si.quantity, c.name AS commodity, c.unit,
+            coalesce((SELECT sum(CASE m.kind WHEN 'dispatched' THEN m.quantity ELSE -m.quantity END) FROM stock_movements m
+                      WHERE m.need_id = si.need_id AND m.lot_id = si.lot_id AND m.kind IN ('dispatched', 'delivered', 'returned')
+                        AND (m.stop_id = si.stop_id OR ($2::boolean AND m.plan_id = $3))), 0)::int AS on_board
+     FROM stop_items si JOIN commodities c ON c.id = si.commodity_id WHERE si.stop_id = $1 ORDER BY si.id`,
+    [stop.id, stop.kind === 'door', planId],
+  );
+  return rows.map((r) => toCamel<LoadLine>(r));
+}
+
 /** What a driver needs to hand goods over: who, where, how to call. Never health flags. */
 export async function recipients(db: Queryable, householdIds: number[]): Promise<Map<number, { name: string; address: string; phone: string | null; people: number }>> {
   const rows = await db.query<{ id: number; name: string; address: string; phone: string | null; people: number }>(

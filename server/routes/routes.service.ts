@@ -15,6 +15,7 @@ import { announce as announceNeed } from '../needs/needs.service.ts';
 import { driverOfUser } from '../drivers/drivers.service.ts';
 import { buildRoutes, type Unassigned } from './dispatch.ts';
 import * as repo from './routes.repo.ts';
+import { checkMove, checkOnItsWay, completable } from './route-states.ts';
 import type { StopStatus } from './routes.schema.ts';
 
 export interface RouteView extends repo.RouteRow {
@@ -94,16 +95,13 @@ export async function myRoutes(db: Queryable, user: SignedInUser): Promise<{ dri
 }
 
 export async function acceptRoute(live: LiveHub, user: SignedInUser, id: number): Promise<RouteView> {
-  return changeRoute(live, user, id, 'accepted', async (route) => {
-    if (route.status !== 'assigned') throw new ConflictError(`route ${id} is ${route.status}`);
-  });
+  return changeRoute(live, user, id, 'accepted', async () => {});
 }
 
 /** Picking up moves every item of the route out of the warehouse: reserved → in transit. */
 export async function pickUp(live: LiveHub, user: SignedInUser, id: number): Promise<RouteView> {
   return changeRoute(live, user, id, 'picked_up', async (route, tx) => {
     if (route.kind !== 'vehicle') throw new ConflictError('a walking route takes its goods from the gate, not the warehouse');
-    if (route.status !== 'assigned' && route.status !== 'accepted') throw new ConflictError(`route ${id} is ${route.status}`);
     const stops = await repo.stopsOf(tx, id);
     for (const item of await repo.itemsOfStops(tx, stops.map((s) => s.id))) {
       await recordMovement(tx, { lotId: item.lotId, kind: 'dispatched', quantity: item.quantity, needId: item.needId, stopId: item.stopId, planId: route.planId, actorId: user.id, reason: `route ${id}` });
@@ -120,6 +118,7 @@ async function changeRoute(
 ): Promise<RouteView> {
   await live.transaction(async (tx, notify) => {
     const route = await ownRoute(tx, user, id, true);
+    checkMove(route, status);
     await check(route, tx);
     await tx.query('UPDATE routes SET status = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, status]);
     await tellRoute(tx, notify, id, status);
@@ -154,14 +153,17 @@ export async function tellRoute(tx: Queryable, notify: Notify, id: number, reaso
  */
 export async function setStopStatus(live: LiveHub, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
   return live.transaction(async (tx, notify) => {
-    const [row] = await tx.query<{ route_id: number }>('SELECT route_id FROM stops WHERE id = $1', [stopId]);
+    // The stop first (a re-plan moves stops between routes, and locks them first too): a second request for
+    // the same stop waits here, then finds it done.
+    const [row] = await tx.query<{ route_id: number }>('SELECT route_id FROM stops WHERE id = $1 FOR UPDATE', [stopId]);
     if (!row) throw new NotFoundError('stop', stopId);
     const route = await ownRoute(tx, user, row.route_id, true, ['stop', stopId]);
     const stop = (await repo.stopsOf(tx, route.id)).find((s) => s.id === stopId)!;
     if (stop.status !== 'pending') throw new ConflictError(`stop ${stopId} is ${stop.status} already`, { status: stop.status });
-    const items = await repo.itemsOfStops(tx, [stopId]);
-    if (input.status === 'delivered') await deliver(tx, notify, user, route, stop, items);
-    else await fail(tx, notify, user, route, stop, items, input);
+    checkOnItsWay(route);
+    const load = await repo.loadOf(tx, route.planId, stop);
+    if (input.status === 'delivered') await deliver(tx, notify, user, route, stop, load);
+    else await fail(tx, notify, user, route, stop, load, input);
     await tx.query('UPDATE stops SET status = $2, reason = $3, note = $4, done_at = now() WHERE id = $1', [stopId, input.status, input.reason ?? null, input.note ?? null]);
     const board = await audience.board(tx, route.warehouseId);
     await notify(board, 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
@@ -170,13 +172,23 @@ export async function setStopStatus(live: LiveHub, user: SignedInUser, stopId: n
   });
 }
 
-async function deliver(tx: Tx, notify: Notify, user: SignedInUser, route: repo.RouteRow, stop: repo.StopRow, items: repo.StopItemRow[]): Promise<void> {
+/** Delivering hands over the stop's own goods, on board its route: never goods another route carries. */
+async function deliver(tx: Tx, notify: Notify, user: SignedInUser, route: repo.RouteRow, stop: repo.StopRow, load: repo.LoadLine[]): Promise<void> {
+  if (stop.kind === 'door') {
+    const gate = await gateStopOf(tx, stop);
+    if (gate?.status !== 'delivered') throw new ConflictError(`the goods of stop ${stop.id} have not reached its gate yet (gate stop ${gate?.id} is ${gate?.status})`);
+  }
+  const missing = load.find((line) => line.onBoard < line.quantity);
+  if (missing) {
+    throw new ConflictError(`the goods of stop ${stop.id} are not on board route ${route.id}: ${missing.onBoard} of ${missing.quantity} ${missing.unit} ${missing.commodity} from lot ${missing.lotId}`, {
+      lotId: missing.lotId,
+      onBoard: missing.onBoard,
+    });
+  }
   // At a gate the goods pass to the volunteers; they leave the ledger at the doors.
   if (stop.kind === 'gate') return;
-  for (const item of items) {
-    await recordMovement(tx, { lotId: item.lotId, kind: 'delivered', quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id}` }).catch((error) => {
-      throw error instanceof ConflictError ? new ConflictError(`the goods of stop ${stop.id} are not on their way yet: pick them up at the warehouse first`) : error;
-    });
+  for (const item of load) {
+    await recordMovement(tx, { lotId: item.lotId, kind: 'delivered', quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id}` });
     const [need] = await tx.query<{ id: number; version: number; quantity: number; fulfilled: number; community: string }>(
       `UPDATE needs n SET fulfilled = LEAST(n.quantity, n.fulfilled + $2), status = CASE WHEN n.fulfilled + $2 >= n.quantity THEN 'fulfilled' ELSE n.status END,
          version = n.version + 1, updated_at = now()
@@ -187,11 +199,13 @@ async function deliver(tx: Tx, notify: Notify, user: SignedInUser, route: repo.R
   }
 }
 
-async function fail(tx: Tx, notify: Notify, user: SignedInUser, route: repo.RouteRow, stop: repo.StopRow, items: repo.StopItemRow[], input: StopStatus): Promise<void> {
-  const carrier = stop.kind === 'door' ? await vehicleCarrying(tx, stop) : route;
-  const inTransit = carrier?.status === 'picked_up' || carrier?.status === 'completed';
-  for (const item of items) {
-    await recordMovement(tx, { lotId: item.lotId, kind: inTransit ? 'returned' : 'released', quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id} failed: ${input.reason}` });
+/** A failed stop's goods go back to stock: those on board are returned, those never loaded released. */
+async function fail(tx: Tx, notify: Notify, user: SignedInUser, route: repo.RouteRow, stop: repo.StopRow, load: repo.LoadLine[], input: StopStatus): Promise<void> {
+  for (const line of load) {
+    const back = Math.min(line.quantity, line.onBoard);
+    for (const [kind, quantity] of [['returned', back], ['released', line.quantity - back]] as const) {
+      if (quantity > 0) await recordMovement(tx, { lotId: line.lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id} failed: ${input.reason}` });
+    }
   }
   if (stop.kind === 'gate') {
     // Nothing reached the gate, so nobody can walk it in: the door visits it fed fail with it.
@@ -208,21 +222,22 @@ async function fail(tx: Tx, notify: Notify, user: SignedInUser, route: repo.Rout
   }
 }
 
-/** The vehicle route that brings a door visit's goods to its gate. */
-async function vehicleCarrying(tx: Queryable, door: repo.StopRow): Promise<repo.RouteRow | undefined> {
-  const [row] = await tx.query<{ route_id: number }>(
-    `SELECT s.route_id FROM stops s JOIN stop_items si ON si.stop_id = s.id
-     WHERE s.kind = 'gate' AND (si.need_id, si.lot_id) IN (SELECT need_id, lot_id FROM stop_items WHERE stop_id = $1) LIMIT 1`,
-    [door.id],
+/** The vehicle's gate stop that brings a door visit's goods. */
+async function gateStopOf(tx: Queryable, door: repo.StopRow): Promise<{ id: number; status: repo.StopRow['status'] } | undefined> {
+  const [row] = await tx.query<{ id: number; status: repo.StopRow['status'] }>(
+    `SELECT s.id, s.status FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN routes r ON r.id = s.route_id
+     WHERE s.kind = 'gate' AND r.plan_id = (SELECT plan_id FROM routes WHERE id = $2)
+       AND (si.need_id, si.lot_id) IN (SELECT need_id, lot_id FROM stop_items WHERE stop_id = $1) LIMIT 1`,
+    [door.id, door.routeId],
   );
-  return row ? repo.findRoute(tx, row.route_id) : undefined;
+  return row;
 }
 
 async function completeIfDone(tx: Queryable, routeId: number): Promise<void> {
   await tx.query(
     `UPDATE routes SET status = 'completed', version = version + 1, updated_at = now()
-     WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM stops WHERE route_id = $1 AND status = 'pending')`,
-    [routeId],
+     WHERE id = $1 AND status = ANY($2::text[]) AND NOT EXISTS (SELECT 1 FROM stops WHERE route_id = $1 AND status = 'pending')`,
+    [routeId, completable],
   );
 }
 
