@@ -1,7 +1,8 @@
 // Intake throughput: donations and needs per second through the real HTTP API under concurrent load,
 // on PGlite and on the PostgreSQL server, with every request retried once (same Idempotency-Key) to
-// prove that nothing is lost and nothing is duplicated.
-// Usage: npm run bench -- intake [--records N] [--concurrency C]
+// prove that nothing is lost and nothing is duplicated; then the latency of single creates with and without
+// an Idempotency-Key side by side, and whether the first requests sent are the first answered.
+// Usage: npm run bench -- intake [--records N] [--concurrency C] [--latency-records N]
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../server/app.ts';
@@ -18,6 +19,7 @@ const option = (name: string, fallback: number) => {
 };
 const RECORDS = option('records', 2000);
 const CONCURRENCY = option('concurrency', 32);
+const LATENCY_RECORDS = option('latency-records', 400);
 process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function serverReachable(): Promise<boolean> {
@@ -43,6 +45,32 @@ async function pool(count: number, limit: number, job: (i: number) => Promise<vo
   }));
 }
 
+/** Like pool, timing each request from its submission, and noting the order in which they finish. */
+async function timed(count: number, limit: number, request: (i: number) => Promise<number>): Promise<{ latencies: number[]; finishOrder: number[] }> {
+  const latencies: number[] = [];
+  const finishOrder: number[] = [];
+  await pool(count, limit, async (i) => {
+    const start = performance.now();
+    const status = await request(i);
+    if (status !== 201) throw new Error(`request ${i} answered ${status}`);
+    latencies[i] = performance.now() - start;
+    finishOrder.push(i);
+  });
+  return { latencies, finishOrder };
+}
+
+function percentiles(latencies: number[]): Record<string, number> {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
+  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(sorted.at(-1)!) };
+}
+
+/** Where the first wave of requests (the first `limit` sent) finished: fair is near the start, starved near the end. */
+function fairness(finishOrder: number[], limit: number): Record<string, number> {
+  const places = finishOrder.flatMap((i, place) => (i < limit ? [place + 1] : []));
+  return { firstWaveLastDone: Math.max(...places), ofRequests: finishOrder.length };
+}
+
 async function run(kind: DatabaseKind): Promise<void> {
   const db = await openTestDatabase(kind);
   const app = createApp({ db, live: new LiveHub(db), roads: new RoadMap(db) });
@@ -52,19 +80,30 @@ async function run(kind: DatabaseKind): Promise<void> {
     await createUser(db, { email: `${role}@bench.local`, name: role, role, password: 'bench-password' });
   }
   const tokens = { coordinator: await signIn(base, 'coordinator@bench.local'), charity: await signIn(base, 'charity@bench.local'), community: await signIn(base, 'community@bench.local') };
-  const send = async (path: string, token: string, key: string, body: unknown) => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key }, body: JSON.stringify(body) });
+  const send = async (path: string, token: string, key: string | undefined, body: unknown) => {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) };
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     await res.arrayBuffer();
     return res.status;
   };
   const [warehouse] = await db.query<{ id: number }>(`INSERT INTO warehouses (name, address, lat, lon, capacity_weight_kg, capacity_volume_m3) VALUES ('W', 'A', 43.73, 7.42, 1000, 10) RETURNING id`);
   const [commodity] = await db.query<{ id: number }>(`INSERT INTO commodities (code, name, unit, weight_kg, volume_m3, category) VALUES ('R', 'Rice', 'bag', 5, 0.01, 'food') RETURNING id`);
+  const count = async (table: string) => Number((await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n);
   let failures = 0;
+  const donate = (key: string | undefined, i: number) =>
+    send('/api/donations', tokens.charity, key, { warehouseId: warehouse!.id, donorName: `Donor ${i}`, items: [{ commodityId: commodity!.id, quantity: 1 + (i % 9) }] });
+  // The first batch on fresh connections has a long tail whatever it sends (its requests reach the server
+  // late): warm up first, or the case measured first looks starved.
+  await timed(LATENCY_RECORDS, CONCURRENCY, (i) => donate(undefined, i));
+  for (const keyed of [false, true]) {
+    const { latencies, finishOrder } = await timed(LATENCY_RECORDS, CONCURRENCY, (i) => donate(keyed ? `latency-${i}` : undefined, i));
+    printRow({ case: 'intake-latency', db: kind, idempotencyKey: keyed, requests: LATENCY_RECORDS, concurrency: CONCURRENCY, ...percentiles(latencies), ...fairness(finishOrder, CONCURRENCY) });
+  }
   const cases = [
     {
       name: 'donations',
       table: 'donations',
-      request: (i: number) => send('/api/donations', tokens.charity, `donation-${i}`, { warehouseId: warehouse!.id, donorName: `Donor ${i}`, items: [{ commodityId: commodity!.id, quantity: 1 + (i % 9) }] }),
+      request: (i: number) => donate(`donation-${i}`, i),
     },
     {
       name: 'needs',
@@ -78,6 +117,7 @@ async function run(kind: DatabaseKind): Promise<void> {
     },
   ];
   for (const c of cases) {
+    const before = await count(c.table);
     // Each record is sent twice (a retry of the same request), interleaved with other requests.
     const m = await measure(() =>
       pool(RECORDS * 2, CONCURRENCY, async (j) => {
@@ -85,7 +125,7 @@ async function run(kind: DatabaseKind): Promise<void> {
         if (status !== 201) failures++;
       }),
     );
-    const [{ n }] = (await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${c.table}`)) as [{ n: number }];
+    const n = (await count(c.table)) - before;
     printRow({
       case: `intake-${c.name}`,
       db: kind,

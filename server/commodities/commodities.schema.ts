@@ -1,6 +1,6 @@
 // Input schemas for the commodity catalogue.
 import { z } from 'zod';
-import { pageQuery } from '../http/schemas.ts';
+import { pageQuery, patchOf } from '../http/schemas.ts';
 
 export const categories = ['food', 'water', 'medicine', 'hygiene', 'infant', 'shelter', 'other'] as const;
 
@@ -13,7 +13,7 @@ export const newCommodity = z.strictObject({
   perishable: z.boolean().default(false),
   category: z.enum(categories),
 });
-export const commodityPatch = newCommodity.partial();
+export const commodityPatch = patchOf(newCommodity);
 export const commodityQuery = z.strictObject({ category: z.enum(categories).optional(), ...pageQuery });
 
 export type NewCommodity = z.infer<typeof newCommodity>;

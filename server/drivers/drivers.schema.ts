@@ -1,6 +1,6 @@
 // Input schemas for drivers and gate volunteers.
 import { z } from 'zod';
-import { clockTime, pageQuery, recordId } from '../http/schemas.ts';
+import { clockTime, pageQuery, patchOf, recordId } from '../http/schemas.ts';
 
 export const driverKinds = ['driver', 'gate_volunteer'] as const;
 export const vehicleTypes = ['car', 'van', 'cargo_bike', 'on_foot'] as const;
@@ -23,9 +23,7 @@ const driverFields = {
 const shiftOrdered = (d: { shiftStart?: string; shiftEnd?: string }) => !d.shiftStart || !d.shiftEnd || d.shiftStart < d.shiftEnd;
 
 export const newDriver = z.strictObject(driverFields).refine(shiftOrdered, { path: ['shiftEnd'], message: 'the shift must end after it starts' });
-export const driverPatch = z
-  .strictObject(Object.fromEntries(Object.entries(driverFields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof driverFields]: z.ZodOptional<(typeof driverFields)[K]> })
-  .refine(shiftOrdered, { path: ['shiftEnd'], message: 'the shift must end after it starts' });
+export const driverPatch = patchOf(newDriver).refine(shiftOrdered, { path: ['shiftEnd'], message: 'the shift must end after it starts' });
 export const driverQuery = z.strictObject({ kind: z.enum(driverKinds).optional(), ...pageQuery });
 
 export type NewDriver = z.infer<typeof newDriver>;

@@ -1,4 +1,5 @@
-// Small input schemas every noun shares: ids in paths, paging, coordinates, dates.
+// Small input schemas every noun shares: ids in paths, paging, coordinates, dates; and the PATCH body
+// built from a create schema.
 import { z } from 'zod';
 
 /** Ids, versions and counts are PostgreSQL integers: anything larger is refused here, not by the database. */
@@ -21,3 +22,18 @@ export const longitude = z.number().min(-180).max(180);
 export const isoDate = z.iso.date();
 export const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM');
 export const optionalId = z.coerce.number().int().positive().max(INT_MAX, 'no record has such an id').optional();
+
+type Undefaulted<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
+
+/**
+ * The body of a PATCH, from the create schema: every field optional and none defaulted, so that a PATCH
+ * changes only the fields it sends (a default would reset a field the request left out). The create schema's
+ * refinements are not carried over; add back those that still apply.
+ */
+export function patchOf<S extends z.ZodRawShape>(create: z.ZodObject<S>): z.ZodObject<{ [K in keyof S]: z.ZodOptional<Undefaulted<S[K]>> }, z.core.$strict> {
+  const fields = (Object.entries(create.shape) as [string, z.ZodType][]).map(([name, field]) => {
+    const optional = (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field).optional();
+    return [name, field.description ? optional.describe(field.description) : optional];
+  });
+  return z.strictObject(Object.fromEntries(fields)) as z.ZodObject<{ [K in keyof S]: z.ZodOptional<Undefaulted<S[K]>> }, z.core.$strict>;
+}

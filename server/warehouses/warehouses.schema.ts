@@ -1,6 +1,6 @@
 // Input schemas for warehouses.
 import { z } from 'zod';
-import { latitude, longitude, pageQuery } from '../http/schemas.ts';
+import { latitude, longitude, pageQuery, patchOf } from '../http/schemas.ts';
 
 export const newWarehouse = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -11,7 +11,7 @@ export const newWarehouse = z.strictObject({
   capacityWeightKg: z.number().nonnegative().describe('dispatch capacity per shift, by weight'),
   capacityVolumeM3: z.number().nonnegative().describe('dispatch capacity per shift, by volume'),
 });
-export const warehousePatch = newWarehouse.partial();
+export const warehousePatch = patchOf(newWarehouse);
 export const warehouseQuery = z.strictObject({ ...pageQuery });
 
 export type NewWarehouse = z.infer<typeof newWarehouse>;
