@@ -6,15 +6,25 @@ import { idParam } from '../http/schemas.ts';
 import { loginBody, newUserBody, userPatch } from './auth.schema.ts';
 import * as auth from './auth.service.ts';
 import { listUsers } from './auth.repo.ts';
+import { WEB_CLIENT_HEADER, clearSessionCookie, isWebClient, requestToken, setSessionCookie } from './web-session.ts';
 
 export function authRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'auth';
-  endpoint(router, db, { method: 'post', path: '/auth/login', summary: 'Sign in; returns a bearer token and the role', tag, roles: 'public', body: loginBody }, ({ body }) =>
-    auth.login(db, body.email, body.password),
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/auth/login', summary: `Sign in; returns a bearer token and the role (with ${WEB_CLIENT_HEADER}: web, sets an httpOnly session cookie instead of returning the token)`, tag, roles: 'public', body: loginBody },
+    async ({ req, res, body }) => {
+      const { token, ...signedIn } = await auth.login(db, body.email, body.password);
+      if (!isWebClient(req)) return { token, ...signedIn };
+      setSessionCookie(req, res, token, auth.SESSION_HOURS);
+      return signedIn;
+    },
   );
-  endpoint(router, db, { method: 'post', path: '/auth/logout', summary: 'Revoke the token used for this request', tag, roles: 'signed-in', status: 204 }, async ({ req }) => {
-    await auth.logout(db, auth.bearerToken(req.get('authorization'))!);
+  endpoint(router, db, { method: 'post', path: '/auth/logout', summary: 'Revoke the token used for this request (and clear the session cookie)', tag, roles: 'signed-in', status: 204 }, async ({ req, res }) => {
+    await auth.logout(db, requestToken(req)!.token);
+    clearSessionCookie(req, res);
   });
   endpoint(router, db, { method: 'get', path: '/auth/me', summary: 'The signed-in user', tag, roles: 'signed-in' }, ({ user }) => user);
   endpoint(router, db, { method: 'get', path: '/users', summary: 'All users', tag, roles: ['admin'] }, () => listUsers(db));
