@@ -3,8 +3,17 @@ import { resolve } from 'node:path';
 import { fanouts, type Fanout } from './live/fanout.ts';
 import { defaultLoginLimits, type LoginLimits } from './auth/login-throttle.ts';
 
+/** The demo's password, published in the README: no account may keep it in production. */
+export const PUBLISHED_DEMO_PASSWORD = 'lifeline-demo';
+
+export const modes = ['demo', 'production'] as const;
+/** demo: loads the demo scenario and prints its logins; production: refuses anything demo. */
+export type Mode = (typeof modes)[number];
+
 export interface Config {
+  mode: Mode;
   port: number;
+  /** Loopback unless HOST says otherwise, so that a demo is not served to the whole network. */
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -29,13 +38,16 @@ export interface Config {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const mode = env.NODE_ENV === 'production' ? 'production' : oneOf('LIFELINE_MODE', env.LIFELINE_MODE ?? 'demo', modes);
+  if (mode === 'production') refuseDemo(env);
   return {
+    mode,
     port: Number(env.PORT ?? 3000),
-    host: env.HOST ?? '0.0.0.0',
+    host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
-    demoPassword: env.LIFELINE_DEMO_PASSWORD ?? 'lifeline-demo',
-    seedDemo: env.LIFELINE_SEED_DEMO !== 'false',
+    demoPassword: env.LIFELINE_DEMO_PASSWORD ?? PUBLISHED_DEMO_PASSWORD,
+    seedDemo: mode === 'demo' && env.LIFELINE_SEED_DEMO !== 'false',
     mapFile: env.LIFELINE_MAP ? resolve(env.LIFELINE_MAP) : undefined,
     tileUrl: env.VITE_TILE_URL || undefined,
     liveChannel: env.LIFELINE_LIVE_CHANNEL ?? 'lifeline',
@@ -63,6 +75,14 @@ function trustProxy(value: string | undefined): boolean | number | string {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** Production never loads the demo or its passwords; asking for them there is a mistake worth stopping for. */
+function refuseDemo(env: NodeJS.ProcessEnv): void {
+  const asked = [env.LIFELINE_SEED_DEMO && env.LIFELINE_SEED_DEMO !== 'false' && 'LIFELINE_SEED_DEMO', env.LIFELINE_DEMO_PASSWORD !== undefined && 'LIFELINE_DEMO_PASSWORD'].filter(Boolean);
+  if (asked.length) {
+    throw new Error(`production mode does not load the demo or its passwords: unset ${asked.join(' and ')} (or run without LIFELINE_MODE/NODE_ENV=production for the demo)`);
+  }
 }
 
 function knownTimeZone(zone: string): string {

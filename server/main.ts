@@ -1,7 +1,10 @@
 // Starts Lifeline: opens the database (PGlite under DATA_DIR, or DATABASE_URL), applies migrations,
-// loads the demo on first start, serves the API, and closes the database cleanly on shutdown.
+// loads the demo on first start (demo mode) or refuses demo accounts (production mode), serves the API,
+// and closes the database cleanly on shutdown.
 import { createServer } from 'node:http';
-import { readConfig } from './config.ts';
+import type { AddressInfo } from 'node:net';
+import { readConfig, type Config } from './config.ts';
+import { accountsWithPublishedPassword } from './auth/demo-passwords.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './app.ts';
 import { LiveHub } from './live/hub.ts';
@@ -9,8 +12,25 @@ import { RoadMap } from './network/network.service.ts';
 import { failInterruptedPlans } from './plans/plans.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
 
-const config = readConfig();
+function cannotStart(reason: string): never {
+  console.error(`Lifeline cannot start: ${reason}`);
+  process.exit(1);
+}
+
+let config: Config;
+try {
+  config = readConfig();
+} catch (error) {
+  cannotStart((error as Error).message);
+}
 const db = await openDatabase(config);
+if (config.mode === 'production') {
+  const published = await accountsWithPublishedPassword(db);
+  if (published.length) {
+    await db.close();
+    cannotStart(`in production mode, these accounts still have the demo's published password: ${published.join(', ')}. Use a fresh database (create the first admin with \`lifeline add-user --role admin\`), or deactivate them.`);
+  }
+}
 if (config.seedDemo) {
   const seeded = await seedIfEmpty(db, config.demoPassword);
   if (seeded) console.log(`Loaded the demo scenario (Monaco) into the ${db.kind} database.`);
@@ -29,10 +49,14 @@ const app = createApp({
 const server = createServer(app);
 await live.attach(server, { channel: config.liveChannel, keepDays: config.liveKeepDays, fanout: config.liveFanout });
 server.listen(config.port, config.host, async () => {
-  const logins = await db.query<{ email: string; role: string }>(`SELECT email, role FROM users WHERE email LIKE '%@lifeline.local' ORDER BY id`);
-  const url = `http://localhost:${config.port}/`;
-  console.log(`\nLifeline is running at ${url}  (API under ${url}api, described at ${url}api/openapi.json)`);
+  const port = (server.address() as AddressInfo).port;
+  const host = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}/`;
+  console.log(`\nLifeline (${config.mode} mode) is running at ${url}  (API under ${url}api, described at ${url}api/openapi.json)`);
   console.log(`Database: ${db.kind}${db.kind === 'pglite' ? ` in ${config.dataDir}` : ''}`);
+  if (config.host === '127.0.0.1') console.log('Only this computer can reach it; set HOST=0.0.0.0 to serve the network.');
+  if (config.mode === 'production') return;
+  const logins = await db.query<{ email: string; role: string }>(`SELECT email, role FROM users WHERE email LIKE '%@lifeline.local' ORDER BY id`);
   if (logins.length) {
     console.log(`\nDemo logins (password: ${config.demoPassword}):`);
     for (const login of logins) console.log(`  ${login.role.padEnd(12)} ${login.email}`);

@@ -1,5 +1,6 @@
-// Talks to the Lifeline HTTP API: the bearer token, JSON in and out, and problem+json errors turned
-// into an ApiError that names each field, so a form can show every problem next to its input.
+// Talks to the Lifeline HTTP API: JSON in and out, and problem+json errors turned into an ApiError that
+// names each field, so a form can show every problem next to its input. The session lives in an
+// httpOnly cookie the page never sees; every request says it comes from the web app (the server's CSRF guard).
 
 export interface FieldProblem {
   field: string;
@@ -32,19 +33,10 @@ export class ApiError extends Error {
   }
 }
 
-const TOKEN_KEY = 'lifeline.token';
+// Earlier versions kept the token where any script could read it; it goes.
+localStorage.removeItem('lifeline.token');
 
-export const session = {
-  get token(): string | null {
-    return localStorage.getItem(TOKEN_KEY);
-  },
-  set token(value: string | null) {
-    if (value) localStorage.setItem(TOKEN_KEY, value);
-    else localStorage.removeItem(TOKEN_KEY);
-  },
-};
-
-/** Called when the server says the token is no longer good (the app goes back to sign-in). */
+/** Called when the server says the session is no longer good (the app goes back to sign-in). */
 let onSignedOut: () => void = () => {};
 export function whenSignedOut(listener: () => void): void {
   onSignedOut = listener;
@@ -64,9 +56,7 @@ export function newIdempotencyKey(): string {
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  const token = session.token;
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers: Record<string, string> = { Accept: 'application/json', 'X-Lifeline-Client': 'web' };
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   let body: string | undefined;
   if (options.csv !== undefined) {
@@ -78,7 +68,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   let res: Response;
   try {
-    res = await fetch(`/api${path}${queryString(options.query)}`, { method, headers, body, signal: options.signal });
+    res = await fetch(`/api${path}${queryString(options.query)}`, { method, headers, body, signal: options.signal, credentials: 'same-origin' });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, 'offline');
@@ -88,10 +78,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   const data = text ? safeJson(text) : undefined;
   if (res.ok) return data as T;
   const problem = (data ?? {}) as { detail?: string; title?: string; errors?: FieldProblem[] };
-  if (res.status === 401 && token && path !== '/auth/login') {
-    session.token = null;
-    onSignedOut();
-  }
+  if (res.status === 401 && path !== '/auth/login') onSignedOut();
   throw new ApiError(res.status, problem.detail ?? problem.title ?? res.statusText, problem.errors ?? [], problem as Record<string, unknown>);
 }
 

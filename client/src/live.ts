@@ -48,12 +48,13 @@ function setState(next: LiveState): void {
   stateListeners.forEach((l) => l(next));
 }
 
-export function connectLive(token: string, userId: number): void {
+/** Connects as the signed-in user: the handshake carries the session cookie. */
+export function connectLive(userId: number): void {
   disconnectLive();
   seqKey = `lifeline.lastSeq.${userId}`;
   setState('connecting');
   handled = storedSeq();
-  socket = io({ auth: (cb) => cb({ token, lastSeq: handled }), transports: ['websocket', 'polling'] });
+  socket = io({ auth: (cb) => cb({ lastSeq: handled }), transports: ['websocket', 'polling'] });
   socket.on('live:hello', (hello: Hello) => {
     if (hello.resync) resyncListeners.forEach((l) => l());
     if (handled === undefined) {

@@ -2,7 +2,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
-import { get, post, session, whenSignedOut } from './api.ts';
+import { ApiError, get, post, whenSignedOut } from './api.ts';
 import { connectLive, disconnectLive } from './live.ts';
 import { openQueue } from './queue.ts';
 import { navigate, usePath, match } from './router.tsx';
@@ -34,18 +34,18 @@ const homeOf: Record<Role, string> = {
 function App() {
   useLang();
   const path = usePath();
-  const [me, setMe] = useState<Me | null | undefined>(session.token ? undefined : null);
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [error, setError] = useState<unknown>();
 
   useEffect(() => whenSignedOut(() => setMe(null)), []);
   useEffect(() => {
     if (me !== undefined) return;
-    get<Me>('/auth/me').then(setMe, (e) => (session.token ? setError(e) : setMe(null)));
+    get<Me>('/auth/me').then(setMe, (e) => (e instanceof ApiError && e.status === 401 ? setMe(null) : setError(e)));
   }, [me]);
   useEffect(() => {
     if (!me) return;
     openQueue(me.id);
-    if (me.role !== 'charity') connectLive(session.token!, me.id);
+    if (me.role !== 'charity') connectLive(me.id);
     return disconnectLive;
   }, [me?.id]);
 
@@ -64,7 +64,6 @@ function App() {
   }
   const signOut = () => {
     void post('/auth/logout').catch(() => undefined);
-    session.token = null;
     setMe(null);
     navigate('/', true);
   };

@@ -7,6 +7,7 @@ import { loginBody, newUserBody, userPatch } from './auth.schema.ts';
 import * as auth from './auth.service.ts';
 import { listUsers } from './auth.repo.ts';
 import { LoginThrottle } from './login-throttle.ts';
+import { WEB_CLIENT_HEADER, clearSessionCookie, isWebClient, requestToken, setSessionCookie } from './web-session.ts';
 
 export function authRoutes({ db, loginLimits }: AppDeps): Router {
   const router = Router();
@@ -15,11 +16,25 @@ export function authRoutes({ db, loginLimits }: AppDeps): Router {
   endpoint(
     router,
     db,
-    { method: 'post', path: '/auth/login', summary: 'Sign in; returns a bearer token and the role (429 with Retry-After after too many failures)', tag, roles: 'public', body: loginBody },
-    ({ body, req, res }) => throttle.attempt(body.email, req.ip ?? req.socket.remoteAddress ?? 'unknown', res, () => auth.login(db, body.email, body.password)),
+    {
+      method: 'post',
+      path: '/auth/login',
+      summary: `Sign in; returns a bearer token and the role (with ${WEB_CLIENT_HEADER}: web, sets an httpOnly session cookie instead of returning the token); 429 with Retry-After after too many failures`,
+      tag,
+      roles: 'public',
+      body: loginBody,
+    },
+    async ({ req, res, body }) => {
+      const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      const { token, ...signedIn } = await throttle.attempt(body.email, address, res, () => auth.login(db, body.email, body.password));
+      if (!isWebClient(req)) return { token, ...signedIn };
+      setSessionCookie(req, res, token, auth.SESSION_HOURS);
+      return signedIn;
+    },
   );
-  endpoint(router, db, { method: 'post', path: '/auth/logout', summary: 'Revoke the token used for this request', tag, roles: 'signed-in', status: 204 }, async ({ req }) => {
-    await auth.logout(db, auth.bearerToken(req.get('authorization'))!);
+  endpoint(router, db, { method: 'post', path: '/auth/logout', summary: 'Revoke the token used for this request (and clear the session cookie)', tag, roles: 'signed-in', status: 204 }, async ({ req, res }) => {
+    await auth.logout(db, requestToken(req)!.token);
+    clearSessionCookie(req, res);
   });
   endpoint(router, db, { method: 'get', path: '/auth/me', summary: 'The signed-in user', tag, roles: 'signed-in' }, ({ user }) => user);
   endpoint(router, db, { method: 'get', path: '/users', summary: 'All users', tag, roles: ['admin'] }, () => listUsers(db));

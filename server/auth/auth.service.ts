@@ -1,4 +1,4 @@
-// Sign-in with opaque bearer tokens: random, stored only as a SHA-256 hash, revocable, 12 hours long.
+// Sign-in with opaque session tokens (bearer, or the web app's cookie): random, stored only as a SHA-256 hash, revocable, 12 hours long.
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Db, Queryable } from '../db/database.ts';
@@ -6,9 +6,10 @@ import { findRow } from '../db/rows.ts';
 import { UnauthenticatedError, ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './auth.repo.ts';
+import { requestToken } from './web-session.ts';
 import { tiedRoles, type ListedUser, type NewUser, type Role, type SignedInUser, type UserPatch } from './auth.schema.ts';
 
-const SESSION_HOURS = 12;
+export const SESSION_HOURS = 12;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -67,16 +68,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export const bearerToken = (header: string | undefined): string | undefined =>
-  header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-
 /**
- * Attaches `req.user` when a valid token is sent; endpoints decide whether they need one. A stale
- * token is remembered, so that a protected endpoint can say so while a public page still answers.
+ * Attaches `req.user` when a valid token is sent (bearer or the web app's cookie); endpoints decide
+ * whether they need one. A stale token is remembered, so that a protected endpoint can say so while a
+ * public page still answers.
  */
 export function authenticate(db: Db): RequestHandler {
   return async (req, _res, next) => {
-    const token = bearerToken(req.get('authorization'));
+    const token = requestToken(req)?.token;
     if (token) {
       req.user = await userForToken(db, token);
       req.staleToken = !req.user;

@@ -9,6 +9,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool, PoolClient } from 'pg';
 import type { Db, Tx } from '../db/database.ts';
 import { userForToken } from '../auth/auth.service.ts';
+import { handshakeToken } from '../auth/web-session.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
 import { allWarehousesRoom, boardRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
@@ -95,8 +96,8 @@ export class LiveHub {
       await this.follow(this.db.pool, `${channel}#events`);
     }
     io.use(async (socket, next) => {
-      const token = socket.handshake.auth?.token;
-      const user = typeof token === 'string' ? await userForToken(this.db, token).catch(() => undefined) : undefined;
+      const token = handshakeToken(socket.handshake);
+      const user = token ? await userForToken(this.db, token).catch(() => undefined) : undefined;
       if (!user) return next(new Error('unauthenticated: sign in and pass { auth: { token } }'));
       socket.data.user = user;
       next();

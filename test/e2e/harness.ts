@@ -12,6 +12,7 @@ import { RoadMap } from '../../server/network/network.service.ts';
 import type { Db } from '../../server/db/database.ts';
 import { openTestDatabase } from '../support/app.ts';
 import { seedIfEmpty } from '../../seeds/load.ts';
+import { SESSION_COOKIE } from '../../server/auth/web-session.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -21,6 +22,21 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export const screenshotDir = join(root, 'test-results', 'screenshots');
 
 export const desktop = { width: 1280, height: 800 };
+
+/** Where the map opens (client/src/components/map.tsx), to turn a place into a pixel. */
+export const MAP_CENTRE = { lat: 43.7347, lon: 7.4206 };
+export const MAP_ZOOM = 15;
+
+/** Web Mercator: the pixel of a place on a map of the given size centred on `centre`. */
+export function pixelOf(lat: number, lon: number, centre: { lat: number; lon: number }, zoom: number, size: { width: number; height: number }) {
+  const scale = 256 * 2 ** zoom;
+  const x = (lo: number) => ((lo + 180) / 360) * scale;
+  const y = (la: number) => {
+    const s = Math.sin((la * Math.PI) / 180);
+    return (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * scale;
+  };
+  return { x: size.width / 2 + x(lon) - x(centre.lon), y: size.height / 2 + y(lat) - y(centre.lat) };
+}
 export const phone = { width: 390, height: 844 };
 
 export interface Lifeline {
@@ -101,12 +117,15 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-/** A signed-in page without going through the form (for the second and later people in a journey). */
+/**
+ * A signed-in page without going through the form (for the second and later people in a journey): the
+ * session cookie the web app's sign-in would have set, unless this context is signed in already.
+ */
 export async function signedInPage(context: BrowserContext, lifeline: Lifeline, email: string, path: string): Promise<Page> {
-  const token = await apiToken(lifeline, email);
-  await context.addInitScript((t) => {
-    if (!localStorage.getItem('lifeline.token')) localStorage.setItem('lifeline.token', t);
-  }, token);
+  if (!(await context.cookies(lifeline.url)).some((c) => c.name === SESSION_COOKIE)) {
+    const token = await apiToken(lifeline, email);
+    await context.addCookies([{ name: SESSION_COOKIE, value: token, url: lifeline.url, httpOnly: true, sameSite: 'Strict' }]);
+  }
   const page = await context.newPage();
   await page.goto(path);
   return page;

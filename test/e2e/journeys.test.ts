@@ -2,22 +2,7 @@
 // screenshots of the main pages at desktop and phone size (test-results/screenshots/).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { api, apiToken, DEMO_PASSWORD, desktop, ensureClientBuilt, hasChromium, launchChromium, openContext, phone, screenshot, signedInPage, signIn, startLifeline, type Lifeline } from './harness.ts';
-
-/** Where the map opens (client/src/components/map.tsx), to turn a place into a pixel. */
-const MAP_CENTRE = { lat: 43.7347, lon: 7.4206 };
-const MAP_ZOOM = 15;
-
-/** Web Mercator: the pixel of a place on a map of the given size centred on `centre`. */
-function pixelOf(lat: number, lon: number, centre: { lat: number; lon: number }, zoom: number, size: { width: number; height: number }) {
-  const scale = 256 * 2 ** zoom;
-  const x = (lo: number) => ((lo + 180) / 360) * scale;
-  const y = (la: number) => {
-    const s = Math.sin((la * Math.PI) / 180);
-    return (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * scale;
-  };
-  return { x: size.width / 2 + x(lon) - x(centre.lon), y: size.height / 2 + y(lat) - y(centre.lat) };
-}
+import { api, apiToken, DEMO_PASSWORD, desktop, ensureClientBuilt, hasChromium, launchChromium, MAP_CENTRE, MAP_ZOOM, openContext, phone, pixelOf, screenshot, signedInPage, signIn, startLifeline, type Lifeline } from './harness.ts';
 
 if (!hasChromium) console.warn('Skipping the browser tests: /usr/bin/chromium is missing (apt-get install chromium).');
 

@@ -90,7 +90,17 @@ export const warehouseIcon = L.divIcon({ className: 'warehouse-icon', html: '<sp
 export const closureIcon = L.divIcon({ className: 'closure-icon', html: '<span>×</span>', iconSize: [22, 22] });
 
 export function stopIcon(label: string, status: string, next = false): L.DivIcon {
-  return L.divIcon({ className: `stop-icon stop-${status} ${next ? 'stop-next' : ''}`, html: `<span>${label}</span>`, iconSize: [24, 24] });
+  return L.divIcon({ className: `stop-icon stop-${status} ${next ? 'stop-next' : ''}`, html: asText(label), iconSize: [24, 24] });
+}
+
+/**
+ * Text for a tooltip, popup or icon as an element holding it as text. Leaflet inserts a string as HTML,
+ * and names, reasons and addresses are typed by people (or imported): never hand Leaflet those as strings.
+ */
+export function asText(text: string): HTMLElement {
+  const span = document.createElement('span');
+  span.textContent = text;
+  return span;
 }
 
 /** GeoJSON [lon, lat] positions as Leaflet [lat, lon]. */

@@ -6,7 +6,7 @@ import { get, getAll } from '../api.ts';
 import { fmtDateTime, fmtTime, t, tOr } from '../i18n.ts';
 import type { Driver, Route } from '../types.ts';
 import { isMissingEndpoint, NotYet, Show, useLoad } from '../components/ui.tsx';
-import { MapBox, toLatLngs, useLayer, useMap } from '../components/map.tsx';
+import { asText, MapBox, toLatLngs, useLayer, useMap } from '../components/map.tsx';
 import { onLive, onLiveResync } from '../live.ts';
 import { downloadCsv } from '../csv.ts';
 import { readRoutes } from '../route-data.ts';
@@ -51,7 +51,7 @@ export function BoardPage() {
         for (const stop of route.stops) {
           const fill = stop.status === 'delivered' ? '#15803d' : stop.status === 'failed' ? '#b42318' : '#fff';
           L.circleMarker([stop.lat, stop.lon], { radius: stop === next ? 8 : 5, color: colour, weight: stop === next ? 4 : 2, fillColor: fill, fillOpacity: 1 })
-            .bindTooltip(`${driverName(route.driverId)} · ${stop.seq}. ${stop.recipient?.name ?? t(`stopKind.${stop.kind}`)} · ${tOr(`stop.${stop.status}`, stop.status)}`)
+            .bindTooltip(asText(`${driverName(route.driverId)} · ${stop.seq}. ${stop.recipient?.name ?? t(`stopKind.${stop.kind}`)} · ${tOr(`stop.${stop.status}`, stop.status)}`))
             .addTo(g);
         }
       }
@@ -62,7 +62,7 @@ export function BoardPage() {
     map,
     (g) => {
       for (const [id, p] of Object.entries(positions)) {
-        L.circleMarker([p.lat, p.lon], { radius: 8, color: '#111', weight: 2, fillColor: '#facc15', fillOpacity: 1 }).bindTooltip(`${driverName(Number(id))} · ${fmtTime(p.at)}`, { permanent: true, direction: 'right' }).addTo(g);
+        L.circleMarker([p.lat, p.lon], { radius: 8, color: '#111', weight: 2, fillColor: '#facc15', fillOpacity: 1 }).bindTooltip(asText(`${driverName(Number(id))} · ${fmtTime(p.at)}`), { permanent: true, direction: 'right' }).addTo(g);
       }
     },
     [positions, drivers.data],

@@ -7,7 +7,7 @@ import { fmtDate, fmtPercent, t, tOr } from '../i18n.ts';
 import type { Closure, Need, Warehouse, Zone, ZoneStatus } from '../types.ts';
 import { zoneStatuses } from '../types.ts';
 import { ErrorNote, Field, fieldErrors, isMissingEndpoint, formError, NotYet, useLoad } from '../components/ui.tsx';
-import { closureIcon, MapBox, tierColours, useLayer, useMap, warehouseIcon, zoneColours, toLatLngs } from '../components/map.tsx';
+import { asText, closureIcon, MapBox, tierColours, useLayer, useMap, warehouseIcon, zoneColours, toLatLngs } from '../components/map.tsx';
 import { fulfilment, tierOf } from '../needs.ts';
 
 type Selection = { kind: 'zone'; zone: Zone } | { kind: 'newClosure'; lat: number; lon: number } | { kind: 'closure'; closure: Closure } | undefined;
@@ -36,14 +36,14 @@ export function CoordinatorMap() {
       for (const zone of zones.data ?? []) {
         const colour = zoneColours[zone.status];
         L.polygon(zone.polygon.coordinates.map(toLatLngs), { color: colour, weight: 2, fillOpacity: 0.15, dashArray: zone.status === 'sealed' ? undefined : '6 4' })
-          .bindTooltip(`${zone.name}: ${t(`zone.${zone.status}`)}`)
+          .bindTooltip(asText(`${zone.name}: ${t(`zone.${zone.status}`)}`))
           .on('click', (e) => {
             L.DomEvent.stopPropagation(e);
             if (placingRef.current) placeClosure(e.latlng);
             else setSelection({ kind: 'zone', zone });
           })
           .addTo(g);
-        for (const gate of zone.gates) L.circleMarker([gate.lat, gate.lon], { radius: 5, color: colour, fillColor: '#fff', fillOpacity: 1, weight: 3 }).bindTooltip(`${t('map.gate')}: ${gate.name}`).addTo(g);
+        for (const gate of zone.gates) L.circleMarker([gate.lat, gate.lon], { radius: 5, color: colour, fillColor: '#fff', fillOpacity: 1, weight: 3 }).bindTooltip(asText(`${t('map.gate')}: ${gate.name}`)).addTo(g);
       }
     },
     [zones.data, show.zones],
@@ -56,7 +56,7 @@ export function CoordinatorMap() {
         const tier = tierOf(need);
         const filled = fulfilment(need);
         L.circleMarker([need.household.lat, need.household.lon], { radius: tier === 1 ? 6 : 4.5, color: tierColours[tier], weight: 1.5, fillColor: tierColours[tier], fillOpacity: 0.25 + 0.75 * (1 - filled) })
-          .bindTooltip(`${need.household.name} · ${t('map.tier', { n: tier })} · ${fmtPercent(filled)}`)
+          .bindTooltip(asText(`${need.household.name} · ${t('map.tier', { n: tier })} · ${fmtPercent(filled)}`))
           .addTo(g);
       }
     },
@@ -66,7 +66,7 @@ export function CoordinatorMap() {
     map,
     (g) => {
       if (!show.warehouses) return;
-      for (const w of warehouses.data ?? []) L.marker([w.lat, w.lon], { icon: warehouseIcon, title: w.name }).bindTooltip(w.name).addTo(g);
+      for (const w of warehouses.data ?? []) L.marker([w.lat, w.lon], { icon: warehouseIcon, title: w.name }).bindTooltip(asText(w.name)).addTo(g);
     },
     [warehouses.data, show.warehouses],
   );
@@ -77,7 +77,7 @@ export function CoordinatorMap() {
       for (const c of closures.data ?? []) {
         L.circle([c.lat, c.lon], { radius: c.radiusM ?? 30, color: '#111', weight: 1, fillColor: '#b42318', fillOpacity: 0.3 }).addTo(g);
         L.marker([c.lat, c.lon], { icon: closureIcon, title: c.reason })
-          .bindTooltip(c.reason)
+          .bindTooltip(asText(c.reason))
           .on('click', () => setSelection({ kind: 'closure', closure: c }))
           .addTo(g);
       }

@@ -1,7 +1,7 @@
-// Sign-in: email and password; the server answers with a token and the role, and the app opens the
-// role's home page.
+// Sign-in: email and password; the server answers with a session cookie and the role, and the app
+// opens the role's home page.
 import { useState } from 'preact/hooks';
-import { get, post, session } from '../api.ts';
+import { get, post } from '../api.ts';
 import { t } from '../i18n.ts';
 import type { Me, Role } from '../types.ts';
 import { ErrorNote, Field, fieldErrors, formError } from '../components/ui.tsx';
@@ -19,8 +19,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     e.preventDefault();
     setBusy(true);
     try {
-      const answer = await post<{ token: string; role: Role }>('/auth/login', { email, password });
-      session.token = answer.token;
+      // The server answers with the session cookie; the page never holds the token.
+      await post<{ role: Role }>('/auth/login', { email, password });
       onSignedIn(await get<Me>('/auth/me'));
     } catch (err) {
       setError(err);
