@@ -19,7 +19,7 @@ await failInterruptedPlans(db);
 const live = new LiveHub(db);
 const app = createApp({ db, live, roads: new RoadMap(db, config.mapFile), timeZone: config.timeZone, loginLimits: config.loginLimits, trustProxy: config.trustProxy });
 const server = createServer(app);
-await live.attach(server, { channel: config.liveChannel, keepDays: config.liveKeepDays, fanout: config.liveFanout });
+await live.attach(server, { channel: config.liveChannel, keepDays: config.liveKeepDays });
 server.listen(config.port, config.host, async () => {
   const logins = await db.query<{ email: string; role: string }>(`SELECT email, role FROM users WHERE email LIKE '%@lifeline.local' ORDER BY id`);
   const url = `http://localhost:${config.port}/`;

@@ -14,7 +14,6 @@ import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
 import { allWarehousesRoom, boardRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
 import { REPLAY_PAGE, boardUsers, eventsFor, lastSeq, pruneEvents, recordAcks, sheetUsers, store, streamBetween, streamPosition, type Pending, type Stored } from './outbox.ts';
 import { checkCommunity, communityScope } from '../auth/communities.ts';
-import { emitToRooms, type Fanout } from './fanout.ts';
 
 const ACK_FLUSH_MS = 200;
 const RETRY_MS = 1000;
@@ -56,7 +55,6 @@ export class LiveHub {
   private replaying = new Map<string, Replaying>();
   private listener: PoolClient | undefined;
   private wakeChannel: string | undefined;
-  private fanout: Fanout = 'frames';
 
   constructor(readonly db: Db) {}
 
@@ -84,9 +82,8 @@ export class LiveHub {
     this.io?.to(room).emit(type, { seq: 0, type, data, at: new Date().toISOString() } satisfies Envelope<T>);
   }
 
-  async attach(server: HttpServer, options: { channel?: string; keepDays?: number; fanout?: Fanout } = {}): Promise<Server> {
+  async attach(server: HttpServer, options: { channel?: string; keepDays?: number } = {}): Promise<Server> {
     const io = new Server(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
-    this.fanout = options.fanout ?? 'frames';
     if (options.keepDays !== undefined) this.keepPruning(options.keepDays);
     const channel = options.channel ?? 'lifeline';
     this.delivered = await lastSeq(this.db);
@@ -208,7 +205,7 @@ export class LiveHub {
         held.push(socketId);
       }
     }
-    emitToRooms(io, recipients.map(userRoom), held, envelope.type, envelope, this.fanout);
+    io.local.to(recipients.map(userRoom)).except(held).emit(envelope.type, envelope);
   }
 
   private async welcome(socket: Socket): Promise<void> {
