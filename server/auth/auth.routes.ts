@@ -8,7 +8,7 @@ import * as auth from './auth.service.ts';
 import { listUsers } from './auth.repo.ts';
 import { LoginThrottle } from './login-throttle.ts';
 
-export function authRoutes({ db, loginLimits }: AppDeps): Router {
+export function authRoutes({ db, live, loginLimits }: AppDeps): Router {
   const router = Router();
   const tag = 'auth';
   const throttle = new LoginThrottle(db, loginLimits);
@@ -19,7 +19,7 @@ export function authRoutes({ db, loginLimits }: AppDeps): Router {
     ({ body, req, res }) => throttle.attempt(body.email, req.ip ?? req.socket.remoteAddress ?? 'unknown', res, () => auth.login(db, body.email, body.password)),
   );
   endpoint(router, db, { method: 'post', path: '/auth/logout', summary: 'Revoke the token used for this request', tag, roles: 'signed-in', status: 204 }, async ({ req }) => {
-    await auth.logout(db, auth.bearerToken(req.get('authorization'))!);
+    await auth.logout(db, live, auth.bearerToken(req.get('authorization'))!);
   });
   endpoint(router, db, { method: 'get', path: '/auth/me', summary: 'The signed-in user', tag, roles: 'signed-in' }, ({ user }) => user);
   endpoint(router, db, { method: 'get', path: '/users', summary: 'All users', tag, roles: ['admin'] }, () => listUsers(db));
@@ -33,7 +33,7 @@ export function authRoutes({ db, loginLimits }: AppDeps): Router {
     router,
     db,
     { method: 'patch', path: '/users/:id', summary: 'Tie a community worker to communities or a coordinator to warehouses (null: all), or (de)activate a user', tag, roles: ['admin'], params: idParam, body: userPatch },
-    ({ params, body }) => auth.updateUser(db, params.id, body),
+    ({ params, body }) => auth.updateUser(db, live, params.id, body),
   );
   return router;
 }

@@ -1,5 +1,5 @@
 // The live hub: authenticates sockets with the HTTP token, puts each user in their own room (and
-// coordinators on the board), replays what a reconnecting client missed, and delivers stored events in
+// coordinators on the board), closes sockets when their session ends or is revoked, replays what a reconnecting client missed, and delivers stored events in
 // the order of their numbers once their transaction has committed. With a PostgreSQL server, every node
 // follows the stored stream (woken by NOTIFY) and sends to the sockets it holds; transient broadcasts
 // cross nodes through the Socket.IO Postgres adapter.
@@ -8,16 +8,18 @@ import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool, PoolClient } from 'pg';
 import type { Db, Tx } from '../db/database.ts';
-import { userForToken } from '../auth/auth.service.ts';
+import { sessionForToken, type LiveSockets } from '../auth/auth.service.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
-import { allWarehousesRoom, boardRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
+import { allWarehousesRoom, boardRoom, sessionRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
 import { REPLAY_PAGE, boardUsers, eventsFor, lastSeq, pruneEvents, recordAcks, sheetUsers, store, streamBetween, streamPosition, type Pending, type Stored } from './outbox.ts';
 import { checkCommunity, communityScope } from '../auth/communities.ts';
 
 const ACK_FLUSH_MS = 200;
 const RETRY_MS = 1000;
 const PRUNE_EVERY_MS = 3_600_000;
+/** The longest delay a timer takes (about 24.8 days); a session ending later is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const boardRoles: readonly Role[] = ['coordinator', 'admin'];
 const sheetRoles: readonly Role[] = ['community', 'coordinator', 'admin'];
 
@@ -42,7 +44,7 @@ interface Replaying {
   held: Envelope[];
 }
 
-export class LiveHub {
+export class LiveHub implements LiveSockets {
   private io: Server | undefined;
   private acks = new Map<number, number>();
   private ackTimer: NodeJS.Timeout | undefined;
@@ -82,6 +84,16 @@ export class LiveHub {
     this.io?.to(room).emit(type, { seq: 0, type, data, at: new Date().toISOString() } satisfies Envelope<T>);
   }
 
+  /** Disconnects the sockets opened with that session's token, on every node (the adapter forwards it). */
+  closeSession(sessionId: string): void {
+    this.io?.in(sessionRoom(sessionId)).disconnectSockets(true);
+  }
+
+  /** Disconnects every socket of the user, on every node. */
+  closeUser(userId: number): void {
+    this.io?.in(userRoom(userId)).disconnectSockets(true);
+  }
+
   async attach(server: HttpServer, options: { channel?: string; keepDays?: number } = {}): Promise<Server> {
     const io = new Server(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
     if (options.keepDays !== undefined) this.keepPruning(options.keepDays);
@@ -93,9 +105,11 @@ export class LiveHub {
     }
     io.use(async (socket, next) => {
       const token = socket.handshake.auth?.token;
-      const user = typeof token === 'string' ? await userForToken(this.db, token).catch(() => undefined) : undefined;
-      if (!user) return next(new Error('unauthenticated: sign in and pass { auth: { token } }'));
-      socket.data.user = user;
+      const session = typeof token === 'string' ? await sessionForToken(this.db, token).catch(() => undefined) : undefined;
+      if (!session) return next(new Error('unauthenticated: sign in and pass { auth: { token } }'));
+      // The user also on its own: test/e2e/harness.ts finds a user's sockets by it.
+      socket.data.user = session.user;
+      socket.data.session = session;
       next();
     });
     io.on('connection', (socket) => void this.welcome(socket));
@@ -209,7 +223,9 @@ export class LiveHub {
   }
 
   private async welcome(socket: Socket): Promise<void> {
-    const user = socket.data.user as SignedInUser;
+    const session = socket.data.session as { id: string; user: SignedInUser; expiresAt: Date };
+    const user = session.user;
+    closeAtExpiry(socket, session.expiresAt);
     const from = Number(socket.handshake.auth?.lastSeq);
     const replay = Number.isInteger(from) && from >= 0;
     const replaying: Replaying = { userId: user.id, held: [] };
@@ -219,7 +235,7 @@ export class LiveHub {
     });
     socket.on('sheet:join', (payload: unknown, ack?: (answer: unknown) => void) => void this.joinSheet(socket, user, payload, ack));
     try {
-      await socket.join(userRoom(user.id));
+      await socket.join([userRoom(user.id), sessionRoom(session.id)]);
       if (boardRoles.includes(user.role)) await socket.join([boardRoom, ...(user.warehouseIds?.map(warehouseRoom) ?? [allWarehousesRoom])]);
       let replayed = 0;
       let last = from;
@@ -267,4 +283,16 @@ export class LiveHub {
     this.acks = new Map();
     await recordAcks(this.db, batch).catch((e) => console.error('live: recording acks failed', e));
   }
+}
+
+/** Disconnects the socket when its session expires (unless it has gone by then). */
+function closeAtExpiry(socket: Socket, expiresAt: Date): void {
+  const wait = () => Math.min(expiresAt.getTime() - Date.now(), MAX_TIMER_MS);
+  let timer: NodeJS.Timeout;
+  const check = () => {
+    if (wait() > 0) timer = setTimeout(check, wait()).unref();
+    else socket.disconnect(true);
+  };
+  check();
+  socket.once('disconnect', () => clearTimeout(timer));
 }
