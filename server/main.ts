@@ -8,6 +8,7 @@ import { LiveHub } from './live/hub.ts';
 import { RoadMap } from './network/network.service.ts';
 import { failInterruptedPlans } from './plans/plans.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
+import { startPruning } from './db/prune.ts';
 
 const config = readConfig();
 const db = await openDatabase(config);
@@ -16,6 +17,7 @@ if (config.seedDemo) {
   if (seeded) console.log(`Loaded the demo scenario (Monaco) into the ${db.kind} database.`);
 }
 await failInterruptedPlans(db);
+const pruner = startPruning(db);
 const live = new LiveHub(db);
 const app = createApp({ db, live, roads: new RoadMap(db, config.mapFile), timeZone: config.timeZone, loginLimits: config.loginLimits, trustProxy: config.trustProxy });
 const server = createServer(app);
@@ -36,6 +38,7 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: closing…`);
+  await pruner.stop();
   await live.close();
   server.close();
   server.closeAllConnections();

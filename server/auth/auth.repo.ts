@@ -70,3 +70,8 @@ export async function findSession(db: Queryable, tokenHash: string): Promise<{ u
 export async function deleteSession(db: Queryable, tokenHash: string): Promise<void> {
   await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
 }
+
+/** Drops sessions that have expired (they open nothing already); returns how many. */
+export async function deleteExpiredSessions(db: Queryable): Promise<number> {
+  return (await db.query('DELETE FROM sessions WHERE expires_at <= now() RETURNING token_hash')).length;
+}
