@@ -1,8 +1,9 @@
 // The live hub: authenticates sockets with the HTTP token, puts each user in their own room (and
-// coordinators on the board), closes sockets when their session ends or is revoked, replays what a reconnecting client missed, and delivers stored events in
-// the order of their numbers once their transaction has committed. With a PostgreSQL server, every node
-// follows the stored stream (woken by NOTIFY) and sends to the sockets it holds; transient broadcasts
-// cross nodes through the Socket.IO Postgres adapter.
+// coordinators on the board), closes sockets when their session expires or is revoked, replays what a
+// reconnecting client missed, and delivers stored events in the order of their numbers once their
+// transaction has committed. With a PostgreSQL server, every node follows the stored stream (woken by
+// NOTIFY) and sends to the sockets it holds; transient broadcasts and disconnections cross nodes through
+// the Socket.IO Postgres adapter.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
