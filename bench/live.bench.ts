@@ -5,11 +5,9 @@
 // The phones are simulated by client processes on the same machine (they share its two cores; one
 // process leaves the server the most): lean ones, which cost the machine little per message, and
 // socket.io-client ones, whose own decoding takes a core's worth of time at 5,000 (--phones).
-// Each size runs with Lifeline's fan-out (pre-built frames to idle WebSockets) and, side by side, with
-// Socket.IO's own broadcast (--fanout frames,socket.io).
 // With --server-processes 2 (PostgreSQL only) the phones split between this server and another Lifeline
 // process on the same database, as several nodes would run on one machine.
-// Usage: npm run bench -- live [--sizes 1000,5000] [--fanout frames,socket.io] [--phones lean,socket.io-client]
+// Usage: npm run bench -- live [--sizes 1000,5000] [--phones lean,socket.io-client]
 //                             [--pushes 5] [--db pglite|postgres] [--client-processes 1] [--server-processes 1]
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -18,7 +16,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../server/app.ts';
 import { LiveHub } from '../server/live/hub.ts';
-import { fanouts, type Fanout } from '../server/live/fanout.ts';
 import { RoadMap } from '../server/network/network.service.ts';
 import type { Db } from '../server/db/database.ts';
 import { databaseUrlOf, openTestDatabase } from '../test/support/app.ts';
@@ -28,8 +25,6 @@ import type { PhoneKind } from './live-clients.ts';
 const args = process.argv.slice(2);
 const sizesArg = args.indexOf('--sizes');
 const sizes = sizesArg >= 0 ? args[sizesArg + 1]!.split(',').map(Number) : [1000, 5000];
-const fanoutArg = args.indexOf('--fanout');
-const fanoutsRun = (fanoutArg >= 0 ? args[fanoutArg + 1]!.split(',') : [...fanouts]) as Fanout[];
 const phonesArg = args.indexOf('--phones');
 const phoneKinds = (phonesArg >= 0 ? args[phonesArg + 1]!.split(',') : ['lean', 'socket.io-client']) as PhoneKind[];
 const pushesArg = args.indexOf('--pushes');
@@ -101,7 +96,7 @@ const dbArg = args.indexOf('--db');
 const kind = (dbArg >= 0 ? args[dbArg + 1] : 'pglite') as 'pglite' | 'postgres';
 process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function run(n: number, fanout: Fanout, phoneKind: PhoneKind): Promise<void> {
+async function run(n: number, phoneKind: PhoneKind): Promise<void> {
   const db = await openTestDatabase(kind);
   // Sign-ins made directly in the database: the benchmark measures sockets, not bcrypt.
   const tokens: string[] = [];
@@ -123,9 +118,9 @@ async function run(n: number, fanout: Fanout, phoneKind: PhoneKind): Promise<voi
   const live = new LiveHub(db);
   const server = createServer(createApp({ db, live, roads: new RoadMap(db) }));
   const channel = `bench-${randomBytes(4).toString('hex')}`;
-  await live.attach(server, { channel, fanout });
+  await live.attach(server, { channel });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const others = await Promise.all(Array.from({ length: serverProcesses - 1 }, () => startServerProcess(db, channel, fanout)));
+  const others = await Promise.all(Array.from({ length: serverProcesses - 1 }, () => startServerProcess(db, channel)));
   const urls = [`http://127.0.0.1:${(server.address() as AddressInfo).port}`, ...others.map((o) => o.url)];
   const phones = new Phones(clientProcesses);
 
@@ -170,7 +165,6 @@ async function run(n: number, fanout: Fanout, phoneKind: PhoneKind): Promise<voi
     case: 'live-push',
     db: kind,
     sockets: n,
-    fanout,
     phones: phoneKind,
     serverProcesses,
     clientProcesses,
@@ -195,7 +189,7 @@ async function run(n: number, fanout: Fanout, phoneKind: PhoneKind): Promise<voi
 }
 
 /** Another Lifeline process on the same database (several nodes on one machine): it sends to the phones it holds. */
-async function startServerProcess(db: Db, channel: string, fanout: Fanout): Promise<{ url: string; process: ChildProcess }> {
+async function startServerProcess(db: Db, channel: string): Promise<{ url: string; process: ChildProcess }> {
   if (kind !== 'postgres') throw new Error('--server-processes above 1 needs --db postgres');
   const port = await new Promise<number>((resolve) => {
     const probe = createNetServer().listen(0, '127.0.0.1', () => {
@@ -204,7 +198,7 @@ async function startServerProcess(db: Db, channel: string, fanout: Fanout): Prom
     });
   });
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../server/main.ts', import.meta.url))], {
-    env: { ...process.env, DATABASE_URL: databaseUrlOf({ db }), PORT: String(port), HOST: '127.0.0.1', LIFELINE_SEED_DEMO: 'false', LIFELINE_LIVE_CHANNEL: channel, LIFELINE_LIVE_FANOUT: fanout },
+    env: { ...process.env, DATABASE_URL: databaseUrlOf({ db }), PORT: String(port), HOST: '127.0.0.1', LIFELINE_SEED_DEMO: 'false', LIFELINE_LIVE_CHANNEL: channel },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -214,4 +208,4 @@ async function startServerProcess(db: Db, channel: string, fanout: Fanout): Prom
   return { url: `http://127.0.0.1:${port}`, process: child };
 }
 
-for (const n of sizes) for (const phoneKind of phoneKinds) for (const fanout of fanoutsRun) await run(n, fanout, phoneKind);
+for (const n of sizes) for (const phoneKind of phoneKinds) await run(n, phoneKind);

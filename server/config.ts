@@ -1,6 +1,5 @@
 // Configuration from the environment, read once at start.
 import { resolve } from 'node:path';
-import { fanouts, type Fanout } from './live/fanout.ts';
 import { defaultLoginLimits, type LoginLimits } from './auth/login-throttle.ts';
 
 /** The demo's password, published in the README: no account may keep it in production. */
@@ -27,8 +26,6 @@ export interface Config {
   liveChannel: string;
   /** Stored live events older than this, and acknowledged by every recipient, are dropped. */
   liveKeepDays: number;
-  /** How an event reaches this node's sockets: pre-built frames written to idle WebSockets, or Socket.IO's own broadcast. */
-  liveFanout: Fanout;
   /** Where the operation runs: shifts are its local times of day. */
   timeZone: string;
   /** Failed sign-ins allowed per account and per address within a window. */
@@ -52,7 +49,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tileUrl: env.VITE_TILE_URL || undefined,
     liveChannel: env.LIFELINE_LIVE_CHANNEL ?? 'lifeline',
     liveKeepDays: Number(env.LIFELINE_LIVE_KEEP_DAYS ?? 7),
-    liveFanout: oneOf('LIFELINE_LIVE_FANOUT', env.LIFELINE_LIVE_FANOUT ?? 'frames', fanouts),
     timeZone: knownTimeZone(env.LIFELINE_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone),
     loginLimits: {
       perAccount: positive('LIFELINE_LOGIN_MAX_FAILURES', env.LIFELINE_LOGIN_MAX_FAILURES, defaultLoginLimits.perAccount),

@@ -11,6 +11,7 @@ import { LiveHub } from './live/hub.ts';
 import { RoadMap } from './network/network.service.ts';
 import { failInterruptedPlans } from './plans/plans.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
+import { startPruning } from './db/prune.ts';
 
 function cannotStart(reason: string): never {
   console.error(`Lifeline cannot start: ${reason}`);
@@ -36,6 +37,7 @@ if (config.seedDemo) {
   if (seeded) console.log(`Loaded the demo scenario (Monaco) into the ${db.kind} database.`);
 }
 await failInterruptedPlans(db);
+const pruner = startPruning(db);
 const live = new LiveHub(db);
 const app = createApp({
   db,
@@ -47,7 +49,7 @@ const app = createApp({
   trustProxy: config.trustProxy,
 });
 const server = createServer(app);
-await live.attach(server, { channel: config.liveChannel, keepDays: config.liveKeepDays, fanout: config.liveFanout });
+await live.attach(server, { channel: config.liveChannel, keepDays: config.liveKeepDays });
 server.listen(config.port, config.host, async () => {
   const port = (server.address() as AddressInfo).port;
   const host = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -68,6 +70,7 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: closing…`);
+  await pruner.stop();
   await live.close();
   server.close();
   server.closeAllConnections();

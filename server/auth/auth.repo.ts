@@ -49,22 +49,29 @@ export async function updateUser(db: Queryable, id: number, patch: { communities
   return toCamel<ListedUser>(row!);
 }
 
-export async function insertSession(db: Queryable, tokenHash: string, userId: number, ttlHours: number): Promise<void> {
+export async function insertSession(db: Queryable, tokenHash: string, userId: number, ttlSeconds: number): Promise<void> {
   await db.query(
-    `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))`,
-    [tokenHash, userId, ttlHours],
+    `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
+    [tokenHash, userId, ttlSeconds],
   );
 }
 
-export async function findSessionUser(db: Queryable, tokenHash: string): Promise<SignedInUser | undefined> {
-  const [row] = await db.query<Record<string, unknown>>(
-    `SELECT ${SIGNED_IN} FROM users
-     WHERE active AND id = (SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > now())`,
+/** A live session's active user, and when the session ends. */
+export async function findSession(db: Queryable, tokenHash: string): Promise<{ user: SignedInUser; expiresAt: Date } | undefined> {
+  const [row] = await db.query<Record<string, unknown> & { expires_at: Date }>(
+    `SELECT ${SIGNED_IN}, expires_at FROM users JOIN sessions ON user_id = id WHERE token_hash = $1 AND expires_at > now() AND active`,
     [tokenHash],
   );
-  return row && toCamel<SignedInUser>(row);
+  if (!row) return undefined;
+  const { expires_at, ...user } = row;
+  return { user: toCamel<SignedInUser>(user), expiresAt: new Date(expires_at) };
 }
 
 export async function deleteSession(db: Queryable, tokenHash: string): Promise<void> {
   await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+}
+
+/** Drops sessions that have expired (they open nothing already); returns how many. */
+export async function deleteExpiredSessions(db: Queryable): Promise<number> {
+  return (await db.query('DELETE FROM sessions WHERE expires_at <= now() RETURNING token_hash')).length;
 }

@@ -9,7 +9,7 @@ import { listUsers } from './auth.repo.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { WEB_CLIENT_HEADER, clearSessionCookie, isWebClient, requestToken, setSessionCookie } from './web-session.ts';
 
-export function authRoutes({ db, loginLimits }: AppDeps): Router {
+export function authRoutes({ db, live, loginLimits }: AppDeps): Router {
   const router = Router();
   const tag = 'auth';
   const throttle = new LoginThrottle(db, loginLimits);
@@ -32,8 +32,8 @@ export function authRoutes({ db, loginLimits }: AppDeps): Router {
       return signedIn;
     },
   );
-  endpoint(router, db, { method: 'post', path: '/auth/logout', summary: 'Revoke the token used for this request (and clear the session cookie)', tag, roles: 'signed-in', status: 204 }, async ({ req, res }) => {
-    await auth.logout(db, requestToken(req)!.token);
+  endpoint(router, db, { method: 'post', path: '/auth/logout', summary: 'Revoke the token used for this request, clear the session cookie and close the sign-in\'s live sockets', tag, roles: 'signed-in', status: 204 }, async ({ req, res }) => {
+    await auth.logout(db, live, requestToken(req)!.token);
     clearSessionCookie(req, res);
   });
   endpoint(router, db, { method: 'get', path: '/auth/me', summary: 'The signed-in user', tag, roles: 'signed-in' }, ({ user }) => user);
@@ -48,7 +48,7 @@ export function authRoutes({ db, loginLimits }: AppDeps): Router {
     router,
     db,
     { method: 'patch', path: '/users/:id', summary: 'Tie a community worker to communities or a coordinator to warehouses (null: all), or (de)activate a user', tag, roles: ['admin'], params: idParam, body: userPatch },
-    ({ params, body }) => auth.updateUser(db, params.id, body),
+    ({ params, body }) => auth.updateUser(db, live, params.id, body),
   );
   return router;
 }

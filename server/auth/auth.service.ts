@@ -1,4 +1,5 @@
 // Sign-in with opaque session tokens (bearer, or the web app's cookie): random, stored only as a SHA-256 hash, revocable, 12 hours long.
+// Revoking one (sign-out), deactivating a user or changing their scope also closes their live sockets.
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Db, Queryable } from '../db/database.ts';
@@ -10,25 +11,48 @@ import { requestToken } from './web-session.ts';
 import { tiedRoles, type ListedUser, type NewUser, type Role, type SignedInUser, type UserPatch } from './auth.schema.ts';
 
 export const SESSION_HOURS = 12;
+const SESSION_S = SESSION_HOURS * 3600;
 
+/** A session is known by its token's hash. */
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Closes live sockets, on every server node (the live hub). */
+export interface LiveSockets {
+  closeSession(sessionId: string): void;
+  closeUser(userId: number): void;
+}
 
 export async function login(db: Db, email: string, password: string): Promise<{ token: string; role: Role; user: SignedInUser }> {
   const user = await repo.findUserByEmail(db, email);
   // Compare even for unknown emails so that timing does not reveal which addresses exist.
   const ok = await verifyPassword(password, user?.passwordHash ?? '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva');
   if (!user || !ok || !user.active) throw new UnauthenticatedError('wrong email or password');
-  const token = randomBytes(32).toString('base64url');
-  await repo.insertSession(db, hashToken(token), user.id, SESSION_HOURS);
+  const token = await startSession(db, user.id);
   return { token, role: user.role, user: { id: user.id, email: user.email, name: user.name, role: user.role, communities: user.communities, warehouseIds: user.warehouseIds } };
 }
 
-export async function logout(db: Db, token: string): Promise<void> {
-  await repo.deleteSession(db, hashToken(token));
+/** A new session for the user, `ttlS` seconds long; its bearer token. */
+export async function startSession(db: Db, userId: number, ttlS = SESSION_S): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await repo.insertSession(db, hashToken(token), userId, ttlS);
+  return token;
+}
+
+export async function logout(db: Db, live: LiveSockets, token: string): Promise<void> {
+  const sessionId = hashToken(token);
+  await repo.deleteSession(db, sessionId);
+  live.closeSession(sessionId);
 }
 
 export async function userForToken(db: Db, token: string): Promise<SignedInUser | undefined> {
-  return repo.findSessionUser(db, hashToken(token));
+  return (await sessionForToken(db, token))?.user;
+}
+
+/** The session a token opens (its id, user and end), if it is live. */
+export async function sessionForToken(db: Db, token: string): Promise<{ id: string; user: SignedInUser; expiresAt: Date } | undefined> {
+  const id = hashToken(token);
+  const session = await repo.findSession(db, id);
+  return session && { id, ...session };
 }
 
 export async function createUser(db: Db, input: NewUser): Promise<SignedInUser> {
@@ -46,9 +70,13 @@ async function checkWarehouses(db: Queryable, ids: number[] | null | undefined):
   }
 }
 
-/** Ties a community worker to communities or a coordinator to warehouses (null: all again), or (de)activates a user. */
-export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<ListedUser> {
-  return db.transaction(async (tx) => {
+/**
+ * Ties a community worker to communities or a coordinator to warehouses (null: all again), or (de)activates a
+ * user. A user deactivated or given another scope loses their live sockets: what they were sent to was
+ * chosen by the old scope (a device still signed in connects again and is placed by the new one).
+ */
+export async function updateUser(db: Db, live: LiveSockets, id: number, patch: UserPatch): Promise<ListedUser> {
+  const updated = await db.transaction(async (tx) => {
     const user = await repo.findUser(tx, id);
     if (!user) throw new NotFoundError('user', id, 'id');
     const { communities, warehouseIds } = tiedRoles;
@@ -57,6 +85,8 @@ export async function updateUser(db: Db, id: number, patch: UserPatch): Promise<
     await checkWarehouses(tx, patch.warehouseIds);
     return repo.updateUser(tx, id, patch);
   });
+  if (patch.active === false || patch.communities !== undefined || patch.warehouseIds !== undefined) live.closeUser(id);
+  return updated;
 }
 
 // Who is asking, as `authenticate` finds them (in the service, not the schema module, which the web app reads).

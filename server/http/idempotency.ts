@@ -6,11 +6,17 @@
 // out and its answer lost. An attempt taken over can no longer commit: its mark finds another attempt.
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
-import { atFirstCommit, type Db, type Tx } from '../db/database.ts';
+import { atFirstCommit, type Db, type Queryable, type Tx } from '../db/database.ts';
 import { ConflictError, HttpError, invalidField, toHttpError, problemBody } from './errors.ts';
 
 /** How long an unanswered claim is left to its attempt before a retry may take it over. */
 export const CLAIM_LEASE_S = 30;
+
+/**
+ * How long after its last attempt a reply is kept for retries (then pruned): a retry later than this
+ * runs as a new request.
+ */
+export const RETRY_WINDOW_H = 24;
 
 interface Answer {
   status: number;
@@ -111,4 +117,10 @@ function requestHash(req: Request): string {
   return createHash('sha256')
     .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
     .digest('hex');
+}
+
+/** Drops replies whose last attempt is older than the retry window (a claim taken over is as young as its takeover). */
+export async function pruneReplies(db: Queryable): Promise<number> {
+  const gone = await db.query('DELETE FROM idempotent_replies WHERE claimed_at < now() - make_interval(hours => $1) RETURNING key', [RETRY_WINDOW_H]);
+  return gone.length;
 }

@@ -1,25 +1,27 @@
 // The live hub: authenticates sockets with the HTTP token, puts each user in their own room (and
-// coordinators on the board), replays what a reconnecting client missed, and delivers stored events in
-// the order of their numbers once their transaction has committed. With a PostgreSQL server, every node
-// follows the stored stream (woken by NOTIFY) and sends to the sockets it holds; transient broadcasts
-// cross nodes through the Socket.IO Postgres adapter.
+// coordinators on the board), closes sockets when their session expires or is revoked, replays what a
+// reconnecting client missed, and delivers stored events in the order of their numbers once their
+// transaction has committed. With a PostgreSQL server, every node follows the stored stream (woken by
+// NOTIFY) and sends to the sockets it holds; transient broadcasts and disconnections cross nodes through
+// the Socket.IO Postgres adapter.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool, PoolClient } from 'pg';
 import type { Db, Tx } from '../db/database.ts';
-import { userForToken } from '../auth/auth.service.ts';
+import { sessionForToken, type LiveSockets } from '../auth/auth.service.ts';
 import { handshakeToken } from '../auth/web-session.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
-import { allWarehousesRoom, boardRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
+import { allWarehousesRoom, boardRoom, sessionRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
 import { REPLAY_PAGE, boardUsers, eventsFor, lastSeq, pruneEvents, recordAcks, sheetUsers, store, streamBetween, streamPosition, type Pending, type Stored } from './outbox.ts';
 import { checkCommunity, communityScope } from '../auth/communities.ts';
-import { emitToRooms, type Fanout } from './fanout.ts';
 
 const ACK_FLUSH_MS = 200;
 const RETRY_MS = 1000;
 const PRUNE_EVERY_MS = 3_600_000;
+/** The longest delay a timer takes (about 24.8 days); a session ending later is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const boardRoles: readonly Role[] = ['coordinator', 'admin'];
 const sheetRoles: readonly Role[] = ['community', 'coordinator', 'admin'];
 
@@ -44,7 +46,7 @@ interface Replaying {
   held: Envelope[];
 }
 
-export class LiveHub {
+export class LiveHub implements LiveSockets {
   private io: Server | undefined;
   private acks = new Map<number, number>();
   private ackTimer: NodeJS.Timeout | undefined;
@@ -57,7 +59,6 @@ export class LiveHub {
   private replaying = new Map<string, Replaying>();
   private listener: PoolClient | undefined;
   private wakeChannel: string | undefined;
-  private fanout: Fanout = 'frames';
 
   constructor(readonly db: Db) {}
 
@@ -85,9 +86,18 @@ export class LiveHub {
     this.io?.to(room).emit(type, { seq: 0, type, data, at: new Date().toISOString() } satisfies Envelope<T>);
   }
 
-  async attach(server: HttpServer, options: { channel?: string; keepDays?: number; fanout?: Fanout } = {}): Promise<Server> {
+  /** Disconnects the sockets opened with that session's token, on every node (the adapter forwards it). */
+  closeSession(sessionId: string): void {
+    this.io?.in(sessionRoom(sessionId)).disconnectSockets(true);
+  }
+
+  /** Disconnects every socket of the user, on every node. */
+  closeUser(userId: number): void {
+    this.io?.in(userRoom(userId)).disconnectSockets(true);
+  }
+
+  async attach(server: HttpServer, options: { channel?: string; keepDays?: number } = {}): Promise<Server> {
     const io = new Server(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
-    this.fanout = options.fanout ?? 'frames';
     if (options.keepDays !== undefined) this.keepPruning(options.keepDays);
     const channel = options.channel ?? 'lifeline';
     this.delivered = await lastSeq(this.db);
@@ -97,9 +107,11 @@ export class LiveHub {
     }
     io.use(async (socket, next) => {
       const token = handshakeToken(socket.handshake);
-      const user = token ? await userForToken(this.db, token).catch(() => undefined) : undefined;
-      if (!user) return next(new Error('unauthenticated: sign in and pass { auth: { token } }'));
-      socket.data.user = user;
+      const session = token ? await sessionForToken(this.db, token).catch(() => undefined) : undefined;
+      if (!session) return next(new Error('unauthenticated: sign in and pass { auth: { token } }'));
+      // The user also on its own: test/e2e/harness.ts finds a user's sockets by it.
+      socket.data.user = session.user;
+      socket.data.session = session;
       next();
     });
     io.on('connection', (socket) => void this.welcome(socket));
@@ -209,11 +221,13 @@ export class LiveHub {
         held.push(socketId);
       }
     }
-    emitToRooms(io, recipients.map(userRoom), held, envelope.type, envelope, this.fanout);
+    io.local.to(recipients.map(userRoom)).except(held).emit(envelope.type, envelope);
   }
 
   private async welcome(socket: Socket): Promise<void> {
-    const user = socket.data.user as SignedInUser;
+    const session = socket.data.session as { id: string; user: SignedInUser; expiresAt: Date };
+    const user = session.user;
+    closeAtExpiry(socket, session.expiresAt);
     const from = Number(socket.handshake.auth?.lastSeq);
     const replay = Number.isInteger(from) && from >= 0;
     const replaying: Replaying = { userId: user.id, held: [] };
@@ -223,7 +237,7 @@ export class LiveHub {
     });
     socket.on('sheet:join', (payload: unknown, ack?: (answer: unknown) => void) => void this.joinSheet(socket, user, payload, ack));
     try {
-      await socket.join(userRoom(user.id));
+      await socket.join([userRoom(user.id), sessionRoom(session.id)]);
       if (boardRoles.includes(user.role)) await socket.join([boardRoom, ...(user.warehouseIds?.map(warehouseRoom) ?? [allWarehousesRoom])]);
       let replayed = 0;
       let last = from;
@@ -271,4 +285,16 @@ export class LiveHub {
     this.acks = new Map();
     await recordAcks(this.db, batch).catch((e) => console.error('live: recording acks failed', e));
   }
+}
+
+/** Disconnects the socket when its session expires (unless it has gone by then). */
+function closeAtExpiry(socket: Socket, expiresAt: Date): void {
+  const wait = () => Math.min(expiresAt.getTime() - Date.now(), MAX_TIMER_MS);
+  let timer: NodeJS.Timeout;
+  const check = () => {
+    if (wait() > 0) timer = setTimeout(check, wait()).unref();
+    else socket.disconnect(true);
+  };
+  check();
+  socket.once('disconnect', () => clearTimeout(timer));
 }

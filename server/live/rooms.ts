@@ -1,6 +1,8 @@
-// Socket.IO room names, built in one place: a user's own room, the coordinators' board (all of it, and
+// Socket.IO room names, built in one place: a user's own room, a session's, the coordinators' board (all of it, and
 // per warehouse for what happens on the road), a need sheet.
 export const userRoom = (userId: number) => `user:${userId}`;
+/** The sockets opened with one sign-in's token (closed together when it is revoked). */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const boardRoom = 'board';
 /** Joined by coordinators who follow every warehouse, and by admins. */
 export const allWarehousesRoom = 'board:warehouses';

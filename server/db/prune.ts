@@ -1,0 +1,47 @@
+// Drops what is kept only for a while: expired sessions, idempotent replies past their retry window and
+// login counts whose window has ended. Runs at start and then hourly on each node (the DELETEs are idempotent).
+import type { Db } from './database.ts';
+import { deleteExpiredSessions } from '../auth/auth.repo.ts';
+import { pruneLoginAttempts } from '../auth/login-throttle.ts';
+import { pruneReplies } from '../http/idempotency.ts';
+
+const HOUR_MS = 3_600_000;
+
+export interface Pruned {
+  sessions: number;
+  idempotentReplies: number;
+  loginAttempts: number;
+}
+
+export async function pruneOnce(db: Db): Promise<Pruned> {
+  return {
+    sessions: await deleteExpiredSessions(db),
+    idempotentReplies: await pruneReplies(db),
+    loginAttempts: await pruneLoginAttempts(db),
+  };
+}
+
+export interface Pruner {
+  /** The run made at start. */
+  first: Promise<void>;
+  /** Stops the timer; resolves once a run in progress has ended (before the database is closed). */
+  stop(): Promise<void>;
+}
+
+/** Prunes now and every `everyMs`; the timer does not keep the process alive. */
+export function startPruning(db: Db, everyMs = HOUR_MS): Pruner {
+  const run = () => pruneOnce(db).then(
+    () => undefined,
+    (error: Error) => console.error('pruning failed:', error.message),
+  );
+  const first = run();
+  let running = first;
+  const timer = setInterval(() => (running = run()), everyMs).unref();
+  return {
+    first,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
