@@ -63,7 +63,12 @@ export function connectLive(userId: number): void {
     }
   });
   socket.on('connect', () => setState('live'));
-  socket.on('disconnect', () => setState('offline'));
+  socket.on('disconnect', (reason) => {
+    setState('offline');
+    // The server closes a socket when the user's scope changes: come back into the new scope's rooms
+    // (a revoked sign-in is then refused at the handshake and stays offline).
+    if (reason === 'io server disconnect') socket?.connect();
+  });
   socket.on('connect_error', () => setState('offline'));
   socket.onAny((type: string, payload: unknown) => {
     const envelope = payload as Envelope;
