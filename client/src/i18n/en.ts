@@ -290,6 +290,7 @@ export const en = {
   'import.submit': 'Import',
   'import.report': 'Import report',
   'import.summary': '{rows} rows: {created} new, {merged} merged with existing needs, {failed} with errors.',
+  'import.refused': 'Nothing was imported: fix the {lines} line(s) below and import the file again.',
   'import.line': 'Line',
   'import.details': 'Details',
   'import.created': 'new',

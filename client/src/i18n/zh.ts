@@ -292,6 +292,7 @@ export const zh: Record<keyof typeof en, string> = {
   'import.submit': '导入',
   'import.report': '导入报告',
   'import.summary': '共 {rows} 行：新增 {created}，与已有需求合并 {merged}，出错 {failed}。',
+  'import.refused': '未导入任何内容：请修改下列 {lines} 行后重新导入。',
   'import.line': '行号',
   'import.details': '详情',
   'import.created': '新增',
