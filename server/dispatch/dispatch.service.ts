@@ -13,10 +13,10 @@ import { checkPlanInScope } from '../plans/plans.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { announce as announceNeed } from '../needs/needs.service.ts';
 import { driverOfUser } from '../drivers/drivers.service.ts';
-import { buildRoutes, type Unassigned } from './dispatch.ts';
-import * as repo from './routes.repo.ts';
+import { buildRoutes, type Unassigned } from './route-build.ts';
+import * as repo from './dispatch.repo.ts';
 import { checkMove, checkOnItsWay, completable } from './route-states.ts';
-import type { StopStatus } from './routes.schema.ts';
+import type { StopStatus } from './dispatch.schema.ts';
 
 export interface RouteView extends repo.RouteRow {
   stops: (repo.StopRow & {

@@ -1,7 +1,7 @@
 // SQL for routes, their stops and what each stop hands over.
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
-import type { PlannedRoute } from './dispatch.ts';
+import type { PlannedRoute } from './route-build.ts';
 
 /** A stored route: what dispatch planned, without its stops, plus its identity and progress. */
 export interface RouteRow extends Omit<PlannedRoute, 'stops'> {

@@ -3,12 +3,12 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
-import { dispatchBody, position, replanBody, routeQuery, stopStatus } from './routes.schema.ts';
-import { replan } from './replan.ts';
-import * as routes from './routes.service.ts';
+import { dispatchBody, position, replanBody, routeQuery, stopStatus } from './dispatch.schema.ts';
+import { replan } from './replan.service.ts';
+import * as routes from './dispatch.service.ts';
 import { warehouseScope } from '../auth/warehouse-scope.ts';
 
-export function routeRoutes(deps: AppDeps): Router {
+export function dispatchRoutes(deps: AppDeps): Router {
   const { db, live } = deps;
   const router = Router();
   const tag = 'routes';

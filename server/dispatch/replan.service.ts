@@ -5,7 +5,7 @@
 import type { Queryable, Tx } from '../db/database.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import type { LiveHub } from '../live/hub.ts';
-import { tellRoute } from './routes.service.ts';
+import { tellRoute } from './dispatch.service.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/auth.schema.ts';
 import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
@@ -15,11 +15,11 @@ import { runInWorker } from '../workers/ts-worker.ts';
 import type { Customer, RoutingProblem } from '../../solver/routing/problem.ts';
 import type { CurrentPlan, ReplanEvent, ReplanResult, VehicleProgress } from '../../solver/routing/replan.ts';
 import type { LatLon } from '../../solver/network/index.ts';
-import { ROUTER, SERVICE_S, GATE_SERVICE_S, asVehicle, at, matrixRows, type DriverRow } from './dispatch.ts';
+import { ROUTER, SERVICE_S, GATE_SERVICE_S, asVehicle, at, matrixRows, type DriverRow } from './route-build.ts';
 import { toCamel } from '../db/rows.ts';
 import type { RouterJob } from './route.worker.ts';
-import type { ReplanInput } from './routes.schema.ts';
-import * as repo from './routes.repo.ts';
+import type { ReplanInput } from './dispatch.schema.ts';
+import * as repo from './dispatch.repo.ts';
 
 interface PendingStop {
   id: number;
