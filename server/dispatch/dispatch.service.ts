@@ -11,7 +11,7 @@ import type { SignedInUser } from '../auth/auth.schema.ts';
 import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { checkPlanInScope } from '../plans/plans.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
-import { announce as announceNeed } from '../needs/needs.service.ts';
+import { recordDelivery } from '../needs/needs.service.ts';
 import { driverOfUser } from '../drivers/drivers.service.ts';
 import { buildRoutes, type Unassigned } from './route-build.ts';
 import * as repo from './dispatch.repo.ts';
@@ -189,13 +189,7 @@ async function deliver(tx: Tx, notify: Notify, user: SignedInUser, route: repo.R
   if (stop.kind === 'gate') return;
   for (const item of load) {
     await recordMovement(tx, { lotId: item.lotId, kind: 'delivered', quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id}` });
-    const [need] = await tx.query<{ id: number; version: number; quantity: number; fulfilled: number; community: string }>(
-      `UPDATE needs n SET fulfilled = LEAST(n.quantity, n.fulfilled + $2), status = CASE WHEN n.fulfilled + $2 >= n.quantity THEN 'fulfilled' ELSE n.status END,
-         version = n.version + 1, updated_at = now()
-       FROM households h WHERE n.id = $1 AND h.id = n.household_id RETURNING n.*, h.community`,
-      [item.needId, item.quantity],
-    );
-    await announceNeed(tx, notify, need!, need!.community, need!.fulfilled >= need!.quantity ? 'fulfilled' : 'updated', user.id);
+    await recordDelivery(tx, notify, item.needId, item.quantity, user.id);
   }
 }
 
