@@ -54,9 +54,11 @@ export async function revokeCode(db: Db, householdId: number, scope: CommunitySc
   if (!(await db.transaction((tx) => repo.revokeLiveCode(tx, householdId)))) throw new NotFoundError('access code of household', householdId);
 }
 
+/** A slip to hand out: the address tells the worker which door it goes to (households may share a name). */
 export interface Slip extends IssuedCode {
   householdId: number;
   name: string;
+  address: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function issueSlips(db: Db, community: string, reissue: boolean, ac
     const households = await repo.householdsOfCommunity(tx, community);
     const slips: Slip[] = [];
     for (const h of households.filter((h) => reissue || !h.hasCode)) {
-      slips.push({ householdId: h.id, name: h.name, ...(await replaceCode(tx, h.id, actorId)) });
+      slips.push({ householdId: h.id, name: h.name, address: h.address, ...(await replaceCode(tx, h.id, actorId)) });
     }
     return { community, slips, keptCodes: households.length - slips.length };
   });

@@ -20,13 +20,13 @@ export async function householdOfCode(db: Queryable, codeHash: string): Promise<
 }
 
 /** A community's households, by name, each with whether it holds a live code. */
-export async function householdsOfCommunity(db: Queryable, community: string): Promise<{ id: number; name: string; hasCode: boolean }[]> {
-  const rows = await db.query<{ id: number; name: string; has_code: boolean }>(
-    `SELECT h.id, h.name, EXISTS (SELECT 1 FROM household_access a WHERE a.household_id = h.id AND a.revoked_at IS NULL) AS has_code
+export async function householdsOfCommunity(db: Queryable, community: string): Promise<{ id: number; name: string; address: string; hasCode: boolean }[]> {
+  const rows = await db.query<{ id: number; name: string; address: string; has_code: boolean }>(
+    `SELECT h.id, h.name, h.address, EXISTS (SELECT 1 FROM household_access a WHERE a.household_id = h.id AND a.revoked_at IS NULL) AS has_code
      FROM households h WHERE h.community = $1 ORDER BY h.name, h.id`,
     [community],
   );
-  return rows.map((r) => ({ id: r.id, name: r.name, hasCode: r.has_code }));
+  return rows.map((r) => ({ id: r.id, name: r.name, address: r.address, hasCode: r.has_code }));
 }
 
 /** The household's needs, newest first, each with its latest approved or dispatched plan and that plan's stops for it. */
