@@ -4,27 +4,9 @@ import type { Request } from 'express';
 import type { Db } from '../db/database.ts';
 import { getHousehold } from '../needs/households.service.ts';
 import { HttpError } from '../http/errors.ts';
-import { describe, statusText, unknownCodeText, type Lang, type ResidentStatus } from './resident-status.ts';
+import { describe, statusText, unknownCodeText, type Lang } from './resident-status.ts';
+import type { ResidentView } from './residents.schema.ts';
 import * as repo from './residents.repo.ts';
-
-export interface ResidentRequest {
-  id: number;
-  commodity: string;
-  unit: string;
-  quantity: number;
-  delivered: number;
-  /** Still being served (false once delivered in full or cancelled). */
-  open: boolean;
-  status: ResidentStatus;
-  statusText: string;
-  updatedAt: string;
-}
-
-export interface ResidentView {
-  lang: Lang;
-  household: { name: string; community: string };
-  requests: ResidentRequest[];
-}
 
 /** An unknown, malformed or revoked code: 404 in the reader's language, the same answer whichever it was. */
 export class UnknownCodeError extends HttpError {

@@ -5,24 +5,8 @@ import { ApiError, get } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr, useLang } from '../i18n.ts';
 import { useLoad } from '../components/ui.tsx';
 import { LangSwitch } from '../components/shell.tsx';
+import type { ResidentRequest, ResidentView } from '../../../server/residents/residents.schema.ts';
 import './resident.css';
-
-interface ResidentRequest {
-  id: number;
-  commodity: string;
-  unit: string;
-  quantity: number;
-  delivered: number;
-  open: boolean;
-  status: string;
-  statusText: string;
-  updatedAt: string;
-}
-
-interface ResidentView {
-  household: { name: string; community: string };
-  requests: ResidentRequest[];
-}
 
 const REFRESH_MS = 30_000;
 
