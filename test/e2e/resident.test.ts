@@ -112,7 +112,7 @@ describe.skipIf(!hasChromium)('the resident page', () => {
     await page.getByRole('button', { name: 'Issue codes' }).click();
     await page.locator('.slip img').first().waitFor();
     expect(await page.locator('.slip').count()).toBe(households);
-    await expect(page.locator('.slip').first().getByText('扫描二维码或打开链接')).toBeTruthy();
+    await page.locator('.slip').first().getByText(/^扫描二维码或打开链接/).waitFor();
     const link = await page.locator('.slip .slip-url').first().textContent();
     expect(link).toMatch(new RegExp(`^${lifeline.url}/h/[0-9A-HJKMNP-TV-Z]{16}$`));
     await page.screenshot({ path: '/tmp/residents-slips.png' });
