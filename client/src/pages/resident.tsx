@@ -68,7 +68,7 @@ function RequestList({ requests }: { requests: ResidentRequest[] }) {
         <li key={r.id} class={`resident-request status-${r.status}`}>
           <div class="resident-request-head">
             <strong>
-              {r.commodity} · {fmtNumber(r.quantity)} {r.unit}
+              {r.commodity} · {fmtNumber(r.quantity)} × {r.unit}
             </strong>
             <span class={`badge resident-badge-${r.status}`}>{tOr(`resident.status.${r.status}`, r.status)}</span>
           </div>
