@@ -5,7 +5,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { bearer, databaseKinds, databaseUrlOf, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
 import { connect } from '../../support/sockets.ts';
-import { pruneEvents } from '../../../server/live/outbox.ts';
+import { pruneEvents } from '../../../server/live/outbox.repo.ts';
 import { aCommodity, aHousehold, post } from '../../support/records.ts';
 
 describe.each(databaseKinds)('live push on %s', (kind) => {

@@ -1,4 +1,4 @@
-// The outbox: one stream of stored events. Each event is stored once with its recipients, inside the
+// The outbox's SQL: one stream of stored events. Each event is stored once with its recipients, inside the
 // transaction of the change it announces, under the next number of a gapless counter whose row lock is
 // held until commit, so events commit in the order of their numbers; delivery follows the commit.
 import type { Queryable } from '../db/database.ts';
