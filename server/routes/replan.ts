@@ -4,7 +4,7 @@
 // route live.
 import type { Queryable, Tx } from '../db/database.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
-import type { LiveHub } from '../live/hub.ts';
+import type { Outbox } from '../live/outbox.ts';
 import { tellRoute } from './routes.service.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/auth.schema.ts';
@@ -58,8 +58,8 @@ export function secondsOfDay(at: Date, timeZone?: string): number {
   return part('hour') * 3600 + part('minute') * 60 + part('second');
 }
 
-export async function replan(deps: { live: LiveHub; roads: RoadMap; timeZone?: string }, planId: number, input: { event: ReplanInput; timeLimitMs: number; seed: number }, user: SignedInUser): Promise<ReplanOutcome> {
-  const db = deps.live.db;
+export async function replan(deps: { outbox: Outbox; roads: RoadMap; timeZone?: string }, planId: number, input: { event: ReplanInput; timeLimitMs: number; seed: number }, user: SignedInUser): Promise<ReplanOutcome> {
+  const db = deps.outbox.db;
   const [plan] = await db.query<{ status: string }>('SELECT status FROM plans WHERE id = $1', [planId]);
   if (!plan) throw new NotFoundError('plan', planId);
   const scope = warehouseScope(user);
@@ -127,7 +127,7 @@ export async function replan(deps: { live: LiveHub; roads: RoadMap; timeZone?: s
         ? { kind: 'driver-dropped', vehicleId: `d${event.driverId}` }
         : { kind: 'closure', distances: problem.distances, durations: problem.durations };
   const result = await runInWorker<RouterJob, ReplanResult>(ROUTER, { op: 'replan', current, event: solverEvent, options: { seed: input.seed, timeLimitMs: input.timeLimitMs } });
-  return apply(deps.live, planId, routes, pending, result, urgent, event, user);
+  return apply(deps.outbox, planId, routes, pending, result, urgent, event, user);
 }
 
 async function pendingStops(db: Queryable, planId: number): Promise<PendingStop[]> {
@@ -179,7 +179,7 @@ async function urgentNeed(db: Queryable, event: Extract<ReplanInput, { kind: 'ur
 }
 
 async function apply(
-  live: LiveHub,
+  outbox: Outbox,
   planId: number,
   routes: { id: number; driverId: number; status: string; warehouseId: number }[],
   pending: PendingStop[],
@@ -189,7 +189,7 @@ async function apply(
   user: SignedInUser,
 ): Promise<ReplanOutcome> {
   const outcome: ReplanOutcome = { routes: [], moved: [], unassigned: [] };
-  await live.transaction(async (tx, notify) => {
+  await outbox.transaction(async (tx, notify) => {
     const [plan] = await tx.query<{ status: string }>('SELECT status FROM plans WHERE id = $1 FOR UPDATE', [planId]);
     if (plan!.status !== 'dispatched') throw new ConflictError(`plan ${planId} changed meanwhile`);
     const routeOf = new Map(routes.map((r) => [r.driverId, r.id]));

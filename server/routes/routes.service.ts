@@ -4,7 +4,8 @@
 // back to the next plan). Every change reaches the driver and the coordinators' board live.
 import type { Queryable, Tx } from '../db/database.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.ts';
-import { audience, type LiveHub, type Notify } from '../live/hub.ts';
+import { audience, type Notify, type Outbox } from '../live/outbox.ts';
+import type { LiveGateway } from '../live/gateway.ts';
 import { warehouseRooms } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/auth.schema.ts';
@@ -26,18 +27,18 @@ export interface RouteView extends repo.RouteRow {
 }
 
 interface Deps {
-  live: LiveHub;
+  outbox: Outbox;
   roads: RoadMap;
 }
 
 export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }, scope: WarehouseScope): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
-  const db = deps.live.db;
+  const db = deps.outbox.db;
   const [plan] = await db.query<{ status: string }>('SELECT status FROM plans WHERE id = $1', [planId]);
   if (!plan) throw new NotFoundError('plan', planId);
   await checkPlanInScope(db, planId, scope, 'dispatch');
   if (plan.status !== 'approved') throw new ConflictError(`plan ${planId} is ${plan.status}; only an approved plan can be dispatched`, { status: plan.status });
   const built = await buildRoutes(db, deps.roads, planId, options);
-  const routes = await deps.live.transaction(async (tx, notify) => {
+  const routes = await deps.outbox.transaction(async (tx, notify) => {
     const [locked] = await tx.query<{ status: string }>('SELECT status FROM plans WHERE id = $1 FOR UPDATE', [planId]);
     if (locked!.status !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked!.status });
     const views: RouteView[] = [];
@@ -94,13 +95,13 @@ export async function myRoutes(db: Queryable, user: SignedInUser): Promise<{ dri
   return { driverId: driver.id, routes: await Promise.all(rows.map((r) => routeView(db, r.id))) };
 }
 
-export async function acceptRoute(live: LiveHub, user: SignedInUser, id: number): Promise<RouteView> {
-  return changeRoute(live, user, id, 'accepted', async () => {});
+export async function acceptRoute(outbox: Outbox, user: SignedInUser, id: number): Promise<RouteView> {
+  return changeRoute(outbox, user, id, 'accepted', async () => {});
 }
 
 /** Picking up moves every item of the route out of the warehouse: reserved → in transit. */
-export async function pickUp(live: LiveHub, user: SignedInUser, id: number): Promise<RouteView> {
-  return changeRoute(live, user, id, 'picked_up', async (route, tx) => {
+export async function pickUp(outbox: Outbox, user: SignedInUser, id: number): Promise<RouteView> {
+  return changeRoute(outbox, user, id, 'picked_up', async (route, tx) => {
     if (route.kind !== 'vehicle') throw new ConflictError('a walking route takes its goods from the gate, not the warehouse');
     const stops = await repo.stopsOf(tx, id);
     for (const item of await repo.itemsOfStops(tx, stops.map((s) => s.id))) {
@@ -110,20 +111,20 @@ export async function pickUp(live: LiveHub, user: SignedInUser, id: number): Pro
 }
 
 async function changeRoute(
-  live: LiveHub,
+  outbox: Outbox,
   user: SignedInUser,
   id: number,
   status: repo.RouteRow['status'],
   check: (route: repo.RouteRow, tx: Tx) => Promise<void>,
 ): Promise<RouteView> {
-  await live.transaction(async (tx, notify) => {
+  await outbox.transaction(async (tx, notify) => {
     const route = await ownRoute(tx, user, id, true);
     checkMove(route, status);
     await check(route, tx);
     await tx.query('UPDATE routes SET status = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, status]);
     await tellRoute(tx, notify, id, status);
   });
-  return routeView(live.db, id);
+  return routeView(outbox.db, id);
 }
 
 /**
@@ -151,8 +152,8 @@ export async function tellRoute(tx: Queryable, notify: Notify, id: number, reaso
  * needs; failed goods go back to stock (`returned` once picked up, `released` before) and their needs
  * stay open for the next plan. A failed gate stop fails the door visits that depended on it.
  */
-export async function setStopStatus(live: LiveHub, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
-  return live.transaction(async (tx, notify) => {
+export async function setStopStatus(outbox: Outbox, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
+  return outbox.transaction(async (tx, notify) => {
     // The stop first (a re-plan moves stops between routes, and locks them first too): a second request for
     // the same stop waits here, then finds it done.
     const [row] = await tx.query<{ route_id: number }>('SELECT route_id FROM stops WHERE id = $1 FOR UPDATE', [stopId]);
@@ -242,7 +243,7 @@ async function completeIfDone(tx: Queryable, routeId: number): Promise<void> {
 }
 
 /** A driver's position for the live board (not stored per event: the board wants the latest). */
-export async function reportPosition(live: LiveHub, user: SignedInUser, at: { lat: number; lon: number }): Promise<{ driverId: number }> {
+export async function reportPosition(live: LiveGateway, user: SignedInUser, at: { lat: number; lon: number }): Promise<{ driverId: number }> {
   const driver = await driverOfUser(live.db, user.id);
   if (!driver) throw new ForbiddenError('this account is not registered as a driver or gate volunteer');
   await live.db.query(

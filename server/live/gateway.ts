@@ -1,21 +1,19 @@
-// The live hub: authenticates sockets with the HTTP token, puts each user in their own room (and
-// coordinators on the board), closes sockets when their session expires or is revoked, replays what a
-// reconnecting client missed, and delivers stored events in the order of their numbers once their
+// The live gateway (Socket.IO): authenticates sockets with the HTTP token, puts each user in their own room
+// (and coordinators on the board), closes sockets when their session expires or is revoked, replays what a
+// reconnecting client missed, and delivers the outbox's stored events in the order of their numbers once their
 // transaction has committed. With a PostgreSQL server, every node follows the stored stream (woken by
 // NOTIFY) and sends to the sockets it holds; transient broadcasts and disconnections cross nodes through
-// the Socket.IO Postgres adapter.
+// the Socket.IO Postgres adapter. Sign-in is injected (GatewayAuth): live/ uses nothing of auth/ at run time.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool, PoolClient } from 'pg';
-import type { Db, Tx } from '../db/database.ts';
-import { sessionForToken, type LiveSockets } from '../auth/auth.service.ts';
-import { handshakeToken } from '../auth/web-session.ts';
+import type { Db } from '../db/database.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
 import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
 import { allWarehousesRoom, boardRoom, sessionRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
-import { REPLAY_PAGE, boardUsers, eventsFor, lastSeq, pruneEvents, recordAcks, sheetUsers, store, streamBetween, streamPosition, type Pending, type Stored } from './outbox.repo.ts';
-import { checkCommunity, communityScope } from '../auth/communities.ts';
+import { REPLAY_PAGE, eventsFor, lastSeq, pruneEvents, recordAcks, streamBetween, streamPosition, type Stored } from './outbox.repo.ts';
+import type { Delivery, Outbox } from './outbox.ts';
 
 const ACK_FLUSH_MS = 200;
 const RETRY_MS = 1000;
@@ -25,20 +23,20 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const boardRoles: readonly Role[] = ['coordinator', 'admin'];
 const sheetRoles: readonly Role[] = ['community', 'coordinator', 'admin'];
 
-/** Queues an event for users, inside the caller's transaction. */
-export type Notify = <T extends LiveEventType>(userIds: number[], type: T, data: LiveEvents[T]) => Promise<void>;
-
-export interface Audience {
-  /** Every active admin and coordinator, or (given a warehouse) those who follow it. */
-  board(tx: Tx, warehouseId?: number | null): Promise<number[]>;
-  /** Everyone who may see that community's need sheet. */
-  sheet(tx: Tx, community: string): Promise<number[]>;
+/** A signed-in session as the gateway sees it. */
+export interface LiveSession {
+  id: string;
+  user: SignedInUser;
+  expiresAt: Date;
 }
 
-export const audience: Audience = {
-  board: (tx, warehouseId) => boardUsers(tx, warehouseId ?? null),
-  sheet: (tx, community) => sheetUsers(tx, community),
-};
+/** What the gateway asks of sign-in, given by whoever assembles the server (server/app.ts). */
+export interface GatewayAuth {
+  /** The live session a socket's handshake opens (its `auth.token`, or the web app's cookie), if any. */
+  authenticate(handshake: Socket['handshake']): Promise<LiveSession | undefined>;
+  /** Throws, saying why, when the user may not follow that community's need sheet. */
+  checkSheet(user: SignedInUser, community: string): void;
+}
 
 /** A socket being sent what it missed: live events for it wait until the replay is out, to keep the order. */
 interface Replaying {
@@ -46,7 +44,7 @@ interface Replaying {
   held: Envelope[];
 }
 
-export class LiveHub implements LiveSockets {
+export class LiveGateway implements Delivery {
   private io: Server | undefined;
   private acks = new Map<number, number>();
   private ackTimer: NodeJS.Timeout | undefined;
@@ -58,27 +56,19 @@ export class LiveHub implements LiveSockets {
   private delivering: Promise<void> = Promise.resolve();
   private replaying = new Map<string, Replaying>();
   private listener: PoolClient | undefined;
-  private wakeChannel: string | undefined;
+  /** Set once this node listens on it: the outbox then wakes the other nodes through it at each commit. */
+  wakeChannel: string | undefined;
+  readonly db: Db;
 
-  constructor(readonly db: Db) {}
+  constructor(outbox: Outbox, private readonly auth: GatewayAuth) {
+    this.db = outbox.db;
+    outbox.deliverBy(this);
+  }
 
-  /** Runs `fn` in one transaction; the events it queues are stored at its end and sent once it has committed. */
-  async transaction<T>(fn: (tx: Tx, notify: Notify) => Promise<T>): Promise<T> {
-    let stored: Stored[] = [];
-    const result = await this.db.transaction(async (tx) => {
-      const pending: Pending[] = [];
-      const value = await fn(tx, async (userIds, type, data) => {
-        const recipients = [...new Set(userIds)];
-        if (recipients.length > 0) pending.push({ recipients, type, data } as Pending);
-      });
-      stored = await store(tx, pending, this.wakeChannel);
-      return value;
-    });
-    if (stored.length > 0) {
-      for (const event of stored) this.published.set(event.envelope.seq, event);
-      void this.deliverUpTo(stored.at(-1)!.envelope.seq);
-    }
-    return result;
+  /** Stored events of a committed transaction: delivered in number order after those before them. */
+  committed(events: Stored[]): void {
+    for (const event of events) this.published.set(event.envelope.seq, event);
+    void this.deliverUpTo(events.at(-1)!.envelope.seq);
   }
 
   /** A transient event (progress, positions) to rooms: not stored, not replayed, seq 0. */
@@ -106,8 +96,7 @@ export class LiveHub implements LiveSockets {
       await this.follow(this.db.pool, `${channel}#events`);
     }
     io.use(async (socket, next) => {
-      const token = handshakeToken(socket.handshake);
-      const session = token ? await sessionForToken(this.db, token).catch(() => undefined) : undefined;
+      const session = await this.auth.authenticate(socket.handshake).catch(() => undefined);
       if (!session) return next(new Error('unauthenticated: sign in and pass { auth: { token } }'));
       // The user also on its own: test/e2e/harness.ts finds a user's sockets by it.
       socket.data.user = session.user;
@@ -225,7 +214,7 @@ export class LiveHub implements LiveSockets {
   }
 
   private async welcome(socket: Socket): Promise<void> {
-    const session = socket.data.session as { id: string; user: SignedInUser; expiresAt: Date };
+    const session = socket.data.session as LiveSession;
     const user = session.user;
     closeAtExpiry(socket, session.expiresAt);
     const from = Number(socket.handshake.auth?.lastSeq);
@@ -266,7 +255,7 @@ export class LiveHub implements LiveSockets {
     if (!sheetRoles.includes(user.role)) return ack?.({ ok: false, error: 'forbidden: the need sheets are for community workers and coordinators' });
     if (typeof community !== 'string' || community.trim() === '') return ack?.({ ok: false, error: 'community: required' });
     try {
-      checkCommunity(communityScope(user), community);
+      this.auth.checkSheet(user, community);
     } catch (error) {
       return ack?.({ ok: false, error: `forbidden: ${(error as Error).message}` });
     }

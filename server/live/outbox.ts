@@ -1,0 +1,58 @@
+// The outbox's unit of work, the one door to a transaction that announces something: `transaction` opens
+// it, collects the events the change queues for their audiences, stores them at its end (same commit as the
+// change) and, once committed, hands them to this node's gateway for delivery. A transaction that announces
+// nothing opens through `db.transaction`; `notify` exists only inside `outbox.transaction`, so no change can
+// queue an event that would not be stored with it.
+import type { Db, Tx } from '../db/database.ts';
+import type { LiveEventType, LiveEvents } from './events.ts';
+import { boardUsers, sheetUsers, store, type Pending, type Stored } from './outbox.repo.ts';
+
+/** Queues an event for users, inside the caller's transaction. */
+export type Notify = <T extends LiveEventType>(userIds: number[], type: T, data: LiveEvents[T]) => Promise<void>;
+
+export interface Audience {
+  /** Every active admin and coordinator, or (given a warehouse) those who follow it. */
+  board(tx: Tx, warehouseId?: number | null): Promise<number[]>;
+  /** Everyone who may see that community's need sheet. */
+  sheet(tx: Tx, community: string): Promise<number[]>;
+}
+
+export const audience: Audience = {
+  board: (tx, warehouseId) => boardUsers(tx, warehouseId ?? null),
+  sheet: (tx, community) => sheetUsers(tx, community),
+};
+
+/** Who delivers what committed: this node's gateway. */
+export interface Delivery {
+  /** The stored events of one committed transaction, in number order. */
+  committed(events: Stored[]): void;
+  /** The PostgreSQL channel that wakes the other server nodes at commit, once this node follows it. */
+  readonly wakeChannel: string | undefined;
+}
+
+export class Outbox {
+  private delivery: Delivery | undefined;
+
+  constructor(readonly db: Db) {}
+
+  /** The gateway that delivers this outbox's events (until then they are only stored). */
+  deliverBy(delivery: Delivery): void {
+    this.delivery = delivery;
+  }
+
+  /** Runs `fn` in one transaction; the events it queues are stored at its end and delivered once it has committed. */
+  async transaction<T>(fn: (tx: Tx, notify: Notify) => Promise<T>): Promise<T> {
+    let stored: Stored[] = [];
+    const result = await this.db.transaction(async (tx) => {
+      const pending: Pending[] = [];
+      const value = await fn(tx, async (userIds, type, data) => {
+        const recipients = [...new Set(userIds)];
+        if (recipients.length > 0) pending.push({ recipients, type, data } as Pending);
+      });
+      stored = await store(tx, pending, this.delivery?.wakeChannel);
+      return value;
+    });
+    if (stored.length > 0) this.delivery?.committed(stored);
+    return result;
+  }
+}
