@@ -16,6 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp, createLive } from '../server/app.ts';
 import { RoadMap } from '../server/network/network.service.ts';
+import type { RouteView } from '../server/routes/routes.service.ts';
 import type { Db } from '../server/db/database.ts';
 import { databaseUrlOf, openTestDatabase } from '../test/support/app.ts';
 import { printRow } from './measure.ts';
@@ -135,7 +136,7 @@ async function run(n: number, phoneKind: PhoneKind): Promise<void> {
   // Resolves with the server's own part: until the last socket has been written to.
   const push = async (label: string) => {
     const sentAt = now();
-    await outbox.transaction((_tx, notify) => notify(userIds, 'route:assigned', { routeId: 1, planId: null, route: { label, sentAt } }));
+    await outbox.transaction((_tx, notify) => notify(userIds, 'route:assigned', { routeId: 1, planId: null, route: { label, sentAt } as unknown as RouteView }));
     await live.sent();
     return now() - sentAt;
   };

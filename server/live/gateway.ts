@@ -10,7 +10,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool, PoolClient } from 'pg';
 import type { Db } from '../db/database.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
-import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
+import type { ClientToServerEvents, Envelope, Hello, InterServerEvents, LiveEventType, LiveEvents, ServerToClientEvents, SheetJoinAnswer } from './events.ts';
 import { allWarehousesRoom, boardRoom, sessionRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
 import { REPLAY_PAGE, eventsFor, lastSeq, pruneEvents, recordAcks, streamBetween, streamPosition, type Stored } from './outbox.repo.ts';
 import type { Delivery, Outbox } from './outbox.ts';
@@ -38,6 +38,15 @@ export interface GatewayAuth {
   checkSheet(user: SignedInUser, community: string): void;
 }
 
+/** What the gateway keeps on each socket (test/e2e/harness.ts finds a user's sockets by `user`). */
+export interface SocketData {
+  user: SignedInUser;
+  session: LiveSession;
+}
+
+type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
 /** A socket being sent what it missed: live events for it wait until the replay is out, to keep the order. */
 interface Replaying {
   userId: number;
@@ -45,7 +54,7 @@ interface Replaying {
 }
 
 export class LiveGateway implements Delivery {
-  private io: Server | undefined;
+  private io: LiveServer | undefined;
   private acks = new Map<number, number>();
   private ackTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -73,7 +82,7 @@ export class LiveGateway implements Delivery {
 
   /** A transient event (progress, positions) to rooms: not stored, not replayed, seq 0. */
   broadcast<T extends LiveEventType>(room: string | string[], type: T, data: LiveEvents[T]): void {
-    this.io?.to(room).emit(type, { seq: 0, type, data, at: new Date().toISOString() } satisfies Envelope<T>);
+    if (this.io) emitEnvelope(this.io.to(room), { seq: 0, type, data, at: new Date().toISOString() } satisfies Envelope<T>);
   }
 
   /** Disconnects the sockets opened with that session's token, on every node (the adapter forwards it). */
@@ -86,8 +95,8 @@ export class LiveGateway implements Delivery {
     this.io?.in(userRoom(userId)).disconnectSockets(true);
   }
 
-  async attach(server: HttpServer, options: { channel?: string; keepDays?: number } = {}): Promise<Server> {
-    const io = new Server(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
+  async attach(server: HttpServer, options: { channel?: string; keepDays?: number } = {}): Promise<LiveServer> {
+    const io: LiveServer = new Server(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
     if (options.keepDays !== undefined) this.keepPruning(options.keepDays);
     const channel = options.channel ?? 'lifeline';
     this.delivered = await lastSeq(this.db);
@@ -210,11 +219,11 @@ export class LiveGateway implements Delivery {
         held.push(socketId);
       }
     }
-    io.local.to(recipients.map(userRoom)).except(held).emit(envelope.type, envelope);
+    emitEnvelope(io.local.to(recipients.map(userRoom)).except(held), envelope);
   }
 
-  private async welcome(socket: Socket): Promise<void> {
-    const session = socket.data.session as LiveSession;
+  private async welcome(socket: LiveSocket): Promise<void> {
+    const session = socket.data.session;
     const user = session.user;
     closeAtExpiry(socket, session.expiresAt);
     const from = Number(socket.handshake.auth?.lastSeq);
@@ -224,7 +233,7 @@ export class LiveGateway implements Delivery {
     socket.on('live:ack', (seq: unknown) => {
       if (Number.isSafeInteger(seq) && (seq as number) > 0) this.acked(user.id, seq as number);
     });
-    socket.on('sheet:join', (payload: unknown, ack?: (answer: unknown) => void) => void this.joinSheet(socket, user, payload, ack));
+    socket.on('sheet:join', (payload: unknown, ack?: (answer: SheetJoinAnswer) => void) => void this.joinSheet(socket, user, payload, ack));
     try {
       await socket.join([userRoom(user.id), sessionRoom(session.id)]);
       if (boardRoles.includes(user.role)) await socket.join([boardRoom, ...(user.warehouseIds?.map(warehouseRoom) ?? [allWarehousesRoom])]);
@@ -235,14 +244,14 @@ export class LiveGateway implements Delivery {
         // A page shorter than a full one is the last: no extra query per reconnecting socket.
         do {
           page = await eventsFor(this.db, user.id, last);
-          for (const envelope of page) socket.emit(envelope.type, envelope);
+          for (const envelope of page) emitEnvelope(socket, envelope);
           replayed += page.length;
           last = page.at(-1)?.seq ?? last;
         } while (page.length === REPLAY_PAGE);
       }
       const stream = await streamPosition(this.db);
       // No await from here on: what was held back goes out, then (finally) the socket takes live events directly.
-      for (const envelope of replaying.held) if (envelope.seq > last) socket.emit(envelope.type, envelope);
+      for (const envelope of replaying.held) if (envelope.seq > last) emitEnvelope(socket, envelope);
       const resync = replay && from < stream.prunedThrough;
       socket.emit('live:hello', { userId: user.id, lastSeq: stream.lastSeq, replayed, resync } satisfies Hello);
     } finally {
@@ -250,7 +259,7 @@ export class LiveGateway implements Delivery {
     }
   }
 
-  private async joinSheet(socket: Socket, user: SignedInUser, payload: unknown, ack?: (answer: unknown) => void): Promise<void> {
+  private async joinSheet(socket: LiveSocket, user: SignedInUser, payload: unknown, ack?: (answer: SheetJoinAnswer) => void): Promise<void> {
     const community = (payload as { community?: unknown })?.community;
     if (!sheetRoles.includes(user.role)) return ack?.({ ok: false, error: 'forbidden: the need sheets are for community workers and coordinators' });
     if (typeof community !== 'string' || community.trim() === '') return ack?.({ ok: false, error: 'community: required' });
@@ -276,8 +285,19 @@ export class LiveGateway implements Delivery {
   }
 }
 
+/** A socket, or sockets in rooms, as far as sending envelopes goes. */
+interface EnvelopeTarget {
+  emit(type: LiveEventType, envelope: Envelope): unknown;
+}
+
+/**
+ * Sends an envelope under its own type. A stored envelope's type is known only at run time, and TypeScript
+ * cannot pair it with its payload in the event map: the pairing holds because `store` wrote them together.
+ */
+const emitEnvelope = (to: EnvelopeTarget, envelope: Envelope) => to.emit(envelope.type, envelope);
+
 /** Disconnects the socket when its session expires (unless it has gone by then). */
-function closeAtExpiry(socket: Socket, expiresAt: Date): void {
+function closeAtExpiry(socket: LiveSocket, expiresAt: Date): void {
   const wait = () => Math.min(expiresAt.getTime() - Date.now(), MAX_TIMER_MS);
   let timer: NodeJS.Timeout;
   const check = () => {
