@@ -65,13 +65,17 @@ export class LiveGateway implements Delivery {
   private delivering: Promise<void> = Promise.resolve();
   private replaying = new Map<string, Replaying>();
   private listener: PoolClient | undefined;
-  /** Set once this node listens on it: the outbox then wakes the other nodes through it at each commit. */
-  wakeChannel: string | undefined;
+  private wakeOn: string | undefined;
   readonly db: Db;
 
   constructor(outbox: Outbox, private readonly auth: GatewayAuth) {
     this.db = outbox.db;
     outbox.deliverBy(this);
+  }
+
+  /** The channel this node listens on, once it does: the outbox wakes the other nodes through it at each commit. */
+  get wakeChannel(): string | undefined {
+    return this.wakeOn;
   }
 
   /** Stored events of a committed transaction: delivered in number order after those before them. */
@@ -164,7 +168,7 @@ export class LiveGateway implements Delivery {
       throw error;
     }
     this.listener = listener;
-    this.wakeChannel = wakeChannel;
+    this.wakeOn = wakeChannel;
   }
 
   /** Listens again after a lost connection, then catches up with what was stored meanwhile. */
