@@ -4,10 +4,9 @@
 // Usage: npm run bench -- import [--rows N] [--poll-ms M]
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../server/app.ts';
+import { createApp, createLive } from '../server/app.ts';
 import { openTestDatabase } from '../test/support/app.ts';
 import { createUser } from '../server/auth/auth.service.ts';
-import { LiveHub } from '../server/live/hub.ts';
 import { RoadMap } from '../server/network/network.service.ts';
 import { measure, printRow } from './measure.ts';
 
@@ -69,7 +68,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function run(): Promise<void> {
   const db = await openTestDatabase('pglite');
-  const server = createServer(createApp({ db, live: new LiveHub(db), roads: new RoadMap(db) })).listen(0);
+  const server = createServer(createApp({ db, ...createLive(db), roads: new RoadMap(db) })).listen(0);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await createUser(db, { email: 'community@bench.local', name: 'Importer', role: 'community', password: 'bench-password' });
   await createUser(db, { email: 'coordinator@bench.local', name: 'Someone else', role: 'coordinator', password: 'bench-password' });

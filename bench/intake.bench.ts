@@ -5,11 +5,10 @@
 // Usage: npm run bench -- intake [--records N] [--concurrency C] [--latency-records N]
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../server/app.ts';
+import { createApp, createLive } from '../server/app.ts';
 import { openTestDatabase, type DatabaseKind } from '../test/support/app.ts';
 import { createUser } from '../server/auth/auth.service.ts';
 import { measure, printRow } from './measure.ts';
-import { LiveHub } from '../server/live/hub.ts';
 import { RoadMap } from '../server/network/network.service.ts';
 
 const args = process.argv.slice(2);
@@ -73,7 +72,7 @@ function fairness(finishOrder: number[], limit: number): Record<string, number> 
 
 async function run(kind: DatabaseKind): Promise<void> {
   const db = await openTestDatabase(kind);
-  const app = createApp({ db, live: new LiveHub(db), roads: new RoadMap(db) });
+  const app = createApp({ db, ...createLive(db), roads: new RoadMap(db) });
   const server: Server = createServer(app).listen(0);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const role of ['coordinator', 'charity', 'community'] as const) {

@@ -14,9 +14,9 @@ import { createServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../server/app.ts';
-import { LiveHub } from '../server/live/hub.ts';
+import { createApp, createLive } from '../server/app.ts';
 import { RoadMap } from '../server/network/network.service.ts';
+import type { RouteView } from '../server/dispatch/dispatch.service.ts';
 import type { Db } from '../server/db/database.ts';
 import { databaseUrlOf, openTestDatabase } from '../test/support/app.ts';
 import { printRow } from './measure.ts';
@@ -115,8 +115,8 @@ async function run(n: number, phoneKind: PhoneKind): Promise<void> {
     tokens.push(...chunkTokens);
     userIds.push(...rows.map((r) => r.id));
   }
-  const live = new LiveHub(db);
-  const server = createServer(createApp({ db, live, roads: new RoadMap(db) }));
+  const { outbox, live } = createLive(db);
+  const server = createServer(createApp({ db, outbox, live, roads: new RoadMap(db) }));
   const channel = `bench-${randomBytes(4).toString('hex')}`;
   await live.attach(server, { channel });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -131,12 +131,12 @@ async function run(n: number, phoneKind: PhoneKind): Promise<void> {
   };
   const connectMs = await phones.connect(urls, tokens, phoneKind);
 
-  // Latency runs from the moment the assignment is handed to the hub: it includes storing it in the
+  // Latency runs from the moment the assignment is handed to the outbox: it includes storing it in the
   // outbox (its own transaction) before anything is sent. The first phone's latency is that plus one send.
   // Resolves with the server's own part: until the last socket has been written to.
   const push = async (label: string) => {
     const sentAt = now();
-    await live.transaction((_tx, notify) => notify(userIds, 'route:assigned', { routeId: 1, planId: null, route: { label, sentAt } }));
+    await outbox.transaction((_tx, notify) => notify(userIds, 'route:assigned', { routeId: 1, planId: null, route: { label, sentAt } as unknown as RouteView }));
     await live.sent();
     return now() - sentAt;
   };

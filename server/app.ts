@@ -1,9 +1,14 @@
 // Assembles the Express application: security headers, JSON parsing, authentication, every noun's
-// routes under /api, the OpenAPI document, and the one error handler.
+// routes under /api, the OpenAPI document, and the one error handler; and the live outbox and gateway,
+// the gateway given sign-in from auth/ here (live/ imports nothing of auth/).
 import express, { Router } from 'express';
 import type { Db } from './db/database.ts';
 import type { AppDeps } from './deps.ts';
-import { authenticate } from './auth/auth.service.ts';
+import { authenticate, sessionForToken } from './auth/auth.service.ts';
+import { handshakeToken } from './auth/web-session.ts';
+import { checkCommunity, communityScope } from './auth/communities.ts';
+import { Outbox } from './live/outbox.ts';
+import { LiveGateway } from './live/gateway.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { endpoint } from './http/endpoint.ts';
 import { NotFoundError, problemHandler } from './http/errors.ts';
@@ -22,6 +27,19 @@ import { planRoutes } from './plans/plans.routes.ts';
 import { dispatchRoutes } from './dispatch/dispatch.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
 import { residentRoutes } from './residents/residents.routes.ts';
+
+/** The outbox and the gateway that delivers its events, on one database. */
+export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
+  const outbox = new Outbox(db);
+  const live = new LiveGateway(outbox, {
+    authenticate: async (handshake) => {
+      const token = handshakeToken(handshake);
+      return token ? sessionForToken(db, token) : undefined;
+    },
+    checkSheet: (user, community) => checkCommunity(communityScope(user), community),
+  });
+  return { outbox, live };
+}
 
 export function createApp(deps: AppDeps): express.Express {
   const { db } = deps;

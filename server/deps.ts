@@ -1,12 +1,16 @@
-// What every noun's routes are built with: the database, the live hub and the road network.
+// What every noun's routes are built with: the database, the live outbox and gateway, and the road network.
 import type { Db } from './db/database.ts';
-import type { LiveHub } from './live/hub.ts';
+import type { LiveGateway } from './live/gateway.ts';
+import type { Outbox } from './live/outbox.ts';
 import type { RoadMap } from './network/network.service.ts';
 import type { LoginLimits } from './auth/login-throttle.ts';
 
 export interface AppDeps {
   db: Db;
-  live: LiveHub;
+  /** The door to a transaction whose change announces live events. */
+  outbox: Outbox;
+  /** The sockets: transient broadcasts, and closing those of a revoked session or a changed user. */
+  live: LiveGateway;
   /** The day's road network (built on first use). */
   roads: RoadMap;
   /** Where the operation runs: shifts and time windows are its local times of day (default: the system's zone). */

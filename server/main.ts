@@ -6,8 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { readConfig, type Config } from './config.ts';
 import { accountsWithPublishedPassword } from './auth/demo-passwords.ts';
 import { openDatabase } from './db/open.ts';
-import { createApp } from './app.ts';
-import { LiveHub } from './live/hub.ts';
+import { createApp, createLive } from './app.ts';
 import { RoadMap } from './network/network.service.ts';
 import { failInterruptedPlans } from './plans/plans.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
@@ -38,9 +37,10 @@ if (config.seedDemo) {
 }
 await failInterruptedPlans(db);
 const pruner = startPruning(db);
-const live = new LiveHub(db);
+const { outbox, live } = createLive(db);
 const app = createApp({
   db,
+  outbox,
   live,
   roads: new RoadMap(db, config.mapFile),
   timeZone: config.timeZone,

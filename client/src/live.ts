@@ -2,14 +2,14 @@
 // stream of events (on this device), asks for what it missed on reconnect, hands each event to the screens
 // once, even when the server replays it, and then acknowledges how far it got.
 import { io, type Socket } from 'socket.io-client';
-import type { Envelope, Hello, LiveEventType, LiveEvents } from '../../server/live/events.ts';
+import type { ClientToServerEvents, Envelope, LiveEventType, LiveEvents, ServerToClientEvents, SheetJoin, SheetJoinAnswer } from '../../server/live/events.ts';
 
 export type { Envelope, LiveEventType, LiveEvents };
 export type LiveState = 'connecting' | 'live' | 'offline';
 
 type Handler = (envelope: Envelope) => void;
 
-let socket: Socket | undefined;
+let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
 let seqKey = '';
 let state: LiveState = 'offline';
 const handlers = new Map<string, Set<Handler>>();
@@ -55,7 +55,7 @@ export function connectLive(userId: number): void {
   setState('connecting');
   handled = storedSeq();
   socket = io({ auth: (cb) => cb({ lastSeq: handled }), transports: ['websocket', 'polling'] });
-  socket.on('live:hello', (hello: Hello) => {
+  socket.on('live:hello', (hello) => {
     if (hello.resync) resyncListeners.forEach((l) => l());
     if (handled === undefined) {
       handled = hello.lastSeq;
@@ -109,10 +109,10 @@ export function onLiveState(listener: (s: LiveState) => void): () => void {
 }
 
 /** Emits with an acknowledgement; resolves with the server's answer, or undefined after a timeout. */
-export function emitWithAck(event: string, data: unknown): Promise<unknown> {
+export function emitWithAck(event: 'sheet:join', data: SheetJoin): Promise<SheetJoinAnswer | undefined> {
   return new Promise((resolve) => {
     if (!socket) return resolve(undefined);
-    socket.timeout(5000).emit(event, data, (err: unknown, answer: unknown) => resolve(err ? undefined : answer));
+    socket.timeout(5000).emit(event, data, (err, answer) => resolve(err ? undefined : answer));
   });
 }
 

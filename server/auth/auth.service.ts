@@ -16,7 +16,7 @@ const SESSION_S = SESSION_HOURS * 3600;
 /** A session is known by its token's hash. */
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Closes live sockets, on every server node (the live hub). */
+/** Closes live sockets, on every server node (the live gateway). */
 export interface LiveSockets {
   closeSession(sessionId: string): void;
   closeUser(userId: number): void;

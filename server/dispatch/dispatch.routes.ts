@@ -10,7 +10,7 @@ import { setStopStatus } from './stops.service.ts';
 import { warehouseScope } from '../auth/warehouse-scope.ts';
 
 export function dispatchRoutes(deps: AppDeps): Router {
-  const { db, live } = deps;
+  const { db, outbox, live } = deps;
   const router = Router();
   const tag = 'routes';
   const coordinators = ['coordinator', 'admin'] as const;
@@ -33,19 +33,19 @@ export function dispatchRoutes(deps: AppDeps): Router {
   );
   endpoint(router, db, { method: 'get', path: '/me/route', summary: "The signed-in driver's or volunteer's routes under way", tag, roles: ['driver'] }, ({ user }) => dispatch.myRoutes(db, user));
   endpoint(router, db, { method: 'post', path: '/routes/:id/accept', summary: 'Accept an assigned route', tag, roles: field, params: idParam, idempotent: true }, ({ params, user }) =>
-    dispatch.acceptRoute(live, user, params.id),
+    dispatch.acceptRoute(outbox, user, params.id),
   );
   endpoint(
     router,
     db,
     { method: 'post', path: '/routes/:id/pickup', summary: 'Goods picked up at the warehouse (ledger: dispatched)', tag, roles: field, params: idParam, idempotent: true },
-    ({ params, user }) => dispatch.pickUp(live, user, params.id),
+    ({ params, user }) => dispatch.pickUp(outbox, user, params.id),
   );
   endpoint(
     router,
     db,
     { method: 'post', path: '/stops/:id/status', summary: 'A stop delivered, or failed with a reason (goods go back to stock)', tag, roles: field, params: idParam, body: stopStatus, idempotent: true },
-    ({ params, body, user }) => setStopStatus(live, user, params.id, body),
+    ({ params, body, user }) => setStopStatus(outbox, user, params.id, body),
   );
   endpoint(router, db, { method: 'post', path: '/me/position', summary: 'Report where I am, for the live board', tag, roles: ['driver'], body: position }, ({ body, user }) =>
     dispatch.reportPosition(live, user, body),

@@ -3,7 +3,8 @@
 // reaches the driver and the coordinators' board live.
 import type { Queryable, Tx } from '../db/database.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.ts';
-import { audience, type LiveHub, type Notify } from '../live/hub.ts';
+import { audience, type Notify, type Outbox } from '../live/outbox.ts';
+import type { LiveGateway } from '../live/gateway.ts';
 import { warehouseRooms } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/auth.schema.ts';
@@ -24,18 +25,18 @@ export interface RouteView extends repo.RouteRow {
 }
 
 interface Deps {
-  live: LiveHub;
+  outbox: Outbox;
   roads: RoadMap;
 }
 
 export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }, scope: WarehouseScope): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
-  const db = deps.live.db;
+  const db = deps.outbox.db;
   const status = await repo.planStatus(db, planId);
   if (!status) throw new NotFoundError('plan', planId);
   await checkPlanInScope(db, planId, scope, 'dispatch');
   if (status !== 'approved') throw new ConflictError(`plan ${planId} is ${status}; only an approved plan can be dispatched`, { status });
   const built = await buildRoutes(db, deps.roads, planId, options);
-  const routes = await deps.live.transaction(async (tx, notify) => {
+  const routes = await deps.outbox.transaction(async (tx, notify) => {
     const locked = await repo.planStatus(tx, planId, true);
     if (locked !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked });
     const views: RouteView[] = [];
@@ -88,13 +89,13 @@ export async function myRoutes(db: Queryable, user: SignedInUser): Promise<{ dri
   return { driverId: driver.id, routes: await Promise.all(ids.map((id) => routeView(db, id))) };
 }
 
-export async function acceptRoute(live: LiveHub, user: SignedInUser, id: number): Promise<RouteView> {
-  return changeRoute(live, user, id, 'accepted', async () => {});
+export async function acceptRoute(outbox: Outbox, user: SignedInUser, id: number): Promise<RouteView> {
+  return changeRoute(outbox, user, id, 'accepted', async () => {});
 }
 
 /** Picking up moves every item of the route out of the warehouse: reserved → in transit. */
-export async function pickUp(live: LiveHub, user: SignedInUser, id: number): Promise<RouteView> {
-  return changeRoute(live, user, id, 'picked_up', async (route, tx) => {
+export async function pickUp(outbox: Outbox, user: SignedInUser, id: number): Promise<RouteView> {
+  return changeRoute(outbox, user, id, 'picked_up', async (route, tx) => {
     if (route.kind !== 'vehicle') throw new ConflictError('a walking route takes its goods from the gate, not the warehouse');
     const itsStops = await stops.stopsOf(tx, id);
     for (const item of await stops.itemsOfStops(tx, itsStops.map((s) => s.id))) {
@@ -104,20 +105,20 @@ export async function pickUp(live: LiveHub, user: SignedInUser, id: number): Pro
 }
 
 async function changeRoute(
-  live: LiveHub,
+  outbox: Outbox,
   user: SignedInUser,
   id: number,
   status: repo.RouteRow['status'],
   check: (route: repo.RouteRow, tx: Tx) => Promise<void>,
 ): Promise<RouteView> {
-  await live.transaction(async (tx, notify) => {
+  await outbox.transaction(async (tx, notify) => {
     const route = await ownRoute(tx, user, id, true);
     checkMove(route, status);
     await check(route, tx);
     await repo.setRouteStatus(tx, id, status);
     await tellRoute(tx, notify, id, status);
   });
-  return routeView(live.db, id);
+  return routeView(outbox.db, id);
 }
 
 /**
@@ -141,7 +142,7 @@ export async function tellRoute(tx: Queryable, notify: Notify, id: number, reaso
 }
 
 /** A driver's position for the live board (not stored per event: the board wants the latest). */
-export async function reportPosition(live: LiveHub, user: SignedInUser, at: { lat: number; lon: number }): Promise<{ driverId: number }> {
+export async function reportPosition(live: LiveGateway, user: SignedInUser, at: { lat: number; lon: number }): Promise<{ driverId: number }> {
   const driver = await driverOfUser(live.db, user.id);
   if (!driver) throw new ForbiddenError('this account is not registered as a driver or gate volunteer');
   await repo.savePosition(live.db, driver.id, at);

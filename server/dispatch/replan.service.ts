@@ -4,7 +4,7 @@
 // route live.
 import type { Queryable, Tx } from '../db/database.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
-import type { LiveHub } from '../live/hub.ts';
+import type { Outbox } from '../live/outbox.ts';
 import { tellRoute } from './dispatch.service.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/auth.schema.ts';
@@ -50,8 +50,8 @@ export function secondsOfDay(at: Date, timeZone?: string): number {
   return part('hour') * 3600 + part('minute') * 60 + part('second');
 }
 
-export async function replan(deps: { live: LiveHub; roads: RoadMap; timeZone?: string }, planId: number, input: { event: ReplanInput; timeLimitMs: number; seed: number }, user: SignedInUser): Promise<ReplanOutcome> {
-  const db = deps.live.db;
+export async function replan(deps: { outbox: Outbox; roads: RoadMap; timeZone?: string }, planId: number, input: { event: ReplanInput; timeLimitMs: number; seed: number }, user: SignedInUser): Promise<ReplanOutcome> {
+  const db = deps.outbox.db;
   const status = await repo.planStatus(db, planId);
   if (!status) throw new NotFoundError('plan', planId);
   const scope = warehouseScope(user);
@@ -113,7 +113,7 @@ export async function replan(deps: { live: LiveHub; roads: RoadMap; timeZone?: s
         ? { kind: 'driver-dropped', vehicleId: `d${event.driverId}` }
         : { kind: 'closure', distances: problem.distances, durations: problem.durations };
   const result = await runInWorker<RouterJob, ReplanResult>(ROUTER, { op: 'replan', current, event: solverEvent, options: { seed: input.seed, timeLimitMs: input.timeLimitMs } });
-  return apply(deps.live, planId, routes, pending, result, urgent, event, user);
+  return apply(deps.outbox, planId, routes, pending, result, urgent, event, user);
 }
 
 async function urgentNeed(db: Queryable, event: Extract<ReplanInput, { kind: 'urgent-need' }>, scope: WarehouseScope): Promise<Urgent> {
@@ -142,7 +142,7 @@ async function urgentNeed(db: Queryable, event: Extract<ReplanInput, { kind: 'ur
 }
 
 async function apply(
-  live: LiveHub,
+  outbox: Outbox,
   planId: number,
   routes: RouteUnderWay[],
   pending: PendingStop[],
@@ -152,7 +152,7 @@ async function apply(
   user: SignedInUser,
 ): Promise<ReplanOutcome> {
   const outcome: ReplanOutcome = { routes: [], moved: [], unassigned: [] };
-  await live.transaction(async (tx, notify) => {
+  await outbox.transaction(async (tx, notify) => {
     if ((await repo.planStatus(tx, planId, true)) !== 'dispatched') throw new ConflictError(`plan ${planId} changed meanwhile`);
     const routeOf = new Map(routes.map((r) => [r.driverId, r.id]));
     const touched = new Set<number>();

@@ -2,7 +2,7 @@
 // journey extended) or failed with a reason (the goods go back to stock and the need back to the next plan).
 import type { Tx } from '../db/database.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
-import { audience, type LiveHub, type Notify } from '../live/hub.ts';
+import { audience, type Notify, type Outbox } from '../live/outbox.ts';
 import type { SignedInUser } from '../auth/auth.schema.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { recordDelivery } from '../needs/needs.service.ts';
@@ -17,8 +17,8 @@ import type { StopStatus } from './dispatch.schema.ts';
  * needs; failed goods go back to stock (`returned` once picked up, `released` before) and their needs
  * stay open for the next plan. A failed gate stop fails the door visits that depended on it.
  */
-export async function setStopStatus(live: LiveHub, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
-  return live.transaction(async (tx, notify) => {
+export async function setStopStatus(outbox: Outbox, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
+  return outbox.transaction(async (tx, notify) => {
     // The stop first (a re-plan moves stops between routes, and locks them first too): a second request for
     // the same stop waits here, then finds it done.
     const row = await repo.lockStop(tx, stopId);

@@ -2,12 +2,14 @@
 // its recipients as one envelope numbered in a single stream: a connection receives its events in number
 // order, so a repeat is anything not above the last number handled, and 'live:ack' with a number
 // acknowledges every event up to it. Transient ones (progress ticks, positions) carry seq 0 and are not replayed.
+// The Socket.IO event maps (both directions) are built from them, for `new Server<…>` and the web app's socket.
+import type { RouteView } from '../dispatch/dispatch.service.ts';
 
 export interface LiveEvents {
   /** A route was given to this driver or gate volunteer. */
-  'route:assigned': { routeId: number; planId: number | null; route: unknown };
+  'route:assigned': { routeId: number; planId: number | null; route: RouteView };
   /** A route changed (re-plan, closure, accepted, picked up). */
-  'route:updated': { routeId: number; reason: string; route: unknown };
+  'route:updated': { routeId: number; reason: string; route: RouteView };
   /** A stop was delivered or failed (to the coordinators' board and the route's driver). */
   'stop:updated': { routeId: number; stopId: number; status: string; reason?: string | null };
   /** A plan changed status (ready, approved, dispatched, failed, stale). */
@@ -37,3 +39,27 @@ export interface Hello {
   /** Events after the client's number were pruned (it stayed away longer than they are kept): reload what it shows. */
   resync: boolean;
 }
+
+/** The payload of 'sheet:join' (checked by the server all the same: any client can send anything). */
+export interface SheetJoin {
+  community: string;
+}
+
+/** The answer to 'sheet:join'. */
+export type SheetJoinAnswer = { ok: true; community: string } | { ok: false; error: string };
+
+/** What the server sends a socket: each live event as its envelope, and the hello once connected. */
+export type ServerToClientEvents = { [T in LiveEventType]: (envelope: Envelope<T>) => void } & {
+  'live:hello': (hello: Hello) => void;
+};
+
+/** What a socket sends the server. */
+export interface ClientToServerEvents {
+  /** Every event numbered up to `seq` was handled on this device. */
+  'live:ack': (seq: number) => void;
+  /** Join a community's need sheet room: refused to other roles and outside the worker's communities. */
+  'sheet:join': (payload: SheetJoin, ack: (answer: SheetJoinAnswer) => void) => void;
+}
+
+/** Server nodes exchange nothing of their own: the Postgres adapter carries broadcasts and disconnections. */
+export type InterServerEvents = Record<string, never>;

@@ -2,7 +2,7 @@
 // community they do not work in is neither merged nor refused with details; it waits here, and a
 // coordinator accepts it (the need is recorded on that household, whose community stays) or rejects it.
 import type { Db, Queryable } from '../db/database.ts';
-import type { LiveHub } from '../live/hub.ts';
+import type { Outbox } from '../live/outbox.ts';
 import { toCamel, type Page } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getHousehold, lockHousehold, type Household } from './households.service.ts';
@@ -56,8 +56,8 @@ export async function listReviews(db: Db, query: ReviewQuery): Promise<Page<Hous
 }
 
 /** A coordinator's decision, once: accepting records the reported need on the matched household, which stays as it is. */
-export async function decideReview(live: LiveHub, id: number, decision: 'accept' | 'reject', actorId: number): Promise<HouseholdReview> {
-  return live.transaction(async (tx, notify) => {
+export async function decideReview(outbox: Outbox, id: number, decision: 'accept' | 'reject', actorId: number): Promise<HouseholdReview> {
+  return outbox.transaction(async (tx, notify) => {
     const [row] = await tx.query('SELECT * FROM household_reviews WHERE id = $1 FOR UPDATE', [id]);
     if (!row) throw new NotFoundError('household review', id);
     const review = toCamel<HouseholdReview>(row);

@@ -6,7 +6,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import { inScope, checkCommunity, type CommunityScope } from '../auth/communities.ts';
 import type { Queryable } from '../db/database.ts';
-import type { LiveHub } from '../live/hub.ts';
+import type { Outbox } from '../live/outbox.ts';
 import { columnName } from '../db/rows.ts';
 import { invalidField, toHttpError, ValidationError, type FieldProblem } from '../http/errors.ts';
 import { listZones } from '../zones/zones.service.ts';
@@ -53,14 +53,14 @@ export interface Importer {
   preview: boolean;
 }
 
-export async function importNeedsCsv(live: LiveHub, csv: unknown, importer: Importer): Promise<ImportReport> {
+export async function importNeedsCsv(outbox: Outbox, csv: unknown, importer: Importer): Promise<ImportReport> {
   if (typeof csv !== 'string' || csv.trim() === '') throw invalidField('body', 'send the CSV as text/csv with a header row');
   refuseNul(csv);
-  const rows = await checkRows(live.db, parseCsv(csv), importer.scope);
-  if (importer.preview) return summary(importer, true, await preview(live.db, rows, importer.scope));
+  const rows = await checkRows(outbox.db, parseCsv(csv), importer.scope);
+  if (importer.preview) return summary(importer, true, await preview(outbox.db, rows, importer.scope));
   const problems = rows.flatMap((r) => (r.errors ?? []).map((e) => ({ field: `line ${r.line}: ${e.field}`, reason: e.reason })));
   if (problems.length) throw new ValidationError(problems);
-  return summary(importer, false, await write(live, rows as { line: number; need: NewNeed }[], importer));
+  return summary(importer, false, await write(outbox, rows as { line: number; need: NewNeed }[], importer));
 }
 
 function summary({ source }: Importer, preview: boolean, report: ImportRowReport[]): ImportReport {
@@ -122,11 +122,11 @@ function checkRow(cells: Cells, commodityIds: Map<string, number>, scope: Commun
 }
 
 /** The rows written in slices, one transaction each; the file as a whole was checked before. */
-async function write(live: LiveHub, rows: { line: number; need: NewNeed }[], { source, actorId, scope }: Importer): Promise<ImportRowReport[]> {
-  const reporter: Reporter = { source: `import:${source}`, actorId, scope, fieldPrefix: '', zones: await listZones(live.db) };
+async function write(outbox: Outbox, rows: { line: number; need: NewNeed }[], { source, actorId, scope }: Importer): Promise<ImportRowReport[]> {
+  const reporter: Reporter = { source: `import:${source}`, actorId, scope, fieldPrefix: '', zones: await listZones(outbox.db) };
   const report: ImportRowReport[] = [];
   while (report.length < rows.length) {
-    await live.transaction(async (tx, notify) => {
+    await outbox.transaction(async (tx, notify) => {
       const sliceStart = performance.now();
       const slice: ImportRowReport[] = [];
       do {

@@ -15,7 +15,7 @@ export const needRoles = ['community', 'coordinator', 'admin'] as const;
 /** Who decides on reports held because they matched another community's household. */
 const reviewerRoles = ['coordinator', 'admin'] as const;
 
-export function needRoutes({ db, live }: AppDeps): Router {
+export function needRoutes({ db, outbox }: AppDeps): Router {
   const router = Router();
   const tag = 'needs';
   // Another community's need or household answers 404 to a worker tied to communities, as a missing one does.
@@ -30,13 +30,13 @@ export function needRoutes({ db, live }: AppDeps): Router {
     router,
     db,
     { method: 'post', path: '/needs', summary: 'Record a need (a second report of the same open need merges)', tag, roles, body: newNeed, status: 201, idempotent: true },
-    ({ body, user }) => needs.createNeed(live, body, user.id, communityScope(user)),
+    ({ body, user }) => needs.createNeed(outbox, body, user.id, communityScope(user)),
   );
   endpoint(
     router,
     db,
     { method: 'patch', path: '/needs/:id', summary: 'Edit a need; send the version you edited', tag, roles, params: idParam, body: needPatch },
-    ({ params, body, user }) => needs.updateNeed(live, params.id, body, user.id, communityScope(user)),
+    ({ params, body, user }) => needs.updateNeed(outbox, params.id, body, user.id, communityScope(user)),
   );
   endpoint(
     router,
@@ -50,7 +50,7 @@ export function needRoutes({ db, live }: AppDeps): Router {
       query: importQuery,
       idempotent: true,
     },
-    ({ req, query, user }) => importNeedsCsv(live, req.body, { source: query.source, preview: query.preview, actorId: user.id, scope: communityScope(user) }),
+    ({ req, query, user }) => importNeedsCsv(outbox, req.body, { source: query.source, preview: query.preview, actorId: user.id, scope: communityScope(user) }),
   );
   endpoint(router, db, { method: 'get', path: '/households/:id', summary: 'One household', tag, roles, params: idParam }, ({ params, user }) =>
     households.householdFor(db, params.id, communityScope(user)),
@@ -74,7 +74,7 @@ export function needRoutes({ db, live }: AppDeps): Router {
     router,
     db,
     { method: 'post', path: '/household-reviews/:id/decide', summary: 'Accept (record the need on the matched household) or reject a held report', tag, roles: reviewerRoles, params: idParam, body: reviewDecision },
-    ({ params, body, user }) => reviews.decideReview(live, params.id, body.decision, user.id),
+    ({ params, body, user }) => reviews.decideReview(outbox, params.id, body.decision, user.id),
   );
   return router;
 }

@@ -1,7 +1,7 @@
 // Needs: quantities of a commodity a household asks for. A second report of the same open need
 // (same household, same commodity) merges into the first instead of being counted twice.
 import type { Db, Queryable } from '../db/database.ts';
-import { audience, type LiveHub, type Notify } from '../live/hub.ts';
+import { audience, type Notify, type Outbox } from '../live/outbox.ts';
 import { findRow, insertRow, toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
@@ -47,8 +47,8 @@ export interface Reporter {
 }
 
 /** A need typed in by a person; a later correction of the household (PATCH) is what imports must respect. */
-export async function createNeed(live: LiveHub, input: NewNeed, actorId: number, scope: CommunityScope = null): Promise<RecordedNeed> {
-  const outcome = await live.transaction(async (tx, notify) => {
+export async function createNeed(outbox: Outbox, input: NewNeed, actorId: number, scope: CommunityScope = null): Promise<RecordedNeed> {
+  const outcome = await outbox.transaction(async (tx, notify) => {
     const outcome = await recordNeed(tx, input, { source: 'form', actorId, scope, fieldPrefix: 'body.' });
     if (!isHeld(outcome)) await announceRecorded(tx, notify, outcome, actorId);
     return outcome;
@@ -127,8 +127,8 @@ async function mergeInto(tx: Queryable, existing: Need, input: NewNeed, source: 
 }
 
 /** An edit from the need sheet: refused with the current record when someone else saved first. */
-export async function updateNeed(live: LiveHub, id: number, patch: z.infer<typeof needPatch>, actorId: number, scope: CommunityScope = null): Promise<Need> {
-  return live.transaction(async (tx, notify) => {
+export async function updateNeed(outbox: Outbox, id: number, patch: z.infer<typeof needPatch>, actorId: number, scope: CommunityScope = null): Promise<Need> {
+  return outbox.transaction(async (tx, notify) => {
     const current = await findRow<Need>(tx, 'needs', id, true);
     if (!current) throw new NotFoundError('need', id);
     const { community } = await inScopeOf(tx, current, scope);

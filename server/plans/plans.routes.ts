@@ -8,7 +8,7 @@ import * as plans from './plans.service.ts';
 import { warehouseScope } from '../auth/warehouse-scope.ts';
 
 export function planRoutes(deps: AppDeps): Router {
-  const { db, live } = deps;
+  const { db, outbox } = deps;
   const router = Router();
   const tag = 'plans';
   const roles = ['coordinator', 'admin'] as const;
@@ -26,7 +26,7 @@ export function planRoutes(deps: AppDeps): Router {
     router,
     db,
     { method: 'post', path: '/plans/:id/approve', summary: 'Approve a plan: reserves its stock in one transaction (409 when stock or needs changed since; 403 for a coordinator not tied to every warehouse it draws from)', tag, roles, params: idParam, idempotent: true },
-    ({ params, user }) => plans.approvePlan(live, params.id, user.id, warehouseScope(user)),
+    ({ params, user }) => plans.approvePlan(outbox, params.id, user.id, warehouseScope(user)),
   );
   return router;
 }

@@ -4,7 +4,8 @@
 import type { Db, Queryable } from '../db/database.ts';
 import { listRows, toCamel, type Page } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
-import { audience, type LiveHub, type Notify } from '../live/hub.ts';
+import { audience, type Notify, type Outbox } from '../live/outbox.ts';
+import type { LiveGateway } from '../live/gateway.ts';
 import { boardRoom } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
@@ -44,7 +45,8 @@ export interface PlanRecord {
 
 interface PlanDeps {
   db: Db;
-  live: LiveHub;
+  outbox: Outbox;
+  live: LiveGateway;
   roads: RoadMap;
 }
 
@@ -91,9 +93,9 @@ async function solve(deps: PlanDeps, id: number, request: NewPlan): Promise<void
       options: { seed: request.seed, timeLimitMs: request.timeLimitMs, backend: request.backend, wholeUnits: true },
     });
     await progress(deps, id, 'saving', 0.9);
-    await saveResult(deps.live, id, { ...plan, viaGate }, snapshot);
+    await saveResult(deps.outbox, id, { ...plan, viaGate }, snapshot);
   } catch (error) {
-    await deps.live.transaction(async (tx, notify) => {
+    await deps.outbox.transaction(async (tx, notify) => {
       await tx.query(`UPDATE plans SET status = 'failed', error = $2 WHERE id = $1`, [id, (error as Error).message]);
       await announce(tx, notify, id, 'failed');
     });
@@ -105,9 +107,9 @@ async function progress(deps: PlanDeps, id: number, stage: string, fraction: num
   deps.live.broadcast(boardRoom, 'plan:progress', { planId: id, stage, fraction });
 }
 
-async function saveResult(live: LiveHub, id: number, plan: SolverPlan & { viaGate: Record<string, number> }, snapshot: Snapshot): Promise<void> {
+async function saveResult(outbox: Outbox, id: number, plan: SolverPlan & { viaGate: Record<string, number> }, snapshot: Snapshot): Promise<void> {
   const { allocations, ...result } = plan;
-  await live.transaction(async (tx, notify) => {
+  await outbox.transaction(async (tx, notify) => {
     for (const a of allocations) {
       await tx.query(
         `INSERT INTO plan_allocations (plan_id, need_id, lot_id, warehouse_id, commodity_id, quantity, travel_time_s) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -161,8 +163,8 @@ export async function listPlans(db: Db, query: { status?: string; limit: number;
  * Reserves every allocation of a ready plan in one transaction. A plan whose stock or needs changed
  * since it was made is marked stale and refused (409): approving it could promise goods twice.
  */
-export async function approvePlan(live: LiveHub, id: number, actorId: number, scope: WarehouseScope): Promise<PlanRecord> {
-  const changes = await live.transaction(async (tx, notify) => {
+export async function approvePlan(outbox: Outbox, id: number, actorId: number, scope: WarehouseScope): Promise<PlanRecord> {
+  const changes = await outbox.transaction(async (tx, notify) => {
     const [row] = await tx.query<{ status: PlanStatus; snapshot: Snapshot }>('SELECT status, snapshot FROM plans WHERE id = $1 FOR UPDATE', [id]);
     if (!row) throw new NotFoundError('plan', id);
     await checkPlanInScope(tx, id, scope, 'approve');
@@ -184,7 +186,7 @@ export async function approvePlan(live: LiveHub, id: number, actorId: number, sc
   if (changes.length > 0) {
     throw new ConflictError(`plan ${id} is stale: stock or needs changed since it was made (${changes.slice(0, 5).join('; ')}); make a new plan`, { changes });
   }
-  return getPlan(live.db, id);
+  return getPlan(outbox.db, id);
 }
 
 async function changesSince(tx: Queryable, snapshot: Snapshot): Promise<string[]> {

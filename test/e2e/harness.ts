@@ -6,8 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createApp } from '../../server/app.ts';
-import { LiveHub } from '../../server/live/hub.ts';
+import { createApp, createLive } from '../../server/app.ts';
 import { RoadMap } from '../../server/network/network.service.ts';
 import type { Db } from '../../server/db/database.ts';
 import { openTestDatabase } from '../support/app.ts';
@@ -68,8 +67,8 @@ export async function ensureClientBuilt(): Promise<void> {
 export async function startLifeline(): Promise<Lifeline> {
   const db = await openTestDatabase('pglite');
   await seedIfEmpty(db, DEMO_PASSWORD);
-  const live = new LiveHub(db);
-  const app = createApp({ db, live, roads: new RoadMap(db) });
+  const { outbox, live } = createLive(db);
+  const app = createApp({ db, outbox, live, roads: new RoadMap(db) });
   const server: Server = createServer(app);
   const io = await live.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -5,9 +5,10 @@ import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LiveHub } from '../../server/live/hub.ts';
+import type { LiveGateway } from '../../server/live/gateway.ts';
+import type { Outbox } from '../../server/live/outbox.ts';
 import { RoadMap } from '../../server/network/network.service.ts';
-import { createApp } from '../../server/app.ts';
+import { createApp, createLive } from '../../server/app.ts';
 import { openPglite, openPostgres, type Db } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { createUser } from '../../server/auth/auth.service.ts';
@@ -43,7 +44,8 @@ export const PASSWORD = 'correct-horse-battery';
 export interface TestApp {
   app: Express;
   db: Db;
-  live: LiveHub;
+  outbox: Outbox;
+  live: LiveGateway;
   /** A bearer token for a user of each role (one user per role, created at start). */
   tokens: Record<Role, string>;
   userIds: Record<Role, number>;
@@ -57,9 +59,9 @@ export interface TestApp {
 
 export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop(): Promise<void> }): Promise<TestApp> {
   const db = existing ?? (await openTestDatabase(kind));
-  const live = new LiveHub(db);
+  const { outbox, live } = createLive(db);
   const roads = new RoadMap(db);
-  const app = createApp({ db, live, roads });
+  const app = createApp({ db, outbox, live, roads });
   const api = request(app);
   const tokens = {} as Record<Role, string>;
   const userIds = {} as Record<Role, number>;
@@ -72,6 +74,7 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
   const t: TestApp = {
     app,
     db,
+    outbox,
     live,
     tokens,
     userIds,
@@ -87,8 +90,8 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
     restart: async () => {
       const port = (server!.address() as AddressInfo).port;
       await stopServer();
-      t.live = new LiveHub(db);
-      t.app = createApp({ db, live: t.live, roads });
+      ({ outbox: t.outbox, live: t.live } = createLive(db));
+      t.app = createApp({ db, outbox: t.outbox, live: t.live, roads });
       t.api = request(t.app);
       return t.listen({ port, channel });
     },
@@ -110,13 +113,14 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
 }
 
 /** A second server node on the same database (as a second process behind a load balancer would be). */
-export async function startSecondNode(t: TestApp, channel: string): Promise<{ url: string; live: LiveHub; close(): Promise<void> }> {
-  const live = new LiveHub(t.db);
-  const server = createServer(createApp({ db: t.db, live, roads: new RoadMap(t.db) }));
+export async function startSecondNode(t: TestApp, channel: string): Promise<{ url: string; outbox: Outbox; live: LiveGateway; close(): Promise<void> }> {
+  const { outbox, live } = createLive(t.db);
+  const server = createServer(createApp({ db: t.db, outbox, live, roads: new RoadMap(t.db) }));
   await live.attach(server, { channel });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    outbox,
     live,
     close: async () => {
       server.closeAllConnections();

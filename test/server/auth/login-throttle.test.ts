@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { createApp } from '../../../server/app.ts';
-import { LiveHub } from '../../../server/live/hub.ts';
+import { createApp, createLive } from '../../../server/app.ts';
 import { RoadMap } from '../../../server/network/network.service.ts';
 import { createUser } from '../../../server/auth/auth.service.ts';
 import { openPostgres, type Db } from '../../../server/db/database.ts';
@@ -31,7 +30,7 @@ describe.each(databaseKinds)('login throttling on %s', (kind) => {
     const n = ++tests;
     const email = (name: string) => `${name}${n}@test.local`;
     for (const name of ['a', 'b', 'c', 'd']) await createUser(db, { email: email(name), name, role: 'driver', password: PASSWORD });
-    const appOn = (on: Db) => request(createApp({ db: on, live: new LiveHub(on), roads: new RoadMap(on), loginLimits: limits, trustProxy }));
+    const appOn = (on: Db) => request(createApp({ db: on, ...createLive(on), roads: new RoadMap(on), loginLimits: limits, trustProxy }));
     const login = (api: ReturnType<typeof appOn>, name: string, password: string, from = `192.0.2.${n}`) =>
       api.post('/api/auth/login').set('X-Forwarded-For', from).send({ email: email(name), password });
     const second = async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { createApp } from '../../../server/app.ts';
-import { LiveHub } from '../../../server/live/hub.ts';
+import { createApp, createLive } from '../../../server/app.ts';
 import { RoadMap } from '../../../server/network/network.service.ts';
 import { tileSource } from '../../../server/http/headers.ts';
 import { openTestDatabase } from '../../support/app.ts';
@@ -11,7 +10,7 @@ describe('security headers', () => {
   let api: ReturnType<typeof request>;
   beforeAll(async () => {
     db = await openTestDatabase('pglite');
-    api = request(createApp({ db, live: new LiveHub(db), roads: new RoadMap(db), tileUrl: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png' }));
+    api = request(createApp({ db, ...createLive(db), roads: new RoadMap(db), tileUrl: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png' }));
   });
   afterAll(() => db.drop());
 

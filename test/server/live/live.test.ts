@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { bearer, databaseKinds, databaseUrlOf, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
-import { connect } from '../../support/sockets.ts';
-import { pruneEvents } from '../../../server/live/outbox.ts';
+import { connect, routePayload } from '../../support/sockets.ts';
+import { pruneEvents } from '../../../server/live/outbox.repo.ts';
 import { aCommodity, aHousehold, post } from '../../support/records.ts';
 
 describe.each(databaseKinds)('live push on %s', (kind) => {
@@ -29,7 +29,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const driver = connect(url, t.tokens.driver);
     const charity = connect(url, t.tokens.charity);
     await Promise.all([driver.hello, charity.hello]);
-    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 7, planId: null, route: { stops: [] } }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 7, planId: null, route: routePayload({ stops: [] }) }));
     const event = await driver.next((e) => e.type === 'route:assigned');
     expect(event).toMatchObject({ type: 'route:assigned', data: { routeId: 7 }, seq: expect.any(Number) });
     await new Promise((r) => setTimeout(r, 200));
@@ -74,11 +74,11 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
   it('replays what a driver missed while offline, after the last sequence number it saw', async () => {
     const driver = connect(url, t.tokens.driver);
     await driver.hello;
-    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 1, reason: 'first', route: {} }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 1, reason: 'first', route: routePayload() }));
     const seen = await driver.next((e) => (e.data as { reason?: string }).reason === 'first');
     driver.close();
     for (const reason of ['missed-1', 'missed-2']) {
-      await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 1, reason, route: {} }));
+      await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 1, reason, route: routePayload() }));
     }
     const back = connect(url, t.tokens.driver, seen.seq);
     const hello = await back.hello;
@@ -93,7 +93,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const coordinator = connect(url, t.tokens.coordinator);
     await Promise.all([driver.hello, coordinator.hello]);
     const before = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM live_events');
-    await t.live.transaction((_tx, notify) => notify([t.userIds.driver, t.userIds.coordinator, t.userIds.driver], 'route:updated', { routeId: 5, reason: 'shared', route: {} }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver, t.userIds.coordinator, t.userIds.driver], 'route:updated', { routeId: 5, reason: 'shared', route: routePayload() }));
     const [a, b] = await Promise.all([driver, coordinator].map((c) => c.next((e) => (e.data as { reason?: string }).reason === 'shared')));
     expect(a).toEqual(b);
     const after = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM live_events');
@@ -111,9 +111,9 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const pushes = Promise.all(
       reasons.map((reason, i) =>
         new Promise((r) => setTimeout(r, i * 3)).then(() =>
-          t.live.transaction(async (tx, notify) => {
+          t.outbox.transaction(async (tx, notify) => {
             await tx.query('SELECT pg_sleep(0.002)');
-            await notify([t.userIds.driver], 'route:updated', { routeId: 6, reason, route: {} });
+            await notify([t.userIds.driver], 'route:updated', { routeId: 6, reason, route: routePayload() });
           }),
         ),
       ),
@@ -139,7 +139,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const driver = connect(url, t.tokens.driver);
     await driver.hello;
     for (const reason of ['old-acked', 'old-unacked', 'recent']) {
-      await t.live.transaction((_tx, notify) => notify(reason === 'old-unacked' ? [t.userIds.driver, t.userIds.charity] : [t.userIds.driver], 'route:updated', { routeId: 4, reason, route: {} }));
+      await t.outbox.transaction((_tx, notify) => notify(reason === 'old-unacked' ? [t.userIds.driver, t.userIds.charity] : [t.userIds.driver], 'route:updated', { routeId: 4, reason, route: routePayload() }));
     }
     const recent = await driver.next((e) => (e.data as { reason?: string }).reason === 'recent');
     await expect.poll(async () => (await t.db.query<{ acked_seq: number }>('SELECT acked_seq FROM live_recipients WHERE user_id = $1', [t.userIds.driver]))[0]?.acked_seq, { timeout: 3000 }).toBe(recent.seq);
@@ -163,7 +163,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const driver = connect(url, t.tokens.driver);
     const hello = await driver.hello;
     driver.close();
-    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 2, reason: 'before-crash', route: {} }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 2, reason: 'before-crash', route: routePayload() }));
     url = await t.restart();
     const back = connect(url, t.tokens.driver, hello.lastSeq);
     await back.hello;
@@ -174,7 +174,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
   it('records what a client acknowledged', async () => {
     const driver = connect(url, t.tokens.driver);
     await driver.hello;
-    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 3, reason: 'ack-me', route: {} }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 3, reason: 'ack-me', route: routePayload() }));
     const event = await driver.next((e) => (e.data as { reason?: string }).reason === 'ack-me');
     await expect.poll(async () => (await t.db.query<{ acked_seq: number }>('SELECT acked_seq FROM live_recipients WHERE user_id = $1', [t.userIds.driver]))[0]!.acked_seq, { timeout: 3000 }).toBe(event.seq);
     driver.close();
@@ -194,7 +194,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
     const nodeB = await startSecondNode(t, channel);
     const driver = connect(nodeB.url, t.tokens.driver);
     await driver.hello;
-    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 99, planId: null, route: {} }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 99, planId: null, route: routePayload() }));
     const event = await driver.next((e) => e.type === 'route:assigned');
     expect(event.data).toMatchObject({ routeId: 99 });
     driver.close();
@@ -205,10 +205,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
     const nodeB = await startSecondNode(t, channel);
     const driver = connect(nodeB.url, t.tokens.driver);
     await driver.hello;
-    const hubs = [t.live, nodeB.live];
+    const outboxes = [t.outbox, nodeB.outbox];
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        hubs[i % 2]!.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 8, reason: `both-${i}`, route: {} })),
+        outboxes[i % 2]!.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 8, reason: `both-${i}`, route: routePayload() })),
       ),
     );
     const stored = (
@@ -230,7 +230,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
       [`LISTEN "${channel}#events"`],
     );
     expect(cut.length).toBeGreaterThanOrEqual(2);
-    await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 9, reason: 'while-cut', route: {} }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 9, reason: 'while-cut', route: routePayload() }));
     const event = await driver.next((e) => (e.data as { reason?: string }).reason === 'while-cut', 8000);
     expect(event.seq).toBeGreaterThan(0);
     driver.close();
@@ -267,7 +267,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
       });
       const driver = connect(`http://127.0.0.1:${port}`, t.tokens.driver);
       await driver.hello;
-      await t.live.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 123, planId: null, route: {} }));
+      await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 123, planId: null, route: routePayload() }));
       const event = await driver.next((e) => e.type === 'route:assigned' && (e.data as { routeId: number }).routeId === 123);
       expect(event.seq).toBeGreaterThan(0);
       driver.close();

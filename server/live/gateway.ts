@@ -1,21 +1,19 @@
-// The live hub: authenticates sockets with the HTTP token, puts each user in their own room (and
-// coordinators on the board), closes sockets when their session expires or is revoked, replays what a
-// reconnecting client missed, and delivers stored events in the order of their numbers once their
+// The live gateway (Socket.IO): authenticates sockets with the HTTP token, puts each user in their own room
+// (and coordinators on the board), closes sockets when their session expires or is revoked, replays what a
+// reconnecting client missed, and delivers the outbox's stored events in the order of their numbers once their
 // transaction has committed. With a PostgreSQL server, every node follows the stored stream (woken by
 // NOTIFY) and sends to the sockets it holds; transient broadcasts and disconnections cross nodes through
-// the Socket.IO Postgres adapter.
+// the Socket.IO Postgres adapter. Sign-in is injected (GatewayAuth): live/ uses nothing of auth/ at run time.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool, PoolClient } from 'pg';
-import type { Db, Tx } from '../db/database.ts';
-import { sessionForToken, type LiveSockets } from '../auth/auth.service.ts';
-import { handshakeToken } from '../auth/web-session.ts';
+import type { Db } from '../db/database.ts';
 import type { Role, SignedInUser } from '../auth/auth.schema.ts';
-import type { Envelope, Hello, LiveEventType, LiveEvents } from './events.ts';
+import type { ClientToServerEvents, Envelope, Hello, InterServerEvents, LiveEventType, LiveEvents, ServerToClientEvents, SheetJoinAnswer } from './events.ts';
 import { allWarehousesRoom, boardRoom, sessionRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
-import { REPLAY_PAGE, boardUsers, eventsFor, lastSeq, pruneEvents, recordAcks, sheetUsers, store, streamBetween, streamPosition, type Pending, type Stored } from './outbox.ts';
-import { checkCommunity, communityScope } from '../auth/communities.ts';
+import { REPLAY_PAGE, eventsFor, lastSeq, pruneEvents, recordAcks, streamBetween, streamPosition, type Stored } from './outbox.repo.ts';
+import type { Delivery, Outbox } from './outbox.ts';
 
 const ACK_FLUSH_MS = 200;
 const RETRY_MS = 1000;
@@ -25,20 +23,29 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const boardRoles: readonly Role[] = ['coordinator', 'admin'];
 const sheetRoles: readonly Role[] = ['community', 'coordinator', 'admin'];
 
-/** Queues an event for users, inside the caller's transaction. */
-export type Notify = <T extends LiveEventType>(userIds: number[], type: T, data: LiveEvents[T]) => Promise<void>;
-
-export interface Audience {
-  /** Every active admin and coordinator, or (given a warehouse) those who follow it. */
-  board(tx: Tx, warehouseId?: number | null): Promise<number[]>;
-  /** Everyone who may see that community's need sheet. */
-  sheet(tx: Tx, community: string): Promise<number[]>;
+/** A signed-in session as the gateway sees it. */
+export interface LiveSession {
+  id: string;
+  user: SignedInUser;
+  expiresAt: Date;
 }
 
-export const audience: Audience = {
-  board: (tx, warehouseId) => boardUsers(tx, warehouseId ?? null),
-  sheet: (tx, community) => sheetUsers(tx, community),
-};
+/** What the gateway asks of sign-in, given by whoever assembles the server (server/app.ts). */
+export interface GatewayAuth {
+  /** The live session a socket's handshake opens (its `auth.token`, or the web app's cookie), if any. */
+  authenticate(handshake: Socket['handshake']): Promise<LiveSession | undefined>;
+  /** Throws, saying why, when the user may not follow that community's need sheet. */
+  checkSheet(user: SignedInUser, community: string): void;
+}
+
+/** What the gateway keeps on each socket (test/e2e/harness.ts finds a user's sockets by `user`). */
+export interface SocketData {
+  user: SignedInUser;
+  session: LiveSession;
+}
+
+type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** A socket being sent what it missed: live events for it wait until the replay is out, to keep the order. */
 interface Replaying {
@@ -46,8 +53,8 @@ interface Replaying {
   held: Envelope[];
 }
 
-export class LiveHub implements LiveSockets {
-  private io: Server | undefined;
+export class LiveGateway implements Delivery {
+  private io: LiveServer | undefined;
   private acks = new Map<number, number>();
   private ackTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -58,32 +65,28 @@ export class LiveHub implements LiveSockets {
   private delivering: Promise<void> = Promise.resolve();
   private replaying = new Map<string, Replaying>();
   private listener: PoolClient | undefined;
-  private wakeChannel: string | undefined;
+  private wakeOn: string | undefined;
+  readonly db: Db;
 
-  constructor(readonly db: Db) {}
+  constructor(outbox: Outbox, private readonly auth: GatewayAuth) {
+    this.db = outbox.db;
+    outbox.deliverBy(this);
+  }
 
-  /** Runs `fn` in one transaction; the events it queues are stored at its end and sent once it has committed. */
-  async transaction<T>(fn: (tx: Tx, notify: Notify) => Promise<T>): Promise<T> {
-    let stored: Stored[] = [];
-    const result = await this.db.transaction(async (tx) => {
-      const pending: Pending[] = [];
-      const value = await fn(tx, async (userIds, type, data) => {
-        const recipients = [...new Set(userIds)];
-        if (recipients.length > 0) pending.push({ recipients, type, data } as Pending);
-      });
-      stored = await store(tx, pending, this.wakeChannel);
-      return value;
-    });
-    if (stored.length > 0) {
-      for (const event of stored) this.published.set(event.envelope.seq, event);
-      void this.deliverUpTo(stored.at(-1)!.envelope.seq);
-    }
-    return result;
+  /** The channel this node listens on, once it does: the outbox wakes the other nodes through it at each commit. */
+  get wakeChannel(): string | undefined {
+    return this.wakeOn;
+  }
+
+  /** Stored events of a committed transaction: delivered in number order after those before them. */
+  committed(events: Stored[]): void {
+    for (const event of events) this.published.set(event.envelope.seq, event);
+    void this.deliverUpTo(events.at(-1)!.envelope.seq);
   }
 
   /** A transient event (progress, positions) to rooms: not stored, not replayed, seq 0. */
   broadcast<T extends LiveEventType>(room: string | string[], type: T, data: LiveEvents[T]): void {
-    this.io?.to(room).emit(type, { seq: 0, type, data, at: new Date().toISOString() } satisfies Envelope<T>);
+    if (this.io) emitEnvelope(this.io.to(room), { seq: 0, type, data, at: new Date().toISOString() } satisfies Envelope<T>);
   }
 
   /** Disconnects the sockets opened with that session's token, on every node (the adapter forwards it). */
@@ -96,8 +99,8 @@ export class LiveHub implements LiveSockets {
     this.io?.in(userRoom(userId)).disconnectSockets(true);
   }
 
-  async attach(server: HttpServer, options: { channel?: string; keepDays?: number } = {}): Promise<Server> {
-    const io = new Server(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
+  async attach(server: HttpServer, options: { channel?: string; keepDays?: number } = {}): Promise<LiveServer> {
+    const io: LiveServer = new Server(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
     if (options.keepDays !== undefined) this.keepPruning(options.keepDays);
     const channel = options.channel ?? 'lifeline';
     this.delivered = await lastSeq(this.db);
@@ -106,8 +109,7 @@ export class LiveHub implements LiveSockets {
       await this.follow(this.db.pool, `${channel}#events`);
     }
     io.use(async (socket, next) => {
-      const token = handshakeToken(socket.handshake);
-      const session = token ? await sessionForToken(this.db, token).catch(() => undefined) : undefined;
+      const session = await this.auth.authenticate(socket.handshake).catch(() => undefined);
       if (!session) return next(new Error('unauthenticated: sign in and pass { auth: { token } }'));
       // The user also on its own: test/e2e/harness.ts finds a user's sockets by it.
       socket.data.user = session.user;
@@ -166,7 +168,7 @@ export class LiveHub implements LiveSockets {
       throw error;
     }
     this.listener = listener;
-    this.wakeChannel = wakeChannel;
+    this.wakeOn = wakeChannel;
   }
 
   /** Listens again after a lost connection, then catches up with what was stored meanwhile. */
@@ -221,11 +223,11 @@ export class LiveHub implements LiveSockets {
         held.push(socketId);
       }
     }
-    io.local.to(recipients.map(userRoom)).except(held).emit(envelope.type, envelope);
+    emitEnvelope(io.local.to(recipients.map(userRoom)).except(held), envelope);
   }
 
-  private async welcome(socket: Socket): Promise<void> {
-    const session = socket.data.session as { id: string; user: SignedInUser; expiresAt: Date };
+  private async welcome(socket: LiveSocket): Promise<void> {
+    const session = socket.data.session;
     const user = session.user;
     closeAtExpiry(socket, session.expiresAt);
     const from = Number(socket.handshake.auth?.lastSeq);
@@ -235,7 +237,7 @@ export class LiveHub implements LiveSockets {
     socket.on('live:ack', (seq: unknown) => {
       if (Number.isSafeInteger(seq) && (seq as number) > 0) this.acked(user.id, seq as number);
     });
-    socket.on('sheet:join', (payload: unknown, ack?: (answer: unknown) => void) => void this.joinSheet(socket, user, payload, ack));
+    socket.on('sheet:join', (payload: unknown, ack?: (answer: SheetJoinAnswer) => void) => void this.joinSheet(socket, user, payload, ack));
     try {
       await socket.join([userRoom(user.id), sessionRoom(session.id)]);
       if (boardRoles.includes(user.role)) await socket.join([boardRoom, ...(user.warehouseIds?.map(warehouseRoom) ?? [allWarehousesRoom])]);
@@ -246,14 +248,14 @@ export class LiveHub implements LiveSockets {
         // A page shorter than a full one is the last: no extra query per reconnecting socket.
         do {
           page = await eventsFor(this.db, user.id, last);
-          for (const envelope of page) socket.emit(envelope.type, envelope);
+          for (const envelope of page) emitEnvelope(socket, envelope);
           replayed += page.length;
           last = page.at(-1)?.seq ?? last;
         } while (page.length === REPLAY_PAGE);
       }
       const stream = await streamPosition(this.db);
       // No await from here on: what was held back goes out, then (finally) the socket takes live events directly.
-      for (const envelope of replaying.held) if (envelope.seq > last) socket.emit(envelope.type, envelope);
+      for (const envelope of replaying.held) if (envelope.seq > last) emitEnvelope(socket, envelope);
       const resync = replay && from < stream.prunedThrough;
       socket.emit('live:hello', { userId: user.id, lastSeq: stream.lastSeq, replayed, resync } satisfies Hello);
     } finally {
@@ -261,12 +263,12 @@ export class LiveHub implements LiveSockets {
     }
   }
 
-  private async joinSheet(socket: Socket, user: SignedInUser, payload: unknown, ack?: (answer: unknown) => void): Promise<void> {
+  private async joinSheet(socket: LiveSocket, user: SignedInUser, payload: unknown, ack?: (answer: SheetJoinAnswer) => void): Promise<void> {
     const community = (payload as { community?: unknown })?.community;
     if (!sheetRoles.includes(user.role)) return ack?.({ ok: false, error: 'forbidden: the need sheets are for community workers and coordinators' });
     if (typeof community !== 'string' || community.trim() === '') return ack?.({ ok: false, error: 'community: required' });
     try {
-      checkCommunity(communityScope(user), community);
+      this.auth.checkSheet(user, community);
     } catch (error) {
       return ack?.({ ok: false, error: `forbidden: ${(error as Error).message}` });
     }
@@ -287,8 +289,19 @@ export class LiveHub implements LiveSockets {
   }
 }
 
+/** A socket, or sockets in rooms, as far as sending envelopes goes. */
+interface EnvelopeTarget {
+  emit(type: LiveEventType, envelope: Envelope): unknown;
+}
+
+/**
+ * Sends an envelope under its own type. A stored envelope's type is known only at run time, and TypeScript
+ * cannot pair it with its payload in the event map: the pairing holds because `store` wrote them together.
+ */
+const emitEnvelope = (to: EnvelopeTarget, envelope: Envelope) => to.emit(envelope.type, envelope);
+
 /** Disconnects the socket when its session expires (unless it has gone by then). */
-function closeAtExpiry(socket: Socket, expiresAt: Date): void {
+function closeAtExpiry(socket: LiveSocket, expiresAt: Date): void {
   const wait = () => Math.min(expiresAt.getTime() - Date.now(), MAX_TIMER_MS);
   let timer: NodeJS.Timeout;
   const check = () => {
