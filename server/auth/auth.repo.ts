@@ -1,7 +1,8 @@
 // SQL for users and sessions.
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
-import type { ListedUser, Role, SignedInUser } from './auth.schema.ts';
+import type { ListedUser } from './auth.schema.ts';
+import type { Role, SignedInUser } from './roles.ts';
 
 export interface UserRow extends SignedInUser {
   phone: string | null;

@@ -8,7 +8,8 @@ import { UnauthenticatedError, ConflictError, NotFoundError, invalidField } from
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './auth.repo.ts';
 import { requestToken } from './web-session.ts';
-import { tiedRoles, type ListedUser, type NewUser, type Role, type SignedInUser, type UserPatch } from './auth.schema.ts';
+import { tiedRoles, type ListedUser, type NewUser, type UserPatch } from './auth.schema.ts';
+import type { Role, SignedInUser } from './roles.ts';
 
 export const SESSION_HOURS = 12;
 const SESSION_S = SESSION_HOURS * 3600;

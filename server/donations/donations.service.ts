@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { insertRow, listRows, type Page } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField, ValidationError } from '../http/errors.ts';
-import type { SignedInUser } from '../auth/auth.schema.ts';
+import type { SignedInUser } from '../auth/roles.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { checkRecord, checkWarehouse, warehouseScope } from '../auth/warehouse-scope.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
