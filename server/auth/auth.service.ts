@@ -59,7 +59,7 @@ export async function sessionForToken(db: Db, token: string): Promise<{ id: stri
 export async function createUser(db: Db, input: NewUser): Promise<SignedInUser> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
-    if (await repo.findUserByEmail(tx, input.email)) throw new ConflictError(`a user with the email ${input.email} exists already`);
+    if (await repo.findUserByEmail(tx, input.email)) throw new ConflictError(`a user with the email ${input.email} exists already`, {}, 'already-exists');
     await checkWarehouses(tx, input.warehouseIds);
     return repo.insertUser(tx, { ...input, passwordHash });
   });

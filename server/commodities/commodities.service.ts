@@ -16,7 +16,7 @@ export async function getCommodity(db: Queryable, id: number, field?: string): P
 export async function createCommodity(db: Db, input: NewCommodity): Promise<Commodity> {
   return db.transaction(async (tx) => {
     const [clash] = await tx.query('SELECT id FROM commodities WHERE code = $1', [input.code]);
-    if (clash) throw new ConflictError(`a commodity with the code ${input.code} exists already`, { errors: [{ field: 'body.code', reason: 'already used' }] });
+    if (clash) throw new ConflictError(`a commodity with the code ${input.code} exists already`, { errors: [{ field: 'body.code', reason: 'already used' }] }, 'already-exists');
     return insertRow<Commodity>(tx, 'commodities', input);
   });
 }

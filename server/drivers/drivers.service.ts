@@ -64,6 +64,6 @@ async function checkReferences(tx: Queryable, input: Partial<NewDriver>, scope: 
     if (!user) throw new NotFoundError('user', input.userId, 'body.userId');
     if (user.role !== 'driver') throw invalidField('body.userId', `user ${input.userId} has the role ${user.role}, not driver`);
     const [taken] = await tx.query<{ id: number }>('SELECT id FROM drivers WHERE user_id = $1 AND id IS DISTINCT FROM $2', [input.userId, selfId ?? null]);
-    if (taken) throw new ConflictError(`user ${input.userId} is already driver ${taken.id}`, { errors: [{ field: 'body.userId', reason: 'already linked' }] });
+    if (taken) throw new ConflictError(`user ${input.userId} is already driver ${taken.id}`, { errors: [{ field: 'body.userId', reason: 'already linked' }] }, 'already-exists');
   }
 }

@@ -24,10 +24,11 @@ export interface HouseholdReview {
 
 /** What the reporter is told: that a coordinator will look, and under which number; nothing of the household. */
 export const heldForReview = (reviewId: number) =>
-  new ConflictError(`the address and phone match a household outside your communities: the report is held for a coordinator's review (review ${reviewId})`, {
-    held: true,
-    reviewId,
-  });
+  new ConflictError(
+    `the address and phone match a household outside your communities: the report is held for a coordinator's review (review ${reviewId})`,
+    { held: true, reviewId },
+    'held-for-review',
+  );
 
 /** Holds a report (the same report held again, as when a file is sent twice, keeps its first review); the review's id. */
 export async function holdForReview(tx: Queryable, report: NewNeed, householdId: number, { source, actorId }: Reporter): Promise<number> {

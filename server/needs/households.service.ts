@@ -94,7 +94,7 @@ export async function correctHousehold(db: Db, id: number, patch: Partial<Househ
     checkRecordInScope(scope, current.community, 'household', id);
     if (patch.community !== undefined) checkCommunity(scope, patch.community, 'body.community');
     if (current.version !== patch.version) {
-      throw new ConflictError(`household ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
+      throw new ConflictError(`household ${id} was changed by someone else (now version ${current.version}); review and save again`, { current }, 'edited-meanwhile');
     }
     const changes = trackedFields.filter((f) => patch[f] !== undefined && !sameValue(patch[f], current[f])).map((f): [TrackedField, unknown] => [f, patch[f]]);
     await recordHistory(tx, id, changes, MANUAL, 'applied', actorId);

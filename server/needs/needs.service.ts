@@ -133,7 +133,7 @@ export async function updateNeed(live: LiveHub, id: number, patch: z.infer<typeo
     if (!current) throw new NotFoundError('need', id);
     const { community } = await inScopeOf(tx, current, scope);
     if (current.version !== patch.version) {
-      throw new ConflictError(`need ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
+      throw new ConflictError(`need ${id} was changed by someone else (now version ${current.version}); review and save again`, { current }, 'edited-meanwhile');
     }
     if (current.status === 'fulfilled') throw new ConflictError(`need ${id} is fulfilled already`, { current });
     if (patch.quantity !== undefined && patch.quantity < current.fulfilled) {

@@ -182,7 +182,7 @@ export async function approvePlan(live: LiveHub, id: number, actorId: number, sc
     return [];
   });
   if (changes.length > 0) {
-    throw new ConflictError(`plan ${id} is stale: stock or needs changed since it was made (${changes.slice(0, 5).join('; ')}); make a new plan`, { changes });
+    throw new ConflictError(`plan ${id} is stale: stock or needs changed since it was made (${changes.slice(0, 5).join('; ')}); make a new plan`, { changes }, 'stale-plan');
   }
   return getPlan(live.db, id);
 }

@@ -1,6 +1,6 @@
 // Stock: lots and the ledger of their movements. Every change of a balance is a movement; the
 // database refuses any movement that would take a lot below zero, so concurrent requests never oversell.
-import type { Db, Queryable } from '../db/database.ts';
+import { hasSqlState, type Db, type Queryable } from '../db/database.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
@@ -10,19 +10,18 @@ import type { CommodityStock, Lot, Movement } from './stock.schema.ts';
 import type { z } from 'zod';
 import type { newLot } from './stock.schema.ts';
 
-const CHECK_VIOLATION = '23514';
-
 /** Appends one movement; a movement the lot cannot cover is refused with 409 and nothing is written. */
 export async function recordMovement(db: Queryable, movement: Movement) {
   try {
     return await repo.insertMovement(db, movement);
   } catch (error) {
-    if ((error as { code?: string }).code === CHECK_VIOLATION) {
-      throw new ConflictError(`lot ${movement.lotId} cannot cover ${movement.kind} of ${movement.quantity}: not enough stock`, {
-        lotId: movement.lotId,
-        kind: movement.kind,
-        quantity: movement.quantity,
-      });
+    // The ledger's trigger refuses a balance below zero with a check violation: said here with the lot's numbers.
+    if (hasSqlState(error, 'checkViolation')) {
+      throw new ConflictError(
+        `lot ${movement.lotId} cannot cover ${movement.kind} of ${movement.quantity}: not enough stock`,
+        { lotId: movement.lotId, kind: movement.kind, quantity: movement.quantity },
+        'not-enough-stock',
+      );
     }
     throw error;
   }
@@ -45,7 +44,7 @@ export async function receiveLot(db: Db, input: z.infer<typeof newLot>, actorId:
       input.commodityId,
       input.lotCode,
     ]);
-    if (clash) throw new ConflictError(`lot ${input.lotCode} of this commodity exists already in this warehouse`, { errors: [{ field: 'body.lotCode', reason: 'already used' }] });
+    if (clash) throw new ConflictError(`lot ${input.lotCode} of this commodity exists already in this warehouse`, { errors: [{ field: 'body.lotCode', reason: 'already used' }] }, 'already-exists');
     const { quantity, reason, ...lotFields } = input;
     const lot = await repo.insertLot(tx, lotFields);
     await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity, reason, actorId });

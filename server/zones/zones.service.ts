@@ -39,7 +39,7 @@ export async function getZone(db: Queryable, id: number, lock = false): Promise<
 export async function createZone(db: Db, input: NewZone, actorId: number): Promise<Zone> {
   return db.transaction(async (tx) => {
     const [clash] = await tx.query('SELECT id FROM zones WHERE name = $1', [input.name]);
-    if (clash) throw new ConflictError(`a zone named ${input.name} exists already`, { errors: [{ field: 'body.name', reason: 'already used' }] });
+    if (clash) throw new ConflictError(`a zone named ${input.name} exists already`, { errors: [{ field: 'body.name', reason: 'already used' }] }, 'already-exists');
     const zone = await insertRow<Zone>(tx, 'zones', { name: input.name, polygon: input.polygon, status: input.status });
     await insertRow(tx, 'zone_status_history', { zoneId: zone.id, status: zone.status, statusOn: zone.statusOn, note: 'created', setBy: actorId });
     await replaceGates(tx, zone.id, input.gates);
