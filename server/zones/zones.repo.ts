@@ -28,6 +28,14 @@ export async function sealedGates(db: Queryable): Promise<Gate[]> {
   return (await db.query(`SELECT g.* FROM gates g JOIN zones z ON z.id = g.zone_id WHERE z.status = 'sealed' ORDER BY g.id`)).map((r) => toCamel<Gate>(r));
 }
 
+/** Sealed zones with the points of their gates, as the road network applies them. */
+export async function sealedZones(db: Queryable): Promise<{ id: number; polygon: Zone['polygon']; gates: { lat: number; lon: number }[] }[]> {
+  return db.query(
+    `SELECT z.id, z.polygon, coalesce(json_agg(json_build_object('lat', g.lat, 'lon', g.lon) ORDER BY g.id) FILTER (WHERE g.id IS NOT NULL), '[]') AS gates
+     FROM zones z LEFT JOIN gates g ON g.zone_id = z.id WHERE z.status = 'sealed' GROUP BY z.id ORDER BY z.id`,
+  );
+}
+
 export async function zoneNamed(db: Queryable, name: string): Promise<{ id: number } | undefined> {
   const [row] = await db.query<{ id: number }>('SELECT id FROM zones WHERE name = $1', [name]);
   return row;

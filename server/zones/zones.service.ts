@@ -37,6 +37,9 @@ export async function getZone(db: Queryable, id: number, lock = false): Promise<
 /** Whether a zone with that id exists. */
 export const zoneExists = async (db: Queryable, id: number) => (await repo.findZone(db, id)) !== undefined;
 
+/** Sealed zones with the points of their gates, for the road network. */
+export const sealedZones = (db: Queryable) => repo.sealedZones(db);
+
 /** The gates of sealed zones, the only ways in. */
 export const sealedGates = (db: Queryable) => repo.sealedGates(db);
 
