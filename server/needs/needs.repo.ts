@@ -1,6 +1,6 @@
-// SQL for needs.
+// SQL for needs: the only module that reads or writes the needs table.
 import type { Queryable } from '../db/database.ts';
-import { toCamel, type Page } from '../db/rows.ts';
+import { findRow, insertRow, toCamel, type Page } from '../db/rows.ts';
 import type { Household } from './households.service.ts';
 
 export interface Need {
@@ -25,6 +25,36 @@ export interface NeedWithHousehold extends Need {
 export async function findOpenNeed(db: Queryable, householdId: number, commodityId: number): Promise<Need | undefined> {
   const [row] = await db.query(`SELECT * FROM needs WHERE household_id = $1 AND commodity_id = $2 AND status = 'open' FOR UPDATE`, [householdId, commodityId]);
   return row ? toCamel<Need>(row) : undefined;
+}
+
+export const findNeed = (db: Queryable, id: number, lock = false) => findRow<Need>(db, 'needs', id, lock);
+
+export const insertNeed = (db: Queryable, need: Pick<Need, 'householdId' | 'commodityId' | 'quantity' | 'urgency' | 'deadline' | 'sources'>) => insertRow<Need>(db, 'needs', need);
+
+/** A second report merged in: the quantity grows to the larger one, the rest as the caller decided. */
+export async function mergeReport(db: Queryable, id: number, merged: Pick<Need, 'quantity' | 'urgency' | 'deadline' | 'sources'>): Promise<Need> {
+  const [row] = await db.query(
+    `UPDATE needs SET quantity = GREATEST(quantity, $2), urgency = $3, deadline = $4, sources = $5, version = version + 1, updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, merged.quantity, merged.urgency, merged.deadline, merged.sources],
+  );
+  return toCamel<Need>(row!);
+}
+
+/** An edit: absent fields stay; a deadline given as null clears it. */
+export async function updateNeed(
+  db: Queryable,
+  id: number,
+  patch: { quantity?: number; urgency?: Need['urgency']; deadline?: string | null; status?: Need['status'] },
+): Promise<Need> {
+  const [row] = await db.query(
+    `UPDATE needs SET quantity = COALESCE($2, quantity), urgency = COALESCE($3, urgency),
+       deadline = CASE WHEN $4::boolean THEN $5::date ELSE deadline END, status = COALESCE($6, status),
+       version = version + 1, updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, patch.quantity ?? null, patch.urgency ?? null, patch.deadline !== undefined, patch.deadline ?? null, patch.status ?? null],
+  );
+  return toCamel<Need>(row!);
 }
 
 export interface NeedFilter {
