@@ -6,7 +6,7 @@ import type { Db } from '../server/db/database.ts';
 import type { OsmData } from '../solver/network/osm.ts';
 import { Random } from '../solver/random.ts';
 import { createUser } from '../server/auth/auth.service.ts';
-import type { SignedInUser } from '../server/auth/auth.schema.ts';
+import type { SignedInUser } from '../server/auth/roles.ts';
 import { createWarehouse } from '../server/warehouses/warehouses.service.ts';
 import { createCommodity } from '../server/commodities/commodities.service.ts';
 import type { Commodity } from '../server/commodities/commodities.schema.ts';

@@ -10,7 +10,7 @@ import { createApp, createLive } from './app.ts';
 import { RoadMap } from './network/network.service.ts';
 import { failInterruptedPlans } from './plans/plans.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
-import { startPruning } from './db/prune.ts';
+import { startPruning } from './prune.ts';
 
 function cannotStart(reason: string): never {
   console.error(`Lifeline cannot start: ${reason}`);
@@ -23,7 +23,7 @@ try {
 } catch (error) {
   cannotStart((error as Error).message);
 }
-const db = await openDatabase(config);
+const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
 if (config.mode === 'production') {
   const published = await accountsWithPublishedPassword(db);
   if (published.length) {

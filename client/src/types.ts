@@ -1,6 +1,7 @@
 // The shapes the web app reads from the API (what the server answers, not its input schemas).
 import type { CommodityStock } from '../../server/stock/stock.schema.ts';
-export type { Role, SignedInUser as Me, ListedUser } from '../../server/auth/auth.schema.ts';
+export type { Role, SignedInUser as Me } from '../../server/auth/roles.ts';
+export type { ListedUser } from '../../server/auth/auth.schema.ts';
 
 export interface Warehouse {
   id: number;

@@ -1,7 +1,8 @@
 // SQL for users and sessions.
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
-import type { ListedUser, Role, SignedInUser } from './auth.schema.ts';
+import type { ListedUser } from './auth.schema.ts';
+import type { Role, SignedInUser } from './roles.ts';
 
 export interface UserRow extends SignedInUser {
   phone: string | null;
@@ -34,8 +35,9 @@ export async function listUsers(db: Queryable): Promise<ListedUser[]> {
   return (await db.query(`SELECT ${LISTED} FROM users ORDER BY id`)).map((r) => toCamel<ListedUser>(r));
 }
 
-export async function findUser(db: Queryable, id: number): Promise<ListedUser | undefined> {
-  const [row] = await db.query(`SELECT ${LISTED} FROM users WHERE id = $1 FOR UPDATE`, [id]);
+/** A user, locked for a change unless `lock` is false. */
+export async function findUser(db: Queryable, id: number, lock = true): Promise<ListedUser | undefined> {
+  const [row] = await db.query(`SELECT ${LISTED} FROM users WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return row && toCamel<ListedUser>(row);
 }
 

@@ -1,21 +1,11 @@
-// Roles, the signed-in user as services see it, and the login input.
+// The sign-in and user-administration inputs, their zod schemas built from the plain roles in roles.ts.
 import { z } from 'zod';
+import { roles, type Role, type SignedInUser } from './roles.ts';
 import { recordId } from '../http/schemas.ts';
 
-export const roles = ['admin', 'coordinator', 'charity', 'community', 'driver'] as const;
 export const roleSchema = z.enum(roles);
-export type Role = z.infer<typeof roleSchema>;
-
-export interface SignedInUser {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  /** A community worker's communities (null: every community; always null for other roles). */
-  communities: string[] | null;
-  /** A coordinator's warehouses (null: every warehouse; always null for other roles). */
-  warehouseIds: number[] | null;
-}
+// The live hub and the dispatch routes still name these here; the leaf module is roles.ts.
+export type { Role, SignedInUser };
 
 /** A user as the admin's list shows it. */
 export interface ListedUser extends SignedInUser {

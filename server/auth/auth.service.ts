@@ -8,7 +8,8 @@ import { UnauthenticatedError, ConflictError, NotFoundError, invalidField } from
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './auth.repo.ts';
 import { requestToken } from './web-session.ts';
-import { tiedRoles, type ListedUser, type NewUser, type Role, type SignedInUser, type UserPatch } from './auth.schema.ts';
+import { tiedRoles, type ListedUser, type NewUser, type UserPatch } from './auth.schema.ts';
+import type { Role, SignedInUser } from './roles.ts';
 
 export const SESSION_HOURS = 12;
 const SESSION_S = SESSION_HOURS * 3600;
@@ -58,7 +59,7 @@ export async function sessionForToken(db: Db, token: string): Promise<{ id: stri
 export async function createUser(db: Db, input: NewUser): Promise<SignedInUser> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
-    if (await repo.findUserByEmail(tx, input.email)) throw new ConflictError(`a user with the email ${input.email} exists already`);
+    if (await repo.findUserByEmail(tx, input.email)) throw new ConflictError(`a user with the email ${input.email} exists already`, {}, 'already-exists');
     await checkWarehouses(tx, input.warehouseIds);
     return repo.insertUser(tx, { ...input, passwordHash });
   });

@@ -1,6 +1,6 @@
 // Which communities a signed-in user works in: a community worker may be tied to some (then they see and
 // edit only those households and needs, join only those need sheets); everyone else sees every community.
-import type { SignedInUser } from './auth.schema.ts';
+import type { SignedInUser } from './roles.ts';
 import { ForbiddenError, NotFoundError } from '../http/errors.ts';
 
 /** The communities a user may work in; null: every one. */

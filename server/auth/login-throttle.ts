@@ -21,7 +21,7 @@ const TABLE = 'login_attempts';
 
 export class TooManyAttemptsError extends HttpError {
   constructor(readonly retryAfterS: number) {
-    super(429, 'Too many attempts', `too many failed sign-ins; try again in ${retryAfterS} s`, { retryAfterS });
+    super(429, 'too-many-attempts', 'Too many attempts', `too many failed sign-ins; try again in ${retryAfterS} s`, { retryAfterS });
   }
 }
 

@@ -2,7 +2,7 @@
 // stock, lots, donations and drivers of other warehouses are then answered as if they did not exist,
 // and a plan is theirs to approve, dispatch or re-plan only when every warehouse it draws from is theirs.
 // Admins and coordinators tied to no warehouse work on all of them; other roles have rules of their own.
-import type { SignedInUser } from './auth.schema.ts';
+import type { SignedInUser } from './roles.ts';
 import { ForbiddenError, NotFoundError } from '../http/errors.ts';
 
 /** The warehouses a user may work on; null: every one. */

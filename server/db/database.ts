@@ -35,6 +35,19 @@ async function beforeCommit(tx: Tx): Promise<void> {
   await work(tx);
 }
 
+/** The PostgreSQL error codes (SQLSTATE) the server gives a meaning to; named here once, for both back-ends. */
+export const sqlState = {
+  numericOutOfRange: '22003',
+  checkViolation: '23514',
+  uniqueViolation: '23505',
+  exclusionViolation: '23P01',
+  serializationFailure: '40001',
+  deadlockDetected: '40P01',
+} as const;
+
+/** Whether a database error carries that SQLSTATE. */
+export const hasSqlState = (error: unknown, state: keyof typeof sqlState): boolean => (error as { code?: unknown } | null)?.code === sqlState[state];
+
 // Postgres types whose default JS form is awkward: bigint and numeric as numbers (our counts and
 // quantities stay far below 2^53), dates as 'YYYY-MM-DD' strings so no time zone shifts them.
 const INT8 = 20;

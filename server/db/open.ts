@@ -2,11 +2,16 @@
 // DATA_DIR) and brings its schema up to date.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config.ts';
 import { openPglite, openPostgres, type Db } from './database.ts';
 import { migrate } from './migrate.ts';
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Db> {
+/** Where the records live: a PostgreSQL server's URL, else a folder for PGlite's files. */
+export interface DatabaseLocation {
+  dataDir: string;
+  databaseUrl?: string;
+}
+
+export async function openDatabase(config: DatabaseLocation): Promise<Db> {
   let db: Db;
   if (config.databaseUrl) {
     db = await openPostgres(config.databaseUrl);

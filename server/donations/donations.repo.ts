@@ -1,7 +1,35 @@
-// SQL for donations, their items and their journey through the ledger.
+// SQL for donations, their items and their journey through the ledger: the only module that reads or
+// writes the donations and donation_items tables.
 import type { Queryable } from '../db/database.ts';
-import { toCamel } from '../db/rows.ts';
-import type { Donation, DonationItem } from './donations.schema.ts';
+import { insertRow, listRows, toCamel, type Within } from '../db/rows.ts';
+import type { Donation, DonationItem, NewDonation } from './donations.schema.ts';
+
+export const listDonations = (db: Queryable, filters: { status?: string; warehouseId?: number; charityUserId?: number }, paging: { limit: number; offset: number }, within: Within) =>
+  listRows<Donation>(db, 'donations', filters, paging, within);
+
+export async function insertDonation(
+  db: Queryable,
+  { items, ...donation }: NewDonation & { trackingCode: string; charityUserId: number },
+): Promise<number> {
+  const { id } = await insertRow<{ id: number }>(db, 'donations', donation);
+  for (const item of items) await insertRow(db, 'donation_items', { donationId: id, commodityId: item.commodityId, quantityPledged: item.quantity });
+  return id;
+}
+
+/** What was made of one pledged item on arrival. */
+export async function recordItemReceipt(db: Queryable, itemId: number, receipt: { accepted: number; rejected: number; rejectionReason: string | null; lotId: number | null }): Promise<void> {
+  await db.query('UPDATE donation_items SET quantity_accepted = $2, quantity_rejected = $3, rejection_reason = $4, lot_id = $5 WHERE id = $1', [
+    itemId,
+    receipt.accepted,
+    receipt.rejected,
+    receipt.rejectionReason,
+    receipt.lotId,
+  ]);
+}
+
+export async function markReceived(db: Queryable, donationId: number, by: number): Promise<void> {
+  await db.query(`UPDATE donations SET status = 'received', received_at = now(), received_by = $2 WHERE id = $1`, [donationId, by]);
+}
 
 export async function itemsOf(db: Queryable, donationIds: number[]): Promise<DonationItem[]> {
   if (donationIds.length === 0) return [];

@@ -2,9 +2,9 @@
 // them into lots (the ledger grows, provenance stays linked); anyone can follow the journey by code.
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import { insertRow, listRows, type Page } from '../db/rows.ts';
+import type { Page } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField, ValidationError } from '../http/errors.ts';
-import type { SignedInUser } from '../auth/auth.schema.ts';
+import type { SignedInUser } from '../auth/roles.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { checkRecord, checkWarehouse, warehouseScope } from '../auth/warehouse-scope.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
@@ -28,12 +28,8 @@ export async function pledge(db: Db, input: NewDonation, charity: SignedInUser):
     await getWarehouse(tx, input.warehouseId, 'body.warehouseId');
     checkWarehouse(warehouseScope(charity), input.warehouseId, 'body.warehouseId');
     for (const [i, item] of input.items.entries()) await getCommodity(tx, item.commodityId, `body.items.${i}.commodityId`);
-    const { items, ...donation } = input;
-    const created = await insertRow<{ id: number }>(tx, 'donations', { ...donation, trackingCode: newTrackingCode(), charityUserId: charity.id });
-    for (const item of items) {
-      await insertRow(tx, 'donation_items', { donationId: created.id, commodityId: item.commodityId, quantityPledged: item.quantity });
-    }
-    return (await repo.findDonation(tx, 'id', created.id))!;
+    const id = await repo.insertDonation(tx, { ...input, trackingCode: newTrackingCode(), charityUserId: charity.id });
+    return (await repo.findDonation(tx, 'id', id))!;
   });
 }
 
@@ -63,12 +59,9 @@ export async function receive(db: Db, donationId: number, input: Receipt, coordi
         await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity: entry.accepted, reason: `donation ${donation.trackingCode}`, actorId: coordinator.id });
         lotId = lot.id;
       }
-      await tx.query(
-        `UPDATE donation_items SET quantity_accepted = $2, quantity_rejected = $3, rejection_reason = $4, lot_id = $5 WHERE id = $1`,
-        [item.id, entry.accepted, entry.rejected, entry.rejectionReason ?? null, lotId],
-      );
+      await repo.recordItemReceipt(tx, item.id, { accepted: entry.accepted, rejected: entry.rejected, rejectionReason: entry.rejectionReason ?? null, lotId });
     }
-    await tx.query(`UPDATE donations SET status = 'received', received_at = now(), received_by = $2 WHERE id = $1`, [donationId, coordinator.id]);
+    await repo.markReceived(tx, donationId, coordinator.id);
     return (await repo.findDonation(tx, 'id', donationId))!;
   });
 }
@@ -89,7 +82,7 @@ function checkReceiptCoversItems(donation: Donation, input: Receipt): void {
 export async function listDonations(db: Db, user: SignedInUser, query: { status?: string; warehouseId?: number; limit: number; offset: number }): Promise<Page<Donation>> {
   const mine = user.role === 'charity' ? user.id : undefined;
   const filters = { status: query.status, warehouseId: query.warehouseId, charityUserId: mine };
-  const page = await listRows<Donation>(db, 'donations', filters, query, { column: 'warehouseId', ids: warehouseScope(user) });
+  const page = await repo.listDonations(db, filters, query, { column: 'warehouseId', ids: warehouseScope(user) });
   const items = await repo.itemsOf(db, page.items.map((d) => d.id));
   return { ...page, items: page.items.map((d) => ({ ...d, items: items.filter((it) => it.donationId === d.id) })) };
 }

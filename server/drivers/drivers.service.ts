@@ -1,20 +1,21 @@
 // Drivers and gate volunteers: who can carry what, when, from where.
 import type { Db, Queryable } from '../db/database.ts';
-import { findRow, insertRow, listRows, updateRow } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { getZone } from '../zones/zones.service.ts';
 import { checkRecord, checkWarehouse, type WarehouseScope } from '../auth/warehouse-scope.ts';
+import { findUser } from '../auth/auth.repo.ts';
+import * as repo from './drivers.repo.ts';
 import type { Driver, NewDriver } from './drivers.schema.ts';
 
 // A driver belongs to their home warehouse; one based nowhere (a gate volunteer serves a zone) is shared.
 const homeOf = (driver: Driver): number[] => (driver.homeWarehouseId ? [driver.homeWarehouseId] : []);
 
 export const listDrivers = (db: Db, query: { kind?: string; limit: number; offset: number }, scope: WarehouseScope) =>
-  listRows<Driver>(db, 'drivers', { kind: query.kind }, query, { column: 'homeWarehouseId', ids: scope, orNone: true });
+  repo.listDrivers(db, query, { column: 'homeWarehouseId', ids: scope, orNone: true });
 
 export async function getDriver(db: Queryable, id: number): Promise<Driver> {
-  const driver = await findRow<Driver>(db, 'drivers', id);
+  const driver = await repo.findDriver(db, id);
   if (!driver) throw new NotFoundError('driver', id);
   return driver;
 }
@@ -28,14 +29,14 @@ export async function driverFor(db: Queryable, id: number, scope: WarehouseScope
 
 /** The driver record of a signed-in driver, if the account has one. */
 export async function driverOfUser(db: Queryable, userId: number): Promise<Driver | undefined> {
-  const [row] = await db.query<{ id: number }>('SELECT id FROM drivers WHERE user_id = $1', [userId]);
-  return row ? getDriver(db, row.id) : undefined;
+  const id = await repo.driverIdOfUser(db, userId);
+  return id === undefined ? undefined : getDriver(db, id);
 }
 
 export async function createDriver(db: Db, input: NewDriver, scope: WarehouseScope): Promise<Driver> {
   return db.transaction(async (tx) => {
     await checkReferences(tx, input, scope);
-    return insertRow<Driver>(tx, 'drivers', input);
+    return repo.insertDriver(tx, input);
   });
 }
 
@@ -45,7 +46,7 @@ export async function updateDriver(db: Db, id: number, patch: Partial<NewDriver>
     const merged = { ...current, ...patch };
     if (merged.shiftStart >= merged.shiftEnd) throw invalidField('body.shiftEnd', 'the shift must end after it starts');
     await checkReferences(tx, patch, scope, id);
-    return (await updateRow<Driver>(tx, 'drivers', id, patch))!;
+    return (await repo.updateDriver(tx, id, patch))!;
   });
 }
 
@@ -60,10 +61,10 @@ async function checkReferences(tx: Queryable, input: Partial<NewDriver>, scope: 
     });
   }
   if (input.userId !== undefined) {
-    const [user] = await tx.query<{ role: string }>('SELECT role FROM users WHERE id = $1', [input.userId]);
+    const user = await findUser(tx, input.userId, false);
     if (!user) throw new NotFoundError('user', input.userId, 'body.userId');
     if (user.role !== 'driver') throw invalidField('body.userId', `user ${input.userId} has the role ${user.role}, not driver`);
-    const [taken] = await tx.query<{ id: number }>('SELECT id FROM drivers WHERE user_id = $1 AND id IS DISTINCT FROM $2', [input.userId, selfId ?? null]);
-    if (taken) throw new ConflictError(`user ${input.userId} is already driver ${taken.id}`, { errors: [{ field: 'body.userId', reason: 'already linked' }] });
+    const taken = await repo.driverIdOfUser(tx, input.userId, selfId);
+    if (taken !== undefined) throw new ConflictError(`user ${input.userId} is already driver ${taken}`, { errors: [{ field: 'body.userId', reason: 'already linked' }] }, 'already-exists');
   }
 }

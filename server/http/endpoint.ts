@@ -3,7 +3,7 @@
 // OpenAPI document, so the schema is the single source of truth.
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import type { Role, SignedInUser } from '../auth/auth.schema.ts';
+import type { Role, SignedInUser } from '../auth/roles.ts';
 import { ForbiddenError, UnauthenticatedError, ValidationError, type FieldProblem } from './errors.ts';
 import { replayOrRecord } from './idempotency.ts';
 import type { Db } from '../db/database.ts';

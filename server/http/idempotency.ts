@@ -7,7 +7,7 @@
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import { atFirstCommit, type Db, type Queryable, type Tx } from '../db/database.ts';
-import { ConflictError, HttpError, invalidField, toHttpError, problemBody } from './errors.ts';
+import { ConflictError, HttpError, invalidField, toHttpError, problemBody, type ErrorCode } from './errors.ts';
 
 /** How long an unanswered claim is left to its attempt before a retry may take it over. */
 export const CLAIM_LEASE_S = 30;
@@ -80,25 +80,26 @@ async function claim(db: Db, userId: number, key: string, hash: string): Promise
 /** Inside the attempt's first committing transaction: the claim is still this attempt's, and now applied. */
 async function markApplied(tx: Tx, { userId, key, attempt }: Claim): Promise<void> {
   const marked = await tx.query('UPDATE idempotent_replies SET applied = true WHERE user_id = $1 AND key = $2 AND attempt = $3 RETURNING key', [userId, key, attempt]);
-  if (marked.length === 0) throw new ConflictError('a retry with this Idempotency-Key took this request over; it was not carried out here', { inProgress: true });
+  if (marked.length === 0) throw new ConflictError('a retry with this Idempotency-Key took this request over; it was not carried out here', { inProgress: true }, 'in-progress');
 }
 
 async function replay(db: Db, userId: number, key: string, hash: string): Promise<Answer> {
   const [stored] = await db.query<StoredReply>('SELECT request_hash, status, body, applied FROM idempotent_replies WHERE user_id = $1 AND key = $2', [userId, key]);
   if (stored && stored.request_hash !== hash) {
-    throw new HttpError(422, 'Idempotency-Key reused', 'this Idempotency-Key was already used for a different request', {
+    throw new HttpError(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'this Idempotency-Key was already used for a different request', {
       errors: [{ field: 'header.Idempotency-Key', reason: 'already used for a different request' }],
     });
   }
   if (!stored || stored.status === null) {
     if (stored?.applied) {
-      throw new ConflictError('the first request with this Idempotency-Key was carried out, but its answer was lost when the server stopped; reload to see the result', { carriedOut: true });
+      throw new ConflictError('the first request with this Idempotency-Key was carried out, but its answer was lost when the server stopped; reload to see the result', { carriedOut: true }, 'answer-lost');
     }
-    throw new ConflictError('a request with this Idempotency-Key is still being processed; retry shortly', { inProgress: true, retryAfterS: CLAIM_LEASE_S });
+    throw new ConflictError('a request with this Idempotency-Key is still being processed; retry shortly', { inProgress: true, retryAfterS: CLAIM_LEASE_S }, 'in-progress');
   }
   if (stored.status >= 400) {
-    const problem = stored.body as { title: string; detail: string };
-    throw new HttpError(stored.status, problem.title, problem.detail, stored.body as Record<string, unknown>);
+    const problem = stored.body as { title: string; detail: string; code?: ErrorCode };
+    // A refusal stored before answers carried a code replays as a plain bad request.
+    throw new HttpError(stored.status, problem.code ?? 'bad-request', problem.title, problem.detail, stored.body as Record<string, unknown>);
   }
   return { status: stored.status, body: stored.body };
 }

@@ -1,6 +1,7 @@
 // Builds the OpenAPI 3.1 document from the endpoint registry: the same zod schemas that validate input.
 import { z } from 'zod';
 import { registry } from './endpoint.ts';
+import { errorCodes } from './errors.ts';
 
 const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -41,6 +42,7 @@ export function openApiDocument(): Record<string, unknown> {
             type: { type: 'string' },
             title: { type: 'string' },
             status: { type: 'integer' },
+            code: { type: 'string', enum: [...errorCodes] },
             detail: { type: 'string' },
             instance: { type: 'string' },
             errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } } },

@@ -3,7 +3,7 @@
 import type { Router } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import type { Role, SignedInUser } from '../auth/auth.schema.ts';
+import type { Role, SignedInUser } from '../auth/roles.ts';
 import { endpoint } from './endpoint.ts';
 import { idParam } from './schemas.ts';
 

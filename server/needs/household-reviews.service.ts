@@ -3,10 +3,11 @@
 // coordinator accepts it (the need is recorded on that household, whose community stays) or rejects it.
 import type { Db, Queryable } from '../db/database.ts';
 import type { Outbox } from '../live/outbox.ts';
-import { toCamel, type Page } from '../db/rows.ts';
+import type { Page } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getHousehold, lockHousehold, type Household } from './households.service.ts';
 import { announceRecorded, needOn, type Reporter } from './needs.service.ts';
+import * as repo from './household-reviews.repo.ts';
 import type { NewNeed, ReviewQuery } from './needs.schema.ts';
 
 export interface HouseholdReview {
@@ -24,32 +25,22 @@ export interface HouseholdReview {
 
 /** What the reporter is told: that a coordinator will look, and under which number; nothing of the household. */
 export const heldForReview = (reviewId: number) =>
-  new ConflictError(`the address and phone match a household outside your communities: the report is held for a coordinator's review (review ${reviewId})`, {
-    held: true,
-    reviewId,
-  });
+  new ConflictError(
+    `the address and phone match a household outside your communities: the report is held for a coordinator's review (review ${reviewId})`,
+    { held: true, reviewId },
+    'held-for-review',
+  );
 
 /** Holds a report (the same report held again, as when a file is sent twice, keeps its first review); the review's id. */
 export async function holdForReview(tx: Queryable, report: NewNeed, householdId: number, { source, actorId }: Reporter): Promise<number> {
-  const [row] = await tx.query<{ id: number }>(
-    `WITH same AS (
-       SELECT id FROM household_reviews WHERE state = 'pending' AND submitted_by = $3 AND household_id = $4 AND source = $2 AND report = $1::jsonb LIMIT 1
-     ), added AS (
-       INSERT INTO household_reviews (report, source, submitted_by, household_id) SELECT $1::jsonb, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM same) RETURNING id
-     )
-     SELECT id FROM same UNION ALL SELECT id FROM added`,
-    [JSON.stringify(report), source, actorId, householdId],
-  );
-  return row!.id;
+  return repo.holdOnce(tx, { report, source, submittedBy: actorId, householdId });
 }
 
 /** Reviews (pending first by default) with the household each report matched, for coordinators. */
 export async function listReviews(db: Db, query: ReviewQuery): Promise<Page<HouseholdReview & { household: Household }>> {
-  const [{ total }] = (await db.query<{ total: number }>('SELECT count(*)::int AS total FROM household_reviews WHERE state = $1', [query.state])) as [{ total: number }];
-  const rows = await db.query('SELECT * FROM household_reviews WHERE state = $1 ORDER BY id LIMIT $2 OFFSET $3', [query.state, query.limit, query.offset]);
+  const total = await repo.countReviews(db, query.state);
   const items = [];
-  for (const row of rows) {
-    const review = toCamel<HouseholdReview>(row);
+  for (const review of await repo.listReviews(db, query)) {
     items.push({ ...review, household: await getHousehold(db, review.householdId) });
   }
   return { items, total, limit: query.limit, offset: query.offset };
@@ -58,9 +49,8 @@ export async function listReviews(db: Db, query: ReviewQuery): Promise<Page<Hous
 /** A coordinator's decision, once: accepting records the reported need on the matched household, which stays as it is. */
 export async function decideReview(outbox: Outbox, id: number, decision: 'accept' | 'reject', actorId: number): Promise<HouseholdReview> {
   return outbox.transaction(async (tx, notify) => {
-    const [row] = await tx.query('SELECT * FROM household_reviews WHERE id = $1 FOR UPDATE', [id]);
-    if (!row) throw new NotFoundError('household review', id);
-    const review = toCamel<HouseholdReview>(row);
+    const review = await repo.lockReview(tx, id);
+    if (!review) throw new NotFoundError('household review', id);
     if (review.state !== 'pending') throw new ConflictError(`household review ${id} was ${review.state} already`, { current: review });
     let needId: number | null = null;
     if (decision === 'accept') {
@@ -68,11 +58,7 @@ export async function decideReview(outbox: Outbox, id: number, decision: 'accept
       await announceRecorded(tx, notify, recorded, actorId);
       needId = recorded.need.id;
     }
-    const [decided] = await tx.query(
-      `UPDATE household_reviews SET state = $2, need_id = $3, decided_by = $4, decided_at = now() WHERE id = $1 RETURNING *`,
-      [id, decision === 'accept' ? 'accepted' : 'rejected', needId, actorId],
-    );
-    return toCamel<HouseholdReview>(decided!);
+    return repo.saveDecision(tx, id, { state: decision === 'accept' ? 'accepted' : 'rejected', needId, decidedBy: actorId });
   });
 }
 

@@ -3,8 +3,9 @@
 // hand is never silently overwritten by a later import.
 import { checkCommunity, checkRecordInScope, type CommunityScope } from '../auth/communities.ts';
 import type { Queryable, Db } from '../db/database.ts';
-import { columnName, findRow, insertRow, toCamel } from '../db/rows.ts';
+import { toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
+import * as repo from './households.repo.ts';
 import type { HouseholdInput } from './needs.schema.ts';
 
 export interface Household extends Omit<HouseholdInput, 'phone' | 'zoneId' | 'notes'> {
@@ -56,12 +57,12 @@ export interface MergeResult {
 
 /** The household a report's address and phone point to, as stored, locked for the merge; undefined when none. */
 export async function findReported(tx: Queryable, input: Pick<HouseholdInput, 'address' | 'phone'>): Promise<Household | undefined> {
-  const [row] = await tx.query('SELECT * FROM households WHERE address_key = $1 AND phone_key = $2 FOR UPDATE', [addressKey(input.address), phoneKey(input.phone)]);
+  const row = await repo.lockByKeys(tx, addressKey(input.address), phoneKey(input.phone));
   return row && fromRow(row);
 }
 
 export async function createHousehold(tx: Queryable, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {
-  const household = fromRow(await insertRow(tx, 'households', { ...input, addressKey: addressKey(input.address), phoneKey: phoneKey(input.phone) }));
+  const household = fromRow(await repo.insertHousehold(tx, { ...input, addressKey: addressKey(input.address), phoneKey: phoneKey(input.phone) }));
   await recordHistory(tx, household.id, trackedFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]), source, 'applied', actorId);
   return { household, created: true, keptManual: [] };
 }
@@ -71,7 +72,7 @@ export async function createHousehold(tx: Queryable, input: HouseholdInput, sour
  * (only a person's correction does), and never overwrites a value a person corrected by hand.
  */
 export async function mergeReport(tx: Queryable, current: Household, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {
-  const sources = await currentSources(tx, current.id);
+  const sources = await repo.currentSources(tx, current.id);
   const changes: [TrackedField, unknown][] = [];
   const keptManual: MergeResult['keptManual'] = [];
   for (const field of trackedFields) {
@@ -94,7 +95,7 @@ export async function correctHousehold(db: Db, id: number, patch: Partial<Househ
     checkRecordInScope(scope, current.community, 'household', id);
     if (patch.community !== undefined) checkCommunity(scope, patch.community, 'body.community');
     if (current.version !== patch.version) {
-      throw new ConflictError(`household ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
+      throw new ConflictError(`household ${id} was changed by someone else (now version ${current.version}); review and save again`, { current }, 'edited-meanwhile');
     }
     const changes = trackedFields.filter((f) => patch[f] !== undefined && !sameValue(patch[f], current[f])).map((f): [TrackedField, unknown] => [f, patch[f]]);
     await recordHistory(tx, id, changes, MANUAL, 'applied', actorId);
@@ -106,14 +107,14 @@ export async function correctHousehold(db: Db, id: number, patch: Partial<Househ
 }
 
 export async function getHousehold(db: Queryable, id: number, field?: string): Promise<Household> {
-  const row = await findRow<Record<string, unknown>>(db, 'households', id);
+  const row = await repo.findHousehold(db, id);
   if (!row) throw new NotFoundError('household', id, field);
   return fromRow(row);
 }
 
 /** A household locked for a change in the caller's transaction; undefined when none has that id. */
 export async function lockHousehold(tx: Queryable, id: number): Promise<Household | undefined> {
-  const row = await findRow<Record<string, unknown>>(tx, 'households', id, true);
+  const row = await repo.findHousehold(tx, id, true);
   return row && fromRow(row);
 }
 
@@ -126,36 +127,16 @@ export async function householdFor(db: Queryable, id: number, scope: CommunitySc
 
 export async function householdHistory(db: Db, id: number, scope: CommunityScope = null) {
   await householdFor(db, id, scope);
-  const rows = await db.query('SELECT field, value, source, outcome, set_by, set_at FROM household_field_history WHERE household_id = $1 ORDER BY id', [id]);
-  return rows.map((r) => toCamel(r));
+  return (await repo.fieldHistory(db, id)).map((r) => toCamel(r));
 }
 
 async function applyChanges(tx: Queryable, id: number, changes: [string, unknown][], keys: Record<string, string> = {}): Promise<Household> {
-  const entries = [...changes, ...Object.entries(keys)];
-  const sets = entries.map(([field], i) => `${columnName(field)} = $${i + 2}`);
-  const [row] = await tx.query(`UPDATE households SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING *`, [
-    id,
-    ...entries.map(([, v]) => v),
-  ]);
-  return fromRow(row!);
-}
-
-async function currentSources(tx: Queryable, householdId: number): Promise<Map<string, string>> {
-  const rows = await tx.query<{ field: string; source: string }>(
-    `SELECT DISTINCT ON (field) field, source FROM household_field_history
-     WHERE household_id = $1 AND outcome = 'applied' ORDER BY field, id DESC`,
-    [householdId],
-  );
-  return new Map(rows.map((r) => [r.field, r.source]));
+  return fromRow(await repo.updateHousehold(tx, id, [...changes, ...Object.entries(keys)]));
 }
 
 async function recordHistory(tx: Queryable, householdId: number, changes: [string, unknown][], source: string, outcome: 'applied' | 'kept_manual', actorId: number): Promise<void> {
   if (changes.length === 0) return;
-  await tx.query(
-    `INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by)
-     SELECT $1, field, value::jsonb, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS c(field, value)`,
-    [householdId, changes.map(([field]) => field), changes.map(([, value]) => JSON.stringify(value ?? null)), source, outcome, actorId],
-  );
+  await repo.recordHistory(tx, householdId, changes, { source, outcome, setBy: actorId });
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -10,7 +10,9 @@ import type { Outbox } from '../live/outbox.ts';
 import { columnName } from '../db/rows.ts';
 import { invalidField, toHttpError, ValidationError, type FieldProblem } from '../http/errors.ts';
 import { listZones } from '../zones/zones.service.ts';
+import { allCommodities } from '../commodities/commodities.service.ts';
 import { addressKey, phoneKey } from './households.service.ts';
+import { knownByKeys } from './households.repo.ts';
 import { csvColumns, csvRow, vulnerabilityFlags, type NewNeed } from './needs.schema.ts';
 import { announceRecorded, isHeld, recordNeed, type ReportOutcome, type Reporter } from './needs.service.ts';
 
@@ -92,7 +94,7 @@ const normaliseHeader = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g,
 
 /** Every row checked on its own (cells, commodity code, the importer's communities), letting other requests in between slices. */
 async function checkRows(db: Queryable, rows: { line: number; cells: Cells }[], scope: CommunityScope): Promise<CheckedRow[]> {
-  const commodityIds = new Map((await db.query<{ id: number; code: string }>('SELECT id, code FROM commodities')).map((r) => [r.code.toLowerCase(), r.id]));
+  const commodityIds = new Map((await allCommodities(db)).map((c) => [c.code.toLowerCase(), c.id]));
   const checked: CheckedRow[] = [];
   let sliceStart = performance.now();
   for (const { line, cells } of rows) {
@@ -161,13 +163,7 @@ async function preview(db: Queryable, rows: CheckedRow[], scope: CommunityScope)
   const key = (h: { address: string; phone?: string }) => `${addressKey(h.address)}\n${phoneKey(h.phone)}`;
   const reported = rows.flatMap((r) => (r.need ? [r.need.household!] : []));
   const keys = { address: reported.map((h) => addressKey(h.address)), phone: reported.map((h) => phoneKey(h.phone)) };
-  const known = await db.query<{ address_key: string; phone_key: string; community: string; commodities: number[] }>(
-    `SELECT h.address_key, h.phone_key, h.community, array_remove(array_agg(n.commodity_id), NULL) AS commodities
-     FROM households h LEFT JOIN needs n ON n.household_id = h.id AND n.status = 'open'
-     WHERE (h.address_key, h.phone_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-     GROUP BY h.id`,
-    [keys.address, keys.phone],
-  );
+  const known = await knownByKeys(db, keys);
   const households = new Map(known.map((h) => [`${h.address_key}\n${h.phone_key}`, { community: h.community, open: new Set(h.commodities) }]));
   return rows.map(({ line, need, errors }): ImportRowReport => {
     if (!need) return { line, status: 'error', errors };

@@ -1,6 +1,6 @@
-// SQL for needs.
+// SQL for needs: the only module that reads or writes the needs table.
 import type { Queryable } from '../db/database.ts';
-import { toCamel, type Page } from '../db/rows.ts';
+import { findRow, insertRow, toCamel, type Page } from '../db/rows.ts';
 import type { Household } from './households.service.ts';
 
 export interface Need {
@@ -25,6 +25,85 @@ export interface NeedWithHousehold extends Need {
 export async function findOpenNeed(db: Queryable, householdId: number, commodityId: number): Promise<Need | undefined> {
   const [row] = await db.query(`SELECT * FROM needs WHERE household_id = $1 AND commodity_id = $2 AND status = 'open' FOR UPDATE`, [householdId, commodityId]);
   return row ? toCamel<Need>(row) : undefined;
+}
+
+export const findNeed = (db: Queryable, id: number, lock = false) => findRow<Need>(db, 'needs', id, lock);
+
+export const insertNeed = (db: Queryable, need: Pick<Need, 'householdId' | 'commodityId' | 'quantity' | 'urgency' | 'deadline' | 'sources'>) => insertRow<Need>(db, 'needs', need);
+
+/** A second report merged in: the quantity grows to the larger one, the rest as the caller decided. */
+export async function mergeReport(db: Queryable, id: number, merged: Pick<Need, 'quantity' | 'urgency' | 'deadline' | 'sources'>): Promise<Need> {
+  const [row] = await db.query(
+    `UPDATE needs SET quantity = GREATEST(quantity, $2), urgency = $3, deadline = $4, sources = $5, version = version + 1, updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, merged.quantity, merged.urgency, merged.deadline, merged.sources],
+  );
+  return toCamel<Need>(row!);
+}
+
+/** An edit: absent fields stay; a deadline given as null clears it. */
+export async function updateNeed(
+  db: Queryable,
+  id: number,
+  patch: { quantity?: number; urgency?: Need['urgency']; deadline?: string | null; status?: Need['status'] },
+): Promise<Need> {
+  const [row] = await db.query(
+    `UPDATE needs SET quantity = COALESCE($2, quantity), urgency = COALESCE($3, urgency),
+       deadline = CASE WHEN $4::boolean THEN $5::date ELSE deadline END, status = COALESCE($6, status),
+       version = version + 1, updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, patch.quantity ?? null, patch.urgency ?? null, patch.deadline !== undefined, patch.deadline ?? null, patch.status ?? null],
+  );
+  return toCamel<Need>(row!);
+}
+
+/** Version and status of these needs, locked until the transaction ends. */
+export async function lockNeeds(db: Queryable, ids: number[]): Promise<{ id: number; version: number; status: string }[]> {
+  return db.query('SELECT id, version, status FROM needs WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [ids]);
+}
+
+/** An open need as the optimizer sees it, with its household's place and flags (snake_case, as read). */
+export interface OpenNeedRow {
+  id: number;
+  commodity_id: number;
+  remaining: number;
+  urgency: Need['urgency'];
+  deadline: string | null;
+  version: number;
+  days_waiting: number;
+  lat: number;
+  lon: number;
+  zone_id: number | null;
+  /** The first gate of the household's zone when that zone is sealed. */
+  gate: { lat: number; lon: number } | null;
+  elderly_alone: boolean;
+  chronic_illness: boolean;
+  disabled: boolean;
+  pregnant: boolean;
+  infant: boolean;
+}
+
+/**
+ * What is still to deliver for each open need of these commodities (null: all): asked − fulfilled − committed,
+ * where committed is what approved plans reserved for it and that is neither released, delivered nor returned yet.
+ */
+export async function openNeedsToDeliver(db: Queryable, commodityIds: number[] | null): Promise<OpenNeedRow[]> {
+  return db.query<OpenNeedRow>(
+    `SELECT n.id, n.commodity_id, n.urgency, n.deadline, n.version,
+            floor(extract(epoch FROM now() - n.created_at) / 86400)::int AS days_waiting,
+            n.quantity - n.fulfilled - coalesce(c.committed, 0) AS remaining,
+            h.lat, h.lon, h.zone_id, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant,
+            CASE WHEN z.status = 'sealed' THEN (SELECT json_build_object('lat', g.lat, 'lon', g.lon) FROM gates g WHERE g.zone_id = z.id ORDER BY g.id LIMIT 1) END AS gate
+     FROM needs n
+     JOIN households h ON h.id = n.household_id
+     LEFT JOIN zones z ON z.id = h.zone_id
+     LEFT JOIN (
+       SELECT need_id, sum(CASE kind WHEN 'reserved' THEN quantity WHEN 'released' THEN -quantity WHEN 'delivered' THEN -quantity WHEN 'returned' THEN -quantity ELSE 0 END) AS committed
+       FROM stock_movements WHERE need_id IS NOT NULL GROUP BY need_id
+     ) c ON c.need_id = n.id
+     WHERE n.status = 'open' AND ($1::int[] IS NULL OR n.commodity_id = ANY($1::int[]))`,
+    [commodityIds],
+  );
 }
 
 export interface NeedFilter {

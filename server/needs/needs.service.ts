@@ -2,10 +2,9 @@
 // (same household, same commodity) merges into the first instead of being counted twice.
 import type { Db, Queryable } from '../db/database.ts';
 import { audience, type Notify, type Outbox } from '../live/outbox.ts';
-import { findRow, insertRow, toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
-import { listZones, type Zone } from '../zones/zones.service.ts';
+import { listZones, zoneExists, type Zone } from '../zones/zones.service.ts';
 import { zoneAt } from '../zones/zone-geometry.ts';
 import { checkCommunity, checkRecordInScope, inScope, type CommunityScope } from '../auth/communities.ts';
 import { createHousehold, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
@@ -89,7 +88,7 @@ export async function recordNeed(tx: Queryable, input: NewNeed, reporter: Report
 /** The reported household with its zone: the one named (which must exist), else the zone its point lies in. */
 async function withZone(tx: Queryable, household: HouseholdInput, { fieldPrefix, zones }: Pick<Reporter, 'fieldPrefix' | 'zones'>): Promise<HouseholdInput> {
   if (household.zoneId !== undefined) {
-    if (!(await findRow(tx, 'zones', household.zoneId))) throw new NotFoundError('zone', household.zoneId, `${fieldPrefix}household.zoneId`);
+    if (!(await zoneExists(tx, household.zoneId))) throw new NotFoundError('zone', household.zoneId, `${fieldPrefix}household.zoneId`);
     return household;
   }
   return { ...household, zoneId: zoneAt(zones ?? (await listZones(tx)), household.lat, household.lon)?.id };
@@ -100,7 +99,7 @@ export async function needOn(tx: Queryable, merge: MergeResult, input: NewNeed, 
   const existing = await repo.findOpenNeed(tx, merge.household.id, input.commodityId);
   const result = { household: merge.household, householdCreated: merge.created, keptManual: merge.keptManual };
   if (!existing) {
-    const need = await insertRow<Need>(tx, 'needs', {
+    const need = await repo.insertNeed(tx, {
       householdId: merge.household.id,
       commodityId: input.commodityId,
       quantity: input.quantity,
@@ -118,42 +117,30 @@ async function mergeInto(tx: Queryable, existing: Need, input: NewNeed, source: 
   const urgency = URGENCY_RANK[input.urgency] > URGENCY_RANK[existing.urgency] ? input.urgency : existing.urgency;
   const deadline = [existing.deadline, input.deadline].filter((d): d is string => !!d).sort()[0] ?? null;
   const sources = existing.sources.includes(source) ? existing.sources : [...existing.sources, source];
-  const [row] = await tx.query(
-    `UPDATE needs SET quantity = GREATEST(quantity, $2), urgency = $3, deadline = $4, sources = $5, version = version + 1, updated_at = now()
-     WHERE id = $1 RETURNING *`,
-    [existing.id, input.quantity, urgency, deadline, sources],
-  );
-  return toCamel<Need>(row!);
+  return repo.mergeReport(tx, existing.id, { quantity: input.quantity, urgency, deadline, sources });
 }
 
 /** An edit from the need sheet: refused with the current record when someone else saved first. */
 export async function updateNeed(outbox: Outbox, id: number, patch: z.infer<typeof needPatch>, actorId: number, scope: CommunityScope = null): Promise<Need> {
   return outbox.transaction(async (tx, notify) => {
-    const current = await findRow<Need>(tx, 'needs', id, true);
+    const current = await repo.findNeed(tx, id, true);
     if (!current) throw new NotFoundError('need', id);
     const { community } = await inScopeOf(tx, current, scope);
     if (current.version !== patch.version) {
-      throw new ConflictError(`need ${id} was changed by someone else (now version ${current.version}); review and save again`, { current });
+      throw new ConflictError(`need ${id} was changed by someone else (now version ${current.version}); review and save again`, { current }, 'edited-meanwhile');
     }
     if (current.status === 'fulfilled') throw new ConflictError(`need ${id} is fulfilled already`, { current });
     if (patch.quantity !== undefined && patch.quantity < current.fulfilled) {
       throw new ConflictError(`need ${id} has ${current.fulfilled} delivered already; the quantity cannot go below that`, { current });
     }
-    const [row] = await tx.query(
-      `UPDATE needs SET quantity = COALESCE($2, quantity), urgency = COALESCE($3, urgency),
-         deadline = CASE WHEN $4::boolean THEN $5::date ELSE deadline END, status = COALESCE($6, status),
-         version = version + 1, updated_at = now()
-       WHERE id = $1 RETURNING *`,
-      [id, patch.quantity ?? null, patch.urgency ?? null, patch.deadline !== undefined, patch.deadline ?? null, patch.status ?? null],
-    );
-    const updated = toCamel<Need>(row!);
+    const updated = await repo.updateNeed(tx, id, patch);
     await announce(tx, notify, updated, community, 'updated', actorId);
     return updated;
   });
 }
 
 export async function getNeed(db: Db, id: number, scope: CommunityScope = null) {
-  const need = await findRow<Need>(db, 'needs', id);
+  const need = await repo.findNeed(db, id);
   if (!need) throw new NotFoundError('need', id);
   return { ...need, household: await inScopeOf(db, need, scope) };
 }

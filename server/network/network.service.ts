@@ -3,7 +3,8 @@
 // line with the database, touching only the roads they act on, so the next plan or re-route sees them.
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/database.ts';
-import { insertRow, toCamel } from '../db/rows.ts';
+import { sealedZones } from '../zones/zones.service.ts';
+import * as repo from './network.repo.ts';
 import { NotFoundError, ConflictError, invalidField } from '../http/errors.ts';
 import { InvalidProblemError } from '../../solver/errors.ts';
 import {
@@ -80,14 +81,14 @@ export class RoadMap {
   }
 
   async listClosures(): Promise<Closure[]> {
-    return (await this.db.query('SELECT * FROM closures WHERE lifted_at IS NULL ORDER BY id')).map((r) => toCamel<Closure>(r));
+    return repo.openClosures(this.db);
   }
 
   /** Records a closure; one that matches no road is refused (400) and nothing is recorded. */
   async close(input: NewClosure, actorId: number): Promise<Closure & { segments: number }> {
     const network = await this.network();
     return this.db.transaction(async (tx) => {
-      const closure = await insertRow<Closure>(tx, 'closures', { ...input, createdBy: actorId });
+      const closure = await repo.insertClosure(tx, { ...input, createdBy: actorId });
       // Trying it on the network validates it; the database row is the truth the next sync applies.
       const applied = tryRestriction(network, (n) => addClosure(n, { id: closure.id, layer: closure.layer, where: { near: closure, radiusM: closure.radiusM }, slowFactor: closure.slowFactor ?? undefined }));
       return { ...closure, segments: applied.segments };
@@ -109,11 +110,10 @@ export class RoadMap {
   }
 
   async lift(id: number, actorId: number, reason?: string): Promise<Closure> {
-    const [row] = await this.db.query('SELECT * FROM closures WHERE id = $1', [id]);
-    if (!row) throw new NotFoundError('closure', id);
-    if (row.lifted_at) throw new ConflictError(`closure ${id} was lifted already`);
-    const [lifted] = await this.db.query('UPDATE closures SET lifted_at = now(), lifted_by = $2, lift_reason = $3 WHERE id = $1 RETURNING *', [id, actorId, reason ?? null]);
-    return toCamel<Closure>(lifted!);
+    const closure = await repo.findClosure(this.db, id);
+    if (!closure) throw new NotFoundError('closure', id);
+    if (closure.liftedAt) throw new ConflictError(`closure ${id} was lifted already`);
+    return repo.liftClosure(this.db, id, actorId, reason ?? null);
   }
 
   private async build(): Promise<RoadNetwork> {
@@ -124,7 +124,7 @@ export class RoadMap {
 
   private async sync(network: RoadNetwork): Promise<void> {
     const closures = await this.listClosures();
-    const zones = await this.sealedZones();
+    const zones: ZoneRestriction[] = await sealedZones(this.db);
     const fingerprint = JSON.stringify([closures.map((c) => c.id), zones]);
     if (fingerprint === this.appliedFingerprint) return;
     for (const id of this.applied.closures) liftClosure(network, id);
@@ -144,13 +144,5 @@ export class RoadMap {
       }
     }
     this.appliedFingerprint = fingerprint;
-  }
-
-  private async sealedZones(): Promise<ZoneRestriction[]> {
-    const rows = await this.db.query<{ id: number; polygon: ZoneRestriction['polygon']; gates: LatLon[] }>(
-      `SELECT z.id, z.polygon, coalesce(json_agg(json_build_object('lat', g.lat, 'lon', g.lon) ORDER BY g.id) FILTER (WHERE g.id IS NOT NULL), '[]') AS gates
-       FROM zones z LEFT JOIN gates g ON g.zone_id = z.id WHERE z.status = 'sealed' GROUP BY z.id ORDER BY z.id`,
-    );
-    return rows;
   }
 }

@@ -6,7 +6,11 @@ import type { RoadMap } from '../network/network.service.ts';
 import type { AllocationProblem, TravelMatrix } from '../../solver/allocation/problem.ts';
 import type { LatLon } from '../../solver/network/index.ts';
 import type { NewPlan } from './plans.schema.ts';
-import { flowRates } from '../stock/stock.service.ts';
+import { availableLots, flowRates } from '../stock/stock.service.ts';
+import { openNeedsToDeliver, type OpenNeedRow } from '../needs/needs.repo.ts';
+import { allWarehouses } from '../warehouses/warehouses.service.ts';
+import { allCommodities } from '../commodities/commodities.service.ts';
+import { sealedGates, type Gate } from '../zones/zones.service.ts';
 
 export interface Snapshot {
   /** Available (on hand − reserved) quantity of each lot. */
@@ -15,54 +19,8 @@ export interface Snapshot {
   needs: Record<string, number>;
 }
 
-interface LotRow {
-  id: number;
-  warehouse_id: number;
-  commodity_id: number;
-  available: number;
-  expires_on: string | null;
-}
-
-interface NeedRow {
-  id: number;
-  commodity_id: number;
-  remaining: number;
-  urgency: 'low' | 'normal' | 'high' | 'critical';
-  deadline: string | null;
-  version: number;
-  days_waiting: number;
-  lat: number;
-  lon: number;
-  zone_id: number | null;
-  gate: LatLon | null;
-  elderly_alone: boolean;
-  chronic_illness: boolean;
-  disabled: boolean;
-  pregnant: boolean;
-  infant: boolean;
-}
-
 const FLAGS = ['elderly_alone', 'chronic_illness', 'disabled', 'pregnant', 'infant'] as const;
 const endOfDay = (date: string) => Date.parse(`${date}T23:59:59Z`);
-
-/**
- * What is still to deliver for each open need: asked − fulfilled − committed, where committed is what
- * approved plans reserved for it and that is neither released, delivered nor returned yet.
- */
-const OPEN_NEEDS = `
-  SELECT n.id, n.commodity_id, n.urgency, n.deadline, n.version,
-         floor(extract(epoch FROM now() - n.created_at) / 86400)::int AS days_waiting,
-         n.quantity - n.fulfilled - coalesce(c.committed, 0) AS remaining,
-         h.lat, h.lon, h.zone_id, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant,
-         CASE WHEN z.status = 'sealed' THEN (SELECT json_build_object('lat', g.lat, 'lon', g.lon) FROM gates g WHERE g.zone_id = z.id ORDER BY g.id LIMIT 1) END AS gate
-  FROM needs n
-  JOIN households h ON h.id = n.household_id
-  LEFT JOIN zones z ON z.id = h.zone_id
-  LEFT JOIN (
-    SELECT need_id, sum(CASE kind WHEN 'reserved' THEN quantity WHEN 'released' THEN -quantity WHEN 'delivered' THEN -quantity WHEN 'returned' THEN -quantity ELSE 0 END) AS committed
-    FROM stock_movements WHERE need_id IS NOT NULL GROUP BY need_id
-  ) c ON c.need_id = n.id
-  WHERE n.status = 'open' AND ($1::int[] IS NULL OR n.commodity_id = ANY($1::int[]))`;
 
 export interface PlanInputs {
   problem: AllocationProblem;
@@ -71,31 +29,22 @@ export interface PlanInputs {
   viaGate: Record<string, number>;
 }
 
-interface SealedGate {
-  id: number;
-  zoneId: number;
-  lat: number;
-  lon: number;
-}
+type SealedGate = Pick<Gate, 'id' | 'zoneId' | 'lat' | 'lon'>;
 
 export async function readPlanInputs(db: Queryable, roads: RoadMap, request: NewPlan, now: number): Promise<PlanInputs> {
   const commodityFilter = request.commodityIds ?? null;
-  const lots = await db.query<LotRow>(
-    `SELECT id, warehouse_id, commodity_id, on_hand - reserved AS available, expires_on FROM lots
-     WHERE on_hand - reserved > 0 AND ($1::int[] IS NULL OR commodity_id = ANY($1::int[])) ORDER BY id`,
-    [commodityFilter],
-  );
-  const needs = (await db.query<NeedRow>(OPEN_NEEDS, [commodityFilter])).filter((n) => n.remaining > 0);
-  const warehouses = await db.query<{ id: number; name: string; lat: number; lon: number; capacity_weight_kg: number; capacity_volume_m3: number }>('SELECT * FROM warehouses ORDER BY id');
-  const commodities = await db.query<{ id: number; name: string; unit: string; weight_kg: number; volume_m3: number; perishable: boolean }>('SELECT * FROM commodities ORDER BY id');
+  const lots = await availableLots(db, commodityFilter);
+  const needs = (await openNeedsToDeliver(db, commodityFilter)).filter((n) => n.remaining > 0);
+  const warehouses = await allWarehouses(db);
+  const commodities = await allCommodities(db);
   const flows = await flowRates(db);
-  const gates = await db.query<SealedGate>(`SELECT g.id, g.zone_id AS "zoneId", g.lat, g.lon FROM gates g JOIN zones z ON z.id = g.zone_id WHERE z.status = 'sealed' ORDER BY g.id`);
+  const gates = await sealedGates(db);
   const { travel, viaGate } = await roadTravel(roads, warehouses, needs, gates);
   const problem: AllocationProblem = {
     now,
-    lots: lots.map((l) => ({ id: String(l.id), warehouseId: String(l.warehouse_id), commodityId: String(l.commodity_id), quantity: l.available, expiresAt: l.expires_on ? endOfDay(l.expires_on) : undefined })),
-    warehouses: warehouses.map((w) => ({ id: String(w.id), name: w.name, capacityWeightKg: w.capacity_weight_kg, capacityVolumeM3: w.capacity_volume_m3, location: { lat: w.lat, lon: w.lon } })),
-    commodities: commodities.map((c) => ({ id: String(c.id), name: `${c.name} (${c.unit})`, weightKg: c.weight_kg, volumeM3: c.volume_m3, perishable: c.perishable })),
+    lots: lots.map((l) => ({ id: String(l.id), warehouseId: String(l.warehouseId), commodityId: String(l.commodityId), quantity: l.available, expiresAt: l.expiresOn ? endOfDay(l.expiresOn) : undefined })),
+    warehouses: warehouses.map((w) => ({ id: String(w.id), name: w.name, capacityWeightKg: w.capacityWeightKg, capacityVolumeM3: w.capacityVolumeM3, location: { lat: w.lat, lon: w.lon } })),
+    commodities: commodities.map((c) => ({ id: String(c.id), name: `${c.name} (${c.unit})`, weightKg: c.weightKg, volumeM3: c.volumeM3, perishable: c.perishable })),
     needs: needs.map((n) => {
       const gate = viaGate.get(n.id);
       return {
@@ -126,7 +75,7 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
 }
 
 /** Vehicles stop at a sealed zone's gate; the volunteers' walk from there is the routing's business. */
-function deliveryPoint(need: NeedRow): LatLon {
+function deliveryPoint(need: OpenNeedRow): LatLon {
   return need.gate ?? { lat: need.lat, lon: need.lon };
 }
 
@@ -138,7 +87,7 @@ function deliveryPoint(need: NeedRow): LatLon {
 async function roadTravel(
   roads: RoadMap,
   warehouses: { id: number; lat: number; lon: number }[],
-  needs: NeedRow[],
+  needs: OpenNeedRow[],
   gates: SealedGate[],
 ): Promise<{ travel: TravelMatrix; viaGate: Map<number, SealedGate> }> {
   const W = warehouses.length;

@@ -18,7 +18,7 @@ export const defaultCodeLimits: CodeLimits = { perAddress: 20, windowS: 900 };
 
 export class TooManyCodesError extends HttpError {
   constructor(readonly retryAfterS: number, detail: string) {
-    super(429, 'Too many attempts', detail, { retryAfterS });
+    super(429, 'too-many-attempts', 'Too many attempts', detail, { retryAfterS });
   }
 }
 

@@ -11,7 +11,7 @@ import * as repo from './residents.repo.ts';
 /** An unknown, malformed or revoked code: 404 in the reader's language, the same answer whichever it was. */
 export class UnknownCodeError extends HttpError {
   constructor(lang: Lang) {
-    super(404, 'Not found', unknownCodeText(lang));
+    super(404, 'not-found', 'Not found', unknownCodeText(lang));
   }
 }
 

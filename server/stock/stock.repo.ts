@@ -1,4 +1,5 @@
-// SQL for lots and the append-only ledger. Balances are kept by the database trigger, never here.
+// SQL for lots and the append-only ledger: the only module that reads or writes lots and stock_movements.
+// Balances are kept by the database trigger, never here.
 import type { Queryable } from '../db/database.ts';
 import { insertRow, toCamel, type Page } from '../db/rows.ts';
 import type { Lot, Movement } from './stock.schema.ts';
@@ -13,6 +14,43 @@ export const insertLot = (
 export async function findLot(db: Queryable, id: number): Promise<Lot | undefined> {
   const [row] = await db.query('SELECT * FROM lots WHERE id = $1', [id]);
   return row ? toCamel<Lot>(row) : undefined;
+}
+
+/** The lot of that code for this commodity in this warehouse, if any. */
+export async function findLotByCode(db: Queryable, lot: { warehouseId: number; commodityId: number; lotCode: string }): Promise<{ id: number } | undefined> {
+  const [row] = await db.query<{ id: number }>('SELECT id FROM lots WHERE warehouse_id = $1 AND commodity_id = $2 AND lot_code = $3', [lot.warehouseId, lot.commodityId, lot.lotCode]);
+  return row;
+}
+
+/** Lots with stock on hand that no plan has reserved, of the given commodities (null: all), by id. */
+export async function availableLots(db: Queryable, commodityIds: number[] | null) {
+  return (
+    await db.query(
+      `SELECT id, warehouse_id, commodity_id, on_hand - reserved AS available, expires_on FROM lots
+       WHERE on_hand - reserved > 0 AND ($1::int[] IS NULL OR commodity_id = ANY($1::int[])) ORDER BY id`,
+      [commodityIds],
+    )
+  ).map((r) => toCamel<{ id: number; warehouseId: number; commodityId: number; available: number; expiresOn: string | null }>(r));
+}
+
+/** The available quantity of these lots, locked so that nothing moves them until the transaction ends. */
+export async function lockAvailable(db: Queryable, lotIds: number[]): Promise<{ id: number; available: number }[]> {
+  return db.query<{ id: number; available: number }>('SELECT id, on_hand - reserved AS available FROM lots WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [lotIds]);
+}
+
+/** Each commodity's available stock, and per day over the last `days` what was received and what left (dispatched or spoiled). */
+export async function flowRates(db: Queryable, days: number): Promise<{ commodityId: number; available: number; inflowPerDay: number; outflowPerDay: number }[]> {
+  return db.query(
+    `SELECT c.id AS "commodityId",
+            coalesce((SELECT sum(on_hand - reserved) FROM lots l WHERE l.commodity_id = c.id), 0) AS available,
+            coalesce(sum(m.quantity) FILTER (WHERE m.kind = 'received'), 0) / $1::float AS "inflowPerDay",
+            coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('dispatched', 'spoiled')), 0) / $1::float AS "outflowPerDay"
+     FROM commodities c
+     LEFT JOIN lots l ON l.commodity_id = c.id
+     LEFT JOIN stock_movements m ON m.lot_id = l.id AND m.created_at > now() - make_interval(days => $1::int)
+     GROUP BY c.id ORDER BY c.id`,
+    [days],
+  );
 }
 
 export interface LotStock extends Lot {

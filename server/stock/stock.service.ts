@@ -1,6 +1,6 @@
 // Stock: lots and the ledger of their movements. Every change of a balance is a movement; the
 // database refuses any movement that would take a lot below zero, so concurrent requests never oversell.
-import type { Db, Queryable } from '../db/database.ts';
+import { hasSqlState, type Db, type Queryable } from '../db/database.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
@@ -10,19 +10,18 @@ import type { CommodityStock, Lot, Movement } from './stock.schema.ts';
 import type { z } from 'zod';
 import type { newLot } from './stock.schema.ts';
 
-const CHECK_VIOLATION = '23514';
-
 /** Appends one movement; a movement the lot cannot cover is refused with 409 and nothing is written. */
 export async function recordMovement(db: Queryable, movement: Movement) {
   try {
     return await repo.insertMovement(db, movement);
   } catch (error) {
-    if ((error as { code?: string }).code === CHECK_VIOLATION) {
-      throw new ConflictError(`lot ${movement.lotId} cannot cover ${movement.kind} of ${movement.quantity}: not enough stock`, {
-        lotId: movement.lotId,
-        kind: movement.kind,
-        quantity: movement.quantity,
-      });
+    // The ledger's trigger refuses a balance below zero with a check violation: said here with the lot's numbers.
+    if (hasSqlState(error, 'checkViolation')) {
+      throw new ConflictError(
+        `lot ${movement.lotId} cannot cover ${movement.kind} of ${movement.quantity}: not enough stock`,
+        { lotId: movement.lotId, kind: movement.kind, quantity: movement.quantity },
+        'not-enough-stock',
+      );
     }
     throw error;
   }
@@ -40,12 +39,7 @@ export async function receiveLot(db: Db, input: z.infer<typeof newLot>, actorId:
     await getWarehouse(tx, input.warehouseId, 'body.warehouseId');
     checkWarehouse(scope, input.warehouseId, 'body.warehouseId');
     await getCommodity(tx, input.commodityId, 'body.commodityId');
-    const [clash] = await tx.query('SELECT id FROM lots WHERE warehouse_id = $1 AND commodity_id = $2 AND lot_code = $3', [
-      input.warehouseId,
-      input.commodityId,
-      input.lotCode,
-    ]);
-    if (clash) throw new ConflictError(`lot ${input.lotCode} of this commodity exists already in this warehouse`, { errors: [{ field: 'body.lotCode', reason: 'already used' }] });
+    if (await repo.findLotByCode(tx, input)) throw new ConflictError(`lot ${input.lotCode} of this commodity exists already in this warehouse`, { errors: [{ field: 'body.lotCode', reason: 'already used' }] }, 'already-exists');
     const { quantity, reason, ...lotFields } = input;
     const lot = await repo.insertLot(tx, lotFields);
     await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity, reason, actorId });
@@ -99,16 +93,10 @@ export interface CommodityFlowRate {
 }
 
 /** Each commodity's available stock and its recent inflow and outflow per day, from the ledger. */
-export async function flowRates(db: Queryable): Promise<CommodityFlowRate[]> {
-  return db.query<CommodityFlowRate>(
-    `SELECT c.id AS "commodityId",
-            coalesce((SELECT sum(on_hand - reserved) FROM lots l WHERE l.commodity_id = c.id), 0) AS available,
-            coalesce(sum(m.quantity) FILTER (WHERE m.kind = 'received'), 0) / $1::float AS "inflowPerDay",
-            coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('dispatched', 'spoiled')), 0) / $1::float AS "outflowPerDay"
-     FROM commodities c
-     LEFT JOIN lots l ON l.commodity_id = c.id
-     LEFT JOIN stock_movements m ON m.lot_id = l.id AND m.created_at > now() - make_interval(days => $1::int)
-     GROUP BY c.id ORDER BY c.id`,
-    [FLOW_WINDOW_DAYS],
-  );
-}
+export const flowRates = (db: Queryable): Promise<CommodityFlowRate[]> => repo.flowRates(db, FLOW_WINDOW_DAYS);
+
+/** Lots with stock to promise, of the given commodities (null: all), by id. */
+export const availableLots = (db: Queryable, commodityIds: number[] | null) => repo.availableLots(db, commodityIds);
+
+/** The available quantity of these lots, locked until the transaction ends so that nothing moves between a check and a reservation. */
+export const lockAvailable = (db: Queryable, lotIds: number[]) => repo.lockAvailable(db, lotIds);

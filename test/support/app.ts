@@ -12,7 +12,7 @@ import { createApp, createLive } from '../../server/app.ts';
 import { openPglite, openPostgres, type Db } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { createUser } from '../../server/auth/auth.service.ts';
-import { roles, type Role } from '../../server/auth/auth.schema.ts';
+import { roles, type Role } from '../../server/auth/roles.ts';
 import { seedIfEmpty } from '../../seeds/load.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { bearer, PASSWORD, type TestApp } from './app.ts';
 import { aCommodity, aHousehold, post } from './records.ts';
 import { solving } from '../../server/plans/plans.service.ts';
-import type { Role } from '../../server/auth/auth.schema.ts';
+import type { Role } from '../../server/auth/roles.ts';
 
 /** A signed-in user made for the test. */
 export interface Member {

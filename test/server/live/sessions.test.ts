@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { bearer, databaseKinds, PASSWORD, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
 import { connect, routePayload, type LiveClient } from '../../support/sockets.ts';
 import { createUser, startSession } from '../../../server/auth/auth.service.ts';
-import type { Role } from '../../../server/auth/auth.schema.ts';
+import type { Role } from '../../../server/auth/roles.ts';
 
 /** Resolves with the reason once the server has closed the socket; rejects if it stays open. */
 function closedByServer(client: LiveClient, timeoutMs = 5000): Promise<string> {

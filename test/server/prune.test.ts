@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { databaseKinds, openTestDatabase } from '../../support/app.ts';
-import { startPruning } from '../../../server/db/prune.ts';
-import { RETRY_WINDOW_H } from '../../../server/http/idempotency.ts';
-import type { Db } from '../../../server/db/database.ts';
+import { databaseKinds, openTestDatabase } from '../support/app.ts';
+import { startPruning } from '../../server/prune.ts';
+import { RETRY_WINDOW_H } from '../../server/http/idempotency.ts';
+import type { Db } from '../../server/db/database.ts';
 
 describe.each(databaseKinds)('pruning on %s', (kind) => {
   let db: Db & { drop(): Promise<void> };
@@ -64,12 +64,12 @@ describe('the pruning timer', () => {
     const script = `
       import { openPglite } from './server/db/database.ts';
       import { migrate } from './server/db/migrate.ts';
-      import { startPruning } from './server/db/prune.ts';
+      import { startPruning } from './server/prune.ts';
       const db = await openPglite();
       await migrate(db);
       await startPruning(db).first;
       console.log('pruned');`;
-    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const root = fileURLToPath(new URL('../../', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));

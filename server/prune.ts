@@ -1,9 +1,9 @@
 // Drops what is kept only for a while: expired sessions, idempotent replies past their retry window and
 // login counts whose window has ended. Runs at start and then hourly on each node (the DELETEs are idempotent).
-import type { Db } from './database.ts';
-import { deleteExpiredSessions } from '../auth/auth.repo.ts';
-import { pruneLoginAttempts } from '../auth/login-throttle.ts';
-import { pruneReplies } from '../http/idempotency.ts';
+import type { Db } from './db/database.ts';
+import { deleteExpiredSessions } from './auth/auth.repo.ts';
+import { pruneLoginAttempts } from './auth/login-throttle.ts';
+import { pruneReplies } from './http/idempotency.ts';
 
 const HOUR_MS = 3_600_000;
 

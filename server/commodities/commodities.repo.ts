@@ -1,0 +1,23 @@
+// SQL for the commodity catalogue: the only module that reads or writes the commodities table.
+import type { Queryable } from '../db/database.ts';
+import { findRow, insertRow, listRows, toCamel, updateRow } from '../db/rows.ts';
+import type { Commodity, NewCommodity } from './commodities.schema.ts';
+
+export const listCommodities = (db: Queryable, query: { category?: string; limit: number; offset: number }) =>
+  listRows<Commodity>(db, 'commodities', { category: query.category }, query);
+
+export const findCommodity = (db: Queryable, id: number) => findRow<Commodity>(db, 'commodities', id);
+
+export async function findCommodityByCode(db: Queryable, code: string): Promise<Commodity | undefined> {
+  const [row] = await db.query('SELECT * FROM commodities WHERE code = $1', [code]);
+  return row && toCamel<Commodity>(row);
+}
+
+export const insertCommodity = (db: Queryable, input: NewCommodity) => insertRow<Commodity>(db, 'commodities', input);
+
+export const updateCommodity = (db: Queryable, id: number, patch: Partial<NewCommodity>) => updateRow<Commodity>(db, 'commodities', id, patch);
+
+/** The whole catalogue, by id. */
+export async function allCommodities(db: Queryable): Promise<Commodity[]> {
+  return (await db.query('SELECT * FROM commodities ORDER BY id')).map((r) => toCamel<Commodity>(r));
+}

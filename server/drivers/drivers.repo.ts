@@ -1,0 +1,19 @@
+// SQL for drivers and gate volunteers: the only module that reads or writes the drivers table.
+import type { Queryable } from '../db/database.ts';
+import { findRow, insertRow, listRows, updateRow, type Within } from '../db/rows.ts';
+import type { Driver, NewDriver } from './drivers.schema.ts';
+
+export const listDrivers = (db: Queryable, query: { kind?: string; limit: number; offset: number }, within: Within) =>
+  listRows<Driver>(db, 'drivers', { kind: query.kind }, query, within);
+
+export const findDriver = (db: Queryable, id: number) => findRow<Driver>(db, 'drivers', id);
+
+export const insertDriver = (db: Queryable, input: NewDriver) => insertRow<Driver>(db, 'drivers', input);
+
+export const updateDriver = (db: Queryable, id: number, patch: Partial<NewDriver>) => updateRow<Driver>(db, 'drivers', id, patch);
+
+/** The id of the driver record linked to a user account, other than `exceptId`; undefined when none. */
+export async function driverIdOfUser(db: Queryable, userId: number, exceptId: number | null = null): Promise<number | undefined> {
+  const [row] = await db.query<{ id: number }>('SELECT id FROM drivers WHERE user_id = $1 AND id IS DISTINCT FROM $2', [userId, exceptId]);
+  return row?.id;
+}

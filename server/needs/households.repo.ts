@@ -1,0 +1,67 @@
+// SQL for households and the history of their fields: the only module that reads or writes households
+// and household_field_history. Rows come back as stored, merge keys included; the service strips them.
+import type { Queryable } from '../db/database.ts';
+import { columnName, findRow, insertRow } from '../db/rows.ts';
+
+type Row = Record<string, unknown>;
+
+/** The household with these merge keys, locked for the merge. */
+export async function lockByKeys(db: Queryable, addressKey: string, phoneKey: string): Promise<Row | undefined> {
+  const [row] = await db.query('SELECT * FROM households WHERE address_key = $1 AND phone_key = $2 FOR UPDATE', [addressKey, phoneKey]);
+  return row;
+}
+
+export const insertHousehold = (db: Queryable, values: Row) => insertRow<Row>(db, 'households', values);
+
+export const findHousehold = (db: Queryable, id: number, lock = false) => findRow<Row>(db, 'households', id, lock);
+
+/** Sets the given fields (camelCase names from code, never from input) and bumps the version. */
+export async function updateHousehold(db: Queryable, id: number, entries: [string, unknown][]): Promise<Row> {
+  const sets = entries.map(([field], i) => `${columnName(field)} = $${i + 2}`);
+  const [row] = await db.query(`UPDATE households SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING *`, [
+    id,
+    ...entries.map(([, v]) => v),
+  ]);
+  return row!;
+}
+
+/**
+ * The households matching these merge keys (pairs by position), with the commodities of their open needs:
+ * what an import would merge into.
+ */
+export async function knownByKeys(db: Queryable, keys: { address: string[]; phone: string[] }) {
+  return db.query<{ address_key: string; phone_key: string; community: string; commodities: number[] }>(
+    `SELECT h.address_key, h.phone_key, h.community, array_remove(array_agg(n.commodity_id), NULL) AS commodities
+     FROM households h LEFT JOIN needs n ON n.household_id = h.id AND n.status = 'open'
+     WHERE (h.address_key, h.phone_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+     GROUP BY h.id`,
+    [keys.address, keys.phone],
+  );
+}
+
+export async function fieldHistory(db: Queryable, householdId: number): Promise<Row[]> {
+  return db.query('SELECT field, value, source, outcome, set_by, set_at FROM household_field_history WHERE household_id = $1 ORDER BY id', [householdId]);
+}
+
+/** The source of each field's value as it stands: the last applied change's. */
+export async function currentSources(db: Queryable, householdId: number): Promise<Map<string, string>> {
+  const rows = await db.query<{ field: string; source: string }>(
+    `SELECT DISTINCT ON (field) field, source FROM household_field_history
+     WHERE household_id = $1 AND outcome = 'applied' ORDER BY field, id DESC`,
+    [householdId],
+  );
+  return new Map(rows.map((r) => [r.field, r.source]));
+}
+
+export async function recordHistory(
+  db: Queryable,
+  householdId: number,
+  changes: [string, unknown][],
+  entry: { source: string; outcome: 'applied' | 'kept_manual'; setBy: number },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by)
+     SELECT $1, field, value::jsonb, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS c(field, value)`,
+    [householdId, changes.map(([field]) => field), changes.map(([, value]) => JSON.stringify(value ?? null)), entry.source, entry.outcome, entry.setBy],
+  );
+}

@@ -1,0 +1,17 @@
+// SQL for warehouses: the only module that reads or writes the warehouses table.
+import type { Queryable } from '../db/database.ts';
+import { findRow, insertRow, listRows, toCamel, updateRow } from '../db/rows.ts';
+import type { NewWarehouse, Warehouse } from './warehouses.schema.ts';
+
+export const listWarehouses = (db: Queryable, paging: { limit: number; offset: number }) => listRows<Warehouse>(db, 'warehouses', {}, paging);
+
+export const findWarehouse = (db: Queryable, id: number) => findRow<Warehouse>(db, 'warehouses', id);
+
+export const insertWarehouse = (db: Queryable, input: NewWarehouse) => insertRow<Warehouse>(db, 'warehouses', input);
+
+export const updateWarehouse = (db: Queryable, id: number, patch: Partial<NewWarehouse>) => updateRow<Warehouse>(db, 'warehouses', id, patch);
+
+/** Every warehouse, for the optimizer. */
+export async function allWarehouses(db: Queryable): Promise<Warehouse[]> {
+  return (await db.query('SELECT * FROM warehouses ORDER BY id')).map((r) => toCamel<Warehouse>(r));
+}

@@ -1,0 +1,70 @@
+// SQL for zones, their gates and their status history: the only module that reads or writes those tables.
+import type { Queryable } from '../db/database.ts';
+import { insertRow, toCamel } from '../db/rows.ts';
+import type { Gate, Zone } from './zones.service.ts';
+import type { NewZone } from './zones.schema.ts';
+
+type ZoneRow = Omit<Zone, 'gates'>;
+
+export async function allZones(db: Queryable): Promise<ZoneRow[]> {
+  return (await db.query('SELECT * FROM zones ORDER BY id')).map((r) => toCamel<ZoneRow>(r));
+}
+
+export async function allGates(db: Queryable): Promise<Gate[]> {
+  return (await db.query('SELECT * FROM gates ORDER BY id')).map((r) => toCamel<Gate>(r));
+}
+
+export async function findZone(db: Queryable, id: number, lock = false): Promise<ZoneRow | undefined> {
+  const [row] = await db.query(`SELECT * FROM zones WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return row && toCamel<ZoneRow>(row);
+}
+
+export async function gatesOf(db: Queryable, zoneId: number): Promise<Gate[]> {
+  return (await db.query('SELECT * FROM gates WHERE zone_id = $1 ORDER BY id', [zoneId])).map((r) => toCamel<Gate>(r));
+}
+
+/** The gates of sealed zones, the only ways in. */
+export async function sealedGates(db: Queryable): Promise<Gate[]> {
+  return (await db.query(`SELECT g.* FROM gates g JOIN zones z ON z.id = g.zone_id WHERE z.status = 'sealed' ORDER BY g.id`)).map((r) => toCamel<Gate>(r));
+}
+
+/** Sealed zones with the points of their gates, as the road network applies them. */
+export async function sealedZones(db: Queryable): Promise<{ id: number; polygon: Zone['polygon']; gates: { lat: number; lon: number }[] }[]> {
+  return db.query(
+    `SELECT z.id, z.polygon, coalesce(json_agg(json_build_object('lat', g.lat, 'lon', g.lon) ORDER BY g.id) FILTER (WHERE g.id IS NOT NULL), '[]') AS gates
+     FROM zones z LEFT JOIN gates g ON g.zone_id = z.id WHERE z.status = 'sealed' GROUP BY z.id ORDER BY z.id`,
+  );
+}
+
+export async function zoneNamed(db: Queryable, name: string): Promise<{ id: number } | undefined> {
+  const [row] = await db.query<{ id: number }>('SELECT id FROM zones WHERE name = $1', [name]);
+  return row;
+}
+
+export const insertZone = (db: Queryable, input: Pick<NewZone, 'name' | 'polygon' | 'status'>) => insertRow<ZoneRow>(db, 'zones', input);
+
+/** Saves a zone's fields; a status change moves its date to the one given, else to today. The zone's status date. */
+export async function saveZone(
+  db: Queryable,
+  zone: Pick<ZoneRow, 'id' | 'name' | 'polygon' | 'status'> & { statusOn: string | null; statusChanged: boolean },
+): Promise<string> {
+  const [row] = await db.query<{ status_on: string }>(
+    `UPDATE zones SET name = $2, polygon = $3, status = $4, status_on = COALESCE($5::date, CASE WHEN $6::boolean THEN CURRENT_DATE ELSE status_on END), updated_at = now()
+     WHERE id = $1 RETURNING status_on`,
+    [zone.id, zone.name, JSON.stringify(zone.polygon), zone.status, zone.statusOn, zone.statusChanged],
+  );
+  return row!.status_on;
+}
+
+export async function recordStatus(db: Queryable, entry: { zoneId: number; status: Zone['status']; statusOn: string; note?: string; setBy: number }): Promise<void> {
+  await insertRow(db, 'zone_status_history', entry);
+}
+
+export async function statusHistory(db: Queryable, zoneId: number) {
+  return (await db.query('SELECT status, status_on, note, set_by, set_at FROM zone_status_history WHERE zone_id = $1 ORDER BY id', [zoneId])).map((r) => toCamel(r));
+}
+
+export async function replaceGates(db: Queryable, zoneId: number, gates: { name: string; lat: number; lon: number }[]): Promise<void> {
+  await db.query('DELETE FROM gates WHERE zone_id = $1', [zoneId]);
+  for (const gate of gates) await insertRow(db, 'gates', { zoneId, name: gate.name, lat: gate.lat, lon: gate.lon });
+}
