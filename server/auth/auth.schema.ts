@@ -1,10 +1,10 @@
 // Roles, the signed-in user as services see it, and the login input.
 import { z } from 'zod';
 import { recordId } from '../http/schemas.ts';
+import { roles, type Role } from '../../domain/values.ts';
 
-export const roles = ['admin', 'coordinator', 'charity', 'community', 'driver'] as const;
+export { roles, type Role };
 export const roleSchema = z.enum(roles);
-export type Role = z.infer<typeof roleSchema>;
 
 export interface SignedInUser {
   id: number;

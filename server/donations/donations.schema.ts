@@ -1,6 +1,7 @@
 // Input schemas for donations: a pledge of items to a warehouse, and its receipt at the door.
 import { z } from 'zod';
 import { isoDate, optionalId, pageQuery, recordId, units } from '../http/schemas.ts';
+import { donationStatuses, type DonationStatus } from '../../domain/values.ts';
 
 export const newDonation = z.strictObject({
   warehouseId: recordId,
@@ -31,7 +32,7 @@ export const receipt = z.strictObject({
 });
 
 export const donationQuery = z.strictObject({
-  status: z.enum(['pledged', 'received']).optional(),
+  status: z.enum(donationStatuses).optional(),
   warehouseId: optionalId,
   ...pageQuery,
 });
@@ -59,7 +60,7 @@ export interface Donation {
   donorContact: string | null;
   charityUserId: number;
   warehouseId: number;
-  status: 'pledged' | 'received';
+  status: DonationStatus;
   note: string | null;
   pledgedAt: string;
   receivedAt: string | null;

@@ -1,9 +1,7 @@
 // Input schemas for drivers and gate volunteers.
 import { z } from 'zod';
 import { clockTime, pageQuery, patchOf, recordId } from '../http/schemas.ts';
-
-export const driverKinds = ['driver', 'gate_volunteer'] as const;
-export const vehicleTypes = ['car', 'van', 'cargo_bike', 'on_foot'] as const;
+import { driverKinds, vehicleTypes } from '../../domain/values.ts';
 
 const driverFields = {
   userId: recordId.optional().describe('the sign-in account (role driver) of this person'),

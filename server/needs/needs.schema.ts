@@ -1,9 +1,9 @@
 // Input schemas for households and their needs (one need = one commodity asked for by one household).
 import { z } from 'zod';
 import { isoDate, latitude, longitude, optionalId, pageQuery, recordId, units, version } from '../http/schemas.ts';
+import { needStatuses, urgencies, vulnerabilityFlags, type VulnerabilityFlag } from '../../domain/values.ts';
 
-export const vulnerabilityFlags = ['elderlyAlone', 'chronicIllness', 'disabled', 'pregnant', 'infant'] as const;
-export const urgencies = ['low', 'normal', 'high', 'critical'] as const;
+export { vulnerabilityFlags };
 
 const householdFields = {
   name: z.string().trim().min(1).max(200),
@@ -15,12 +15,12 @@ const householdFields = {
   community: z.string().trim().min(1).max(200),
   zoneId: recordId.optional(),
   notes: z.string().trim().max(2000).optional(),
-  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean()])) as Record<(typeof vulnerabilityFlags)[number], z.ZodBoolean>),
+  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean()])) as Record<VulnerabilityFlag, z.ZodBoolean>),
 };
 
 export const householdInput = z.strictObject({
   ...householdFields,
-  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean().default(false)])) as Record<(typeof vulnerabilityFlags)[number], z.ZodDefault<z.ZodBoolean>>),
+  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean().default(false)])) as Record<VulnerabilityFlag, z.ZodDefault<z.ZodBoolean>>),
 });
 export type HouseholdInput = z.infer<typeof householdInput>;
 
@@ -55,7 +55,7 @@ export const needPatch = z.strictObject({
 
 export const needQuery = z.strictObject({
   community: z.string().optional(),
-  status: z.enum(['open', 'fulfilled', 'cancelled']).optional(),
+  status: z.enum(needStatuses).optional(),
   commodityId: optionalId,
   householdId: optionalId,
   zoneId: optionalId,

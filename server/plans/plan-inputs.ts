@@ -7,6 +7,8 @@ import type { AllocationProblem, TravelMatrix } from '../../solver/allocation/pr
 import type { LatLon } from '../../solver/network/index.ts';
 import type { NewPlan } from './plans.schema.ts';
 import { flowRates } from '../stock/stock.service.ts';
+import { columnName } from '../db/rows.ts';
+import { vulnerabilityFlags } from '../../domain/values.ts';
 
 export interface Snapshot {
   /** Available (on hand − reserved) quantity of each lot. */
@@ -42,7 +44,8 @@ interface NeedRow {
   infant: boolean;
 }
 
-const FLAGS = ['elderly_alone', 'chronic_illness', 'disabled', 'pregnant', 'infant'] as const;
+/** The flags as the households table and the solver's tier policy spell them: elderly_alone. */
+const FLAGS = vulnerabilityFlags.map(columnName);
 const endOfDay = (date: string) => Date.parse(`${date}T23:59:59Z`);
 
 /**
@@ -102,7 +105,7 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
         id: String(n.id),
         commodityId: String(n.commodity_id),
         quantity: n.remaining,
-        flags: FLAGS.filter((f) => n[f]),
+        flags: FLAGS.filter((f) => n[f as keyof NeedRow]),
         urgency: n.urgency,
         deadline: n.deadline ? endOfDay(n.deadline) : undefined,
         daysWaiting: n.days_waiting,

@@ -1,8 +1,7 @@
 // Input schemas for zones: GeoJSON polygons with a daily status, and the gates of sealed compounds.
 import { z } from 'zod';
 import { isoDate, latitude, longitude } from '../http/schemas.ts';
-
-export const zoneStatuses = ['sealed', 'controlled', 'precaution', 'open'] as const;
+import { zoneStatuses } from '../../domain/values.ts';
 
 const position = z.tuple([longitude, latitude]);
 export const polygon = z
