@@ -1,4 +1,4 @@
-// Input schemas for the commodity catalogue.
+// The commodity catalogue: the input schemas, and the record the API answers with.
 import { z } from 'zod';
 import { pageQuery, patchOf } from '../http/schemas.ts';
 import { categories } from '../../domain/values.ts';

@@ -5,7 +5,8 @@ import type { Db, Queryable } from '../db/database.ts';
 import type { LiveHub } from '../live/hub.ts';
 import { toCamel, type Page } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
-import { getHousehold, lockHousehold, type Household } from './households.service.ts';
+import { getHousehold, lockHousehold } from './households.service.ts';
+import type { Household } from './needs.schema.ts';
 import { announceRecorded, needOn, type Reporter } from './needs.service.ts';
 import type { NewNeed, ReviewQuery } from './needs.schema.ts';
 

@@ -5,15 +5,7 @@ import { checkCommunity, checkRecordInScope, type CommunityScope } from '../auth
 import type { Queryable, Db } from '../db/database.ts';
 import { columnName, findRow, insertRow, toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
-import type { HouseholdInput } from './needs.schema.ts';
-
-export interface Household extends Omit<HouseholdInput, 'phone' | 'zoneId' | 'notes'> {
-  id: number;
-  phone: string | null;
-  zoneId: number | null;
-  notes: string | null;
-  version: number;
-}
+import type { Household, HouseholdInput } from './needs.schema.ts';
 
 /** The fields whose source is tracked (keys, timestamps and ids are not facts about the household). */
 const trackedFields = ['name', 'address', 'phone', 'lat', 'lon', 'people', 'community', 'zoneId', 'notes', 'elderlyAlone', 'chronicIllness', 'disabled', 'pregnant', 'infant'] as const;

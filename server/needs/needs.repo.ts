@@ -1,26 +1,7 @@
 // SQL for needs.
 import type { Queryable } from '../db/database.ts';
 import { toCamel, type Page } from '../db/rows.ts';
-import type { Household } from './households.service.ts';
-
-export interface Need {
-  id: number;
-  householdId: number;
-  commodityId: number;
-  quantity: number;
-  fulfilled: number;
-  urgency: 'low' | 'normal' | 'high' | 'critical';
-  deadline: string | null;
-  status: 'open' | 'fulfilled' | 'cancelled';
-  sources: string[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface NeedWithHousehold extends Need {
-  household: Household;
-}
+import type { Household, Need, NeedWithHousehold } from './needs.schema.ts';
 
 export async function findOpenNeed(db: Queryable, householdId: number, commodityId: number): Promise<Need | undefined> {
   const [row] = await db.query(`SELECT * FROM needs WHERE household_id = $1 AND commodity_id = $2 AND status = 'open' FOR UPDATE`, [householdId, commodityId]);

@@ -1,6 +1,8 @@
-// Input schemas for the road network: map layers, closures, point-to-point paths.
+// The road network: map layers, closures, point-to-point paths. The input schemas, and the records the
+// API answers with.
 import { z } from 'zod';
 import { latitude, longitude } from '../http/schemas.ts';
+import type { LatLon, LineString } from '../../solver/network/index.ts';
 import { networkLayers, travelModes } from '../../domain/values.ts';
 
 export const networkQuery = z.strictObject({
@@ -30,3 +32,14 @@ const latLon = z
   .pipe(z.object({ lat: latitude, lon: longitude }));
 
 export const pathQuery = z.strictObject({ from: latLon, to: latLon, mode: z.enum(travelModes).default('car') });
+
+export interface Closure extends NewClosure {
+  id: number;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+/** The fastest path between two points (from and to: where they meet the road), or why there is none. */
+export type PathAnswer =
+  | { reachable: true; timeS: number; lengthM: number; geometry: LineString; from: LatLon; to: LatLon }
+  | { reachable: false; reason: string };

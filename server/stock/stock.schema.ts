@@ -1,4 +1,4 @@
-// Input schemas for stock: lots and ledger movements.
+// Stock: lots and ledger movements. The input schemas, and the records the API answers with.
 import { z } from 'zod';
 import { isoDate, optionalId, pageQuery, recordId, units } from '../http/schemas.ts';
 import { manualKinds, movementKinds, type MovementKind } from '../../domain/values.ts';

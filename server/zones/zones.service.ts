@@ -3,25 +3,7 @@
 import type { Db, Queryable } from '../db/database.ts';
 import { insertRow, toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
-import type { NewZone, ZoneUpdate } from './zones.schema.ts';
-
-export interface Gate {
-  id: number;
-  zoneId: number;
-  name: string;
-  lat: number;
-  lon: number;
-}
-
-export interface Zone {
-  id: number;
-  name: string;
-  polygon: NewZone['polygon'];
-  status: NewZone['status'];
-  statusOn: string;
-  updatedAt: string;
-  gates: Gate[];
-}
+import type { Gate, NewZone, Zone, ZoneUpdate } from './zones.schema.ts';
 
 export async function listZones(db: Queryable): Promise<Zone[]> {
   const zones = (await db.query('SELECT * FROM zones ORDER BY id')).map((r) => toCamel<Zone>(r));
