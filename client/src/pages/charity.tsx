@@ -191,7 +191,7 @@ function Receipt({ id, commodities, warehouses }: { id: number; commodities: Com
 /** The communities the donation reached so far (from its public journey). */
 function WhereItWent({ code }: { code: string }) {
   const tracking = useLoad((signal) => get<Tracking>(`/track/${encodeURIComponent(code)}`, undefined, signal), [code]);
-  const reached = tracking.data?.communitiesReached.map((c) => (typeof c === 'string' ? c : c.community)) ?? [];
+  const reached = tracking.data?.communitiesReached ?? [];
   if (!tracking.data) return null;
   return (
     <p>

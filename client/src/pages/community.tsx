@@ -4,7 +4,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, getAll, newIdempotencyKey, patch, request } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
-import { type Commodity, type Flag, type Me, type Need, type Urgency, urgencies, vulnerabilityFlags } from '../types.ts';
+import type { Commodity, Flag, Me, Need, Urgency } from '../types.ts';
+import { urgencies, vulnerabilityFlags } from '../../../domain/values.ts';
 import { CommodityOptions, ErrorNote, Field, fieldErrors, formError, plainError, plainReason, Show, useDraft, useLoad } from '../components/ui.tsx';
 import { emitWithAck, onConnect, onLive, onLiveResync } from '../live.ts';
 import { Link, usePath } from '../router.tsx';

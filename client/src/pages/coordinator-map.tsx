@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { del, get, getAll, newIdempotencyKey, put, request } from '../api.ts';
 import { fmtDate, fmtPercent, t, tOr } from '../i18n.ts';
 import type { Closure, Need, Warehouse, Zone, ZoneStatus } from '../types.ts';
-import { zoneStatuses } from '../types.ts';
+import { zoneStatuses } from '../../../domain/values.ts';
 import { ErrorNote, Field, fieldErrors, isMissingEndpoint, formError, NotYet, useLoad } from '../components/ui.tsx';
 import { asText, closureIcon, MapBox, tierColours, useLayer, useMap, warehouseIcon, zoneColours, toLatLngs } from '../components/map.tsx';
 import { fulfilment, tierOf } from '../needs.ts';

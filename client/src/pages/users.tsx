@@ -4,10 +4,9 @@ import { useState } from 'preact/hooks';
 import { get, newIdempotencyKey, patch, post } from '../api.ts';
 import { t } from '../i18n.ts';
 import type { ListedUser, Role, Warehouse } from '../types.ts';
+import { roles } from '../../../domain/values.ts';
 import { ErrorNote, Field, fieldErrors, formError, Show, useLoad } from '../components/ui.tsx';
 import { useCatalogue } from './charity.tsx';
-
-const roles: Role[] = ['admin', 'coordinator', 'charity', 'community', 'driver'];
 
 const communitiesOf = (text: string) => [...new Set(text.split(',').map((c) => c.trim()).filter(Boolean))];
 
