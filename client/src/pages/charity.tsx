@@ -2,18 +2,12 @@
 // code and a QR code of the public tracking link, and the desk's past donations.
 import { useEffect, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
-import { get, getAll, newIdempotencyKey, request } from '../api.ts';
+import { get, newIdempotencyKey, request } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
 import type { Commodity, Donation, Tracking, Warehouse } from '../types.ts';
 import { CommodityOptions, ErrorNote, Field, fieldErrors, formError, Show, useDraft, useLoad } from '../components/ui.tsx';
 import { Link, navigate } from '../router.tsx';
-
-export function useCatalogue() {
-  return useLoad(async () => {
-    const [warehouses, commodities] = await Promise.all([getAll<Warehouse>('/warehouses'), getAll<Commodity>('/commodities')]);
-    return { warehouses, commodities };
-  }, []);
-}
+import { useCatalogue } from '../catalogue.ts';
 
 export function CharityPage({ receiptId }: { receiptId?: number }) {
   const catalogue = useCatalogue();

@@ -8,7 +8,7 @@ import { ErrorNote, ExportCsvButton, Field, fieldErrors, formError, isMissingEnd
 import { BarChart } from '../components/charts.tsx';
 import { onLive, onLiveResync } from '../live.ts';
 import { Link, navigate } from '../router.tsx';
-import { useCatalogue } from './charity.tsx';
+import { useCatalogue } from '../catalogue.ts';
 import { readPlan } from '../plan-data.ts';
 import { readRoutes } from '../route-data.ts';
 import { tierColours } from '../components/map.tsx';

@@ -5,7 +5,7 @@ import { get, newIdempotencyKey, request } from '../api.ts';
 import { fmtDateTime, t } from '../i18n.ts';
 import type { Commodity, Donation } from '../types.ts';
 import { ErrorNote, Field, fieldErrors, formError, Show, useDraft, useLoad } from '../components/ui.tsx';
-import { useCatalogue } from './charity.tsx';
+import { useCatalogue } from '../catalogue.ts';
 
 export function ReceivePage() {
   const catalogue = useCatalogue();

@@ -6,7 +6,7 @@ import { t } from '../i18n.ts';
 import type { ListedUser, Role, Warehouse } from '../types.ts';
 import { roles } from '../../../domain/values.ts';
 import { ErrorNote, Field, fieldErrors, formError, Show, useLoad } from '../components/ui.tsx';
-import { useCatalogue } from './charity.tsx';
+import { useCatalogue } from '../catalogue.ts';
 
 const communitiesOf = (text: string) => [...new Set(text.split(',').map((c) => c.trim()).filter(Boolean))];
 
