@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { get, newIdempotencyKey, request } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
 import type { Commodity, Donation, Tracking, Warehouse } from '../types.ts';
-import { CommodityOptions, ErrorNote, Field, fieldErrors, formError, Show, useDraft, useLoad } from '../components/ui.tsx';
+import { CommodityOptions, ErrorNote, Field, formError, Show, useDraft, useLoad, useSubmit } from '../components/ui.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useCatalogue } from '../catalogue.ts';
 
@@ -44,33 +44,23 @@ const emptyDraft = (): Draft => ({ warehouseId: '', donorName: '', donorContact:
 
 function DonationForm({ warehouses, commodities }: { warehouses: Warehouse[]; commodities: Commodity[] }) {
   const [draft, setDraft, clearDraft] = useDraft<Draft>('donation', emptyDraft());
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const errors = fieldErrors(error);
+  const { busy, error, errors, onSubmit } = useSubmit();
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const setItem = (i: number, patch: Partial<DraftItem>) => setDraft((d) => ({ ...d, items: d.items.map((it, j) => (j === i ? { ...it, ...patch } : it)) }));
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const body = {
-        warehouseId: Number(draft.warehouseId) || 0,
-        donorName: draft.donorName,
-        donorContact: draft.donorContact.trim() || undefined,
-        note: draft.note.trim() || undefined,
-        items: draft.items.map((it) => ({ commodityId: Number(it.commodityId) || 0, quantity: Number(it.quantity) })),
-      };
-      const created = await request<Donation>('POST', '/donations', { body, idempotencyKey: draft.key });
-      clearDraft();
-      setDraft(emptyDraft());
-      navigate(`/charity/donations/${created.id}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = onSubmit(async () => {
+    const body = {
+      warehouseId: Number(draft.warehouseId) || 0,
+      donorName: draft.donorName,
+      donorContact: draft.donorContact.trim() || undefined,
+      note: draft.note.trim() || undefined,
+      items: draft.items.map((it) => ({ commodityId: Number(it.commodityId) || 0, quantity: Number(it.quantity) })),
+    };
+    const created = await request<Donation>('POST', '/donations', { body, idempotencyKey: draft.key });
+    clearDraft();
+    setDraft(emptyDraft());
+    navigate(`/charity/donations/${created.id}`);
+  });
 
   const shown = ['warehouseId', 'donorName', 'donorContact', 'note', 'items', ...draft.items.flatMap((_, i) => [`items.${i}.commodityId`, `items.${i}.quantity`])];
   return (

@@ -4,27 +4,15 @@ import { useState } from 'preact/hooks';
 import { newIdempotencyKey, request } from '../api.ts';
 import { t, tOr } from '../i18n.ts';
 import type { ImportReport } from '../types.ts';
-import { ErrorNote, Field, plainReason, useDraft } from '../components/ui.tsx';
+import { ErrorNote, Field, plainReason, useDraft, useSubmit } from '../components/ui.tsx';
 import { Link } from '../router.tsx';
 
 export function ImportPage() {
   const [csv, setCsv] = useDraft('import.csv', '');
   const [report, setReport] = useState<ImportReport>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useSubmit();
   const columns = 'name,address,phone,lat,lon,people,community,commodity,quantity,urgency,deadline,notes,elderly_alone,chronic_illness,disabled,pregnant,infant';
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      setReport(await request<ImportReport>('POST', '/needs/import', { csv, idempotencyKey: newIdempotencyKey() }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = onSubmit(async () => setReport(await request<ImportReport>('POST', '/needs/import', { csv, idempotencyKey: newIdempotencyKey() })));
   const lines = csv.split(/\r?\n/);
   return (
     <div class="page">
