@@ -19,8 +19,9 @@ import { driverRoutes } from './drivers/drivers.routes.ts';
 import { clientRoutes } from './client/static.ts';
 import { networkRoutes } from './network/network.routes.ts';
 import { planRoutes } from './plans/plans.routes.ts';
-import { routeRoutes } from './routes/routes.routes.ts';
+import { dispatchRoutes } from './dispatch/dispatch.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
+import { residentRoutes } from './residents/residents.routes.ts';
 
 export function createApp(deps: AppDeps): express.Express {
   const { db } = deps;
@@ -34,7 +35,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
   api.use(authenticate(db));
   api.use(systemRoutes(db));
-  for (const routes of [authRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes, networkRoutes, planRoutes, routeRoutes, dashboardRoutes]) api.use(routes(deps));
+  for (const routes of [authRoutes, residentRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes, networkRoutes, planRoutes, dispatchRoutes, dashboardRoutes]) api.use(routes(deps));
   api.use((req) => {
     throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
   });

@@ -11,6 +11,8 @@ import type { Me, Role } from './types.ts';
 import { Shell } from './components/shell.tsx';
 import { SignIn } from './pages/sign-in.tsx';
 import { TrackPage } from './pages/track.tsx';
+import { ResidentPage } from './pages/resident.tsx';
+import { SlipsPage } from './pages/slips.tsx';
 import { CharityPage } from './pages/charity.tsx';
 import { CommunityPage } from './pages/community.tsx';
 import { DriverPage } from './pages/driver.tsx';
@@ -51,6 +53,8 @@ function App() {
 
   const track = match('/track/:code', path);
   if (track || path === '/track') return <TrackPage code={track?.code} />;
+  const household = match('/h/:code', path);
+  if (household) return <ResidentPage code={household.code} />;
   if (me === null) return <SignIn onSignedIn={(user) => { setMe(user); navigate(homeOf[user.role], true); }} />;
   if (me === undefined) {
     return error ? (
@@ -76,6 +80,7 @@ function App() {
 
 function Page({ me, path }: { me: Me; path: string }) {
   const coordinator = me.role === 'coordinator' || me.role === 'admin';
+  if ((coordinator || me.role === 'community') && path === '/community/slips') return <SlipsPage me={me} />;
   if (coordinator) {
     if (path === '/coordinator' || path === '/coordinator/map') return <CoordinatorMap />;
     if (path === '/coordinator/stock') return <StockPage />;

@@ -29,7 +29,7 @@ export class TooManyAttemptsError extends HttpError {
  * The store client rate-limiter-flexible's PostgreSQL limiter expects (`query({ text, values })` answering
  * `{ rows, rowCount }`), over either back-end. Statement names, a node-postgres feature, are dropped.
  */
-function storeClient(db: Queryable) {
+export function storeClient(db: Queryable) {
   return {
     async query({ text, values }: { text: string; values?: unknown[] }) {
       const rows = await db.query(text, values);

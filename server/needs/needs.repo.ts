@@ -37,3 +37,14 @@ export async function listNeeds(db: Queryable, f: NeedFilter): Promise<Page<Need
   const items = rows.map((r) => ({ ...toCamel<Need>(r.need), household: toCamel<Household>(r.household) }));
   return { items, total, limit: f.limit, offset: f.offset };
 }
+
+/** Counts goods handed over towards a need (never past what it asks for); the need is fulfilled once they cover it. */
+export async function addDelivered(tx: Queryable, needId: number, quantity: number): Promise<Need & { community: string }> {
+  const [row] = await tx.query(
+    `UPDATE needs n SET fulfilled = LEAST(n.quantity, n.fulfilled + $2), status = CASE WHEN n.fulfilled + $2 >= n.quantity THEN 'fulfilled' ELSE n.status END,
+       version = n.version + 1, updated_at = now()
+     FROM households h WHERE n.id = $1 AND h.id = n.household_id RETURNING n.*, h.community`,
+    [needId, quantity],
+  );
+  return toCamel<Need & { community: string }>(row!);
+}

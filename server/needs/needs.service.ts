@@ -166,3 +166,9 @@ async function inScopeOf(db: Queryable, need: Need, scope: CommunityScope) {
 }
 
 export const listNeeds = repo.listNeeds;
+
+/** Goods delivered at a household's door count towards their need; its community's sheet hears of it. */
+export async function recordDelivery(tx: Queryable, notify: Notify, needId: number, quantity: number, by: number): Promise<void> {
+  const need = await repo.addDelivered(tx, needId, quantity);
+  await announce(tx, notify, need, need.community, need.fulfilled >= need.quantity ? 'fulfilled' : 'updated', by);
+}

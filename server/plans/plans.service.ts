@@ -198,3 +198,8 @@ async function changesSince(tx: Queryable, snapshot: Snapshot): Promise<string[]
   for (const need of needs) if (snapshot.needs[need.id] !== need.version || need.status !== 'open') changes.push(`need ${need.id} changed`);
   return changes;
 }
+
+/** An approved plan whose routes have gone out to drivers and gate volunteers. */
+export async function markDispatched(tx: Queryable, id: number): Promise<void> {
+  await tx.query(`UPDATE plans SET status = 'dispatched', dispatched_at = now() WHERE id = $1`, [id]);
+}

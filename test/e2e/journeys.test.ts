@@ -360,7 +360,7 @@ describe.skipIf(!hasChromium)('the web app', () => {
     await colleague.close();
   });
 
-  it('imports needs from CSV and reports the bad row by its line', async () => {
+  it('refuses a CSV with a bad row, names it by its line, then imports the fixed file', async () => {
     const context = await openContext(browser, lifeline);
     const page = await signedInPage(context, lifeline, 'community@lifeline.local', '/community/import');
     const csv = [
@@ -370,13 +370,16 @@ describe.skipIf(!hasChromium)('the web app', () => {
     ].join('\n');
     await page.getByLabel('or paste the CSV here').fill(csv);
     await page.getByRole('button', { name: 'Import' }).click();
-    await page.getByText('2 rows: 1 new, 0 merged with existing needs, 1 with errors.').waitFor();
+    await page.getByText('Nothing was imported: fix the 1 line(s) below and import the file again.').waitFor();
     const bad = page.locator('.import-report tr.row-error');
     expect(await bad.locator('td').first().textContent()).toBe('3');
     await bad.getByText('Enter a number').waitFor();
     await screenshot(page, 'community-import');
     await page.setViewportSize(phone);
     await screenshot(page, 'community-import');
+    await page.getByLabel('or paste the CSV here').fill(csv.split('\n').slice(0, 2).join('\n'));
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByText('1 rows: 1 new, 0 merged with existing needs, 0 with errors.').waitFor();
     await context.close();
   });
 

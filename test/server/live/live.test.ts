@@ -262,7 +262,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
     });
     try {
       await new Promise<void>((resolve, reject) => {
-        other.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Lifeline is running') && resolve());
+        other.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('is running at') && resolve());
         other.once('exit', (code) => reject(new Error(`the second server exited with ${code}`)));
       });
       const driver = connect(`http://127.0.0.1:${port}`, t.tokens.driver);

@@ -3,8 +3,8 @@ import express from 'express';
 import request from 'supertest';
 import { runInWorker } from '../../../server/workers/ts-worker.ts';
 import { problemHandler } from '../../../server/http/errors.ts';
-import { ROUTER } from '../../../server/routes/dispatch.ts';
-import type { RouterJob } from '../../../server/routes/route.worker.ts';
+import { ROUTER } from '../../../server/dispatch/route-build.ts';
+import type { RouterJob } from '../../../server/dispatch/route.worker.ts';
 import { InvalidProblemError } from '../../../solver/errors.ts';
 
 /** A routing job the solver refuses: no depot to start from. */

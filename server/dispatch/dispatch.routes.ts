@@ -3,12 +3,13 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
-import { dispatchBody, position, replanBody, routeQuery, stopStatus } from './routes.schema.ts';
-import { replan } from './replan.ts';
-import * as routes from './routes.service.ts';
+import { dispatchBody, position, replanBody, routeQuery, stopStatus } from './dispatch.schema.ts';
+import { replan } from './replan.service.ts';
+import * as dispatch from './dispatch.service.ts';
+import { setStopStatus } from './stops.service.ts';
 import { warehouseScope } from '../auth/warehouse-scope.ts';
 
-export function routeRoutes(deps: AppDeps): Router {
+export function dispatchRoutes(deps: AppDeps): Router {
   const { db, live } = deps;
   const router = Router();
   const tag = 'routes';
@@ -18,7 +19,7 @@ export function routeRoutes(deps: AppDeps): Router {
     router,
     db,
     { method: 'post', path: '/plans/:id/dispatch', summary: 'Build routes for an approved plan and push them to drivers and gate volunteers', tag, roles: coordinators, params: idParam, body: dispatchBody, idempotent: true },
-    ({ params, body, user }) => routes.dispatchPlan(deps, params.id, body, warehouseScope(user)),
+    ({ params, body, user }) => dispatch.dispatchPlan(deps, params.id, body, warehouseScope(user)),
   );
   endpoint(
     router,
@@ -26,28 +27,28 @@ export function routeRoutes(deps: AppDeps): Router {
     { method: 'post', path: '/plans/:id/replan', summary: 'Re-plan the routes under way after an urgent need, a driver dropping out or a closure; affected drivers get their new route live', tag, roles: coordinators, params: idParam, body: replanBody, idempotent: true },
     ({ params, body, user }) => replan(deps, params.id, body, user),
   );
-  endpoint(router, db, { method: 'get', path: '/routes', summary: 'Routes (filter by plan or driver; a coordinator tied to warehouses gets only theirs)', tag, roles: coordinators, query: routeQuery }, ({ query, user }) => routes.listRoutes(db, user, query));
+  endpoint(router, db, { method: 'get', path: '/routes', summary: 'Routes (filter by plan or driver; a coordinator tied to warehouses gets only theirs)', tag, roles: coordinators, query: routeQuery }, ({ query, user }) => dispatch.listRoutes(db, user, query));
   endpoint(router, db, { method: 'get', path: '/routes/:id', summary: 'One route with its stops (a driver: only their own; a coordinator tied to warehouses: only theirs)', tag, roles: field, params: idParam }, ({ params, user }) =>
-    routes.routeFor(db, user, params.id),
+    dispatch.routeFor(db, user, params.id),
   );
-  endpoint(router, db, { method: 'get', path: '/me/route', summary: "The signed-in driver's or volunteer's routes under way", tag, roles: ['driver'] }, ({ user }) => routes.myRoutes(db, user));
+  endpoint(router, db, { method: 'get', path: '/me/route', summary: "The signed-in driver's or volunteer's routes under way", tag, roles: ['driver'] }, ({ user }) => dispatch.myRoutes(db, user));
   endpoint(router, db, { method: 'post', path: '/routes/:id/accept', summary: 'Accept an assigned route', tag, roles: field, params: idParam, idempotent: true }, ({ params, user }) =>
-    routes.acceptRoute(live, user, params.id),
+    dispatch.acceptRoute(live, user, params.id),
   );
   endpoint(
     router,
     db,
     { method: 'post', path: '/routes/:id/pickup', summary: 'Goods picked up at the warehouse (ledger: dispatched)', tag, roles: field, params: idParam, idempotent: true },
-    ({ params, user }) => routes.pickUp(live, user, params.id),
+    ({ params, user }) => dispatch.pickUp(live, user, params.id),
   );
   endpoint(
     router,
     db,
     { method: 'post', path: '/stops/:id/status', summary: 'A stop delivered, or failed with a reason (goods go back to stock)', tag, roles: field, params: idParam, body: stopStatus, idempotent: true },
-    ({ params, body, user }) => routes.setStopStatus(live, user, params.id, body),
+    ({ params, body, user }) => setStopStatus(live, user, params.id, body),
   );
   endpoint(router, db, { method: 'post', path: '/me/position', summary: 'Report where I am, for the live board', tag, roles: ['driver'], body: position }, ({ body, user }) =>
-    routes.reportPosition(live, user, body),
+    dispatch.reportPosition(live, user, body),
   );
   return router;
 }

@@ -3,7 +3,6 @@
 // their goods) and gate volunteers walk the goods in, the most vulnerable first. Travel times come from
 // today's road network; the vehicle router runs in a worker thread.
 import type { Queryable } from '../db/database.ts';
-import { toCamel } from '../db/rows.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
 import { planGateDeliveries, type DeliveryStop, type GatePlan } from '../../solver/routing/last-mile.ts';
@@ -11,6 +10,8 @@ import type { Customer, Vehicle } from '../../solver/routing/problem.ts';
 import type { RoutingSolution } from '../../solver/routing/solve.ts';
 import type { RouterJob } from './route.worker.ts';
 import type { LatLon } from '../../solver/network/index.ts';
+import * as repo from './dispatch.repo.ts';
+import type { AllocationLine, DriverRow, GateRow } from './dispatch.repo.ts';
 
 export const ROUTER = new URL('./route.worker.ts', import.meta.url);
 /** Minutes at a door to hand over goods, and at a gate to unload for the volunteers. */
@@ -26,39 +27,6 @@ export interface ItemLine {
   lotId: number;
   commodityId: number;
   quantity: number;
-}
-
-interface AllocationLine extends ItemLine {
-  warehouseId: number;
-  weightKg: number;
-  volumeM3: number;
-  category: string;
-  urgency: string;
-  householdId: number;
-  lat: number;
-  lon: number;
-  zoneId: number | null;
-  sealed: boolean;
-  vulnerable: number;
-}
-
-export interface DriverRow {
-  id: number;
-  kind: 'driver' | 'gate_volunteer';
-  vehicleType: string;
-  capacityWeightKg: number;
-  capacityVolumeM3: number;
-  shiftStart: string;
-  shiftEnd: string;
-  homeWarehouseId: number | null;
-  zoneId: number | null;
-}
-
-interface GateRow {
-  id: number;
-  zoneId: number;
-  lat: number;
-  lon: number;
 }
 
 export interface PlannedStop {
@@ -114,9 +82,9 @@ interface HouseholdStop {
 
 export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number, options: { timeLimitMs: number; seed: number }): Promise<DispatchResult> {
   const lines = await allocationLines(db, planId);
-  const drivers = (await db.query(`SELECT * FROM drivers WHERE active ORDER BY id`)).map((r) => toCamel<DriverRow>(r));
-  const gates = await db.query<GateRow>('SELECT id, zone_id AS "zoneId", lat, lon FROM gates ORDER BY id');
-  const warehouses = await db.query<{ id: number; lat: number; lon: number }>('SELECT id, lat, lon FROM warehouses ORDER BY id');
+  const drivers = await repo.activeDrivers(db);
+  const gates = await repo.gates(db);
+  const warehouses = await repo.warehouses(db);
   const households = householdStops(lines);
   const vehicles = drivers.filter((d) => d.kind === 'driver' && d.homeWarehouseId !== null);
   const volunteers = drivers.filter((d) => d.kind === 'gate_volunteer');
@@ -232,21 +200,7 @@ function carryCapacity(volunteers: DriverRow[]): [number, number] {
 
 /** The plan's lines; households the plan serves through a sealed zone's gate count as inside that zone. */
 async function allocationLines(db: Queryable, planId: number): Promise<AllocationLine[]> {
-  const [plan] = await db.query<{ via_gate: Record<string, number> | null }>(`SELECT result->'viaGate' AS via_gate FROM plans WHERE id = $1`, [planId]);
-  const viaGate = plan?.via_gate ?? {};
-  const lines = await db.query<AllocationLine>(
-    `SELECT pa.need_id AS "needId", pa.lot_id AS "lotId", pa.commodity_id AS "commodityId", pa.quantity, pa.warehouse_id AS "warehouseId",
-            c.weight_kg AS "weightKg", c.volume_m3 AS "volumeM3", c.category, n.urgency,
-            h.id AS "householdId", h.lat, h.lon, h.zone_id AS "zoneId", coalesce(z.status = 'sealed', false) AS sealed,
-            (CASE WHEN h.infant OR h.pregnant THEN 3 WHEN h.elderly_alone OR h.disabled OR h.chronic_illness THEN 2 ELSE 1 END) AS vulnerable
-     FROM plan_allocations pa
-     JOIN commodities c ON c.id = pa.commodity_id
-     JOIN needs n ON n.id = pa.need_id
-     JOIN households h ON h.id = n.household_id
-     LEFT JOIN zones z ON z.id = h.zone_id
-     WHERE pa.plan_id = $1 ORDER BY pa.id`,
-    [planId],
-  );
+  const { lines, viaGate } = await repo.allocationLines(db, planId);
   return lines.map((l) => (viaGate[l.needId] !== undefined ? { ...l, sealed: true, zoneId: viaGate[l.needId]! } : l));
 }
 

@@ -3,7 +3,7 @@
 // cancels the route of a driver who dropped out. Stops are delivered or failed only while the route is
 // on its way: a vehicle once it has picked up, a walking route (its goods come from the gate) once accepted.
 import { ConflictError } from '../http/errors.ts';
-import type { RouteRow } from './routes.repo.ts';
+import type { RouteRow } from './dispatch.repo.ts';
 
 export type RouteStatus = RouteRow['status'];
 type Route = Pick<RouteRow, 'id' | 'kind' | 'status'>;

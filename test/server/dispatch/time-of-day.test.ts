@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secondsOfDay } from '../../../server/routes/replan.ts';
+import { secondsOfDay } from '../../../server/dispatch/replan.service.ts';
 
 describe('secondsOfDay', () => {
   it('reads the local time of day where the operation runs, summer time included', () => {

@@ -1,0 +1,91 @@
+// The resident's page, /h/<code>: a household's own requests and where each stands, in plain words, with
+// no account. Phone first; it asks again every 30 seconds while open (and when the phone wakes it up).
+import { useEffect } from 'preact/hooks';
+import { ApiError, get } from '../api.ts';
+import { fmtDateTime, fmtNumber, t, tOr, useLang } from '../i18n.ts';
+import { useLoad } from '../components/ui.tsx';
+import { LangSwitch } from '../components/shell.tsx';
+import type { ResidentRequest, ResidentView } from '../../../server/residents/residents.schema.ts';
+import './resident.css';
+
+const REFRESH_MS = 30_000;
+
+export function ResidentPage({ code }: { code: string }) {
+  const lang = useLang();
+  const view = useLoad((signal) => get<ResidentView>(`/resident/${encodeURIComponent(code)}`, { lang }, signal), [code, lang]);
+  useEffect(() => {
+    const timer = setInterval(view.reload, REFRESH_MS);
+    const wake = () => document.visibilityState === 'visible' && view.reload();
+    document.addEventListener('visibilitychange', wake);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', wake);
+    };
+  }, [view.reload]);
+  const data = view.data;
+  return (
+    <main class="resident-page">
+      <header class="resident-head">
+        <div>
+          <h1>{data ? data.household.name : t('resident.title')}</h1>
+          {data && <p class="muted">{data.household.community}</p>}
+        </div>
+        <LangSwitch />
+      </header>
+      {view.error !== undefined && !data && <CodeProblem error={view.error} />}
+      {!data && view.error === undefined && <p class="muted">{t('state.loading')}</p>}
+      {data && <Requests requests={data.requests} />}
+      {data && (
+        <p class="muted resident-foot" aria-live="polite">
+          {view.error !== undefined ? t('resident.offline') : t('resident.refreshes')}
+        </p>
+      )}
+    </main>
+  );
+}
+
+function Requests({ requests }: { requests: ResidentRequest[] }) {
+  const open = requests.filter((r) => r.open);
+  const past = requests.filter((r) => !r.open);
+  return (
+    <>
+      <h2>{t('resident.open')}</h2>
+      {open.length ? <RequestList requests={open} /> : <p class="muted">{t('resident.noOpen')}</p>}
+      {past.length > 0 && (
+        <>
+          <h2>{t('resident.past')}</h2>
+          <RequestList requests={past} />
+        </>
+      )}
+    </>
+  );
+}
+
+function RequestList({ requests }: { requests: ResidentRequest[] }) {
+  return (
+    <ul class="resident-requests">
+      {requests.map((r) => (
+        <li key={r.id} class={`resident-request status-${r.status}`}>
+          <div class="resident-request-head">
+            <strong>
+              {r.commodity} · {fmtNumber(r.quantity)} × {r.unit}
+            </strong>
+            <span class={`badge resident-badge-${r.status}`}>{tOr(`resident.status.${r.status}`, r.status)}</span>
+          </div>
+          <p>{r.statusText}</p>
+          <p class="muted small">{t('resident.updated', { at: fmtDateTime(r.updatedAt) })}</p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A wrong or revoked code, or too many wrong ones: the server's own words, in the reader's language. */
+function CodeProblem({ error }: { error: unknown }) {
+  const known = error instanceof ApiError && (error.status === 404 || error.status === 429);
+  return (
+    <p class="resident-problem" role="alert">
+      {known ? error.message : t('resident.offline')}
+    </p>
+  );
+}

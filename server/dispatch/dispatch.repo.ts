@@ -1,0 +1,217 @@
+// SQL for routes and drivers' positions, and what dispatch and re-planning read of plans, drivers,
+// gates, warehouses and needs (stops and their goods: stops.repo.ts).
+import type { Queryable } from '../db/database.ts';
+import { toCamel } from '../db/rows.ts';
+import type { PlannedRoute } from './route-build.ts';
+import { insertStop } from './stops.repo.ts';
+
+/** A stored route: what dispatch planned, without its stops, plus its identity and progress. */
+export interface RouteRow extends Omit<PlannedRoute, 'stops'> {
+  id: number;
+  planId: number;
+  status: 'assigned' | 'accepted' | 'picked_up' | 'completed' | 'cancelled';
+  version: number;
+  /** The warehouses its goods come from: its own for a vehicle, its lots' for a walk from a gate. */
+  warehouseIds: number[];
+}
+
+/** SQL for `warehouseIds` of the route `r`. */
+const WAREHOUSES_OF_ROUTE = `CASE WHEN r.warehouse_id IS NOT NULL THEN ARRAY[r.warehouse_id] ELSE ARRAY(
+  SELECT DISTINCT l.warehouse_id FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN lots l ON l.id = si.lot_id WHERE s.route_id = r.id ORDER BY 1) END`;
+
+/** A line of a plan as dispatch needs it: the goods, what they weigh, and the household they go to. */
+export interface AllocationLine {
+  needId: number;
+  lotId: number;
+  commodityId: number;
+  quantity: number;
+  warehouseId: number;
+  weightKg: number;
+  volumeM3: number;
+  category: string;
+  urgency: string;
+  householdId: number;
+  lat: number;
+  lon: number;
+  zoneId: number | null;
+  sealed: boolean;
+  vulnerable: number;
+}
+
+export interface DriverRow {
+  id: number;
+  kind: 'driver' | 'gate_volunteer';
+  vehicleType: string;
+  capacityWeightKg: number;
+  capacityVolumeM3: number;
+  shiftStart: string;
+  shiftEnd: string;
+  homeWarehouseId: number | null;
+  zoneId: number | null;
+}
+
+export interface GateRow {
+  id: number;
+  zoneId: number;
+  lat: number;
+  lon: number;
+}
+
+/** A vehicle route of a plan still under way, as the re-planner sees it. */
+export interface RouteUnderWay {
+  id: number;
+  driverId: number;
+  status: string;
+  warehouseId: number;
+}
+
+/** What an urgent need and the lot to serve it from are, and the sealed zone's gate the goods would go through. */
+export interface UrgentLine {
+  needId: number;
+  status: string;
+  commodityId: number;
+  remaining: number;
+  householdId: number;
+  lat: number;
+  lon: number;
+  lotCommodity: number;
+  warehouseId: number;
+  available: number;
+  weightKg: number;
+  volumeM3: number;
+  gateId: number | null;
+  gateLat: number | null;
+  gateLon: number | null;
+}
+
+export async function insertRoute(tx: Queryable, planId: number, route: PlannedRoute): Promise<number> {
+  const [row] = await tx.query<{ id: number }>(
+    `INSERT INTO routes (plan_id, driver_id, kind, warehouse_id, zone_id, gate_id, departure_s, distance_m, duration_s)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [planId, route.driverId, route.kind, route.warehouseId, route.zoneId, route.gateId, route.departureS, route.distanceM, route.durationS],
+  );
+  for (const [seq, stop] of route.stops.entries()) await insertStop(tx, row!.id, seq + 1, stop);
+  return row!.id;
+}
+
+export async function findRoute(db: Queryable, id: number, lock = false): Promise<RouteRow | undefined> {
+  const [row] = await db.query(`SELECT r.*, ${WAREHOUSES_OF_ROUTE} AS warehouse_ids FROM routes r WHERE r.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return row ? toCamel<RouteRow>(row) : undefined;
+}
+
+/** Routes of a plan or a driver, oldest first; with warehouses, only those whose goods all come from them. */
+export async function routeIds(db: Queryable, filter: { planId?: number; driverId?: number; warehouseIds: number[] | null; limit: number; offset: number }): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(
+    `SELECT r.id FROM routes r WHERE ($1::int IS NULL OR r.plan_id = $1) AND ($2::int IS NULL OR r.driver_id = $2)
+       AND ($3::int[] IS NULL OR (${WAREHOUSES_OF_ROUTE}) <@ $3::int[]) ORDER BY r.id LIMIT $4 OFFSET $5`,
+    [filter.planId ?? null, filter.driverId ?? null, filter.warehouseIds, filter.limit, filter.offset],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** A driver's routes still under way, oldest first. */
+export async function openRouteIds(db: Queryable, driverId: number): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(`SELECT id FROM routes WHERE driver_id = $1 AND status NOT IN ('completed', 'cancelled') ORDER BY id`, [driverId]);
+  return rows.map((r) => r.id);
+}
+
+export async function setRouteStatus(tx: Queryable, id: number, status: RouteRow['status']): Promise<void> {
+  await tx.query('UPDATE routes SET status = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, status]);
+}
+
+/** Completes a route in one of the given states once none of its stops is pending. */
+export async function completeIfDone(tx: Queryable, routeId: number, from: readonly RouteRow['status'][]): Promise<void> {
+  await tx.query(
+    `UPDATE routes SET status = 'completed', version = version + 1, updated_at = now()
+     WHERE id = $1 AND status = ANY($2::text[]) AND NOT EXISTS (SELECT 1 FROM stops WHERE route_id = $1 AND status = 'pending')`,
+    [routeId, from],
+  );
+}
+
+/** The vehicle routes of a plan not yet completed or cancelled. */
+export async function routesUnderWay(db: Queryable, planId: number): Promise<RouteUnderWay[]> {
+  return db.query<RouteUnderWay>(
+    `SELECT id, driver_id AS "driverId", status, warehouse_id AS "warehouseId" FROM routes
+     WHERE plan_id = $1 AND kind = 'vehicle' AND status NOT IN ('completed', 'cancelled') ORDER BY id`,
+    [planId],
+  );
+}
+
+/** Drivers out on a route of another plan. */
+export async function busyDrivers(db: Queryable, planId: number): Promise<Set<number>> {
+  const rows = await db.query<{ driver_id: number }>(`SELECT DISTINCT driver_id FROM routes WHERE plan_id <> $1 AND status IN ('assigned', 'accepted', 'picked_up')`, [planId]);
+  return new Set(rows.map((r) => r.driver_id));
+}
+
+/** The latest position of a driver, for the live board. */
+export async function savePosition(db: Queryable, driverId: number, at: { lat: number; lon: number }): Promise<void> {
+  await db.query(`INSERT INTO driver_positions (driver_id, lat, lon) VALUES ($1, $2, $3) ON CONFLICT (driver_id) DO UPDATE SET lat = $2, lon = $3, at = now()`, [driverId, at.lat, at.lon]);
+}
+
+/** Where each driver was last seen. */
+export async function positions(db: Queryable): Promise<Map<number, { lat: number; lon: number }>> {
+  const rows = await db.query<{ driver_id: number; lat: number; lon: number }>('SELECT driver_id, lat, lon FROM driver_positions');
+  return new Map(rows.map((p) => [p.driver_id, { lat: p.lat, lon: p.lon }]));
+}
+
+export async function planStatus(db: Queryable, planId: number, lock = false): Promise<string | undefined> {
+  const [plan] = await db.query<{ status: string }>(`SELECT status FROM plans WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [planId]);
+  return plan?.status;
+}
+
+/** The plan's lines, and the sealed zone whose gate serves each need the plan sends through one. */
+export async function allocationLines(db: Queryable, planId: number): Promise<{ lines: AllocationLine[]; viaGate: Record<string, number> }> {
+  const [plan] = await db.query<{ via_gate: Record<string, number> | null }>(`SELECT result->'viaGate' AS via_gate FROM plans WHERE id = $1`, [planId]);
+  const lines = await db.query<AllocationLine>(
+    `SELECT pa.need_id AS "needId", pa.lot_id AS "lotId", pa.commodity_id AS "commodityId", pa.quantity, pa.warehouse_id AS "warehouseId",
+            c.weight_kg AS "weightKg", c.volume_m3 AS "volumeM3", c.category, n.urgency,
+            h.id AS "householdId", h.lat, h.lon, h.zone_id AS "zoneId", coalesce(z.status = 'sealed', false) AS sealed,
+            (CASE WHEN h.infant OR h.pregnant THEN 3 WHEN h.elderly_alone OR h.disabled OR h.chronic_illness THEN 2 ELSE 1 END) AS vulnerable
+     FROM plan_allocations pa
+     JOIN commodities c ON c.id = pa.commodity_id
+     JOIN needs n ON n.id = pa.need_id
+     JOIN households h ON h.id = n.household_id
+     LEFT JOIN zones z ON z.id = h.zone_id
+     WHERE pa.plan_id = $1 ORDER BY pa.id`,
+    [planId],
+  );
+  return { lines, viaGate: plan?.via_gate ?? {} };
+}
+
+/** Active drivers and gate volunteers, by id. */
+export async function activeDrivers(db: Queryable): Promise<DriverRow[]> {
+  return (await db.query(`SELECT * FROM drivers WHERE active ORDER BY id`)).map((r) => toCamel<DriverRow>(r));
+}
+
+export async function homeWarehouseOf(db: Queryable, driverId: number): Promise<number> {
+  const [driver] = await db.query<{ home_warehouse_id: number }>('SELECT home_warehouse_id FROM drivers WHERE id = $1', [driverId]);
+  return driver!.home_warehouse_id;
+}
+
+export async function userOfDriver(db: Queryable, driverId: number): Promise<number | null> {
+  const [row] = await db.query<{ user_id: number | null }>('SELECT user_id FROM drivers WHERE id = $1', [driverId]);
+  return row?.user_id ?? null;
+}
+
+export const gates = (db: Queryable) => db.query<GateRow>('SELECT id, zone_id AS "zoneId", lat, lon FROM gates ORDER BY id');
+
+export const warehouses = (db: Queryable) => db.query<{ id: number; lat: number; lon: number }>('SELECT id, lat, lon FROM warehouses ORDER BY id');
+
+/** An urgent need with the lot to take its goods from; undefined when either does not exist. */
+export async function urgentLine(db: Queryable, needId: number, lotId: number): Promise<UrgentLine | undefined> {
+  const [row] = await db.query<UrgentLine>(
+    `SELECT n.id AS "needId", n.status, n.commodity_id AS "commodityId", n.quantity - n.fulfilled AS remaining, h.id AS "householdId", h.lat, h.lon,
+            l.commodity_id AS "lotCommodity", l.warehouse_id AS "warehouseId", l.on_hand - l.reserved AS available, c.weight_kg AS "weightKg", c.volume_m3 AS "volumeM3",
+            g.id AS "gateId", g.lat AS "gateLat", g.lon AS "gateLon"
+     FROM needs n JOIN households h ON h.id = n.household_id
+     LEFT JOIN LATERAL (SELECT g.id, g.lat, g.lon FROM gates g JOIN zones z ON z.id = g.zone_id WHERE z.id = h.zone_id AND z.status = 'sealed' ORDER BY g.id LIMIT 1) g ON true,
+     lots l JOIN commodities c ON c.id = l.commodity_id
+     WHERE n.id = $1 AND l.id = $2`,
+    [needId, lotId],
+  );
+  return row;
+}
+
+export async function needExists(db: Queryable, needId: number): Promise<boolean> {
+  return (await db.query('SELECT id FROM needs WHERE id = $1', [needId])).length > 0;
+}

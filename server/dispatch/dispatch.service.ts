@@ -1,0 +1,150 @@
+// Routes in the field: dispatching an approved plan, what each driver and volunteer sees, and a route's
+// day — accept, pick up (ledger: dispatched); a stop's outcome is in stops.service.ts. Every change
+// reaches the driver and the coordinators' board live.
+import type { Queryable, Tx } from '../db/database.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.ts';
+import { audience, type LiveHub, type Notify } from '../live/hub.ts';
+import { warehouseRooms } from '../live/rooms.ts';
+import type { RoadMap } from '../network/network.service.ts';
+import type { SignedInUser } from '../auth/auth.schema.ts';
+import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
+import { checkPlanInScope, markDispatched } from '../plans/plans.service.ts';
+import { recordMovement } from '../stock/stock.service.ts';
+import { driverOfUser } from '../drivers/drivers.service.ts';
+import { buildRoutes, type Unassigned } from './route-build.ts';
+import * as repo from './dispatch.repo.ts';
+import * as stops from './stops.repo.ts';
+import { checkMove } from './route-states.ts';
+
+export interface RouteView extends repo.RouteRow {
+  stops: (stops.StopRow & {
+    items: Omit<stops.StopItemRow, 'stopId'>[];
+    recipient?: { name: string; address: string; phone: string | null; people: number };
+  })[];
+}
+
+interface Deps {
+  live: LiveHub;
+  roads: RoadMap;
+}
+
+export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }, scope: WarehouseScope): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
+  const db = deps.live.db;
+  const status = await repo.planStatus(db, planId);
+  if (!status) throw new NotFoundError('plan', planId);
+  await checkPlanInScope(db, planId, scope, 'dispatch');
+  if (status !== 'approved') throw new ConflictError(`plan ${planId} is ${status}; only an approved plan can be dispatched`, { status });
+  const built = await buildRoutes(db, deps.roads, planId, options);
+  const routes = await deps.live.transaction(async (tx, notify) => {
+    const locked = await repo.planStatus(tx, planId, true);
+    if (locked !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked });
+    const views: RouteView[] = [];
+    for (const route of built.routes) views.push(await routeView(tx, await repo.insertRoute(tx, planId, route)));
+    await markDispatched(tx, planId);
+    for (const view of views) {
+      const userId = await repo.userOfDriver(tx, view.driverId);
+      if (userId) await notify([userId], 'route:assigned', { routeId: view.id, planId, route: view });
+    }
+    await notify(await audience.board(tx), 'plan:status', { planId, status: 'dispatched' });
+    return views;
+  });
+  return { routes, unassigned: built.unassigned, stats: built.stats };
+}
+
+export async function routeView(db: Queryable, id: number): Promise<RouteView> {
+  const route = await repo.findRoute(db, id);
+  if (!route) throw new NotFoundError('route', id);
+  const itsStops = await stops.stopsOf(db, id);
+  const items = await stops.itemsOfStops(db, itsStops.map((s) => s.id));
+  const people = await stops.recipients(db, itsStops.flatMap((s) => (s.householdId ? [s.householdId] : [])));
+  return {
+    ...route,
+    stops: itsStops.map((s) => ({
+      ...s,
+      items: items.filter((i) => i.stopId === s.id).map(({ stopId: _s, ...i }) => i),
+      ...(s.householdId ? { recipient: people.get(s.householdId) } : {}),
+    })),
+  };
+}
+
+/** Routes for the board; a coordinator tied to warehouses sees the routes whose goods all come from theirs. */
+export async function listRoutes(db: Queryable, user: SignedInUser, filter: { planId?: number; driverId?: number; limit: number; offset: number }) {
+  const scope = warehouseScope(user);
+  const ids = await repo.routeIds(db, { ...filter, warehouseIds: scope && [...scope] });
+  return Promise.all(ids.map((id) => routeView(db, id)));
+}
+
+/** One route with its recipients, for its own driver or a coordinator of its warehouses. */
+export async function routeFor(db: Queryable, user: SignedInUser, id: number): Promise<RouteView> {
+  await ownRoute(db, user, id);
+  return routeView(db, id);
+}
+
+/** The signed-in driver's or volunteer's routes still under way, oldest first. */
+export async function myRoutes(db: Queryable, user: SignedInUser): Promise<{ driverId: number; routes: RouteView[] }> {
+  const driver = await driverOfUser(db, user.id);
+  if (!driver) throw new ForbiddenError('this account is not registered as a driver or gate volunteer');
+  const ids = await repo.openRouteIds(db, driver.id);
+  return { driverId: driver.id, routes: await Promise.all(ids.map((id) => routeView(db, id))) };
+}
+
+export async function acceptRoute(live: LiveHub, user: SignedInUser, id: number): Promise<RouteView> {
+  return changeRoute(live, user, id, 'accepted', async () => {});
+}
+
+/** Picking up moves every item of the route out of the warehouse: reserved → in transit. */
+export async function pickUp(live: LiveHub, user: SignedInUser, id: number): Promise<RouteView> {
+  return changeRoute(live, user, id, 'picked_up', async (route, tx) => {
+    if (route.kind !== 'vehicle') throw new ConflictError('a walking route takes its goods from the gate, not the warehouse');
+    const itsStops = await stops.stopsOf(tx, id);
+    for (const item of await stops.itemsOfStops(tx, itsStops.map((s) => s.id))) {
+      await recordMovement(tx, { lotId: item.lotId, kind: 'dispatched', quantity: item.quantity, needId: item.needId, stopId: item.stopId, planId: route.planId, actorId: user.id, reason: `route ${id}` });
+    }
+  });
+}
+
+async function changeRoute(
+  live: LiveHub,
+  user: SignedInUser,
+  id: number,
+  status: repo.RouteRow['status'],
+  check: (route: repo.RouteRow, tx: Tx) => Promise<void>,
+): Promise<RouteView> {
+  await live.transaction(async (tx, notify) => {
+    const route = await ownRoute(tx, user, id, true);
+    checkMove(route, status);
+    await check(route, tx);
+    await repo.setRouteStatus(tx, id, status);
+    await tellRoute(tx, notify, id, status);
+  });
+  return routeView(live.db, id);
+}
+
+/**
+ * The route as stored, if the user may see it: a driver only their own, a coordinator tied to warehouses
+ * only one whose goods come from theirs. Any other is answered as if it did not exist.
+ */
+export async function ownRoute(db: Queryable, user: SignedInUser, id: number, lock = false, asked: [what: string, id: number] = ['route', id]): Promise<repo.RouteRow> {
+  const route = await repo.findRoute(db, id, lock);
+  if (!route) throw new NotFoundError(...asked);
+  if (user.role === 'driver' && (await driverOfUser(db, user.id))?.id !== route.driverId) throw new NotFoundError(...asked);
+  checkRecord(warehouseScope(user), route.warehouseIds, ...asked);
+  return route;
+}
+
+/** Sends a route's new state to its driver and the board (its followers, when the caller has them already); returns it. */
+export async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string, board?: number[]): Promise<RouteView> {
+  const view = await routeView(tx, id);
+  const driverUser = await repo.userOfDriver(tx, view.driverId);
+  await notify([...(board ?? (await audience.board(tx, view.warehouseId))), ...(driverUser ? [driverUser] : [])], 'route:updated', { routeId: id, reason, route: view });
+  return view;
+}
+
+/** A driver's position for the live board (not stored per event: the board wants the latest). */
+export async function reportPosition(live: LiveHub, user: SignedInUser, at: { lat: number; lon: number }): Promise<{ driverId: number }> {
+  const driver = await driverOfUser(live.db, user.id);
+  if (!driver) throw new ForbiddenError('this account is not registered as a driver or gate volunteer');
+  await repo.savePosition(live.db, driver.id, at);
+  live.broadcast(warehouseRooms(driver.homeWarehouseId ?? null), 'board:position', { driverId: driver.id, lat: at.lat, lon: at.lon });
+  return { driverId: driver.id };
+}

@@ -1,0 +1,174 @@
+// SQL for the stops of routes and what each stop hands over.
+import type { Queryable } from '../db/database.ts';
+import { toCamel } from '../db/rows.ts';
+import type { LatLon } from '../../solver/network/index.ts';
+import type { ItemLine, PlannedStop } from './route-build.ts';
+
+export interface StopRow {
+  id: number;
+  routeId: number;
+  seq: number;
+  kind: 'delivery' | 'gate' | 'door';
+  householdId: number | null;
+  gateId: number | null;
+  trip: number | null;
+  lat: number;
+  lon: number;
+  etaS: number | null;
+  status: 'pending' | 'delivered' | 'failed';
+  reason: string | null;
+  note: string | null;
+}
+
+export interface StopItemRow {
+  stopId: number;
+  needId: number;
+  lotId: number;
+  commodityId: number;
+  quantity: number;
+  commodity: string;
+  unit: string;
+}
+
+/** A stop of a vehicle route not yet done, as the re-planner sees it: where, and what it weighs and fills. */
+export interface PendingStop {
+  id: number;
+  routeId: number;
+  driverId: number;
+  warehouseId: number;
+  kind: 'delivery' | 'gate';
+  at: LatLon;
+  demand: [number, number];
+}
+
+export async function insertStop(tx: Queryable, routeId: number, seq: number, stop: PlannedStop): Promise<number> {
+  const [row] = await tx.query<{ id: number }>(
+    `INSERT INTO stops (route_id, seq, kind, household_id, gate_id, trip, lat, lon, eta_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [routeId, seq, stop.kind, stop.householdId, stop.gateId, stop.trip, stop.at.lat, stop.at.lon, stop.etaS],
+  );
+  for (const item of stop.items) await insertItem(tx, row!.id, item);
+  return row!.id;
+}
+
+const insertItem = (tx: Queryable, stopId: number, item: ItemLine) =>
+  tx.query('INSERT INTO stop_items (stop_id, need_id, lot_id, commodity_id, quantity) VALUES ($1, $2, $3, $4, $5)', [stopId, item.needId, item.lotId, item.commodityId, item.quantity]);
+
+export async function stopsOf(db: Queryable, routeId: number): Promise<StopRow[]> {
+  return (await db.query('SELECT * FROM stops WHERE route_id = $1 ORDER BY seq', [routeId])).map((r) => toCamel<StopRow>(r));
+}
+
+/** The route of a stop, the stop locked (a second outcome for it waits, then finds it done). */
+export async function lockStop(tx: Queryable, stopId: number): Promise<{ routeId: number } | undefined> {
+  const [row] = await tx.query<{ route_id: number }>('SELECT route_id FROM stops WHERE id = $1 FOR UPDATE', [stopId]);
+  return row && { routeId: row.route_id };
+}
+
+export async function itemsOfStops(db: Queryable, stopIds: number[]): Promise<StopItemRow[]> {
+  const rows = await db.query(
+    `SELECT si.stop_id, si.need_id, si.lot_id, si.commodity_id, si.quantity, c.name AS commodity, c.unit
+     FROM stop_items si JOIN commodities c ON c.id = si.commodity_id WHERE si.stop_id = ANY($1::int[]) ORDER BY si.id`,
+    [stopIds],
+  );
+  return rows.map((r) => toCamel<StopItemRow>(r));
+}
+
+/** A line of a stop with how much of it is on the road now. */
+export interface LoadLine extends StopItemRow {
+  onBoard: number;
+}
+
+/**
+ * What of each line of a stop is on the road now, from the ledger: dispatched less delivered and returned,
+ * for this stop's own goods — a door visit's are that need's goods of that lot on this plan's routes, which
+ * the gate stop brought.
+ */
+export async function loadOf(db: Queryable, planId: number, stop: Pick<StopRow, 'id' | 'kind'>): Promise<LoadLine[]> {
+  const rows = await db.query(
+    `SELECT si.stop_id, si.need_id, si.lot_id, si.commodity_id, si.quantity, c.name AS commodity, c.unit,
+            coalesce((SELECT sum(CASE m.kind WHEN 'dispatched' THEN m.quantity ELSE -m.quantity END) FROM stock_movements m
+                      WHERE m.need_id = si.need_id AND m.lot_id = si.lot_id AND m.kind IN ('dispatched', 'delivered', 'returned')
+                        AND (m.stop_id = si.stop_id OR ($2::boolean AND m.plan_id = $3))), 0)::int AS on_board
+     FROM stop_items si JOIN commodities c ON c.id = si.commodity_id WHERE si.stop_id = $1 ORDER BY si.id`,
+    [stop.id, stop.kind === 'door', planId],
+  );
+  return rows.map((r) => toCamel<LoadLine>(r));
+}
+
+/** What a driver needs to hand goods over: who, where, how to call. Never health flags. */
+export async function recipients(db: Queryable, householdIds: number[]): Promise<Map<number, { name: string; address: string; phone: string | null; people: number }>> {
+  const rows = await db.query<{ id: number; name: string; address: string; phone: string | null; people: number }>(
+    'SELECT id, name, address, phone, people FROM households WHERE id = ANY($1::int[])',
+    [householdIds],
+  );
+  return new Map(rows.map(({ id, ...r }) => [id, r]));
+}
+
+/** A stop's outcome: delivered, or failed with a reason and a note. */
+export async function closeStop(tx: Queryable, stopId: number, outcome: { status: 'delivered' | 'failed'; reason: string | null; note: string | null }): Promise<void> {
+  await tx.query('UPDATE stops SET status = $2, reason = $3, note = $4, done_at = now() WHERE id = $1', [stopId, outcome.status, outcome.reason, outcome.note]);
+}
+
+/** The door visits still pending whose goods a gate stop brings. */
+export async function pendingDoorsFedBy(tx: Queryable, gateStopId: number): Promise<{ id: number; routeId: number }[]> {
+  const rows = await tx.query<{ id: number; route_id: number }>(
+    `SELECT DISTINCT s.id, s.route_id FROM stops s JOIN stop_items si ON si.stop_id = s.id
+     WHERE s.kind = 'door' AND s.status = 'pending' AND (si.need_id, si.lot_id) IN (SELECT need_id, lot_id FROM stop_items WHERE stop_id = $1)`,
+    [gateStopId],
+  );
+  return rows.map((r) => ({ id: r.id, routeId: r.route_id }));
+}
+
+/** The vehicle's gate stop that brings a door visit's goods. */
+export async function gateStopOf(tx: Queryable, door: Pick<StopRow, 'id' | 'routeId'>): Promise<{ id: number; status: StopRow['status'] } | undefined> {
+  const [row] = await tx.query<{ id: number; status: StopRow['status'] }>(
+    `SELECT s.id, s.status FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN routes r ON r.id = s.route_id
+     WHERE s.kind = 'gate' AND r.plan_id = (SELECT plan_id FROM routes WHERE id = $2)
+       AND (si.need_id, si.lot_id) IN (SELECT need_id, lot_id FROM stop_items WHERE stop_id = $1) LIMIT 1`,
+    [door.id, door.routeId],
+  );
+  return row;
+}
+
+/** The pending stops of a plan's vehicle routes under way, in route order, with what they weigh and fill. */
+export async function pendingStops(db: Queryable, planId: number): Promise<PendingStop[]> {
+  return db.query<PendingStop>(
+    `SELECT s.id, s.route_id AS "routeId", r.driver_id AS "driverId", r.warehouse_id AS "warehouseId", s.kind,
+            json_build_object('lat', s.lat, 'lon', s.lon) AS at,
+            json_build_array(coalesce(sum(si.quantity * c.weight_kg), 0), coalesce(sum(si.quantity * c.volume_m3), 0)) AS demand
+     FROM stops s JOIN routes r ON r.id = s.route_id
+     LEFT JOIN stop_items si ON si.stop_id = s.id LEFT JOIN commodities c ON c.id = si.commodity_id
+     WHERE r.plan_id = $1 AND r.kind = 'vehicle' AND r.status NOT IN ('completed', 'cancelled') AND s.status = 'pending'
+     GROUP BY s.id, r.id ORDER BY r.id, s.seq`,
+    [planId],
+  );
+}
+
+/** Parks stops out of the way of the (route, seq) uniqueness before they are numbered anew. */
+export async function parkStops(tx: Queryable, stopIds: number[]): Promise<void> {
+  await tx.query('UPDATE stops SET seq = -id WHERE id = ANY($1::int[])', [stopIds]);
+}
+
+export async function doneStopCount(tx: Queryable, routeId: number): Promise<number> {
+  const [{ done }] = (await tx.query<{ done: number }>(`SELECT count(*) AS done FROM stops WHERE route_id = $1 AND status <> 'pending'`, [routeId])) as [{ done: number }];
+  return done;
+}
+
+export async function moveStop(tx: Queryable, stopId: number, routeId: number, seq: number): Promise<void> {
+  await tx.query('UPDATE stops SET route_id = $2, seq = $3 WHERE id = $1', [stopId, routeId, seq]);
+}
+
+/** The first walking route from a gate still under way in a plan, with its last stop's number and trip. */
+export async function walkFrom(tx: Queryable, planId: number, gateId: number): Promise<{ id: number; seq: number; trip: number } | undefined> {
+  const [walk] = await tx.query<{ id: number; seq: number; trip: number }>(
+    `SELECT r.id, coalesce(max(s.seq), 0) AS seq, coalesce(max(s.trip), 0) AS trip FROM routes r LEFT JOIN stops s ON s.route_id = r.id
+     WHERE r.plan_id = $1 AND r.kind = 'walking' AND r.gate_id = $2 AND r.status NOT IN ('completed', 'cancelled') GROUP BY r.id ORDER BY r.id LIMIT 1`,
+    [planId, gateId],
+  );
+  return walk;
+}
+
+/** The state and plan of the route a stop is on. */
+export async function routeOfStop(tx: Queryable, stopId: number): Promise<{ status: string; planId: number }> {
+  const [route] = await tx.query<{ status: string; plan_id: number }>('SELECT r.status, r.plan_id FROM routes r JOIN stops s ON s.route_id = r.id WHERE s.id = $1', [stopId]);
+  return { status: route!.status, planId: route!.plan_id };
+}

@@ -1,0 +1,78 @@
+// A stop's outcome on the driver's day: delivered (ledger: delivered, the need fulfilled, the donation's
+// journey extended) or failed with a reason (the goods go back to stock and the need back to the next plan).
+import type { Tx } from '../db/database.ts';
+import { ConflictError, NotFoundError } from '../http/errors.ts';
+import { audience, type LiveHub, type Notify } from '../live/hub.ts';
+import type { SignedInUser } from '../auth/auth.schema.ts';
+import { recordMovement } from '../stock/stock.service.ts';
+import { recordDelivery } from '../needs/needs.service.ts';
+import { ownRoute, tellRoute, type RouteView } from './dispatch.service.ts';
+import { completeIfDone, type RouteRow } from './dispatch.repo.ts';
+import * as repo from './stops.repo.ts';
+import { checkOnItsWay, completable } from './route-states.ts';
+import type { StopStatus } from './dispatch.schema.ts';
+
+/**
+ * A stop delivered or failed. Delivered goods leave the ledger as `delivered` and count towards their
+ * needs; failed goods go back to stock (`returned` once picked up, `released` before) and their needs
+ * stay open for the next plan. A failed gate stop fails the door visits that depended on it.
+ */
+export async function setStopStatus(live: LiveHub, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
+  return live.transaction(async (tx, notify) => {
+    // The stop first (a re-plan moves stops between routes, and locks them first too): a second request for
+    // the same stop waits here, then finds it done.
+    const row = await repo.lockStop(tx, stopId);
+    if (!row) throw new NotFoundError('stop', stopId);
+    const route = await ownRoute(tx, user, row.routeId, true, ['stop', stopId]);
+    const stop = (await repo.stopsOf(tx, route.id)).find((s) => s.id === stopId)!;
+    if (stop.status !== 'pending') throw new ConflictError(`stop ${stopId} is ${stop.status} already`, { status: stop.status });
+    checkOnItsWay(route);
+    const load = await repo.loadOf(tx, route.planId, stop);
+    if (input.status === 'delivered') await deliver(tx, notify, user, route, stop, load);
+    else await fail(tx, notify, user, route, stop, load, input);
+    await repo.closeStop(tx, stopId, { status: input.status, reason: input.reason ?? null, note: input.note ?? null });
+    const board = await audience.board(tx, route.warehouseId);
+    await notify(board, 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
+    await completeIfDone(tx, route.id, completable);
+    return tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}`, board);
+  });
+}
+
+/** Delivering hands over the stop's own goods, on board its route: never goods another route carries. */
+async function deliver(tx: Tx, notify: Notify, user: SignedInUser, route: RouteRow, stop: repo.StopRow, load: repo.LoadLine[]): Promise<void> {
+  if (stop.kind === 'door') {
+    const gate = await repo.gateStopOf(tx, stop);
+    if (gate?.status !== 'delivered') throw new ConflictError(`the goods of stop ${stop.id} have not reached its gate yet (gate stop ${gate?.id} is ${gate?.status})`);
+  }
+  const missing = load.find((line) => line.onBoard < line.quantity);
+  if (missing) {
+    throw new ConflictError(`the goods of stop ${stop.id} are not on board route ${route.id}: ${missing.onBoard} of ${missing.quantity} ${missing.unit} ${missing.commodity} from lot ${missing.lotId}`, {
+      lotId: missing.lotId,
+      onBoard: missing.onBoard,
+    });
+  }
+  // At a gate the goods pass to the volunteers; they leave the ledger at the doors.
+  if (stop.kind === 'gate') return;
+  for (const item of load) {
+    await recordMovement(tx, { lotId: item.lotId, kind: 'delivered', quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id}` });
+    await recordDelivery(tx, notify, item.needId, item.quantity, user.id);
+  }
+}
+
+/** A failed stop's goods go back to stock: those on board are returned, those never loaded released. */
+async function fail(tx: Tx, notify: Notify, user: SignedInUser, route: RouteRow, stop: repo.StopRow, load: repo.LoadLine[], input: StopStatus): Promise<void> {
+  for (const line of load) {
+    const back = Math.min(line.quantity, line.onBoard);
+    for (const [kind, quantity] of [['returned', back], ['released', line.quantity - back]] as const) {
+      if (quantity > 0) await recordMovement(tx, { lotId: line.lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id} failed: ${input.reason}` });
+    }
+  }
+  if (stop.kind === 'gate') {
+    // Nothing reached the gate, so nobody can walk it in: the door visits it fed fail with it.
+    for (const door of await repo.pendingDoorsFedBy(tx, stop.id)) {
+      await repo.closeStop(tx, door.id, { status: 'failed', reason: input.reason ?? null, note: `gate stop ${stop.id} failed` });
+      await completeIfDone(tx, door.routeId, completable);
+      await tellRoute(tx, notify, door.routeId, `gate stop ${stop.id} failed`);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// Household access codes: 16 characters of Crockford base32 (80 random bits), stored only as a SHA-256
+// hash, at most one live per household. Issuing again revokes the previous code; so does revoking.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db, Queryable } from '../db/database.ts';
+import { checkCommunity, type CommunityScope } from '../auth/communities.ts';
+import { householdFor } from '../needs/households.service.ts';
+import { NotFoundError } from '../http/errors.ts';
+import * as repo from './residents.repo.ts';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const CODE_BYTES = 10;
+
+export const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
+export const residentUrl = (code: string) => `/h/${code}`;
+
+/** 10 random bytes as 16 base32 characters (5 bits each). */
+export function newCode(): string {
+  let bits = 0n;
+  for (const byte of randomBytes(CODE_BYTES)) bits = (bits << 8n) | BigInt(byte);
+  let code = '';
+  for (let i = 0; i < (CODE_BYTES * 8) / 5; i++) code = ALPHABET[Number((bits >> BigInt(5 * i)) & 31n)] + code;
+  return code;
+}
+
+/** A code as a person may type it: any case, with spaces or dashes, and I/L/O read as 1/1/0 (Crockford). */
+export function normalCode(typed: string): string | undefined {
+  const code = typed.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
+  return /^[0-9A-HJKMNP-TV-Z]{16}$/.test(code) ? code : undefined;
+}
+
+export interface IssuedCode {
+  code: string;
+  url: string;
+}
+
+/** A new code for a household (revoking its previous one), for someone who works in its community. */
+export async function issueCode(db: Db, householdId: number, actorId: number, scope: CommunityScope): Promise<IssuedCode> {
+  return db.transaction(async (tx) => {
+    await householdFor(tx, householdId, scope, 'id');
+    return replaceCode(tx, householdId, actorId);
+  });
+}
+
+async function replaceCode(tx: Queryable, householdId: number, actorId: number): Promise<IssuedCode> {
+  await repo.revokeLiveCode(tx, householdId);
+  const code = newCode();
+  await repo.insertCode(tx, hashCode(code), householdId, actorId);
+  return { code, url: residentUrl(code) };
+}
+
+/** Revokes a household's code: its page stops answering at once. */
+export async function revokeCode(db: Db, householdId: number, scope: CommunityScope): Promise<void> {
+  await householdFor(db, householdId, scope, 'id');
+  if (!(await db.transaction((tx) => repo.revokeLiveCode(tx, householdId)))) throw new NotFoundError('access code of household', householdId);
+}
+
+/** A slip to hand out: the address tells the worker which door it goes to (households may share a name). */
+export interface Slip extends IssuedCode {
+  householdId: number;
+  name: string;
+  address: string;
+}
+
+/**
+ * Codes for a community's households to print and hand out: for those without one, or (reissue) for all.
+ * A code is shown only when issued (only its hash is kept), so households that keep theirs are counted, not listed.
+ */
+export async function issueSlips(db: Db, community: string, reissue: boolean, actorId: number, scope: CommunityScope): Promise<{ community: string; slips: Slip[]; keptCodes: number }> {
+  checkCommunity(scope, community, 'path.community');
+  return db.transaction(async (tx) => {
+    const households = await repo.householdsOfCommunity(tx, community);
+    const slips: Slip[] = [];
+    for (const h of households.filter((h) => reissue || !h.hasCode)) {
+      slips.push({ householdId: h.id, name: h.name, address: h.address, ...(await replaceCode(tx, h.id, actorId)) });
+    }
+    return { community, slips, keptCodes: households.length - slips.length };
+  });
+}
+
+/** The household a code opens; undefined for a wrong, malformed or revoked one. */
+export async function householdOfCode(db: Db, typed: string): Promise<number | undefined> {
+  const code = normalCode(typed);
+  return code ? repo.householdOfCode(db, hashCode(code)) : undefined;
+}

@@ -1,0 +1,71 @@
+// SQL for household access codes, and what a household's page reads: its needs with the plans and stops
+// that carry them (read-only; those nouns' own services write them).
+import type { Queryable } from '../db/database.ts';
+import type { Leg, NeedFacts } from './resident-status.ts';
+
+/** Revokes the household's live code, if any. */
+export async function revokeLiveCode(tx: Queryable, householdId: number): Promise<boolean> {
+  const rows = await tx.query('UPDATE household_access SET revoked_at = now() WHERE household_id = $1 AND revoked_at IS NULL RETURNING code_hash', [householdId]);
+  return rows.length > 0;
+}
+
+export async function insertCode(tx: Queryable, codeHash: string, householdId: number, issuedBy: number): Promise<void> {
+  await tx.query('INSERT INTO household_access (code_hash, household_id, issued_by) VALUES ($1, $2, $3)', [codeHash, householdId, issuedBy]);
+}
+
+/** The household a live code opens. */
+export async function householdOfCode(db: Queryable, codeHash: string): Promise<number | undefined> {
+  const [row] = await db.query<{ household_id: number }>('SELECT household_id FROM household_access WHERE code_hash = $1 AND revoked_at IS NULL', [codeHash]);
+  return row?.household_id;
+}
+
+/** A community's households, by name, each with whether it holds a live code. */
+export async function householdsOfCommunity(db: Queryable, community: string): Promise<{ id: number; name: string; address: string; hasCode: boolean }[]> {
+  const rows = await db.query<{ id: number; name: string; address: string; has_code: boolean }>(
+    `SELECT h.id, h.name, h.address, EXISTS (SELECT 1 FROM household_access a WHERE a.household_id = h.id AND a.revoked_at IS NULL) AS has_code
+     FROM households h WHERE h.community = $1 ORDER BY h.name, h.id`,
+    [community],
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, address: r.address, hasCode: r.has_code }));
+}
+
+/** The household's needs, newest first, each with its latest approved or dispatched plan and that plan's stops for it. */
+export async function needFactsOf(db: Queryable, householdId: number): Promise<NeedFacts[]> {
+  const needs = await db.query<{ id: number; commodity: string; unit: string; quantity: number; fulfilled: number; status: NeedFacts['status']; sources: string[]; updated_at: string }>(
+    `SELECT n.id, c.name AS commodity, c.unit, n.quantity, n.fulfilled, n.status, n.sources, n.updated_at
+     FROM needs n JOIN commodities c ON c.id = n.commodity_id WHERE n.household_id = $1 ORDER BY n.id DESC`,
+    [householdId],
+  );
+  const ids = needs.map((n) => n.id);
+  const plans = await db.query<{ need_id: number; plan_id: number; status: 'approved' | 'dispatched'; allocated: number; unmet_reason: string | null }>(
+    `SELECT DISTINCT ON (n.id) n.id AS need_id, p.id AS plan_id, p.status,
+       (SELECT coalesce(sum(a.quantity), 0) FROM plan_allocations a WHERE a.plan_id = p.id AND a.need_id = n.id)::int AS allocated,
+       (SELECT u->>'reason' FROM jsonb_array_elements(p.result->'unmet') u WHERE u->>'needId' = n.id::text LIMIT 1) AS unmet_reason
+     FROM needs n JOIN plans p ON p.status IN ('approved', 'dispatched') AND jsonb_exists(p.snapshot->'needs', n.id::text)
+     WHERE n.id = ANY($1::int[]) ORDER BY n.id, p.id DESC`,
+    [ids],
+  );
+  const legs = await db.query<{ need_id: number; plan_id: number; kind: Leg['kind']; status: Leg['status']; reason: string | null; eta_s: number | null; gate: string | null; route_status: string; route_kind: Leg['routeKind'] }>(
+    `SELECT si.need_id, r.plan_id, s.kind, s.status, s.reason, s.eta_s, g.name AS gate, r.status AS route_status, r.kind AS route_kind
+     FROM stop_items si JOIN stops s ON s.id = si.stop_id JOIN routes r ON r.id = s.route_id LEFT JOIN gates g ON g.id = s.gate_id
+     WHERE si.need_id = ANY($1::int[]) AND r.status <> 'cancelled' ORDER BY s.id`,
+    [ids],
+  );
+  return needs.map((n) => {
+    const plan = plans.find((p) => p.need_id === n.id);
+    return {
+      id: n.id,
+      commodity: n.commodity,
+      unit: n.unit,
+      quantity: n.quantity,
+      fulfilled: n.fulfilled,
+      status: n.status,
+      sources: n.sources,
+      updatedAt: new Date(n.updated_at).toISOString(),
+      plan: plan && { status: plan.status, allocated: plan.allocated, unmetReason: plan.unmet_reason },
+      legs: legs
+        .filter((l) => l.need_id === n.id && l.plan_id === plan?.plan_id)
+        .map((l) => ({ kind: l.kind, status: l.status, reason: l.reason, etaS: l.eta_s, gate: l.gate, routeStatus: l.route_status, routeKind: l.route_kind })),
+    };
+  });
+}
