@@ -1,5 +1,5 @@
-// The layering rules hold by test, not by memory: the solver is pure (no I/O, no server code) and the
-// web app takes only types from the server.
+// The layering rules hold by test, not by memory: the solver is pure (no I/O, no server code), the
+// web app takes only types from the server, and domain/ (the value lists both share) imports nothing.
 import { builtinModules } from 'node:module';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -74,6 +74,12 @@ describe('the web app', () => {
   it('takes only types from the server', () => {
     const code = importsUnder('client/src').filter((entry) => landsIn(entry) === 'server' && !entry.typeOnly);
     expect(code.map(show)).toEqual([]);
+  });
+});
+
+describe('the shared value lists', () => {
+  it('import nothing (no module, no package), so the web app may load them as code', () => {
+    expect(importsUnder('domain').map(show)).toEqual([]);
   });
 });
 

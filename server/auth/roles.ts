@@ -1,7 +1,9 @@
 // Who may do what, as plain data: the roles and the signed-in user as services see them. It imports
-// nothing, so the HTTP layer, the live hub and every noun can name a role without pulling in auth.
-export const roles = ['admin', 'coordinator', 'charity', 'community', 'driver'] as const;
-export type Role = (typeof roles)[number];
+// only the shared value lists, so the HTTP layer, the live gateway and every noun can name a role
+// without pulling in auth.
+import { roles, type Role } from '../../domain/values.ts';
+
+export { roles, type Role };
 
 export interface SignedInUser {
   id: number;

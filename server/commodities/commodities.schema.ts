@@ -1,8 +1,7 @@
-// Input schemas for the commodity catalogue.
+// The commodity catalogue: the input schemas, and the record the API answers with.
 import { z } from 'zod';
 import { pageQuery, patchOf } from '../http/schemas.ts';
-
-export const categories = ['food', 'water', 'medicine', 'hygiene', 'infant', 'shelter', 'other'] as const;
+import { categories } from '../../domain/values.ts';
 
 export const newCommodity = z.strictObject({
   code: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),

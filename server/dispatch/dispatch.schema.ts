@@ -1,6 +1,7 @@
 // Input schemas for dispatch, routes, stops and positions.
 import { z } from 'zod';
 import { latitude, longitude, optionalId, pageQuery, recordId, seed, units } from '../http/schemas.ts';
+import { failureReasons } from '../../domain/values.ts';
 
 export const dispatchBody = z.strictObject({
   timeLimitMs: z.number().int().min(200).max(120_000).default(5_000).describe('time given to the vehicle router'),
@@ -8,8 +9,6 @@ export const dispatchBody = z.strictObject({
 });
 
 export const routeQuery = z.strictObject({ planId: optionalId, driverId: optionalId, ...pageQuery });
-
-export const failureReasons = ['nobody_home', 'road_blocked', 'refused', 'other'] as const;
 
 export const stopStatus = z
   .strictObject({

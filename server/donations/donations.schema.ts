@@ -1,6 +1,8 @@
-// Input schemas for donations: a pledge of items to a warehouse, and its receipt at the door.
+// Donations: a pledge of items to a warehouse, and its receipt at the door. The input schemas, and the
+// records the API answers with.
 import { z } from 'zod';
 import { isoDate, optionalId, pageQuery, recordId, units } from '../http/schemas.ts';
+import { donationStatuses, type DonationStatus } from '../../domain/values.ts';
 
 export const newDonation = z.strictObject({
   warehouseId: recordId,
@@ -31,7 +33,7 @@ export const receipt = z.strictObject({
 });
 
 export const donationQuery = z.strictObject({
-  status: z.enum(['pledged', 'received']).optional(),
+  status: z.enum(donationStatuses).optional(),
   warehouseId: optionalId,
   ...pageQuery,
 });
@@ -59,9 +61,22 @@ export interface Donation {
   donorContact: string | null;
   charityUserId: number;
   warehouseId: number;
-  status: 'pledged' | 'received';
+  status: DonationStatus;
   note: string | null;
   pledgedAt: string;
   receivedAt: string | null;
   items: DonationItem[];
+}
+
+/** The public journey of a donation: names of places and communities, no personal data. */
+export interface Tracking {
+  trackingCode: string;
+  status: DonationStatus;
+  pledgedAt: string;
+  receivedAt: string | null;
+  warehouse: string;
+  items: { commodity?: string; pledged: number; accepted: number | null; rejected: number | null }[];
+  /** Every ledger movement of the lots the donation became. */
+  journey: { at: string; event: string; commodity: string; quantity: number; warehouse: string; community?: string }[];
+  communitiesReached: string[];
 }

@@ -11,7 +11,7 @@ import { getCommodity } from '../commodities/commodities.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { insertLot } from '../stock/stock.repo.ts';
 import * as repo from './donations.repo.ts';
-import type { Donation, NewDonation, Receipt } from './donations.schema.ts';
+import type { Donation, NewDonation, Receipt, Tracking } from './donations.schema.ts';
 
 // No 0/O or 1/I: codes are read aloud over the phone and typed from paper receipts.
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -96,7 +96,7 @@ export async function getDonation(db: Db, id: number, user: SignedInUser): Promi
 }
 
 /** The public journey of a donation: what arrived, where it went, which communities it reached. No personal data. */
-export async function track(db: Db, trackingCode: string) {
+export async function track(db: Db, trackingCode: string): Promise<Tracking> {
   const donation = await repo.findDonation(db, 'tracking_code', trackingCode.toUpperCase());
   if (!donation) throw new NotFoundError('tracking code', trackingCode);
   const warehouse = await getWarehouse(db, donation.warehouseId);

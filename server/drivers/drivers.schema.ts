@@ -1,9 +1,7 @@
-// Input schemas for drivers and gate volunteers.
+// Drivers and gate volunteers: the input schemas, and the record the API answers with.
 import { z } from 'zod';
 import { clockTime, pageQuery, patchOf, recordId } from '../http/schemas.ts';
-
-export const driverKinds = ['driver', 'gate_volunteer'] as const;
-export const vehicleTypes = ['car', 'van', 'cargo_bike', 'on_foot'] as const;
+import { driverKinds, vehicleTypes } from '../../domain/values.ts';
 
 const driverFields = {
   userId: recordId.optional().describe('the sign-in account (role driver) of this person'),
@@ -27,6 +25,11 @@ export const driverPatch = patchOf(newDriver).refine(shiftOrdered, { path: ['shi
 export const driverQuery = z.strictObject({ kind: z.enum(driverKinds).optional(), ...pageQuery });
 
 export type NewDriver = z.infer<typeof newDriver>;
-export interface Driver extends NewDriver {
+/** Optional fields left out come back null. */
+export interface Driver extends Omit<NewDriver, 'userId' | 'phone' | 'homeWarehouseId' | 'zoneId'> {
   id: number;
+  userId: number | null;
+  phone: string | null;
+  homeWarehouseId: number | null;
+  zoneId: number | null;
 }

@@ -6,15 +6,9 @@ import type { Queryable, Db } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import * as repo from './households.repo.ts';
-import type { HouseholdInput } from './needs.schema.ts';
+import type { Household, HouseholdInput } from './needs.schema.ts';
 
-export interface Household extends Omit<HouseholdInput, 'phone' | 'zoneId' | 'notes'> {
-  id: number;
-  phone: string | null;
-  zoneId: number | null;
-  notes: string | null;
-  version: number;
-}
+export type { Household };
 
 /** The fields whose source is tracked (keys, timestamps and ids are not facts about the household). */
 const trackedFields = ['name', 'address', 'phone', 'lat', 'lon', 'people', 'community', 'zoneId', 'notes', 'elderlyAlone', 'chronicIllness', 'disabled', 'pregnant', 'infant'] as const;

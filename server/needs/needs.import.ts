@@ -13,34 +13,11 @@ import { listZones } from '../zones/zones.service.ts';
 import { allCommodities } from '../commodities/commodities.service.ts';
 import { addressKey, phoneKey } from './households.service.ts';
 import { knownByKeys } from './households.repo.ts';
-import { csvColumns, csvRow, vulnerabilityFlags, type NewNeed } from './needs.schema.ts';
+import { csvColumns, csvRow, vulnerabilityFlags, type ImportReport, type ImportRowReport, type NewNeed } from './needs.schema.ts';
 import { announceRecorded, isHeld, recordNeed, type ReportOutcome, type Reporter } from './needs.service.ts';
 
 /** How long one slice of work may keep the event loop (and PGlite) before other requests get their turn. */
 const SLICE_MS = 25;
-
-export interface ImportRowReport {
-  line: number;
-  /** merged: into an open need of the same household and commodity; held: for a coordinator's review. */
-  status: 'created' | 'merged' | 'held' | 'error';
-  needId?: number;
-  householdId?: number;
-  reviewId?: number;
-  errors?: FieldProblem[];
-  keptManual?: { field: string; kept: unknown; offered: unknown }[];
-}
-
-export interface ImportReport {
-  source: string;
-  /** True: what the file would do; nothing was written. */
-  preview: boolean;
-  rows: number;
-  created: number;
-  merged: number;
-  held: number;
-  failed: number;
-  report: ImportRowReport[];
-}
 
 type Cells = { [column: string]: string };
 

@@ -1,26 +1,9 @@
 // SQL for needs: the only module that reads or writes the needs table.
 import type { Queryable } from '../db/database.ts';
 import { findRow, insertRow, toCamel, type Page } from '../db/rows.ts';
-import type { Household } from './households.service.ts';
+import type { Household, Need, NeedWithHousehold } from './needs.schema.ts';
 
-export interface Need {
-  id: number;
-  householdId: number;
-  commodityId: number;
-  quantity: number;
-  fulfilled: number;
-  urgency: 'low' | 'normal' | 'high' | 'critical';
-  deadline: string | null;
-  status: 'open' | 'fulfilled' | 'cancelled';
-  sources: string[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface NeedWithHousehold extends Need {
-  household: Household;
-}
+export type { Need, NeedWithHousehold };
 
 export async function findOpenNeed(db: Queryable, householdId: number, commodityId: number): Promise<Need | undefined> {
   const [row] = await db.query(`SELECT * FROM needs WHERE household_id = $1 AND commodity_id = $2 AND status = 'open' FOR UPDATE`, [householdId, commodityId]);

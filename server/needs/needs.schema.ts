@@ -1,9 +1,11 @@
-// Input schemas for households and their needs (one need = one commodity asked for by one household).
+// Households and their needs (one need = one commodity asked for by one household): the input schemas,
+// and the records the API answers with.
 import { z } from 'zod';
 import { isoDate, latitude, longitude, optionalId, pageQuery, recordId, units, version } from '../http/schemas.ts';
+import type { FieldProblem } from '../http/errors.ts';
+import { needStatuses, urgencies, vulnerabilityFlags, type NeedStatus, type Urgency, type VulnerabilityFlag } from '../../domain/values.ts';
 
-export const vulnerabilityFlags = ['elderlyAlone', 'chronicIllness', 'disabled', 'pregnant', 'infant'] as const;
-export const urgencies = ['low', 'normal', 'high', 'critical'] as const;
+export { vulnerabilityFlags };
 
 const householdFields = {
   name: z.string().trim().min(1).max(200),
@@ -15,12 +17,12 @@ const householdFields = {
   community: z.string().trim().min(1).max(200),
   zoneId: recordId.optional(),
   notes: z.string().trim().max(2000).optional(),
-  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean()])) as Record<(typeof vulnerabilityFlags)[number], z.ZodBoolean>),
+  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean()])) as Record<VulnerabilityFlag, z.ZodBoolean>),
 };
 
 export const householdInput = z.strictObject({
   ...householdFields,
-  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean().default(false)])) as Record<(typeof vulnerabilityFlags)[number], z.ZodDefault<z.ZodBoolean>>),
+  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [f, z.boolean().default(false)])) as Record<VulnerabilityFlag, z.ZodDefault<z.ZodBoolean>>),
 });
 export type HouseholdInput = z.infer<typeof householdInput>;
 
@@ -55,7 +57,7 @@ export const needPatch = z.strictObject({
 
 export const needQuery = z.strictObject({
   community: z.string().optional(),
-  status: z.enum(['open', 'fulfilled', 'cancelled']).optional(),
+  status: z.enum(needStatuses).optional(),
   commodityId: optionalId,
   householdId: optionalId,
   zoneId: optionalId,
@@ -112,3 +114,54 @@ export const csvRow = z.object({
   infant: csvFlag.default(false),
 });
 export const csvColumns = Object.keys(csvRow.shape);
+
+export interface Household extends Omit<HouseholdInput, 'phone' | 'zoneId' | 'notes'> {
+  id: number;
+  phone: string | null;
+  zoneId: number | null;
+  notes: string | null;
+  version: number;
+}
+
+export interface Need {
+  id: number;
+  householdId: number;
+  commodityId: number;
+  quantity: number;
+  fulfilled: number;
+  urgency: Urgency;
+  deadline: string | null;
+  status: NeedStatus;
+  sources: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NeedWithHousehold extends Need {
+  household: Household;
+}
+
+/** What a CSV import did (or, as a preview, would do), line by line. */
+export interface ImportRowReport {
+  line: number;
+  /** merged: into an open need of the same household and commodity; held: for a coordinator's review. */
+  status: 'created' | 'merged' | 'held' | 'error';
+  needId?: number;
+  householdId?: number;
+  reviewId?: number;
+  errors?: FieldProblem[];
+  keptManual?: { field: string; kept: unknown; offered: unknown }[];
+}
+
+export interface ImportReport {
+  source: string;
+  /** True: what the file would do; nothing was written. */
+  preview: boolean;
+  rows: number;
+  created: number;
+  merged: number;
+  held: number;
+  failed: number;
+  report: ImportRowReport[];
+}

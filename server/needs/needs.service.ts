@@ -4,14 +4,14 @@ import type { Db, Queryable } from '../db/database.ts';
 import { audience, type Notify, type Outbox } from '../live/outbox.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
-import { listZones, zoneExists, type Zone } from '../zones/zones.service.ts';
+import { listZones, zoneExists } from '../zones/zones.service.ts';
+import type { Zone } from '../zones/zones.schema.ts';
 import { zoneAt } from '../zones/zone-geometry.ts';
 import { checkCommunity, checkRecordInScope, inScope, type CommunityScope } from '../auth/communities.ts';
 import { createHousehold, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
 import { heldForReview, holdForReview } from './household-reviews.service.ts';
 import * as repo from './needs.repo.ts';
-import type { Need } from './needs.repo.ts';
-import type { HouseholdInput, NewNeed, needPatch } from './needs.schema.ts';
+import type { HouseholdInput, Need, NewNeed, needPatch } from './needs.schema.ts';
 import type { z } from 'zod';
 
 const URGENCY_RANK = { low: 0, normal: 1, high: 2, critical: 3 } as const;

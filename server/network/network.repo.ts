@@ -1,8 +1,7 @@
 // SQL for road closures: the only module that reads or writes the closures table.
 import type { Queryable } from '../db/database.ts';
 import { insertRow, toCamel } from '../db/rows.ts';
-import type { Closure } from './network.service.ts';
-import type { NewClosure } from './network.schema.ts';
+import type { Closure, NewClosure } from './network.schema.ts';
 
 type LiftedClosure = Closure & { liftedAt: string | null };
 

@@ -1,12 +1,12 @@
-// Input schemas for the road network: map layers, closures, point-to-point paths.
+// The road network: map layers, closures, point-to-point paths. The input schemas, and the records the
+// API answers with.
 import { z } from 'zod';
 import { latitude, longitude } from '../http/schemas.ts';
-
-export const layers = ['drive', 'walk'] as const;
-export const modes = ['car', 'van', 'cargo_bike', 'foot'] as const;
+import type { LatLon, LineString } from '../../solver/network/index.ts';
+import { networkLayers, travelModes } from '../../domain/values.ts';
 
 export const networkQuery = z.strictObject({
-  layer: z.enum(layers).default('drive'),
+  layer: z.enum(networkLayers).default('drive'),
   simplify: z.coerce.number().min(0).max(100).default(5).describe('simplification tolerance in metres'),
 });
 
@@ -14,7 +14,7 @@ export const newClosure = z.strictObject({
   lat: latitude,
   lon: longitude,
   radiusM: z.number().positive().max(2000).default(30).describe('every road within this distance of the point'),
-  layer: z.enum(layers).default('drive').describe('drive closes it to vehicles; walk makes it a checkpoint for people on foot'),
+  layer: z.enum(networkLayers).default('drive').describe('drive closes it to vehicles; walk makes it a checkpoint for people on foot'),
   slowFactor: z.number().min(1).max(100).optional().describe('slow the road down instead of closing it'),
   reason: z.string().trim().min(1).max(500),
 });
@@ -31,4 +31,15 @@ const latLon = z
   })
   .pipe(z.object({ lat: latitude, lon: longitude }));
 
-export const pathQuery = z.strictObject({ from: latLon, to: latLon, mode: z.enum(modes).default('car') });
+export const pathQuery = z.strictObject({ from: latLon, to: latLon, mode: z.enum(travelModes).default('car') });
+
+export interface Closure extends NewClosure {
+  id: number;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+/** The fastest path between two points (from and to: where they meet the road), or why there is none. */
+export type PathAnswer =
+  | { reachable: true; timeS: number; lengthM: number; geometry: LineString; from: LatLon; to: LatLon }
+  | { reachable: false; reason: string };

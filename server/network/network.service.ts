@@ -25,15 +25,9 @@ import {
   type LayerName,
 } from '../../solver/network/index.ts';
 import { loadOsmFile } from './osm-file.ts';
-import type { NewClosure } from './network.schema.ts';
+import type { Closure, NewClosure, PathAnswer } from './network.schema.ts';
 
 export const DEFAULT_MAP = fileURLToPath(new URL('../../seeds/osm/monaco.osm.pbf', import.meta.url));
-
-export interface Closure extends NewClosure {
-  id: number;
-  createdBy: number | null;
-  createdAt: string;
-}
 
 interface ZoneRestriction {
   id: number;
@@ -68,7 +62,7 @@ export class RoadMap {
     return this.geojson.get(key);
   }
 
-  async path(from: LatLon, to: LatLon, mode: Mode) {
+  async path(from: LatLon, to: LatLon, mode: Mode): Promise<PathAnswer> {
     const result = findPath(await this.network(), from, to, mode);
     return result.reachable
       ? { reachable: true, timeS: result.timeS, lengthM: result.lengthM, geometry: result.geometry, from: result.from.point, to: result.to.point }

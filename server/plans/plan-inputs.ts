@@ -11,6 +11,8 @@ import { openNeedsToDeliver, type OpenNeedRow } from '../needs/needs.repo.ts';
 import { allWarehouses } from '../warehouses/warehouses.service.ts';
 import { allCommodities } from '../commodities/commodities.service.ts';
 import { sealedGates, type Gate } from '../zones/zones.service.ts';
+import { columnName } from '../db/rows.ts';
+import { vulnerabilityFlags } from '../../domain/values.ts';
 
 export interface Snapshot {
   /** Available (on hand − reserved) quantity of each lot. */
@@ -19,7 +21,8 @@ export interface Snapshot {
   needs: Record<string, number>;
 }
 
-const FLAGS = ['elderly_alone', 'chronic_illness', 'disabled', 'pregnant', 'infant'] as const;
+/** The flags as the households table and the solver's tier policy spell them: elderly_alone. */
+const FLAGS = vulnerabilityFlags.map(columnName);
 const endOfDay = (date: string) => Date.parse(`${date}T23:59:59Z`);
 
 export interface PlanInputs {
@@ -51,7 +54,7 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
         id: String(n.id),
         commodityId: String(n.commodity_id),
         quantity: n.remaining,
-        flags: FLAGS.filter((f) => n[f]),
+        flags: FLAGS.filter((f) => n[f as keyof OpenNeedRow]),
         urgency: n.urgency,
         deadline: n.deadline ? endOfDay(n.deadline) : undefined,
         daysWaiting: n.days_waiting,

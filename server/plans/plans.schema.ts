@@ -1,9 +1,9 @@
 // Input schemas for allocation plans.
 import { z } from 'zod';
 import { pageQuery, recordId, seed, units } from '../http/schemas.ts';
+import { planStatuses, type PlanStatus } from '../../domain/values.ts';
 
-export const planStatuses = ['solving', 'ready', 'approved', 'dispatched', 'failed', 'stale'] as const;
-export type PlanStatus = (typeof planStatuses)[number];
+export type { PlanStatus };
 
 const arc = { needId: recordId, warehouseId: recordId };
 

@@ -1,12 +1,7 @@
-// Input schemas for stock: lots and ledger movements.
+// Stock: lots and ledger movements. The input schemas, and the records the API answers with.
 import { z } from 'zod';
 import { isoDate, optionalId, pageQuery, recordId, units } from '../http/schemas.ts';
-
-export const movementKinds = ['received', 'reserved', 'released', 'dispatched', 'delivered', 'returned', 'spoiled', 'adjusted'] as const;
-export type MovementKind = (typeof movementKinds)[number];
-
-/** Kinds a coordinator may record by hand; the others come from donations, plans and deliveries. */
-export const manualKinds = ['reserved', 'released', 'spoiled', 'adjusted'] as const;
+import { manualKinds, movementKinds, type MovementKind } from '../../domain/values.ts';
 
 export const newLot = z.strictObject({
   warehouseId: recordId,

@@ -1,4 +1,4 @@
-// Input schemas for warehouses.
+// Warehouses: the input schemas, and the record the API answers with.
 import { z } from 'zod';
 import { latitude, longitude, pageQuery, patchOf } from '../http/schemas.ts';
 

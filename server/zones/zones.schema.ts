@@ -1,8 +1,8 @@
-// Input schemas for zones: GeoJSON polygons with a daily status, and the gates of sealed compounds.
+// Zones: GeoJSON polygons with a daily status, and the gates of sealed compounds. The input schemas, and
+// the records the API answers with.
 import { z } from 'zod';
 import { isoDate, latitude, longitude } from '../http/schemas.ts';
-
-export const zoneStatuses = ['sealed', 'controlled', 'precaution', 'open'] as const;
+import { zoneStatuses, type ZoneStatus } from '../../domain/values.ts';
 
 const position = z.tuple([longitude, latitude]);
 export const polygon = z
@@ -37,3 +37,21 @@ export const zoneUpdate = z.strictObject({
 
 export type NewZone = z.infer<typeof newZone>;
 export type ZoneUpdate = z.infer<typeof zoneUpdate>;
+
+export interface Gate {
+  id: number;
+  zoneId: number;
+  name: string;
+  lat: number;
+  lon: number;
+}
+
+export interface Zone {
+  id: number;
+  name: string;
+  polygon: NewZone['polygon'];
+  status: ZoneStatus;
+  statusOn: string;
+  updatedAt: string;
+  gates: Gate[];
+}

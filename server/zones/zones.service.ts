@@ -3,25 +3,9 @@
 import type { Db, Queryable } from '../db/database.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import * as repo from './zones.repo.ts';
-import type { NewZone, ZoneUpdate } from './zones.schema.ts';
+import type { Gate, NewZone, Zone, ZoneUpdate } from './zones.schema.ts';
 
-export interface Gate {
-  id: number;
-  zoneId: number;
-  name: string;
-  lat: number;
-  lon: number;
-}
-
-export interface Zone {
-  id: number;
-  name: string;
-  polygon: NewZone['polygon'];
-  status: NewZone['status'];
-  statusOn: string;
-  updatedAt: string;
-  gates: Gate[];
-}
+export type { Gate, Zone };
 
 export async function listZones(db: Queryable): Promise<Zone[]> {
   const [zones, gates] = [await repo.allZones(db), await repo.allGates(db)];

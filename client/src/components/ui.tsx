@@ -1,5 +1,5 @@
-// Small building blocks every screen uses: loading a resource, showing an error in plain words,
-// a labelled field with its own error, a "not available yet" state, a progress bar.
+// Small building blocks every screen uses: loading a resource, sending a form, showing an error in plain
+// words, a labelled field with its own error, a "not available yet" state, a progress bar.
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
@@ -116,6 +116,32 @@ export function fieldErrors(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
   const raw = error.byField();
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, plainReason(v)]));
+}
+
+/** A form's sending: busy while the action runs, and the error it ended with (field problems by field). */
+export function useSubmit() {
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  /** Runs the action, clearing the last error first; true when it succeeded. */
+  const run = async (action: () => Promise<void>): Promise<boolean> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  /** A form's onSubmit: no page load, then the action. */
+  const onSubmit = (action: () => Promise<void>) => (e: Event) => {
+    e.preventDefault();
+    void run(action);
+  };
+  return { busy, error, errors: fieldErrors(error), run, onSubmit };
 }
 
 export function Field(props: { label: string; error?: string; hint?: string; children: ComponentChildren; class?: string }) {

@@ -2,18 +2,12 @@
 // code and a QR code of the public tracking link, and the desk's past donations.
 import { useEffect, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
-import { get, getAll, newIdempotencyKey, request } from '../api.ts';
+import { get, newIdempotencyKey, request } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
 import type { Commodity, Donation, Tracking, Warehouse } from '../types.ts';
-import { CommodityOptions, ErrorNote, Field, fieldErrors, formError, Show, useDraft, useLoad } from '../components/ui.tsx';
+import { CommodityOptions, ErrorNote, Field, formError, Show, useDraft, useLoad, useSubmit } from '../components/ui.tsx';
 import { Link, navigate } from '../router.tsx';
-
-export function useCatalogue() {
-  return useLoad(async () => {
-    const [warehouses, commodities] = await Promise.all([getAll<Warehouse>('/warehouses'), getAll<Commodity>('/commodities')]);
-    return { warehouses, commodities };
-  }, []);
-}
+import { useCatalogue } from '../catalogue.ts';
 
 export function CharityPage({ receiptId }: { receiptId?: number }) {
   const catalogue = useCatalogue();
@@ -50,33 +44,23 @@ const emptyDraft = (): Draft => ({ warehouseId: '', donorName: '', donorContact:
 
 function DonationForm({ warehouses, commodities }: { warehouses: Warehouse[]; commodities: Commodity[] }) {
   const [draft, setDraft, clearDraft] = useDraft<Draft>('donation', emptyDraft());
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const errors = fieldErrors(error);
+  const { busy, error, errors, onSubmit } = useSubmit();
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const setItem = (i: number, patch: Partial<DraftItem>) => setDraft((d) => ({ ...d, items: d.items.map((it, j) => (j === i ? { ...it, ...patch } : it)) }));
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const body = {
-        warehouseId: Number(draft.warehouseId) || 0,
-        donorName: draft.donorName,
-        donorContact: draft.donorContact.trim() || undefined,
-        note: draft.note.trim() || undefined,
-        items: draft.items.map((it) => ({ commodityId: Number(it.commodityId) || 0, quantity: Number(it.quantity) })),
-      };
-      const created = await request<Donation>('POST', '/donations', { body, idempotencyKey: draft.key });
-      clearDraft();
-      setDraft(emptyDraft());
-      navigate(`/charity/donations/${created.id}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = onSubmit(async () => {
+    const body = {
+      warehouseId: Number(draft.warehouseId) || 0,
+      donorName: draft.donorName,
+      donorContact: draft.donorContact.trim() || undefined,
+      note: draft.note.trim() || undefined,
+      items: draft.items.map((it) => ({ commodityId: Number(it.commodityId) || 0, quantity: Number(it.quantity) })),
+    };
+    const created = await request<Donation>('POST', '/donations', { body, idempotencyKey: draft.key });
+    clearDraft();
+    setDraft(emptyDraft());
+    navigate(`/charity/donations/${created.id}`);
+  });
 
   const shown = ['warehouseId', 'donorName', 'donorContact', 'note', 'items', ...draft.items.flatMap((_, i) => [`items.${i}.commodityId`, `items.${i}.quantity`])];
   return (
@@ -191,7 +175,7 @@ function Receipt({ id, commodities, warehouses }: { id: number; commodities: Com
 /** The communities the donation reached so far (from its public journey). */
 function WhereItWent({ code }: { code: string }) {
   const tracking = useLoad((signal) => get<Tracking>(`/track/${encodeURIComponent(code)}`, undefined, signal), [code]);
-  const reached = tracking.data?.communitiesReached.map((c) => (typeof c === 'string' ? c : c.community)) ?? [];
+  const reached = tracking.data?.communitiesReached ?? [];
   if (!tracking.data) return null;
   return (
     <p>

@@ -4,8 +4,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, getAll, newIdempotencyKey, patch, request } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
-import { type Commodity, type Flag, type Me, type Need, type Urgency, urgencies, vulnerabilityFlags } from '../types.ts';
-import { CommodityOptions, ErrorNote, Field, fieldErrors, formError, plainError, plainReason, Show, useDraft, useLoad } from '../components/ui.tsx';
+import type { Commodity, Flag, Me, Need, Urgency } from '../types.ts';
+import { urgencies, vulnerabilityFlags } from '../../../domain/values.ts';
+import { CommodityOptions, ErrorNote, Field, formError, plainError, plainReason, Show, useDraft, useLoad, useSubmit } from '../components/ui.tsx';
 import { emitWithAck, onConnect, onLive, onLiveResync } from '../live.ts';
 import { Link, usePath } from '../router.tsx';
 import { tierOf } from '../needs.ts';
@@ -423,9 +424,8 @@ function NewNeedForm({ community, commodities, near, onCreated }: { community: s
     : { lat: 43.7347, lon: 7.4206 };
   const initial: NewNeedDraft = { name: '', address: '', phone: '', lat: centre.lat.toFixed(5), lon: centre.lon.toFixed(5), people: '1', commodityId: '', quantity: '1', urgency: 'normal', flags: [], key: newIdempotencyKey() };
   const [d, setD, clear] = useDraft<NewNeedDraft>(`need.${community}`, initial);
-  const [error, setError] = useState<unknown>();
+  const { error, errors: server, run } = useSubmit();
   const [typed, setTyped] = useState<Set<string>>(new Set());
-  const server = fieldErrors(error);
   const checks: Record<string, v.Check> = {
     name: v.text(1, 200),
     address: v.text(3, 500),
@@ -447,7 +447,7 @@ function NewNeedForm({ community, commodities, near, onCreated }: { community: s
     e.preventDefault();
     setTyped(new Set(Object.keys(checks)));
     if (Object.entries(checks).some(([k, c]) => c(String(d[k as keyof NewNeedDraft])))) return;
-    try {
+    await run(async () => {
       const body = {
         household: {
           name: d.name,
@@ -466,9 +466,7 @@ function NewNeedForm({ community, commodities, near, onCreated }: { community: s
       const created = await request<Need>('POST', '/needs', { body, idempotencyKey: d.key });
       clear();
       onCreated(await get<Need>(`/needs/${created.id}`));
-    } catch (e2) {
-      setError(e2);
-    }
+    });
   };
   const shown = ['household.name', 'household.address', 'household.phone', 'household.lat', 'household.lon', 'household.people', 'commodityId', 'quantity', 'urgency'];
   return (

@@ -5,8 +5,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { del, get, getAll, newIdempotencyKey, put, request } from '../api.ts';
 import { fmtDate, fmtPercent, t, tOr } from '../i18n.ts';
 import type { Closure, Need, Warehouse, Zone, ZoneStatus } from '../types.ts';
-import { zoneStatuses } from '../types.ts';
-import { ErrorNote, Field, fieldErrors, isMissingEndpoint, formError, NotYet, useLoad } from '../components/ui.tsx';
+import { zoneStatuses } from '../../../domain/values.ts';
+import { ErrorNote, Field, isMissingEndpoint, formError, NotYet, useLoad, useSubmit } from '../components/ui.tsx';
 import { asText, closureIcon, MapBox, tierColours, useLayer, useMap, warehouseIcon, zoneColours, toLatLngs } from '../components/map.tsx';
 import { fulfilment, tierOf } from '../needs.ts';
 
@@ -160,18 +160,12 @@ export function CoordinatorMap() {
 function ZoneEditor({ zone, onSaved, onClose }: { zone: Zone; onSaved: () => void; onClose: () => void }) {
   const [status, setStatus] = useState<ZoneStatus>(zone.status);
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>();
-  const errors = fieldErrors(error);
+  const { error, errors, onSubmit } = useSubmit();
   const history = useLoad(() => get<{ status: string; statusOn: string; note: string | null }[]>(`/zones/${zone.id}/history`), [zone.id]);
-  const save = async (e: Event) => {
-    e.preventDefault();
-    try {
-      await put(`/zones/${zone.id}`, { status, note: note.trim() || undefined });
-      onSaved();
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const save = onSubmit(async () => {
+    await put(`/zones/${zone.id}`, { status, note: note.trim() || undefined });
+    onSaved();
+  });
   return (
     <form class="side-section card zone-editor" onSubmit={save} noValidate>
       <div class="row-between">
@@ -214,17 +208,11 @@ function ClosureForm({ at, onSaved, onClose }: { at: { lat: number; lon: number 
   const [radius, setRadius] = useState('30');
   const [layer, setLayer] = useState<'drive' | 'walk'>('drive');
   const [key] = useState(newIdempotencyKey);
-  const [error, setError] = useState<unknown>();
-  const errors = fieldErrors(error);
-  const save = async (e: Event) => {
-    e.preventDefault();
-    try {
-      await request('POST', '/network/closures', { body: { lat: at.lat, lon: at.lon, radiusM: Number(radius) || undefined, layer, reason }, idempotencyKey: key });
-      onSaved();
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const { error, errors, onSubmit } = useSubmit();
+  const save = onSubmit(async () => {
+    await request('POST', '/network/closures', { body: { lat: at.lat, lon: at.lon, radiusM: Number(radius) || undefined, layer, reason }, idempotencyKey: key });
+    onSaved();
+  });
   return (
     <form class="side-section card" onSubmit={save} noValidate>
       <div class="row-between">
@@ -257,15 +245,12 @@ function ClosureForm({ at, onSaved, onClose }: { at: { lat: number; lon: number 
 }
 
 function ClosureCard({ closure, onRemoved, onClose }: { closure: Closure; onRemoved: () => void; onClose: () => void }) {
-  const [error, setError] = useState<unknown>();
-  const remove = async () => {
-    try {
+  const { error, run } = useSubmit();
+  const remove = () =>
+    run(async () => {
       await del(`/network/closures/${closure.id}`);
       onRemoved();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    });
   return (
     <div class="side-section card">
       <div class="row-between">

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, getAll, post } from '../api.ts';
 import { fmtDuration, fmtKm, fmtNumber, fmtTime, t, tOr } from '../i18n.ts';
 import type { FailureReason, Me, PathAnswer, Route, Stop, StopStatus, Warehouse } from '../types.ts';
-import { failureReasons } from '../types.ts';
+import { failureReasons } from '../../../domain/values.ts';
 import { ErrorNote, isMissingEndpoint, NotYet, Show, useLoad } from '../components/ui.tsx';
 import { MapBox, stopIcon, toLatLngs, useLayer, useMap } from '../components/map.tsx';
 import { onLive, onLiveResync } from '../live.ts';
@@ -318,7 +318,7 @@ function RouteMap({ route, next, path, statusOf, position }: { route: Route; nex
     map,
     (g) => {
       if (route.geometry) L.polyline(toLatLngs(route.geometry.coordinates), { color: '#0b5563', weight: 3, opacity: 0.5 }).addTo(g);
-      if (path?.geometry) L.polyline(toLatLngs(path.geometry.coordinates), { color: '#db2777', weight: 5 }).addTo(g);
+      if (path?.reachable) L.polyline(toLatLngs(path.geometry.coordinates), { color: '#db2777', weight: 5 }).addTo(g);
       for (const s of route.stops) L.marker([s.lat, s.lon], { icon: stopIcon(String(s.seq), statusOf(s), s === next) }).addTo(g);
       if (position) L.circleMarker([position.lat, position.lon], { radius: 7, color: '#fff', weight: 2, fillColor: '#2563eb', fillOpacity: 1 }).addTo(g);
     },

@@ -22,32 +22,19 @@ function refusedLines(error: unknown): RowReport[] | undefined {
   }
   return [...byLine.values()].sort((a, b) => a.line - b.line);
 }
-import { ErrorNote, Field, plainReason, useDraft } from '../components/ui.tsx';
+import { ErrorNote, Field, plainReason, useDraft, useSubmit } from '../components/ui.tsx';
 import { Link } from '../router.tsx';
 
 export function ImportPage() {
   const [csv, setCsv] = useDraft('import.csv', '');
   const [report, setReport] = useState<ImportReport>();
-  const [refused, setRefused] = useState<RowReport[]>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useSubmit();
+  const refused = refusedLines(error);
   const columns = 'name,address,phone,lat,lon,people,community,commodity,quantity,urgency,deadline,notes,elderly_alone,chronic_illness,disabled,pregnant,infant';
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setRefused(undefined);
+  const submit = onSubmit(async () => {
     setReport(undefined);
-    try {
-      setReport(await request<ImportReport>('POST', '/needs/import', { csv, idempotencyKey: newIdempotencyKey() }));
-    } catch (err) {
-      const lines = refusedLines(err);
-      if (lines) setRefused(lines);
-      else setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    setReport(await request<ImportReport>('POST', '/needs/import', { csv, idempotencyKey: newIdempotencyKey() }));
+  });
   const lines = csv.split(/\r?\n/);
   return (
     <div class="page">
@@ -67,7 +54,7 @@ export function ImportPage() {
         <Field label={t('import.paste')}>
           <textarea name="csv" rows={8} class="mono" value={csv} onInput={(e) => setCsv(e.currentTarget.value)} />
         </Field>
-        <ErrorNote error={error} />
+        <ErrorNote error={refused ? undefined : error} />
         <button type="submit" class="primary" disabled={busy || !csv.trim()}>
           {busy ? t('state.working') : t('import.submit')}
         </button>

@@ -4,11 +4,11 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, getAll, newIdempotencyKey, request } from '../api.ts';
 import { fmtDateTime, fmtDuration, fmtNumber, fmtPercent, t, tOr } from '../i18n.ts';
 import type { Allocation, Commodity, Need, Plan, Route, Unmet, Warehouse } from '../types.ts';
-import { ErrorNote, ExportCsvButton, Field, fieldErrors, formError, isMissingEndpoint, NotYet, Progress, Show, useLoad } from '../components/ui.tsx';
+import { ErrorNote, ExportCsvButton, Field, formError, isMissingEndpoint, NotYet, Progress, Show, useLoad, useSubmit } from '../components/ui.tsx';
 import { BarChart } from '../components/charts.tsx';
 import { onLive, onLiveResync } from '../live.ts';
 import { Link, navigate } from '../router.tsx';
-import { useCatalogue } from './charity.tsx';
+import { useCatalogue } from '../catalogue.ts';
 import { readPlan } from '../plan-data.ts';
 import { readRoutes } from '../route-data.ts';
 import { tierColours } from '../components/map.tsx';
@@ -29,22 +29,12 @@ export function PlansPage() {
   const catalogue = useCatalogue();
   const [chosen, setChosen] = useState<number[]>([]);
   const [seconds, setSeconds] = useState('10');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const errors = fieldErrors(error);
+  const { busy, error, errors, onSubmit } = useSubmit();
 
-  const run = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const plan = await startPlan({ commodityIds: chosen.length ? chosen : undefined, timeLimitMs: Number(seconds) * 1000 || undefined });
-      navigate(`/coordinator/plans/${plan.id}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const run = onSubmit(async () => {
+    const plan = await startPlan({ commodityIds: chosen.length ? chosen : undefined, timeLimitMs: Number(seconds) * 1000 || undefined });
+    navigate(`/coordinator/plans/${plan.id}`);
+  });
 
   if (isMissingEndpoint(plans.error)) return <div class="page"><h1>{t('plans.title')}</h1><NotYet what={t('plans.title')} /></div>;
   return (
@@ -146,8 +136,7 @@ type PinState = Record<string, 'pin' | 'exclude'>;
 const pinKey = (a: Pick<Allocation, 'needId' | 'warehouseId'>) => `${a.needId}:${a.warehouseId}`;
 
 function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }: { plan: Plan; progress?: { stage: string; fraction: number }; needs: Need[]; commodities: Commodity[]; warehouses: Warehouse[]; onChanged: () => void }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run: act } = useSubmit();
   const [routes, setRoutes] = useState<Route[]>();
   const [dispatching, setDispatching] = useState(false);
   const [pins, setPins] = useState<PinState>({});
@@ -156,17 +145,6 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
   const warehouseName = (id: number) => warehouses.find((w) => w.id === id)?.name ?? `#${id}`;
   const unmetCommodity = (u: Unmet) => (Number.isNaN(u.commodityId) ? needById.get(u.needId)?.commodityId ?? 0 : u.commodityId);
 
-  const act = async (what: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await what();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   const approve = () => act(async () => {
     await request('POST', `/plans/${plan.id}/approve`, { idempotencyKey: newIdempotencyKey() });
     onChanged();

@@ -4,8 +4,8 @@ import { useState } from 'preact/hooks';
 import { get, newIdempotencyKey, request } from '../api.ts';
 import { fmtDateTime, t } from '../i18n.ts';
 import type { Commodity, Donation } from '../types.ts';
-import { ErrorNote, Field, fieldErrors, formError, Show, useDraft, useLoad } from '../components/ui.tsx';
-import { useCatalogue } from './charity.tsx';
+import { ErrorNote, Field, formError, Show, useDraft, useLoad, useSubmit } from '../components/ui.tsx';
+import { useCatalogue } from '../catalogue.ts';
 
 export function ReceivePage() {
   const catalogue = useCatalogue();
@@ -79,34 +79,24 @@ function ReceiveForm({ donation, commodities, onDone }: { donation: Donation; co
     donation.items.map((i) => ({ accepted: String(i.quantityPledged), rejected: '0', rejectionReason: '', expiresOn: '' })),
   );
   const [key] = useState(newIdempotencyKey);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const errors = fieldErrors(error);
+  const { busy, error, errors, onSubmit } = useSubmit();
   const setLine = (i: number, patch: Partial<Line>) => setLines((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const items = donation.items.map((item, i) => {
-        const l = lines[i]!;
-        return {
-          itemId: item.id,
-          accepted: Number(l.accepted),
-          rejected: Number(l.rejected || 0),
-          rejectionReason: l.rejectionReason.trim() || undefined,
-          expiresOn: l.expiresOn || undefined,
-        };
-      });
-      await request('POST', `/donations/${donation.id}/receive`, { body: { items }, idempotencyKey: key });
-      sessionStorage.removeItem(`lifeline.draft.receive.${donation.id}`);
-      onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = onSubmit(async () => {
+    const items = donation.items.map((item, i) => {
+      const l = lines[i]!;
+      return {
+        itemId: item.id,
+        accepted: Number(l.accepted),
+        rejected: Number(l.rejected || 0),
+        rejectionReason: l.rejectionReason.trim() || undefined,
+        expiresOn: l.expiresOn || undefined,
+      };
+    });
+    await request('POST', `/donations/${donation.id}/receive`, { body: { items }, idempotencyKey: key });
+    sessionStorage.removeItem(`lifeline.draft.receive.${donation.id}`);
+    onDone();
+  });
   const shown = donation.items.flatMap((_, i) => ['accepted', 'rejected', 'rejectionReason', 'expiresOn'].map((f) => `items.${i}.${f}`));
   return (
     <form class="form receive-form" onSubmit={submit} noValidate>

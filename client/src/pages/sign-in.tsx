@@ -4,30 +4,23 @@ import { useState } from 'preact/hooks';
 import { get, post } from '../api.ts';
 import { t } from '../i18n.ts';
 import type { Me, Role } from '../types.ts';
-import { ErrorNote, Field, fieldErrors, formError } from '../components/ui.tsx';
+import { ErrorNote, Field, formError, useSubmit } from '../components/ui.tsx';
 import { LangSwitch } from '../components/shell.tsx';
 import { Link } from '../router.tsx';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const errors = fieldErrors(error);
+  const { busy, error, errors, run } = useSubmit();
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    const signedIn = await run(async () => {
       // The server answers with the session cookie; the page never holds the token.
       await post<{ role: Role }>('/auth/login', { email, password });
       onSignedIn(await get<Me>('/auth/me'));
-    } catch (err) {
-      setError(err);
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (!signedIn) setPassword('');
   };
 
   return (

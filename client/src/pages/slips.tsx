@@ -7,7 +7,7 @@ import { t, useLang, type Lang, type MessageKey } from '../i18n.ts';
 import { en } from '../i18n/en.ts';
 import { zh } from '../i18n/zh.ts';
 import type { Me } from '../types.ts';
-import { ErrorNote, Field } from '../components/ui.tsx';
+import { ErrorNote, Field, useSubmit } from '../components/ui.tsx';
 import './resident.css';
 
 interface Slip {
@@ -33,21 +33,9 @@ export function SlipsPage({ me }: { me: Me }) {
   const [slipLang, setSlipLang] = useState<Lang>('zh');
   const [reissue, setReissue] = useState(false);
   const [issued, setIssued] = useState<Issued>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useSubmit();
 
-  const issue = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      setIssued(await post<Issued>(`/communities/${encodeURIComponent(community.trim())}/access-slips`, { reissue }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const issue = onSubmit(async () => setIssued(await post<Issued>(`/communities/${encodeURIComponent(community.trim())}/access-slips`, { reissue })));
 
   return (
     <main class="page">

@@ -5,7 +5,7 @@ import { get } from '../api.ts';
 import { daysUntil, fmtDate, fmtNumber, t } from '../i18n.ts';
 import type { Lot, StockLine } from '../types.ts';
 import { Show, useLoad } from '../components/ui.tsx';
-import { useCatalogue } from './charity.tsx';
+import { useCatalogue } from '../catalogue.ts';
 import { downloadCsv } from '../csv.ts';
 
 /** A week is one planning horizon: a lot this close to its date must go out in the next plans. */

@@ -37,7 +37,6 @@ export function TrackPage({ code }: { code?: string }) {
 }
 
 function Journey({ data }: { data: Tracking }) {
-  const communities = data.communitiesReached.map((c) => (typeof c === 'string' ? c : c.community));
   return (
     <section class="journey" aria-label={t('track.journey')}>
       <p class="status-line">
@@ -77,9 +76,9 @@ function Journey({ data }: { data: Tracking }) {
         </tbody>
       </table>
       <h2>{t('track.communities')}</h2>
-      {communities.length ? (
+      {data.communitiesReached.length ? (
         <ul class="chips">
-          {communities.map((c) => (
+          {data.communitiesReached.map((c) => (
             <li key={c}>{c}</li>
           ))}
         </ul>

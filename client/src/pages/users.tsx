@@ -4,10 +4,9 @@ import { useState } from 'preact/hooks';
 import { get, newIdempotencyKey, patch, post } from '../api.ts';
 import { t } from '../i18n.ts';
 import type { ListedUser, Role, Warehouse } from '../types.ts';
-import { ErrorNote, Field, fieldErrors, formError, Show, useLoad } from '../components/ui.tsx';
-import { useCatalogue } from './charity.tsx';
-
-const roles: Role[] = ['admin', 'coordinator', 'charity', 'community', 'driver'];
+import { roles } from '../../../domain/values.ts';
+import { ErrorNote, Field, formError, Show, useLoad, useSubmit } from '../components/ui.tsx';
+import { useCatalogue } from '../catalogue.ts';
 
 const communitiesOf = (text: string) => [...new Set(text.split(',').map((c) => c.trim()).filter(Boolean))];
 
@@ -115,25 +114,19 @@ function UserRow({ user, warehouses }: { user: ListedUser; warehouses: Warehouse
 function NewUserForm({ onCreated }: { onCreated: () => void }) {
   const empty = { email: '', name: '', role: 'community' as Role, password: '' };
   const [form, setForm] = useState(empty);
-  const [state, setState] = useState<{ saving?: boolean; error?: unknown; key: string }>({ key: newIdempotencyKey() });
-  const errors = fieldErrors(state.error);
+  const [key, setKey] = useState(newIdempotencyKey);
+  const { busy, error, errors, onSubmit } = useSubmit();
   const set = (field: keyof typeof empty) => (e: { currentTarget: { value: string } }) => setForm((old) => ({ ...old, [field]: e.currentTarget.value }));
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setState((old) => ({ ...old, saving: true, error: undefined }));
-    try {
-      await post('/users', form, state.key);
-      setForm(empty);
-      setState({ key: newIdempotencyKey() });
-      onCreated();
-    } catch (error) {
-      setState((old) => ({ ...old, saving: false, error }));
-    }
-  };
+  const submit = onSubmit(async () => {
+    await post('/users', form, key);
+    setForm(empty);
+    setKey(newIdempotencyKey());
+    onCreated();
+  });
 
   return (
-    <form class="card form" onSubmit={(e) => void submit(e)}>
+    <form class="card form" onSubmit={submit}>
       <h2>{t('users.new')}</h2>
       <Field label={t('signIn.email')} error={errors.email}>
         <input name="email" type="email" value={form.email} onInput={set('email')} />
@@ -153,9 +146,9 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
       <Field label={t('signIn.password')} error={errors.password}>
         <input name="password" type="password" autocomplete="new-password" value={form.password} onInput={set('password')} />
       </Field>
-      <ErrorNote error={formError(state.error, ['email', 'name', 'role', 'password'])} />
-      <button type="submit" disabled={state.saving}>
-        {state.saving ? t('state.working') : t('users.create')}
+      <ErrorNote error={formError(error, ['email', 'name', 'role', 'password'])} />
+      <button type="submit" disabled={busy}>
+        {busy ? t('state.working') : t('users.create')}
       </button>
     </form>
   );

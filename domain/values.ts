@@ -1,0 +1,54 @@
+// The API's value lists, one source for the server's schemas and the web app's selects and labels.
+// Plain `as const` arrays and their types only: this module imports nothing, so both sides may load it.
+
+// auth
+export const roles = ['admin', 'coordinator', 'charity', 'community', 'driver'] as const;
+export type Role = (typeof roles)[number];
+
+// commodities
+export const categories = ['food', 'water', 'medicine', 'hygiene', 'infant', 'shelter', 'other'] as const;
+export type Category = (typeof categories)[number];
+
+// donations
+export const donationStatuses = ['pledged', 'received'] as const;
+export type DonationStatus = (typeof donationStatuses)[number];
+
+// drivers
+export const driverKinds = ['driver', 'gate_volunteer'] as const;
+export type DriverKind = (typeof driverKinds)[number];
+export const vehicleTypes = ['car', 'van', 'cargo_bike', 'on_foot'] as const;
+export type VehicleType = (typeof vehicleTypes)[number];
+
+// needs and households
+export const vulnerabilityFlags = ['elderlyAlone', 'chronicIllness', 'disabled', 'pregnant', 'infant'] as const;
+export type VulnerabilityFlag = (typeof vulnerabilityFlags)[number];
+export const urgencies = ['low', 'normal', 'high', 'critical'] as const;
+export type Urgency = (typeof urgencies)[number];
+export const needStatuses = ['open', 'fulfilled', 'cancelled'] as const;
+export type NeedStatus = (typeof needStatuses)[number];
+
+// network
+export const networkLayers = ['drive', 'walk'] as const;
+export type NetworkLayer = (typeof networkLayers)[number];
+export const travelModes = ['car', 'van', 'cargo_bike', 'foot'] as const;
+export type TravelMode = (typeof travelModes)[number];
+
+// plans
+export const planStatuses = ['solving', 'ready', 'approved', 'dispatched', 'failed', 'stale'] as const;
+export type PlanStatus = (typeof planStatuses)[number];
+
+// routes and stops
+export const stopStatuses = ['pending', 'delivered', 'failed'] as const;
+export type StopStatus = (typeof stopStatuses)[number];
+export const failureReasons = ['nobody_home', 'road_blocked', 'refused', 'other'] as const;
+export type FailureReason = (typeof failureReasons)[number];
+
+// stock
+export const movementKinds = ['received', 'reserved', 'released', 'dispatched', 'delivered', 'returned', 'spoiled', 'adjusted'] as const;
+export type MovementKind = (typeof movementKinds)[number];
+/** Kinds a coordinator may record by hand; the others come from donations, plans and deliveries. */
+export const manualKinds = ['reserved', 'released', 'spoiled', 'adjusted'] as const;
+
+// zones
+export const zoneStatuses = ['sealed', 'controlled', 'precaution', 'open'] as const;
+export type ZoneStatus = (typeof zoneStatuses)[number];
