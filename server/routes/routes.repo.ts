@@ -66,6 +66,25 @@ export async function findRoute(db: Queryable, id: number, lock = false): Promis
   return row ? toCamel<RouteRow>(row) : undefined;
 }
 
+/** Kilometres driven and vehicle routes per day (cancelled routes left out), for the dashboard. */
+export async function kilometresByDay(db: Queryable): Promise<{ day: string; km: number; routes: number }[]> {
+  return db.query(
+    `SELECT to_char(created_at, 'YYYY-MM-DD') AS day, coalesce(sum(distance_m), 0) / 1000 AS km, count(*) AS routes
+     FROM routes WHERE kind = 'vehicle' AND status <> 'cancelled' GROUP BY 1 ORDER BY 1`,
+  );
+}
+
+/** Items delivered to households, and the mean hours from a need's report to its delivery, for the dashboard. */
+export async function deliveryTimes(db: Queryable): Promise<{ hours: number | null; delivered: number }> {
+  // An aggregate without GROUP BY: always one row.
+  const [row] = await db.query<{ hours: number | null; delivered: number }>(
+    `SELECT avg(extract(epoch FROM s.done_at - n.created_at) / 3600) AS hours, count(*) AS delivered
+     FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN needs n ON n.id = si.need_id
+     WHERE s.status = 'delivered' AND s.kind IN ('delivery', 'door')`,
+  );
+  return row!;
+}
+
 export async function stopsOf(db: Queryable, routeId: number): Promise<StopRow[]> {
   return (await db.query('SELECT * FROM stops WHERE route_id = $1 ORDER BY seq', [routeId])).map((r) => toCamel<StopRow>(r));
 }
