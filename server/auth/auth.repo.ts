@@ -73,6 +73,16 @@ export async function deleteSession(db: Queryable, tokenHash: string): Promise<v
   await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
 }
 
+/** Every active account's email and password hash, by id. */
+export async function activePasswordHashes(db: Queryable): Promise<{ email: string; passwordHash: string }[]> {
+  return (await db.query('SELECT email, password_hash FROM users WHERE active ORDER BY id')).map((r) => toCamel<{ email: string; passwordHash: string }>(r));
+}
+
+/** Forgets the login counts whose window has ended (the table migration 010 made for rate-limiter-flexible). */
+export async function deleteExpiredLoginAttempts(db: Queryable): Promise<number> {
+  return (await db.query('DELETE FROM login_attempts WHERE expire < $1 RETURNING key', [Date.now()])).length;
+}
+
 /** Drops sessions that have expired (they open nothing already); returns how many. */
 export async function deleteExpiredSessions(db: Queryable): Promise<number> {
   return (await db.query('DELETE FROM sessions WHERE expires_at <= now() RETURNING token_hash')).length;

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Db, Queryable } from '../db/database.ts';
-import { findRow } from '../db/rows.ts';
+import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { UnauthenticatedError, ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './auth.repo.ts';
@@ -67,7 +67,7 @@ export async function createUser(db: Db, input: NewUser): Promise<SignedInUser> 
 
 async function checkWarehouses(db: Queryable, ids: number[] | null | undefined): Promise<void> {
   for (const [i, id] of (ids ?? []).entries()) {
-    if (!(await findRow(db, 'warehouses', id))) throw new NotFoundError('warehouse', id, `body.warehouseIds.${i}`);
+    await getWarehouse(db, id, `body.warehouseIds.${i}`);
   }
 }
 

@@ -3,10 +3,10 @@
 import type { Db } from '../db/database.ts';
 import { PUBLISHED_DEMO_PASSWORD } from '../config.ts';
 import { verifyPassword } from './passwords.ts';
+import { activePasswordHashes } from './auth.repo.ts';
 
 export async function accountsWithPublishedPassword(db: Db): Promise<string[]> {
-  const users = await db.query<{ email: string; password_hash: string }>('SELECT email, password_hash FROM users WHERE active ORDER BY id');
   const found: string[] = [];
-  for (const user of users) if (await verifyPassword(PUBLISHED_DEMO_PASSWORD, user.password_hash)) found.push(user.email);
+  for (const user of await activePasswordHashes(db)) if (await verifyPassword(PUBLISHED_DEMO_PASSWORD, user.passwordHash)) found.push(user.email);
   return found;
 }

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db, Queryable } from '../db/database.ts';
 import { HttpError, UnauthenticatedError } from '../http/errors.ts';
+import { deleteExpiredLoginAttempts } from './auth.repo.ts';
 
 export interface LoginLimits {
   /** Failed sign-ins to one account within a window before it is locked until the window ends. */
@@ -77,6 +78,4 @@ export class LoginThrottle {
 }
 
 /** Forgets counts whose window has ended (run by the pruner). */
-export async function pruneLoginAttempts(db: Queryable): Promise<number> {
-  return (await db.query(`DELETE FROM ${TABLE} WHERE expire < $1 RETURNING key`, [Date.now()])).length;
-}
+export const pruneLoginAttempts = (db: Queryable) => deleteExpiredLoginAttempts(db);

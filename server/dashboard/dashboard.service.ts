@@ -1,41 +1,34 @@
 // The coordinators' dashboard: how well the needs are being met (fill rate by priority tier, over
 // plans and now), how fast (time to delivery), how evenly (Gini), how far the vans drive, and how many
-// days each commodity's stock lasts at the recent net outflow.
+// days each commodity's stock lasts at the recent net outflow. It has no table: it reads each noun through its repo.
 import type { Db } from '../db/database.ts';
 import { gini } from '../../solver/allocation/metrics.ts';
 import { resolvePolicy, tierOf } from '../../solver/allocation/policy.ts';
 import { flowRates } from '../stock/stock.service.ts';
+import { allCommodities } from '../commodities/commodities.service.ts';
+import { needsWithFlags } from '../needs/needs.repo.ts';
+import { solvedPlans } from '../plans/plans.repo.ts';
+import { kilometresByDay } from '../dispatch/dispatch.repo.ts';
+import { deliveryTimes } from '../dispatch/stops.repo.ts';
 
 const FLAGS = ['elderly_alone', 'chronic_illness', 'disabled', 'pregnant', 'infant'] as const;
 
 export async function dashboard(db: Db) {
   const [needs, plans, cover, km, delivery, commodities] = await Promise.all([
-    db.query<Record<(typeof FLAGS)[number], boolean> & { quantity: number; fulfilled: number; urgency: 'low' | 'normal' | 'high' | 'critical'; status: string }>(
-      `SELECT n.quantity, n.fulfilled, n.urgency, n.status, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant
-       FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled'`,
-    ),
-    db.query<{ id: number; solved_at: string; result: { metrics: { tiers: { tier: number; fillRate: number }[]; giniOfFulfilment: number } } }>(
-      `SELECT id, solved_at, result FROM plans WHERE result IS NOT NULL ORDER BY id`,
-    ),
+    needsWithFlags(db),
+    solvedPlans(db),
     flowRates(db),
-    db.query<{ day: string; km: number; routes: number }>(
-      `SELECT to_char(created_at, 'YYYY-MM-DD') AS day, coalesce(sum(distance_m), 0) / 1000 AS km, count(*) AS routes
-       FROM routes WHERE kind = 'vehicle' AND status <> 'cancelled' GROUP BY 1 ORDER BY 1`,
-    ),
-    db.query<{ hours: number | null; delivered: number }>(
-      `SELECT avg(extract(epoch FROM s.done_at - n.created_at) / 3600) AS hours, count(*) AS delivered
-       FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN needs n ON n.id = si.need_id
-       WHERE s.status = 'delivered' AND s.kind IN ('delivery', 'door')`,
-    ),
-    db.query<{ id: number; name: string; unit: string }>('SELECT id, name, unit FROM commodities'),
+    kilometresByDay(db),
+    deliveryTimes(db),
+    allCommodities(db),
   ]);
   const named = new Map(commodities.map((c) => [c.id, c]));
   return {
     fillRateByTier: fillByTier(needs),
     fillRateByTierOverPlans: plans.map((p) => ({ planId: p.id, at: p.solved_at, tiers: p.result.metrics.tiers.map((t) => ({ tier: t.tier, fillRate: t.fillRate })), gini: p.result.metrics.giniOfFulfilment })),
     giniOfFulfilment: gini(needs.map((n) => n.fulfilled / n.quantity)),
-    timeToDeliveryHours: delivery[0]?.hours ?? null,
-    deliveredItems: delivery[0]?.delivered ?? 0,
+    timeToDeliveryHours: delivery.hours,
+    deliveredItems: delivery.delivered,
     kilometresByDay: km,
     daysOfCover: cover
       .map((c) => {

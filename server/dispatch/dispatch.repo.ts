@@ -215,3 +215,11 @@ export async function urgentLine(db: Queryable, needId: number, lotId: number): 
 export async function needExists(db: Queryable, needId: number): Promise<boolean> {
   return (await db.query('SELECT id FROM needs WHERE id = $1', [needId])).length > 0;
 }
+
+/** Kilometres driven and vehicle routes per day (cancelled routes left out), for the dashboard. */
+export async function kilometresByDay(db: Queryable): Promise<{ day: string; km: number; routes: number }[]> {
+  return db.query(
+    `SELECT to_char(created_at, 'YYYY-MM-DD') AS day, coalesce(sum(distance_m), 0) / 1000 AS km, count(*) AS routes
+     FROM routes WHERE kind = 'vehicle' AND status <> 'cancelled' GROUP BY 1 ORDER BY 1`,
+  );
+}

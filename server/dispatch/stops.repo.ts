@@ -172,3 +172,14 @@ export async function routeOfStop(tx: Queryable, stopId: number): Promise<{ stat
   const [route] = await tx.query<{ status: string; plan_id: number }>('SELECT r.status, r.plan_id FROM routes r JOIN stops s ON s.route_id = r.id WHERE s.id = $1', [stopId]);
   return { status: route!.status, planId: route!.plan_id };
 }
+
+/** Items delivered to households, and the mean hours from a need's report to its delivery, for the dashboard. */
+export async function deliveryTimes(db: Queryable): Promise<{ hours: number | null; delivered: number }> {
+  // An aggregate without GROUP BY: always one row.
+  const [row] = await db.query<{ hours: number | null; delivered: number }>(
+    `SELECT avg(extract(epoch FROM s.done_at - n.created_at) / 3600) AS hours, count(*) AS delivered
+     FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN needs n ON n.id = si.need_id
+     WHERE s.status = 'delivered' AND s.kind IN ('delivery', 'door')`,
+  );
+  return row!;
+}

@@ -45,6 +45,14 @@ export async function lockNeeds(db: Queryable, ids: number[]): Promise<{ id: num
   return db.query('SELECT id, version, status FROM needs WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [ids]);
 }
 
+/** Every need not cancelled, with what was asked and delivered and its household's flags: the dashboard's fill rates. */
+export async function needsWithFlags(db: Queryable) {
+  return db.query<{ quantity: number; fulfilled: number; urgency: Need['urgency']; status: string; elderly_alone: boolean; chronic_illness: boolean; disabled: boolean; pregnant: boolean; infant: boolean }>(
+    `SELECT n.quantity, n.fulfilled, n.urgency, n.status, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant
+     FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled'`,
+  );
+}
+
 /** An open need as the optimizer sees it, with its household's place and flags (snake_case, as read). */
 export interface OpenNeedRow {
   id: number;
