@@ -83,3 +83,8 @@ export async function markStale(db: Queryable, id: number): Promise<void> {
 export async function markApproved(db: Queryable, id: number, by: number): Promise<void> {
   await db.query(`UPDATE plans SET status = 'approved', approved_by = $2, approved_at = now() WHERE id = $1`, [id, by]);
 }
+
+/** An approved plan whose routes have gone out to drivers and gate volunteers. */
+export async function markDispatched(tx: Queryable, id: number): Promise<void> {
+  await tx.query(`UPDATE plans SET status = 'dispatched', dispatched_at = now() WHERE id = $1`, [id]);
+}

@@ -178,7 +178,5 @@ async function changesSince(tx: Queryable, snapshot: Snapshot): Promise<string[]
   return changes;
 }
 
-/** An approved plan whose routes have gone out to drivers and gate volunteers. */
-export async function markDispatched(tx: Queryable, id: number): Promise<void> {
-  await tx.query(`UPDATE plans SET status = 'dispatched', dispatched_at = now() WHERE id = $1`, [id]);
-}
+/** An approved plan whose routes have gone out to drivers and gate volunteers (dispatch marks it). */
+export { markDispatched } from './plans.repo.ts';
