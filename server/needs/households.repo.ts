@@ -1,7 +1,7 @@
 // SQL for households and the history of their fields: the only module that reads or writes households
 // and household_field_history. Rows come back as stored, merge keys included; the service strips them.
 import type { Queryable } from '../db/database.ts';
-import { columnName, findRow, insertRow } from '../db/rows.ts';
+import { columnName, findRow, insertRow, toCamel } from '../db/rows.ts';
 
 type Row = Record<string, unknown>;
 
@@ -40,7 +40,7 @@ export async function knownByKeys(db: Queryable, keys: { address: string[]; phon
 }
 
 export async function fieldHistory(db: Queryable, householdId: number): Promise<Row[]> {
-  return db.query('SELECT field, value, source, outcome, set_by, set_at FROM household_field_history WHERE household_id = $1 ORDER BY id', [householdId]);
+  return (await db.query('SELECT field, value, source, outcome, set_by, set_at FROM household_field_history WHERE household_id = $1 ORDER BY id', [householdId])).map((r) => toCamel<Row>(r));
 }
 
 /** The source of each field's value as it stands: the last applied change's. */

@@ -121,7 +121,7 @@ export async function householdFor(db: Queryable, id: number, scope: CommunitySc
 
 export async function householdHistory(db: Db, id: number, scope: CommunityScope = null) {
   await householdFor(db, id, scope);
-  return (await repo.fieldHistory(db, id)).map((r) => toCamel(r));
+  return repo.fieldHistory(db, id);
 }
 
 async function applyChanges(tx: Queryable, id: number, changes: [string, unknown][], keys: Record<string, string> = {}): Promise<Household> {
