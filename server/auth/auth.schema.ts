@@ -4,8 +4,6 @@ import { roles, type Role, type SignedInUser } from './roles.ts';
 import { recordId } from '../http/schemas.ts';
 
 export const roleSchema = z.enum(roles);
-// The live hub and the dispatch routes still name these here; the leaf module is roles.ts.
-export type { Role, SignedInUser };
 
 /** A user as the admin's list shows it. */
 export interface ListedUser extends SignedInUser {

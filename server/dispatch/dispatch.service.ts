@@ -7,7 +7,7 @@ import { audience, type Notify, type Outbox } from '../live/outbox.ts';
 import type { LiveGateway } from '../live/gateway.ts';
 import { warehouseRooms } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
-import type { SignedInUser } from '../auth/auth.schema.ts';
+import type { SignedInUser } from '../auth/roles.ts';
 import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { checkPlanInScope, markDispatched } from '../plans/plans.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import type { Outbox } from '../live/outbox.ts';
 import { tellRoute } from './dispatch.service.ts';
 import type { RoadMap } from '../network/network.service.ts';
-import type { SignedInUser } from '../auth/auth.schema.ts';
+import type { SignedInUser } from '../auth/roles.ts';
 import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { checkPlanInScope } from '../plans/plans.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';

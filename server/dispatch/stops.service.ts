@@ -3,7 +3,7 @@
 import type { Tx } from '../db/database.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { audience, type Notify, type Outbox } from '../live/outbox.ts';
-import type { SignedInUser } from '../auth/auth.schema.ts';
+import type { SignedInUser } from '../auth/roles.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { recordDelivery } from '../needs/needs.service.ts';
 import { ownRoute, tellRoute, type RouteView } from './dispatch.service.ts';

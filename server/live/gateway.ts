@@ -9,7 +9,7 @@ import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool, PoolClient } from 'pg';
 import type { Db } from '../db/database.ts';
-import type { Role, SignedInUser } from '../auth/auth.schema.ts';
+import type { Role, SignedInUser } from '../auth/roles.ts';
 import type { ClientToServerEvents, Envelope, Hello, InterServerEvents, LiveEventType, LiveEvents, ServerToClientEvents, SheetJoinAnswer } from './events.ts';
 import { allWarehousesRoom, boardRoom, sessionRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
 import { REPLAY_PAGE, eventsFor, lastSeq, pruneEvents, recordAcks, streamBetween, streamPosition, type Stored } from './outbox.repo.ts';
