@@ -250,7 +250,10 @@ describe.skipIf(!hasChromium)('the web app', () => {
     });
     await page.getByRole('button', { name: '✓ Delivered' }).click();
     await page.getByText('1 waiting to sync').waitFor();
-    expect(await deliveredOnce(third!.id)).toBe(await itemsOf(third!.id));
+    // The phone lists the action as waiting from the tap on, before its request is answered: wait for the
+    // server to have recorded it (the answer is then lost), and the action is still waiting on the phone.
+    await expect.poll(() => deliveredOnce(third!.id), { timeout: 20_000 }).toBe(await itemsOf(third!.id));
+    await page.getByText('1 waiting to sync').waitFor();
     await page.getByText('1 waiting to sync').click();
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.getByText('1 waiting to sync').waitFor({ state: 'detached' });
