@@ -24,6 +24,7 @@ const pagesOf: Record<Role, [string, MessageKey][]> = {
   community: [
     ['/community', 'nav.needSheet'],
     ['/community/import', 'nav.import'],
+    ['/community/slips', 'nav.slips'],
   ],
   driver: [['/driver', 'nav.route']],
 };

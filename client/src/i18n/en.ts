@@ -20,6 +20,7 @@ export const en = {
   'nav.dashboard': 'Dashboard',
   'nav.needSheet': 'Need sheet',
   'nav.import': 'Import CSV',
+  'nav.slips': 'Access slips',
   'nav.donate': 'Donations',
   'nav.route': 'My route',
 

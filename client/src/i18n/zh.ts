@@ -22,6 +22,7 @@ export const zh: Record<keyof typeof en, string> = {
   'nav.dashboard': '数据看板',
   'nav.needSheet': '需求表',
   'nav.import': '导入 CSV',
+  'nav.slips': '访问凭条',
   'nav.donate': '捐赠',
   'nav.route': '我的路线',
 
