@@ -21,8 +21,8 @@ export const defaultLoginLimits: LoginLimits = { perAccount: 10, perAddress: 100
 const TABLE = 'login_attempts';
 
 export class TooManyAttemptsError extends HttpError {
-  constructor(readonly retryAfterS: number) {
-    super(429, 'too-many-attempts', 'Too many attempts', `too many failed sign-ins; try again in ${retryAfterS} s`, { retryAfterS });
+  constructor(readonly retryAfterS: number, detail = `too many failed sign-ins; try again in ${retryAfterS} s`) {
+    super(429, 'too-many-attempts', 'Too many attempts', detail, { retryAfterS });
   }
 }
 
@@ -30,7 +30,7 @@ export class TooManyAttemptsError extends HttpError {
  * The store client rate-limiter-flexible's PostgreSQL limiter expects (`query({ text, values })` answering
  * `{ rows, rowCount }`), over either back-end. Statement names, a node-postgres feature, are dropped.
  */
-export function storeClient(db: Queryable) {
+function storeClient(db: Queryable) {
   return {
     async query({ text, values }: { text: string; values?: unknown[] }) {
       const rows = await db.query(text, values);
@@ -39,14 +39,32 @@ export function storeClient(db: Queryable) {
   };
 }
 
+/** Counts attempts under `keyPrefix` in the login_attempts table, `points` per window of `windowS` seconds. */
+export function attemptCounter(db: Db, keyPrefix: string, points: number, windowS: number): RateLimiterPostgres {
+  return new RateLimiterPostgres({ storeClient: storeClient(db), storeType: 'client', tableName: TABLE, tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration: windowS });
+}
+
+/**
+ * Takes one attempt from each counter; over any of their limits, answers 429 with Retry-After (the longest
+ * wait) and `detail` in the reader's words. A fault of the store itself is thrown as it is.
+ */
+export async function countAttempt(res: Response, takes: Promise<RateLimiterRes>[], detail?: (retryAfterS: number) => string): Promise<void> {
+  const refusals = (await Promise.allSettled(takes)).filter((outcome) => outcome.status === 'rejected').map((outcome) => outcome.reason as unknown);
+  const storeError = refusals.find((reason) => !(reason instanceof RateLimiterRes));
+  if (storeError) throw storeError;
+  if (refusals.length === 0) return;
+  const retryAfterS = Math.max(1, ...refusals.map((r) => Math.ceil((r as RateLimiterRes).msBeforeNext / 1000)));
+  res.set('Retry-After', String(retryAfterS));
+  throw new TooManyAttemptsError(retryAfterS, detail?.(retryAfterS));
+}
+
 export class LoginThrottle {
   private readonly accounts: RateLimiterPostgres;
   private readonly addresses: RateLimiterPostgres;
 
   constructor(db: Db, limits: LoginLimits = defaultLoginLimits) {
-    const common = { storeClient: storeClient(db), storeType: 'client', tableName: TABLE, tableCreated: true, clearExpiredByTimeout: false, duration: limits.windowS };
-    this.accounts = new RateLimiterPostgres({ ...common, keyPrefix: 'account', points: limits.perAccount });
-    this.addresses = new RateLimiterPostgres({ ...common, keyPrefix: 'address', points: limits.perAddress });
+    this.accounts = attemptCounter(db, 'account', limits.perAccount, limits.windowS);
+    this.addresses = attemptCounter(db, 'address', limits.perAddress, limits.windowS);
   }
 
   /**
@@ -55,16 +73,7 @@ export class LoginThrottle {
    * the address its attempt back. Over a limit, even the right password is refused: 429 with Retry-After.
    */
   async attempt<T>(email: string, address: string, res: Response, signIn: () => Promise<T>): Promise<T> {
-    const refusals = (await Promise.allSettled([this.accounts.consume(email), this.addresses.consume(address)]))
-      .filter((outcome) => outcome.status === 'rejected')
-      .map((outcome) => outcome.reason as unknown);
-    const storeError = refusals.find((reason) => !(reason instanceof RateLimiterRes));
-    if (storeError) throw storeError;
-    if (refusals.length > 0) {
-      const retryAfterS = Math.max(1, ...refusals.map((r) => Math.ceil((r as RateLimiterRes).msBeforeNext / 1000)));
-      res.set('Retry-After', String(retryAfterS));
-      throw new TooManyAttemptsError(retryAfterS);
-    }
+    await countAttempt(res, [this.accounts.consume(email), this.addresses.consume(address)]);
     try {
       const signedIn = await signIn();
       await Promise.all([this.accounts.delete(email), this.addresses.reward(address)]);

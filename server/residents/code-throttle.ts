@@ -2,10 +2,9 @@
 // database (rate-limiter-flexible's PostgreSQL store, the sign-in counts' table, pruned with them), so the
 // limit holds across server nodes. Over the limit every code is refused, right ones too, until the window ends.
 import type { Response } from 'express';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { Db } from '../db/database.ts';
-import { HttpError } from '../http/errors.ts';
-import { storeClient } from '../auth/login-throttle.ts';
+import { attemptCounter, countAttempt } from '../auth/login-throttle.ts';
 
 export interface CodeLimits {
   /** Wrong codes from one address within a window. */
@@ -16,26 +15,11 @@ export interface CodeLimits {
 
 export const defaultCodeLimits: CodeLimits = { perAddress: 20, windowS: 900 };
 
-export class TooManyCodesError extends HttpError {
-  constructor(readonly retryAfterS: number, detail: string) {
-    super(429, 'too-many-attempts', 'Too many attempts', detail, { retryAfterS });
-  }
-}
-
 export class CodeThrottle {
   private readonly addresses: RateLimiterPostgres;
 
   constructor(db: Db, limits: CodeLimits = defaultCodeLimits) {
-    this.addresses = new RateLimiterPostgres({
-      storeClient: storeClient(db),
-      storeType: 'client',
-      tableName: 'login_attempts',
-      tableCreated: true,
-      clearExpiredByTimeout: false,
-      keyPrefix: 'resident-code',
-      points: limits.perAddress,
-      duration: limits.windowS,
-    });
+    this.addresses = attemptCounter(db, 'resident-code', limits.perAddress, limits.windowS);
   }
 
   /**
@@ -43,14 +27,7 @@ export class CodeThrottle {
    * in under the limit) and given back when the code was right; `found` answers undefined for a wrong code.
    */
   async attempt<T>(address: string, res: Response, refusal: (retryAfterS: number) => string, lookUp: () => Promise<T | undefined>): Promise<T | undefined> {
-    try {
-      await this.addresses.consume(address);
-    } catch (reason) {
-      if (!(reason instanceof RateLimiterRes)) throw reason;
-      const retryAfterS = Math.max(1, Math.ceil(reason.msBeforeNext / 1000));
-      res.set('Retry-After', String(retryAfterS));
-      throw new TooManyCodesError(retryAfterS, refusal(retryAfterS));
-    }
+    await countAttempt(res, [this.addresses.consume(address)], refusal);
     const found = await lookUp();
     if (found !== undefined) await this.addresses.reward(address);
     return found;
