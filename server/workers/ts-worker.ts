@@ -15,6 +15,16 @@ type ThrownError = { kind: 'error'; name: string; message: string; field?: strin
 
 export type WorkerMessage<R> = { kind: 'result'; value: R } | ThrownError;
 
+/** Inside a worker: runs the job and answers with its result, or with what it threw as plain data. */
+export async function answerOf<R>(job: () => Promise<R>): Promise<WorkerMessage<R>> {
+  try {
+    return { kind: 'result', value: await job() };
+  } catch (error) {
+    const e = error as Error & { field?: string; reason?: string };
+    return { kind: 'error', name: e.name, message: e.message, field: e.field, reason: e.reason };
+  }
+}
+
 /** The error a worker threw, as its own class when it is one of the solver's typed errors. */
 function rebuild({ name, message, field, reason }: ThrownError): Error {
   if (name === 'InvalidProblemError') return new InvalidProblemError(field ?? 'problem', reason ?? message);
