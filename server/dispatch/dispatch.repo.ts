@@ -1,5 +1,7 @@
-// SQL for routes and drivers' positions, and what dispatch and re-planning read of plans, drivers,
-// gates, warehouses and needs (stops and their goods: stops.repo.ts).
+// SQL for routes and drivers' positions (stops and their goods: stops.repo.ts). Each table has one
+// writer, its owner's repo; a read may join other nouns' tables into the one view dispatch works from
+// (a plan's lines with their households, an urgent need with its lot and gate), while a plain read of
+// another noun's table goes through that noun (plans, drivers, zones, warehouses, needs).
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
 import type { PlannedRoute } from './route-build.ts';
@@ -36,25 +38,6 @@ export interface AllocationLine {
   zoneId: number | null;
   sealed: boolean;
   vulnerable: number;
-}
-
-export interface DriverRow {
-  id: number;
-  kind: 'driver' | 'gate_volunteer';
-  vehicleType: string;
-  capacityWeightKg: number;
-  capacityVolumeM3: number;
-  shiftStart: string;
-  shiftEnd: string;
-  homeWarehouseId: number | null;
-  zoneId: number | null;
-}
-
-export interface GateRow {
-  id: number;
-  zoneId: number;
-  lat: number;
-  lon: number;
 }
 
 /** A vehicle route of a plan still under way, as the re-planner sees it. */
@@ -154,15 +137,9 @@ export async function positions(db: Queryable): Promise<Map<number, { lat: numbe
   return new Map(rows.map((p) => [p.driver_id, { lat: p.lat, lon: p.lon }]));
 }
 
-export async function planStatus(db: Queryable, planId: number, lock = false): Promise<string | undefined> {
-  const [plan] = await db.query<{ status: string }>(`SELECT status FROM plans WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [planId]);
-  return plan?.status;
-}
-
-/** The plan's lines, and the sealed zone whose gate serves each need the plan sends through one. */
-export async function allocationLines(db: Queryable, planId: number): Promise<{ lines: AllocationLine[]; viaGate: Record<string, number> }> {
-  const [plan] = await db.query<{ via_gate: Record<string, number> | null }>(`SELECT result->'viaGate' AS via_gate FROM plans WHERE id = $1`, [planId]);
-  const lines = await db.query<AllocationLine>(
+/** The plan's lines, each with its goods' weight and the household it goes to. */
+export async function allocationLines(db: Queryable, planId: number): Promise<AllocationLine[]> {
+  return db.query<AllocationLine>(
     `SELECT pa.need_id AS "needId", pa.lot_id AS "lotId", pa.commodity_id AS "commodityId", pa.quantity, pa.warehouse_id AS "warehouseId",
             c.weight_kg AS "weightKg", c.volume_m3 AS "volumeM3", c.category, n.urgency,
             h.id AS "householdId", h.lat, h.lon, h.zone_id AS "zoneId", coalesce(z.status = 'sealed', false) AS sealed,
@@ -175,27 +152,7 @@ export async function allocationLines(db: Queryable, planId: number): Promise<{ 
      WHERE pa.plan_id = $1 ORDER BY pa.id`,
     [planId],
   );
-  return { lines, viaGate: plan?.via_gate ?? {} };
 }
-
-/** Active drivers and gate volunteers, by id. */
-export async function activeDrivers(db: Queryable): Promise<DriverRow[]> {
-  return (await db.query(`SELECT * FROM drivers WHERE active ORDER BY id`)).map((r) => toCamel<DriverRow>(r));
-}
-
-export async function homeWarehouseOf(db: Queryable, driverId: number): Promise<number> {
-  const [driver] = await db.query<{ home_warehouse_id: number }>('SELECT home_warehouse_id FROM drivers WHERE id = $1', [driverId]);
-  return driver!.home_warehouse_id;
-}
-
-export async function userOfDriver(db: Queryable, driverId: number): Promise<number | null> {
-  const [row] = await db.query<{ user_id: number | null }>('SELECT user_id FROM drivers WHERE id = $1', [driverId]);
-  return row?.user_id ?? null;
-}
-
-export const gates = (db: Queryable) => db.query<GateRow>('SELECT id, zone_id AS "zoneId", lat, lon FROM gates ORDER BY id');
-
-export const warehouses = (db: Queryable) => db.query<{ id: number; lat: number; lon: number }>('SELECT id, lat, lon FROM warehouses ORDER BY id');
 
 /** An urgent need with the lot to take its goods from; undefined when either does not exist. */
 export async function urgentLine(db: Queryable, needId: number, lotId: number): Promise<UrgentLine | undefined> {
@@ -210,10 +167,6 @@ export async function urgentLine(db: Queryable, needId: number, lotId: number): 
     [needId, lotId],
   );
   return row;
-}
-
-export async function needExists(db: Queryable, needId: number): Promise<boolean> {
-  return (await db.query('SELECT id FROM needs WHERE id = $1', [needId])).length > 0;
 }
 
 /** Kilometres driven and vehicle routes per day (cancelled routes left out), for the dashboard. */

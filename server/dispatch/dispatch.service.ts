@@ -9,9 +9,10 @@ import { warehouseRooms } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/roles.ts';
 import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
-import { checkPlanInScope, markDispatched } from '../plans/plans.service.ts';
+import { checkPlanInScope, markDispatched, planStatus } from '../plans/plans.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
-import { driverOfUser } from '../drivers/drivers.service.ts';
+import { driverOfUser, userOfDriver } from '../drivers/drivers.service.ts';
+import { recipients } from '../needs/households.service.ts';
 import { buildRoutes, type Unassigned } from './route-build.ts';
 import * as repo from './dispatch.repo.ts';
 import * as stops from './stops.repo.ts';
@@ -31,19 +32,19 @@ interface Deps {
 
 export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }, scope: WarehouseScope): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
   const db = deps.outbox.db;
-  const status = await repo.planStatus(db, planId);
+  const status = await planStatus(db, planId);
   if (!status) throw new NotFoundError('plan', planId);
   await checkPlanInScope(db, planId, scope, 'dispatch');
   if (status !== 'approved') throw new ConflictError(`plan ${planId} is ${status}; only an approved plan can be dispatched`, { status });
   const built = await buildRoutes(db, deps.roads, planId, options);
   const routes = await deps.outbox.transaction(async (tx, notify) => {
-    const locked = await repo.planStatus(tx, planId, true);
+    const locked = await planStatus(tx, planId, true);
     if (locked !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked });
     const views: RouteView[] = [];
     for (const route of built.routes) views.push(await routeView(tx, await repo.insertRoute(tx, planId, route)));
     await markDispatched(tx, planId);
     for (const view of views) {
-      const userId = await repo.userOfDriver(tx, view.driverId);
+      const userId = await userOfDriver(tx, view.driverId);
       if (userId) await notify([userId], 'route:assigned', { routeId: view.id, planId, route: view });
     }
     await notify(await audience.board(tx), 'plan:status', { planId, status: 'dispatched' });
@@ -57,7 +58,7 @@ export async function routeView(db: Queryable, id: number): Promise<RouteView> {
   if (!route) throw new NotFoundError('route', id);
   const itsStops = await stops.stopsOf(db, id);
   const items = await stops.itemsOfStops(db, itsStops.map((s) => s.id));
-  const people = await stops.recipients(db, itsStops.flatMap((s) => (s.householdId ? [s.householdId] : [])));
+  const people = await recipients(db, itsStops.flatMap((s) => (s.householdId ? [s.householdId] : [])));
   return {
     ...route,
     stops: itsStops.map((s) => ({
@@ -136,7 +137,7 @@ export async function ownRoute(db: Queryable, user: SignedInUser, id: number, lo
 /** Sends a route's new state to its driver and the board (its followers, when the caller has them already); returns it. */
 export async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string, board?: number[]): Promise<RouteView> {
   const view = await routeView(tx, id);
-  const driverUser = await repo.userOfDriver(tx, view.driverId);
+  const driverUser = await userOfDriver(tx, view.driverId);
   await notify([...(board ?? (await audience.board(tx, view.warehouseId))), ...(driverUser ? [driverUser] : [])], 'route:updated', { routeId: id, reason, route: view });
   return view;
 }

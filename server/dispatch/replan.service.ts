@@ -9,7 +9,10 @@ import { tellRoute } from './dispatch.service.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/roles.ts';
 import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
-import { checkPlanInScope } from '../plans/plans.service.ts';
+import { checkPlanInScope, planStatus } from '../plans/plans.service.ts';
+import { activeDrivers, getDriver } from '../drivers/drivers.service.ts';
+import { allWarehouses } from '../warehouses/warehouses.service.ts';
+import { findNeed } from '../needs/needs.repo.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
 import type { Customer, RoutingProblem } from '../../solver/routing/problem.ts';
@@ -52,20 +55,20 @@ export function secondsOfDay(at: Date, timeZone?: string): number {
 
 export async function replan(deps: { outbox: Outbox; roads: RoadMap; timeZone?: string }, planId: number, input: { event: ReplanInput; timeLimitMs: number; seed: number }, user: SignedInUser): Promise<ReplanOutcome> {
   const db = deps.outbox.db;
-  const status = await repo.planStatus(db, planId);
+  const status = await planStatus(db, planId);
   if (!status) throw new NotFoundError('plan', planId);
   const scope = warehouseScope(user);
   await checkPlanInScope(db, planId, scope, 're-plan');
   if (status !== 'dispatched') throw new ConflictError(`plan ${planId} is ${status}; only dispatched routes can be re-planned`);
   const routes = await repo.routesUnderWay(db, planId);
-  const drivers = (await repo.activeDrivers(db)).filter((d) => d.kind === 'driver' && d.homeWarehouseId !== null);
+  const drivers = (await activeDrivers(db)).filter((d) => d.kind === 'driver' && d.homeWarehouseId !== null);
   const event = input.event;
   if (event.kind === 'driver-dropped' && !routes.some((r) => r.driverId === event.driverId)) {
     throw invalidField('body.event.driverId', `driver ${event.driverId} has no route under way in plan ${planId}`);
   }
   const pending = await stops.pendingStops(db, planId);
   const urgent = event.kind === 'urgent-need' ? await urgentNeed(db, event, scope) : undefined;
-  const warehouses = await repo.warehouses(db);
+  const warehouses = await allWarehouses(db);
   const positions = await repo.positions(db);
 
   // Locations: warehouses, pending stops, the urgent stop, the vehicles on the road.
@@ -119,7 +122,7 @@ export async function replan(deps: { outbox: Outbox; roads: RoadMap; timeZone?: 
 async function urgentNeed(db: Queryable, event: Extract<ReplanInput, { kind: 'urgent-need' }>, scope: WarehouseScope): Promise<Urgent> {
   const row = await repo.urgentLine(db, event.needId, event.lotId);
   if (!row) {
-    throw (await repo.needExists(db, event.needId)) ? new NotFoundError('lot', event.lotId, 'body.event.lotId') : new NotFoundError('need', event.needId, 'body.event.needId');
+    throw (await findNeed(db, event.needId)) ? new NotFoundError('lot', event.lotId, 'body.event.lotId') : new NotFoundError('need', event.needId, 'body.event.needId');
   }
   checkRecord(scope, [row.warehouseId], 'lot', event.lotId, 'body.event.lotId');
   if (row.status !== 'open') throw new ConflictError(`need ${event.needId} is ${row.status}`);
@@ -153,7 +156,7 @@ async function apply(
 ): Promise<ReplanOutcome> {
   const outcome: ReplanOutcome = { routes: [], moved: [], unassigned: [] };
   await outbox.transaction(async (tx, notify) => {
-    if ((await repo.planStatus(tx, planId, true)) !== 'dispatched') throw new ConflictError(`plan ${planId} changed meanwhile`);
+    if ((await planStatus(tx, planId, true)) !== 'dispatched') throw new ConflictError(`plan ${planId} changed meanwhile`);
     const routeOf = new Map(routes.map((r) => [r.driverId, r.id]));
     const touched = new Set<number>();
     // Park every pending stop out of the way of the (route, seq) uniqueness before numbering them anew.
@@ -192,7 +195,7 @@ async function apply(
 }
 
 async function newRoute(tx: Tx, planId: number, driverId: number): Promise<number> {
-  return repo.insertRoute(tx, planId, { driverId, kind: 'vehicle', warehouseId: await repo.homeWarehouseOf(tx, driverId), zoneId: null, gateId: null, departureS: null, distanceM: null, durationS: null, stops: [] });
+  return repo.insertRoute(tx, planId, { driverId, kind: 'vehicle', warehouseId: (await getDriver(tx, driverId)).homeWarehouseId!, zoneId: null, gateId: null, departureS: null, distanceM: null, durationS: null, stops: [] });
 }
 
 /** Puts the route's pending stops in the new order (done stops keep their places before them). */

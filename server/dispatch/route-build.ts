@@ -11,7 +11,12 @@ import type { RoutingSolution } from '../../solver/routing/solve.ts';
 import type { RouterJob } from './route.worker.ts';
 import type { LatLon } from '../../solver/network/index.ts';
 import * as repo from './dispatch.repo.ts';
-import type { AllocationLine, DriverRow, GateRow } from './dispatch.repo.ts';
+import type { AllocationLine } from './dispatch.repo.ts';
+import { activeDrivers } from '../drivers/drivers.service.ts';
+import type { Driver } from '../drivers/drivers.schema.ts';
+import { viaGateOf } from '../plans/plans.service.ts';
+import { allWarehouses } from '../warehouses/warehouses.service.ts';
+import { allGates, type Gate } from '../zones/zones.service.ts';
 
 export const ROUTER = new URL('./route.worker.ts', import.meta.url);
 /** Minutes at a door to hand over goods, and at a gate to unload for the volunteers. */
@@ -82,9 +87,9 @@ interface HouseholdStop {
 
 export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number, options: { timeLimitMs: number; seed: number }): Promise<DispatchResult> {
   const lines = await allocationLines(db, planId);
-  const drivers = await repo.activeDrivers(db);
-  const gates = await repo.gates(db);
-  const warehouses = await repo.warehouses(db);
+  const drivers = await activeDrivers(db);
+  const gates = await allGates(db);
+  const warehouses = await allWarehouses(db);
   const households = householdStops(lines);
   const vehicles = drivers.filter((d) => d.kind === 'driver' && d.homeWarehouseId !== null);
   const volunteers = drivers.filter((d) => d.kind === 'gate_volunteer');
@@ -177,7 +182,7 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
 export const at = (p: { lat: number; lon: number }): LatLon => ({ lat: p.lat, lon: p.lon });
 
 /** A driver as the router sees them: leaves from their home warehouse within their shift. */
-export function asVehicle(v: DriverRow): Vehicle {
+export function asVehicle(v: Driver): Vehicle {
   return {
     id: `d${v.id}`,
     startDepot: `w${v.homeWarehouseId}`,
@@ -193,14 +198,14 @@ export function matrixRows(m: { size: number; timesS: Float64Array; distancesM: 
 }
 
 /** What one volunteer carries per trip: the least among them (anyone may walk any trip). */
-function carryCapacity(volunteers: DriverRow[]): [number, number] {
+function carryCapacity(volunteers: Driver[]): [number, number] {
   if (volunteers.length === 0) return [20, 0.06];
   return [Math.min(...volunteers.map((v) => v.capacityWeightKg)), Math.min(...volunteers.map((v) => v.capacityVolumeM3))];
 }
 
 /** The plan's lines; households the plan serves through a sealed zone's gate count as inside that zone. */
 async function allocationLines(db: Queryable, planId: number): Promise<AllocationLine[]> {
-  const { lines, viaGate } = await repo.allocationLines(db, planId);
+  const [lines, viaGate] = [await repo.allocationLines(db, planId), await viaGateOf(db, planId)];
   return lines.map((l) => (viaGate[l.needId] !== undefined ? { ...l, sealed: true, zoneId: viaGate[l.needId]! } : l));
 }
 
@@ -238,7 +243,7 @@ function gateHouseholds(gatePlans: { warehouseId: number; plan: GatePlan }[], by
   return gateStopOf(gatePlans, id).gateStop.households.map((key) => byKey.get(key)!);
 }
 
-function vehicleRoutes(solution: RoutingSolution | null, byKey: Map<string, HouseholdStop>, gatePlans: { warehouseId: number; plan: GatePlan }[], gates: GateRow[]): PlannedRoute[] {
+function vehicleRoutes(solution: RoutingSolution | null, byKey: Map<string, HouseholdStop>, gatePlans: { warehouseId: number; plan: GatePlan }[], gates: Gate[]): PlannedRoute[] {
   return (solution?.routes ?? [])
     .filter((r) => r.stops.length > 0)
     .map((r) => {
@@ -260,8 +265,8 @@ function vehicleRoutes(solution: RoutingSolution | null, byKey: Map<string, Hous
 function walkingRoutes(
   gatePlans: { warehouseId: number; plan: GatePlan }[],
   byKey: Map<string, HouseholdStop>,
-  gates: GateRow[],
-  volunteers: DriverRow[],
+  gates: Gate[],
+  volunteers: Driver[],
   vehicle: PlannedRoute[],
 ): PlannedRoute[] {
   const delivered = new Set(vehicle.flatMap((r) => r.stops.filter((s) => s.kind === 'gate').flatMap((s) => s.items.map((i) => `${i.needId}:${i.lotId}`))));

@@ -1,4 +1,5 @@
-// SQL for the stops of routes and what each stop hands over.
+// SQL for the stops of routes and what each stop hands over. Only this module writes stops and
+// stop_items; its reads may join the commodities, stock and needs tables into the views dispatch shows.
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
 import type { LatLon } from '../../solver/network/index.ts';
@@ -92,15 +93,6 @@ export async function loadOf(db: Queryable, planId: number, stop: Pick<StopRow, 
     [stop.id, stop.kind === 'door', planId],
   );
   return rows.map((r) => toCamel<LoadLine>(r));
-}
-
-/** What a driver needs to hand goods over: who, where, how to call. Never health flags. */
-export async function recipients(db: Queryable, householdIds: number[]): Promise<Map<number, { name: string; address: string; phone: string | null; people: number }>> {
-  const rows = await db.query<{ id: number; name: string; address: string; phone: string | null; people: number }>(
-    'SELECT id, name, address, phone, people FROM households WHERE id = ANY($1::int[])',
-    [householdIds],
-  );
-  return new Map(rows.map(({ id, ...r }) => [id, r]));
 }
 
 /** A stop's outcome: delivered, or failed with a reason and a note. */

@@ -1,6 +1,6 @@
 // SQL for drivers and gate volunteers: the only module that reads or writes the drivers table.
 import type { Queryable } from '../db/database.ts';
-import { findRow, insertRow, listRows, updateRow, type Within } from '../db/rows.ts';
+import { findRow, insertRow, listRows, toCamel, updateRow, type Within } from '../db/rows.ts';
 import type { Driver, NewDriver } from './drivers.schema.ts';
 
 export const listDrivers = (db: Queryable, query: { kind?: string; limit: number; offset: number }, within: Within) =>
@@ -11,6 +11,11 @@ export const findDriver = (db: Queryable, id: number) => findRow<Driver>(db, 'dr
 export const insertDriver = (db: Queryable, input: NewDriver) => insertRow<Driver>(db, 'drivers', input);
 
 export const updateDriver = (db: Queryable, id: number, patch: Partial<NewDriver>) => updateRow<Driver>(db, 'drivers', id, patch);
+
+/** Active drivers and gate volunteers, by id, for dispatch. */
+export async function activeDrivers(db: Queryable): Promise<Driver[]> {
+  return (await db.query('SELECT * FROM drivers WHERE active ORDER BY id')).map((r) => toCamel<Driver>(r));
+}
 
 /** The id of the driver record linked to a user account, other than `exceptId`; undefined when none. */
 export async function driverIdOfUser(db: Queryable, userId: number, exceptId: number | null = null): Promise<number | undefined> {

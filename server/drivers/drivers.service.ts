@@ -20,6 +20,13 @@ export async function getDriver(db: Queryable, id: number): Promise<Driver> {
   return driver;
 }
 
+/** The sign-in account of a driver, to send them their routes; null when none is linked. */
+export async function userOfDriver(db: Queryable, id: number): Promise<number | null> {
+  return (await repo.findDriver(db, id))?.userId ?? null;
+}
+
+export const activeDrivers = (db: Queryable) => repo.activeDrivers(db);
+
 /** A driver as a coordinator may see them: based at one of their warehouses, or based nowhere. */
 export async function driverFor(db: Queryable, id: number, scope: WarehouseScope): Promise<Driver> {
   const driver = await getDriver(db, id);

@@ -25,6 +25,15 @@ export async function updateHousehold(db: Queryable, id: number, entries: [strin
   return row!;
 }
 
+/** What a driver needs to hand goods over: who, where, how to call. Never health flags. */
+export async function recipients(db: Queryable, householdIds: number[]): Promise<Map<number, { name: string; address: string; phone: string | null; people: number }>> {
+  const rows = await db.query<{ id: number; name: string; address: string; phone: string | null; people: number }>(
+    'SELECT id, name, address, phone, people FROM households WHERE id = ANY($1::int[])',
+    [householdIds],
+  );
+  return new Map(rows.map(({ id, ...r }) => [id, r]));
+}
+
 /**
  * The households matching these merge keys (pairs by position), with the commodities of their open needs:
  * what an import would merge into.

@@ -100,6 +100,9 @@ export async function correctHousehold(db: Db, id: number, patch: Partial<Househ
   });
 }
 
+/** Who receives a route's deliveries, by household: name, address, phone, people. Never health flags. */
+export const recipients = (db: Queryable, householdIds: number[]) => repo.recipients(db, householdIds);
+
 export async function getHousehold(db: Queryable, id: number, field?: string): Promise<Household> {
   const row = await repo.findHousehold(db, id);
   if (!row) throw new NotFoundError('household', id, field);

@@ -4,7 +4,7 @@ import { listRows, toCamel } from '../db/rows.ts';
 import type { Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import type { Snapshot } from './plan-inputs.ts';
 import type { PlanAllocation, PlanRecord } from './plans.service.ts';
-import type { NewPlan } from './plans.schema.ts';
+import type { NewPlan, PlanStatus } from './plans.schema.ts';
 
 type StoredPlan = PlanRecord & { snapshot: unknown };
 
@@ -43,6 +43,18 @@ export async function saveSolved(db: Queryable, id: number, allocations: SolverP
 export async function findPlan(db: Queryable, id: number, lock = false): Promise<StoredPlan | undefined> {
   const [row] = await db.query(`SELECT * FROM plans WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return row && toCamel<StoredPlan>(row);
+}
+
+/** A plan's status alone (locked, for a change that depends on it); undefined when there is no such plan. */
+export async function planStatus(db: Queryable, id: number, lock = false): Promise<PlanStatus | undefined> {
+  const [plan] = await db.query<{ status: PlanStatus }>(`SELECT status FROM plans WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return plan?.status;
+}
+
+/** The sealed zone whose gate serves each need (by id) that the plan sends through one. */
+export async function viaGateOf(db: Queryable, id: number): Promise<Record<string, number>> {
+  const [plan] = await db.query<{ via_gate: Record<string, number> | null }>(`SELECT result->'viaGate' AS via_gate FROM plans WHERE id = $1`, [id]);
+  return plan?.via_gate ?? {};
 }
 
 export async function allocationsOf(db: Queryable, planId: number): Promise<PlanAllocation[]> {

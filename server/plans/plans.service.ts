@@ -180,3 +180,5 @@ async function changesSince(tx: Queryable, snapshot: Snapshot): Promise<string[]
 
 /** An approved plan whose routes have gone out to drivers and gate volunteers (dispatch marks it). */
 export { markDispatched } from './plans.repo.ts';
+/** What dispatch reads of a plan besides its lines: its status, and which needs go through a sealed zone's gate. */
+export { planStatus, viaGateOf } from './plans.repo.ts';

@@ -1,5 +1,7 @@
-// SQL for household access codes, and what a household's page reads: its needs with the plans and stops
-// that carry them (read-only; those nouns' own services write them).
+// SQL for household access codes, and what a household's page and the slips read. Only this module
+// writes household_access. Its reads join other nouns' tables into the one view a screen shows (a
+// household's needs with the plans and stops that carry them; a community's households with whether each
+// holds a code) and never write them: needs, plans and dispatch write their own tables.
 import type { Queryable } from '../db/database.ts';
 import type { Leg, NeedFacts } from './resident-status.ts';
 

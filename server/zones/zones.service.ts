@@ -24,6 +24,9 @@ export const zoneExists = async (db: Queryable, id: number) => (await repo.findZ
 /** Sealed zones with the points of their gates, for the road network. */
 export const sealedZones = (db: Queryable) => repo.sealedZones(db);
 
+/** Every gate, by id (dispatch routes walks from any of them). */
+export const allGates = (db: Queryable) => repo.allGates(db);
+
 /** The gates of sealed zones, the only ways in. */
 export const sealedGates = (db: Queryable) => repo.sealedGates(db);
 
