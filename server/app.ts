@@ -2,7 +2,7 @@
 // routes under /api, the OpenAPI document, and the one error handler; and the live outbox and gateway,
 // the gateway given sign-in from auth/ here (live/ imports nothing of auth/).
 import express, { Router } from 'express';
-import type { Db } from './db/database.ts';
+import { ping, type Db } from './db/database.ts';
 import type { AppDeps } from './deps.ts';
 import { authenticate, sessionForToken } from './auth/auth.service.ts';
 import { handshakeToken } from './auth/web-session.ts';
@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
 function systemRoutes(db: Db): Router {
   const router = Router();
   endpoint(router, db, { method: 'get', path: '/health', summary: 'Liveness and database check', tag: 'system', roles: 'public' }, async () => {
-    await db.query('SELECT 1');
+    await ping(db);
     return { status: 'ok', db: db.kind };
   });
   endpoint(router, db, { method: 'get', path: '/openapi.json', summary: 'This API described (OpenAPI 3.1)', tag: 'system', roles: 'public' }, () =>

@@ -1,5 +1,6 @@
 // The layering rules hold by test, not by memory: the solver is pure (no I/O, no server code), the
-// web app takes only types from the server, and domain/ (the value lists both share) imports nothing.
+// web app takes only types from the server, domain/ (the value lists both share) imports nothing, and
+// every table has one writer, the repo of the noun that owns it.
 import { builtinModules } from 'node:module';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -16,11 +17,11 @@ interface Import {
   typeOnly: boolean;
 }
 
-function* sources(dir: string): Generator<string> {
-  for (const name of readdirSync(dir)) {
+function* sources(dir: string, ending = /\.tsx?$/): Generator<string> {
+  for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* sources(path);
-    else if (/\.tsx?$/.test(name)) yield path;
+    if (statSync(path).isDirectory()) yield* sources(path, ending);
+    else if (ending.test(name)) yield path;
   }
 }
 
@@ -80,6 +81,125 @@ describe('the web app', () => {
 describe('the shared value lists', () => {
   it('import nothing (no module, no package), so the web app may load them as code', () => {
     expect(importsUnder('domain').map(show)).toEqual([]);
+  });
+});
+
+/**
+ * Each table's one writer: the repo of the noun that owns it (README, Architecture). Reads may join other
+ * nouns' tables into one view; writes may not. null: only a library writes the table, none of our files.
+ */
+const WRITER: Record<string, string | null> = {
+  users: 'server/auth/auth.repo.ts',
+  sessions: 'server/auth/auth.repo.ts',
+  login_attempts: 'server/auth/auth.repo.ts', // counted by rate-limiter-flexible, pruned by auth.repo
+  warehouses: 'server/warehouses/warehouses.repo.ts',
+  commodities: 'server/commodities/commodities.repo.ts',
+  donations: 'server/donations/donations.repo.ts',
+  donation_items: 'server/donations/donations.repo.ts',
+  lots: 'server/stock/stock.repo.ts',
+  stock_movements: 'server/stock/stock.repo.ts',
+  zones: 'server/zones/zones.repo.ts',
+  zone_status_history: 'server/zones/zones.repo.ts',
+  gates: 'server/zones/zones.repo.ts',
+  households: 'server/needs/households.repo.ts',
+  household_field_history: 'server/needs/households.repo.ts',
+  needs: 'server/needs/needs.repo.ts',
+  household_reviews: 'server/needs/household-reviews.repo.ts',
+  drivers: 'server/drivers/drivers.repo.ts',
+  closures: 'server/network/network.repo.ts',
+  plans: 'server/plans/plans.repo.ts',
+  plan_allocations: 'server/plans/plans.repo.ts',
+  routes: 'server/dispatch/dispatch.repo.ts',
+  driver_positions: 'server/dispatch/dispatch.repo.ts',
+  stops: 'server/dispatch/stops.repo.ts',
+  stop_items: 'server/dispatch/stops.repo.ts',
+  household_access: 'server/residents/residents.repo.ts',
+  idempotent_replies: 'server/http/idempotency.repo.ts',
+  live_stream: 'server/live/outbox.repo.ts',
+  live_events: 'server/live/outbox.repo.ts',
+  live_recipients: 'server/live/outbox.repo.ts',
+  live_pruned: 'server/live/outbox.repo.ts',
+  socket_io_attachments: null, // the Socket.IO Postgres adapter the gateway starts
+};
+
+/** Where SQL may stand besides the repos: the data layer, and the start-up that prints the demo logins. */
+const SQL_ALLOWED = /^server\/(db\/|main\.ts$)|\.repo\.ts$/;
+
+/** The tables the migrations leave, replayed in order (a table may be created, renamed and dropped). */
+function migratedTables(): Set<string> {
+  const tables = new Set<string>();
+  for (const file of sources(join(ROOT, 'server/db/migrations'), /\.sql$/)) {
+    const text = readFileSync(file, 'utf8');
+    for (const [, verb, name, renamed] of text.matchAll(/\b(CREATE TABLE|DROP TABLE|ALTER TABLE)\s+(?:IF (?:NOT )?EXISTS\s+)?(\w+)(?:\s+RENAME TO\s+(\w+))?/gi)) {
+      const table = name!.toLowerCase();
+      if (/^create/i.test(verb!)) tables.add(table);
+      else if (/^drop/i.test(verb!)) tables.delete(table);
+      else if (renamed && tables.delete(table)) tables.add(renamed.toLowerCase());
+    }
+  }
+  return tables;
+}
+
+/** The code of a file without its comments (prose may name SQL words; only code counts). */
+const codeOf = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
+
+/** The tables a file writes: by INSERT, UPDATE, DELETE or TRUNCATE, or through the row helpers of server/db/rows.ts. */
+function writesOf(text: string): string[] {
+  const code = codeOf(text);
+  const patterns = [
+    /\bINSERT\s+INTO\s+"?(\w+)/g,
+    /\bUPDATE\s+"?(\w+)"?(?:\s+(?:AS\s+)?\w+)?\s+SET\b/g,
+    /\bDELETE\s+FROM\s+"?(\w+)/g,
+    /\bTRUNCATE\s+(?:TABLE\s+)?"?(\w+)/g,
+    /\b(?:insertRow|updateRow)\s*(?:<[^()]*?>)?\s*\(\s*\w+\s*,\s*['"](\w+)['"]/g,
+  ];
+  return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1]!));
+}
+
+/** Whether a file's code holds an SQL statement. */
+const hasSql = (text: string) => /\b(SELECT\s|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|TRUNCATE|LISTEN\s|NOTIFY\s|pg_notify|(CREATE|ALTER|DROP)\s+TABLE)/.test(codeOf(text));
+
+const serverFiles = () => [...sources(join(ROOT, 'server'), /\.ts$/)].map((file) => ({ path: relative(ROOT, file).split(/[\\/]/).join('/'), text: readFileSync(file, 'utf8') }));
+
+describe('the tables', () => {
+  it('each have one declared writer, for every table the migrations create', () => {
+    expect(Object.keys(WRITER).sort()).toEqual([...migratedTables()].sort());
+  });
+
+  it('are written only by the repo of the noun that owns them, so searching one noun finds every writer of its table', () => {
+    const strays = serverFiles()
+      .filter(({ path }) => !path.startsWith('server/db/'))
+      .flatMap(({ path, text }) => writesOf(text).filter((table) => WRITER[table] !== path).map((table) => `${path} writes ${table} (owner: ${WRITER[table] ?? 'none of our files'})`));
+    expect(strays).toEqual([]);
+  });
+
+  it('are spoken to in SQL only from repos, server/db/ and start-up', () => {
+    const strays = serverFiles().filter(({ path, text }) => !SQL_ALLOWED.test(path) && hasSql(text));
+    expect(strays.map(({ path }) => path)).toEqual([]);
+  });
+});
+
+describe('the SQL reader behind these rules', () => {
+  it('finds the tables a text writes, and SQL in code but not in comments', () => {
+    const text = [
+      '// UPDATE needs SET nothing: prose in a comment',
+      "await tx.query('UPDATE routes SET status = $2 WHERE id = $1', [id, status]);",
+      'await tx.query(`UPDATE stops s SET seq = -id`);',
+      "await db.query(`INSERT INTO live_recipients (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET acked_seq = 1`);",
+      "await db.query('DELETE FROM sessions WHERE expires_at <= now()');",
+      "const row = await insertRow<Movement & { id: number }>(db, 'stock_movements', movement);",
+      "await updateRow<Driver>(db, 'drivers', id, patch);",
+      "await db.query('SELECT id FROM plans WHERE id = $1 FOR UPDATE', [id]);",
+    ].join('\n');
+    expect(writesOf(text)).toEqual(['live_recipients', 'routes', 'stops', 'sessions', 'stock_movements', 'drivers']);
+    expect(hasSql('// SELECT 1 is what the health check asks\nconst x = 1;')).toBe(false);
+    expect(hasSql("/* LISTEN/NOTIFY */ await listener.query(`LISTEN ${channel}`);")).toBe(true);
+  });
+
+  it('replays the migrations: the tables they create, less those renamed away or dropped', () => {
+    const tables = migratedTables();
+    expect(tables.has('live_events')).toBe(true);
+    expect(tables.has('live_events_per_recipient')).toBe(false);
   });
 });
 

@@ -87,3 +87,23 @@ export async function deleteExpiredLoginAttempts(db: Queryable): Promise<number>
 export async function deleteExpiredSessions(db: Queryable): Promise<number> {
   return (await db.query('DELETE FROM sessions WHERE expires_at <= now() RETURNING token_hash')).length;
 }
+
+/** Coordinators, admins, and the community workers of that community (or of every one). */
+export async function sheetUsers(db: Queryable, community: string): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(
+    `SELECT id FROM users WHERE active AND (role IN ('coordinator', 'admin')
+       OR (role = 'community' AND (communities IS NULL OR $1 = ANY(communities)))) ORDER BY id`,
+    [community],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Admins and coordinators; given a warehouse, only the coordinators who follow it (or every warehouse). */
+export async function boardUsers(db: Queryable, warehouseId: number | null): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(
+    `SELECT id FROM users WHERE active AND (role = 'admin'
+       OR (role = 'coordinator' AND ($1::int IS NULL OR warehouse_ids IS NULL OR $1 = ANY(warehouse_ids)))) ORDER BY id`,
+    [warehouseId],
+  );
+  return rows.map((r) => r.id);
+}

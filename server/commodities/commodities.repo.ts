@@ -1,4 +1,5 @@
-// SQL for the commodity catalogue: the only module that reads or writes the commodities table.
+// SQL for the commodity catalogue: the only module that writes the commodities table (other nouns join it
+// read-only for names, units and weights).
 import type { Queryable } from '../db/database.ts';
 import { findRow, insertRow, listRows, toCamel, updateRow } from '../db/rows.ts';
 import type { Commodity, NewCommodity } from './commodities.schema.ts';

@@ -134,6 +134,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   };
 }
 
+/** Answers once the database does (the health check). */
+export async function ping(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}
+
 export function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe identifier ${name}`);
   return `"${name}"`;

@@ -169,6 +169,16 @@ export async function urgentLine(db: Queryable, needId: number, lotId: number): 
   return row;
 }
 
+/** The warehouses the goods on a plan's routes come from (re-planning may add lots of other warehouses). */
+export async function warehousesOfPlanRoutes(db: Queryable, planId: number): Promise<number[]> {
+  const rows = await db.query<{ warehouse_id: number }>(
+    `SELECT DISTINCT l.warehouse_id FROM routes r JOIN stops s ON s.route_id = r.id JOIN stop_items si ON si.stop_id = s.id JOIN lots l ON l.id = si.lot_id
+     WHERE r.plan_id = $1 ORDER BY l.warehouse_id`,
+    [planId],
+  );
+  return rows.map((r) => r.warehouse_id);
+}
+
 /** Kilometres driven and vehicle routes per day (cancelled routes left out), for the dashboard. */
 export async function kilometresByDay(db: Queryable): Promise<{ day: string; km: number; routes: number }[]> {
   return db.query(

@@ -3,7 +3,8 @@
 // reaches the driver and the coordinators' board live.
 import type { Queryable, Tx } from '../db/database.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.ts';
-import { audience, type Notify, type Outbox } from '../live/outbox.ts';
+import { audience } from '../auth/audience.ts';
+import type { Notify, Outbox } from '../live/outbox.ts';
 import type { LiveGateway } from '../live/gateway.ts';
 import { warehouseRooms } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';

@@ -2,7 +2,8 @@
 // journey extended) or failed with a reason (the goods go back to stock and the need back to the next plan).
 import type { Tx } from '../db/database.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
-import { audience, type Notify, type Outbox } from '../live/outbox.ts';
+import { audience } from '../auth/audience.ts';
+import type { Notify, Outbox } from '../live/outbox.ts';
 import type { SignedInUser } from '../auth/roles.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { recordDelivery } from '../needs/needs.service.ts';

@@ -12,7 +12,7 @@ import type { Db } from '../db/database.ts';
 import type { Role, SignedInUser } from '../auth/roles.ts';
 import type { ClientToServerEvents, Envelope, Hello, InterServerEvents, LiveEventType, LiveEvents, ServerToClientEvents, SheetJoinAnswer } from './events.ts';
 import { allWarehousesRoom, boardRoom, sessionRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
-import { REPLAY_PAGE, eventsFor, lastSeq, pruneEvents, recordAcks, streamBetween, streamPosition, type Stored } from './outbox.repo.ts';
+import { REPLAY_PAGE, eventsFor, lastSeq, listen, pruneEvents, recordAcks, streamBetween, streamPosition, type Stored } from './outbox.repo.ts';
 import type { Delivery, Outbox } from './outbox.ts';
 
 const ACK_FLUSH_MS = 200;
@@ -162,7 +162,7 @@ export class LiveGateway implements Delivery {
       this.followAgain(pool, wakeChannel);
     });
     try {
-      await listener.query(`LISTEN "${wakeChannel.replaceAll('"', '""')}"`);
+      await listen(listener, wakeChannel);
     } catch (error) {
       listener.release(error as Error);
       throw error;

@@ -55,6 +55,11 @@ export async function store(tx: Queryable, events: Pending[], wakeChannel?: stri
   return stored;
 }
 
+/** Follows the channel that wakes this node when another commits events (on a connection kept for it). */
+export async function listen(listener: { query(text: string): Promise<unknown> }, channel: string): Promise<void> {
+  await listener.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+}
+
 /** Every stored event numbered after `afterSeq` up to `upToSeq`, in order (what a server node has not delivered). */
 export async function streamBetween(db: Queryable, afterSeq: number, upToSeq: number): Promise<Stored[]> {
   const rows = await db.query<EventRow>(
@@ -112,24 +117,4 @@ export async function recordAcks(db: Queryable, acks: Map<number, number>): Prom
      ON CONFLICT (user_id) DO UPDATE SET acked_seq = GREATEST(live_recipients.acked_seq, EXCLUDED.acked_seq)`,
     [[...acks.keys()], [...acks.values()]],
   );
-}
-
-/** Coordinators, admins, and the community workers of that community (or of every one). */
-export async function sheetUsers(tx: Queryable, community: string): Promise<number[]> {
-  const rows = await tx.query<{ id: number }>(
-    `SELECT id FROM users WHERE active AND (role IN ('coordinator', 'admin')
-       OR (role = 'community' AND (communities IS NULL OR $1 = ANY(communities)))) ORDER BY id`,
-    [community],
-  );
-  return rows.map((r) => r.id);
-}
-
-/** Admins and coordinators; given a warehouse, only the coordinators who follow it (or every warehouse). */
-export async function boardUsers(tx: Queryable, warehouseId: number | null): Promise<number[]> {
-  const rows = await tx.query<{ id: number }>(
-    `SELECT id FROM users WHERE active AND (role = 'admin'
-       OR (role = 'coordinator' AND ($1::int IS NULL OR warehouse_ids IS NULL OR $1 = ANY(warehouse_ids)))) ORDER BY id`,
-    [warehouseId],
-  );
-  return rows.map((r) => r.id);
 }

@@ -5,22 +5,10 @@
 // queue an event that would not be stored with it.
 import type { Db, Tx } from '../db/database.ts';
 import type { LiveEventType, LiveEvents } from './events.ts';
-import { boardUsers, sheetUsers, store, type Pending, type Stored } from './outbox.repo.ts';
+import { store, type Pending, type Stored } from './outbox.repo.ts';
 
 /** Queues an event for users, inside the caller's transaction. */
 export type Notify = <T extends LiveEventType>(userIds: number[], type: T, data: LiveEvents[T]) => Promise<void>;
-
-export interface Audience {
-  /** Every active admin and coordinator, or (given a warehouse) those who follow it. */
-  board(tx: Tx, warehouseId?: number | null): Promise<number[]>;
-  /** Everyone who may see that community's need sheet. */
-  sheet(tx: Tx, community: string): Promise<number[]>;
-}
-
-export const audience: Audience = {
-  board: (tx, warehouseId) => boardUsers(tx, warehouseId ?? null),
-  sheet: (tx, community) => sheetUsers(tx, community),
-};
 
 /** Who delivers what committed: this node's gateway. */
 export interface Delivery {

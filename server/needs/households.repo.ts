@@ -1,5 +1,6 @@
-// SQL for households and the history of their fields: the only module that reads or writes households
-// and household_field_history. Rows come back as stored, merge keys included; the service strips them.
+// SQL for households and the history of their fields: the only module that writes households and
+// household_field_history (other nouns read them through the households service, or join them read-only into
+// a view of their own). Rows come back as stored, merge keys included; the service strips them.
 import type { Queryable } from '../db/database.ts';
 import { columnName, findRow, insertRow, toCamel } from '../db/rows.ts';
 

@@ -1,4 +1,5 @@
-// SQL for needs: the only module that reads or writes the needs table.
+// SQL for needs: the only module that writes the needs table. Other nouns read a need through the needs
+// service or this repo, or join the table read-only into a view of their own (a route's goods, a household's page).
 import type { Queryable } from '../db/database.ts';
 import { findRow, insertRow, toCamel, type Page } from '../db/rows.ts';
 import type { Household, Need, NeedWithHousehold } from './needs.schema.ts';

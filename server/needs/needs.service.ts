@@ -1,7 +1,8 @@
 // Needs: quantities of a commodity a household asks for. A second report of the same open need
 // (same household, same commodity) merges into the first instead of being counted twice.
 import type { Db, Queryable } from '../db/database.ts';
-import { audience, type Notify, type Outbox } from '../live/outbox.ts';
+import { audience } from '../auth/audience.ts';
+import type { Notify, Outbox } from '../live/outbox.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { listZones, zoneExists } from '../zones/zones.service.ts';

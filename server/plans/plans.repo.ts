@@ -1,4 +1,5 @@
-// SQL for allocation plans and their allocations: the only module that reads or writes plans and plan_allocations.
+// SQL for allocation plans and their allocations: the only module that writes plans and plan_allocations.
+// Other nouns read a plan through the plans service, or join these tables read-only into a view of their own.
 import type { Queryable } from '../db/database.ts';
 import { listRows, toCamel } from '../db/rows.ts';
 import type { Plan as SolverPlan } from '../../solver/allocation/problem.ts';
@@ -68,14 +69,9 @@ export async function allocationsToReserve(db: Queryable, planId: number): Promi
   return rows.map((r) => toCamel<{ needId: number; lotId: number; quantity: number }>(r));
 }
 
-/** The warehouses a plan draws from: its allocations' and those of the goods on its routes (a read across the dispatch tables). */
-export async function warehousesOfPlan(db: Queryable, id: number): Promise<number[]> {
-  const rows = await db.query<{ warehouse_id: number }>(
-    `SELECT warehouse_id FROM plan_allocations WHERE plan_id = $1
-     UNION SELECT l.warehouse_id FROM routes r JOIN stops s ON s.route_id = r.id JOIN stop_items si ON si.stop_id = s.id JOIN lots l ON l.id = si.lot_id WHERE r.plan_id = $1
-     ORDER BY warehouse_id`,
-    [id],
-  );
+/** The warehouses a plan's allocations draw from. */
+export async function warehousesOfAllocations(db: Queryable, id: number): Promise<number[]> {
+  const rows = await db.query<{ warehouse_id: number }>('SELECT DISTINCT warehouse_id FROM plan_allocations WHERE plan_id = $1 ORDER BY warehouse_id', [id]);
   return rows.map((r) => r.warehouse_id);
 }
 

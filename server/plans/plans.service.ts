@@ -4,7 +4,8 @@
 import type { Db, Queryable } from '../db/database.ts';
 import type { Page } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
-import { audience, type Notify, type Outbox } from '../live/outbox.ts';
+import { audience } from '../auth/audience.ts';
+import type { Notify, Outbox } from '../live/outbox.ts';
 import type { LiveGateway } from '../live/gateway.ts';
 import { boardRoom } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
@@ -12,6 +13,7 @@ import { lockAvailable, recordMovement } from '../stock/stock.service.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { findNeed, lockNeeds } from '../needs/needs.repo.ts';
+import { warehousesOfPlanRoutes } from '../dispatch/dispatch.repo.ts';
 import { checkPlan, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
 import type { AllocationProblem, Plan as SolverPlan } from '../../solver/allocation/problem.ts';
@@ -124,12 +126,18 @@ export async function getPlan(db: Queryable, id: number, lock = false): Promise<
   if (!stored) throw new NotFoundError('plan', id);
   const allocations = await repo.allocationsOf(db, id);
   const { snapshot: _snapshot, ...plan } = stored;
-  return { ...plan, allocations, warehouseIds: await repo.warehousesOfPlan(db, id) };
+  return { ...plan, allocations, warehouseIds: await warehousesOfPlan(db, id) };
+}
+
+/** The warehouses a plan draws from: its allocations', and those of the goods on its routes (dispatch's tables). */
+async function warehousesOfPlan(db: Queryable, id: number): Promise<number[]> {
+  const ids = new Set([...(await repo.warehousesOfAllocations(db, id)), ...(await warehousesOfPlanRoutes(db, id))]);
+  return [...ids].sort((a, b) => a - b);
 }
 
 /** Approving, dispatching or re-planning a plan needs every warehouse it draws from within the scope (403). */
 export async function checkPlanInScope(db: Queryable, id: number, scope: WarehouseScope, action: string): Promise<void> {
-  checkPlan(scope, { id, warehouseIds: await repo.warehousesOfPlan(db, id) }, action);
+  checkPlan(scope, { id, warehouseIds: await warehousesOfPlan(db, id) }, action);
 }
 
 export async function listPlans(db: Db, query: { status?: string; limit: number; offset: number }): Promise<Page<Omit<PlanRecord, 'result'>>> {

@@ -1,4 +1,5 @@
-// SQL for lots and the append-only ledger: the only module that reads or writes lots and stock_movements.
+// SQL for lots and the append-only ledger: the only module that writes lots and stock_movements (other
+// nouns join them read-only: a route's goods on board, a donation's journey, what a plan committed).
 // Balances are kept by the database trigger, never here.
 import type { Queryable } from '../db/database.ts';
 import { insertRow, toCamel, type Page } from '../db/rows.ts';

@@ -1,4 +1,5 @@
-// SQL for warehouses: the only module that reads or writes the warehouses table.
+// SQL for warehouses: the only module that writes the warehouses table; other nouns read it through the
+// warehouses service (or join it read-only into a view, as the donation tracking page does).
 import type { Queryable } from '../db/database.ts';
 import { findRow, insertRow, listRows, toCamel, updateRow } from '../db/rows.ts';
 import type { NewWarehouse, Warehouse } from './warehouses.schema.ts';

@@ -1,4 +1,5 @@
-// SQL for zones, their gates and their status history: the only module that reads or writes those tables.
+// SQL for zones, their gates and their status history: the only module that writes those tables. Other nouns
+// read them through the zones service, or join them read-only into a view (the gate of a sealed household).
 import type { Queryable } from '../db/database.ts';
 import { insertRow, toCamel } from '../db/rows.ts';
 import type { Gate, Zone } from './zones.service.ts';

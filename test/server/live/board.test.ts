@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { bearer, databaseKinds, PASSWORD, startTestApp, type TestApp } from '../../support/app.ts';
 import { connect } from '../../support/sockets.ts';
 import { aWarehouse, post } from '../../support/records.ts';
-import { audience } from '../../../server/live/outbox.ts';
+import { audience } from '../../../server/auth/audience.ts';
 
 describe.each(databaseKinds)('coordinators tied to warehouses follow only theirs on the live board, on %s', (kind) => {
   let t: TestApp;
