@@ -7,6 +7,7 @@ import type { Notify, Outbox } from '../live/outbox.ts';
 import type { SignedInUser } from '../auth/roles.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { recordDelivery } from '../needs/needs.service.ts';
+import { deliveryFailed } from '../campaigns/campaigns.service.ts';
 import { ownRoute, tellRoute, type RouteView } from './dispatch.service.ts';
 import { completeIfDone, type RouteRow } from './dispatch.repo.ts';
 import * as repo from './stops.repo.ts';
@@ -68,6 +69,8 @@ async function fail(tx: Tx, notify: Notify, user: SignedInUser, route: RouteRow,
       if (quantity > 0) await recordMovement(tx, { lotId: line.lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id} failed: ${input.reason}` });
     }
   }
+  // At the door (not a gate the household could not help): a campaign's winner forfeits, the waiting list moves up.
+  if (stop.kind !== 'gate') await deliveryFailed(tx, notify, load.map((line) => line.needId), user.id);
   if (stop.kind === 'gate') {
     // Nothing reached the gate, so nobody can walk it in: the door visits it fed fail with it.
     for (const door of await repo.pendingDoorsFedBy(tx, stop.id)) {

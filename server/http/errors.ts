@@ -31,6 +31,10 @@ export const errorCodes = [
   'idempotency-key-reused',
   'cannot-be-done',
   'too-many-attempts',
+  'busy',
+  'not-open',
+  'closed',
+  'not-eligible',
   'too-large',
   'bad-request',
   'internal',
@@ -133,6 +137,8 @@ export function problemBody(error: HttpError, instance: string): Record<string, 
 export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const known = toHttpError(error);
   if (known) {
+    // A refusal that says when to come back (throttled, busy) says it in the header too.
+    if (typeof known.extra.retryAfterS === 'number') res.set('Retry-After', String(known.extra.retryAfterS));
     res.status(known.status).type('application/problem+json').send(JSON.stringify(problemBody(known, req.originalUrl)));
     return;
   }

@@ -160,3 +160,9 @@ export async function recordDelivery(tx: Queryable, notify: Notify, needId: numb
   const need = await repo.addDelivered(tx, needId, quantity);
   await announce(tx, notify, need, need.community, need.fulfilled >= need.quantity ? 'fulfilled' : 'updated', by);
 }
+
+/** Closes what is left of a need (a campaign's winner who forfeited it); its community's sheet hears of it. */
+export async function cancelNeed(tx: Queryable, notify: Notify, needId: number, by: number): Promise<void> {
+  const need = await repo.updateNeed(tx, needId, { status: 'cancelled' });
+  await announce(tx, notify, need, (await getHousehold(tx, need.householdId)).community, 'updated', by);
+}

@@ -1,0 +1,88 @@
+// Group commit with admission control: requests wait in a bounded queue, a few milliseconds at most, and
+// are written together by one call (one transaction); each is answered once that call has resolved, that
+// is once its batch has committed. When the queue would make a newcomer wait longer than a bound, it is
+// refused at once (503 with Retry-After), so a burst meets backpressure before the server degrades.
+import { HttpError } from '../http/errors.ts';
+
+export interface GroupCommitLimits {
+  /** Requests written by one call at most. */
+  maxBatch: number;
+  /** How long the first request of an idle queue waits for company, in ms. */
+  lingerMs: number;
+  /** Requests queued at most (memory stays bounded whatever arrives). */
+  maxQueued: number;
+  /** Refuse a newcomer whose expected wait (queue × recent time per request) exceeds this, in ms. */
+  maxWaitMs: number;
+  /** Batches written at once (1 on PGlite, which has one connection). */
+  concurrency: number;
+}
+
+export class BusyError extends HttpError {
+  constructor(readonly retryAfterS: number) {
+    super(503, 'busy', 'Busy', `too many requests right now; nothing was recorded, try again in ${retryAfterS} s`, { retryAfterS });
+  }
+}
+
+interface Waiting<Q, A> {
+  request: Q;
+  resolve: (answer: A) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommit<Q, A> {
+  private queue: Waiting<Q, A>[] = [];
+  private writing = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** Recent write time per request, in ms (moving average), for the expected wait. */
+  private msPerRequest = 1;
+  /** Requests refused as busy since start. */
+  refused = 0;
+
+  constructor(
+    private readonly write: (requests: Q[]) => Promise<A[]>,
+    private readonly limits: GroupCommitLimits,
+  ) {}
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  submit(request: Q): Promise<A> {
+    const expectedWaitMs = (this.queue.length + 1) * this.msPerRequest;
+    if (this.queue.length >= this.limits.maxQueued || expectedWaitMs > this.limits.maxWaitMs) {
+      this.refused++;
+      return Promise.reject(new BusyError(Math.max(1, Math.ceil(expectedWaitMs / 1000))));
+    }
+    return new Promise<A>((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.writing >= this.limits.concurrency || this.timer) return;
+    if (this.queue.length >= this.limits.maxBatch) return void this.flush();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.limits.lingerMs);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.writing >= this.limits.concurrency || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.limits.maxBatch);
+    this.writing++;
+    const start = performance.now();
+    try {
+      const answers = await this.write(batch.map((w) => w.request));
+      batch.forEach((w, i) => w.resolve(answers[i]!));
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    } finally {
+      this.writing--;
+      this.msPerRequest = 0.8 * this.msPerRequest + (0.2 * (performance.now() - start)) / batch.length / this.limits.concurrency;
+      // Whoever queued meanwhile has waited a whole batch already: no linger for them.
+      if (this.queue.length > 0) void this.flush();
+    }
+  }
+}
