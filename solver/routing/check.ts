@@ -20,7 +20,11 @@ export interface RouteSchedule {
   /** Start of service at each stop. */
   serviceStarts: number[];
   arrivalBack: number;
+  /** What it delivers, in total. */
   load: number[];
+  /** Driving time (after the speed factor) and length (`lengths`, else `distances`). */
+  travelTime: number;
+  length: number;
   /** Human-readable breaches of windows, capacity and duration. */
   violations: string[];
 }
@@ -38,9 +42,20 @@ export function scheduleRoute(problem: RoutingProblem, vehicle: Vehicle, stops: 
   const start = problem.depots.find((d) => d.id === vehicle.startDepot)!;
   const end = problem.depots.find((d) => d.id === (vehicle.endDepot ?? vehicle.startDepot))!;
   const durations = problem.durations ?? problem.distances;
+  const lengths = problem.lengths ?? problem.distances;
   const speed = vehicle.speedFactor ?? 1;
   const violations: string[] = [];
   const load = vehicle.capacity.map(() => 0);
+  const known = stops.flatMap((id) => customers.get(id) ?? []);
+  // On board: every delivery from the start; each stop drops its delivery and takes its pickup.
+  const onBoard = vehicle.capacity.map((_, k) => known.reduce((sum, c) => sum + c.demand[k]!, 0));
+  const overload = (where: string) =>
+    onBoard.forEach((q, k) => {
+      if (q > vehicle.capacity[k]! + TOLERANCE) violations.push(`carries ${q} in dimension ${k} ${where}, above ${vehicle.capacity[k]}`);
+    });
+  overload('at the start');
+  let travelTime = 0;
+  let length = 0;
   const departure = Math.max(start.timeWindow?.[0] ?? -Infinity, vehicle.shift?.[0] ?? -Infinity, 0);
   let time = departure;
   let at = start.location;
@@ -56,18 +71,29 @@ export function scheduleRoute(problem: RoutingProblem, vehicle: Vehicle, stops: 
       continue;
     }
     distance += Number(problem.distances[at]![c.location]);
-    const arrival = time + Number(durations[at]![c.location]) / speed;
+    length += Number(lengths[at]![c.location]);
+    const drive = Number(durations[at]![c.location]) / speed;
+    travelTime += drive;
+    const arrival = time + drive;
     const [ready, due] = c.timeWindow ?? [-Infinity, Infinity];
     const begin = Math.max(arrival, ready);
     waitSoFar += begin - arrival;
     if (begin > due + TOLERANCE) violations.push(`${id} served at ${begin}, after its window closes at ${due}`);
     slack = Math.min(slack, waitSoFar + due - begin);
     serviceStarts.push(begin);
-    c.demand.forEach((q, k) => (load[k]! += q));
+    c.demand.forEach((q, k) => {
+      load[k]! += q;
+      onBoard[k]! += (c.pickup?.[k] ?? 0) - q;
+    });
+    overload(`after ${id}`);
     time = begin + (c.serviceTime ?? 0);
     at = c.location;
   }
-  distance += stops.length > 0 ? Number(problem.distances[at]![end.location]) : 0;
+  if (stops.length > 0) {
+    distance += Number(problem.distances[at]![end.location]);
+    length += Number(lengths[at]![end.location]);
+    travelTime += Number(durations[at]![end.location]) / speed;
+  }
   const arrivalBack = stops.length > 0 ? time + Number(durations[at]![end.location]) / speed : departure;
   const latestBack = Math.min(end.timeWindow?.[1] ?? Infinity, vehicle.shift?.[1] ?? Infinity);
   if (arrivalBack > latestBack + TOLERANCE) violations.push(`back at ${arrivalBack}, after ${latestBack}`);
@@ -77,10 +103,12 @@ export function scheduleRoute(problem: RoutingProblem, vehicle: Vehicle, stops: 
   if (vehicle.maxDuration !== undefined && duration > vehicle.maxDuration + TOLERANCE) {
     violations.push(`lasts ${duration}, longer than ${vehicle.maxDuration}`);
   }
-  load.forEach((q, k) => {
-    if (q > vehicle.capacity[k]! + TOLERANCE) violations.push(`carries ${q} in dimension ${k}, above ${vehicle.capacity[k]}`);
-  });
-  return { distance, duration, departure: departure + delay, serviceStarts, arrivalBack, load, violations };
+  if (vehicle.maxStops !== undefined && stops.length > vehicle.maxStops) violations.push(`has ${stops.length} stops, more than ${vehicle.maxStops}`);
+  if (vehicle.maxTravelTime !== undefined && travelTime > vehicle.maxTravelTime + TOLERANCE) {
+    violations.push(`drives ${travelTime}, longer than ${vehicle.maxTravelTime}`);
+  }
+  if (vehicle.maxDistance !== undefined && length > vehicle.maxDistance + TOLERANCE) violations.push(`is ${length} long, more than ${vehicle.maxDistance}`);
+  return { distance, duration, departure: departure + delay, serviceStarts, arrivalBack, load, travelTime, length, violations };
 }
 
 /**

@@ -15,8 +15,15 @@ export interface Depot {
 export interface Customer {
   id: string;
   location: number;
-  /** One quantity per capacity dimension (e.g. [weight, volume]). */
+  /** One quantity per capacity dimension (e.g. [weight, volume]), loaded at the start depot and dropped here. */
   demand: number[];
+  /** Quantities collected here and carried to the end depot (default none); the load is checked after every stop. */
+  pickup?: number[];
+  /**
+   * Weight of serving it when not everyone can be served (default 0): the search first maximises the sum
+   * of the priorities of the customers served, then their number, then minimises the cost (VROOM's rule).
+   */
+  priority?: number;
   /** Window for the start of service. */
   timeWindow?: TimeWindow;
   serviceTime?: number;
@@ -41,6 +48,12 @@ export interface Vehicle {
   shift?: TimeWindow;
   /** Longest allowed route duration (travel, service and waiting). */
   maxDuration?: number;
+  /** Most customers on one route. */
+  maxStops?: number;
+  /** Longest allowed driving time on one route (travel only, after the speed factor). */
+  maxTravelTime?: number;
+  /** Longest allowed route length, in the units of `lengths`. */
+  maxDistance?: number;
 }
 
 export interface RoutingProblem {
@@ -51,6 +64,11 @@ export interface RoutingProblem {
   distances: ArrayLike<number>[];
   /** Square matrix of travel times; defaults to the distances. */
   durations?: ArrayLike<number>[];
+  /**
+   * Square matrix of route lengths for `maxDistance`, when `distances` holds costs of another kind;
+   * defaults to the distances.
+   */
+  lengths?: ArrayLike<number>[];
   /** Cost of moving a stop away from its `currentVehicle` (default: the largest distance in the matrix). */
   reassignmentCost?: number;
 }
@@ -70,6 +88,9 @@ export interface VehicleSlot {
   departLatest: number;
   returnLatest: number;
   maxDuration: number;
+  maxStops: number;
+  maxTravelTime: number;
+  maxDistance: number;
   /** Slots with equal class are interchangeable (same vehicle, depots and limits). */
   vehicleClass: number;
 }
@@ -84,10 +105,16 @@ export interface Instance {
   nodeCount: number;
   dims: number;
   demand: Float64Array;
+  /** Per customer and dimension, what it hands in; null when nobody does. */
+  pickup: Float64Array | null;
+  /** Per customer, its priority; null when every customer has priority 0. */
+  priority: Float64Array | null;
   ready: Float64Array;
   due: Float64Array;
   service: Float64Array;
   dist: Float64Array;
+  /** Route lengths for `maxDistance` (the same array as `dist` unless `lengths` is given). */
+  length: Float64Array;
   /** One travel-time matrix per distinct speed factor. */
   time: Float64Array[];
   slots: VehicleSlot[];
@@ -108,8 +135,10 @@ export function compileProblem(problem: RoutingProblem): Instance {
   if (!Array.isArray(customers)) throw new InvalidProblemError('customers', 'must be a list');
   if (!Array.isArray(vehicles) || vehicles.length === 0) throw new InvalidProblemError('vehicles', 'at least one vehicle is needed');
   const size = checkMatrix(problem.distances, 'distances');
-  if (problem.durations !== undefined && checkMatrix(problem.durations, 'durations') !== size) {
-    throw new InvalidProblemError('durations', 'must have the same size as distances');
+  for (const field of ['durations', 'lengths'] as const) {
+    if (problem[field] !== undefined && checkMatrix(problem[field], field) !== size) {
+      throw new InvalidProblemError(field, 'must have the same size as distances');
+    }
   }
   const dims = vehicles[0]!.capacity?.length ?? 0;
   if (dims < 1 || dims > MAX_DIMS) throw new InvalidProblemError('vehicles[0].capacity', `needs 1 to ${MAX_DIMS} dimensions`);
@@ -126,6 +155,8 @@ export function compileProblem(problem: RoutingProblem): Instance {
   const nodeCount = n + depots.length;
   const locationOf = new Int32Array(nodeCount);
   const demand = new Float64Array(n * dims);
+  const pickup = customers.some((c) => c.pickup !== undefined) ? new Float64Array(n * dims) : null;
+  const priority = customers.some((c) => (c.priority ?? 0) !== 0) ? new Float64Array(n) : null;
   const ready = new Float64Array(nodeCount);
   const due = new Float64Array(nodeCount).fill(Infinity);
   const service = new Float64Array(nodeCount);
@@ -133,10 +164,12 @@ export function compileProblem(problem: RoutingProblem): Instance {
     const at = `customers[${i}]`;
     locationOf[i] = checkLocation(c.location, size, `${at}.location`);
     if (!Array.isArray(c.demand) || c.demand.length !== dims) throw new InvalidProblemError(`${at}.demand`, `needs ${dims} quantities`);
-    c.demand.forEach((q, k) => {
-      if (!Number.isFinite(q) || q < 0) throw new InvalidProblemError(`${at}.demand[${k}]`, 'must be a finite number ≥ 0');
-      demand[i * dims + k] = q;
-    });
+    c.demand.forEach((q, k) => (demand[i * dims + k] = nonNegative(q, `${at}.demand[${k}]`)));
+    if (c.pickup !== undefined) {
+      if (!Array.isArray(c.pickup) || c.pickup.length !== dims) throw new InvalidProblemError(`${at}.pickup`, `needs ${dims} quantities`);
+      c.pickup.forEach((q, k) => (pickup![i * dims + k] = nonNegative(q, `${at}.pickup[${k}]`)));
+    }
+    if (priority) priority[i] = nonNegative(c.priority ?? 0, `${at}.priority`);
     checkWindow(c.timeWindow, `${at}.timeWindow`);
     if (c.timeWindow) [ready[i], due[i]] = c.timeWindow;
     service[i] = nonNegative(c.serviceTime ?? 0, `${at}.serviceTime`);
@@ -153,6 +186,7 @@ export function compileProblem(problem: RoutingProblem): Instance {
   });
 
   const dist = flatten(problem.distances, locationOf);
+  const length = problem.lengths ? flatten(problem.lengths, locationOf) : dist;
   const baseTime = problem.durations ? flatten(problem.durations, locationOf) : dist;
   const speeds: number[] = [];
   const time: Float64Array[] = [];
@@ -169,7 +203,11 @@ export function compileProblem(problem: RoutingProblem): Instance {
     const speed = v.speedFactor ?? 1;
     if (!(speed > 0) || !Number.isFinite(speed)) throw new InvalidProblemError(`${at}.speedFactor`, 'must be a positive number');
     checkWindow(v.shift, `${at}.shift`);
-    const maxDuration = v.maxDuration === undefined ? Infinity : nonNegative(v.maxDuration, `${at}.maxDuration`);
+    const limit = (value: number | undefined, field: string) => (value === undefined ? Infinity : nonNegative(value, `${at}.${field}`));
+    const maxDuration = limit(v.maxDuration, 'maxDuration');
+    const maxStops = limit(v.maxStops, 'maxStops');
+    const maxTravelTime = limit(v.maxTravelTime, 'maxTravelTime');
+    const maxDistance = limit(v.maxDistance, 'maxDistance');
     const count = v.count ?? 1;
     if (!Number.isInteger(count) || count < 1) throw new InvalidProblemError(`${at}.count`, 'must be a positive integer');
     let profile = speeds.indexOf(speed);
@@ -196,6 +234,9 @@ export function compileProblem(problem: RoutingProblem): Instance {
         departLatest: Math.min(due[startNode]!, shiftEnd),
         returnLatest: Math.min(due[endNode]!, shiftEnd),
         maxDuration,
+        maxStops,
+        maxTravelTime,
+        maxDistance,
         vehicleClass: i,
       });
     }
@@ -225,10 +266,13 @@ export function compileProblem(problem: RoutingProblem): Instance {
     nodeCount,
     dims,
     demand,
+    pickup,
+    priority,
     ready,
     due,
     service,
     dist,
+    length,
     time,
     slots,
     classSlots,

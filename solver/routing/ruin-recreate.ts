@@ -32,7 +32,7 @@ export class RuinRecreate {
       for (let d = n; d < inst.nodeCount; d++) {
         this.depotDistance[c] = Math.min(this.depotDistance[c]!, inst.dist[d * inst.nodeCount + c]!);
       }
-      for (let k = 0; k < inst.dims; k++) this.totalDemand[c] += inst.demand[c * inst.dims + k]!;
+      for (let k = 0; k < inst.dims; k++) this.totalDemand[c] += inst.demand[c * inst.dims + k]! + (inst.pickup?.[c * inst.dims + k] ?? 0);
     }
   }
 
@@ -101,10 +101,12 @@ export class RuinRecreate {
     const { random } = this;
     const pick = random.int(11);
     random.shuffle(customers);
-    if (pick < 4) return;
-    if (pick < 8) customers.sort((a, b) => this.totalDemand[b]! - this.totalDemand[a]!);
-    else if (pick < 10) customers.sort((a, b) => this.depotDistance[b]! - this.depotDistance[a]!);
-    else customers.sort((a, b) => this.depotDistance[a]! - this.depotDistance[b]!);
+    if (pick >= 4 && pick < 8) customers.sort((a, b) => this.totalDemand[b]! - this.totalDemand[a]!);
+    else if (pick >= 8 && pick < 10) customers.sort((a, b) => this.depotDistance[b]! - this.depotDistance[a]!);
+    else if (pick === 10) customers.sort((a, b) => this.depotDistance[a]! - this.depotDistance[b]!);
+    // When not everyone fits, the higher priorities claim the room first.
+    const priority = this.s.inst.priority;
+    if (priority) customers.sort((a, b) => priority[b]! - priority[a]!);
   }
 
   /** Best insertion among routes near c and one unused vehicle of each kind; all routes if none fits. */

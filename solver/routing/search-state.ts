@@ -1,5 +1,7 @@
 // A solution under search: one route per vehicle slot, with prefix and suffix summaries (distance, load,
 // time-window segments after Vidal et al. 2013) so that moves are evaluated in O(1) by concatenation.
+// With pickups the load of a segment is summarised by what it delivers, what it collects and its peak
+// on board counting only its own goods: joining A then B peaks at max(peak_A + delivered_B, peak_B + collected_A).
 import type { Instance, VehicleSlot } from './problem.ts';
 
 const EPS = 1e-7;
@@ -16,6 +18,10 @@ export class Route {
   fwL = new Float64Array(2);
   fwLoad: Float64Array;
   fwPen = new Float64Array(2);
+  fwTravel = new Float64Array(2);
+  fwLen = new Float64Array(2);
+  fwPick: Float64Array;
+  fwPeak: Float64Array;
   bwDist = new Float64Array(2);
   bwDur = new Float64Array(2);
   bwWarp = new Float64Array(2);
@@ -23,6 +29,10 @@ export class Route {
   bwL = new Float64Array(2);
   bwLoad: Float64Array;
   bwPen = new Float64Array(2);
+  bwTravel = new Float64Array(2);
+  bwLen = new Float64Array(2);
+  bwPick: Float64Array;
+  bwPeak: Float64Array;
 
   constructor(
     readonly index: number,
@@ -31,6 +41,10 @@ export class Route {
   ) {
     this.fwLoad = new Float64Array(2 * dims);
     this.bwLoad = new Float64Array(2 * dims);
+    this.fwPick = new Float64Array(2 * dims);
+    this.fwPeak = new Float64Array(2 * dims);
+    this.bwPick = new Float64Array(2 * dims);
+    this.bwPeak = new Float64Array(2 * dims);
   }
 
   /** Number of customers. */
@@ -56,13 +70,22 @@ export class Chain {
   e = 0;
   l = 0;
   pen = 0;
+  /** Driving time and length (for the route limits) and number of customers. */
+  travel = 0;
+  len = 0;
+  count = 0;
+  /** Delivered so far; with pickups also collected so far and the peak on board. */
   readonly load: Float64Array;
+  readonly picked: Float64Array;
+  readonly peak: Float64Array;
   private slot!: VehicleSlot;
   private slotIndex = 0;
   private time!: Float64Array;
 
   constructor(private readonly s: SearchState) {
     this.load = new Float64Array(s.inst.dims);
+    this.picked = new Float64Array(s.inst.dims);
+    this.peak = new Float64Array(s.inst.dims);
   }
 
   /** Starts with the prefix of `route` up to position p, on that route's own slot. */
@@ -76,7 +99,16 @@ export class Chain {
     this.e = route.fwE[p]!;
     this.l = route.fwL[p]!;
     this.pen = route.fwPen[p]!;
+    this.travel = route.fwTravel[p]!;
+    this.len = route.fwLen[p]!;
+    this.count = p;
     for (let k = 0; k < d; k++) this.load[k] = route.fwLoad[p * d + k]!;
+    if (this.s.mixed) {
+      for (let k = 0; k < d; k++) {
+        this.picked[k] = route.fwPick[p * d + k]!;
+        this.peak[k] = route.fwPeak[p * d + k]!;
+      }
+    }
     return this;
   }
 
@@ -85,7 +117,19 @@ export class Chain {
     const inst = this.s.inst;
     this.join(c, inst.service[c]!, 0, inst.ready[c]!, inst.due[c]!);
     const d = inst.dims;
-    for (let k = 0; k < d; k++) this.load[k] += inst.demand[c * d + k]!;
+    const pickup = inst.pickup;
+    if (pickup) {
+      for (let k = 0; k < d; k++) {
+        const drop = inst.demand[c * d + k]!;
+        const take = pickup[c * d + k]!;
+        this.peak[k] = Math.max(this.peak[k]! + drop, Math.max(drop, take) + this.picked[k]!);
+        this.load[k] += drop;
+        this.picked[k] += take;
+      }
+    } else {
+      for (let k = 0; k < d; k++) this.load[k] += inst.demand[c * d + k]!;
+    }
+    this.count++;
     this.pen += this.s.penalty(c, this.slotIndex);
     return this;
   }
@@ -110,7 +154,16 @@ export class Chain {
     this.join(first, route.bwDur[p]!, route.bwWarp[p]!, route.bwE[p]!, route.bwL[p]!);
     this.dist += route.bwDist[p]!;
     this.pen += route.bwPen[p]!;
+    this.travel += route.bwTravel[p]!;
+    this.len += route.bwLen[p]!;
+    this.count += route.size - p + 1;
     const d = this.s.inst.dims;
+    if (this.s.mixed) {
+      for (let k = 0; k < d; k++) {
+        this.peak[k] = Math.max(this.peak[k]! + route.bwLoad[p * d + k]!, route.bwPeak[p * d + k]! + this.picked[k]!);
+        this.picked[k] += route.bwPick[p * d + k]!;
+      }
+    }
     for (let k = 0; k < d; k++) this.load[k] += route.bwLoad[p * d + k]!;
     return this;
   }
@@ -122,11 +175,14 @@ export class Chain {
     return this;
   }
 
-  /** Distance plus penalties, or Infinity when the route breaks a capacity, window or duration limit. */
+  /** Distance plus penalties, or Infinity when the route breaks a capacity, window, duration, stop, driving or length limit. */
   cost(): number {
-    if (this.warp > EPS || this.dur > this.slot.maxDuration + EPS) return Infinity;
-    const cap = this.slot.capacity;
-    for (let k = 0; k < cap.length; k++) if (this.load[k]! > cap[k]! + EPS) return Infinity;
+    const slot = this.slot;
+    if (this.warp > EPS || this.dur > slot.maxDuration + EPS || this.count > slot.maxStops) return Infinity;
+    if (this.travel > slot.maxTravelTime + EPS || this.len > slot.maxDistance + EPS) return Infinity;
+    const cap = slot.capacity;
+    const onBoard = this.s.mixed ? this.peak : this.load;
+    for (let k = 0; k < cap.length; k++) if (onBoard[k]! > cap[k]! + EPS) return Infinity;
     return this.dist + this.pen;
   }
 
@@ -141,6 +197,8 @@ export class Chain {
     const N = this.s.inst.nodeCount;
     const t = this.time[this.last * N + first]!;
     this.dist += this.s.inst.dist[this.last * N + first]!;
+    this.len += this.s.inst.length[this.last * N + first]!;
+    this.travel += t;
     this.last = first;
     if (t === Infinity) {
       this.warp = Infinity;
@@ -162,6 +220,8 @@ export class SearchState {
   readonly routeOf: Int32Array;
   readonly posOf: Int32Array;
   readonly hasRules: boolean;
+  /** Some customer hands in goods: loads are checked at their peak along the route. */
+  readonly mixed: boolean;
   /**
    * Moves may screen candidates by distance alone (the exact check follows only for gains): true unless
    * reassignment rules add costs that distance does not see.
@@ -170,6 +230,8 @@ export class SearchState {
   /** Whether reversing a stretch keeps its internal distance (symmetric matrix). */
   readonly symmetric: boolean;
   readonly unassignedPenalty: number;
+  /** Per customer, what leaving it unserved costs: the base penalty scaled up by its priority. */
+  readonly unservedCost: Float64Array;
   /** Scratch chains for the moves (two routes change at most at once). */
   readonly chainA: Chain;
   readonly chainB: Chain;
@@ -181,11 +243,16 @@ export class SearchState {
     this.routeOf = new Int32Array(inst.customerCount).fill(-1);
     this.posOf = new Int32Array(inst.customerCount);
     this.hasRules = inst.allowed !== null || inst.currentSlot !== null;
+    this.mixed = inst.pickup !== null;
     this.screen = !this.hasRules;
     this.symmetric = isSymmetric(inst.dist, inst.nodeCount);
     let longest = 0;
     for (const d of inst.dist) if (d < Infinity && d > longest) longest = d;
     this.unassignedPenalty = 4 * longest + 2 * inst.reassignmentCost + 1;
+    // One unit of priority outweighs serving every other customer: priorities first, then the count.
+    const n = inst.customerCount;
+    this.unservedCost = new Float64Array(n).fill(this.unassignedPenalty);
+    if (inst.priority) for (let c = 0; c < n; c++) this.unservedCost[c] = this.unassignedPenalty * (1 + inst.priority[c]! * (n + 1));
     this.chainA = new Chain(this);
     this.chainB = new Chain(this);
     for (const r of this.routes) this.setRoute(r.index, []);
@@ -249,7 +316,11 @@ export class SearchState {
     route.fwE[0] = slot.departEarliest;
     route.fwL[0] = slot.departLatest;
     route.fwPen[0] = 0;
+    route.fwTravel[0] = 0;
+    route.fwLen[0] = 0;
     route.fwLoad.fill(0, 0, d);
+    route.fwPick.fill(0, 0, d);
+    route.fwPeak.fill(0, 0, d);
     chain.fromPrefix(route, 0);
     for (let p = 1; p <= k + 1; p++) {
       if (p <= k) chain.add(nodes[p - 1]!);
@@ -260,7 +331,15 @@ export class SearchState {
       route.fwE[p] = chain.e;
       route.fwL[p] = chain.l;
       route.fwPen[p] = chain.pen;
+      route.fwTravel[p] = chain.travel;
+      route.fwLen[p] = chain.len;
       for (let q = 0; q < d; q++) route.fwLoad[p * d + q] = chain.load[q]!;
+      if (this.mixed) {
+        for (let q = 0; q < d; q++) {
+          route.fwPick[p * d + q] = chain.picked[q]!;
+          route.fwPeak[p * d + q] = chain.peak[q]!;
+        }
+      }
     }
     route.cost = k === 0 ? 0 : chain.cost();
     // Backward: built by prepending one node at a time to the suffix.
@@ -270,6 +349,8 @@ export class SearchState {
     let bE = -Infinity;
     let bL = slot.returnLatest;
     let bPen = 0;
+    let bTravel = 0;
+    let bLen = 0;
     const N = inst.nodeCount;
     const time = inst.time[slot.profile]!;
     route.bwDist[k + 1] = 0;
@@ -278,7 +359,11 @@ export class SearchState {
     route.bwE[k + 1] = bE;
     route.bwL[k + 1] = bL;
     route.bwPen[k + 1] = 0;
+    route.bwTravel[k + 1] = 0;
+    route.bwLen[k + 1] = 0;
     route.bwLoad.fill(0, (k + 1) * d, (k + 2) * d);
+    route.bwPick.fill(0, (k + 1) * d, (k + 2) * d);
+    route.bwPeak.fill(0, (k + 1) * d, (k + 2) * d);
     for (let p = k; p >= 0; p--) {
       const node = route.at(p);
       const next = route.at(p + 1);
@@ -292,6 +377,8 @@ export class SearchState {
       const wait = Math.max(bE - delta - l, 0);
       const extraWarp = Math.max(e + delta - bL, 0);
       bDist += inst.dist[node * N + next]!;
+      bTravel += t;
+      bLen += inst.length[node * N + next]!;
       const newE = Math.max(bE - delta, e) - wait;
       const newL = Math.min(bL - delta, l) + extraWarp;
       bDur = dur + bDur + t + wait;
@@ -305,8 +392,15 @@ export class SearchState {
       route.bwE[p] = bE;
       route.bwL[p] = bL;
       route.bwPen[p] = bPen;
+      route.bwTravel[p] = bTravel;
+      route.bwLen[p] = bLen;
       for (let q = 0; q < d; q++) {
-        route.bwLoad[p * d + q] = route.bwLoad[(p + 1) * d + q]! + (isDepot ? 0 : inst.demand[node * d + q]!);
+        const drop = isDepot ? 0 : inst.demand[node * d + q]!;
+        route.bwLoad[p * d + q] = route.bwLoad[(p + 1) * d + q]! + drop;
+        if (!this.mixed) continue;
+        const take = isDepot ? 0 : inst.pickup![node * d + q]!;
+        route.bwPeak[p * d + q] = Math.max(Math.max(drop, take) + route.bwLoad[(p + 1) * d + q]!, route.bwPeak[(p + 1) * d + q]! + take);
+        route.bwPick[p * d + q] = route.bwPick[(p + 1) * d + q]! + take;
       }
     }
   }
@@ -315,7 +409,8 @@ export class SearchState {
   totalCost(): number {
     let total = 0;
     for (const r of this.routes) total += r.cost;
-    return total + this.unassignedCount() * this.unassignedPenalty;
+    for (let c = 0; c < this.routeOf.length; c++) if (this.routeOf[c] === -1) total += this.unservedCost[c]!;
+    return total;
   }
 
   unassignedCount(): number {
@@ -337,11 +432,10 @@ export class SearchState {
 
 function grow(route: Route, size: number, dims: number): void {
   const cap = Math.max(size, route.fwDist.length * 2);
-  for (const key of ['fwDist', 'fwDur', 'fwWarp', 'fwE', 'fwL', 'fwPen', 'bwDist', 'bwDur', 'bwWarp', 'bwE', 'bwL', 'bwPen'] as const) {
+  for (const key of ['fwDist', 'fwDur', 'fwWarp', 'fwE', 'fwL', 'fwPen', 'fwTravel', 'fwLen', 'bwDist', 'bwDur', 'bwWarp', 'bwE', 'bwL', 'bwPen', 'bwTravel', 'bwLen'] as const) {
     route[key] = new Float64Array(cap);
   }
-  route.fwLoad = new Float64Array(cap * dims);
-  route.bwLoad = new Float64Array(cap * dims);
+  for (const key of ['fwLoad', 'fwPick', 'fwPeak', 'bwLoad', 'bwPick', 'bwPeak'] as const) route[key] = new Float64Array(cap * dims);
 }
 
 function isSymmetric(dist: Float64Array, size: number): boolean {

@@ -1,5 +1,5 @@
 // Customers no vehicle could ever serve, found before the search, each with the reason it is left out.
-import type { Instance } from './problem.ts';
+import type { Instance, VehicleSlot } from './problem.ts';
 import type { SearchState } from './search-state.ts';
 
 export type UnassignedReason =
@@ -9,6 +9,8 @@ export type UnassignedReason =
   | 'window-unreachable'
   /** Even a direct trip lasts longer than every vehicle's maximum duration. */
   | 'exceeds-max-duration'
+  /** Even a direct trip drives longer, or further, than every vehicle may; or no vehicle may take a stop. */
+  | 'exceeds-route-limits'
   /** No vehicle is allowed to serve it. */
   | 'no-allowed-vehicle'
   /** It could be served alone, but the fleet ran out of room and time for it. */
@@ -29,7 +31,7 @@ export function unservableCustomers(inst: Instance, s: SearchState): Map<number,
         reason = 'no-vehicle-left';
         break;
       }
-      reason = strongest(reason, diagnose(inst, chain, route.slot.capacity));
+      reason = strongest(reason, diagnose(s, chain, route.slot));
     }
     if (reason !== 'no-vehicle-left') out.set(c, reason);
   }
@@ -37,12 +39,14 @@ export function unservableCustomers(inst: Instance, s: SearchState): Map<number,
 }
 
 /** Why a single-customer route failed; capacity is reported first, as it is the plainest to fix. */
-function diagnose(inst: Instance, chain: SearchState['chainA'], capacity: Float64Array): UnassignedReason {
-  for (let k = 0; k < inst.dims; k++) if (chain.load[k]! > capacity[k]!) return 'exceeds-capacity';
-  return chain.warp > 1e-7 ? 'window-unreachable' : 'exceeds-max-duration';
+function diagnose(s: SearchState, chain: SearchState['chainA'], slot: VehicleSlot): UnassignedReason {
+  const onBoard = s.mixed ? chain.peak : chain.load;
+  for (let k = 0; k < s.inst.dims; k++) if (onBoard[k]! > slot.capacity[k]!) return 'exceeds-capacity';
+  if (chain.warp > 1e-7) return 'window-unreachable';
+  return chain.dur > slot.maxDuration ? 'exceeds-max-duration' : 'exceeds-route-limits';
 }
 
-const ORDER: UnassignedReason[] = ['no-allowed-vehicle', 'exceeds-capacity', 'exceeds-max-duration', 'window-unreachable'];
+const ORDER: UnassignedReason[] = ['no-allowed-vehicle', 'exceeds-capacity', 'exceeds-route-limits', 'exceeds-max-duration', 'window-unreachable'];
 
 /** Across vehicle kinds, report the reason of the kind that came closest (a later entry of ORDER). */
 function strongest(a: UnassignedReason, b: UnassignedReason): UnassignedReason {

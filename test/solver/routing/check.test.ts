@@ -39,6 +39,22 @@ describe('checkSolution', () => {
     expect(missing.violations).toEqual(['b neither served nor reported unassigned', 'c neither served nor reported unassigned']);
   });
 
+  it('follows the load along the route when stops hand goods in, and checks the stop, driving and length limits', () => {
+    const problem = line();
+    problem.customers[0]!.pickup = [9];
+    problem.vehicles[0] = { ...problem.vehicles[0]!, maxStops: 2, maxTravelTime: 50, maxDistance: 50 };
+    // 12 to deliver leaves the depot; a drops 4 and hands in 9: 17 on board, 13 after b, 9 after c.
+    const result = checkSolution(problem, { routes: [{ vehicleId: 'van', stops: ['a', 'b', 'c'] }] });
+    expect(result.violations).toEqual([
+      'route 0: carries 12 in dimension 0 at the start, above 10',
+      'route 0: carries 17 in dimension 0 after a, above 10',
+      'route 0: carries 13 in dimension 0 after b, above 10',
+      'route 0: has 3 stops, more than 2',
+      'route 0: drives 60, longer than 50',
+      'route 0: is 60 long, more than 50',
+    ]);
+  });
+
   it('refuses a vehicle copy beyond the fleet', () => {
     const result = checkSolution(line(), { routes: [{ vehicleId: 'van', copy: 2, stops: ['a', 'b', 'c'] }] });
     expect(result.violations.some((v) => v.includes('not available'))).toBe(true);

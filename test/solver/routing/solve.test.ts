@@ -105,6 +105,24 @@ describe('problem validation', () => {
     expect((error as InvalidProblemError).field).toBe(field);
   });
 
+  it('serves the higher priorities first when the fleet cannot serve everyone, even where that costs more', async () => {
+    // One van with room for two; the priority stop is the far one.
+    const xs = [0, 1, 2, 50];
+    const problem: RoutingProblem = {
+      depots: [{ id: 'depot', location: 0 }],
+      customers: [
+        { id: 'near1', location: 1, demand: [1] },
+        { id: 'near2', location: 2, demand: [1] },
+        { id: 'far', location: 3, demand: [1], priority: 10 },
+      ],
+      vehicles: [{ id: 'van', startDepot: 'depot', capacity: [2] }],
+      distances: xs.map((x) => xs.map((y) => Math.abs(x - y))),
+    };
+    const solution = await solveRouting(problem, { seed: 1, maxIterations: 50 });
+    expect(solution.routes[0]!.stops).toContain('far');
+    expect(solution.unassigned.map((u) => u.id)).toHaveLength(1);
+  });
+
   it('needs a stopping rule', async () => {
     await expect(solveRouting(valid(), { seed: 1 })).rejects.toThrow(InvalidProblemError);
   });
@@ -125,4 +143,5 @@ describe('solveRouting on edge cases', () => {
     expect(solution.routes.map((r) => r.stops)).toEqual([['C0']]);
     expect(checkSolution(problem, solution).violations).toEqual([]);
   });
+
 });

@@ -25,10 +25,21 @@ function withReassignmentRules(problem: RoutingProblem, random: Random): Routing
   };
 }
 
+/** Half the stops also hand goods in; vans take at most 6 stops and have driving-time and length limits (lengths ≠ costs). */
+function withFleetLimits(problem: RoutingProblem, random: Random): RoutingProblem {
+  return {
+    ...problem,
+    lengths: problem.distances.map((row, i) => Array.from(row, (d, j) => d * (0.5 + ((i + j) % 3)))),
+    customers: problem.customers.map((c, i) => (i % 2 === 0 ? { ...c, pickup: [1 + random.int(12), random.int(6)] } : c)),
+    vehicles: problem.vehicles.map((v) => ({ ...v, maxStops: 6, maxTravelTime: 200, maxDistance: 300 })),
+  };
+}
+
 const CASES = [
-  { name: 'without time windows', timeWindows: false, rules: false },
-  { name: 'with time windows', timeWindows: true, rules: false },
-  { name: 'with reassignment costs and allowed vehicles', timeWindows: true, rules: true },
+  { name: 'without time windows', timeWindows: false, rules: null },
+  { name: 'with time windows', timeWindows: true, rules: null },
+  { name: 'with reassignment costs and allowed vehicles', timeWindows: true, rules: withReassignmentRules },
+  { name: 'with pickups and limits on stops, driving time and length', timeWindows: true, rules: withFleetLimits },
 ];
 
 export function itKeepsTheMoveContract(factory: MoveFactory): void {
@@ -37,7 +48,7 @@ export function itKeepsTheMoveContract(factory: MoveFactory): void {
       let applied = 0;
       for (let seed = 1; seed <= 4; seed++) {
         const plain = randomProblem(seed, 40, { timeWindows, depots: 1 + (seed % 2) });
-        const problem = rules ? withReassignmentRules(plain, new Random(seed + 100)) : plain;
+        const problem = rules ? rules(plain, new Random(seed + 100)) : plain;
         const inst = compileProblem(problem);
         const s = new SearchState(inst);
         const random = new Random(seed);
@@ -60,7 +71,7 @@ export function itKeepsTheMoveContract(factory: MoveFactory): void {
           expect(check.violations).toEqual([]);
           const currentOf = (id: string) => problem.customers[Number(id.slice(1))]!.currentVehicle;
           const moved = routes.flatMap((r) => r.stops.filter((id) => (currentOf(id) ?? r.vehicleId) !== r.vehicleId));
-          const reassignments = rules ? 15 * moved.length : 0;
+          const reassignments = rules === withReassignmentRules ? 15 * moved.length : 0;
           expect(check.cost + reassignments).toBeCloseTo(s.totalCost() - s.unassignedCount() * s.unassignedPenalty, 6);
         }
       }
