@@ -10,8 +10,9 @@ import { flagsOf, needsWithFlags } from '../needs/needs.repo.ts';
 import { solvedPlans } from '../plans/plans.repo.ts';
 import { kilometresByDay } from '../dispatch/dispatch.repo.ts';
 import { deliveryTimes } from '../dispatch/stops.repo.ts';
+import type { Dashboard } from './dashboard.schema.ts';
 
-export async function dashboard(db: Db) {
+export async function dashboard(db: Db): Promise<Dashboard> {
   const [needs, plans, cover, km, delivery, commodities] = await Promise.all([
     needsWithFlags(db),
     solvedPlans(db),
