@@ -26,6 +26,18 @@ export const urgencies = ['low', 'normal', 'high', 'critical'] as const;
 export type Urgency = (typeof urgencies)[number];
 export const needStatuses = ['open', 'fulfilled', 'cancelled'] as const;
 export type NeedStatus = (typeof needStatuses)[number];
+/** The flags as the needs CSV's columns spell them. */
+export const flagColumns = {
+  elderlyAlone: 'elderly_alone',
+  chronicIllness: 'chronic_illness',
+  disabled: 'disabled',
+  pregnant: 'pregnant',
+  infant: 'infant',
+} as const satisfies Record<VulnerabilityFlag, string>;
+export type FlagColumn = (typeof flagColumns)[VulnerabilityFlag];
+/** The columns of a needs CSV import, in the order the import page lists them; the flags come last. */
+export const needImportColumns = ['name', 'address', 'phone', 'lat', 'lon', 'people', 'community', 'commodity', 'quantity', 'urgency', 'deadline', 'notes', ...vulnerabilityFlags.map((f) => flagColumns[f])] as const;
+export type NeedImportColumn = (typeof needImportColumns)[number];
 
 // network
 export const networkLayers = ['drive', 'walk'] as const;
@@ -36,6 +48,9 @@ export type TravelMode = (typeof travelModes)[number];
 // plans
 export const planStatuses = ['solving', 'ready', 'approved', 'dispatched', 'failed', 'stale'] as const;
 export type PlanStatus = (typeof planStatuses)[number];
+/** Why a plan left a need short, as the solver explains it (server/plans/plans.schema.ts checks the two agree). */
+export const unmetReasons = ['no_stock', 'capacity', 'unreachable', 'outranked'] as const;
+export type UnmetReason = (typeof unmetReasons)[number];
 
 // routes and stops
 export const stopStatuses = ['pending', 'delivered', 'failed'] as const;

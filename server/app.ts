@@ -6,7 +6,6 @@ import { ping, type Db } from './db/database.ts';
 import type { AppDeps } from './deps.ts';
 import { authenticate, sessionForToken } from './auth/auth.service.ts';
 import { handshakeToken } from './auth/web-session.ts';
-import { checkCommunity, communityScope } from './auth/communities.ts';
 import { Outbox } from './live/outbox.ts';
 import { LiveGateway } from './live/gateway.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -37,7 +36,6 @@ export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
       const token = handshakeToken(handshake);
       return token ? sessionForToken(db, token) : undefined;
     },
-    checkSheet: (user, community) => checkCommunity(communityScope(user), community),
   });
   return { outbox, live };
 }

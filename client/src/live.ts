@@ -2,7 +2,7 @@
 // stream of events (on this device), asks for what it missed on reconnect, hands each event to the screens
 // once, even when the server replays it, and then acknowledges how far it got.
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Envelope, LiveEventType, LiveEvents, ServerToClientEvents, SheetJoin, SheetJoinAnswer } from '../../server/live/events.ts';
+import type { ClientToServerEvents, Envelope, LiveEventType, LiveEvents, ServerToClientEvents } from '../../server/live/events.ts';
 
 export type { Envelope, LiveEventType, LiveEvents };
 export type LiveState = 'connecting' | 'live' | 'offline';
@@ -106,19 +106,4 @@ export function onLiveState(listener: (s: LiveState) => void): () => void {
   stateListeners.add(listener);
   listener(state);
   return () => void stateListeners.delete(listener);
-}
-
-/** Emits with an acknowledgement; resolves with the server's answer, or undefined after a timeout. */
-export function emitWithAck(event: 'sheet:join', data: SheetJoin): Promise<SheetJoinAnswer | undefined> {
-  return new Promise((resolve) => {
-    if (!socket) return resolve(undefined);
-    socket.timeout(5000).emit(event, data, (err, answer) => resolve(err ? undefined : answer));
-  });
-}
-
-/** Runs `fn` on every (re)connection, e.g. to re-join a need sheet. */
-export function onConnect(fn: () => void): () => void {
-  socket?.on('connect', fn);
-  if (socket?.connected) fn();
-  return () => void socket?.off('connect', fn);
 }

@@ -1,5 +1,5 @@
 // Which communities a signed-in user works in: a community worker may be tied to some (then they see and
-// edit only those households and needs, join only those need sheets); everyone else sees every community.
+// edit only those households and needs, and hear only of their needs' changes); everyone else sees every community.
 import type { SignedInUser } from './roles.ts';
 import { ForbiddenError, NotFoundError } from '../http/errors.ts';
 

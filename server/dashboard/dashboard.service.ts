@@ -6,14 +6,13 @@ import { gini } from '../../solver/allocation/metrics.ts';
 import { resolvePolicy, tierOf } from '../../solver/allocation/policy.ts';
 import { flowRates } from '../stock/stock.service.ts';
 import { allCommodities } from '../commodities/commodities.service.ts';
-import { needsWithFlags } from '../needs/needs.repo.ts';
+import { flagsOf, needsWithFlags } from '../needs/needs.repo.ts';
 import { solvedPlans } from '../plans/plans.repo.ts';
 import { kilometresByDay } from '../dispatch/dispatch.repo.ts';
 import { deliveryTimes } from '../dispatch/stops.repo.ts';
+import type { Dashboard } from './dashboard.schema.ts';
 
-const FLAGS = ['elderly_alone', 'chronic_illness', 'disabled', 'pregnant', 'infant'] as const;
-
-export async function dashboard(db: Db) {
+export async function dashboard(db: Db): Promise<Dashboard> {
   const [needs, plans, cover, km, delivery, commodities] = await Promise.all([
     needsWithFlags(db),
     solvedPlans(db),
@@ -40,11 +39,11 @@ export async function dashboard(db: Db) {
 }
 
 /** Delivered ÷ asked per priority tier, the tiers assigned by the same policy the optimizer uses. */
-function fillByTier(needs: (Record<(typeof FLAGS)[number], boolean> & { quantity: number; fulfilled: number; urgency: 'low' | 'normal' | 'high' | 'critical' })[]) {
+function fillByTier(needs: Awaited<ReturnType<typeof needsWithFlags>>) {
   const policy = resolvePolicy();
   const tiers = new Map<number, { asked: number; delivered: number; needs: number }>();
   for (const n of needs) {
-    const tier = tierOf({ id: '', commodityId: '', quantity: n.quantity, flags: FLAGS.filter((f) => n[f]), urgency: n.urgency }, policy);
+    const tier = tierOf({ id: '', commodityId: '', quantity: n.quantity, flags: flagsOf(n), urgency: n.urgency }, policy);
     const t = tiers.get(tier) ?? { asked: 0, delivered: 0, needs: 0 };
     t.asked += n.quantity;
     t.delivered += n.fulfilled;

@@ -40,14 +40,6 @@ export interface Hello {
   resync: boolean;
 }
 
-/** The payload of 'sheet:join' (checked by the server all the same: any client can send anything). */
-export interface SheetJoin {
-  community: string;
-}
-
-/** The answer to 'sheet:join'. */
-export type SheetJoinAnswer = { ok: true; community: string } | { ok: false; error: string };
-
 /** What the server sends a socket: each live event as its envelope, and the hello once connected. */
 export type ServerToClientEvents = { [T in LiveEventType]: (envelope: Envelope<T>) => void } & {
   'live:hello': (hello: Hello) => void;
@@ -57,8 +49,6 @@ export type ServerToClientEvents = { [T in LiveEventType]: (envelope: Envelope<T
 export interface ClientToServerEvents {
   /** Every event numbered up to `seq` was handled on this device. */
   'live:ack': (seq: number) => void;
-  /** Join a community's need sheet room: refused to other roles and outside the worker's communities. */
-  'sheet:join': (payload: SheetJoin, ack: (answer: SheetJoinAnswer) => void) => void;
 }
 
 /** Server nodes exchange nothing of their own: the Postgres adapter carries broadcasts and disconnections. */

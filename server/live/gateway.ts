@@ -10,8 +10,8 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Pool, PoolClient } from 'pg';
 import type { Db } from '../db/database.ts';
 import type { Role, SignedInUser } from '../auth/roles.ts';
-import type { ClientToServerEvents, Envelope, Hello, InterServerEvents, LiveEventType, LiveEvents, ServerToClientEvents, SheetJoinAnswer } from './events.ts';
-import { allWarehousesRoom, boardRoom, sessionRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
+import type { ClientToServerEvents, Envelope, Hello, InterServerEvents, LiveEventType, LiveEvents, ServerToClientEvents } from './events.ts';
+import { allWarehousesRoom, boardRoom, sessionRoom, userRoom, warehouseRoom } from './rooms.ts';
 import { REPLAY_PAGE, eventsFor, lastSeq, listen, pruneEvents, recordAcks, streamBetween, streamPosition, type Stored } from './outbox.repo.ts';
 import type { Delivery, Outbox } from './outbox.ts';
 
@@ -21,7 +21,6 @@ const PRUNE_EVERY_MS = 3_600_000;
 /** The longest delay a timer takes (about 24.8 days); a session ending later is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const boardRoles: readonly Role[] = ['coordinator', 'admin'];
-const sheetRoles: readonly Role[] = ['community', 'coordinator', 'admin'];
 
 /** A signed-in session as the gateway sees it. */
 export interface LiveSession {
@@ -34,8 +33,6 @@ export interface LiveSession {
 export interface GatewayAuth {
   /** The live session a socket's handshake opens (its `auth.token`, or the web app's cookie), if any. */
   authenticate(handshake: Socket['handshake']): Promise<LiveSession | undefined>;
-  /** Throws, saying why, when the user may not follow that community's need sheet. */
-  checkSheet(user: SignedInUser, community: string): void;
 }
 
 /** What the gateway keeps on each socket (test/e2e/harness.ts finds a user's sockets by `user`). */
@@ -237,7 +234,6 @@ export class LiveGateway implements Delivery {
     socket.on('live:ack', (seq: unknown) => {
       if (Number.isSafeInteger(seq) && (seq as number) > 0) this.acked(user.id, seq as number);
     });
-    socket.on('sheet:join', (payload: unknown, ack?: (answer: SheetJoinAnswer) => void) => void this.joinSheet(socket, user, payload, ack));
     try {
       await socket.join([userRoom(user.id), sessionRoom(session.id)]);
       if (boardRoles.includes(user.role)) await socket.join([boardRoom, ...(user.warehouseIds?.map(warehouseRoom) ?? [allWarehousesRoom])]);
@@ -261,19 +257,6 @@ export class LiveGateway implements Delivery {
     } finally {
       this.replaying.delete(socket.id);
     }
-  }
-
-  private async joinSheet(socket: LiveSocket, user: SignedInUser, payload: unknown, ack?: (answer: SheetJoinAnswer) => void): Promise<void> {
-    const community = (payload as { community?: unknown })?.community;
-    if (!sheetRoles.includes(user.role)) return ack?.({ ok: false, error: 'forbidden: the need sheets are for community workers and coordinators' });
-    if (typeof community !== 'string' || community.trim() === '') return ack?.({ ok: false, error: 'community: required' });
-    try {
-      this.auth.checkSheet(user, community);
-    } catch (error) {
-      return ack?.({ ok: false, error: `forbidden: ${(error as Error).message}` });
-    }
-    await socket.join(sheetRoom(community));
-    ack?.({ ok: true, community });
   }
 
   private acked(userId: number, seq: number): void {

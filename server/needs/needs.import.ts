@@ -7,12 +7,12 @@ import { parse } from 'csv-parse/sync';
 import { inScope, checkCommunity, type CommunityScope } from '../auth/communities.ts';
 import type { Queryable } from '../db/database.ts';
 import type { Outbox } from '../live/outbox.ts';
-import { columnName } from '../db/rows.ts';
 import { invalidField, toHttpError, ValidationError, type FieldProblem } from '../http/errors.ts';
 import { listZones } from '../zones/zones.service.ts';
 import { allCommodities } from '../commodities/commodities.service.ts';
 import { addressKey, phoneKey } from './households.service.ts';
 import { knownByKeys } from './households.repo.ts';
+import { flagColumns } from '../../domain/values.ts';
 import { csvColumns, csvRow, vulnerabilityFlags, type ImportReport, type ImportRowReport, type NewNeed } from './needs.schema.ts';
 import { announceRecorded, isHeld, recordNeed, type ReportOutcome, type Reporter } from './needs.service.ts';
 
@@ -95,7 +95,7 @@ function checkRow(cells: Cells, commodityIds: Map<string, number>, scope: Commun
   } catch (error) {
     return { errors: toHttpError(error)!.extra.errors as FieldProblem[] };
   }
-  const flags = Object.fromEntries(vulnerabilityFlags.map((f) => [f, row[columnName(f) as keyof typeof row] as boolean])) as Record<(typeof vulnerabilityFlags)[number], boolean>;
+  const flags = Object.fromEntries(vulnerabilityFlags.map((f) => [f, row[flagColumns[f]]])) as Record<(typeof vulnerabilityFlags)[number], boolean>;
   const household = { name: row.name, address: row.address, phone: row.phone, lat: row.lat, lon: row.lon, people: row.people, community: row.community, notes: row.notes, ...flags };
   return { need: { household, commodityId, quantity: row.quantity, urgency: row.urgency, deadline: row.deadline } };
 }

@@ -1,7 +1,8 @@
 // SQL for needs: the only module that writes the needs table. Other nouns read a need through the needs
 // service or this repo, or join the table read-only into a view of their own (a route's goods, a household's page).
 import type { Queryable } from '../db/database.ts';
-import { findRow, insertRow, toCamel, type Page } from '../db/rows.ts';
+import { columnName, findRow, insertRow, toCamel, type Page } from '../db/rows.ts';
+import { vulnerabilityFlags } from '../../domain/values.ts';
 import type { Household, Need, NeedWithHousehold } from './needs.schema.ts';
 
 export type { Need, NeedWithHousehold };
@@ -45,6 +46,12 @@ export async function updateNeed(
 export async function lockNeeds(db: Queryable, ids: number[]): Promise<{ id: number; version: number; status: string }[]> {
   return db.query('SELECT id, version, status FROM needs WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [ids]);
 }
+
+/** The vulnerability flags as the households table (and so the rows read here) spells them: elderly_alone. */
+const flagColumns = vulnerabilityFlags.map(columnName);
+
+/** The flags a row read with its household's flags has set, named as the solver's tier policy names them. */
+export const flagsOf = (row: object): string[] => flagColumns.filter((flag) => (row as Record<string, unknown>)[flag] === true);
 
 /** Every need not cancelled, with what was asked and delivered and its household's flags: the dashboard's fill rates. */
 export async function needsWithFlags(db: Queryable) {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { isoDate, latitude, longitude, optionalId, pageQuery, recordId, units, version } from '../http/schemas.ts';
 import type { FieldProblem } from '../http/errors.ts';
-import { needStatuses, urgencies, vulnerabilityFlags, type NeedStatus, type Urgency, type VulnerabilityFlag } from '../../domain/values.ts';
+import { flagColumns, needImportColumns, needStatuses, urgencies, vulnerabilityFlags, type FlagColumn, type NeedImportColumn, type NeedStatus, type Urgency, type VulnerabilityFlag } from '../../domain/values.ts';
 
 export { vulnerabilityFlags };
 
@@ -94,6 +94,7 @@ const csvFlag = z
 const csvNumber = z.string().trim().min(1, 'required').pipe(z.coerce.number());
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/** One row of a needs import: exactly the columns of domain/values.ts's needImportColumns (the compiler checks). */
 export const csvRow = z.object({
   name: householdInput.shape.name,
   address: householdInput.shape.address,
@@ -107,13 +108,9 @@ export const csvRow = z.object({
   urgency: z.preprocess(blankToUndefined, needFields.urgency),
   deadline: z.preprocess(blankToUndefined, isoDate.optional()),
   notes: z.preprocess(blankToUndefined, householdInput.shape.notes),
-  elderly_alone: csvFlag.default(false),
-  chronic_illness: csvFlag.default(false),
-  disabled: csvFlag.default(false),
-  pregnant: csvFlag.default(false),
-  infant: csvFlag.default(false),
-});
-export const csvColumns = Object.keys(csvRow.shape);
+  ...(Object.fromEntries(vulnerabilityFlags.map((f) => [flagColumns[f], csvFlag.default(false)])) as Record<FlagColumn, z.ZodDefault<typeof csvFlag>>),
+} satisfies Record<NeedImportColumn, z.ZodType>);
+export const csvColumns: readonly NeedImportColumn[] = needImportColumns;
 
 export interface Household extends Omit<HouseholdInput, 'phone' | 'zoneId' | 'notes'> {
   id: number;

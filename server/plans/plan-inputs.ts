@@ -7,12 +7,10 @@ import type { AllocationProblem, TravelMatrix } from '../../solver/allocation/pr
 import type { LatLon } from '../../solver/network/index.ts';
 import type { NewPlan } from './plans.schema.ts';
 import { availableLots, flowRates } from '../stock/stock.service.ts';
-import { openNeedsToDeliver, type OpenNeedRow } from '../needs/needs.repo.ts';
+import { flagsOf, openNeedsToDeliver, type OpenNeedRow } from '../needs/needs.repo.ts';
 import { allWarehouses } from '../warehouses/warehouses.service.ts';
 import { allCommodities } from '../commodities/commodities.service.ts';
 import { sealedGates, type Gate } from '../zones/zones.service.ts';
-import { columnName } from '../db/rows.ts';
-import { vulnerabilityFlags } from '../../domain/values.ts';
 
 export interface Snapshot {
   /** Available (on hand − reserved) quantity of each lot. */
@@ -21,8 +19,6 @@ export interface Snapshot {
   needs: Record<string, number>;
 }
 
-/** The flags as the households table and the solver's tier policy spell them: elderly_alone. */
-const FLAGS = vulnerabilityFlags.map(columnName);
 const endOfDay = (date: string) => Date.parse(`${date}T23:59:59Z`);
 
 export interface PlanInputs {
@@ -54,7 +50,7 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
         id: String(n.id),
         commodityId: String(n.commodity_id),
         quantity: n.remaining,
-        flags: FLAGS.filter((f) => n[f as keyof OpenNeedRow]),
+        flags: flagsOf(n),
         urgency: n.urgency,
         deadline: n.deadline ? endOfDay(n.deadline) : undefined,
         daysWaiting: n.days_waiting,

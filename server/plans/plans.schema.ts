@@ -1,9 +1,14 @@
 // Input schemas for allocation plans.
 import { z } from 'zod';
 import { pageQuery, recordId, seed, units } from '../http/schemas.ts';
-import { planStatuses, type PlanStatus } from '../../domain/values.ts';
+import { planStatuses, type PlanStatus, type UnmetReason } from '../../domain/values.ts';
+import type { UnmetReason as SolverUnmetReason } from '../../solver/allocation/problem.ts';
 
-export type { PlanStatus };
+export type { PlanStatus, UnmetReason };
+
+/** Compiles only while the solver's reasons and the API's list in domain/values.ts are the same set. */
+export type UnmetReasonsAgree = Same<SolverUnmetReason, UnmetReason>;
+type Same<A extends B, B extends C, C = A> = [A, B, C];
 
 const arc = { needId: recordId, warehouseId: recordId };
 

@@ -5,9 +5,9 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, getAll, newIdempotencyKey, patch, request } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
 import type { Commodity, Flag, Me, Need, Urgency } from '../types.ts';
-import { urgencies, vulnerabilityFlags } from '../../../domain/values.ts';
+import { flagColumns, urgencies, vulnerabilityFlags } from '../../../domain/values.ts';
 import { CommodityOptions, ErrorNote, Field, formError, plainError, plainReason, Show, useDraft, useLoad, useSubmit } from '../components/ui.tsx';
-import { emitWithAck, onConnect, onLive, onLiveResync } from '../live.ts';
+import { onLive, onLiveResync } from '../live.ts';
 import { Link, usePath } from '../router.tsx';
 import { tierOf } from '../needs.ts';
 import * as v from '../validate.ts';
@@ -76,8 +76,6 @@ function NeedSheet({ me, community, commodities }: { me: Me; community: string; 
     });
 
   useEffect(() => {
-    const join = () => void emitWithAck('sheet:join', { community });
-    const offConnect = onConnect(join);
     const off = onLive('need:changed', async (e) => {
       if (e.data.community.trim().toLowerCase() !== community.trim().toLowerCase()) return;
       try {
@@ -93,7 +91,6 @@ function NeedSheet({ me, community, commodities }: { me: Me; community: string; 
     });
     const offResync = onLiveResync(rows.reload);
     return () => {
-      offConnect();
       offResync();
       off();
     };
@@ -105,7 +102,7 @@ function NeedSheet({ me, community, commodities }: { me: Me; community: string; 
 
   const exportCsv = () =>
     downloadCsv(`needs-${community}.csv`, [
-      ['name', 'address', 'phone', 'people', 'community', 'commodity', 'quantity', 'urgency', 'deadline', 'status', 'delivered', 'elderly_alone', 'chronic_illness', 'disabled', 'pregnant', 'infant'],
+      ['name', 'address', 'phone', 'people', 'community', 'commodity', 'quantity', 'urgency', 'deadline', 'status', 'delivered', ...vulnerabilityFlags.map((f) => flagColumns[f])],
       ...visible.map((n) => [
         n.household.name, n.household.address, n.household.phone ?? '', n.household.people, n.household.community, commodities.find((c) => c.id === n.commodityId)?.code ?? n.commodityId,
         n.quantity, n.urgency, n.deadline ?? '', n.status, n.fulfilled, ...vulnerabilityFlags.map((f) => (n.household[f] ? 'yes' : 'no')),

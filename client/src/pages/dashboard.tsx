@@ -7,16 +7,7 @@ import { Show, useLoad } from '../components/ui.tsx';
 import { BarChart, LineChart } from '../components/charts.tsx';
 import { tierColours } from '../components/map.tsx';
 import { downloadCsv } from '../csv.ts';
-
-export interface Dashboard {
-  fillRateByTier: { tier: number; needs: number; asked: number; delivered: number; fillRate: number }[];
-  fillRateByTierOverPlans: { planId: number; at: string; tiers: { tier: number; fillRate: number }[]; gini: number }[];
-  giniOfFulfilment: number;
-  timeToDeliveryHours: number | null;
-  deliveredItems: number;
-  kilometresByDay: { day: string; km: number; routes: number }[];
-  daysOfCover: { commodityId: number; name: string; unit: string; available: number; inflowPerDay: number; outflowPerDay: number; days: number | null }[];
-}
+import type { Dashboard } from '../../../server/dashboard/dashboard.schema.ts';
 
 /** Below this many days of cover a commodity is flagged: it runs out before the next delivery cycle. */
 const LOW_COVER_DAYS = 3;

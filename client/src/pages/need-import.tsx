@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, newIdempotencyKey, request } from '../api.ts';
 import { t, tOr } from '../i18n.ts';
 import type { ImportReport } from '../types.ts';
+import { needImportColumns } from '../../../domain/values.ts';
 
 type RowReport = ImportReport['report'][number];
 
@@ -30,7 +31,6 @@ export function ImportPage() {
   const [report, setReport] = useState<ImportReport>();
   const { busy, error, onSubmit } = useSubmit();
   const refused = refusedLines(error);
-  const columns = 'name,address,phone,lat,lon,people,community,commodity,quantity,urgency,deadline,notes,elderly_alone,chronic_illness,disabled,pregnant,infant';
   const submit = onSubmit(async () => {
     setReport(undefined);
     setReport(await request<ImportReport>('POST', '/needs/import', { csv, idempotencyKey: newIdempotencyKey() }));
@@ -43,7 +43,7 @@ export function ImportPage() {
       </p>
       <h1>{t('import.title')}</h1>
       <p class="muted">{t('import.help')}</p>
-      <pre class="columns small">{columns}</pre>
+      <pre class="columns small">{needImportColumns.join(',')}</pre>
       <form class="form" onSubmit={submit}>
         <Field label={t('import.file')}>
           <input type="file" name="file" accept=".csv,text/csv" onChange={async (e) => {

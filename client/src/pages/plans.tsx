@@ -12,6 +12,7 @@ import { useCatalogue } from '../catalogue.ts';
 import { readPlan } from '../plan-data.ts';
 import { readRoutes } from '../route-data.ts';
 import { tierColours } from '../components/map.tsx';
+import { unmetReasons } from '../../../domain/values.ts';
 
 interface PlanRequest {
   commodityIds?: number[];
@@ -265,7 +266,7 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
               />
             </div>
             <div class="reason-counts">
-              {(['no_stock', 'capacity', 'unreachable', 'outranked'] as const).map((r) => (
+              {unmetReasons.map((r) => (
                 <span key={r} class={`badge reason-${r}`}>
                   {t(`unmet.${r}`)}: {result.unmet.filter((u) => u.reason === r).length}
                 </span>
