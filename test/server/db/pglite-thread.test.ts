@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPglite, type Tx } from '../../../server/db/database.ts';
-import { startPgliteThread } from '../../../server/db/pglite-thread.ts';
+import { startPgliteThread, type PgliteThread } from '../../../server/db/pglite-thread.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
 /** How many times a 5 ms interval fired while `work` ran. */
@@ -105,9 +105,25 @@ describe('the PGlite thread', () => {
     writeFileSync(file, 'x');
     await expect(openPglite(file)).rejects.toThrow();
   });
+});
+
+describe('the PGlite thread, spoken to directly', () => {
+  let thread: PgliteThread;
+  beforeAll(async () => {
+    thread = await startPgliteThread();
+  });
+  afterAll(() => thread.close());
+
+  it('refuses a statement sent after the commit of its transaction instead of leaving it waiting', async () => {
+    const txId = await thread.call<number>({ op: 'begin' });
+    const committed = thread.call({ op: 'commit', txId });
+    const late = thread.call({ op: 'query', sql: 'SELECT 1', txId });
+    await expect(late).rejects.toThrow('Transaction is closed');
+    await committed;
+    expect(await thread.call({ op: 'query', sql: 'SELECT 1 AS one' })).toEqual([{ one: 1 }]);
+  });
 
   it('fails the statements under way and those after when the thread dies', async () => {
-    const thread = await startPgliteThread();
     const sleeping = thread.call({ op: 'query', sql: 'SELECT pg_sleep(5)' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await thread.worker.terminate();
