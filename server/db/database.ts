@@ -1,8 +1,9 @@
-// One small database interface over two real PostgreSQL back-ends: PGlite in-process (files under
-// DATA_DIR, or in memory) and a PostgreSQL server through node-postgres. Services see only `Db`/`Tx`.
+// One small database interface over two real PostgreSQL back-ends: PGlite in-process, on a worker thread
+// (files under DATA_DIR, or in memory), and a PostgreSQL server through node-postgres. Services see only `Db`/`Tx`.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { startPgliteThread } from './pglite-thread.ts';
+import { typeParsers } from './types.ts';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -48,37 +49,33 @@ export const sqlState = {
 /** Whether a database error carries that SQLSTATE. */
 export const hasSqlState = (error: unknown, state: keyof typeof sqlState): boolean => (error as { code?: unknown } | null)?.code === sqlState[state];
 
-// Postgres types whose default JS form is awkward: bigint and numeric as numbers (our counts and
-// quantities stay far below 2^53), dates as 'YYYY-MM-DD' strings so no time zone shifts them.
-const INT8 = 20;
-const NUMERIC = 1700;
-const DATE = 1082;
-const toNumber = (value: string) => Number(value);
-const asText = (value: string) => value;
-
+/**
+ * PGlite on its own thread: it runs each statement synchronously, which on the main thread would hold up
+ * every other request (and the arrival of new ones) for as long as the statement runs.
+ */
 export async function openPglite(dataDir?: string): Promise<Db> {
-  const lite = new PGlite({
-    dataDir,
-    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asText },
-  });
-  await lite.waitReady;
+  const thread = await startPgliteThread(dataDir);
   return {
     kind: 'pglite',
-    async query<T>(sql: string, params?: unknown[]) {
-      return (await lite.query<T>(sql, params)).rows;
-    },
-    transaction<T>(fn: (tx: Tx) => Promise<T>) {
-      return lite.transaction(async (liteTx) => {
-        const tx: Tx = { query: async <R>(sql: string, params?: unknown[]) => (await liteTx.query<R>(sql, params)).rows };
-        const result = await fn(tx);
+    query: <T>(sql: string, params?: unknown[]) => thread.call<T[]>({ op: 'query', sql, params }),
+    async transaction<T>(fn: (tx: Tx) => Promise<T>) {
+      const txId = await thread.call<number>({ op: 'begin' });
+      const tx: Tx = { query: <R>(sql: string, params?: unknown[]) => thread.call<R[]>({ op: 'query', sql, params, txId }) };
+      let result: T;
+      try {
+        result = await fn(tx);
         await beforeCommit(tx);
-        return result;
-      });
+      } catch (error) {
+        await thread.call({ op: 'rollback', txId }).catch(() => undefined);
+        throw error;
+      }
+      await thread.call({ op: 'commit', txId });
+      return result;
     },
     async exec(sql: string) {
-      await lite.exec(sql);
+      await thread.call({ op: 'exec', sql });
     },
-    close: () => lite.close(),
+    close: () => thread.close(),
   };
 }
 
@@ -90,11 +87,7 @@ export interface PostgresOptions {
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
   const types = {
-    getTypeParser: (oid: number, format?: string) => {
-      if (oid === INT8 || oid === NUMERIC) return toNumber;
-      if (oid === DATE) return asText;
-      return pg.types.getTypeParser(oid, format as 'text');
-    },
+    getTypeParser: (oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text'),
   };
   const pool = new pg.Pool({
     connectionString: url,

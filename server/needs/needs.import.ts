@@ -1,7 +1,7 @@
 // CSV import of needs. The whole file is checked first: a NUL byte or a bad row anywhere refuses it, naming
 // every bad line, before anything is written. Then it is written in short slices, each its own transaction,
-// with the event loop let go between slices: PGlite runs each statement synchronously on the one thread, so
-// an import written in one go would hold every other user's request until it ended.
+// with the event loop let go between slices: PGlite has one connection and runs one transaction at a time,
+// so an import written in one go would hold every other user's request until it ended.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import { inScope, checkCommunity, type CommunityScope } from '../auth/communities.ts';
