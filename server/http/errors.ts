@@ -31,6 +31,7 @@ export const errorCodes = [
   'idempotency-key-reused',
   'cannot-be-done',
   'too-many-attempts',
+  'over-limit',
   'too-large',
   'bad-request',
   'internal',

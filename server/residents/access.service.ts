@@ -41,7 +41,8 @@ export async function issueCode(db: Db, householdId: number, actorId: number, sc
   });
 }
 
-async function replaceCode(tx: Queryable, householdId: number, actorId: number): Promise<IssuedCode> {
+/** A new code for the household inside the caller's transaction (its previous one, if any, stops working). */
+export async function replaceCode(tx: Queryable, householdId: number, actorId: number): Promise<IssuedCode> {
   await repo.revokeLiveCode(tx, householdId);
   const code = newCode();
   await repo.insertCode(tx, hashCode(code), householdId, actorId);
@@ -77,8 +78,19 @@ export async function issueSlips(db: Db, community: string, reissue: boolean, ac
   });
 }
 
+/** What a live code opens: its household, and its hash (which names its live room). */
+export interface OpenedCode {
+  householdId: number;
+  codeHash: string;
+}
+
+export const hasLiveCode = async (db: Queryable, householdId: number) => (await repo.liveCodeOf(db, householdId)) !== undefined;
+
 /** The household a code opens; undefined for a wrong, malformed or revoked one. */
-export async function householdOfCode(db: Db, typed: string): Promise<number | undefined> {
+export async function householdOfCode(db: Queryable, typed: string): Promise<OpenedCode | undefined> {
   const code = normalCode(typed);
-  return code ? repo.householdOfCode(db, hashCode(code)) : undefined;
+  if (!code) return undefined;
+  const codeHash = hashCode(code);
+  const householdId = await repo.householdOfCode(db, codeHash);
+  return householdId === undefined ? undefined : { householdId, codeHash };
 }

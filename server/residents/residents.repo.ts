@@ -3,10 +3,10 @@
 import type { Queryable } from '../db/database.ts';
 import type { Leg, NeedFacts } from './resident-status.ts';
 
-/** Revokes the household's live code, if any. */
-export async function revokeLiveCode(tx: Queryable, householdId: number): Promise<boolean> {
-  const rows = await tx.query('UPDATE household_access SET revoked_at = now() WHERE household_id = $1 AND revoked_at IS NULL RETURNING code_hash', [householdId]);
-  return rows.length > 0;
+/** Revokes the household's live code, if any; its hash. */
+export async function revokeLiveCode(tx: Queryable, householdId: number): Promise<string | undefined> {
+  const [row] = await tx.query<{ code_hash: string }>('UPDATE household_access SET revoked_at = now() WHERE household_id = $1 AND revoked_at IS NULL RETURNING code_hash', [householdId]);
+  return row?.code_hash;
 }
 
 export async function insertCode(tx: Queryable, codeHash: string, householdId: number, issuedBy: number): Promise<void> {
@@ -17,6 +17,12 @@ export async function insertCode(tx: Queryable, codeHash: string, householdId: n
 export async function householdOfCode(db: Queryable, codeHash: string): Promise<number | undefined> {
   const [row] = await db.query<{ household_id: number }>('SELECT household_id FROM household_access WHERE code_hash = $1 AND revoked_at IS NULL', [codeHash]);
   return row?.household_id;
+}
+
+/** The hash of the household's live code, if it has one. */
+export async function liveCodeOf(db: Queryable, householdId: number): Promise<string | undefined> {
+  const [row] = await db.query<{ code_hash: string }>('SELECT code_hash FROM household_access WHERE household_id = $1 AND revoked_at IS NULL', [householdId]);
+  return row?.code_hash;
 }
 
 /** A community's households, by name, each with whether it holds a live code. */
@@ -31,8 +37,8 @@ export async function householdsOfCommunity(db: Queryable, community: string): P
 
 /** The household's needs, newest first, each with its latest approved or dispatched plan and that plan's stops for it. */
 export async function needFactsOf(db: Queryable, householdId: number): Promise<NeedFacts[]> {
-  const needs = await db.query<{ id: number; commodity: string; unit: string; quantity: number; fulfilled: number; status: NeedFacts['status']; sources: string[]; updated_at: string }>(
-    `SELECT n.id, c.name AS commodity, c.unit, n.quantity, n.fulfilled, n.status, n.sources, n.updated_at
+  const needs = await db.query<{ id: number; commodity: string; unit: string; quantity: number; fulfilled: number; status: NeedFacts['status']; confirmed: boolean; requested: number | null; updated_at: string }>(
+    `SELECT n.id, c.name AS commodity, c.unit, n.quantity, n.fulfilled, n.status, n.confirmed, n.requested, n.updated_at
      FROM needs n JOIN commodities c ON c.id = n.commodity_id WHERE n.household_id = $1 ORDER BY n.id DESC`,
     [householdId],
   );
@@ -60,7 +66,8 @@ export async function needFactsOf(db: Queryable, householdId: number): Promise<N
       quantity: n.quantity,
       fulfilled: n.fulfilled,
       status: n.status,
-      sources: n.sources,
+      confirmed: n.confirmed,
+      requested: n.requested,
       updatedAt: new Date(n.updated_at).toISOString(),
       plan: plan && { status: plan.status, allocated: plan.allocated, unmetReason: plan.unmet_reason },
       legs: legs
