@@ -1,5 +1,5 @@
-// HTTP for the community worker's queue: what residents asked and the urgent medical flags they raised,
-// each confirmed or declined by a worker of the household's community (checked on the record as stored).
+// HTTP for the community worker's queue: registrations, what residents asked and the urgent medical flags
+// they raised, each decided by a worker of the household's community (checked on the record as stored).
 import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
@@ -9,11 +9,18 @@ import { needRoles } from '../needs/needs.routes.ts';
 import { decideAsk } from '../needs/needs.service.ts';
 import { decideUrgent } from '../residents/requests.service.ts';
 import { askDecision } from './queue.schema.ts';
+import { communityQueue } from './queue.service.ts';
 
 export function queueRoutes({ db, outbox }: AppDeps): Router {
   const router = Router();
   const tag = 'community queue';
   const roles = needRoles;
+  endpoint(
+    router,
+    db,
+    { method: 'get', path: '/community-queue', summary: "What waits for a community worker in their communities: registrations beside likely duplicates, urgent flags, residents' requests", tag, roles },
+    ({ user }) => communityQueue(db, communityScope(user)),
+  );
   endpoint(
     router,
     db,
