@@ -1,10 +1,12 @@
-// Whether two names are likely the same person's: normalised (case, accents, punctuation, word order) and
-// compared by Levenshtein distance relative to the longer name, so "Jean Dupont" ~ "Dupont, Jean" ~ "Jean Dupond".
+// Whether two names are likely the same people's: normalised (case, accents, punctuation, word order), the
+// words they share set aside (so a common word such as "household" does not make two names alike), and the
+// rest compared by Levenshtein distance relative to the longer: "Jean Dupont" ~ "Dupont, Jean" ~ "Jean Dupond",
+// "Rossi" ~ "Rossi household", but not "Bellando household" ~ "Cellario household".
 
 const LIKELY = 0.8;
 
-/** A name as compared: lower case, no accents or punctuation, its words in order. */
-export function nameKey(name: string): string {
+/** A name's words as compared: lower case, no accents or punctuation. */
+export function nameWords(name: string): string[] {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -12,8 +14,7 @@ export function nameKey(name: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()
     .split(' ')
-    .sort()
-    .join(' ');
+    .filter(Boolean);
 }
 
 /** Edit distance between two strings (by code point), in one row of memory. */
@@ -29,11 +30,13 @@ export function levenshtein(a: string, b: string): number {
   return row[y.length]!;
 }
 
-/** 1 for the same name, 0 for nothing in common. */
+/** 1 for the same name (or one holding all of the other's words), 0 for nothing in common. */
 export function nameSimilarity(a: string, b: string): number {
-  const [x, y] = [nameKey(a), nameKey(b)];
-  const longest = Math.max([...x].length, [...y].length);
-  return longest === 0 ? 0 : 1 - levenshtein(x, y) / longest;
+  const [wordsA, wordsB] = [nameWords(a), nameWords(b)];
+  if (wordsA.length === 0 || wordsB.length === 0) return 0;
+  const [x, y] = [wordsA.filter((w) => !wordsB.includes(w)), wordsB.filter((w) => !wordsA.includes(w))].map((words) => words.sort().join(' ')) as [string, string];
+  if (x === '' || y === '') return 1;
+  return 1 - levenshtein(x, y) / Math.max([...x].length, [...y].length);
 }
 
 export const similarNames = (a: string, b: string) => nameSimilarity(a, b) >= LIKELY;

@@ -5,6 +5,8 @@ import { ApiError, get } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr, useLang } from '../i18n.ts';
 import { useLoad } from '../components/ui.tsx';
 import { LangSwitch } from '../components/shell.tsx';
+import { AskForm } from './resident-ask.tsx';
+import { PhoneForm } from './resident-phone.tsx';
 import type { ResidentRequest, ResidentView } from '../../../server/residents/residents.schema.ts';
 import './resident.css';
 
@@ -35,6 +37,8 @@ export function ResidentPage({ code }: { code: string }) {
       {view.error !== undefined && !data && <CodeProblem error={view.error} />}
       {!data && view.error === undefined && <p class="muted">{t('state.loading')}</p>}
       {data && <Requests requests={data.requests} />}
+      {data && <AskForm code={code} onAsked={view.reload} />}
+      {data && <PhoneForm code={code} />}
       {data && (
         <p class="muted resident-foot" aria-live="polite">
           {view.error !== undefined ? t('resident.offline') : t('resident.refreshes')}
@@ -73,6 +77,8 @@ function RequestList({ requests }: { requests: ResidentRequest[] }) {
             <span class={`badge resident-badge-${r.status}`}>{tOr(`resident.status.${r.status}`, r.status)}</span>
           </div>
           <p>{r.statusText}</p>
+          {r.askedText && <p class="resident-note">{r.askedText}</p>}
+          {r.urgentText && <p class={`resident-note urgent-${r.urgent}`}>{r.urgentText}</p>}
           <p class="muted small">{t('resident.updated', { at: fmtDateTime(r.updatedAt) })}</p>
         </li>
       ))}

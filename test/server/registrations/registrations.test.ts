@@ -7,11 +7,13 @@ type Duplicate = { kind: string; id: number; matchedOn: string[] };
 type Queued = { id: number; name: string; duplicates: Duplicate[] };
 
 describe('names that are likely the same person’s', () => {
-  it('match across case, accents, punctuation, word order and a typo, and not otherwise', () => {
+  it('match across case, accents, punctuation, word order, a typo and a missing word, and not on a common word alone', () => {
     expect(nameSimilarity('Jean Dupont', 'DUPONT, Jean')).toBe(1);
     expect(nameSimilarity('Hélène Rossi', 'Helene Rossi')).toBe(1);
+    expect(nameSimilarity('Rossi', 'Rossi household')).toBe(1);
     expect(nameSimilarity('Jean Dupont', 'Jean Dupond')).toBeGreaterThanOrEqual(0.8);
     expect(nameSimilarity('Jean Dupont', 'Marie Curie')).toBeLessThan(0.8);
+    expect(nameSimilarity('Bellando household', 'Cellario household')).toBeLessThan(0.8);
   });
 });
 
