@@ -27,18 +27,20 @@ import { planRoutes } from './plans/plans.routes.ts';
 import { dispatchRoutes } from './dispatch/dispatch.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
 import { residentRoutes } from './residents/residents.routes.ts';
+import { echoToResidents, residentRooms } from './residents/live-pages.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
 import { registrationRoutes } from './registrations/registrations.routes.ts';
 
 /** The outbox and the gateway that delivers its events, on one database. */
 export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(db, echoToResidents);
   const live = new LiveGateway(outbox, {
     authenticate: async (handshake) => {
       const token = handshakeToken(handshake);
       return token ? sessionForToken(db, token) : undefined;
     },
     checkSheet: (user, community) => checkCommunity(communityScope(user), community),
+    residentRoom: residentRooms(db),
   });
   return { outbox, live };
 }

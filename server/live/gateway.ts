@@ -11,7 +11,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Db } from '../db/database.ts';
 import type { Role, SignedInUser } from '../auth/roles.ts';
 import type { ClientToServerEvents, Envelope, Hello, InterServerEvents, LiveEventType, LiveEvents, ServerToClientEvents, SheetJoinAnswer } from './events.ts';
-import { allWarehousesRoom, boardRoom, sessionRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
+import { allWarehousesRoom, boardRoom, residentNamespace, residentRoom, sessionRoom, sheetRoom, userRoom, warehouseRoom } from './rooms.ts';
 import { REPLAY_PAGE, eventsFor, lastSeq, pruneEvents, recordAcks, streamBetween, streamPosition, type Stored } from './outbox.repo.ts';
 import type { Delivery, Outbox } from './outbox.ts';
 
@@ -36,6 +36,8 @@ export interface GatewayAuth {
   authenticate(handshake: Socket['handshake']): Promise<LiveSession | undefined>;
   /** Throws, saying why, when the user may not follow that community's need sheet. */
   checkSheet(user: SignedInUser, community: string): void;
+  /** The room of the household page a handshake's access code opens (`auth.code`, throttled like the page), if any. */
+  residentRoom(handshake: Socket['handshake']): Promise<string | undefined>;
 }
 
 /** What the gateway keeps on each socket (test/e2e/harness.ts finds a user's sockets by `user`). */
@@ -94,6 +96,11 @@ export class LiveGateway implements Delivery {
     this.io?.in(sessionRoom(sessionId)).disconnectSockets(true);
   }
 
+  /** Disconnects the household pages open with a code that stopped working, on every node. */
+  closeResident(codeHash: string): void {
+    this.io?.of(residentNamespace).in(residentRoom(codeHash)).disconnectSockets(true);
+  }
+
   /** Disconnects every socket of the user, on every node. */
   closeUser(userId: number): void {
     this.io?.in(userRoom(userId)).disconnectSockets(true);
@@ -117,8 +124,19 @@ export class LiveGateway implements Delivery {
       next();
     });
     io.on('connection', (socket) => void this.welcome(socket));
+    this.openResidentPages(io);
     this.io = io;
     return io;
+  }
+
+  /** Households' pages: a socket opened with a live access code joins that code's room and only hears that the page changed. */
+  private openResidentPages(io: LiveServer): void {
+    io.of(residentNamespace).use(async (socket, next) => {
+      const room = await this.auth.residentRoom(socket.handshake).catch(() => undefined);
+      if (!room) return next(new Error('not-found: this link is not valid (any more)'));
+      await socket.join(room);
+      next();
+    });
   }
 
   /** Drops old acknowledged events now and every hour (any node may do it; the DELETE is idempotent). */
@@ -214,6 +232,11 @@ export class LiveGateway implements Delivery {
   private send({ recipients, envelope }: Stored): void {
     const io = this.io;
     if (!io) return;
+    if (envelope.type === 'resident:changed') {
+      emitEnvelope(io.of(residentNamespace).local.to((envelope.data as LiveEvents['resident:changed']).room), envelope);
+    }
+    // No recipients is no user (to() of no room would be everyone).
+    if (recipients.length === 0) return;
     const held: string[] = [];
     if (this.replaying.size > 0) {
       const wanted = new Set(recipients);

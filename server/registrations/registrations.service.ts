@@ -81,7 +81,8 @@ export async function decideRegistration(db: Db, id: number, d: RegistrationDeci
     if (registration.status !== 'pending') throw new ConflictError(`registration ${id} was ${registration.status} already`, { registration });
     if (d.decision === 'reject') return { registration: await repo.decide(tx, id, { status: 'rejected', householdId: null, decidedBy: actorId }), household: null, code: null, url: null };
     const household = d.decision === 'approve' ? await approve(tx, registration, d, actorId) : await merge(tx, registration, d.householdId!, actorId, scope);
-    const issued = d.decision === 'merge' && (await hasLiveCode(tx, household.id)) ? undefined : await replaceCode(tx, household.id, actorId);
+    // Only a household without a live code gets one: a slip already handed out keeps working.
+    const issued = d.decision === 'merge' && (await hasLiveCode(tx, household.id)) ? undefined : await replaceCode(tx, household.id, actorId, []);
     const decided = await repo.decide(tx, id, { status: d.decision === 'approve' ? 'approved' : 'merged', householdId: household.id, decidedBy: actorId });
     return { registration: decided, household, code: issued?.code ?? null, url: issued?.url ?? null };
   });

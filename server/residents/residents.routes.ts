@@ -15,19 +15,21 @@ import { askFor, catalogueFor, updatePhone } from './requests.service.ts';
 import { codeParam, communityParam, phoneBody, residentAsk, residentQuery, slipsBody } from './residents.schema.ts';
 import { residentView } from './residents.service.ts';
 
-export function residentRoutes({ db, outbox }: AppDeps): Router {
+export function residentRoutes({ db, outbox, live }: AppDeps): Router {
   const router = Router();
   const tag = 'residents';
   const roles = needRoles;
   const throttle = new CodeThrottle(db);
+  // A code that stops working closes the pages open with it at once.
+  const closePages = (codeHash: string) => live.closeResident(codeHash);
   endpoint(
     router,
     db,
     { method: 'post', path: '/households/:id/access', summary: "Issue the household's access code (its previous code stops working)", tag, roles, params: idParam, status: 201 },
-    ({ params, user }) => issueCode(db, params.id, user.id, communityScope(user)),
+    ({ params, user }) => issueCode(db, params.id, user.id, communityScope(user), closePages),
   );
   endpoint(router, db, { method: 'delete', path: '/households/:id/access', summary: "Revoke the household's access code", tag, roles, params: idParam, status: 204 }, ({ params, user }) =>
-    revokeCode(db, params.id, communityScope(user)),
+    revokeCode(db, params.id, communityScope(user), closePages),
   );
   endpoint(
     router,
@@ -41,7 +43,7 @@ export function residentRoutes({ db, outbox }: AppDeps): Router {
       params: communityParam,
       body: slipsBody,
     },
-    ({ params, body, user }) => issueSlips(db, params.community, body.reissue, user.id, communityScope(user)),
+    ({ params, body, user }) => issueSlips(db, params.community, body.reissue, user.id, communityScope(user), closePages),
   );
 
   /** The household a request's code opens, for the reader in `lang`: throttled per address and per code; 404 otherwise. */

@@ -65,6 +65,10 @@ describe.skipIf(!hasChromium)('residents asking, and asking to be registered', (
     await page.getByRole('button', { name: 'Send request' }).click();
     await page.getByText('Marked urgent (medical). A community worker will call or visit to confirm.').first().waitFor();
     await page.screenshot({ path: '/tmp/residents-ask-en.png', fullPage: true });
+    // The worker confirms: the open page shows it at once (live), long before its 30-second refresh.
+    const [flag] = await lifeline.db.query<{ id: number }>(`SELECT id FROM resident_requests WHERE urgent = 'pending' ORDER BY id DESC LIMIT 1`);
+    await call('POST', `/community-queue/urgent/${flag!.id}`, { decision: 'confirm' });
+    await page.getByText('Urgent (medical): confirmed by your community.').waitFor({ timeout: 10_000 });
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -350,7 +350,7 @@ export const en = {
   'resident.past': 'Past requests',
   'resident.noOpen': 'No open requests.',
   'resident.updated': 'Last change: {at}',
-  'resident.refreshes': 'This page updates itself every 30 seconds while it is open.',
+  'resident.refreshes': 'This page updates itself as soon as anything changes while it is open.',
   'resident.offline': 'Cannot reach the server right now; showing what was last received.',
   'resident.status.received': 'Received',
   'resident.status.confirmed': 'Confirmed',

@@ -352,7 +352,7 @@ export const zh: Record<keyof typeof en, string> = {
   'resident.past': '已完成的需求',
   'resident.noOpen': '暂无进行中的需求。',
   'resident.updated': '最近更新：{at}',
-  'resident.refreshes': '页面打开时每 30 秒自动更新。',
+  'resident.refreshes': '页面打开时，一有变化即自动更新。',
   'resident.offline': '暂时无法连接服务器；显示的是最近一次收到的信息。',
   'resident.status.received': '已收到',
   'resident.status.confirmed': '已确认',
