@@ -27,15 +27,19 @@ import { dispatchRoutes } from './dispatch/dispatch.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
 import { residentRoutes } from './residents/residents.routes.ts';
 import { campaignRoutes } from './campaigns/campaigns.routes.ts';
+import { echoToResidents, residentRooms } from './residents/live-pages.ts';
+import { queueRoutes } from './queue/queue.routes.ts';
+import { registrationRoutes } from './registrations/registrations.routes.ts';
 
 /** The outbox and the gateway that delivers its events, on one database. */
 export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(db, echoToResidents);
   const live = new LiveGateway(outbox, {
     authenticate: async (handshake) => {
       const token = handshakeToken(handshake);
       return token ? sessionForToken(db, token) : undefined;
     },
+    residentRoom: residentRooms(db),
   });
   return { outbox, live };
 }
@@ -52,7 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
   api.use(authenticate(db));
   api.use(systemRoutes(db));
-  for (const routes of [authRoutes, residentRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes, networkRoutes, planRoutes, dispatchRoutes, dashboardRoutes, campaignRoutes]) api.use(routes(deps));
+  for (const routes of [authRoutes, residentRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes, networkRoutes, planRoutes, dispatchRoutes, dashboardRoutes, campaignRoutes, queueRoutes, registrationRoutes]) api.use(routes(deps));
   api.use((req) => {
     throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
   });

@@ -114,6 +114,8 @@ const WRITER: Record<string, string | null> = {
   stops: 'server/dispatch/stops.repo.ts',
   stop_items: 'server/dispatch/stops.repo.ts',
   household_access: 'server/residents/residents.repo.ts',
+  registrations: 'server/registrations/registrations.repo.ts',
+  resident_requests: 'server/residents/requests.repo.ts',
   campaigns: 'server/campaigns/campaigns.repo.ts',
   campaign_entries: 'server/campaigns/campaigns.repo.ts',
   idempotent_replies: 'server/http/idempotency.repo.ts',

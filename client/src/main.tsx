@@ -13,6 +13,7 @@ import { SignIn } from './pages/sign-in.tsx';
 import { TrackPage } from './pages/track.tsx';
 import { ResidentPage } from './pages/resident.tsx';
 import { SlipsPage } from './pages/slips.tsx';
+import { RegisterPage, RegistrationStatusPage } from './pages/registration.tsx';
 import { CharityPage } from './pages/charity.tsx';
 import { CommunityPage } from './pages/community.tsx';
 import { DriverPage } from './pages/driver.tsx';
@@ -55,6 +56,9 @@ function App() {
   if (track || path === '/track') return <TrackPage code={track?.code} />;
   const household = match('/h/:code', path);
   if (household) return <ResidentPage code={household.code} />;
+  if (path === '/register') return <RegisterPage />;
+  const registration = match('/r/:reference', path);
+  if (registration) return <RegistrationStatusPage reference={registration.reference} />;
   if (me === null) return <SignIn onSignedIn={(user) => { setMe(user); navigate(homeOf[user.role], true); }} />;
   if (me === undefined) {
     return error ? (

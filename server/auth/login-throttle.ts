@@ -46,15 +46,15 @@ export function attemptCounter(db: Db, keyPrefix: string, points: number, window
 
 /**
  * Takes one attempt from each counter; over any of their limits, answers 429 with Retry-After (the longest
- * wait) and `detail` in the reader's words. A fault of the store itself is thrown as it is.
+ * wait; no header without an HTTP answer, e.g. for a socket) and `detail` in the reader's words. A fault of the store itself is thrown as it is.
  */
-export async function countAttempt(res: Response, takes: Promise<RateLimiterRes>[], detail?: (retryAfterS: number) => string): Promise<void> {
+export async function countAttempt(res: Pick<Response, 'set'> | undefined, takes: Promise<RateLimiterRes>[], detail?: (retryAfterS: number) => string): Promise<void> {
   const refusals = (await Promise.allSettled(takes)).filter((outcome) => outcome.status === 'rejected').map((outcome) => outcome.reason as unknown);
   const storeError = refusals.find((reason) => !(reason instanceof RateLimiterRes));
   if (storeError) throw storeError;
   if (refusals.length === 0) return;
   const retryAfterS = Math.max(1, ...refusals.map((r) => Math.ceil((r as RateLimiterRes).msBeforeNext / 1000)));
-  res.set('Retry-After', String(retryAfterS));
+  res?.set('Retry-After', String(retryAfterS));
   throw new TooManyAttemptsError(retryAfterS, detail?.(retryAfterS));
 }
 

@@ -9,8 +9,7 @@ import { needRoles } from '../needs/needs.routes.ts';
 import { codeParam } from '../residents/residents.schema.ts';
 import { householdOfCode } from '../residents/access.service.ts';
 import { CodeThrottle } from '../residents/code-throttle.ts';
-import { tooManyCodesText } from '../residents/resident-status.ts';
-import { readerLang, UnknownCodeError } from '../residents/residents.service.ts';
+import { readerLang, unknownCode } from '../residents/resident-texts.ts';
 import { campaignRequest, newCampaign, workerRequest, type Entry } from './campaigns.schema.ts';
 import * as campaigns from './campaigns.service.ts';
 import { CampaignIntake } from './intake.ts';
@@ -72,9 +71,12 @@ export function campaignRoutes({ db, outbox }: AppDeps): Router {
     async ({ params, req, res }) => {
       const lang = readerLang(req, undefined);
       res.set('Cache-Control', 'no-store');
-      const householdId = await throttle.attempt(req.ip ?? 'unknown', res, (s) => tooManyCodesText(lang, s), () => householdOfCode(db, params.code));
-      if (householdId === undefined) throw new UnknownCodeError(lang);
-      return campaigns.entryOf(db, params.id, householdId);
+      const opened = await throttle.attempt(req.ip ?? 'unknown', res, lang, async () => {
+        const found = await householdOfCode(db, params.code);
+        return found && { key: found.codeHash, found };
+      });
+      if (opened === undefined) throw unknownCode(lang);
+      return campaigns.entryOf(db, params.id, opened.householdId);
     },
   );
   endpoint(

@@ -8,8 +8,7 @@ import type { Db } from '../db/database.ts';
 import { countAttempt } from '../auth/login-throttle.ts';
 import { hashCode, normalCode } from '../residents/access.service.ts';
 import { CodeThrottle } from '../residents/code-throttle.ts';
-import { tooManyCodesText } from '../residents/resident-status.ts';
-import { readerLang, UnknownCodeError } from '../residents/residents.service.ts';
+import { readerLang, say, unknownCode } from '../residents/resident-texts.ts';
 import { invalidField } from '../http/errors.ts';
 import { GroupCommit, type GroupCommitLimits } from './group-commit.ts';
 import { ClosedError, getCampaign, NotOpenError, stateAt, writeEntries, campaignView, type EntryAnswer, type EntryRequest } from './campaigns.service.ts';
@@ -101,7 +100,7 @@ export class CampaignIntake {
   async byCode(req: Request, res: Response, campaignId: number, typedCode: string, quantity: number): Promise<{ entry: Entry; created: boolean }> {
     const lang = readerLang(req, undefined);
     const address = req.ip ?? 'unknown';
-    const refusal = (s: number) => tooManyCodesText(lang, s);
+    const refusal = (s: number) => say(lang, 'tooManyCodes', s);
     const campaign = await this.openCampaign(campaignId, quantity);
     this.codes.refuseBlocked(address, res, refusal);
     const code = normalCode(typedCode);
@@ -109,7 +108,7 @@ export class CampaignIntake {
     const answer = code ? await this.writes.submit({ via: 'code', campaignId: campaign.id, codeHash: hashCode(code), quantity }) : ({ kind: 'unknown-code' } as const);
     if (answer.kind === 'unknown-code') {
       await this.codes.countWrong(address, res, refusal);
-      throw new UnknownCodeError(lang);
+      throw unknownCode(lang);
     }
     return settled(answer);
   }

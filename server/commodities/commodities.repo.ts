@@ -22,3 +22,8 @@ export const updateCommodity = (db: Queryable, id: number, patch: Partial<NewCom
 export async function allCommodities(db: Queryable): Promise<Commodity[]> {
   return (await db.query('SELECT * FROM commodities ORDER BY id')).map((r) => toCamel<Commodity>(r));
 }
+
+/** The commodities coordinators opened to residents, by name. */
+export async function openToResidents(db: Queryable): Promise<Commodity[]> {
+  return (await db.query('SELECT * FROM commodities WHERE resident_open ORDER BY name, id')).map((r) => toCamel<Commodity>(r));
+}

@@ -11,6 +11,9 @@ export const newCommodity = z.strictObject({
   volumeM3: z.number().nonnegative(),
   perishable: z.boolean().default(false),
   category: z.enum(categories),
+  residentOpen: z.boolean().default(false).describe('households may ask for it from their own page'),
+  residentMaxPerHousehold: z.number().int().positive().max(1_000_000).nullable().default(null).describe('the most one household may ask for at once (null: no limit)'),
+  residentMaxPerDay: z.number().int().positive().max(1_000_000).nullable().default(null).describe('the most all households together may ask for in one day (null: no limit)'),
 });
 export const commodityPatch = patchOf(newCommodity);
 export const commodityQuery = z.strictObject({ category: z.enum(categories).optional(), ...pageQuery });

@@ -27,3 +27,6 @@ export async function updateCommodity(db: Db, id: number, patch: Partial<NewComm
   if (!updated) throw new NotFoundError('commodity', id);
   return updated;
 }
+
+/** The catalogue households may ask from (their page's form). */
+export const residentCatalogue = (db: Queryable) => repo.openToResidents(db);

@@ -35,6 +35,7 @@ export const errorCodes = [
   'not-open',
   'closed',
   'not-eligible',
+  'over-limit',
   'too-large',
   'bad-request',
   'internal',

@@ -11,7 +11,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Db } from '../db/database.ts';
 import type { Role, SignedInUser } from '../auth/roles.ts';
 import type { ClientToServerEvents, Envelope, Hello, InterServerEvents, LiveEventType, LiveEvents, ServerToClientEvents } from './events.ts';
-import { allWarehousesRoom, boardRoom, sessionRoom, userRoom, warehouseRoom } from './rooms.ts';
+import { allWarehousesRoom, boardRoom, residentNamespace, residentRoom, sessionRoom, userRoom, warehouseRoom } from './rooms.ts';
 import { REPLAY_PAGE, eventsFor, lastSeq, listen, pruneEvents, recordAcks, streamBetween, streamPosition, type Stored } from './outbox.repo.ts';
 import type { Delivery, Outbox } from './outbox.ts';
 
@@ -33,6 +33,8 @@ export interface LiveSession {
 export interface GatewayAuth {
   /** The live session a socket's handshake opens (its `auth.token`, or the web app's cookie), if any. */
   authenticate(handshake: Socket['handshake']): Promise<LiveSession | undefined>;
+  /** The room of the household page a handshake's access code opens (`auth.code`, throttled like the page), if any. */
+  residentRoom(handshake: Socket['handshake']): Promise<string | undefined>;
 }
 
 /** What the gateway keeps on each socket (test/e2e/harness.ts finds a user's sockets by `user`). */
@@ -91,6 +93,11 @@ export class LiveGateway implements Delivery {
     this.io?.in(sessionRoom(sessionId)).disconnectSockets(true);
   }
 
+  /** Disconnects the household pages open with a code that stopped working, on every node. */
+  closeResident(codeHash: string): void {
+    this.io?.of(residentNamespace).in(residentRoom(codeHash)).disconnectSockets(true);
+  }
+
   /** Disconnects every socket of the user, on every node. */
   closeUser(userId: number): void {
     this.io?.in(userRoom(userId)).disconnectSockets(true);
@@ -114,8 +121,19 @@ export class LiveGateway implements Delivery {
       next();
     });
     io.on('connection', (socket) => void this.welcome(socket));
+    this.openResidentPages(io);
     this.io = io;
     return io;
+  }
+
+  /** Households' pages: a socket opened with a live access code joins that code's room and only hears that the page changed. */
+  private openResidentPages(io: LiveServer): void {
+    io.of(residentNamespace).use(async (socket, next) => {
+      const room = await this.auth.residentRoom(socket.handshake).catch(() => undefined);
+      if (!room) return next(new Error('not-found: this link is not valid (any more)'));
+      await socket.join(room);
+      next();
+    });
   }
 
   /** Drops old acknowledged events now and every hour (any node may do it; the DELETE is idempotent). */
@@ -211,6 +229,11 @@ export class LiveGateway implements Delivery {
   private send({ recipients, envelope }: Stored): void {
     const io = this.io;
     if (!io) return;
+    if (envelope.type === 'resident:changed') {
+      emitEnvelope(io.of(residentNamespace).local.to((envelope.data as LiveEvents['resident:changed']).room), envelope);
+    }
+    // No recipients is no user (to() of no room would be everyone).
+    if (recipients.length === 0) return;
     const held: string[] = [];
     if (this.replaying.size > 0) {
       const wanted = new Set(recipients);

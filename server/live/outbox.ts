@@ -7,8 +7,16 @@ import type { Db, Tx } from '../db/database.ts';
 import type { LiveEventType, LiveEvents } from './events.ts';
 import { store, type Pending, type Stored } from './outbox.repo.ts';
 
+export type { Pending };
+
 /** Queues an event for users, inside the caller's transaction. */
 export type Notify = <T extends LiveEventType>(userIds: number[], type: T, data: LiveEvents[T]) => Promise<void>;
+
+/**
+ * More events a transaction's events call for, stored with them (given by whoever assembles the server, so live/
+ * knows no noun): e.g. a need that changed tells the open pages of its household.
+ */
+export type Echo = (tx: Tx, pending: Pending[]) => Promise<Pending[]>;
 
 /** Who delivers what committed: this node's gateway. */
 export interface Delivery {
@@ -21,7 +29,10 @@ export interface Delivery {
 export class Outbox {
   private delivery: Delivery | undefined;
 
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    private readonly echo?: Echo,
+  ) {}
 
   /** The gateway that delivers this outbox's events (until then they are only stored). */
   deliverBy(delivery: Delivery): void {
@@ -37,7 +48,8 @@ export class Outbox {
         const recipients = [...new Set(userIds)];
         if (recipients.length > 0) pending.push({ recipients, type, data } as Pending);
       });
-      stored = await store(tx, pending, this.delivery?.wakeChannel);
+      const echoed = this.echo && pending.length > 0 ? await this.echo(tx, pending) : [];
+      stored = await store(tx, [...pending, ...echoed], this.delivery?.wakeChannel);
       return value;
     });
     if (stored.length > 0) this.delivery?.committed(stored);

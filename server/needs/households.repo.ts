@@ -67,11 +67,30 @@ export async function recordHistory(
   db: Queryable,
   householdId: number,
   changes: [string, unknown][],
-  entry: { source: string; outcome: 'applied' | 'kept_manual'; setBy: number },
+  entry: { source: string; outcome: 'applied' | 'kept_manual'; setBy: number | null },
 ): Promise<void> {
   await db.query(
     `INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by)
      SELECT $1, field, value::jsonb, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS c(field, value)`,
     [householdId, changes.map(([field]) => field), changes.map(([, value]) => JSON.stringify(value ?? null)), entry.source, entry.outcome, entry.setBy],
   );
+}
+
+/** Households that may be the one a registration describes: same address or phone, or in the same community (whose names the caller compares). */
+export async function likelySame(db: Queryable, keys: { addressKey: string; phoneKey: string; community: string }): Promise<Row[]> {
+  return db.query(
+    `SELECT * FROM households WHERE address_key = $1 OR (phone_key <> '' AND phone_key = $2) OR community = $3 ORDER BY id`,
+    [keys.addressKey, keys.phoneKey, keys.community],
+  );
+}
+
+/** The communities households belong to, by name. */
+export async function communities(db: Queryable): Promise<string[]> {
+  return (await db.query<{ community: string }>('SELECT DISTINCT community FROM households ORDER BY community')).map((r) => r.community);
+}
+
+/** The mean position of a community's households; null when it has none. */
+export async function middleOf(db: Queryable, community: string): Promise<{ lat: number; lon: number } | null> {
+  const [row] = await db.query<{ lat: number | null; lon: number | null }>('SELECT avg(lat) AS lat, avg(lon) AS lon FROM households WHERE community = $1', [community]);
+  return row?.lat == null || row.lon == null ? null : { lat: Number(row.lat), lon: Number(row.lon) };
 }

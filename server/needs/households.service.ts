@@ -103,6 +103,33 @@ export async function correctHousehold(db: Db, id: number, patch: Partial<Househ
 /** Who receives a route's deliveries, by household: name, address, phone, people. Never health flags. */
 export const recipients = (db: Queryable, householdIds: number[]) => repo.recipients(db, householdIds);
 
+/**
+ * A household's own new contact phone (from its page): applied with the given source, unless a person corrected
+ * the phone by hand, which stands (the offer is kept in the history for the worker). Inside the caller's transaction.
+ */
+export async function offerPhone(tx: Queryable, id: number, phone: string | null, source: string): Promise<{ household: Household; kept: boolean }> {
+  const current = await lockHousehold(tx, id);
+  if (!current) throw new NotFoundError('household', id);
+  if (sameValue(phone, current.phone)) return { household: current, kept: false };
+  if ((await repo.currentSources(tx, id)).get('phone') === MANUAL) {
+    await recordHistory(tx, id, [['phone', phone]], source, 'kept_manual', null);
+    return { household: current, kept: true };
+  }
+  await recordHistory(tx, id, [['phone', phone]], source, 'applied', null);
+  return { household: await applyChanges(tx, id, [['phone', phone]], { phoneKey: phoneKey(phone) }), kept: false };
+}
+
+/** Households a report may describe: same address or phone, or in the same community (the caller compares names). */
+export async function likelySameHouseholds(db: Queryable, report: { address: string; phone?: string | null; community: string }): Promise<Household[]> {
+  return (await repo.likelySame(db, { addressKey: addressKey(report.address), phoneKey: phoneKey(report.phone), community: report.community })).map(fromRow);
+}
+
+/** The middle of a community's households (where a household is placed until a worker moves it); null when it has none. */
+export const communityMiddle = (db: Queryable, community: string) => repo.middleOf(db, community);
+
+/** The communities households belong to. */
+export const knownCommunities = (db: Queryable) => repo.communities(db);
+
 export async function getHousehold(db: Queryable, id: number, field?: string): Promise<Household> {
   const row = await repo.findHousehold(db, id);
   if (!row) throw new NotFoundError('household', id, field);
@@ -131,7 +158,7 @@ async function applyChanges(tx: Queryable, id: number, changes: [string, unknown
   return fromRow(await repo.updateHousehold(tx, id, [...changes, ...Object.entries(keys)]));
 }
 
-async function recordHistory(tx: Queryable, householdId: number, changes: [string, unknown][], source: string, outcome: 'applied' | 'kept_manual', actorId: number): Promise<void> {
+async function recordHistory(tx: Queryable, householdId: number, changes: [string, unknown][], source: string, outcome: 'applied' | 'kept_manual', actorId: number | null): Promise<void> {
   if (changes.length === 0) return;
   await repo.recordHistory(tx, householdId, changes, { source, outcome, setBy: actorId });
 }

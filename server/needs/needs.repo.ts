@@ -14,12 +14,13 @@ export async function findOpenNeed(db: Queryable, householdId: number, commodity
 
 export const findNeed = (db: Queryable, id: number, lock = false) => findRow<Need>(db, 'needs', id, lock);
 
-export const insertNeed = (db: Queryable, need: Pick<Need, 'householdId' | 'commodityId' | 'quantity' | 'urgency' | 'deadline' | 'sources'>) => insertRow<Need>(db, 'needs', need);
+export const insertNeed = (db: Queryable, need: Pick<Need, 'householdId' | 'commodityId' | 'quantity' | 'urgency' | 'deadline' | 'sources'> & { confirmed?: boolean }) =>
+  insertRow<Need>(db, 'needs', need);
 
-/** A second report merged in: the quantity grows to the larger one, the rest as the caller decided. */
+/** A second report merged in: the quantity grows to the larger one, the rest as the caller decided; the community's report confirms it. */
 export async function mergeReport(db: Queryable, id: number, merged: Pick<Need, 'quantity' | 'urgency' | 'deadline' | 'sources'>): Promise<Need> {
   const [row] = await db.query(
-    `UPDATE needs SET quantity = GREATEST(quantity, $2), urgency = $3, deadline = $4, sources = $5, version = version + 1, updated_at = now()
+    `UPDATE needs SET quantity = GREATEST(quantity, $2), urgency = $3, deadline = $4, sources = $5, confirmed = true, version = version + 1, updated_at = now()
      WHERE id = $1 RETURNING *`,
     [id, merged.quantity, merged.urgency, merged.deadline, merged.sources],
   );
@@ -42,6 +43,77 @@ export async function updateNeed(
   return toCamel<Need>(row!);
 }
 
+/**
+ * A resident asks for `quantity` of an open need: a larger quantity than it has waits in `requested` for a
+ * community worker (the quantity, maybe a worker's correction, stays); a smaller or equal one is covered already.
+ * The version stays too: a plan made before still holds.
+ */
+export async function askMore(db: Queryable, id: number, quantity: number, source: string): Promise<Need> {
+  const [row] = await db.query(
+    `UPDATE needs SET requested = CASE WHEN $2 > quantity THEN GREATEST(coalesce(requested, 0), $2) ELSE requested END,
+       sources = CASE WHEN $3 = ANY(sources) THEN sources ELSE array_append(sources, $3) END, updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, quantity, source],
+  );
+  return toCamel<Need>(row!);
+}
+
+/** A community worker's answer to what a resident asked: confirmed, the need counts in plans with the larger quantity asked. */
+export async function confirmAsk(db: Queryable, id: number): Promise<Need> {
+  const [row] = await db.query(
+    `UPDATE needs SET confirmed = true, quantity = GREATEST(quantity, coalesce(requested, 0)), requested = NULL, version = version + 1, updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id],
+  );
+  return toCamel<Need>(row!);
+}
+
+/** Declined: the larger quantity asked is dropped, and a need only a resident asked for is cancelled. */
+export async function declineAsk(db: Queryable, id: number): Promise<Need> {
+  const [row] = await db.query(
+    `UPDATE needs SET requested = NULL, status = CASE WHEN confirmed THEN status ELSE 'cancelled' END, version = version + 1, updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id],
+  );
+  return toCamel<Need>(row!);
+}
+
+/** An urgent medical need a community worker confirmed: critical from now on. */
+export async function markCritical(db: Queryable, id: number): Promise<Need> {
+  const [row] = await db.query(`UPDATE needs SET urgency = 'critical', version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`, [id]);
+  return toCamel<Need>(row!);
+}
+
+/** Open needs with something a resident asked for that waits for a community worker, in these communities (null: all). */
+export async function awaitingConfirmation(db: Queryable, communities: readonly string[] | null) {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT n.id, n.household_id, h.name AS household_name, h.address, h.phone, h.community, c.name AS commodity, c.unit,
+            n.quantity, n.requested, n.confirmed, n.urgency, n.version, n.updated_at
+     FROM needs n JOIN households h ON h.id = n.household_id JOIN commodities c ON c.id = n.commodity_id
+     WHERE n.status = 'open' AND (NOT n.confirmed OR n.requested IS NOT NULL) AND ($1::text[] IS NULL OR h.community = ANY($1))
+     ORDER BY n.updated_at, n.id`,
+    [communities],
+  );
+  return rows.map((r) => toCamel<AwaitingAsk>(r));
+}
+
+export interface AwaitingAsk {
+  id: number;
+  householdId: number;
+  householdName: string;
+  address: string;
+  phone: string | null;
+  community: string;
+  commodity: string;
+  unit: string;
+  quantity: number;
+  requested: number | null;
+  confirmed: boolean;
+  urgency: Need['urgency'];
+  version: number;
+  updatedAt: string;
+}
+
 /** Version and status of these needs, locked until the transaction ends. */
 export async function lockNeeds(db: Queryable, ids: number[]): Promise<{ id: number; version: number; status: string }[]> {
   return db.query('SELECT id, version, status FROM needs WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [ids]);
@@ -57,7 +129,7 @@ export const flagsOf = (row: object): string[] => flagColumns.filter((flag) => (
 export async function needsWithFlags(db: Queryable) {
   return db.query<{ quantity: number; fulfilled: number; urgency: Need['urgency']; status: string; elderly_alone: boolean; chronic_illness: boolean; disabled: boolean; pregnant: boolean; infant: boolean }>(
     `SELECT n.quantity, n.fulfilled, n.urgency, n.status, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant
-     FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled'`,
+     FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled' AND n.confirmed`,
   );
 }
 
@@ -100,7 +172,7 @@ export async function openNeedsToDeliver(db: Queryable, commodityIds: number[] |
        SELECT need_id, sum(CASE kind WHEN 'reserved' THEN quantity WHEN 'released' THEN -quantity WHEN 'delivered' THEN -quantity WHEN 'returned' THEN -quantity ELSE 0 END) AS committed
        FROM stock_movements WHERE need_id IS NOT NULL GROUP BY need_id
      ) c ON c.need_id = n.id
-     WHERE n.status = 'open' AND ($1::int[] IS NULL OR n.commodity_id = ANY($1::int[]))`,
+     WHERE n.status = 'open' AND n.confirmed AND ($1::int[] IS NULL OR n.commodity_id = ANY($1::int[]))`,
     [commodityIds],
   );
 }

@@ -130,6 +130,10 @@ export interface Need {
   deadline: string | null;
   status: NeedStatus;
   sources: string[];
+  /** False while only a resident asked for it: no plan counts it until a community worker confirms it. */
+  confirmed: boolean;
+  /** A larger quantity a resident asked for, waiting for a community worker (the quantity stays until then). */
+  requested: number | null;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -166,3 +166,47 @@ export async function cancelNeed(tx: Queryable, notify: Notify, needId: number, 
   const need = await repo.updateNeed(tx, needId, { status: 'cancelled' });
   await announce(tx, notify, need, (await getHousehold(tx, need.householdId)).community, 'updated', by);
 }
+
+/**
+ * What a resident asked for, on their household's need of that commodity (inside the caller's transaction): a new
+ * need that waits for a community worker before any plan counts it, or a larger quantity asked of the open need,
+ * waiting the same way. Never a second open need, never a change to the quantity a worker set.
+ */
+export async function recordResidentAsk(tx: Queryable, notify: Notify, household: { id: number; community: string }, commodityId: number, quantity: number, source: string): Promise<Need> {
+  const existing = await repo.findOpenNeed(tx, household.id, commodityId);
+  const need = existing
+    ? await repo.askMore(tx, existing.id, quantity, source)
+    : await repo.insertNeed(tx, { householdId: household.id, commodityId, quantity, urgency: 'normal', deadline: null, sources: [source], confirmed: false });
+  await announce(tx, notify, need, household.community, existing ? 'merged' : 'created', null);
+  return need;
+}
+
+export type AskDecision = 'confirm' | 'decline';
+
+/** A community worker confirms or declines what a resident asked of a need in their communities (checked on the need as stored). */
+export async function decideAsk(outbox: Outbox, id: number, decision: AskDecision, actorId: number, scope: CommunityScope): Promise<Need> {
+  return outbox.transaction(async (tx, notify) => {
+    const current = await repo.findNeed(tx, id, true);
+    if (!current) throw new NotFoundError('need', id);
+    const { community } = await inScopeOf(tx, current, scope);
+    if (current.status !== 'open' || (current.confirmed && current.requested === null)) {
+      throw new ConflictError(`need ${id} has nothing waiting for confirmation`, { current });
+    }
+    const decided = decision === 'confirm' ? await repo.confirmAsk(tx, id) : await repo.declineAsk(tx, id);
+    await announce(tx, notify, decided, community, 'updated', actorId);
+    return decided;
+  });
+}
+
+/** An urgent medical flag a community worker confirmed: the need becomes critical (inside the caller's transaction). */
+export async function markCritical(tx: Queryable, notify: Notify, id: number, actorId: number, scope: CommunityScope): Promise<Need> {
+  const current = await repo.findNeed(tx, id, true);
+  if (!current) throw new NotFoundError('need', id);
+  const { community } = await inScopeOf(tx, current, scope);
+  const need = await repo.markCritical(tx, id);
+  await announce(tx, notify, need, community, 'updated', actorId);
+  return need;
+}
+
+/** What residents asked that waits for a community worker, in the worker's communities. */
+export const awaitingConfirmation = (db: Queryable, scope: CommunityScope) => repo.awaitingConfirmation(db, scope);

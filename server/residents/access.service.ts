@@ -33,25 +33,42 @@ export interface IssuedCode {
   url: string;
 }
 
+/** Told, once the change has committed, of each code that stopped working (its open pages are disconnected). */
+export type OnRevoked = (codeHash: string) => void;
+
+/** Runs `work` in a transaction, then tells `onRevoked` of the codes it revoked. */
+async function revoking<T>(db: Db, onRevoked: OnRevoked, work: (tx: Queryable, revoked: string[]) => Promise<T>): Promise<T> {
+  const revoked: string[] = [];
+  const result = await db.transaction((tx) => work(tx, revoked));
+  revoked.forEach(onRevoked);
+  return result;
+}
+
 /** A new code for a household (revoking its previous one), for someone who works in its community. */
-export async function issueCode(db: Db, householdId: number, actorId: number, scope: CommunityScope): Promise<IssuedCode> {
-  return db.transaction(async (tx) => {
+export async function issueCode(db: Db, householdId: number, actorId: number, scope: CommunityScope, onRevoked: OnRevoked): Promise<IssuedCode> {
+  return revoking(db, onRevoked, async (tx, revoked) => {
     await householdFor(tx, householdId, scope, 'id');
-    return replaceCode(tx, householdId, actorId);
+    return replaceCode(tx, householdId, actorId, revoked);
   });
 }
 
-async function replaceCode(tx: Queryable, householdId: number, actorId: number): Promise<IssuedCode> {
-  await repo.revokeLiveCode(tx, householdId);
+/** A new code for the household inside the caller's transaction (its previous one, if any, stops working: its hash joins `revoked`). */
+export async function replaceCode(tx: Queryable, householdId: number, actorId: number, revoked: string[]): Promise<IssuedCode> {
+  const old = await repo.revokeLiveCode(tx, householdId);
+  if (old) revoked.push(old);
   const code = newCode();
   await repo.insertCode(tx, hashCode(code), householdId, actorId);
   return { code, url: residentUrl(code) };
 }
 
 /** Revokes a household's code: its page stops answering at once. */
-export async function revokeCode(db: Db, householdId: number, scope: CommunityScope): Promise<void> {
+export async function revokeCode(db: Db, householdId: number, scope: CommunityScope, onRevoked: OnRevoked): Promise<void> {
   await householdFor(db, householdId, scope, 'id');
-  if (!(await db.transaction((tx) => repo.revokeLiveCode(tx, householdId)))) throw new NotFoundError('access code of household', householdId);
+  await revoking(db, onRevoked, async (tx, revoked) => {
+    const old = await repo.revokeLiveCode(tx, householdId);
+    if (!old) throw new NotFoundError('access code of household', householdId);
+    revoked.push(old);
+  });
 }
 
 /** A slip to hand out: the address tells the worker which door it goes to (households may share a name). */
@@ -65,20 +82,31 @@ export interface Slip extends IssuedCode {
  * Codes for a community's households to print and hand out: for those without one, or (reissue) for all.
  * A code is shown only when issued (only its hash is kept), so households that keep theirs are counted, not listed.
  */
-export async function issueSlips(db: Db, community: string, reissue: boolean, actorId: number, scope: CommunityScope): Promise<{ community: string; slips: Slip[]; keptCodes: number }> {
+export async function issueSlips(db: Db, community: string, reissue: boolean, actorId: number, scope: CommunityScope, onRevoked: OnRevoked): Promise<{ community: string; slips: Slip[]; keptCodes: number }> {
   checkCommunity(scope, community, 'path.community');
-  return db.transaction(async (tx) => {
+  return revoking(db, onRevoked, async (tx, revoked) => {
     const households = await repo.householdsOfCommunity(tx, community);
     const slips: Slip[] = [];
     for (const h of households.filter((h) => reissue || !h.hasCode)) {
-      slips.push({ householdId: h.id, name: h.name, address: h.address, ...(await replaceCode(tx, h.id, actorId)) });
+      slips.push({ householdId: h.id, name: h.name, address: h.address, ...(await replaceCode(tx, h.id, actorId, revoked)) });
     }
     return { community, slips, keptCodes: households.length - slips.length };
   });
 }
 
+/** What a live code opens: its household, and its hash (which names its live room). */
+export interface OpenedCode {
+  householdId: number;
+  codeHash: string;
+}
+
+export const hasLiveCode = async (db: Queryable, householdId: number) => (await repo.liveCodeOf(db, householdId)) !== undefined;
+
 /** The household a code opens; undefined for a wrong, malformed or revoked one. */
-export async function householdOfCode(db: Db, typed: string): Promise<number | undefined> {
+export async function householdOfCode(db: Queryable, typed: string): Promise<OpenedCode | undefined> {
   const code = normalCode(typed);
-  return code ? repo.householdOfCode(db, hashCode(code)) : undefined;
+  if (!code) return undefined;
+  const codeHash = hashCode(code);
+  const householdId = await repo.householdOfCode(db, codeHash);
+  return householdId === undefined ? undefined : { householdId, codeHash };
 }

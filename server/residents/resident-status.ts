@@ -1,9 +1,8 @@
 // Where a household's request stands, in plain words for the resident: the one place that turns a need,
 // the latest plan that weighed it and the stops that carry it into a status and a sentence, in zh and en.
-export type Lang = 'en' | 'zh';
-export const langs = ['en', 'zh'] as const;
+import type { Lang } from './resident-texts.ts';
 
-/** The source a need carries when a resident asked for it (not yet confirmed by a community worker). */
+/** The source a need carries when a resident asked for it. */
 export const RESIDENT_SOURCE = 'resident';
 
 export type ResidentStatus = 'received' | 'confirmed' | 'planned' | 'waiting' | 'on_its_way' | 'delivered' | 'failed' | 'cancelled';
@@ -27,7 +26,10 @@ export interface NeedFacts {
   quantity: number;
   fulfilled: number;
   status: 'open' | 'fulfilled' | 'cancelled';
-  sources: string[];
+  /** False while only a resident asked for it and no community worker confirmed it yet. */
+  confirmed: boolean;
+  /** A larger quantity the household asked for, waiting for a community worker. */
+  requested: number | null;
   updatedAt: string;
   /** The latest approved or dispatched plan that weighed the need: what it allocated, or why not (the solver's reason). */
   plan?: { status: 'approved' | 'dispatched'; allocated: number; unmetReason: string | null };
@@ -72,6 +74,7 @@ const sentences = {
     deliveredPart: (v) => `${v.fulfilled} of ${v.quantity} ${v.unit} delivered. The rest goes into the next plan.`,
     failed: (v) => `Delivery failed: ${v.reason}. The goods went back to the warehouse; your request stays open and goes into the next plan.`,
     cancelled: () => 'Cancelled: this request is closed.',
+    declined: () => 'Your community could not accept this request. Ask your community worker if you still need it.',
   },
   zh: {
     received: () => '已收到。社区工作人员将确认您的需求。',
@@ -90,19 +93,11 @@ const sentences = {
     deliveredPart: (v) => `已送达 ${v.quantity} ${v.unit} 中的 ${v.fulfilled}。其余部分排入下一次计划。`,
     failed: (v) => `配送未成功：${v.reason}。物资已退回仓库；您的需求仍然有效，将排入下一次计划。`,
     cancelled: () => '已取消：此需求已关闭。',
+    declined: () => '社区未能接受此需求。如仍有需要，请联系社区工作人员。',
   },
 } satisfies Record<Lang, Record<string, Sentence>>;
 
 type SentenceKey = keyof (typeof sentences)['en'];
-
-/** What the resident page and its errors say outside a request's status. */
-const notices = {
-  en: { unknownCode: 'This link is not valid (any more). Ask your community worker for a new slip.', tooMany: (s: number) => `Too many wrong codes from this network; try again in ${s} s.` },
-  zh: { unknownCode: '此链接无效或已失效。请向社区工作人员索取新的通知单。', tooMany: (s: number) => `此网络输入错误代码次数过多；请 ${s} 秒后再试。` },
-};
-
-export const unknownCodeText = (lang: Lang) => notices[lang].unknownCode;
-export const tooManyCodesText = (lang: Lang, retryAfterS: number) => notices[lang].tooMany(retryAfterS);
 
 export interface Described {
   status: ResidentStatus;
@@ -115,7 +110,7 @@ export interface Described {
 
 /** The status of one request, from the most advanced fact known about it. */
 export function describe(need: NeedFacts): Described {
-  if (need.status === 'cancelled') return { status: 'cancelled', key: 'cancelled' };
+  if (need.status === 'cancelled') return { status: 'cancelled', key: need.confirmed ? 'cancelled' : 'declined' };
   if (need.status === 'fulfilled') return { status: 'delivered', key: 'delivered' };
   const onRoute = need.plan?.status === 'dispatched' ? fromLegs(need) : undefined;
   if (onRoute) return onRoute;
@@ -124,7 +119,7 @@ export function describe(need: NeedFacts): Described {
     if (allocated === 0) return { status: 'waiting', key: waitingKey(unmetReason) };
     return { status: 'planned', key: allocated < need.quantity - need.fulfilled ? 'plannedPart' : 'planned' };
   }
-  return need.sources.every((s) => s === RESIDENT_SOURCE) ? { status: 'received', key: 'received' } : { status: 'confirmed', key: 'confirmed' };
+  return need.confirmed ? { status: 'confirmed', key: 'confirmed' } : { status: 'received', key: 'received' };
 }
 
 function waitingKey(reason: string | null): SentenceKey {

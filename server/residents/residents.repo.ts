@@ -5,10 +5,10 @@
 import type { Queryable } from '../db/database.ts';
 import type { Leg, NeedFacts } from './resident-status.ts';
 
-/** Revokes the household's live code, if any. */
-export async function revokeLiveCode(tx: Queryable, householdId: number): Promise<boolean> {
-  const rows = await tx.query('UPDATE household_access SET revoked_at = now() WHERE household_id = $1 AND revoked_at IS NULL RETURNING code_hash', [householdId]);
-  return rows.length > 0;
+/** Revokes the household's live code, if any; its hash. */
+export async function revokeLiveCode(tx: Queryable, householdId: number): Promise<string | undefined> {
+  const [row] = await tx.query<{ code_hash: string }>('UPDATE household_access SET revoked_at = now() WHERE household_id = $1 AND revoked_at IS NULL RETURNING code_hash', [householdId]);
+  return row?.code_hash;
 }
 
 export async function insertCode(tx: Queryable, codeHash: string, householdId: number, issuedBy: number): Promise<void> {
@@ -19,6 +19,12 @@ export async function insertCode(tx: Queryable, codeHash: string, householdId: n
 export async function householdOfCode(db: Queryable, codeHash: string): Promise<number | undefined> {
   const [row] = await db.query<{ household_id: number }>('SELECT household_id FROM household_access WHERE code_hash = $1 AND revoked_at IS NULL', [codeHash]);
   return row?.household_id;
+}
+
+/** The hash of the household's live code, if it has one. */
+export async function liveCodeOf(db: Queryable, householdId: number): Promise<string | undefined> {
+  const [row] = await db.query<{ code_hash: string }>('SELECT code_hash FROM household_access WHERE household_id = $1 AND revoked_at IS NULL', [householdId]);
+  return row?.code_hash;
 }
 
 /** A community's households, by name, each with whether it holds a live code. */
@@ -33,8 +39,8 @@ export async function householdsOfCommunity(db: Queryable, community: string): P
 
 /** The household's needs, newest first, each with its latest approved or dispatched plan and that plan's stops for it. */
 export async function needFactsOf(db: Queryable, householdId: number): Promise<NeedFacts[]> {
-  const needs = await db.query<{ id: number; commodity: string; unit: string; quantity: number; fulfilled: number; status: NeedFacts['status']; sources: string[]; updated_at: string }>(
-    `SELECT n.id, c.name AS commodity, c.unit, n.quantity, n.fulfilled, n.status, n.sources, n.updated_at
+  const needs = await db.query<{ id: number; commodity: string; unit: string; quantity: number; fulfilled: number; status: NeedFacts['status']; confirmed: boolean; requested: number | null; updated_at: string }>(
+    `SELECT n.id, c.name AS commodity, c.unit, n.quantity, n.fulfilled, n.status, n.confirmed, n.requested, n.updated_at
      FROM needs n JOIN commodities c ON c.id = n.commodity_id WHERE n.household_id = $1 ORDER BY n.id DESC`,
     [householdId],
   );
@@ -62,7 +68,8 @@ export async function needFactsOf(db: Queryable, householdId: number): Promise<N
       quantity: n.quantity,
       fulfilled: n.fulfilled,
       status: n.status,
-      sources: n.sources,
+      confirmed: n.confirmed,
+      requested: n.requested,
       updatedAt: new Date(n.updated_at).toISOString(),
       plan: plan && { status: plan.status, allocated: plan.allocated, unmetReason: plan.unmet_reason },
       legs: legs
@@ -70,4 +77,18 @@ export async function needFactsOf(db: Queryable, householdId: number): Promise<N
         .map((l) => ({ kind: l.kind, status: l.status, reason: l.reason, etaS: l.eta_s, gate: l.gate, routeStatus: l.route_status, routeKind: l.route_kind })),
     };
   });
+}
+
+/** The live codes of households touched by these needs, stops, routes or plans (what their pages show changed). */
+export async function liveCodesTouched(db: Queryable, touched: { needIds: number[]; stopIds: number[]; routeIds: number[]; planIds: number[] }): Promise<string[]> {
+  const rows = await db.query<{ code_hash: string }>(
+    `WITH touched AS (
+       SELECT unnest($1::int[]) AS need_id
+       UNION SELECT si.need_id FROM stop_items si WHERE si.stop_id = ANY($2::int[])
+       UNION SELECT si.need_id FROM stop_items si JOIN stops s ON s.id = si.stop_id WHERE s.route_id = ANY($3::int[])
+       UNION SELECT jsonb_object_keys(p.snapshot->'needs')::int FROM plans p WHERE p.id = ANY($4::int[]))
+     SELECT DISTINCT a.code_hash FROM touched t JOIN needs n ON n.id = t.need_id JOIN household_access a ON a.household_id = n.household_id AND a.revoked_at IS NULL`,
+    [touched.needIds, touched.stopIds, touched.routeIds, touched.planIds],
+  );
+  return rows.map((r) => r.code_hash);
 }

@@ -1,42 +1,50 @@
 // What a household sees at /h/<code>: its name and community, and each of its requests with its status
 // in plain words. Nothing about other households, and nothing the household did not give itself.
-import type { Request } from 'express';
-import type { Db } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import { getHousehold } from '../needs/households.service.ts';
-import { HttpError } from '../http/errors.ts';
-import { describe, statusText, unknownCodeText, type Lang } from './resident-status.ts';
-import type { ResidentView } from './residents.schema.ts';
+import { NotFoundError } from '../http/errors.ts';
+import { describe, statusText, type NeedFacts } from './resident-status.ts';
+import { say, type Lang } from './resident-texts.ts';
+import type { ResidentRequest, ResidentView } from './residents.schema.ts';
 import * as repo from './residents.repo.ts';
+import { urgentFlags } from './requests.repo.ts';
 
-/** An unknown, malformed or revoked code: 404 in the reader's language, the same answer whichever it was. */
-export class UnknownCodeError extends HttpError {
-  constructor(lang: Lang) {
-    super(404, 'not-found', 'Not found', unknownCodeText(lang));
-  }
+export async function residentView(db: Queryable, householdId: number, lang: Lang): Promise<ResidentView> {
+  const household = await getHousehold(db, householdId);
+  return { lang, household: { name: household.name, community: household.community }, requests: await requestsOf(db, householdId, lang) };
 }
 
-/** The reader's language: ?lang=, else the best of Accept-Language, else English. */
-export const readerLang = (req: Request, asked: Lang | undefined): Lang => asked ?? (req.acceptsLanguages('en', 'zh') === 'zh' ? 'zh' : 'en');
+/** One of the household's requests (what asking answers with). */
+export async function residentRequest(db: Queryable, householdId: number, needId: number, lang: Lang): Promise<ResidentRequest> {
+  const request = (await requestsOf(db, householdId, lang)).find((r) => r.id === needId);
+  if (!request) throw new NotFoundError('request', needId);
+  return request;
+}
 
-export async function residentView(db: Db, householdId: number, lang: Lang): Promise<ResidentView> {
-  const household = await getHousehold(db, householdId);
+async function requestsOf(db: Queryable, householdId: number, lang: Lang): Promise<ResidentRequest[]> {
   const needs = await repo.needFactsOf(db, householdId);
+  const urgent = await urgentFlags(db, needs.map((n) => n.id));
+  return needs.map((need) => toRequest(need, urgent.get(need.id), lang));
+}
+
+function toRequest(need: NeedFacts, urgent: string | undefined, lang: Lang): ResidentRequest {
+  const described = describe(need);
+  const open = need.status === 'open';
+  const asked = open && need.requested !== null ? need.requested : null;
+  const flag = urgent === 'pending' || urgent === 'confirmed' ? urgent : null;
   return {
-    lang,
-    household: { name: household.name, community: household.community },
-    requests: needs.map((need) => {
-      const described = describe(need);
-      return {
-        id: need.id,
-        commodity: need.commodity,
-        unit: need.unit,
-        quantity: need.quantity,
-        delivered: need.fulfilled,
-        open: need.status === 'open',
-        status: described.status,
-        statusText: statusText(need, described, lang),
-        updatedAt: need.updatedAt,
-      };
-    }),
+    id: need.id,
+    commodity: need.commodity,
+    unit: need.unit,
+    quantity: need.quantity,
+    delivered: need.fulfilled,
+    open,
+    status: described.status,
+    statusText: statusText(need, described, lang),
+    asked,
+    askedText: asked === null ? null : say(lang, 'askedMore', asked, need.unit),
+    urgent: flag,
+    urgentText: flag === null ? null : say(lang, flag === 'pending' ? 'urgentPending' : 'urgentConfirmed'),
+    updatedAt: need.updatedAt,
   };
 }

@@ -15,6 +15,7 @@ const coordinatorPages: [string, MessageKey][] = [
   ['/coordinator/board', 'nav.board'],
   ['/coordinator/dashboard', 'nav.dashboard'],
   ['/community', 'nav.needSheet'],
+  ['/community/queue', 'nav.queue'],
 ];
 
 const pagesOf: Record<Role, [string, MessageKey][]> = {
@@ -23,6 +24,7 @@ const pagesOf: Record<Role, [string, MessageKey][]> = {
   charity: [['/charity', 'nav.donate']],
   community: [
     ['/community', 'nav.needSheet'],
+    ['/community/queue', 'nav.queue'],
     ['/community/import', 'nav.import'],
     ['/community/slips', 'nav.slips'],
   ],

@@ -13,10 +13,12 @@ import { tierOf } from '../needs.ts';
 import * as v from '../validate.ts';
 import { downloadCsv } from '../csv.ts';
 import { ImportPage } from './need-import.tsx';
+import { QueueCounts, QueuePage } from './community-queue.tsx';
 
 export function CommunityPage({ me }: { me: Me }) {
   const path = usePath();
   if (path === '/community/import') return <ImportPage />;
+  if (path === '/community/queue') return <QueuePage />;
   return <NeedSheetPage me={me} />;
 }
 
@@ -33,6 +35,7 @@ function NeedSheetPage({ me }: { me: Me }) {
 
   return (
     <div class="page sheet-page">
+      <QueueCounts />
       <div class="row-between wrap">
         <h1>{t('sheet.title')}</h1>
         <div class="toolbar">

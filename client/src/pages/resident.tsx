@@ -1,10 +1,14 @@
 // The resident's page, /h/<code>: a household's own requests and where each stands, in plain words, with
-// no account. Phone first; it asks again every 30 seconds while open (and when the phone wakes it up).
+// no account, what it may ask for, and its phone. Phone first; changes arrive live, and it also asks again
+// every 30 seconds while open (and when the phone wakes it up).
 import { useEffect } from 'preact/hooks';
 import { ApiError, get } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr, useLang } from '../i18n.ts';
 import { useLoad } from '../components/ui.tsx';
 import { LangSwitch } from '../components/shell.tsx';
+import { AskForm } from './resident-ask.tsx';
+import { PhoneForm } from './resident-phone.tsx';
+import { useResidentLive } from './resident-live.ts';
 import type { ResidentRequest, ResidentView } from '../../../server/residents/residents.schema.ts';
 import './resident.css';
 
@@ -13,6 +17,7 @@ const REFRESH_MS = 30_000;
 export function ResidentPage({ code }: { code: string }) {
   const lang = useLang();
   const view = useLoad((signal) => get<ResidentView>(`/resident/${encodeURIComponent(code)}`, { lang }, signal), [code, lang]);
+  useResidentLive(code, view.reload);
   useEffect(() => {
     const timer = setInterval(view.reload, REFRESH_MS);
     const wake = () => document.visibilityState === 'visible' && view.reload();
@@ -35,6 +40,8 @@ export function ResidentPage({ code }: { code: string }) {
       {view.error !== undefined && !data && <CodeProblem error={view.error} />}
       {!data && view.error === undefined && <p class="muted">{t('state.loading')}</p>}
       {data && <Requests requests={data.requests} />}
+      {data && <AskForm code={code} onAsked={view.reload} />}
+      {data && <PhoneForm code={code} />}
       {data && (
         <p class="muted resident-foot" aria-live="polite">
           {view.error !== undefined ? t('resident.offline') : t('resident.refreshes')}
@@ -73,6 +80,8 @@ function RequestList({ requests }: { requests: ResidentRequest[] }) {
             <span class={`badge resident-badge-${r.status}`}>{tOr(`resident.status.${r.status}`, r.status)}</span>
           </div>
           <p>{r.statusText}</p>
+          {r.askedText && <p class="resident-note">{r.askedText}</p>}
+          {r.urgentText && <p class={`resident-note urgent-${r.urgent}`}>{r.urgentText}</p>}
           <p class="muted small">{t('resident.updated', { at: fmtDateTime(r.updatedAt) })}</p>
         </li>
       ))}

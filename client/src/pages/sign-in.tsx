@@ -46,6 +46,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         <p class="muted small">
           <Link href="/track">{t('signIn.trackLink')}</Link>
         </p>
+        <p class="muted small">
+          <Link href="/register">{t('signIn.registerLink')}</Link>
+        </p>
       </div>
     </main>
   );

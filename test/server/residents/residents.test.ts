@@ -92,7 +92,7 @@ describe('household access codes and the resident page on the demo scenario', ()
   it('follows each request through confirmation, today’s plan (or why not yet), the road, delivery and failure, in en and zh', async () => {
     const [need] = await t.db.query<{ id: number }>(`SELECT id FROM needs WHERE status = 'open' ORDER BY id LIMIT 1`);
     expect((await statusOf(need!.id)).status).toBe('confirmed');
-    await t.db.query(`UPDATE needs SET sources = '{resident}' WHERE id = $1`, [need!.id]);
+    await t.db.query('UPDATE needs SET confirmed = false WHERE id = $1', [need!.id]);
     expect(await statusOf(need!.id)).toMatchObject({ status: 'received', statusText: 'Received. A community worker will confirm your request.' });
     expect((await statusOf(need!.id, 'zh')).statusText).toBe('已收到。社区工作人员将确认您的需求。');
 

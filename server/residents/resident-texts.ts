@@ -1,0 +1,66 @@
+// Every sentence the server writes for residents and for people asking to be registered, outside a request's
+// status (resident-status.ts): refusals, notices and outcomes, in zh and en, chosen by the reader's language.
+import type { Request } from 'express';
+import { HttpError } from '../http/errors.ts';
+
+export type Lang = 'en' | 'zh';
+export const langs = ['en', 'zh'] as const;
+
+/** The reader's language: ?lang=, else the best of Accept-Language, else English. */
+export const readerLang = (req: Request, asked: Lang | undefined): Lang => asked ?? (req.acceptsLanguages('en', 'zh') === 'zh' ? 'zh' : 'en');
+
+const texts = {
+  en: {
+    unknownCode: () => 'This link is not valid (any more). Ask your community worker for a new slip.',
+    tooManyCodes: (s: number) => `Too many wrong codes from this network; try again in ${s} s.`,
+    tooManyForCode: (s: number) => `This page was opened too often in a short time; try again in ${s} s.`,
+    notOpen: () => 'This item cannot be asked for here. Ask your community worker.',
+    perHousehold: (max: number, unit: string) => `A household may ask for at most ${max} × ${unit} at once.`,
+    perDay: (left: number, unit: string) =>
+      left > 0 ? `Only ${left} × ${unit} can still be asked for today. Ask for less, or try again tomorrow.` : 'Nothing more of this can be asked for today. Try again tomorrow.',
+    askedMore: (requested: number, unit: string) => `You asked for ${requested} × ${unit}. A community worker will confirm the change.`,
+    urgentPending: () => 'Marked urgent (medical). A community worker will call or visit to confirm.',
+    urgentConfirmed: () => 'Urgent (medical): confirmed by your community.',
+    phoneUpdated: () => 'Your contact phone was updated.',
+    phoneKept: () => 'Your community worker set this phone number; they will review your change.',
+    tooManyRegistrations: (s: number) => `Too many registrations from this network; try again in ${s} s.`,
+    unknownReference: () => 'No registration has this reference. Check the reference you were given.',
+    invalid: (fields: string) => `Please check: ${fields}.`,
+    unknownCommunity: () => 'Choose your community from the list.',
+    registrationPending: () => 'Received. A community worker will check your registration and may call you.',
+    registrationApproved: () => 'You are registered. Your community worker will bring you a slip with the link to your own page.',
+    registrationMerged: () => 'Your community already knew your household: your details were added to it. Ask your community worker for your slip if you have none.',
+    registrationRejected: () => 'Your community could not register you. Please contact your community worker.',
+  },
+  zh: {
+    unknownCode: () => '此链接无效或已失效。请向社区工作人员索取新的通知单。',
+    tooManyCodes: (s: number) => `此网络输入错误代码次数过多；请 ${s} 秒后再试。`,
+    tooManyForCode: (s: number) => `此页面短时间内打开次数过多；请 ${s} 秒后再试。`,
+    notOpen: () => '此物品不能在这里申请。请联系社区工作人员。',
+    perHousehold: (max: number, unit: string) => `每户每次最多申请 ${max} × ${unit}。`,
+    perDay: (left: number, unit: string) => (left > 0 ? `今天只能再申请 ${left} × ${unit}。请减少数量，或明天再试。` : '今天此物品已不能再申请。请明天再试。'),
+    askedMore: (requested: number, unit: string) => `您申请了 ${requested} × ${unit}。社区工作人员将确认此更改。`,
+    urgentPending: () => '已标记为紧急（医疗）。社区工作人员将致电或上门确认。',
+    urgentConfirmed: () => '紧急（医疗）：社区已确认。',
+    phoneUpdated: () => '您的联系电话已更新。',
+    phoneKept: () => '此电话号码由社区工作人员设置；他们会审核您的更改。',
+    tooManyRegistrations: (s: number) => `此网络提交的登记过多；请 ${s} 秒后再试。`,
+    unknownReference: () => '没有此编号的登记。请核对您收到的编号。',
+    invalid: (fields: string) => `请检查：${fields}。`,
+    unknownCommunity: () => '请从列表中选择您的社区。',
+    registrationPending: () => '已收到。社区工作人员将核实您的登记，可能会给您打电话。',
+    registrationApproved: () => '您已登记。社区工作人员将送来一张通知单，上面有您专属页面的链接。',
+    registrationMerged: () => '社区已有您家的记录：您的信息已补充进去。如您没有通知单，请向社区工作人员索取。',
+    registrationRejected: () => '社区未能为您登记。请联系社区工作人员。',
+  },
+} satisfies Record<Lang, Record<string, (...args: never[]) => string>>;
+
+type Texts = (typeof texts)['en'];
+
+/** A sentence for residents in their language. */
+export function say<K extends keyof Texts>(lang: Lang, key: K, ...args: Parameters<Texts[K]>): string {
+  return (texts[lang][key] as (...a: Parameters<Texts[K]>) => string)(...args);
+}
+
+/** An unknown, malformed or revoked code: 404 in the reader's language, the same answer whichever it was. */
+export const unknownCode = (lang: Lang) => new HttpError(404, 'not-found', 'Not found', say(lang, 'unknownCode'));
