@@ -27,6 +27,7 @@ import { planRoutes } from './plans/plans.routes.ts';
 import { dispatchRoutes } from './dispatch/dispatch.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
 import { residentRoutes } from './residents/residents.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 
 /** The outbox and the gateway that delivers its events, on one database. */
 export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
@@ -53,7 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
   api.use(authenticate(db));
   api.use(systemRoutes(db));
-  for (const routes of [authRoutes, residentRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes, networkRoutes, planRoutes, dispatchRoutes, dashboardRoutes]) api.use(routes(deps));
+  for (const routes of [authRoutes, residentRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes, networkRoutes, planRoutes, dispatchRoutes, dashboardRoutes, auditRoutes]) api.use(routes(deps));
   api.use((req) => {
     throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
   });

@@ -27,6 +27,20 @@ export interface Db extends Queryable {
  */
 export const atFirstCommit = new AsyncLocalStorage<{ work?: (tx: Tx) => Promise<void> }>();
 
+/**
+ * Settings of an async context (who is asking, through which request), set in each of its transactions
+ * with set_config(…, true) so the database's triggers can read them (the audit log: 016_audit_log.sql).
+ * A statement run outside a transaction in such a context runs in a transaction of its own, to carry them.
+ */
+export const transactionSettings = new AsyncLocalStorage<Record<string, string>>();
+
+async function applySettings(tx: Tx): Promise<void> {
+  const settings = transactionSettings.getStore();
+  if (!settings) return;
+  const names = Object.keys(settings);
+  await tx.query(`SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, names.flatMap((name) => [name, settings[name]]));
+}
+
 async function beforeCommit(tx: Tx): Promise<void> {
   const pending = atFirstCommit.getStore();
   const work = pending?.work;
@@ -62,14 +76,20 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: asText },
   });
   await lite.waitReady;
+  const inTransaction = <T>(fn: (tx: Tx) => Promise<T>) =>
+    lite.transaction(async (liteTx) => {
+      const tx: Tx = { query: async <R>(sql: string, params?: unknown[]) => (await liteTx.query<R>(sql, params)).rows };
+      await applySettings(tx);
+      return fn(tx);
+    });
   return {
     kind: 'pglite',
     async query<T>(sql: string, params?: unknown[]) {
+      if (transactionSettings.getStore()) return inTransaction((tx) => tx.query<T>(sql, params));
       return (await lite.query<T>(sql, params)).rows;
     },
     transaction<T>(fn: (tx: Tx) => Promise<T>) {
-      return lite.transaction(async (liteTx) => {
-        const tx: Tx = { query: async <R>(sql: string, params?: unknown[]) => (await liteTx.query<R>(sql, params)).rows };
+      return inTransaction(async (tx) => {
         const result = await fn(tx);
         await beforeCommit(tx);
         return result;
@@ -105,27 +125,35 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   if (options.schema) {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
   }
+  const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const tx: Tx = { query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params as unknown[])).rows as R[] };
+      await applySettings(tx);
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
   return {
     kind: 'postgres',
     pool,
     async query<T>(sql: string, params?: unknown[]) {
+      if (transactionSettings.getStore()) return inTransaction((tx) => tx.query<T>(sql, params));
       return (await pool.query(sql, params as unknown[])).rows as T[];
     },
-    async transaction<T>(fn: (tx: Tx) => Promise<T>) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const tx: Tx = { query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params as unknown[])).rows as R[] };
+    transaction<T>(fn: (tx: Tx) => Promise<T>) {
+      return inTransaction(async (tx) => {
         const result = await fn(tx);
         await beforeCommit(tx);
-        await client.query('COMMIT');
         return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async exec(sql: string) {
       await pool.query(sql);

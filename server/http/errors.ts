@@ -136,7 +136,7 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
     res.status(known.status).type('application/problem+json').send(JSON.stringify(problemBody(known, req.originalUrl)));
     return;
   }
-  const requestId = randomUUID();
+  const requestId: string = res.locals.requestId ?? randomUUID();
   console.error(`[${requestId}] ${req.method} ${req.originalUrl}`, error);
   res
     .status(500)
