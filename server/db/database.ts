@@ -53,6 +53,7 @@ async function beforeCommit(tx: Tx): Promise<void> {
 export const sqlState = {
   numericOutOfRange: '22003',
   checkViolation: '23514',
+  restrictViolation: '23001',
   uniqueViolation: '23505',
   exclusionViolation: '23P01',
   serializationFailure: '40001',

@@ -76,3 +76,38 @@ async function fail(tx: Tx, notify: Notify, user: SignedInUser, route: RouteRow,
     }
   }
 }
+
+/** A route a recalled lot was taken off, and the stops it was on. */
+export interface PulledRoute {
+  routeId: number;
+  driverId: number;
+  status: RouteView['status'];
+  stopIds: number[];
+}
+
+/**
+ * A recalled lot's goods taken off every stop still pending: back to stock (returned when on board, released
+ * before pick-up; a door visit's goods are those its gate stop brought), the line dropped from the stop, a
+ * stop left with nothing failed as recalled, and each route's driver and board told live.
+ */
+export async function pullLot(tx: Tx, notify: Notify, lotId: number, actorId: number, reason: string): Promise<PulledRoute[]> {
+  const touched = new Map<number, number[]>();
+  for (const stop of await repo.pendingStopsWithLot(tx, lotId)) {
+    for (const line of (await repo.loadOf(tx, stop.planId, stop)).filter((l) => l.lotId === lotId)) {
+      const back = Math.min(line.quantity, line.onBoard);
+      const release = stop.kind === 'door' ? 0 : line.quantity - back;
+      for (const [kind, quantity] of [['returned', back], ['released', release]] as const) {
+        if (quantity > 0) await recordMovement(tx, { lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: stop.planId, actorId, reason });
+      }
+    }
+    if (!(await repo.dropLotFromStop(tx, stop.id, lotId))) await repo.closeStop(tx, stop.id, { status: 'failed', reason: 'recalled', note: reason });
+    touched.set(stop.routeId, [...(touched.get(stop.routeId) ?? []), stop.id]);
+  }
+  const pulled: PulledRoute[] = [];
+  for (const [routeId, stopIds] of touched) {
+    await completeIfDone(tx, routeId, completable);
+    const view = await tellRoute(tx, notify, routeId, `lot ${lotId} recalled: take it off the van and bring it back (${reason})`);
+    pulled.push({ routeId, driverId: view.driverId, status: view.status, stopIds });
+  }
+  return pulled;
+}

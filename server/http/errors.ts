@@ -24,6 +24,7 @@ export const errorCodes = [
   'already-exists',
   'edited-meanwhile',
   'stale-plan',
+  'recalled',
   'concurrent-change',
   'held-for-review',
   'in-progress',

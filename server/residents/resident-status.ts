@@ -49,8 +49,15 @@ interface Vars {
 type Sentence = (v: Vars) => string;
 
 const failureReasons: Record<Lang, Record<string, string>> = {
-  en: { nobody_home: 'nobody was home', road_blocked: 'the road was blocked', refused: 'the delivery was refused', other: 'the driver could not hand it over' },
-  zh: { nobody_home: '家中无人', road_blocked: '道路受阻', refused: '配送被拒收', other: '司机未能交付' },
+  en: {
+    nobody_home: 'nobody was home',
+    road_blocked: 'the road was blocked',
+    refused: 'the delivery was refused',
+    volunteer_no_show: 'the volunteer who was to bring it did not come',
+    recalled: 'the goods were recalled before they reached you',
+    other: 'the driver could not hand it over',
+  },
+  zh: { nobody_home: '家中无人', road_blocked: '道路受阻', refused: '配送被拒收', volunteer_no_show: '负责送货的志愿者未到', recalled: '物资在送达前被召回', other: '司机未能交付' },
 };
 
 /** Every sentence a resident reads about a request. */
@@ -102,6 +109,17 @@ const notices = {
 };
 
 export const unknownCodeText = (lang: Lang) => notices[lang].unknownCode;
+
+/** The day a thing happened, as the reader writes dates. */
+const day = (lang: Lang, at: string) => new Date(at).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+
+/** The warning for goods a household received that were recalled. */
+export function recallText(lang: Lang, recall: { commodity: string; deliveredAt: string; reason: string }): string {
+  const on = day(lang, recall.deliveredAt);
+  return lang === 'zh'
+    ? `召回通知：${on} 送达给您的 ${recall.commodity} 已被召回（${recall.reason}）。请勿使用；社区工作人员会联系您并补发。`
+    : `Recall: the ${recall.commodity} delivered to you on ${on} has been recalled (${recall.reason}). Do not use it; your community worker will contact you and replace it.`;
+}
 export const tooManyCodesText = (lang: Lang, retryAfterS: number) => notices[lang].tooMany(retryAfterS);
 
 export interface Described {

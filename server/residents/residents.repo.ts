@@ -29,6 +29,17 @@ export async function householdsOfCommunity(db: Queryable, community: string): P
   return rows.map((r) => ({ id: r.id, name: r.name, address: r.address, hasCode: r.has_code }));
 }
 
+/** Recalled lots whose goods reached the household: what, when, and why they were recalled. */
+export async function recallsReceived(db: Queryable, householdId: number): Promise<{ commodity: string; deliveredAt: string; reason: string }[]> {
+  const rows = await db.query<{ commodity: string; delivered_at: Date; reason: string }>(
+    `SELECT c.name AS commodity, max(m.created_at) AS delivered_at, l.recall_reason AS reason
+     FROM stock_movements m JOIN needs n ON n.id = m.need_id JOIN lots l ON l.id = m.lot_id JOIN commodities c ON c.id = l.commodity_id
+     WHERE n.household_id = $1 AND m.kind = 'delivered' AND l.recalled_at IS NOT NULL GROUP BY l.id, c.name ORDER BY l.id`,
+    [householdId],
+  );
+  return rows.map((r) => ({ commodity: r.commodity, deliveredAt: new Date(r.delivered_at).toISOString(), reason: r.reason }));
+}
+
 /** The household's needs, newest first, each with its latest approved or dispatched plan and that plan's stops for it. */
 export async function needFactsOf(db: Queryable, householdId: number): Promise<NeedFacts[]> {
   const needs = await db.query<{ id: number; commodity: string; unit: string; quantity: number; fulfilled: number; status: NeedFacts['status']; sources: string[]; updated_at: string }>(

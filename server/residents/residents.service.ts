@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { Db } from '../db/database.ts';
 import { getHousehold } from '../needs/households.service.ts';
 import { HttpError } from '../http/errors.ts';
-import { describe, statusText, unknownCodeText, type Lang } from './resident-status.ts';
+import { describe, recallText, statusText, unknownCodeText, type Lang } from './resident-status.ts';
 import type { ResidentView } from './residents.schema.ts';
 import * as repo from './residents.repo.ts';
 
@@ -24,6 +24,7 @@ export async function residentView(db: Db, householdId: number, lang: Lang): Pro
   return {
     lang,
     household: { name: household.name, community: household.community },
+    notices: (await repo.recallsReceived(db, householdId)).map((recall) => ({ kind: 'recall' as const, text: recallText(lang, recall) })),
     requests: needs.map((need) => {
       const described = describe(need);
       return {

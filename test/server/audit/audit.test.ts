@@ -135,6 +135,8 @@ const cases: [string, Call][] = [
     const stop = route.stops.find((x: { kind: string; status: string }) => x.kind === 'delivery' && x.status === 'pending');
     return t.api.post(`/api/stops/${stop.id}/status`).set(driver).send({ status: 'delivered' });
   }],
+  ['post /lots/:id/recall', (t, s) => t.api.post(`/api/lots/${s.setting!.lots.rice}/recall`).set(as(t, 'coordinator')).send({ reason: 'mould' })],
+  ['post /lots/:id/recall/replacements', (t, s) => t.api.post(`/api/lots/${s.setting!.lots.rice}/recall/replacements`).set(as(t, 'coordinator'))],
   ['post /auth/logout', (t, s) => t.api.post('/api/auth/logout').set(bearer(s.token!))],
 ];
 
