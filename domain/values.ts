@@ -42,6 +42,9 @@ export const stopStatuses = ['pending', 'delivered', 'failed'] as const;
 export type StopStatus = (typeof stopStatuses)[number];
 export const failureReasons = ['nobody_home', 'road_blocked', 'refused', 'volunteer_no_show', 'other'] as const;
 export type FailureReason = (typeof failureReasons)[number];
+/** Who took the goods at a delivery: the recipient, or "left with a neighbour / the building leader". */
+export const handovers = ['recipient', 'neighbour', 'building_leader'] as const;
+export type Handover = (typeof handovers)[number];
 /** Why a stop failed, as stored: a reason a driver gives, or `recalled` when its goods were recalled. */
 export type StopFailureReason = FailureReason | 'recalled';
 

@@ -1,6 +1,6 @@
 // A stop's outcome on the driver's day: delivered (ledger: delivered, the need fulfilled, the donation's
 // journey extended) or failed with a reason (the goods go back to stock and the need back to the next plan).
-import type { Tx } from '../db/database.ts';
+import type { Queryable, Tx } from '../db/database.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { audience, type Notify, type Outbox } from '../live/outbox.ts';
 import type { SignedInUser } from '../auth/roles.ts';
@@ -11,6 +11,10 @@ import { completeIfDone, type RouteRow } from './dispatch.repo.ts';
 import * as repo from './stops.repo.ts';
 import { checkOnItsWay, completable } from './route-states.ts';
 import type { StopStatus } from './dispatch.schema.ts';
+import { doneStopsOf, insertProof, imageOf, proofsOfStops, type NewProof } from './proofs.repo.ts';
+import { householdFor } from '../needs/households.service.ts';
+import { communityScope } from '../auth/communities.ts';
+import { cleanImage, MAX_PHOTO_BYTES, MAX_SIGNATURE_BYTES } from './proof-image.ts';
 
 /**
  * A stop delivered or failed. Delivered goods leave the ledger as `delivered` and count towards their
@@ -18,6 +22,7 @@ import type { StopStatus } from './dispatch.schema.ts';
  * stay open for the next plan. A failed gate stop fails the door visits that depended on it.
  */
 export async function setStopStatus(outbox: Outbox, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
+  const proof = input.proof && proofOf(stopId, input.proof, user.id);
   return outbox.transaction(async (tx, notify) => {
     // The stop first (a re-plan moves stops between routes, and locks them first too): a second request for
     // the same stop waits here, then finds it done.
@@ -31,11 +36,47 @@ export async function setStopStatus(outbox: Outbox, user: SignedInUser, stopId: 
     if (input.status === 'delivered') await deliver(tx, notify, user, route, stop, load);
     else await fail(tx, notify, user, route, stop, load, input);
     await repo.closeStop(tx, stopId, { status: input.status, reason: input.reason ?? null, note: input.note ?? null });
+    if (proof) await insertProof(tx, proof);
     const board = await audience.board(tx, route.warehouseId);
     await notify(board, 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
     await completeIfDone(tx, route.id, completable);
     return tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}`, board);
   });
+}
+
+/** The proof as kept: images checked by their content and stripped of metadata (400 naming the field otherwise). */
+function proofOf(stopId: number, proof: NonNullable<StopStatus['proof']>, recordedBy: number): NewProof {
+  return {
+    stopId,
+    handedTo: proof.handedTo,
+    receiverName: proof.receiverName,
+    photo: proof.photo === undefined ? undefined : cleanImage(proof.photo, 'body.proof.photo', MAX_PHOTO_BYTES),
+    signature: proof.signature === undefined ? undefined : cleanImage(proof.signature, 'body.proof.signature', MAX_SIGNATURE_BYTES, ['image/png']).bytes,
+    deviceTime: proof.deviceTime,
+    position: proof.position,
+    recordedBy,
+  };
+}
+
+/** A stop's proof photo or signature, for a coordinator of its route's warehouses or an admin. */
+export async function proofImage(db: Queryable, user: SignedInUser, stopId: number, which: 'photo' | 'signature'): Promise<{ bytes: Buffer; type: string }> {
+  const image = await imageOf(db, stopId, which);
+  if (!image) throw new NotFoundError(`${which} of stop`, stopId);
+  await ownRoute(db, user, image.routeId, false, ['stop', stopId]);
+  return image;
+}
+
+/** A household's deliveries and failed visits, newest first, with what each carried and its proof (its community's workers, coordinators). */
+export async function householdDeliveries(db: Queryable, user: SignedInUser, householdId: number) {
+  await householdFor(db, householdId, communityScope(user));
+  const done = await doneStopsOf(db, householdId);
+  const items = await repo.itemsOfStops(db, done.map((s) => s.id));
+  const proofs = await proofsOfStops(db, done.map((s) => s.id));
+  return done.map((stop) => ({
+    ...stop,
+    items: items.filter((i) => i.stopId === stop.id).map(({ commodity, unit, quantity, needId }) => ({ needId, commodity, unit, quantity })),
+    proof: proofs.get(stop.id) ?? null,
+  }));
 }
 
 /** Delivering hands over the stop's own goods, on board its route: never goods another route carries. */

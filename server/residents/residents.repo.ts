@@ -1,7 +1,7 @@
 // SQL for household access codes, and what a household's page reads: its needs with the plans and stops
 // that carry them (read-only; those nouns' own services write them).
 import type { Queryable } from '../db/database.ts';
-import type { Leg, NeedFacts } from './resident-status.ts';
+import type { Handover, Leg, NeedFacts } from './resident-status.ts';
 
 /** Revokes the household's live code, if any. */
 export async function revokeLiveCode(tx: Queryable, householdId: number): Promise<boolean> {
@@ -56,9 +56,11 @@ export async function needFactsOf(db: Queryable, householdId: number): Promise<N
      WHERE n.id = ANY($1::int[]) ORDER BY n.id, p.id DESC`,
     [ids],
   );
-  const legs = await db.query<{ need_id: number; plan_id: number; kind: Leg['kind']; status: Leg['status']; reason: string | null; eta_s: number | null; gate: string | null; route_status: string; route_kind: Leg['routeKind'] }>(
-    `SELECT si.need_id, r.plan_id, s.kind, s.status, s.reason, s.eta_s, g.name AS gate, r.status AS route_status, r.kind AS route_kind
+  const legs = await db.query<{ need_id: number; plan_id: number; kind: Leg['kind']; status: Leg['status']; reason: string | null; eta_s: number | null; gate: string | null; route_status: string; route_kind: Leg['routeKind']; device_time: Date | null; handed_to: Handover['handedTo'] | null; receiver_name: string | null }>(
+    `SELECT si.need_id, r.plan_id, s.kind, s.status, s.reason, s.eta_s, g.name AS gate, r.status AS route_status, r.kind AS route_kind,
+            p.device_time, p.handed_to, p.receiver_name
      FROM stop_items si JOIN stops s ON s.id = si.stop_id JOIN routes r ON r.id = s.route_id LEFT JOIN gates g ON g.id = s.gate_id
+     LEFT JOIN stop_proofs p ON p.stop_id = s.id
      WHERE si.need_id = ANY($1::int[]) AND r.status <> 'cancelled' ORDER BY s.id`,
     [ids],
   );
@@ -76,7 +78,16 @@ export async function needFactsOf(db: Queryable, householdId: number): Promise<N
       plan: plan && { status: plan.status, allocated: plan.allocated, unmetReason: plan.unmet_reason },
       legs: legs
         .filter((l) => l.need_id === n.id && l.plan_id === plan?.plan_id)
-        .map((l) => ({ kind: l.kind, status: l.status, reason: l.reason, etaS: l.eta_s, gate: l.gate, routeStatus: l.route_status, routeKind: l.route_kind })),
+        .map((l) => ({
+          kind: l.kind,
+          status: l.status,
+          reason: l.reason,
+          etaS: l.eta_s,
+          gate: l.gate,
+          routeStatus: l.route_status,
+          routeKind: l.route_kind,
+          ...(l.handed_to && l.device_time ? { handover: { at: l.device_time.toISOString(), handedTo: l.handed_to, receiverName: l.receiver_name! } } : {}),
+        })),
     };
   });
 }
