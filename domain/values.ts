@@ -55,8 +55,13 @@ export type UnmetReason = (typeof unmetReasons)[number];
 // routes and stops
 export const stopStatuses = ['pending', 'delivered', 'failed'] as const;
 export type StopStatus = (typeof stopStatuses)[number];
-export const failureReasons = ['nobody_home', 'road_blocked', 'refused', 'other'] as const;
+export const failureReasons = ['nobody_home', 'road_blocked', 'refused', 'volunteer_no_show', 'other'] as const;
 export type FailureReason = (typeof failureReasons)[number];
+/** Who took the goods at a delivery: the recipient, or "left with a neighbour / the building leader". */
+export const handovers = ['recipient', 'neighbour', 'building_leader'] as const;
+export type Handover = (typeof handovers)[number];
+/** Why a stop failed, as stored: a reason a driver gives, or `recalled` when its goods were recalled. */
+export type StopFailureReason = FailureReason | 'recalled';
 
 // stock
 export const movementKinds = ['received', 'reserved', 'released', 'dispatched', 'delivered', 'returned', 'spoiled', 'adjusted'] as const;

@@ -30,6 +30,7 @@ import { campaignRoutes } from './campaigns/campaigns.routes.ts';
 import { echoToResidents, residentRooms } from './residents/live-pages.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
 import { registrationRoutes } from './registrations/registrations.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 
 /** The outbox and the gateway that delivers its events, on one database. */
 export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
@@ -56,7 +57,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
   api.use(authenticate(db));
   api.use(systemRoutes(db));
-  for (const routes of [authRoutes, residentRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes, networkRoutes, planRoutes, dispatchRoutes, dashboardRoutes, campaignRoutes, queueRoutes, registrationRoutes]) api.use(routes(deps));
+  for (const routes of [authRoutes, residentRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes, networkRoutes, planRoutes, dispatchRoutes, dashboardRoutes, campaignRoutes, queueRoutes, registrationRoutes, auditRoutes]) api.use(routes(deps));
   api.use((req) => {
     throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
   });

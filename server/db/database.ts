@@ -28,6 +28,20 @@ export interface Db extends Queryable {
  */
 export const atFirstCommit = new AsyncLocalStorage<{ work?: (tx: Tx) => Promise<void> }>();
 
+/**
+ * Settings of an async context (who is asking, through which request), set in each of its transactions
+ * with set_config(…, true) so the database's triggers can read them (the audit log: 016_audit_log.sql).
+ * A statement run outside a transaction in such a context runs in a transaction of its own, to carry them.
+ */
+export const transactionSettings = new AsyncLocalStorage<Record<string, string>>();
+
+async function applySettings(tx: Tx): Promise<void> {
+  const settings = transactionSettings.getStore();
+  if (!settings) return;
+  const names = Object.keys(settings);
+  await tx.query(`SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, names.flatMap((name) => [name, settings[name]]));
+}
+
 async function beforeCommit(tx: Tx): Promise<void> {
   const pending = atFirstCommit.getStore();
   const work = pending?.work;
@@ -40,6 +54,7 @@ async function beforeCommit(tx: Tx): Promise<void> {
 export const sqlState = {
   numericOutOfRange: '22003',
   checkViolation: '23514',
+  restrictViolation: '23001',
   uniqueViolation: '23505',
   exclusionViolation: '23P01',
   serializationFailure: '40001',
@@ -55,22 +70,30 @@ export const hasSqlState = (error: unknown, state: keyof typeof sqlState): boole
  */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const thread = await startPgliteThread(dataDir);
+  const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const txId = await thread.call<number>({ op: 'begin' });
+    const tx: Tx = { query: <R>(sql: string, params?: unknown[]) => thread.call<R[]>({ op: 'query', sql, params, txId }) };
+    let result: T;
+    try {
+      await applySettings(tx);
+      result = await fn(tx);
+    } catch (error) {
+      await thread.call({ op: 'rollback', txId }).catch(() => undefined);
+      throw error;
+    }
+    await thread.call({ op: 'commit', txId });
+    return result;
+  };
   return {
     kind: 'pglite',
-    query: <T>(sql: string, params?: unknown[]) => thread.call<T[]>({ op: 'query', sql, params }),
-    async transaction<T>(fn: (tx: Tx) => Promise<T>) {
-      const txId = await thread.call<number>({ op: 'begin' });
-      const tx: Tx = { query: <R>(sql: string, params?: unknown[]) => thread.call<R[]>({ op: 'query', sql, params, txId }) };
-      let result: T;
-      try {
-        result = await fn(tx);
+    query: <T>(sql: string, params?: unknown[]) =>
+      transactionSettings.getStore() ? inTransaction((tx) => tx.query<T>(sql, params)) : thread.call<T[]>({ op: 'query', sql, params }),
+    transaction<T>(fn: (tx: Tx) => Promise<T>) {
+      return inTransaction(async (tx) => {
+        const result = await fn(tx);
         await beforeCommit(tx);
-      } catch (error) {
-        await thread.call({ op: 'rollback', txId }).catch(() => undefined);
-        throw error;
-      }
-      await thread.call({ op: 'commit', txId });
-      return result;
+        return result;
+      });
     },
     async exec(sql: string) {
       await thread.call({ op: 'exec', sql });
@@ -98,27 +121,35 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   if (options.schema) {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
   }
+  const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const tx: Tx = { query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params as unknown[])).rows as R[] };
+      await applySettings(tx);
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
   return {
     kind: 'postgres',
     pool,
     async query<T>(sql: string, params?: unknown[]) {
+      if (transactionSettings.getStore()) return inTransaction((tx) => tx.query<T>(sql, params));
       return (await pool.query(sql, params as unknown[])).rows as T[];
     },
-    async transaction<T>(fn: (tx: Tx) => Promise<T>) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const tx: Tx = { query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params as unknown[])).rows as R[] };
+    transaction<T>(fn: (tx: Tx) => Promise<T>) {
+      return inTransaction(async (tx) => {
         const result = await fn(tx);
         await beforeCommit(tx);
-        await client.query('COMMIT');
         return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async exec(sql: string) {
       await pool.query(sql);

@@ -1,4 +1,5 @@
-// Applies the SQL migrations in server/db/migrations in name order, each once, each in one transaction.
+// Applies the SQL migrations in server/db/migrations in name order, each once, each in one transaction;
+// then re-attaches the audit trigger (016_audit_log.sql) so that every table they made or changed is audited.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './database.ts';
@@ -16,5 +17,6 @@ export async function migrate(db: Db): Promise<string[]> {
     const sql = readFileSync(migrationsDir + name, 'utf8');
     await db.exec(`BEGIN;\n${sql}\nINSERT INTO schema_migrations (name) VALUES ('${name}');\nCOMMIT;`);
   }
+  if (pending.length > 0) await db.exec(`DO $$ BEGIN IF to_regproc('audit_attach') IS NOT NULL THEN PERFORM audit_attach(); END IF; END $$`);
   return pending;
 }

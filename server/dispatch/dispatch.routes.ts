@@ -6,7 +6,7 @@ import { idParam } from '../http/schemas.ts';
 import { dispatchBody, position, replanBody, routeQuery, stopStatus } from './dispatch.schema.ts';
 import { replan } from './replan.service.ts';
 import * as dispatch from './dispatch.service.ts';
-import { setStopStatus } from './stops.service.ts';
+import { householdDeliveries, proofImage, setStopStatus } from './stops.service.ts';
 import { warehouseScope } from '../auth/warehouse-scope.ts';
 
 export function dispatchRoutes(deps: AppDeps): Router {
@@ -47,6 +47,24 @@ export function dispatchRoutes(deps: AppDeps): Router {
     { method: 'post', path: '/stops/:id/status', summary: 'A stop delivered, or failed with a reason (goods go back to stock)', tag, roles: field, params: idParam, body: stopStatus, idempotent: true },
     ({ params, body, user }) => setStopStatus(outbox, user, params.id, body),
   );
+  endpoint(
+    router,
+    db,
+    { method: 'get', path: '/households/:id/deliveries', summary: "A household's deliveries and failed visits with their proof, newest first", tag, roles: ['community', 'coordinator', 'admin'], params: idParam },
+    ({ params, user }) => householdDeliveries(db, user, params.id),
+  );
+  for (const which of ['photo', 'signature'] as const) {
+    endpoint(
+      router,
+      db,
+      { method: 'get', path: `/stops/:id/proof/${which}`, summary: `The ${which} taken as proof of a delivery (metadata stripped)`, tag, roles: coordinators, params: idParam, produces: 'image/*' },
+      async ({ params, user, res }) => {
+        const image = await proofImage(db, user, params.id, which);
+        res.type(image.type).set('Cache-Control', 'private, no-store').send(image.bytes);
+        return undefined;
+      },
+    );
+  }
   endpoint(router, db, { method: 'post', path: '/me/position', summary: 'Report where I am, for the live board', tag, roles: ['driver'], body: position }, ({ body, user }) =>
     dispatch.reportPosition(live, user, body),
   );

@@ -1,7 +1,7 @@
 // Input schemas for dispatch, routes, stops and positions.
 import { z } from 'zod';
 import { latitude, longitude, optionalId, pageQuery, recordId, seed, units } from '../http/schemas.ts';
-import { failureReasons } from '../../domain/values.ts';
+import { failureReasons, handovers, type Handover } from '../../domain/values.ts';
 
 export const dispatchBody = z.strictObject({
   timeLimitMs: z.number().int().min(200).max(120_000).default(5_000).describe('time given to the vehicle router'),
@@ -10,13 +10,36 @@ export const dispatchBody = z.strictObject({
 
 export const routeQuery = z.strictObject({ planId: optionalId, driverId: optionalId, ...pageQuery });
 
+/** Proof of a delivery, as the phone recorded it at the door or the gate. */
+export const proof = z.strictObject({
+  receiverName: z.string().trim().min(1).max(200).describe('who took the goods (the neighbour\'s or building leader\'s name when left with them)'),
+  handedTo: z.enum(handovers).default('recipient').describe('the recipient, or left with a neighbour or the building leader'),
+  photo: z.string().max(1_400_000).optional().describe('JPEG, PNG or WebP, base64 or a data: URL, at most 1 MB decoded; its metadata is stripped'),
+  signature: z.string().max(300_000).optional().describe('the receiver\'s signature drawn on the phone: PNG, base64 or a data: URL'),
+  deviceTime: z.iso.datetime({ offset: true }).describe('when it happened by the phone\'s clock (kept as sent, also when an offline phone syncs later)'),
+  position: z.strictObject({ lat: latitude, lon: longitude }).optional().describe('where the phone was then'),
+});
+
 export const stopStatus = z
   .strictObject({
     status: z.enum(['delivered', 'failed']),
     reason: z.enum(failureReasons).optional(),
     note: z.string().trim().max(1000).optional(),
+    proof: proof.optional(),
   })
-  .refine((s) => s.status === 'delivered' || s.reason, { path: ['reason'], message: 'say why the delivery failed' });
+  .refine((s) => s.status === 'delivered' || s.reason, { path: ['reason'], message: 'say why the delivery failed' })
+  .refine((s) => s.status === 'delivered' || !s.proof, { path: ['proof'], message: 'proof is for a delivery' });
+
+/** A stop's proof as the route shows it: who, when and where by the phone, when the server heard; the images only by their own endpoint. */
+export interface ProofSummary {
+  handedTo: Handover;
+  receiverName: string;
+  deviceTime: string;
+  position: { lat: number; lon: number } | null;
+  receivedAt: string;
+  hasPhoto: boolean;
+  hasSignature: boolean;
+}
 export type StopStatus = z.infer<typeof stopStatus>;
 
 export const position = z.strictObject({ lat: latitude, lon: longitude });

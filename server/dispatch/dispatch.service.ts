@@ -18,11 +18,15 @@ import { buildRoutes, type Unassigned } from './route-build.ts';
 import * as repo from './dispatch.repo.ts';
 import * as stops from './stops.repo.ts';
 import { checkMove } from './route-states.ts';
+import type { ProofSummary } from './dispatch.schema.ts';
+import { proofsOfStops } from './proofs.repo.ts';
 
 export interface RouteView extends repo.RouteRow {
   stops: (stops.StopRow & {
     items: Omit<stops.StopItemRow, 'stopId'>[];
     recipient?: { name: string; address: string; phone: string | null; people: number };
+    /** Who took the goods, when and where by the phone, and when the server heard (the images: GET /api/stops/:id/proof/photo). */
+    proof?: ProofSummary;
   })[];
 }
 
@@ -60,12 +64,14 @@ export async function routeView(db: Queryable, id: number): Promise<RouteView> {
   const itsStops = await stops.stopsOf(db, id);
   const items = await stops.itemsOfStops(db, itsStops.map((s) => s.id));
   const people = await recipients(db, itsStops.flatMap((s) => (s.householdId ? [s.householdId] : [])));
+  const proofs = await proofsOfStops(db, itsStops.map((s) => s.id));
   return {
     ...route,
     stops: itsStops.map((s) => ({
       ...s,
       items: items.filter((i) => i.stopId === s.id).map(({ stopId: _s, ...i }) => i),
       ...(s.householdId ? { recipient: people.get(s.householdId) } : {}),
+      ...(proofs.has(s.id) ? { proof: proofs.get(s.id) } : {}),
     })),
   };
 }

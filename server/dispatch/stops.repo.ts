@@ -175,3 +175,20 @@ export async function deliveryTimes(db: Queryable): Promise<{ hours: number | nu
   );
   return row!;
 }
+
+/** The pending stops, on routes under way, that hand over goods of a lot; door visits last (their goods are their gate stop's). */
+export async function pendingStopsWithLot(tx: Queryable, lotId: number): Promise<{ id: number; kind: StopRow['kind']; routeId: number; planId: number }[]> {
+  return tx.query(
+    `SELECT s.id, s.kind, s.route_id AS "routeId", r.plan_id AS "planId"
+     FROM stops s JOIN routes r ON r.id = s.route_id
+     WHERE s.id IN (SELECT stop_id FROM stop_items WHERE lot_id = $1) AND s.status = 'pending' AND r.status NOT IN ('completed', 'cancelled')
+     ORDER BY s.kind = 'door', s.id FOR UPDATE OF s`,
+    [lotId],
+  );
+}
+
+/** Takes a lot's goods off a stop; whether the stop still hands over anything. */
+export async function dropLotFromStop(tx: Queryable, stopId: number, lotId: number): Promise<boolean> {
+  await tx.query('DELETE FROM stop_items WHERE stop_id = $1 AND lot_id = $2', [stopId, lotId]);
+  return (await tx.query('SELECT 1 FROM stop_items WHERE stop_id = $1 LIMIT 1', [stopId])).length > 0;
+}

@@ -1,6 +1,6 @@
 // A stop's outcome on the driver's day: delivered (ledger: delivered, the need fulfilled, the donation's
 // journey extended) or failed with a reason (the goods go back to stock and the need back to the next plan).
-import type { Tx } from '../db/database.ts';
+import type { Queryable, Tx } from '../db/database.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
@@ -13,6 +13,10 @@ import { completeIfDone, type RouteRow } from './dispatch.repo.ts';
 import * as repo from './stops.repo.ts';
 import { checkOnItsWay, completable } from './route-states.ts';
 import type { StopStatus } from './dispatch.schema.ts';
+import { doneStopsOf, insertProof, imageOf, proofsOfStops, type NewProof } from './proofs.repo.ts';
+import { householdFor } from '../needs/households.service.ts';
+import { communityScope } from '../auth/communities.ts';
+import { cleanImage, MAX_PHOTO_BYTES, MAX_SIGNATURE_BYTES } from './proof-image.ts';
 
 /**
  * A stop delivered or failed. Delivered goods leave the ledger as `delivered` and count towards their
@@ -20,6 +24,7 @@ import type { StopStatus } from './dispatch.schema.ts';
  * stay open for the next plan. A failed gate stop fails the door visits that depended on it.
  */
 export async function setStopStatus(outbox: Outbox, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
+  const proof = input.proof && proofOf(stopId, input.proof, user.id);
   return outbox.transaction(async (tx, notify) => {
     // The stop first (a re-plan moves stops between routes, and locks them first too): a second request for
     // the same stop waits here, then finds it done.
@@ -33,11 +38,47 @@ export async function setStopStatus(outbox: Outbox, user: SignedInUser, stopId: 
     if (input.status === 'delivered') await deliver(tx, notify, user, route, stop, load);
     else await fail(tx, notify, user, route, stop, load, input);
     await repo.closeStop(tx, stopId, { status: input.status, reason: input.reason ?? null, note: input.note ?? null });
+    if (proof) await insertProof(tx, proof);
     const board = await audience.board(tx, route.warehouseId);
     await notify(board, 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
     await completeIfDone(tx, route.id, completable);
     return tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}`, board);
   });
+}
+
+/** The proof as kept: images checked by their content and stripped of metadata (400 naming the field otherwise). */
+function proofOf(stopId: number, proof: NonNullable<StopStatus['proof']>, recordedBy: number): NewProof {
+  return {
+    stopId,
+    handedTo: proof.handedTo,
+    receiverName: proof.receiverName,
+    photo: proof.photo === undefined ? undefined : cleanImage(proof.photo, 'body.proof.photo', MAX_PHOTO_BYTES),
+    signature: proof.signature === undefined ? undefined : cleanImage(proof.signature, 'body.proof.signature', MAX_SIGNATURE_BYTES, ['image/png']).bytes,
+    deviceTime: proof.deviceTime,
+    position: proof.position,
+    recordedBy,
+  };
+}
+
+/** A stop's proof photo or signature, for a coordinator of its route's warehouses or an admin. */
+export async function proofImage(db: Queryable, user: SignedInUser, stopId: number, which: 'photo' | 'signature'): Promise<{ bytes: Buffer; type: string }> {
+  const image = await imageOf(db, stopId, which);
+  if (!image) throw new NotFoundError(`${which} of stop`, stopId);
+  await ownRoute(db, user, image.routeId, false, ['stop', stopId]);
+  return image;
+}
+
+/** A household's deliveries and failed visits, newest first, with what each carried and its proof (its community's workers, coordinators). */
+export async function householdDeliveries(db: Queryable, user: SignedInUser, householdId: number) {
+  await householdFor(db, householdId, communityScope(user));
+  const done = await doneStopsOf(db, householdId);
+  const items = await repo.itemsOfStops(db, done.map((s) => s.id));
+  const proofs = await proofsOfStops(db, done.map((s) => s.id));
+  return done.map((stop) => ({
+    ...stop,
+    items: items.filter((i) => i.stopId === stop.id).map(({ commodity, unit, quantity, needId }) => ({ needId, commodity, unit, quantity })),
+    proof: proofs.get(stop.id) ?? null,
+  }));
 }
 
 /** Delivering hands over the stop's own goods, on board its route: never goods another route carries. */
@@ -79,4 +120,39 @@ async function fail(tx: Tx, notify: Notify, user: SignedInUser, route: RouteRow,
       await tellRoute(tx, notify, door.routeId, `gate stop ${stop.id} failed`);
     }
   }
+}
+
+/** A route a recalled lot was taken off, and the stops it was on. */
+export interface PulledRoute {
+  routeId: number;
+  driverId: number;
+  status: RouteView['status'];
+  stopIds: number[];
+}
+
+/**
+ * A recalled lot's goods taken off every stop still pending: back to stock (returned when on board, released
+ * before pick-up; a door visit's goods are those its gate stop brought), the line dropped from the stop, a
+ * stop left with nothing failed as recalled, and each route's driver and board told live.
+ */
+export async function pullLot(tx: Tx, notify: Notify, lotId: number, actorId: number, reason: string): Promise<PulledRoute[]> {
+  const touched = new Map<number, number[]>();
+  for (const stop of await repo.pendingStopsWithLot(tx, lotId)) {
+    for (const line of (await repo.loadOf(tx, stop.planId, stop)).filter((l) => l.lotId === lotId)) {
+      const back = Math.min(line.quantity, line.onBoard);
+      const release = stop.kind === 'door' ? 0 : line.quantity - back;
+      for (const [kind, quantity] of [['returned', back], ['released', release]] as const) {
+        if (quantity > 0) await recordMovement(tx, { lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: stop.planId, actorId, reason });
+      }
+    }
+    if (!(await repo.dropLotFromStop(tx, stop.id, lotId))) await repo.closeStop(tx, stop.id, { status: 'failed', reason: 'recalled', note: reason });
+    touched.set(stop.routeId, [...(touched.get(stop.routeId) ?? []), stop.id]);
+  }
+  const pulled: PulledRoute[] = [];
+  for (const [routeId, stopIds] of touched) {
+    await completeIfDone(tx, routeId, completable);
+    const view = await tellRoute(tx, notify, routeId, `lot ${lotId} recalled: take it off the van and bring it back (${reason})`);
+    pulled.push({ routeId, driverId: view.driverId, status: view.status, stopIds });
+  }
+  return pulled;
 }

@@ -44,6 +44,16 @@ export async function findDonation(db: Queryable, where: 'id' | 'tracking_code',
   return { ...donation, items: await itemsOf(db, [donation.id]) };
 }
 
+/** The recalled lots of a donation. */
+export async function recallsOf(db: Queryable, donationId: number): Promise<{ commodity: string; recalledAt: string; reason: string }[]> {
+  const rows = await db.query<{ commodity: string; recalled_at: Date; reason: string }>(
+    `SELECT c.name AS commodity, l.recalled_at, l.recall_reason AS reason FROM lots l JOIN commodities c ON c.id = l.commodity_id
+     WHERE l.donation_id = $1 AND l.recalled_at IS NOT NULL ORDER BY l.id`,
+    [donationId],
+  );
+  return rows.map((r) => ({ commodity: r.commodity, recalledAt: new Date(r.recalled_at).toISOString(), reason: r.reason }));
+}
+
 export interface JourneyRow {
   kind: string;
   quantity: number;

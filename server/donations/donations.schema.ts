@@ -79,4 +79,6 @@ export interface Tracking {
   /** Every ledger movement of the lots the donation became. */
   journey: { at: string; event: string; commodity: string; quantity: number; warehouse: string; community?: string }[];
   communitiesReached: string[];
+  /** Lots of this donation that were recalled: what, when, why (no one's personal data). */
+  recalls: { commodity: string; recalledAt: string; reason: string }[];
 }

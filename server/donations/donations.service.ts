@@ -55,6 +55,8 @@ export async function receive(db: Db, donationId: number, input: Receipt, coordi
           lotCode: entry.lotCode ?? `${donation.trackingCode}-${item.id}`,
           expiresOn: entry.expiresOn ?? null,
           donationId,
+          supplierKind: 'donor',
+          supplier: donation.donorName,
         });
         await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity: entry.accepted, reason: `donation ${donation.trackingCode}`, actorId: coordinator.id });
         lotId = lot.id;
@@ -117,5 +119,6 @@ export async function track(db: Db, trackingCode: string): Promise<Tracking> {
     })),
     journey: journey.map((j) => ({ at: j.createdAt, event: j.kind, commodity: j.commodity, quantity: j.quantity, warehouse: j.warehouse, community: j.community ?? undefined })),
     communitiesReached: [...new Set(journey.filter((j) => j.kind === 'delivered' && j.community).map((j) => j.community!))].sort(),
+    recalls: await repo.recallsOf(db, donation.id),
   };
 }

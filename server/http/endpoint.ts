@@ -1,12 +1,15 @@
 // Declares an HTTP endpoint once: its path, who may call it, its input schemas and its handler.
 // The same declaration validates input, checks the role, replays idempotent retries and feeds the
-// OpenAPI document, so the schema is the single source of truth.
+// OpenAPI document, so the schema is the single source of truth. Every request gets an id (X-Request-Id),
+// and a write (any method but GET) runs audited: each record it changes gets an audit row in its commit.
+import { randomUUID } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Role, SignedInUser } from '../auth/roles.ts';
 import { ForbiddenError, UnauthenticatedError, ValidationError, type FieldProblem } from './errors.ts';
 import { replayOrRecord } from './idempotency.ts';
 import type { Db } from '../db/database.ts';
+import { audited } from '../audit/audit.service.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -56,6 +59,9 @@ export function endpoint<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
 ): void {
   registry.set(`${spec.method} ${spec.path}`, spec as unknown as EndpointSpec<z.ZodType, z.ZodType, z.ZodType>);
   router[spec.method](spec.path, async (req, res) => {
+    const requestId = randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
     const user = req.user;
     checkRole(spec.roles, user, req.staleToken);
     const ctx = {
@@ -68,7 +74,8 @@ export function endpoint<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
     } as SignedInContext<Infer<B>, Infer<Q>, Infer<P>>;
     const run = async () => ({ status: spec.status ?? 200, body: await handler(ctx) });
     const key = req.get('Idempotency-Key');
-    const answer = spec.idempotent && key && user ? await replayOrRecord(db, user.id, key, req, run) : await run();
+    const answerOnce = () => (spec.idempotent && key && user ? replayOrRecord(db, user.id, key, req, run) : run());
+    const answer = spec.method === 'get' ? await answerOnce() : await audited(req, user, requestId, answerOnce);
     if (res.headersSent) return;
     if (spec.produces && typeof answer.body === 'string') {
       res.status(answer.status).type(spec.produces).send(answer.body);

@@ -24,6 +24,7 @@ export const errorCodes = [
   'already-exists',
   'edited-meanwhile',
   'stale-plan',
+  'recalled',
   'concurrent-change',
   'held-for-review',
   'in-progress',
@@ -143,7 +144,7 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
     res.status(known.status).type('application/problem+json').send(JSON.stringify(problemBody(known, req.originalUrl)));
     return;
   }
-  const requestId = randomUUID();
+  const requestId: string = res.locals.requestId ?? randomUUID();
   console.error(`[${requestId}] ${req.method} ${req.originalUrl}`, error);
   res
     .status(500)

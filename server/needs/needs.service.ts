@@ -210,3 +210,18 @@ export async function markCritical(tx: Queryable, notify: Notify, id: number, ac
 
 /** What residents asked that waits for a community worker, in the worker's communities. */
 export const awaitingConfirmation = (db: Queryable, scope: CommunityScope) => repo.awaitingConfirmation(db, scope);
+
+/**
+ * A replacement for goods a household received and had to give back (a recall): the quantity is added to
+ * its open need of that commodity, or a new need is opened, urgent either way; its community's sheet hears of it.
+ */
+export async function addReplacement(tx: Queryable, notify: Notify, householdId: number, commodityId: number, quantity: number, source: string, by: number): Promise<Need> {
+  const household = await getHousehold(tx, householdId);
+  const open = await repo.findOpenNeed(tx, householdId, commodityId);
+  const urgency = open && URGENCY_RANK[open.urgency] > URGENCY_RANK.high ? open.urgency : 'high';
+  const need = open
+    ? await repo.mergeReport(tx, open.id, { quantity: open.quantity + quantity, urgency, deadline: open.deadline, sources: open.sources.includes(source) ? open.sources : [...open.sources, source] })
+    : await repo.insertNeed(tx, { householdId, commodityId, quantity, urgency, deadline: null, sources: [source] });
+  await announce(tx, notify, need, household.community, open ? 'merged' : 'created', by);
+  return need;
+}

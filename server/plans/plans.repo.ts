@@ -84,6 +84,15 @@ export async function solvedPlans(db: Queryable) {
   );
 }
 
+/** Approved plans, not yet dispatched, with an allocation of this lot, locked. */
+export async function approvedPlansUsing(tx: Queryable, lotId: number): Promise<number[]> {
+  const rows = await tx.query<{ id: number }>(
+    `SELECT id FROM plans WHERE status = 'approved' AND id IN (SELECT plan_id FROM plan_allocations WHERE lot_id = $1) ORDER BY id FOR UPDATE`,
+    [lotId],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function markStale(db: Queryable, id: number): Promise<void> {
   await db.query(`UPDATE plans SET status = 'stale' WHERE id = $1`, [id]);
 }

@@ -174,6 +174,22 @@ export async function approvePlan(outbox: Outbox, id: number, actorId: number, s
   return getPlan(outbox.db, id);
 }
 
+/**
+ * Approved plans not yet dispatched that draw on a lot, withdrawn: every reservation released and the plan
+ * marked stale, so nothing of it goes out (a recall); a new plan leaves the lot out. Their ids.
+ */
+export async function withdrawPlansUsing(tx: Queryable, notify: Notify, lotId: number, actorId: number, reason: string): Promise<number[]> {
+  const ids = await repo.approvedPlansUsing(tx, lotId);
+  for (const id of ids) {
+    for (const a of await repo.allocationsToReserve(tx, id)) {
+      await recordMovement(tx, { lotId: a.lotId, kind: 'released', quantity: a.quantity, planId: id, needId: a.needId, actorId, reason });
+    }
+    await repo.markStale(tx, id);
+    await announce(tx, notify, id, 'stale');
+  }
+  return ids;
+}
+
 async function changesSince(tx: Queryable, snapshot: Snapshot): Promise<string[]> {
   const lotIds = Object.keys(snapshot.lots).map(Number);
   const needIds = Object.keys(snapshot.needs).map(Number);

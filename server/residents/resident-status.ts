@@ -17,6 +17,14 @@ export interface Leg {
   gate: string | null;
   routeStatus: string;
   routeKind: 'vehicle' | 'walking';
+  /** Who took the goods and when (by the driver's phone), once delivered with proof. */
+  handover?: Handover;
+}
+
+export interface Handover {
+  at: string;
+  handedTo: 'recipient' | 'neighbour' | 'building_leader';
+  receiverName: string;
 }
 
 export interface NeedFacts {
@@ -46,13 +54,23 @@ interface Vars {
   reason: string;
   /** "10:30–11:30", or '' when no time is known. */
   window: string;
+  /** When it was handed over ("2 Dec 2026, 10:42") and to whom, in the reader's words. */
+  at: string;
+  to: string;
 }
 
 type Sentence = (v: Vars) => string;
 
 const failureReasons: Record<Lang, Record<string, string>> = {
-  en: { nobody_home: 'nobody was home', road_blocked: 'the road was blocked', refused: 'the delivery was refused', other: 'the driver could not hand it over' },
-  zh: { nobody_home: '家中无人', road_blocked: '道路受阻', refused: '配送被拒收', other: '司机未能交付' },
+  en: {
+    nobody_home: 'nobody was home',
+    road_blocked: 'the road was blocked',
+    refused: 'the delivery was refused',
+    volunteer_no_show: 'the volunteer who was to bring it did not come',
+    recalled: 'the goods were recalled before they reached you',
+    other: 'the driver could not hand it over',
+  },
+  zh: { nobody_home: '家中无人', road_blocked: '道路受阻', refused: '配送被拒收', volunteer_no_show: '负责送货的志愿者未到', recalled: '物资在送达前被召回', other: '司机未能交付' },
 };
 
 /** Every sentence a resident reads about a request. */
@@ -71,6 +89,7 @@ const sentences = {
     atGate: (v) => `Arrived at ${v.gate}. A volunteer will bring it to your door.`,
     walking: (v) => `On its way: a volunteer is bringing it from ${v.gate} to your door.`,
     delivered: () => 'Delivered.',
+    deliveredTo: (v) => `Delivered at ${v.at} to ${v.to}.`,
     deliveredPart: (v) => `${v.fulfilled} of ${v.quantity} ${v.unit} delivered. The rest goes into the next plan.`,
     failed: (v) => `Delivery failed: ${v.reason}. The goods went back to the warehouse; your request stays open and goes into the next plan.`,
     cancelled: () => 'Cancelled: this request is closed.',
@@ -90,6 +109,7 @@ const sentences = {
     atGate: (v) => `已到达 ${v.gate}。志愿者将送到您家门口。`,
     walking: (v) => `配送中：志愿者正从 ${v.gate} 送到您家门口。`,
     delivered: () => '已送达。',
+    deliveredTo: (v) => `已于 ${v.at} 送达，签收人：${v.to}。`,
     deliveredPart: (v) => `已送达 ${v.quantity} ${v.unit} 中的 ${v.fulfilled}。其余部分排入下一次计划。`,
     failed: (v) => `配送未成功：${v.reason}。物资已退回仓库；您的需求仍然有效，将排入下一次计划。`,
     cancelled: () => '已取消：此需求已关闭。',
@@ -99,6 +119,17 @@ const sentences = {
 
 type SentenceKey = keyof (typeof sentences)['en'];
 
+/** The day a thing happened, as the reader writes dates. */
+const day = (lang: Lang, at: string) => new Date(at).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+
+/** The warning for goods a household received that were recalled. */
+export function recallText(lang: Lang, recall: { commodity: string; deliveredAt: string; reason: string }): string {
+  const on = day(lang, recall.deliveredAt);
+  return lang === 'zh'
+    ? `召回通知：${on} 送达给您的 ${recall.commodity} 已被召回（${recall.reason}）。请勿使用；社区工作人员会联系您并补发。`
+    : `Recall: the ${recall.commodity} delivered to you on ${on} has been recalled (${recall.reason}). Do not use it; your community worker will contact you and replace it.`;
+}
+
 export interface Described {
   status: ResidentStatus;
   key: SentenceKey;
@@ -106,12 +137,13 @@ export interface Described {
   gate?: string;
   etaS?: number;
   reason?: string;
+  handover?: Handover;
 }
 
 /** The status of one request, from the most advanced fact known about it. */
 export function describe(need: NeedFacts): Described {
   if (need.status === 'cancelled') return { status: 'cancelled', key: need.confirmed ? 'cancelled' : 'declined' };
-  if (need.status === 'fulfilled') return { status: 'delivered', key: 'delivered' };
+  if (need.status === 'fulfilled') return delivered(need.legs.find((l) => l.kind !== 'gate' && l.status === 'delivered'));
   const onRoute = need.plan?.status === 'dispatched' ? fromLegs(need) : undefined;
   if (onRoute) return onRoute;
   if (need.plan) {
@@ -134,9 +166,8 @@ function fromLegs(need: NeedFacts): Described | undefined {
   const failed = [vehicle, door].find((l) => l?.status === 'failed');
   if (failed) return { status: 'failed', key: 'failed', reason: failed.reason ?? 'other' };
   const gate = vehicle.gate ?? undefined;
-  if (door?.status === 'delivered' || (vehicle.kind === 'delivery' && vehicle.status === 'delivered')) {
-    return { status: 'delivered', key: need.fulfilled < need.quantity ? 'deliveredPart' : 'delivered' };
-  }
+  const handedOver = door?.status === 'delivered' ? door : vehicle.kind === 'delivery' && vehicle.status === 'delivered' ? vehicle : undefined;
+  if (handedOver) return need.fulfilled < need.quantity ? { status: 'delivered', key: 'deliveredPart' } : delivered(handedOver);
   if (vehicle.status === 'delivered') {
     return door && door.routeStatus === 'accepted' ? { status: 'on_its_way', key: 'walking', gate } : { status: 'on_its_way', key: 'atGate', gate };
   }
@@ -144,6 +175,10 @@ function fromLegs(need: NeedFacts): Described | undefined {
   if (vehicle.routeStatus === 'picked_up') return { status: 'on_its_way', key: vehicle.kind === 'gate' ? 'toGate' : 'toDoor', gate, etaS };
   return { status: 'planned', key: need.plan!.allocated < need.quantity - need.fulfilled ? 'plannedPart' : 'planned', etaS };
 }
+
+/** Delivered in full: when and to whom, if the handover was recorded with proof. */
+const delivered = (leg: Leg | undefined): Described =>
+  leg?.handover ? { status: 'delivered', key: 'deliveredTo', handover: leg.handover } : { status: 'delivered', key: 'delivered' };
 
 const HALF_HOUR_S = 1800;
 const clock = (s: number) => {
@@ -168,5 +203,17 @@ export function statusText(need: NeedFacts, described: Described, lang: Lang): s
     gate: described.gate ?? '',
     reason: failureReasons[lang][described.reason ?? 'other'] ?? failureReasons[lang].other!,
     window: described.etaS === undefined ? '' : timeWindow(described.etaS),
+    at: described.handover ? dateTime(lang, described.handover.at) : '',
+    to: described.handover ? receiver(lang, described.handover) : '',
   });
 }
+
+const dateTime = (lang: Lang, at: string) => new Date(at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+const handedTo = {
+  en: { recipient: (name: string) => name, neighbour: (name: string) => `your neighbour ${name}`, building_leader: (name: string) => `the building leader ${name}` },
+  zh: { recipient: (name: string) => name, neighbour: (name: string) => `邻居 ${name}`, building_leader: (name: string) => `楼栋长 ${name}` },
+};
+
+/** Who took the goods, as the household reads it. */
+const receiver = (lang: Lang, handover: Handover) => handedTo[lang][handover.handedTo](handover.receiverName);

@@ -3,7 +3,7 @@
 // household's needs with the plans and stops that carry them; a community's households with whether each
 // holds a code) and never write them: needs, plans and dispatch write their own tables.
 import type { Queryable } from '../db/database.ts';
-import type { Leg, NeedFacts } from './resident-status.ts';
+import type { Handover, Leg, NeedFacts } from './resident-status.ts';
 
 /** Revokes the household's live code, if any; its hash. */
 export async function revokeLiveCode(tx: Queryable, householdId: number): Promise<string | undefined> {
@@ -37,6 +37,17 @@ export async function householdsOfCommunity(db: Queryable, community: string): P
   return rows.map((r) => ({ id: r.id, name: r.name, address: r.address, hasCode: r.has_code }));
 }
 
+/** Recalled lots whose goods reached the household: what, when, and why they were recalled. */
+export async function recallsReceived(db: Queryable, householdId: number): Promise<{ commodity: string; deliveredAt: string; reason: string }[]> {
+  const rows = await db.query<{ commodity: string; delivered_at: Date; reason: string }>(
+    `SELECT c.name AS commodity, max(m.created_at) AS delivered_at, l.recall_reason AS reason
+     FROM stock_movements m JOIN needs n ON n.id = m.need_id JOIN lots l ON l.id = m.lot_id JOIN commodities c ON c.id = l.commodity_id
+     WHERE n.household_id = $1 AND m.kind = 'delivered' AND l.recalled_at IS NOT NULL GROUP BY l.id, c.name ORDER BY l.id`,
+    [householdId],
+  );
+  return rows.map((r) => ({ commodity: r.commodity, deliveredAt: new Date(r.delivered_at).toISOString(), reason: r.reason }));
+}
+
 /** The household's needs, newest first, each with its latest approved or dispatched plan and that plan's stops for it. */
 export async function needFactsOf(db: Queryable, householdId: number): Promise<NeedFacts[]> {
   const needs = await db.query<{ id: number; commodity: string; unit: string; quantity: number; fulfilled: number; status: NeedFacts['status']; confirmed: boolean; requested: number | null; updated_at: string }>(
@@ -53,9 +64,11 @@ export async function needFactsOf(db: Queryable, householdId: number): Promise<N
      WHERE n.id = ANY($1::int[]) ORDER BY n.id, p.id DESC`,
     [ids],
   );
-  const legs = await db.query<{ need_id: number; plan_id: number; kind: Leg['kind']; status: Leg['status']; reason: string | null; eta_s: number | null; gate: string | null; route_status: string; route_kind: Leg['routeKind'] }>(
-    `SELECT si.need_id, r.plan_id, s.kind, s.status, s.reason, s.eta_s, g.name AS gate, r.status AS route_status, r.kind AS route_kind
+  const legs = await db.query<{ need_id: number; plan_id: number; kind: Leg['kind']; status: Leg['status']; reason: string | null; eta_s: number | null; gate: string | null; route_status: string; route_kind: Leg['routeKind']; device_time: Date | null; handed_to: Handover['handedTo'] | null; receiver_name: string | null }>(
+    `SELECT si.need_id, r.plan_id, s.kind, s.status, s.reason, s.eta_s, g.name AS gate, r.status AS route_status, r.kind AS route_kind,
+            p.device_time, p.handed_to, p.receiver_name
      FROM stop_items si JOIN stops s ON s.id = si.stop_id JOIN routes r ON r.id = s.route_id LEFT JOIN gates g ON g.id = s.gate_id
+     LEFT JOIN stop_proofs p ON p.stop_id = s.id
      WHERE si.need_id = ANY($1::int[]) AND r.status <> 'cancelled' ORDER BY s.id`,
     [ids],
   );
@@ -74,7 +87,16 @@ export async function needFactsOf(db: Queryable, householdId: number): Promise<N
       plan: plan && { status: plan.status, allocated: plan.allocated, unmetReason: plan.unmet_reason },
       legs: legs
         .filter((l) => l.need_id === n.id && l.plan_id === plan?.plan_id)
-        .map((l) => ({ kind: l.kind, status: l.status, reason: l.reason, etaS: l.eta_s, gate: l.gate, routeStatus: l.route_status, routeKind: l.route_kind })),
+        .map((l) => ({
+          kind: l.kind,
+          status: l.status,
+          reason: l.reason,
+          etaS: l.eta_s,
+          gate: l.gate,
+          routeStatus: l.route_status,
+          routeKind: l.route_kind,
+          ...(l.handed_to && l.device_time ? { handover: { at: l.device_time.toISOString(), handedTo: l.handed_to, receiverName: l.receiver_name! } } : {}),
+        })),
     };
   });
 }

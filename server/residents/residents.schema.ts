@@ -52,6 +52,8 @@ export interface ResidentRequest {
 export interface ResidentView {
   lang: Lang;
   household: { name: string; community: string };
+  /** Warnings the household must read first: goods it received that were recalled. */
+  notices: { kind: 'recall'; text: string }[];
   requests: ResidentRequest[];
 }
 

@@ -3,7 +3,7 @@
 import type { Queryable } from '../db/database.ts';
 import { getHousehold } from '../needs/households.service.ts';
 import { NotFoundError } from '../http/errors.ts';
-import { describe, statusText, type NeedFacts } from './resident-status.ts';
+import { describe, recallText, statusText, type NeedFacts } from './resident-status.ts';
 import { say, type Lang } from './resident-texts.ts';
 import type { ResidentRequest, ResidentView } from './residents.schema.ts';
 import * as repo from './residents.repo.ts';
@@ -11,7 +11,12 @@ import { urgentFlags } from './requests.repo.ts';
 
 export async function residentView(db: Queryable, householdId: number, lang: Lang): Promise<ResidentView> {
   const household = await getHousehold(db, householdId);
-  return { lang, household: { name: household.name, community: household.community }, requests: await requestsOf(db, householdId, lang) };
+  return {
+    lang,
+    household: { name: household.name, community: household.community },
+    notices: (await repo.recallsReceived(db, householdId)).map((recall) => ({ kind: 'recall' as const, text: recallText(lang, recall) })),
+    requests: await requestsOf(db, householdId, lang),
+  };
 }
 
 /** One of the household's requests (what asking answers with). */

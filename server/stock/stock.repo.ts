@@ -9,11 +9,11 @@ export const insertMovement = (db: Queryable, movement: Movement) => insertRow<M
 
 export const insertLot = (
   db: Queryable,
-  lot: { warehouseId: number; commodityId: number; lotCode: string; expiresOn?: string | null; donationId?: number },
+  lot: { warehouseId: number; commodityId: number; lotCode: string; expiresOn?: string | null; donationId?: number; supplierKind?: 'donor' | 'vendor'; supplier?: string },
 ) => insertRow<Lot>(db, 'lots', lot);
 
-export async function findLot(db: Queryable, id: number): Promise<Lot | undefined> {
-  const [row] = await db.query('SELECT * FROM lots WHERE id = $1', [id]);
+export async function findLot(db: Queryable, id: number, lock = false): Promise<Lot | undefined> {
+  const [row] = await db.query(`SELECT * FROM lots WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return row ? toCamel<Lot>(row) : undefined;
 }
 
@@ -23,20 +23,23 @@ export async function findLotByCode(db: Queryable, lot: { warehouseId: number; c
   return row;
 }
 
-/** Lots with stock on hand that no plan has reserved, of the given commodities (null: all), by id. */
+/** Lots with stock on hand that no plan has reserved, of the given commodities (null: all), by id; never a recalled lot. */
 export async function availableLots(db: Queryable, commodityIds: number[] | null) {
   return (
     await db.query(
       `SELECT id, warehouse_id, commodity_id, on_hand - reserved AS available, expires_on FROM lots
-       WHERE on_hand - reserved > 0 AND ($1::int[] IS NULL OR commodity_id = ANY($1::int[])) ORDER BY id`,
+       WHERE on_hand - reserved > 0 AND recalled_at IS NULL AND ($1::int[] IS NULL OR commodity_id = ANY($1::int[])) ORDER BY id`,
       [commodityIds],
     )
   ).map((r) => toCamel<{ id: number; warehouseId: number; commodityId: number; available: number; expiresOn: string | null }>(r));
 }
 
-/** The available quantity of these lots, locked so that nothing moves them until the transaction ends. */
+/** The available quantity of these lots (none of a recalled one), locked so that nothing moves them until the transaction ends. */
 export async function lockAvailable(db: Queryable, lotIds: number[]): Promise<{ id: number; available: number }[]> {
-  return db.query<{ id: number; available: number }>('SELECT id, on_hand - reserved AS available FROM lots WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [lotIds]);
+  return db.query<{ id: number; available: number }>(
+    'SELECT id, CASE WHEN recalled_at IS NULL THEN on_hand - reserved ELSE 0 END AS available FROM lots WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE',
+    [lotIds],
+  );
 }
 
 /** Each commodity's available stock, and per day over the last `days` what was received and what left (dispatched or spoiled). */
@@ -87,4 +90,51 @@ export async function listMovements(
     [...params, filter.limit, filter.offset],
   );
   return { items: rows.map((r) => toCamel(r)), total, limit: filter.limit, offset: filter.offset };
+}
+
+export async function markRecalled(tx: Queryable, id: number, reason: string, by: number): Promise<void> {
+  await tx.query('UPDATE lots SET recalled_at = now(), recall_reason = $2, recalled_by = $3 WHERE id = $1', [id, reason, by]);
+}
+
+export async function markReplaced(tx: Queryable, id: number): Promise<void> {
+  await tx.query('UPDATE lots SET replaced_at = now() WHERE id = $1', [id]);
+}
+
+/** A household that received goods of a lot: how much, of which need, when. */
+export interface LotRecipient {
+  householdId: number;
+  name: string;
+  community: string;
+  address: string;
+  phone: string | null;
+  needId: number;
+  commodityId: number;
+  quantity: number;
+  deliveredAt: string;
+}
+
+/**
+ * The households that received goods of these lots, from the ledger (delivered movements), with their
+ * contact: a cross-noun read of needs and households, for a recall. Only those of `communities` (null: all).
+ */
+export async function recipientsOfLots(db: Queryable, lotIds: number[], communities: readonly string[] | null): Promise<(LotRecipient & { lotId: number })[]> {
+  const rows = await db.query(
+    `SELECT m.lot_id, h.id AS household_id, h.name, h.community, h.address, h.phone, n.id AS need_id, n.commodity_id,
+            sum(m.quantity)::int AS quantity, max(m.created_at) AS delivered_at
+     FROM stock_movements m JOIN needs n ON n.id = m.need_id JOIN households h ON h.id = n.household_id
+     WHERE m.lot_id = ANY($1::int[]) AND m.kind = 'delivered' AND ($2::text[] IS NULL OR h.community = ANY($2::text[]))
+     GROUP BY m.lot_id, h.id, n.id ORDER BY h.community, h.name, h.id, n.id`,
+    [lotIds, communities && [...communities]],
+  );
+  return rows.map((r) => toCamel(r));
+}
+
+/** Recalled lots, newest recall first, of the given warehouses (null: all). */
+export async function recalledLots(db: Queryable, warehouseIds: readonly number[] | null): Promise<(Lot & { commodity: string; unit: string })[]> {
+  const rows = await db.query(
+    `SELECT l.*, c.name AS commodity, c.unit FROM lots l JOIN commodities c ON c.id = l.commodity_id
+     WHERE l.recalled_at IS NOT NULL AND ($1::int[] IS NULL OR l.warehouse_id = ANY($1::int[])) ORDER BY l.recalled_at DESC, l.id`,
+    [warehouseIds && [...warehouseIds]],
+  );
+  return rows.map((r) => toCamel(r));
 }

@@ -4,10 +4,11 @@ import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { warehouseScope } from '../auth/warehouse-scope.ts';
-import { movementQuery, newLot, newMovement } from './stock.schema.ts';
+import { movementQuery, newLot, newMovement, recallBody } from './stock.schema.ts';
 import * as stock from './stock.service.ts';
+import { listRecalls, recallLot, replaceRecalled } from './recall.service.ts';
 
-export function stockRoutes({ db }: AppDeps): Router {
+export function stockRoutes({ db, outbox }: AppDeps): Router {
   const router = Router();
   const tag = 'stock';
   const roles = ['coordinator', 'admin'] as const;
@@ -28,6 +29,33 @@ export function stockRoutes({ db }: AppDeps): Router {
   );
   endpoint(router, db, { method: 'get', path: '/stock/movements', summary: 'The stock ledger (a coordinator tied to warehouses: theirs)', tag, roles, query: movementQuery }, ({ query, user }) =>
     stock.listMovements(db, query, warehouseScope(user)),
+  );
+  endpoint(
+    router,
+    db,
+    {
+      method: 'post',
+      path: '/lots/:id/recall',
+      summary: 'Recall a lot: blocked from plans and dispatch at once, taken off pending stops (drivers told live); who received it and who carries it',
+      tag,
+      roles,
+      params: idParam,
+      body: recallBody,
+      idempotent: true,
+    },
+    ({ params, body, user }) => recallLot(outbox, params.id, body.reason, user),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'post', path: '/lots/:id/recall/replacements', summary: 'Replacement needs for every household that received a recalled lot (once)', tag, roles, params: idParam, status: 201, idempotent: true },
+    ({ params, user }) => replaceRecalled(outbox, params.id, user),
+  );
+  endpoint(
+    router,
+    db,
+    { method: 'get', path: '/recalls', summary: 'Recalled lots and the households that received them (a community worker: those of their communities)', tag, roles: ['coordinator', 'admin', 'community'] },
+    ({ user }) => listRecalls(db, user),
   );
   return router;
 }

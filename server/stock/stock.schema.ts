@@ -10,7 +10,10 @@ export const newLot = z.strictObject({
   expiresOn: isoDate.optional(),
   quantity: units,
   reason: z.string().trim().max(500).optional(),
+  supplier: z.string().trim().min(1).max(200).optional().describe('the vendor it was bought from (a donation\'s lots name their donor)'),
 });
+
+export const recallBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
 
 export const newMovement = z
   .strictObject({
@@ -35,6 +38,13 @@ export interface Lot {
   lotCode: string;
   expiresOn: string | null;
   donationId: number | null;
+  /** Who supplied it: the donor of its donation, or the vendor it was bought from (null: not recorded). */
+  supplierKind: 'donor' | 'vendor' | null;
+  supplier: string | null;
+  recalledAt: string | null;
+  recallReason: string | null;
+  recalledBy: number | null;
+  replacedAt: string | null;
   onHand: number;
   reserved: number;
   inTransit: number;
@@ -62,4 +72,40 @@ export interface CommodityStock {
   available: number;
   inTransit: number;
   lots: (Lot & { available: number })[];
+}
+
+/** A household that received goods of a recalled lot, to be contacted (personal data: coordinators and their community's workers). */
+export interface RecallRecipient {
+  householdId: number;
+  name: string;
+  community: string;
+  address: string;
+  phone: string | null;
+  needId: number;
+  commodityId: number;
+  quantity: number;
+  deliveredAt: string;
+}
+
+/** A route a recalled lot was taken off: its driver was told live. */
+export interface RecallRoute {
+  routeId: number;
+  driverId: number;
+  status: string;
+  stopIds: number[];
+}
+
+/** What a recall did: who received the lot, which routes carried it, which approved plans were withdrawn. */
+export interface Recall {
+  lot: Lot;
+  households: RecallRecipient[];
+  communities: string[];
+  routes: RecallRoute[];
+  withdrawnPlanIds: number[];
+}
+
+/** A recalled lot as a list shows it, with the households (in the reader's communities) that received it. */
+export interface RecalledLot {
+  lot: Lot & { commodity: string; unit: string };
+  households: RecallRecipient[];
 }

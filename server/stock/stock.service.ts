@@ -16,6 +16,9 @@ export async function recordMovement(db: Queryable, movement: Movement) {
     return await repo.insertMovement(db, movement);
   } catch (error) {
     // The ledger's trigger refuses a balance below zero with a check violation: said here with the lot's numbers.
+    if (hasSqlState(error, 'restrictViolation') && (error as { hint?: string }).hint === 'recalled') {
+      throw new ConflictError(`lot ${movement.lotId} is recalled: it cannot be reserved or dispatched`, { lotId: movement.lotId }, 'recalled');
+    }
     if (hasSqlState(error, 'checkViolation')) {
       throw new ConflictError(
         `lot ${movement.lotId} cannot cover ${movement.kind} of ${movement.quantity}: not enough stock`,
@@ -27,8 +30,8 @@ export async function recordMovement(db: Queryable, movement: Movement) {
   }
 }
 
-export async function getLot(db: Queryable, id: number, field?: string): Promise<Lot> {
-  const lot = await repo.findLot(db, id);
+export async function getLot(db: Queryable, id: number, field?: string, lock = false): Promise<Lot> {
+  const lot = await repo.findLot(db, id, lock);
   if (!lot) throw new NotFoundError('lot', id, field);
   return lot;
 }
@@ -41,7 +44,7 @@ export async function receiveLot(db: Db, input: z.infer<typeof newLot>, actorId:
     await getCommodity(tx, input.commodityId, 'body.commodityId');
     if (await repo.findLotByCode(tx, input)) throw new ConflictError(`lot ${input.lotCode} of this commodity exists already in this warehouse`, { errors: [{ field: 'body.lotCode', reason: 'already used' }] }, 'already-exists');
     const { quantity, reason, ...lotFields } = input;
-    const lot = await repo.insertLot(tx, lotFields);
+    const lot = await repo.insertLot(tx, { ...lotFields, ...(input.supplier ? { supplierKind: 'vendor' as const } : {}) });
     await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity, reason, actorId });
     return getLot(tx, lot.id);
   });

@@ -91,6 +91,7 @@ export const en = {
   'track.pledgedQty': 'Pledged',
   'track.accepted': 'Accepted',
   'track.rejected': 'Rejected',
+  'track.recalled': 'Recalled: the {commodity} of this donation was recalled on {at} ({reason}).',
   'track.communities': 'Communities reached',
   'track.noCommunitiesYet': 'Not delivered to any community yet.',
   'donation.pledged': 'pledged',
@@ -257,6 +258,8 @@ export const en = {
   'failure.nobody_home': 'Nobody home',
   'failure.road_blocked': 'Road blocked',
   'failure.refused': 'Refused',
+  'failure.volunteer_no_show': 'Volunteer did not show',
+  'failure.recalled': 'Recalled',
   'failure.other': 'Other',
 
   'sheet.title': 'Need sheet',

@@ -93,6 +93,7 @@ export const zh: Record<keyof typeof en, string> = {
   'track.pledgedQty': '承诺',
   'track.accepted': '接收',
   'track.rejected': '拒收',
+  'track.recalled': '已召回：此捐赠中的 {commodity} 已于 {at} 召回（{reason}）。',
   'track.communities': '已送达社区',
   'track.noCommunitiesYet': '尚未送达任何社区。',
   'donation.pledged': '已承诺',
@@ -259,6 +260,8 @@ export const zh: Record<keyof typeof en, string> = {
   'failure.nobody_home': '无人在家',
   'failure.road_blocked': '道路不通',
   'failure.refused': '拒收',
+  'failure.volunteer_no_show': '志愿者未到',
+  'failure.recalled': '已召回',
   'failure.other': '其他',
 
   'sheet.title': '需求表',

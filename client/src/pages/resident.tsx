@@ -39,6 +39,11 @@ export function ResidentPage({ code }: { code: string }) {
       </header>
       {view.error !== undefined && !data && <CodeProblem error={view.error} />}
       {!data && view.error === undefined && <p class="muted">{t('state.loading')}</p>}
+      {data?.notices.map((notice, i) => (
+        <p key={i} class="resident-problem" role="alert">
+          {notice.text}
+        </p>
+      ))}
       {data && <Requests requests={data.requests} />}
       {data && <AskForm code={code} onAsked={view.reload} />}
       {data && <PhoneForm code={code} />}

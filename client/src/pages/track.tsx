@@ -75,6 +75,11 @@ function Journey({ data }: { data: Tracking }) {
           ))}
         </tbody>
       </table>
+      {data.recalls.map((recall, i) => (
+        <p key={i} class="error-note" role="alert">
+          {t('track.recalled', { commodity: recall.commodity, at: fmtDateTime(recall.recalledAt), reason: recall.reason })}
+        </p>
+      ))}
       <h2>{t('track.communities')}</h2>
       {data.communitiesReached.length ? (
         <ul class="chips">

@@ -1,0 +1,69 @@
+// SQL of the audit log (written only by the audit_change trigger of 016_audit_log.sql; read here).
+import type { Queryable } from '../db/database.ts';
+import { toCamel } from '../db/rows.ts';
+import type { AuditQuery, AuditRow } from './audit.schema.ts';
+
+interface Stored {
+  id: number;
+  at: Date;
+  user_id: number | null;
+  role: AuditRow['role'];
+  method: string | null;
+  path: string | null;
+  request_id: string | null;
+  ip: string | null;
+  device: string | null;
+  table_name: string;
+  record_id: string | null;
+  action: AuditRow['action'];
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+/** The rows matching the query's filters, newest first; `limit` of them. */
+export async function searchLog(db: Queryable, query: Omit<AuditQuery, 'format'>): Promise<AuditRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (condition: (param: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(condition(`$${params.length}`));
+  };
+  if (query.userId !== undefined) add((p) => `user_id = ${p}`, query.userId);
+  if (query.record !== undefined) {
+    const [table, id] = query.record.split(':');
+    add((p) => `table_name = ${p}`, table);
+    if (id !== undefined) add((p) => `record_id = ${p}`, id);
+  }
+  // A prefix, matched literally: % and _ in the filter are not wildcards.
+  if (query.path !== undefined) add((p) => `left(path, length(${p})) = ${p}`, query.path);
+  if (query.requestId !== undefined) add((p) => `request_id = ${p}`, query.requestId);
+  if (query.from !== undefined) add((p) => `at >= ${p}`, query.from);
+  if (query.to !== undefined) add((p) => `at < ${p}`, query.to);
+  if (query.before !== undefined) add((p) => `id < ${p}`, query.before);
+  params.push(query.limit);
+  const rows = await db.query<Stored>(
+    `SELECT * FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map(toRow);
+}
+
+const camelFields = (fields: Record<string, unknown> | null) => (fields ? toCamel<Record<string, unknown>>(fields) : null);
+
+function toRow(row: Stored): AuditRow {
+  return {
+    id: row.id,
+    at: row.at.toISOString(),
+    userId: row.user_id,
+    role: row.role,
+    method: row.method,
+    path: row.path,
+    requestId: row.request_id,
+    ip: row.ip,
+    device: row.device,
+    record: row.record_id === null ? row.table_name : `${row.table_name}:${row.record_id}`,
+    action: row.action,
+    before: camelFields(row.before),
+    after: camelFields(row.after),
+  };
+}
