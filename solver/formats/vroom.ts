@@ -4,7 +4,7 @@
 import { InvalidProblemError, UnsolvableError } from '../errors.ts';
 import type { PlannedRoute } from '../routing/check.ts';
 import type { Customer, RoutingProblem, TimeWindow, Vehicle } from '../routing/problem.ts';
-import type { RoutingSolution } from '../routing/solve.ts';
+import { solveRouting, type RoutingSolution, type SolveOptions } from '../routing/solve.ts';
 
 export interface VroomJob {
   id: number;
@@ -192,6 +192,13 @@ export function fromVroom(raw: unknown): VroomProblem {
     distances: matrices.distances ? (problem.lengths as number[][]) : null,
     dims,
   };
+}
+
+/** Reads a VROOM input, solves it (starting from its vehicles' steps, if any) and answers in VROOM's format. */
+export async function solveVroom(raw: unknown, options: Omit<SolveOptions, 'initialRoutes'>): Promise<VroomSolution> {
+  const read = fromVroom(raw);
+  const solution = await solveRouting(read.problem, { ...options, ...(read.initialRoutes ? { initialRoutes: read.initialRoutes } : {}) });
+  return toVroom(read, solution);
 }
 
 /** Writes the router's solution as VROOM's output (times and loads recomputed along each route). */

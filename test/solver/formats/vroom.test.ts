@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidProblemError, UnsolvableError } from '../../../solver/errors.ts';
-import { fromVroom, toVroom, type VroomInput } from '../../../solver/formats/vroom.ts';
+import { fromVroom, solveVroom, type VroomInput } from '../../../solver/formats/vroom.ts';
 import { checkVroomSolution } from '../../../solver/formats/vroom-check.ts';
 import { Random } from '../../../solver/random.ts';
-import { solveRouting } from '../../../solver/routing/solve.ts';
 
 /** VROOM's own example with custom matrices (docs/example_2.json; VROOM is © Julien Coupey, BSD 2-clause). */
 const VROOM_EXAMPLE: VroomInput = {
@@ -57,15 +56,11 @@ function everyField(seed: number, jobs = 30): VroomInput {
   };
 }
 
-async function solveVroom(input: VroomInput, seed = 1) {
-  const read = fromVroom(input);
-  const solution = await solveRouting(read.problem, { seed, maxIterations: 300, ...(read.initialRoutes ? { initialRoutes: read.initialRoutes } : {}) });
-  return toVroom(read, solution);
-}
+const solve = (input: VroomInput, seed = 1) => solveVroom(input, { seed, maxIterations: 300 });
 
 describe('VROOM problems in and out', () => {
   it("solves VROOM's own example and answers in VROOM's format", async () => {
-    const out = await solveVroom(VROOM_EXAMPLE);
+    const out = await solve(VROOM_EXAMPLE);
     expect(checkVroomSolution(VROOM_EXAMPLE, out).violations).toEqual([]);
     expect(out.summary).toMatchObject({ cost: 5461, routes: 1, unassigned: 0, duration: 5461, waiting_time: 0 });
     expect(out.routes[0]!.steps.map((s) => [s.type, s.id, s.arrival])).toEqual([
@@ -79,7 +74,7 @@ describe('VROOM problems in and out', () => {
   for (const seed of [1, 2, 3]) {
     it(`gives a solution the independent checker accepts for a problem using every field (seed ${seed})`, async () => {
       const input = everyField(seed);
-      const out = await solveVroom(input, seed);
+      const out = await solve(input, seed);
       expect(checkVroomSolution(input, out).violations).toEqual([]);
       expect(out.summary.routes).toBeGreaterThan(0);
       expect(out.routes.every((r) => r.steps.length >= 2)).toBe(true);
@@ -91,7 +86,7 @@ describe('VROOM problems in and out', () => {
 
   it('puts jobs needing a skill only on vehicles that hold it', async () => {
     const input = everyField(4);
-    const out = await solveVroom(input);
+    const out = await solve(input);
     const skilled = new Set((input.jobs ?? []).filter((j) => j.skills).map((j) => j.id));
     for (const route of out.routes) {
       const jobs = route.steps.filter((s) => s.type === 'job').map((s) => s.id!);
@@ -106,7 +101,7 @@ describe('VROOM problems in and out', () => {
       { id: 2, start_index: 41, end_index: 41, max_travel_time: 150 },
       { id: 3, start_index: 41, end_index: 41, max_distance: 1500, skills: [7] },
     ];
-    const out = await solveVroom(input);
+    const out = await solve(input);
     expect(checkVroomSolution(input, out).violations).toEqual([]);
     expect(out.unassigned.length).toBeGreaterThan(0);
     expect(out.unassigned.every((u) => typeof u.reason === 'string')).toBe(true);
@@ -122,7 +117,7 @@ describe('VROOM problems in and out', () => {
       vehicles: [{ id: 1, start_index: 0, end_index: 0, capacity: [2] }],
       matrices: { car: { durations: [[0, 1, 90], [1, 0, 90], [90, 90, 0]] } },
     };
-    const out = await solveVroom(input);
+    const out = await solve(input);
     expect(out.summary.priority).toBe(5);
     expect(out.unassigned.map((u) => u.id)).toHaveLength(1);
   });
@@ -178,7 +173,7 @@ describe('VROOM problems in and out', () => {
 describe('checkVroomSolution', () => {
   it('finds a broken load, a broken max_tasks, a wrong arrival, a vehicle used twice and a job served twice', async () => {
     const input = everyField(6);
-    const out = await solveVroom(input);
+    const out = await solve(input);
     const route = out.routes.find((r) => r.steps.filter((s) => s.type === 'job').length >= 2)!;
     const vehicle = input.vehicles.find((v) => v.id === route.vehicle)!;
     vehicle.max_tasks = 1;
