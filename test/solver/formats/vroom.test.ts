@@ -48,9 +48,31 @@ function everyField(seed: number, jobs = 30): VroomInput {
       };
     }),
     vehicles: [
-      { id: 1, start_index: jobs, end_index: jobs, capacity: [25, 12], time_window: [0, 1200], skills: [7], max_tasks: 9, description: 'van' },
+      {
+        id: 1,
+        start_index: jobs,
+        end_index: jobs,
+        capacity: [25, 12],
+        time_window: [0, 1200],
+        skills: [7],
+        max_tasks: 9,
+        description: 'van',
+        breaks: [{ id: 1, time_windows: [[200, 260]], service: 30, description: 'lunch' }],
+      },
       { id: 2, start_index: jobs + 1, end_index: jobs, capacity: [20, 10], time_window: [0, 1200], speed_factor: 1.5, max_travel_time: 400 },
-      { id: 3, start_index: jobs + 1, capacity: [20, 10], time_window: [0, 1000], skills: [7, 9], max_distance: 4000, max_tasks: 8 },
+      {
+        id: 3,
+        start_index: jobs + 1,
+        capacity: [20, 10],
+        time_window: [0, 1000],
+        skills: [7, 9],
+        max_distance: 4000,
+        max_tasks: 8,
+        breaks: [
+          { id: 1, time_windows: [[100, 130]], service: 10 },
+          { id: 2, time_windows: [[300, 400]], service: 20 },
+        ],
+      },
     ],
     matrices: { car: { durations: matrix(1), distances: matrix(10), costs: matrix(2) } },
   };
@@ -78,8 +100,9 @@ describe('VROOM problems in and out', () => {
       expect(checkVroomSolution(input, out).violations).toEqual([]);
       expect(out.summary.routes).toBeGreaterThan(0);
       expect(out.routes.every((r) => r.steps.length >= 2)).toBe(true);
-      // Vehicle 3 has no end: its route stops at its last job.
-      expect(out.routes.find((r) => r.vehicle === 3)?.steps.at(-1)?.type ?? 'job').toBe('job');
+      // Vehicle 3 has no end: its route stops at its last job (or break).
+      expect(out.routes.find((r) => r.vehicle === 3)?.steps.at(-1)?.type ?? 'job').not.toBe('end');
+      for (const route of out.routes.filter((r) => r.vehicle !== 2)) expect(route.steps.some((s) => s.type === 'break')).toBe(true);
       expect(out.summary.distance).toBe(out.routes.reduce((s, r) => s + r.distance!, 0));
     });
   }
@@ -163,7 +186,7 @@ describe('VROOM problems in and out', () => {
       return 'accepted';
     };
     expect(fieldOf((i) => (i.shipments = [{}]))).toBe('shipments');
-    expect(fieldOf((i) => (i.vehicles[0]!.breaks = [{ id: 1 }]))).toBe('vehicles[0].breaks');
+    expect(fieldOf((i) => (i.vehicles[0]!.breaks = [{ id: 1, max_load: [3] }]))).toBe('vehicles[0].breaks[0].max_load');
     expect(fieldOf((i) => (i.jobs![0]!.time_windows = [[0, 5], [9, 20]]))).toBe('jobs[0].time_windows');
     expect(fieldOf((i) => (i.vehicles.push({ id: 1, start_index: 0, profile: 'bike' }), 0))).toBe('vehicles[1].profile');
     expect(fieldOf((i) => delete i.matrices)).toBe('matrices.car.durations');
@@ -171,10 +194,11 @@ describe('VROOM problems in and out', () => {
 });
 
 describe('checkVroomSolution', () => {
-  it('finds a broken load, a broken max_tasks, a wrong arrival, a vehicle used twice and a job served twice', async () => {
+  it('finds a broken load, max_tasks and break window, a wrong arrival, a vehicle used twice and a job served twice', async () => {
     const input = everyField(6);
     const out = await solve(input);
-    const route = out.routes.find((r) => r.steps.filter((s) => s.type === 'job').length >= 2)!;
+    const route = out.routes.find((r) => r.steps.filter((s) => s.type === 'job').length >= 2 && r.steps.some((s) => s.type === 'break'))!;
+    route.steps.find((s) => s.type === 'break')!.waiting_time += 500;
     const vehicle = input.vehicles.find((v) => v.id === route.vehicle)!;
     vehicle.max_tasks = 1;
     const job = route.steps.find((s) => s.type === 'job')!;
@@ -187,5 +211,6 @@ describe('checkVroomSolution', () => {
     expect(text).toMatch(/arrival .* but the drive gives/);
     expect(text).toMatch(/served 2 times/);
     expect(text).toMatch(/vehicle used twice/);
+    expect(text).toMatch(/break \d+ begins at \d+, outside its time windows/);
   });
 });
