@@ -90,10 +90,8 @@ export interface VroomStep {
   violations: never[];
 }
 
-export interface VroomRoute {
-  vehicle: number;
-  description?: string;
-  steps: VroomStep[];
+/** The sums a route gives, and the summary over all routes. */
+export interface VroomTotals {
   cost: number;
   setup: number;
   service: number;
@@ -104,6 +102,12 @@ export interface VroomRoute {
   pickup: number[];
   distance?: number;
   violations: never[];
+}
+
+export interface VroomRoute extends VroomTotals {
+  vehicle: number;
+  description?: string;
+  steps: VroomStep[];
 }
 
 export interface VroomUnassigned {
@@ -117,21 +121,7 @@ export interface VroomUnassigned {
 
 export interface VroomSolution {
   code: 0;
-  summary: {
-    cost: number;
-    routes: number;
-    unassigned: number;
-    setup: number;
-    service: number;
-    duration: number;
-    waiting_time: number;
-    priority: number;
-    delivery: number[];
-    pickup: number[];
-    distance?: number;
-    violations: never[];
-    computing_times: { loading: number; solving: number; routing: number };
-  };
+  summary: VroomTotals & { routes: number; unassigned: number; computing_times: { loading: number; solving: number; routing: number } };
   unassigned: VroomUnassigned[];
   routes: VroomRoute[];
 }
