@@ -31,6 +31,7 @@ import { echoToResidents, residentRooms } from './residents/live-pages.ts';
 import { queueRoutes } from './queue/queue.routes.ts';
 import { registrationRoutes } from './registrations/registrations.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { vrpRoutes } from './vrp/vrp.routes.ts';
 
 /** The outbox and the gateway that delivers its events, on one database. */
 export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
@@ -53,11 +54,33 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders({ tileUrl: deps.tileUrl }));
   app.set('trust proxy', deps.trustProxy ?? false);
   const api = Router();
+  // Routing problems carry their matrices: a larger limit for them alone (the parser below then skips the parsed body).
+  api.use('/vrp', express.json({ limit: '64mb' }));
   api.use(express.json({ limit: '2mb' }));
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
   api.use(authenticate(db));
   api.use(systemRoutes(db));
-  for (const routes of [authRoutes, residentRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes, networkRoutes, planRoutes, dispatchRoutes, dashboardRoutes, campaignRoutes, queueRoutes, registrationRoutes, auditRoutes]) api.use(routes(deps));
+  const nouns = [
+    authRoutes,
+    residentRoutes,
+    warehouseRoutes,
+    commodityRoutes,
+    stockRoutes,
+    donationRoutes,
+    needRoutes,
+    zoneRoutes,
+    driverRoutes,
+    networkRoutes,
+    planRoutes,
+    dispatchRoutes,
+    dashboardRoutes,
+    campaignRoutes,
+    queueRoutes,
+    registrationRoutes,
+    auditRoutes,
+    vrpRoutes,
+  ];
+  for (const routes of nouns) api.use(routes(deps));
   api.use((req) => {
     throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
   });

@@ -57,7 +57,7 @@ function checkRoute(input: VroomInput, vehicle: VroomVehicle, steps: VroomStep[]
   for (const j of known) if (!(j.skills ?? []).every((s) => skills.includes(s))) say(`job ${j.id} needs skills the vehicle lacks`);
 
   const [shiftStart, shiftEnd] = vehicle.time_window ?? [-Infinity, Infinity];
-  let previous: { at: number; leaves: number } | null = null;
+  let previous = null as { at: number; leaves: number } | null;
   let driven = 0;
   let travelled = 0;
   const over = (what: string) =>
@@ -65,10 +65,20 @@ function checkRoute(input: VroomInput, vehicle: VroomVehicle, steps: VroomStep[]
       if (q > vehicle.capacity![k]! + TOLERANCE) say(`load ${q} in dimension ${k} ${what}, above ${vehicle.capacity![k]}`);
     });
   over('at the start');
+  const breaks = vehicle.breaks ?? [];
+  for (const b of breaks) {
+    const times = steps.filter((s) => s.type === 'break' && s.id === b.id).length;
+    if (known.length > 0 && times !== 1) say(`takes break ${b.id} ${times} times`);
+  }
   for (const step of steps) {
-    const at = step.type === 'start' ? vehicle.start_index : step.type === 'end' ? vehicle.end_index : jobs.get(step.id!)!.location_index;
-    if (at === undefined || step.location_index !== at) say(`${describe(step)} at the wrong place`);
-    if (previous && at !== undefined) {
+    // A break is taken where the vehicle stands.
+    const pause = step.type === 'break';
+    const at: number | undefined = step.type === 'start' ? vehicle.start_index : step.type === 'end' ? vehicle.end_index : pause ? previous?.at : jobs.get(step.id!)!.location_index;
+    if (pause ? step.location_index !== at : at === undefined || step.location_index !== at) say(`${describe(step)} at the wrong place`);
+    if (pause && previous === null && step.arrival < shiftStart - TOLERANCE) say(`${describe(step)} before the vehicle's time window`);
+    if (pause && previous) {
+      if (Math.abs(step.arrival - previous.leaves) > TOLERANCE) say(`${describe(step)}: arrival ${step.arrival}, but the vehicle is free at ${previous.leaves}`);
+    } else if (previous && at !== undefined) {
       const drive = durations[previous.at]![at]! / speed;
       driven += drive;
       travelled += distances?.[previous.at]![at] ?? 0;
@@ -79,6 +89,15 @@ function checkRoute(input: VroomInput, vehicle: VroomVehicle, steps: VroomStep[]
     const begins = step.arrival + step.waiting_time;
     if (step.type === 'start' && begins < shiftStart - TOLERANCE) say(`leaves at ${begins}, before its time window`);
     if (step.type === 'end' && step.arrival > shiftEnd + TOLERANCE) say(`back at ${step.arrival}, after its time window`);
+    if (pause) {
+      const b = breaks.find((x) => x.id === step.id);
+      if (!b) say(`${describe(step)} is not this vehicle's`);
+      else {
+        const windows = b.time_windows ?? [];
+        if (windows.length > 0 && !windows.some(([a, z]) => begins >= a - TOLERANCE && begins <= z + TOLERANCE)) say(`break ${b.id} begins at ${begins}, outside its time windows`);
+        if (step.service !== (b.service ?? 0)) say(`break ${b.id}: service ${step.service}, not ${b.service ?? 0}`);
+      }
+    }
     if (step.type === 'job') {
       const job = jobs.get(step.id!)!;
       const windows = job.time_windows ?? [];
@@ -90,6 +109,7 @@ function checkRoute(input: VroomInput, vehicle: VroomVehicle, steps: VroomStep[]
     }
     if (dims > 0 && !sameAmounts(step.load, load)) say(`${describe(step)}: load ${JSON.stringify(step.load)}, but the tasks give ${JSON.stringify(load)}`);
     if (at !== undefined) previous = { at, leaves: begins + step.setup + step.service };
+    else if (pause) previous = null;
   }
   if (vehicle.max_travel_time !== undefined && driven > vehicle.max_travel_time + TOLERANCE) say(`drives ${driven}, above max_travel_time ${vehicle.max_travel_time}`);
   if (vehicle.max_distance !== undefined && travelled > vehicle.max_distance + TOLERANCE) say(`travels ${travelled}, above max_distance ${vehicle.max_distance}`);

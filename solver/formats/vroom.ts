@@ -3,8 +3,8 @@
 // with one command and anyone can compare the two engines on the same file.
 import { InvalidProblemError, UnsolvableError } from '../errors.ts';
 import type { PlannedRoute } from '../routing/check.ts';
-import type { Customer, RoutingProblem, TimeWindow, Vehicle } from '../routing/problem.ts';
-import type { RoutingSolution } from '../routing/solve.ts';
+import type { Break, Customer, RoutingProblem, TimeWindow, Vehicle } from '../routing/problem.ts';
+import { solveRouting, type RoutingSolution, type SolveOptions } from '../routing/solve.ts';
 
 export interface VroomJob {
   id: number;
@@ -42,12 +42,20 @@ export interface VroomVehicle {
   skills?: number[];
   type?: string;
   time_window?: TimeWindow;
-  breaks?: unknown[];
+  breaks?: VroomBreak[];
   speed_factor?: number;
   max_tasks?: number;
   max_travel_time?: number;
   max_distance?: number;
   steps?: VroomVehicleStep[];
+}
+
+export interface VroomBreak {
+  id: number;
+  time_windows?: TimeWindow[];
+  service?: number;
+  description?: string;
+  max_load?: number[];
 }
 
 export interface VroomMatrices {
@@ -66,7 +74,7 @@ export interface VroomInput {
 }
 
 export interface VroomStep {
-  type: 'start' | 'job' | 'end';
+  type: 'start' | 'job' | 'break' | 'end';
   id?: number;
   description?: string;
   location_index?: number;
@@ -82,10 +90,8 @@ export interface VroomStep {
   violations: never[];
 }
 
-export interface VroomRoute {
-  vehicle: number;
-  description?: string;
-  steps: VroomStep[];
+/** The sums a route gives, and the summary over all routes. */
+export interface VroomTotals {
   cost: number;
   setup: number;
   service: number;
@@ -96,6 +102,12 @@ export interface VroomRoute {
   pickup: number[];
   distance?: number;
   violations: never[];
+}
+
+export interface VroomRoute extends VroomTotals {
+  vehicle: number;
+  description?: string;
+  steps: VroomStep[];
 }
 
 export interface VroomUnassigned {
@@ -109,21 +121,7 @@ export interface VroomUnassigned {
 
 export interface VroomSolution {
   code: 0;
-  summary: {
-    cost: number;
-    routes: number;
-    unassigned: number;
-    setup: number;
-    service: number;
-    duration: number;
-    waiting_time: number;
-    priority: number;
-    delivery: number[];
-    pickup: number[];
-    distance?: number;
-    violations: never[];
-    computing_times: { loading: number; solving: number; routing: number };
-  };
+  summary: VroomTotals & { routes: number; unassigned: number; computing_times: { loading: number; solving: number; routing: number } };
   unassigned: VroomUnassigned[];
   routes: VroomRoute[];
 }
@@ -137,6 +135,8 @@ export interface VroomProblem {
   /** Durations and distances over the problem's locations (a virtual last one when a vehicle has no start or end). */
   durations: number[][];
   distances: number[][] | null;
+  /** Whether the matrices carry the virtual place where vehicles without a start or an end begin or finish. */
+  open: boolean;
   dims: number;
 }
 
@@ -190,8 +190,16 @@ export function fromVroom(raw: unknown): VroomProblem {
     ...(initialRoutes.length > 0 ? { initialRoutes } : {}),
     durations: problem.durations as number[][],
     distances: matrices.distances ? (problem.lengths as number[][]) : null,
+    open,
     dims,
   };
+}
+
+/** Reads a VROOM input, solves it (starting from its vehicles' steps, if any) and answers in VROOM's format. */
+export async function solveVroom(raw: unknown, options: Omit<SolveOptions, 'initialRoutes'>): Promise<VroomSolution> {
+  const read = fromVroom(raw);
+  const solution = await solveRouting(read.problem, { ...options, ...(read.initialRoutes ? { initialRoutes: read.initialRoutes } : {}) });
+  return toVroom(read, solution);
 }
 
 /** Writes the router's solution as VROOM's output (times and loads recomputed along each route). */
@@ -278,7 +286,22 @@ function describeRoute(
   let service = 0;
   let waiting = 0;
   let priority = 0;
+  const located = (index: number) => (index < read.durations.length - (read.open ? 1 : 0) ? index : undefined);
+  /** The breaks taken after `served` tasks, where the vehicle stands. */
+  const pause = (served: number) => {
+    for (const taken of route.breaks ?? []) {
+      if (taken.after !== served) continue;
+      const b = vehicle.breaks!.find((x) => String(x.id) === taken.id)!;
+      const wait = Math.max(0, taken.start - time);
+      const length = b.service ?? 0;
+      steps.push(step('break', located(at), { id: b.id, ...(b.description !== undefined ? { description: b.description } : {}), service: length, waiting_time: wait }));
+      time += wait + length;
+      service += length;
+      waiting += wait;
+    }
+  };
   tasks.forEach((c, i) => {
+    pause(i);
     drive(c.location);
     const job = input.jobs![jobIndex.get(c.id)!]!;
     const wait = Math.max(0, route.serviceStarts[i]! - time);
@@ -296,6 +319,7 @@ function describeRoute(
     waiting += wait;
     priority += c.priority ?? 0;
   });
+  pause(tasks.length);
   drive(depots.get(own.endDepot ?? own.startDepot)!);
   steps.push(step('end', vehicle.end_index));
   if (vehicle.start_index === undefined) steps.shift();
@@ -413,7 +437,8 @@ function readVehicle(
   if (v.start_index === undefined && v.end_index === undefined) throw new InvalidProblemError(`${at}.start_index`, 'a vehicle needs a start_index, an end_index or both');
   if (v.start_index !== undefined) locationIndex(v.start_index, size, `${at}.start_index`);
   if (v.end_index !== undefined) locationIndex(v.end_index, size, `${at}.end_index`);
-  if (v.breaks !== undefined && list(v.breaks, `${at}.breaks`).length > 0) unsupported(`${at}.breaks`, 'breaks');
+  const breaks = v.breaks === undefined ? [] : list(v.breaks, `${at}.breaks`).map((b, k) => readBreak(b, `${at}.breaks[${k}]`));
+  uniqueIds(v.breaks ?? [], `${at}.breaks`);
   if (v.skills !== undefined) list(v.skills, `${at}.skills`).forEach((s, k) => integer(s, `${at}.skills[${k}]`));
   const speed = v.speed_factor ?? 1;
   if (typeof speed !== 'number' || !(speed > 0 && speed <= 5)) throw new InvalidProblemError(`${at}.speed_factor`, 'must be in (0, 5]');
@@ -428,6 +453,19 @@ function readVehicle(
     ...(v.max_tasks !== undefined ? { maxStops: integer(v.max_tasks, `${at}.max_tasks`) } : {}),
     ...(v.max_travel_time !== undefined ? { maxTravelTime: nonNegative(v.max_travel_time, `${at}.max_travel_time`) } : {}),
     ...(v.max_distance !== undefined ? { maxDistance: nonNegative(v.max_distance, `${at}.max_distance`) } : {}),
+    ...(breaks.length > 0 ? { breaks } : {}),
+  };
+}
+
+function readBreak(raw: unknown, at: string): Break {
+  const b = object(raw, at) as unknown as VroomBreak;
+  const windows = b.time_windows === undefined ? [] : list(b.time_windows, `${at}.time_windows`);
+  if (windows.length > 1) unsupported(`${at}.time_windows`, 'more than one time window per break');
+  if (b.max_load !== undefined) unsupported(`${at}.max_load`, 'a load limit during breaks');
+  return {
+    id: String(integer(b.id, `${at}.id`)),
+    ...(windows.length === 1 ? { timeWindow: window(windows[0], `${at}.time_windows[0]`) } : {}),
+    duration: b.service === undefined ? 0 : nonNegative(b.service, `${at}.service`),
   };
 }
 

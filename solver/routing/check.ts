@@ -10,6 +10,13 @@ export interface PlannedRoute {
   copy?: number;
   /** Customer ids in visiting order. */
   stops: string[];
+  /** The vehicle's breaks, each taken after `after` stops (before driving on). */
+  breaks?: BreakTaken[];
+}
+
+export interface BreakTaken {
+  id: string;
+  after: number;
 }
 
 export interface RouteSchedule {
@@ -19,6 +26,8 @@ export interface RouteSchedule {
   departure: number;
   /** Start of service at each stop. */
   serviceStarts: number[];
+  /** Start of each break, in the order given. */
+  breakStarts: number[];
   arrivalBack: number;
   /** What it delivers, in total. */
   load: number[];
@@ -37,7 +46,7 @@ export interface CheckResult {
 }
 
 /** Times, load and breaches of one route driven by `vehicle`, computed from the problem alone. */
-export function scheduleRoute(problem: RoutingProblem, vehicle: Vehicle, stops: string[]): RouteSchedule {
+export function scheduleRoute(problem: RoutingProblem, vehicle: Vehicle, stops: string[], breaks: BreakTaken[] = []): RouteSchedule {
   const customers = new Map(problem.customers.map((c) => [c.id, c]));
   const start = problem.depots.find((d) => d.id === vehicle.startDepot)!;
   const end = problem.depots.find((d) => d.id === (vehicle.endDepot ?? vehicle.startDepot))!;
@@ -64,7 +73,28 @@ export function scheduleRoute(problem: RoutingProblem, vehicle: Vehicle, stops: 
   /** How far the departure could move later without making any stop late. */
   let slack = Math.min(start.timeWindow?.[1] ?? Infinity, vehicle.shift?.[1] ?? Infinity) - departure;
   const serviceStarts: number[] = [];
-  for (const id of stops) {
+  const breakStarts: number[] = [];
+  const pauses = new Map((vehicle.breaks ?? []).map((b) => [b.id, b]));
+  /** Takes the breaks due after `served` stops, where the vehicle stands. */
+  const takeBreaks = (served: number) => {
+    for (const taken of breaks) {
+      if (taken.after !== served) continue;
+      const b = pauses.get(taken.id);
+      if (!b) {
+        violations.push(`unknown break "${taken.id}"`);
+        continue;
+      }
+      const [ready, due] = b.timeWindow ?? [-Infinity, Infinity];
+      const begin = Math.max(time, ready);
+      waitSoFar += begin - time;
+      if (begin > due + TOLERANCE) violations.push(`break ${b.id} starts at ${begin}, after its window closes at ${due}`);
+      slack = Math.min(slack, waitSoFar + due - begin);
+      breakStarts.push(begin);
+      time = begin + b.duration;
+    }
+  };
+  for (const [served, id] of stops.entries()) {
+    takeBreaks(served);
     const c = customers.get(id);
     if (!c) {
       violations.push(`unknown customer "${id}"`);
@@ -89,6 +119,7 @@ export function scheduleRoute(problem: RoutingProblem, vehicle: Vehicle, stops: 
     time = begin + (c.serviceTime ?? 0);
     at = c.location;
   }
+  if (stops.length > 0) takeBreaks(stops.length);
   if (stops.length > 0) {
     distance += Number(problem.distances[at]![end.location]);
     length += Number(lengths[at]![end.location]);
@@ -108,7 +139,13 @@ export function scheduleRoute(problem: RoutingProblem, vehicle: Vehicle, stops: 
     violations.push(`drives ${travelTime}, longer than ${vehicle.maxTravelTime}`);
   }
   if (vehicle.maxDistance !== undefined && length > vehicle.maxDistance + TOLERANCE) violations.push(`is ${length} long, more than ${vehicle.maxDistance}`);
-  return { distance, duration, departure: departure + delay, serviceStarts, arrivalBack, load, travelTime, length, violations };
+  if (stops.length > 0) {
+    for (const b of vehicle.breaks ?? []) {
+      const times = breaks.filter((t) => t.id === b.id).length;
+      if (times !== 1) violations.push(`takes break ${b.id} ${times} times`);
+    }
+  }
+  return { distance, duration, departure: departure + delay, serviceStarts, breakStarts, arrivalBack, load, travelTime, length, violations };
 }
 
 /**
@@ -135,7 +172,7 @@ export function checkSolution(
     const key = `${route.vehicleId}#${copy}`;
     if (copy >= (vehicle.count ?? 1) || usedCopies.has(key)) violations.push(`route ${i}: vehicle ${key} not available`);
     usedCopies.add(key);
-    const schedule = scheduleRoute(problem, vehicle, route.stops);
+    const schedule = scheduleRoute(problem, vehicle, route.stops, route.breaks);
     cost += schedule.distance;
     violations.push(...schedule.violations.map((v) => `route ${i}: ${v}`));
     for (const id of route.stops) {

@@ -33,6 +33,14 @@ export interface Customer {
   currentVehicle?: string;
 }
 
+/** A pause the driver must take on every route the vehicle drives, where it happens to be (no travel). */
+export interface Break {
+  id: string;
+  /** Window for the start of the pause. */
+  timeWindow?: TimeWindow;
+  duration: number;
+}
+
 export interface Vehicle {
   id: string;
   /** Identical copies of this vehicle (default 1); routes of copies share the id and differ by `copy`. */
@@ -54,6 +62,8 @@ export interface Vehicle {
   maxTravelTime?: number;
   /** Longest allowed route length, in the units of `lengths`. */
   maxDistance?: number;
+  /** Pauses taken on every route of this vehicle that serves anyone, in any order their windows allow. */
+  breaks?: Break[];
 }
 
 export interface RoutingProblem {
@@ -91,17 +101,27 @@ export interface VehicleSlot {
   maxStops: number;
   maxTravelTime: number;
   maxDistance: number;
+  /** Its break nodes (see `Instance.isBreak`), all of which a route that serves anyone must hold. */
+  breaks: number[];
   /** Slots with equal class are interchangeable (same vehicle, depots and limits). */
   vehicleClass: number;
 }
 
 /**
- * The compiled problem. Nodes 0..n-1 are the customers (in input order), nodes n.. the depots.
+ * The compiled problem. Nodes 0..n-1 are the customers (in input order) followed by one node per break of
+ * each vehicle slot; nodes n.. are the depots.
  * Matrices are flat `N*N` arrays over nodes.
  */
 export interface Instance {
   problem: RoutingProblem;
+  /** Customers and break nodes: everything a route can hold. */
   customerCount: number;
+  /** The problem's own customers (nodes 0..realCount-1). */
+  realCount: number;
+  /** Per node below customerCount, 1 for a break: taken where the vehicle is, so no travel to it. Null without breaks. */
+  isBreak: Uint8Array | null;
+  /** Per break node (index − realCount), the break's id. */
+  breakIds: string[];
   nodeCount: number;
   dims: number;
   demand: Float64Array;
@@ -151,7 +171,10 @@ export function compileProblem(problem: RoutingProblem): Instance {
     checkWindow(d.timeWindow, `depots[${i}].timeWindow`);
   });
 
-  const n = customers.length;
+  const real = customers.length;
+  const copiesOf = (v: Vehicle) => (Number.isInteger(v.count ?? 1) && (v.count ?? 1) >= 1 ? Math.min(v.count ?? 1, Math.max(real, 1)) : 1);
+  const breakCount = vehicles.reduce((sum, v) => sum + (Array.isArray(v.breaks) ? v.breaks.length * copiesOf(v) : 0), 0);
+  const n = real + breakCount;
   const nodeCount = n + depots.length;
   const locationOf = new Int32Array(nodeCount);
   const demand = new Float64Array(n * dims);
@@ -183,6 +206,27 @@ export function compileProblem(problem: RoutingProblem): Instance {
   depots.forEach((d, j) => {
     locationOf[n + j] = d.location;
     if (d.timeWindow) [ready[n + j], due[n + j]] = d.timeWindow;
+  });
+  const isBreak = breakCount > 0 ? new Uint8Array(n) : null;
+  const breakIds: string[] = [];
+  /** Per vehicle and copy, its break nodes. */
+  const breakNodes = vehicles.map((v, i) => {
+    if (v.breaks === undefined) return [];
+    if (!Array.isArray(v.breaks)) throw new InvalidProblemError(`vehicles[${i}].breaks`, 'must be a list');
+    uniqueIds(v.breaks, `vehicles[${i}].breaks`);
+    const place = depots[depotIndex.get(v.startDepot) ?? 0]!.location;
+    return Array.from({ length: copiesOf(v) }, () =>
+      v.breaks!.map((b, k) => {
+        const at = `vehicles[${i}].breaks[${k}]`;
+        const node = real + breakIds.push(b.id) - 1;
+        isBreak![node] = 1;
+        locationOf[node] = place;
+        checkWindow(b.timeWindow, `${at}.timeWindow`);
+        if (b.timeWindow) [ready[node], due[node]] = b.timeWindow;
+        service[node] = nonNegative(b.duration, `${at}.duration`);
+        return node;
+      }),
+    );
   });
 
   const dist = flatten(problem.distances, locationOf);
@@ -220,7 +264,7 @@ export function compileProblem(problem: RoutingProblem): Instance {
     const [shiftStart, shiftEnd] = v.shift ?? [-Infinity, Infinity];
     const members: number[] = [];
     // More copies than customers can never be used; capping keeps huge "unlimited" fleets cheap.
-    for (let copy = 0; copy < Math.min(count, Math.max(n, 1)); copy++) {
+    for (let copy = 0; copy < copiesOf(v); copy++) {
       members.push(slots.length);
       slots.push({
         vehicleId: v.id,
@@ -237,6 +281,7 @@ export function compileProblem(problem: RoutingProblem): Instance {
         maxStops,
         maxTravelTime,
         maxDistance,
+        breaks: breakNodes[i]![copy] ?? [],
         vehicleClass: i,
       });
     }
@@ -257,12 +302,22 @@ export function compileProblem(problem: RoutingProblem): Instance {
       currentSlot[i] = slotsOfVehicle(c.currentVehicle)[0]!;
     }
   });
+  slots.forEach((slot, k) => {
+    for (const node of slot.breaks) {
+      allowed ??= new Uint8Array(n * slots.length).fill(1);
+      allowed.fill(0, node * slots.length, (node + 1) * slots.length);
+      allowed[node * slots.length + k] = 1;
+    }
+  });
   const reassignmentCost = problem.reassignmentCost ?? dist.reduce((a, b) => (b < Infinity ? Math.max(a, b) : a), 0);
   nonNegative(reassignmentCost, 'reassignmentCost');
 
   return {
     problem,
     customerCount: n,
+    realCount: real,
+    isBreak,
+    breakIds,
     nodeCount,
     dims,
     demand,

@@ -40,10 +40,10 @@ export class RuinRecreate {
   ruin(): number[] {
     const { s, random } = this;
     const assigned: number[] = [];
-    for (let c = 0; c < s.routeOf.length; c++) if (s.routeOf[c] !== -1) assigned.push(c);
+    for (let c = 0; c < s.inst.realCount; c++) if (s.routeOf[c] !== -1) assigned.push(c);
     if (assigned.length === 0) return [];
     let used = 0;
-    for (const r of s.routes) if (r.size > 0) used++;
+    for (const r of s.routes) if (r.tasks > 0) used++;
     const maxString = Math.min(MAX_STRING, assigned.length / used);
     const maxStrings = (4 * AVERAGE_REMOVED) / (1 + maxString) - 1;
     const strings = Math.floor(random.next() * maxStrings) + 1;
@@ -92,6 +92,9 @@ export class RuinRecreate {
    */
   recreate(customers: number[]): number[] {
     this.sortForInsertion(customers);
+    // Breaks go back first: a route that serves anyone is infeasible without them.
+    const pause = this.s.inst.isBreak;
+    if (pause) customers.sort((a, b) => pause[b]! - pause[a]!);
     const left: number[] = [];
     for (const c of customers) if (!this.insert(c)) left.push(c);
     return left;
@@ -112,6 +115,7 @@ export class RuinRecreate {
   /** Best insertion among routes near c and one unused vehicle of each kind; all routes if none fits. */
   private insert(c: number): boolean {
     const { s } = this;
+    if (s.inst.isBreak?.[c] === 1) return this.insertBest(c, [s.inst.slots.findIndex((slot) => slot.breaks.includes(c))]);
     this.candidate.fill(0);
     const routes: number[] = [];
     const consider = (r: number) => {
@@ -121,11 +125,11 @@ export class RuinRecreate {
     };
     for (const v of this.neighbours[c]!) consider(s.routeOf[v]!);
     for (const members of s.inst.classSlots) {
-      const empty = members.find((r) => s.routes[r]!.size === 0);
+      const empty = members.find((r) => s.routes[r]!.tasks === 0);
       if (empty !== undefined) consider(empty);
     }
     if (this.insertBest(c, routes)) return true;
-    for (const r of s.routes) if (r.size > 0) consider(r.index);
+    for (const r of s.routes) if (r.tasks > 0) consider(r.index);
     return this.insertBest(c, routes);
   }
 
@@ -143,8 +147,9 @@ export class RuinRecreate {
         // Distance plus penalty never exceeds the true cost change: check limits only if it could win.
         const prev = route.at(p);
         const next = route.at(p + 1);
-        if (s.d(prev, c) + s.d(c, next) - s.d(prev, next) + penalty >= best) continue;
-        const delta = s.chainA.fromPrefix(route, p).add(c).finish(route, p + 1).cost() - route.cost;
+        if (s.inst.isBreak === null && s.d(prev, c) + s.d(c, next) - s.d(prev, next) + penalty >= best) continue;
+        // A route missing a break is infeasible until it is back: compare what the routes would cost.
+        const delta = s.chainA.fromPrefix(route, p).add(c).finish(route, p + 1).cost() - (route.cost < Infinity ? route.cost : 0);
         if (delta < best) {
           best = delta;
           bestRoute = r;

@@ -2,6 +2,7 @@
 // time-window segments after Vidal et al. 2013) so that moves are evaluated in O(1) by concatenation.
 // With pickups the load of a segment is summarised by what it delivers, what it collects and its peak
 // on board counting only its own goods: joining A then B peaks at max(peak_A + delivered_B, peak_B + collected_A).
+// A break is a node reached without travel: the vehicle pauses where it is, and drives on from there.
 import type { Instance, VehicleSlot } from './problem.ts';
 
 const EPS = 1e-7;
@@ -33,6 +34,12 @@ export class Route {
   bwLen = new Float64Array(2);
   bwPick: Float64Array;
   bwPeak: Float64Array;
+  /** Per prefix: the last node the vehicle stood at (breaks skipped), customers served and breaks taken. */
+  fwLast = new Int32Array(2);
+  fwCount = new Int32Array(2);
+  fwBreaks = new Int32Array(2);
+  bwCount = new Int32Array(2);
+  bwBreaks = new Int32Array(2);
 
   constructor(
     readonly index: number,
@@ -47,9 +54,14 @@ export class Route {
     this.bwPeak = new Float64Array(2 * dims);
   }
 
-  /** Number of customers. */
+  /** Number of nodes (customers and breaks). */
   get size(): number {
     return this.nodes.length;
+  }
+
+  /** Number of customers served (breaks not counted): 0 for a vehicle that stays home. */
+  get tasks(): number {
+    return this.bwCount[0]!;
   }
 
   /** Node at position p: 0 is the start depot, size+1 the end depot. */
@@ -70,10 +82,11 @@ export class Chain {
   e = 0;
   l = 0;
   pen = 0;
-  /** Driving time and length (for the route limits) and number of customers. */
+  /** Driving time and length (for the route limits), customers served and breaks taken. */
   travel = 0;
   len = 0;
   count = 0;
+  breaks = 0;
   /** Delivered so far; with pickups also collected so far and the peak on board. */
   readonly load: Float64Array;
   readonly picked: Float64Array;
@@ -92,7 +105,7 @@ export class Chain {
   fromPrefix(route: Route, p: number): this {
     this.bind(route);
     const d = this.s.inst.dims;
-    this.last = route.at(p);
+    this.last = route.fwLast[p]!;
     this.dist = route.fwDist[p]!;
     this.dur = route.fwDur[p]!;
     this.warp = route.fwWarp[p]!;
@@ -101,7 +114,8 @@ export class Chain {
     this.pen = route.fwPen[p]!;
     this.travel = route.fwTravel[p]!;
     this.len = route.fwLen[p]!;
-    this.count = p;
+    this.count = route.fwCount[p]!;
+    this.breaks = route.fwBreaks[p]!;
     for (let k = 0; k < d; k++) this.load[k] = route.fwLoad[p * d + k]!;
     if (this.s.mixed) {
       for (let k = 0; k < d; k++) {
@@ -115,7 +129,13 @@ export class Chain {
   /** Appends customer c. */
   add(c: number): this {
     const inst = this.s.inst;
-    this.join(c, inst.service[c]!, 0, inst.ready[c]!, inst.due[c]!);
+    const pause = inst.isBreak !== null && inst.isBreak[c] === 1;
+    this.join(c, inst.service[c]!, 0, inst.ready[c]!, inst.due[c]!, pause);
+    if (pause) {
+      this.breaks++;
+      this.pen += this.s.penalty(c, this.slotIndex);
+      return this;
+    }
     const d = inst.dims;
     const pickup = inst.pickup;
     if (pickup) {
@@ -145,18 +165,21 @@ export class Chain {
   finish(route: Route, p: number): this {
     const own = this.slot;
     const other = route.slot;
-    if (route.index !== this.slotIndex && (other.endNode !== own.endNode || other.profile !== own.profile || this.s.hasRules)) {
+    const first = route.at(p);
+    const pause = this.s.inst.isBreak !== null && this.s.inst.isBreak[first] === 1;
+    // A suffix that starts with a break drives on from where the break was taken: valid only after the same stop.
+    if ((route.index !== this.slotIndex && (other.endNode !== own.endNode || other.profile !== own.profile || this.s.hasRules)) || (pause && route.fwLast[p - 1] !== this.last)) {
       // The stored suffix was computed for another vehicle: rebuild it for this one.
       this.addRange(route, p, route.size);
       return this.close();
     }
-    const first = route.at(p);
-    this.join(first, route.bwDur[p]!, route.bwWarp[p]!, route.bwE[p]!, route.bwL[p]!);
+    this.join(first, route.bwDur[p]!, route.bwWarp[p]!, route.bwE[p]!, route.bwL[p]!, pause);
     this.dist += route.bwDist[p]!;
     this.pen += route.bwPen[p]!;
     this.travel += route.bwTravel[p]!;
     this.len += route.bwLen[p]!;
-    this.count += route.size - p + 1;
+    this.count += route.bwCount[p]!;
+    this.breaks += route.bwBreaks[p]!;
     const d = this.s.inst.dims;
     if (this.s.mixed) {
       for (let k = 0; k < d; k++) {
@@ -171,13 +194,16 @@ export class Chain {
   /** Appends this slot's end depot. */
   close(): this {
     const slot = this.slot;
-    this.join(slot.endNode, 0, 0, -Infinity, slot.returnLatest);
+    this.join(slot.endNode, 0, 0, -Infinity, slot.returnLatest, false);
     return this;
   }
 
   /** Distance plus penalties, or Infinity when the route breaks a capacity, window, duration, stop, driving or length limit. */
   cost(): number {
     const slot = this.slot;
+    // A vehicle that serves nobody stays home: its breaks do not matter.
+    if (this.count === 0) return 0;
+    if (this.breaks < slot.breaks.length) return Infinity;
     if (this.warp > EPS || this.dur > slot.maxDuration + EPS || this.count > slot.maxStops) return Infinity;
     if (this.travel > slot.maxTravelTime + EPS || this.len > slot.maxDistance + EPS) return Infinity;
     const cap = slot.capacity;
@@ -193,13 +219,19 @@ export class Chain {
   }
 
   /** Concatenates a segment (first node `first`) to the chain (Vidal et al. 2013, eq. 5–9). */
-  private join(first: number, dur: number, warp: number, e: number, l: number): void {
+  private join(first: number, dur: number, warp: number, e: number, l: number, pause: boolean): void {
     const N = this.s.inst.nodeCount;
-    const t = this.time[this.last * N + first]!;
-    this.dist += this.s.inst.dist[this.last * N + first]!;
-    this.len += this.s.inst.length[this.last * N + first]!;
-    this.travel += t;
-    this.last = first;
+    let t = 0;
+    if (!pause) {
+      const inst = this.s.inst;
+      const edge = this.last * N + first;
+      t = this.time[edge]!;
+      const d = inst.dist[edge]!;
+      this.dist += d;
+      this.len += inst.length === inst.dist ? d : inst.length[edge]!;
+      this.travel += t;
+      this.last = first;
+    }
     if (t === Infinity) {
       this.warp = Infinity;
       return;
@@ -252,7 +284,9 @@ export class SearchState {
     // One unit of priority outweighs serving every other customer: priorities first, then the count.
     const n = inst.customerCount;
     this.unservedCost = new Float64Array(n).fill(this.unassignedPenalty);
-    if (inst.priority) for (let c = 0; c < n; c++) this.unservedCost[c] = this.unassignedPenalty * (1 + inst.priority[c]! * (n + 1));
+    if (inst.priority) for (let c = 0; c < inst.realCount; c++) this.unservedCost[c] = this.unassignedPenalty * (1 + inst.priority[c]! * (n + 1));
+    // A break left out costs nothing by itself: a route that serves anyone without it is infeasible.
+    this.unservedCost.fill(0, inst.realCount);
     this.chainA = new Chain(this);
     this.chainB = new Chain(this);
     for (const r of this.routes) this.setRoute(r.index, []);
@@ -318,6 +352,9 @@ export class SearchState {
     route.fwPen[0] = 0;
     route.fwTravel[0] = 0;
     route.fwLen[0] = 0;
+    route.fwLast[0] = slot.startNode;
+    route.fwCount[0] = 0;
+    route.fwBreaks[0] = 0;
     route.fwLoad.fill(0, 0, d);
     route.fwPick.fill(0, 0, d);
     route.fwPeak.fill(0, 0, d);
@@ -333,6 +370,9 @@ export class SearchState {
       route.fwPen[p] = chain.pen;
       route.fwTravel[p] = chain.travel;
       route.fwLen[p] = chain.len;
+      route.fwLast[p] = chain.last;
+      route.fwCount[p] = chain.count;
+      route.fwBreaks[p] = chain.breaks;
       for (let q = 0; q < d; q++) route.fwLoad[p * d + q] = chain.load[q]!;
       if (this.mixed) {
         for (let q = 0; q < d; q++) {
@@ -341,7 +381,7 @@ export class SearchState {
         }
       }
     }
-    route.cost = k === 0 ? 0 : chain.cost();
+    route.cost = chain.cost();
     // Backward: built by prepending one node at a time to the suffix.
     let bDist = 0;
     let bDur = 0;
@@ -361,14 +401,21 @@ export class SearchState {
     route.bwPen[k + 1] = 0;
     route.bwTravel[k + 1] = 0;
     route.bwLen[k + 1] = 0;
+    route.bwCount[k + 1] = 0;
+    route.bwBreaks[k + 1] = 0;
     route.bwLoad.fill(0, (k + 1) * d, (k + 2) * d);
     route.bwPick.fill(0, (k + 1) * d, (k + 2) * d);
     route.bwPeak.fill(0, (k + 1) * d, (k + 2) * d);
+    const pauses = inst.isBreak;
     for (let p = k; p >= 0; p--) {
       const node = route.at(p);
       const next = route.at(p + 1);
-      const t = time[node * N + next]!;
+      // The drive out of a break starts where the vehicle stood; nothing is driven into one.
+      const into = pauses !== null && p < k && pauses[next] === 1;
+      const from = route.fwLast[p]!;
+      const t = into ? 0 : time[from * N + next]!;
       const isDepot = p === 0;
+      const pause = !isDepot && pauses !== null && pauses[node] === 1;
       const dur = isDepot ? 0 : inst.service[node]!;
       const e = isDepot ? slot.departEarliest : inst.ready[node]!;
       const l = isDepot ? slot.departLatest : inst.due[node]!;
@@ -376,9 +423,11 @@ export class SearchState {
       const delta = dur + t;
       const wait = Math.max(bE - delta - l, 0);
       const extraWarp = Math.max(e + delta - bL, 0);
-      bDist += inst.dist[node * N + next]!;
-      bTravel += t;
-      bLen += inst.length[node * N + next]!;
+      if (!into) {
+        bDist += inst.dist[from * N + next]!;
+        bTravel += t;
+        bLen += inst.length[from * N + next]!;
+      }
       const newE = Math.max(bE - delta, e) - wait;
       const newL = Math.min(bL - delta, l) + extraWarp;
       bDur = dur + bDur + t + wait;
@@ -394,6 +443,8 @@ export class SearchState {
       route.bwPen[p] = bPen;
       route.bwTravel[p] = bTravel;
       route.bwLen[p] = bLen;
+      route.bwCount[p] = route.bwCount[p + 1]! + (isDepot || pause ? 0 : 1);
+      route.bwBreaks[p] = route.bwBreaks[p + 1]! + (pause ? 1 : 0);
       for (let q = 0; q < d; q++) {
         const drop = isDepot ? 0 : inst.demand[node * d + q]!;
         route.bwLoad[p * d + q] = route.bwLoad[(p + 1) * d + q]! + drop;
@@ -436,6 +487,7 @@ function grow(route: Route, size: number, dims: number): void {
     route[key] = new Float64Array(cap);
   }
   for (const key of ['fwLoad', 'fwPick', 'fwPeak', 'bwLoad', 'bwPick', 'bwPeak'] as const) route[key] = new Float64Array(cap * dims);
+  for (const key of ['fwLast', 'fwCount', 'fwBreaks', 'bwCount', 'bwBreaks'] as const) route[key] = new Int32Array(cap);
 }
 
 function isSymmetric(dist: Float64Array, size: number): boolean {

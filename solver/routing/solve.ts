@@ -33,6 +33,8 @@ export interface SolvedRoute {
   copy: number;
   /** Customer ids in visiting order. */
   stops: string[];
+  /** The vehicle's breaks: each taken after `after` stops, starting at `start` (only for vehicles with breaks). */
+  breaks?: { id: string; after: number; start: number }[];
   distance: number;
   duration: number;
   departure: number;
@@ -80,13 +82,15 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
   const random = new Random(seed);
   const s = new SearchState(inst);
   const excluded = unservableCustomers(inst, s);
-  const servable = Array.from({ length: inst.customerCount }, (_, c) => c).filter((c) => !excluded.has(c));
+  const servable = Array.from({ length: inst.realCount }, (_, c) => c).filter((c) => !excluded.has(c));
   const neighbours = nearestNeighbours(inst, NEIGHBOURS);
   const lsNeighbours = neighbours.map((list) => list.subarray(0, LS_NEIGHBOURS));
   const rr = new RuinRecreate(s, neighbours, random);
   const ls = new LocalSearch(s, lsNeighbours, random);
   const pool = new RoutePool(POOL_CAPACITY);
 
+  // Every vehicle carries its breaks from the start, in window order; the search moves them with the stops.
+  for (const route of s.routes) if (route.slot.breaks.length > 0) s.setRoute(route.index, route.slot.breaks.slice().sort((a, b) => inst.ready[a]! - inst.ready[b]!));
   if (options.initialRoutes) warmStart(inst, s, options.initialRoutes, excluded);
   else construct(inst, s, servable, neighbours);
   /** Servable customers the fleet has no room for at the moment; retried at every iteration. */
@@ -95,7 +99,7 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
   let current = s.totalCost();
   let best = current;
   let bestRoutes = s.snapshot();
-  const used = s.routes.filter((r) => r.size > 0).length;
+  const used = s.routes.filter((r) => r.tasks > 0).length;
   const averageEdge = current / Math.max(1, servable.length + used) || 1;
   const t0 = START_TEMPERATURE * averageEdge;
   const t1 = END_TEMPERATURE * averageEdge;
@@ -115,6 +119,8 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
     if (done >= 1 || servable.length === 0) break;
     if (!partitioned && done >= PARTITION_AT) {
       partitioned = true;
+      // Pooled routes carry one vehicle's breaks, so they cannot be handed to another copy.
+      if (inst.isBreak) continue;
       const limits = partitionLimits(servable.length, timeLimitMs, performance.now() - started);
       if (!limits) continue;
       const partitionStart = performance.now();
@@ -185,16 +191,22 @@ function warmStart(inst: Instance, s: SearchState, routes: PlannedRoute[], exclu
   const customerIndex = new Map(inst.problem.customers.map((c, i) => [c.id, i]));
   for (const route of routes) {
     const slot = inst.slots.findIndex((k) => k.vehicleId === route.vehicleId && k.copy === (route.copy ?? 0));
-    if (slot < 0 || s.routes[slot]!.size > 0) continue;
-    const kept: number[] = [];
+    if (slot < 0 || s.routes[slot]!.tasks > 0) continue;
+    const target = s.routes[slot]!;
+    // Each stop goes after the previous one kept, before or after the breaks, at the first place that fits.
+    let after = 0;
     for (const id of route.stops) {
       const c = customerIndex.get(id);
-      if (c === undefined || excluded.has(c) || s.routeOf[c] !== -1 || kept.includes(c)) continue;
-      const chain = s.chainA.fromPrefix(s.routes[slot]!, 0);
-      for (const k of kept) chain.add(k);
-      if (chain.add(c).close().cost() < Infinity) kept.push(c);
+      if (c === undefined || c >= inst.realCount || excluded.has(c) || s.routeOf[c] !== -1) continue;
+      for (let p = after; p <= target.size; p++) {
+        if (s.chainA.fromPrefix(target, p).add(c).finish(target, p + 1).cost() === Infinity) continue;
+        const nodes = target.nodes.slice();
+        nodes.splice(p, 0, c);
+        s.setRoute(slot, nodes);
+        after = p + 1;
+        break;
+      }
     }
-    s.setRoute(slot, kept);
   }
 }
 
@@ -252,14 +264,20 @@ function describe(inst: Instance, s: SearchState, excluded: Map<number, Unassign
   const { problem } = inst;
   const routes: SolvedRoute[] = [];
   for (const route of s.routes) {
-    if (route.size === 0) continue;
+    if (route.tasks === 0) continue;
     const vehicle = problem.vehicles[route.slot.vehicle]!;
-    const stops = route.nodes.map((c) => problem.customers[c]!.id);
-    const schedule = scheduleRoute(problem, vehicle, stops);
+    const stops: string[] = [];
+    const breaks: { id: string; after: number }[] = [];
+    for (const c of route.nodes) {
+      if (c < inst.realCount) stops.push(problem.customers[c]!.id);
+      else breaks.push({ id: inst.breakIds[c - inst.realCount]!, after: stops.length });
+    }
+    const schedule = scheduleRoute(problem, vehicle, stops, breaks);
     routes.push({
       vehicleId: vehicle.id,
       copy: route.slot.copy,
       stops,
+      ...(route.slot.breaks.length > 0 ? { breaks: breaks.map((b, k) => ({ ...b, start: schedule.breakStarts[k]! })) } : {}),
       distance: schedule.distance,
       duration: schedule.duration,
       departure: schedule.departure,
@@ -268,7 +286,7 @@ function describe(inst: Instance, s: SearchState, excluded: Map<number, Unassign
     });
   }
   const unassigned: RoutingSolution['unassigned'] = [];
-  for (let c = 0; c < inst.customerCount; c++) {
+  for (let c = 0; c < inst.realCount; c++) {
     if (s.routeOf[c] !== -1) continue;
     unassigned.push({ id: problem.customers[c]!.id, reason: excluded.get(c) ?? 'no-vehicle-left' });
   }

@@ -21,13 +21,12 @@ export function unservableCustomers(inst: Instance, s: SearchState): Map<number,
   const out = new Map<number, UnassignedReason>();
   const representatives = inst.classSlots.map((members) => members[0]!);
   const chain = s.chainA;
-  for (let c = 0; c < inst.customerCount; c++) {
+  for (let c = 0; c < inst.realCount; c++) {
     let reason: UnassignedReason = 'no-allowed-vehicle';
     for (const r of representatives) {
       if (s.penalty(c, r) === Infinity) continue;
       const route = s.routes[r]!;
-      chain.fromPrefix(route, 0).add(c).close();
-      if (chain.cost() < Infinity) {
+      if (aloneWithBreaks(s, route, c)) {
         reason = 'no-vehicle-left';
         break;
       }
@@ -36,6 +35,22 @@ export function unservableCustomers(inst: Instance, s: SearchState): Map<number,
     if (reason !== 'no-vehicle-left') out.set(c, reason);
   }
   return out;
+}
+
+/** Whether c alone fits the route's vehicle, with its breaks (by window) taken before or after it; leaves the last try in chainA. */
+function aloneWithBreaks(s: SearchState, route: SearchState['routes'][number], c: number): boolean {
+  const { ready } = s.inst;
+  const breaks = route.slot.breaks.slice().sort((a, b) => ready[a]! - ready[b]!);
+  for (let at = 0; at <= breaks.length; at++) {
+    const chain = s.chainA.fromPrefix(route, 0);
+    breaks.forEach((b, k) => {
+      if (k === at) chain.add(c);
+      chain.add(b);
+    });
+    if (at === breaks.length) chain.add(c);
+    if (chain.close().cost() < Infinity) return true;
+  }
+  return false;
 }
 
 /** Why a single-customer route failed; capacity is reported first, as it is the plainest to fix. */

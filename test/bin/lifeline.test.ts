@@ -28,6 +28,31 @@ describe('the lifeline command', () => {
     expect(out.vehicles).toBe(out.routes.length);
   });
 
+  it("answers a VROOM problem in VROOM's solution format, and a bad one with VROOM's error code naming the field", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifeline-'));
+    // VROOM's docs/example_2.json (VROOM is © Julien Coupey, BSD 2-clause).
+    const problem = {
+      vehicles: [{ id: 0, start_index: 0, end_index: 3 }],
+      jobs: [
+        { id: 1414, location_index: 1 },
+        { id: 1515, location_index: 2 },
+      ],
+      matrices: { car: { durations: [[0, 2104, 197, 1299], [2103, 0, 2255, 3152], [197, 2256, 0, 1102], [1299, 3153, 1102, 0]] } },
+    };
+    writeFileSync(join(dir, 'problem.json'), JSON.stringify(problem));
+    const res = await lifeline('vrp', join(dir, 'problem.json'), '--time-limit', '1', '--seed', '2');
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout) as { code: number; summary: { cost: number }; routes: { steps: { type: string; id?: number }[] }[] };
+    expect(out.code).toBe(0);
+    expect(out.summary.cost).toBe(5461);
+    expect(out.routes[0]!.steps.map((s) => s.id ?? s.type)).toEqual(['start', 1414, 1515, 'end']);
+
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...problem, jobs: [{ id: 1, location_index: 7 }] }));
+    const refused = await lifeline('vrp', join(dir, 'bad.json'));
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout)).toEqual({ code: 2, error: 'jobs[0].location_index: must be below the matrix size 4' });
+  });
+
   it('solves the example allocation scenario in whole units, and names the field of a bad one', async () => {
     const ok = await lifeline('allocate', 'seeds/scenario.example.json');
     expect(ok.code).toBe(0);

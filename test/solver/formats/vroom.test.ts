@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidProblemError, UnsolvableError } from '../../../solver/errors.ts';
-import { fromVroom, toVroom, type VroomInput } from '../../../solver/formats/vroom.ts';
+import { fromVroom, solveVroom, type VroomInput } from '../../../solver/formats/vroom.ts';
 import { checkVroomSolution } from '../../../solver/formats/vroom-check.ts';
 import { Random } from '../../../solver/random.ts';
-import { solveRouting } from '../../../solver/routing/solve.ts';
 
 /** VROOM's own example with custom matrices (docs/example_2.json; VROOM is © Julien Coupey, BSD 2-clause). */
 const VROOM_EXAMPLE: VroomInput = {
@@ -49,23 +48,41 @@ function everyField(seed: number, jobs = 30): VroomInput {
       };
     }),
     vehicles: [
-      { id: 1, start_index: jobs, end_index: jobs, capacity: [25, 12], time_window: [0, 1200], skills: [7], max_tasks: 9, description: 'van' },
+      {
+        id: 1,
+        start_index: jobs,
+        end_index: jobs,
+        capacity: [25, 12],
+        time_window: [0, 1200],
+        skills: [7],
+        max_tasks: 9,
+        description: 'van',
+        breaks: [{ id: 1, time_windows: [[200, 260]], service: 30, description: 'lunch' }],
+      },
       { id: 2, start_index: jobs + 1, end_index: jobs, capacity: [20, 10], time_window: [0, 1200], speed_factor: 1.5, max_travel_time: 400 },
-      { id: 3, start_index: jobs + 1, capacity: [20, 10], time_window: [0, 1000], skills: [7, 9], max_distance: 4000, max_tasks: 8 },
+      {
+        id: 3,
+        start_index: jobs + 1,
+        capacity: [20, 10],
+        time_window: [0, 1000],
+        skills: [7, 9],
+        max_distance: 4000,
+        max_tasks: 8,
+        breaks: [
+          { id: 1, time_windows: [[100, 130]], service: 10 },
+          { id: 2, time_windows: [[300, 400]], service: 20 },
+        ],
+      },
     ],
     matrices: { car: { durations: matrix(1), distances: matrix(10), costs: matrix(2) } },
   };
 }
 
-async function solveVroom(input: VroomInput, seed = 1) {
-  const read = fromVroom(input);
-  const solution = await solveRouting(read.problem, { seed, maxIterations: 300, ...(read.initialRoutes ? { initialRoutes: read.initialRoutes } : {}) });
-  return toVroom(read, solution);
-}
+const solve = (input: VroomInput, seed = 1) => solveVroom(input, { seed, maxIterations: 300 });
 
 describe('VROOM problems in and out', () => {
   it("solves VROOM's own example and answers in VROOM's format", async () => {
-    const out = await solveVroom(VROOM_EXAMPLE);
+    const out = await solve(VROOM_EXAMPLE);
     expect(checkVroomSolution(VROOM_EXAMPLE, out).violations).toEqual([]);
     expect(out.summary).toMatchObject({ cost: 5461, routes: 1, unassigned: 0, duration: 5461, waiting_time: 0 });
     expect(out.routes[0]!.steps.map((s) => [s.type, s.id, s.arrival])).toEqual([
@@ -79,19 +96,20 @@ describe('VROOM problems in and out', () => {
   for (const seed of [1, 2, 3]) {
     it(`gives a solution the independent checker accepts for a problem using every field (seed ${seed})`, async () => {
       const input = everyField(seed);
-      const out = await solveVroom(input, seed);
+      const out = await solve(input, seed);
       expect(checkVroomSolution(input, out).violations).toEqual([]);
       expect(out.summary.routes).toBeGreaterThan(0);
       expect(out.routes.every((r) => r.steps.length >= 2)).toBe(true);
-      // Vehicle 3 has no end: its route stops at its last job.
-      expect(out.routes.find((r) => r.vehicle === 3)?.steps.at(-1)?.type ?? 'job').toBe('job');
+      // Vehicle 3 has no end: its route stops at its last job (or break).
+      expect(out.routes.find((r) => r.vehicle === 3)?.steps.at(-1)?.type ?? 'job').not.toBe('end');
+      for (const route of out.routes.filter((r) => r.vehicle !== 2)) expect(route.steps.some((s) => s.type === 'break')).toBe(true);
       expect(out.summary.distance).toBe(out.routes.reduce((s, r) => s + r.distance!, 0));
     });
   }
 
   it('puts jobs needing a skill only on vehicles that hold it', async () => {
     const input = everyField(4);
-    const out = await solveVroom(input);
+    const out = await solve(input);
     const skilled = new Set((input.jobs ?? []).filter((j) => j.skills).map((j) => j.id));
     for (const route of out.routes) {
       const jobs = route.steps.filter((s) => s.type === 'job').map((s) => s.id!);
@@ -106,7 +124,7 @@ describe('VROOM problems in and out', () => {
       { id: 2, start_index: 41, end_index: 41, max_travel_time: 150 },
       { id: 3, start_index: 41, end_index: 41, max_distance: 1500, skills: [7] },
     ];
-    const out = await solveVroom(input);
+    const out = await solve(input);
     expect(checkVroomSolution(input, out).violations).toEqual([]);
     expect(out.unassigned.length).toBeGreaterThan(0);
     expect(out.unassigned.every((u) => typeof u.reason === 'string')).toBe(true);
@@ -122,7 +140,7 @@ describe('VROOM problems in and out', () => {
       vehicles: [{ id: 1, start_index: 0, end_index: 0, capacity: [2] }],
       matrices: { car: { durations: [[0, 1, 90], [1, 0, 90], [90, 90, 0]] } },
     };
-    const out = await solveVroom(input);
+    const out = await solve(input);
     expect(out.summary.priority).toBe(5);
     expect(out.unassigned.map((u) => u.id)).toHaveLength(1);
   });
@@ -168,7 +186,7 @@ describe('VROOM problems in and out', () => {
       return 'accepted';
     };
     expect(fieldOf((i) => (i.shipments = [{}]))).toBe('shipments');
-    expect(fieldOf((i) => (i.vehicles[0]!.breaks = [{ id: 1 }]))).toBe('vehicles[0].breaks');
+    expect(fieldOf((i) => (i.vehicles[0]!.breaks = [{ id: 1, max_load: [3] }]))).toBe('vehicles[0].breaks[0].max_load');
     expect(fieldOf((i) => (i.jobs![0]!.time_windows = [[0, 5], [9, 20]]))).toBe('jobs[0].time_windows');
     expect(fieldOf((i) => (i.vehicles.push({ id: 1, start_index: 0, profile: 'bike' }), 0))).toBe('vehicles[1].profile');
     expect(fieldOf((i) => delete i.matrices)).toBe('matrices.car.durations');
@@ -176,10 +194,11 @@ describe('VROOM problems in and out', () => {
 });
 
 describe('checkVroomSolution', () => {
-  it('finds a broken load, a broken max_tasks, a wrong arrival, a vehicle used twice and a job served twice', async () => {
+  it('finds a broken load, max_tasks and break window, a wrong arrival, a vehicle used twice and a job served twice', async () => {
     const input = everyField(6);
-    const out = await solveVroom(input);
-    const route = out.routes.find((r) => r.steps.filter((s) => s.type === 'job').length >= 2)!;
+    const out = await solve(input);
+    const route = out.routes.find((r) => r.steps.filter((s) => s.type === 'job').length >= 2 && r.steps.some((s) => s.type === 'break'))!;
+    route.steps.find((s) => s.type === 'break')!.waiting_time += 500;
     const vehicle = input.vehicles.find((v) => v.id === route.vehicle)!;
     vehicle.max_tasks = 1;
     const job = route.steps.find((s) => s.type === 'job')!;
@@ -192,5 +211,6 @@ describe('checkVroomSolution', () => {
     expect(text).toMatch(/arrival .* but the drive gives/);
     expect(text).toMatch(/served 2 times/);
     expect(text).toMatch(/vehicle used twice/);
+    expect(text).toMatch(/break \d+ begins at \d+, outside its time windows/);
   });
 });

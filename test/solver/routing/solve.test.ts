@@ -123,6 +123,34 @@ describe('problem validation', () => {
     expect(solution.unassigned.map((u) => u.id)).toHaveLength(1);
   });
 
+  it('takes every break of every vehicle used, in its window, and says when, even when the breaks leave customers unserved', async () => {
+    const plain = randomProblem(8, 60, { timeWindows: true });
+    const problem: RoutingProblem = {
+      ...plain,
+      vehicles: [
+        {
+          id: 'van',
+          count: 2,
+          startDepot: 'D0',
+          capacity: [60, 40],
+          breaks: [
+            { id: 'lunch', timeWindow: [300, 360], duration: 120 },
+            { id: 'coffee', timeWindow: [120, 160], duration: 60 },
+          ],
+        },
+      ],
+    };
+    const solution = await solveRouting(problem, { seed: 2, maxIterations: 400 });
+    expect(checkSolution(problem, solution).violations).toEqual([]);
+    expect(solution.routes.length).toBeGreaterThan(0);
+    for (const route of solution.routes) {
+      expect(route.breaks!.map((b) => b.id).sort()).toEqual(['coffee', 'lunch']);
+      const lunch = route.breaks!.find((b) => b.id === 'lunch')!;
+      expect(lunch.start).toBeGreaterThanOrEqual(300);
+      expect(lunch.start).toBeLessThanOrEqual(360);
+    }
+  });
+
   it('needs a stopping rule', async () => {
     await expect(solveRouting(valid(), { seed: 1 })).rejects.toThrow(InvalidProblemError);
   });

@@ -35,12 +35,40 @@ function withFleetLimits(problem: RoutingProblem, random: Random): RoutingProble
   };
 }
 
+/** Six vans, each with a lunch break and a short pause, windows over the 1000-long day. */
+function withBreaks(problem: RoutingProblem): RoutingProblem {
+  return {
+    ...problem,
+    vehicles: Array.from({ length: 6 }, (_, k) => ({
+      id: `van${k}`,
+      startDepot: problem.depots[k % problem.depots.length]!.id,
+      capacity: [60, 40],
+      breaks: [
+        { id: 'lunch', timeWindow: [300 + 20 * k, 420 + 20 * k] as [number, number], duration: 40 },
+        { id: 'pause', timeWindow: [100, 200] as [number, number], duration: 10 },
+      ],
+    })),
+  };
+}
+
 const CASES = [
   { name: 'without time windows', timeWindows: false, rules: null },
   { name: 'with time windows', timeWindows: true, rules: null },
   { name: 'with reassignment costs and allowed vehicles', timeWindows: true, rules: withReassignmentRules },
   { name: 'with pickups and limits on stops, driving time and length', timeWindows: true, rules: withFleetLimits },
+  { name: 'with breaks in time windows', timeWindows: true, rules: withBreaks },
 ];
+
+/** A route of the search as the checker reads it: customer ids, and the breaks with how many stops precede each. */
+function plannedRoute(s: SearchState, r: SearchState['routes'][number]) {
+  const stops: string[] = [];
+  const breaks: { id: string; after: number }[] = [];
+  for (const c of r.nodes) {
+    if (c < s.inst.realCount) stops.push(`C${c}`);
+    else breaks.push({ id: s.inst.breakIds[c - s.inst.realCount]!, after: stops.length });
+  }
+  return { vehicleId: r.slot.vehicleId, copy: r.slot.copy, stops, breaks };
+}
 
 export function itKeepsTheMoveContract(factory: MoveFactory): void {
   for (const { name, timeWindows, rules } of CASES) {
@@ -54,6 +82,7 @@ export function itKeepsTheMoveContract(factory: MoveFactory): void {
         const random = new Random(seed);
         const neighbours = nearestNeighbours(inst, 10);
         // A poor but feasible start: customers inserted in random order.
+        for (const r of s.routes) s.setRoute(r.index, r.slot.breaks.slice().sort((a, b) => inst.ready[a]! - inst.ready[b]!));
         new RuinRecreate(s, neighbours, random).recreate(random.shuffle(Array.from({ length: 40 }, (_, c) => c)));
         const move = factory(s);
         for (let round = 0; round < 400; round++) {
@@ -66,8 +95,9 @@ export function itKeepsTheMoveContract(factory: MoveFactory): void {
           move.apply();
           applied++;
           expect(s.totalCost() - before).toBeCloseTo(delta, 6);
-          const routes = s.routes.filter((r) => r.size > 0).map((r) => ({ vehicleId: r.slot.vehicleId, copy: r.slot.copy, stops: r.nodes.map((c) => `C${c}`) }));
+          const routes = s.routes.filter((r) => r.tasks > 0).map((r) => plannedRoute(s, r));
           const check = checkSolution(problem, { routes, unassigned: problem.customers.filter((_, c) => s.routeOf[c] === -1) });
+          expect(s.routes.every((r) => r.cost < Infinity)).toBe(true);
           expect(check.violations).toEqual([]);
           const currentOf = (id: string) => problem.customers[Number(id.slice(1))]!.currentVehicle;
           const moved = routes.flatMap((r) => r.stops.filter((id) => (currentOf(id) ?? r.vehicleId) !== r.vehicleId));
