@@ -1,6 +1,6 @@
 // SQL for the commodity catalogue: the only module that reads or writes the commodities table.
 import type { Queryable } from '../db/database.ts';
-import { findRow, insertRow, listRows, toCamel, updateRow } from '../db/rows.ts';
+import { findRow, insertRow, insertRows, listRows, toCamel, updateRow } from '../db/rows.ts';
 import type { Commodity, NewCommodity } from './commodities.schema.ts';
 
 export const listCommodities = (db: Queryable, query: { category?: string; limit: number; offset: number }) =>
@@ -21,3 +21,6 @@ export const updateCommodity = (db: Queryable, id: number, patch: Partial<NewCom
 export async function allCommodities(db: Queryable): Promise<Commodity[]> {
   return (await db.query('SELECT * FROM commodities ORDER BY id')).map((r) => toCamel<Commodity>(r));
 }
+
+/** Many commodities in a few statements (the district seed); their ids and codes, in order. */
+export const insertCommodities = (db: Queryable, commodities: NewCommodity[]) => insertRows<{ id: number; code: string }>(db, 'commodities', commodities, 'id, code');

@@ -57,7 +57,7 @@ export async function findReported(tx: Queryable, input: Pick<HouseholdInput, 'a
 
 export async function createHousehold(tx: Queryable, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {
   const household = fromRow(await repo.insertHousehold(tx, { ...input, addressKey: addressKey(input.address), phoneKey: phoneKey(input.phone) }));
-  await recordHistory(tx, household.id, trackedFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]), source, 'applied', actorId);
+  await repo.recordCreation(tx, [household.id], { source, setBy: actorId });
   return { household, created: true, keptManual: [] };
 }
 

@@ -1,6 +1,6 @@
 // SQL for needs: the only module that reads or writes the needs table.
 import type { Queryable } from '../db/database.ts';
-import { findRow, insertRow, toCamel, type Page } from '../db/rows.ts';
+import { findRow, insertRow, insertRows, toCamel, type Page } from '../db/rows.ts';
 import type { Household, Need, NeedWithHousehold } from './needs.schema.ts';
 
 export type { Need, NeedWithHousehold };
@@ -137,3 +137,8 @@ export async function addDelivered(tx: Queryable, needId: number, quantity: numb
   );
   return toCamel<Need & { community: string }>(row!);
 }
+
+type NewNeedRow = Pick<Need, 'householdId' | 'commodityId' | 'quantity' | 'urgency' | 'deadline' | 'sources'>;
+
+/** Many needs in a few statements; their ids and versions, in order. */
+export const insertNeeds = (db: Queryable, needs: NewNeedRow[]) => insertRows<{ id: number; version: number }>(db, 'needs', needs, 'id, version');

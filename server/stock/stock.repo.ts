@@ -1,7 +1,7 @@
 // SQL for lots and the append-only ledger: the only module that reads or writes lots and stock_movements.
 // Balances are kept by the database trigger, never here.
 import type { Queryable } from '../db/database.ts';
-import { insertRow, toCamel, type Page } from '../db/rows.ts';
+import { insertRow, insertRows, toCamel, type Page } from '../db/rows.ts';
 import type { Lot, Movement } from './stock.schema.ts';
 
 export const insertMovement = (db: Queryable, movement: Movement) => insertRow<Movement & { id: number; createdAt: string }>(db, 'stock_movements', { ...movement });
@@ -86,4 +86,13 @@ export async function listMovements(
     [...params, filter.limit, filter.offset],
   );
   return { items: rows.map((r) => toCamel(r)), total, limit: filter.limit, offset: filter.offset };
+}
+
+/** Many lots in a few statements, empty until their movements arrive; their ids, in order. */
+export const insertLots = (db: Queryable, lots: { warehouseId: number; commodityId: number; lotCode: string; expiresOn: string | null }[]) =>
+  insertRows<{ id: number }>(db, 'lots', lots, 'id');
+
+/** Many ledger movements in a few statements; the trigger applies each to its lot as for one. */
+export async function insertMovements(db: Queryable, movements: Movement[]): Promise<void> {
+  await insertRows(db, 'stock_movements', movements);
 }
