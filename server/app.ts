@@ -50,7 +50,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', deps.trustProxy ?? false);
   const api = Router();
   api.use(express.json({ limit: '2mb' }));
-  api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
+  // CSV bodies are streamed by the route that takes them (needs/import), never parsed whole here.
+  api.use(express.text({ type: ['text/plain'], limit: '10mb' }));
   api.use(authenticate(db));
   api.use(systemRoutes(db));
   for (const routes of [authRoutes, residentRoutes, warehouseRoutes, commodityRoutes, stockRoutes, donationRoutes, needRoutes, zoneRoutes, driverRoutes, networkRoutes, planRoutes, dispatchRoutes, dashboardRoutes]) api.use(routes(deps));

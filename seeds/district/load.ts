@@ -13,7 +13,7 @@ import { insertLots, insertMovements } from '../../server/stock/stock.repo.ts';
 import { insertDrivers } from '../../server/drivers/drivers.repo.ts';
 import { insertHouseholds, recordCreation } from '../../server/needs/households.repo.ts';
 import { insertNeeds } from '../../server/needs/needs.repo.ts';
-import { addressKey, phoneKey } from '../../server/needs/households.service.ts';
+import { addressKey, phoneKey, trackedValues } from '../../server/needs/households.service.ts';
 import { households, type District, type DistrictHousehold } from './generate.ts';
 import { osmXml } from './osm-xml.ts';
 
@@ -107,7 +107,7 @@ async function writeHouseholds(tx: Tx, batch: DistrictHousehold[], commodityIds:
     tx,
     batch.map(({ index: _i, compound, needs: _n, ...h }) => ({ ...h, addressKey: addressKey(h.address), phoneKey: phoneKey(h.phone), zoneId: zoneIds[compound] })),
   );
-  await recordCreation(tx, ids.map((h) => h.id), { source: SEED_SOURCE, setBy: null });
+  await recordCreation(tx, batch.map((h, i) => ({ householdId: ids[i]!.id, values: trackedValues({ ...h, zoneId: zoneIds[h.compound] }) })), { source: SEED_SOURCE, setBy: null });
   const needs = batch.flatMap((h, i) =>
     h.needs.map((n) => ({
       householdId: ids[i]!.id,

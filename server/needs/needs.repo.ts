@@ -138,7 +138,24 @@ export async function addDelivered(tx: Queryable, needId: number, quantity: numb
   return toCamel<Need & { community: string }>(row!);
 }
 
-type NewNeedRow = Pick<Need, 'householdId' | 'commodityId' | 'quantity' | 'urgency' | 'deadline' | 'sources'>;
+type NewNeedRow = Pick<Need, 'householdId' | 'commodityId' | 'quantity' | 'urgency' | 'deadline' | 'sources'> & { version?: number };
 
 /** Many needs in a few statements; their ids and versions, in order. */
 export const insertNeeds = (db: Queryable, needs: NewNeedRow[]) => insertRows<{ id: number; version: number }>(db, 'needs', needs, 'id, version');
+
+/** The open needs of these households, locked for merging unless `lock` is false: what a batch of an import may merge into. */
+export async function lockOpenNeedsOf(db: Queryable, householdIds: number[], lock = true): Promise<Need[]> {
+  const rows = await db.query(`SELECT * FROM needs WHERE household_id = ANY($1::int[]) AND status = 'open' ORDER BY id${lock ? ' FOR UPDATE' : ''}`, [householdIds]);
+  return rows.map((r) => toCamel<Need>(r));
+}
+
+/** Merged reports written to many needs at once (values as mergedNeed decided), each version moved on by `bumps`. */
+export async function mergeReports(db: Queryable, merges: (Pick<Need, 'id' | 'quantity' | 'urgency' | 'deadline' | 'sources'> & { bumps: number })[]): Promise<void> {
+  if (merges.length === 0) return;
+  await db.query(
+    `UPDATE needs n SET quantity = v.quantity, urgency = v.urgency, deadline = v.deadline, sources = v.sources, version = n.version + v.bumps, updated_at = now()
+     FROM jsonb_to_recordset($1::jsonb) AS v(id int, quantity int, urgency text, deadline date, sources text[], bumps int)
+     WHERE n.id = v.id`,
+    [JSON.stringify(merges)],
+  );
+}
