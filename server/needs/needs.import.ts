@@ -1,7 +1,7 @@
 // CSV import of needs, streamed: the file (spooled to disk as it arrived, or a short text body) is read
 // twice through csv-parse, never held whole. The first pass checks every row: a NUL byte or a bad row
 // anywhere refuses the file, naming the bad lines, before anything is written. The second writes it in
-// batches of a few hundred rows, each one transaction of a few multi-row statements (needs.bulk.ts), with
+// batches of about 0.1 s, each one transaction of a few multi-row statements (needs.bulk.ts), with
 // the event loop let go between batches: PGlite runs each statement on the one thread, so an import
 // written in one go would hold every other user's request until it ended.
 import { Readable, Transform } from 'node:stream';
@@ -18,8 +18,12 @@ import { allCommodities } from '../commodities/commodities.service.ts';
 import { csvColumns, csvRow, vulnerabilityFlags, type ImportReport, type ImportRowReport } from './needs.schema.ts';
 import { emptyState, recordNeedsInBulk, type BulkReport, type BulkReporter } from './needs.bulk.ts';
 
-/** Rows written per transaction: long enough to write efficiently, short enough (~0.1 s) to let others in between. */
-const BATCH_ROWS = 500;
+/**
+ * How long one batch (one transaction) should take: others wait for it, so it is kept short, and its size
+ * follows how fast rows are written on this machine now (hundreds of rows on an idle one, fewer under load).
+ */
+const BATCH_MS = 100;
+const BATCH_ROWS = { first: 200, min: 20, max: 2000 };
 /** How long checking may keep the event loop before other requests get their turn. */
 const SLICE_MS = 25;
 /** A refused file names at most this many problems (and says how many more there were). */
@@ -86,19 +90,23 @@ async function refuseBadRows(rows: AsyncIterable<CheckedRow>): Promise<void> {
   if (problems.length) throw new ValidationError(problems);
 }
 
-/** The checked rows in batches of BATCH_ROWS reports; a bad row is reported as an error (the preview lists them in line order). */
+/** The checked rows in batches of about BATCH_MS each; a bad row is reported as an error (the preview lists them in line order). */
 async function inBatches(rows: AsyncIterable<CheckedRow>, report: Report, handle: (batch: BulkReport[]) => Promise<ImportRowReport[]>): Promise<void> {
   let pending: CheckedRow[] = [];
+  let size = BATCH_ROWS.first;
   const flush = async () => {
     const reports = pending.flatMap((r) => (r.report ? [r.report] : []));
+    const start = performance.now();
     const done = new Map((reports.length ? await handle(reports) : []).map((r) => [r.line, r]));
+    const ms = Math.max(1, performance.now() - start);
+    size = Math.round(Math.min(BATCH_ROWS.max, Math.max(BATCH_ROWS.min, (size * BATCH_MS) / ms)));
     for (const r of pending) report.add(r.report ? done.get(r.line)! : { line: r.line, status: 'error', errors: r.errors });
     pending = [];
     await nextTurn();
   };
   for await (const row of rows) {
     pending.push(row);
-    if (pending.length >= BATCH_ROWS) await flush();
+    if (pending.length >= size) await flush();
   }
   if (pending.length) await flush();
 }
