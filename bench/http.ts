@@ -5,7 +5,8 @@ import { request } from 'node:http';
 /** One request without a client-side time limit unless `timeoutMs` is given (fetch gives up on an answer slower than 300 s). */
 export function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
+    // A fresh connection each time: a kept-alive socket that the server closes as it is reused answers ECONNRESET.
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });

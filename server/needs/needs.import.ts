@@ -1,9 +1,15 @@
 // CSV import of needs, streamed: the file (spooled to disk as it arrived, or a short text body) is read
-// twice through csv-parse, never held whole. The first pass checks every row: a NUL byte or a bad row
-// anywhere refuses the file, naming the bad lines, before anything is written. The second writes it in
+// through csv-parse, never held whole. The first pass checks every row: a NUL byte or a bad row anywhere
+// refuses the file, naming the bad lines, before anything is written. The second writes the checked rows in
 // batches of about 0.1 s, each one transaction of a few multi-row statements (needs.bulk.ts), with
 // the event loop let go between batches: PGlite runs each statement on the one thread, so an import
 // written in one go would hold every other user's request until it ended.
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Readable, Transform } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse, CsvError } from 'csv-parse';
@@ -61,8 +67,12 @@ export async function importNeedsCsv(outbox: Outbox, body: unknown, importer: Im
     await inBatches(rows(), report, (batch) => recordNeedsInBulk(outbox.db, batch, reporter, state));
     return report.done();
   }
-  await refuseBadRows(rows());
-  await inBatches(rows(), report, (batch) => outbox.transaction((tx, notify) => recordNeedsInBulk(tx, batch, reporter, emptyState(), { notify })));
+  const checked = await checkWhole(rows());
+  try {
+    await inBatches(checked.rows(), report, (batch) => outbox.transaction((tx, notify) => recordNeedsInBulk(tx, batch, reporter, emptyState(), { notify })));
+  } finally {
+    await checked.remove();
+  }
   return report.done();
 }
 
@@ -76,18 +86,46 @@ function asUpload(body: unknown): Upload {
   throw invalidField('body', 'send the CSV as text/csv with a header row');
 }
 
-/** The first pass: any NUL byte or bad row refuses the file, naming the lines (the first MAX_LISTED_PROBLEMS problems). */
-async function refuseBadRows(rows: AsyncIterable<CheckedRow>): Promise<void> {
+/**
+ * The first pass: any NUL byte or bad row refuses the file, naming the lines (the first MAX_LISTED_PROBLEMS
+ * problems). The rows it checked are kept on disk as JSON lines for the second pass, which so reads them
+ * without parsing and checking the CSV again.
+ */
+async function checkWhole(rows: AsyncIterable<CheckedRow>): Promise<{ rows(): AsyncIterable<CheckedRow>; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'lifeline-import-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const file = join(dir, 'checked.jsonl');
   const problems: FieldProblem[] = [];
   let more = 0;
-  for await (const row of rows) {
-    for (const e of row.errors ?? []) {
-      if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ field: `line ${row.line}: ${e.field}`, reason: e.reason });
-      else more++;
+  const out = createWriteStream(file);
+  try {
+    for await (const row of rows) {
+      for (const e of row.errors ?? []) {
+        if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ field: `line ${row.line}: ${e.field}`, reason: e.reason });
+        else more++;
+      }
+      if (row.report && problems.length === 0 && !out.write(`${JSON.stringify(row.report)}\n`)) await once(out, 'drain');
     }
+    await new Promise((resolve, reject) => out.end(resolve).on('error', reject));
+  } catch (error) {
+    out.destroy();
+    await remove();
+    throw error;
   }
   if (more) problems.push({ field: 'body', reason: `${more} more problems not listed; correct these and send the file again` });
-  if (problems.length) throw new ValidationError(problems);
+  if (problems.length) {
+    await remove();
+    throw new ValidationError(problems);
+  }
+  return {
+    async *rows() {
+      for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+        const report = JSON.parse(text) as BulkReport;
+        yield { line: report.line, report };
+      }
+    },
+    remove,
+  };
 }
 
 /** The checked rows in batches of about BATCH_MS each; a bad row is reported as an error (the preview lists them in line order). */
