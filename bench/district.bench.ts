@@ -5,6 +5,7 @@
 // Usage: npm run bench -- district [--households N] [--seed S] [--stage-timeout-s T] [--stages seed,import,plan,approve,dispatch]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,13 +30,25 @@ const PASSWORD = 'district-bench';
 
 type Outcome = { ok: true; fields?: Record<string, string | number | boolean | undefined> } | { ok: false; reason: string; fields?: Record<string, string | number | boolean | undefined> };
 
+/**
+ * The time bound when the main thread itself is stuck (a stage's synchronous work): a watchdog thread
+ * prints the stage's line straight to stdout and ends the process.
+ */
+function watchdog(name: string): Worker {
+  const line = `stage=${name} households=${HOUSEHOLDS} ok=false reason="timed out after ${STAGE_TIMEOUT_MS / 1000} s with the main thread busy"\n`;
+  const code = `const { workerData } = require('node:worker_threads'); setTimeout(() => { require('node:fs').writeSync(1, workerData.line); process.kill(process.pid, 'SIGKILL'); }, workerData.ms);`;
+  return new Worker(code, { eval: true, workerData: { line, ms: STAGE_TIMEOUT_MS + 30_000 } });
+}
+
 /** Runs one stage within the time bound and prints its line; its value, or undefined when it failed. */
 async function stage<T>(name: string, run: () => Promise<{ value: T; outcome: Outcome }>): Promise<T | undefined> {
+  const guard = watchdog(name);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${STAGE_TIMEOUT_MS / 1000} s`)), STAGE_TIMEOUT_MS)));
   const cpuBefore = process.cpuUsage();
   const m = await measure(() => Promise.race([run(), timeout]).catch((error: Error) => ({ value: undefined, outcome: { ok: false as const, reason: error.message } })));
   clearTimeout(timer);
+  await guard.terminate();
   const cpu = process.cpuUsage(cpuBefore);
   const outcome: Outcome = m.value.outcome;
   printRow({
