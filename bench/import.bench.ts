@@ -2,13 +2,14 @@
 // user polls GET /api/auth/me every ~20 ms. Prints the import's time and rate, and the other user's
 // answer times: an import must not starve everyone else on the single PGlite connection.
 // Usage: npm run bench -- import [--rows N] [--poll-ms M]
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, createLive } from '../server/app.ts';
 import { openTestDatabase } from '../test/support/app.ts';
 import { createUser } from '../server/auth/auth.service.ts';
 import { RoadMap } from '../server/network/network.service.ts';
 import { measure, printRow } from './measure.ts';
+import { percentile, poll, send, signIn } from './http.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -29,51 +30,14 @@ function needsCsv(rows: number, commodity: string): string {
   return lines.join('\n');
 }
 
-async function signIn(base: string, email: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password' }) });
-  return ((await res.json()) as { token: string }).token;
-}
-
-/** One request without a client-side time limit (fetch gives up on an answer slower than 300 s). */
-function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject).end(options.body);
-  });
-}
-
-/**
- * Asks GET /api/auth/me every `everyMs` (one request at a time) until `stop` resolves: the answer times in ms,
- * and how many failed (a request the server cannot even read for a minute is dropped by its headers timeout).
- */
-async function poll(base: string, token: string, everyMs: number, stop: Promise<unknown>): Promise<{ times: number[]; failed: number }> {
-  const times: number[] = [];
-  let failed = 0;
-  let done = false;
-  void stop.finally(() => (done = true));
-  while (!done) {
-    const start = performance.now();
-    const ok = await send(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status === 200, () => false);
-    times.push(performance.now() - start);
-    if (!ok) failed++;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  return { times, failed };
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-
 async function run(): Promise<void> {
   const db = await openTestDatabase('pglite');
   const server = createServer(createApp({ db, ...createLive(db), roads: new RoadMap(db) })).listen(0);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await createUser(db, { email: 'community@bench.local', name: 'Importer', role: 'community', password: 'bench-password' });
   await createUser(db, { email: 'coordinator@bench.local', name: 'Someone else', role: 'coordinator', password: 'bench-password' });
-  const importer = await signIn(base, 'community@bench.local');
-  const other = await signIn(base, 'coordinator@bench.local');
+  const importer = await signIn(base, 'community@bench.local', 'bench-password');
+  const other = await signIn(base, 'coordinator@bench.local', 'bench-password');
   await db.query(`INSERT INTO commodities (code, name, unit, weight_kg, volume_m3, category) VALUES ('RICE', 'Rice', 'bag', 5, 0.01, 'food')`);
   const csv = needsCsv(ROWS, 'RICE');
   let status = 0;
@@ -84,7 +48,7 @@ async function run(): Promise<void> {
     body = JSON.parse(res.body) as typeof body;
   });
   const polled = await poll(base, other, POLL_MS, importing);
-  const times = polled.times.sort((a, b) => a - b);
+  const times = polled.times;
   const m = await importing;
   const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM needs')) as [{ n: number }];
   printRow({

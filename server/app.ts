@@ -57,7 +57,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Routing problems carry their matrices: a larger limit for them alone (the parser below then skips the parsed body).
   api.use('/vrp', express.json({ limit: '64mb' }));
   api.use(express.json({ limit: '2mb' }));
-  api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
+  // CSV bodies are streamed by the route that takes them (needs/import), never parsed whole here.
+  api.use(express.text({ type: ['text/plain'], limit: '10mb' }));
   api.use(authenticate(db));
   api.use(systemRoutes(db));
   const nouns = [

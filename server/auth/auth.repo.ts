@@ -1,6 +1,6 @@
 // SQL for users and sessions.
 import type { Queryable } from '../db/database.ts';
-import { toCamel } from '../db/rows.ts';
+import { insertRows, toCamel } from '../db/rows.ts';
 import type { ListedUser } from './auth.schema.ts';
 import type { Role, SignedInUser } from './roles.ts';
 
@@ -107,3 +107,7 @@ export async function boardUsers(db: Queryable, warehouseId: number | null): Pro
   );
   return rows.map((r) => r.id);
 }
+
+/** Many accounts in a few statements (the district seed); their ids and emails, in order. */
+export const insertUsers = (db: Queryable, users: { email: string; name: string; phone: string | null; role: Role; passwordHash: string }[]) =>
+  insertRows<{ id: number; email: string }>(db, 'users', users, 'id, email');

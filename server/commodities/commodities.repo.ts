@@ -1,7 +1,7 @@
 // SQL for the commodity catalogue: the only module that writes the commodities table (other nouns join it
 // read-only for names, units and weights).
 import type { Queryable } from '../db/database.ts';
-import { findRow, insertRow, listRows, toCamel, updateRow } from '../db/rows.ts';
+import { findRow, insertRow, insertRows, listRows, toCamel, updateRow } from '../db/rows.ts';
 import type { Commodity, NewCommodity } from './commodities.schema.ts';
 
 export const listCommodities = (db: Queryable, query: { category?: string; limit: number; offset: number }) =>
@@ -27,3 +27,6 @@ export async function allCommodities(db: Queryable): Promise<Commodity[]> {
 export async function openToResidents(db: Queryable): Promise<Commodity[]> {
   return (await db.query('SELECT * FROM commodities WHERE resident_open ORDER BY name, id')).map((r) => toCamel<Commodity>(r));
 }
+
+/** Many commodities in a few statements (the district seed); their ids and codes, in order. */
+export const insertCommodities = (db: Queryable, commodities: NewCommodity[]) => insertRows<{ id: number; code: string }>(db, 'commodities', commodities, 'id, code');

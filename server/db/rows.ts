@@ -89,3 +89,31 @@ export async function listRows<T>(
   );
   return { items: rows.map((r) => toCamel<T>(r)), total, limit: paging.limit, offset: paging.offset };
 }
+
+/** PostgreSQL binds at most 65,535 parameters to one statement; past a few hundred rows, longer statements only cost more to plan (measured on PGlite). */
+const MAX_PARAMETERS = 65_535;
+const MAX_ROWS_PER_STATEMENT = 500;
+
+/**
+ * Inserts many rows with multi-row statements:
+ * bulk loads (the district seed, imports) write thousands of rows in a few statements, not one each.
+ * A field left undefined takes the column's default, as in insertRow. Returns the `returning` columns
+ * (SQL from code) of each row, in the order given.
+ */
+export async function insertRows<T = Record<string, unknown>>(db: Queryable, table: string, rows: readonly object[], returning?: string): Promise<T[]> {
+  const fields = [...new Set(rows.flatMap((row) => definedEntries(row as Record<string, unknown>).map(([k]) => k)))];
+  if (rows.length === 0 || fields.length === 0) return [];
+  const columns = fields.map((k) => quoteIdent(columnName(k))).join(', ');
+  const perStatement = Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS / fields.length));
+  const out: T[] = [];
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const params: unknown[] = [];
+    const tuples = rows.slice(start, start + perStatement).map((row) => {
+      const values = fields.map((f) => (row as Record<string, unknown>)[f]);
+      return `(${values.map((v) => (v === undefined ? 'DEFAULT' : `$${params.push(sqlValue(v))}`)).join(', ')})`;
+    });
+    const inserted = await db.query(`INSERT INTO ${quoteIdent(table)} (${columns}) VALUES ${tuples.join(', ')}${returning ? ` RETURNING ${returning}` : ''}`, params);
+    if (returning) out.push(...inserted.map((r) => toCamel<T>(r)));
+  }
+  return out;
+}

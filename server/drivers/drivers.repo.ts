@@ -1,6 +1,6 @@
 // SQL for drivers and gate volunteers: the only module that reads or writes the drivers table.
 import type { Queryable } from '../db/database.ts';
-import { findRow, insertRow, listRows, toCamel, updateRow, type Within } from '../db/rows.ts';
+import { findRow, insertRow, insertRows, listRows, toCamel, updateRow, type Within } from '../db/rows.ts';
 import type { Driver, NewDriver } from './drivers.schema.ts';
 
 export const listDrivers = (db: Queryable, query: { kind?: string; limit: number; offset: number }, within: Within) =>
@@ -21,4 +21,9 @@ export async function activeDrivers(db: Queryable): Promise<Driver[]> {
 export async function driverIdOfUser(db: Queryable, userId: number, exceptId: number | null = null): Promise<number | undefined> {
   const [row] = await db.query<{ id: number }>('SELECT id FROM drivers WHERE user_id = $1 AND id IS DISTINCT FROM $2', [userId, exceptId]);
   return row?.id;
+}
+
+/** Many drivers and gate volunteers in a few statements (the district seed). */
+export async function insertDrivers(db: Queryable, drivers: NewDriver[]): Promise<void> {
+  await insertRows(db, 'drivers', drivers);
 }

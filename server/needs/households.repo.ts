@@ -2,7 +2,7 @@
 // household_field_history (other nouns read them through the households service, or join them read-only into
 // a view of their own). Rows come back as stored, merge keys included; the service strips them.
 import type { Queryable } from '../db/database.ts';
-import { columnName, findRow, insertRow, toCamel } from '../db/rows.ts';
+import { columnName, findRow, insertRow, insertRows, toCamel } from '../db/rows.ts';
 
 type Row = Record<string, unknown>;
 
@@ -49,30 +49,35 @@ export async function knownByKeys(db: Queryable, keys: { address: string[]; phon
   );
 }
 
+/**
+ * A household's creation is stored as one history row (field `*`, every tracked field's first value in
+ * `value`): a bulk import creates thousands at once. Readers see it spread out into one entry per field.
+ */
+const HISTORY_BY_FIELD = `SELECT h.id, e.field, e.value, h.source, h.outcome, h.set_by, h.set_at
+  FROM household_field_history h
+  CROSS JOIN LATERAL (SELECT h.field, h.value WHERE h.field <> '*' UNION ALL SELECT key, value FROM jsonb_each(h.value) WHERE h.field = '*') e
+  WHERE h.household_id = $1`;
+
 export async function fieldHistory(db: Queryable, householdId: number): Promise<Row[]> {
-  return (await db.query('SELECT field, value, source, outcome, set_by, set_at FROM household_field_history WHERE household_id = $1 ORDER BY id', [householdId])).map((r) => toCamel<Row>(r));
+  return (await db.query(`SELECT field, value, source, outcome, set_by, set_at FROM (${HISTORY_BY_FIELD}) f ORDER BY id`, [householdId])).map((r) => toCamel<Row>(r));
 }
 
 /** The source of each field's value as it stands: the last applied change's. */
 export async function currentSources(db: Queryable, householdId: number): Promise<Map<string, string>> {
   const rows = await db.query<{ field: string; source: string }>(
-    `SELECT DISTINCT ON (field) field, source FROM household_field_history
-     WHERE household_id = $1 AND outcome = 'applied' ORDER BY field, id DESC`,
+    `SELECT DISTINCT ON (field) field, source FROM (${HISTORY_BY_FIELD}) f WHERE outcome = 'applied' ORDER BY field, id DESC`,
     [householdId],
   );
   return new Map(rows.map((r) => [r.field, r.source]));
 }
 
-export async function recordHistory(
-  db: Queryable,
-  householdId: number,
-  changes: [string, unknown][],
-  entry: { source: string; outcome: 'applied' | 'kept_manual'; setBy: number | null },
-): Promise<void> {
+/** The creation of these households in their history, one row each with every first value (see HISTORY_BY_FIELD). */
+export async function recordCreation(db: Queryable, created: { householdId: number; values: Record<string, unknown> }[], entry: { source: string; setBy: number | null }): Promise<void> {
+  if (created.length === 0) return;
   await db.query(
     `INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by)
-     SELECT $1, field, value::jsonb, $4, $5, $6 FROM unnest($2::text[], $3::text[]) AS c(field, value)`,
-    [householdId, changes.map(([field]) => field), changes.map(([, value]) => JSON.stringify(value ?? null)), entry.source, entry.outcome, entry.setBy],
+     SELECT household_id, '*', value::jsonb, $3, 'applied', $4 FROM unnest($1::int[], $2::text[]) AS c(household_id, value)`,
+    [created.map((c) => c.householdId), created.map((c) => JSON.stringify(c.values)), entry.source, entry.setBy],
   );
 }
 
@@ -94,3 +99,54 @@ export async function middleOf(db: Queryable, community: string): Promise<{ lat:
   const [row] = await db.query<{ lat: number | null; lon: number | null }>('SELECT avg(lat) AS lat, avg(lon) AS lon FROM households WHERE community = $1', [community]);
   return row?.lat == null || row.lon == null ? null : { lat: Number(row.lat), lon: Number(row.lon) };
 }
+
+/** Field changes of many households, in the order given (`value` undefined is stored as null). */
+export async function recordHistory(
+  db: Queryable,
+  changes: { householdId: number; field: string; value: unknown; outcome: 'applied' | 'kept_manual' }[],
+  entry: { source: string; setBy: number | null },
+): Promise<void> {
+  if (changes.length === 0) return;
+  await db.query(
+    `INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by)
+     SELECT household_id, field, value::jsonb, $5, outcome, $6 FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS c(household_id, field, value, outcome)`,
+    [changes.map((c) => c.householdId), changes.map((c) => c.field), changes.map((c) => JSON.stringify(c.value ?? null)), changes.map((c) => c.outcome), entry.source, entry.setBy],
+  );
+}
+
+/** The households with these merge keys (pairs by position), locked for merging unless `lock` is false: what a batch of an import reports on. */
+export async function lockByKeysMany(db: Queryable, keys: { address: string[]; phone: string[] }, lock = true): Promise<Row[]> {
+  return db.query(
+    `SELECT * FROM households WHERE (address_key, phone_key) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY id${lock ? ' FOR UPDATE' : ''}`,
+    [keys.address, keys.phone],
+  );
+}
+
+/** The source of each field's current value for many households: `[householdId, field, source]`. */
+export async function currentSourcesMany(db: Queryable, householdIds: number[]): Promise<{ household_id: number; field: string; source: string }[]> {
+  return db.query(
+    `SELECT DISTINCT ON (household_id, field) household_id, field, source FROM (
+       SELECT h.id, h.household_id, e.field, h.source FROM household_field_history h
+       CROSS JOIN LATERAL (SELECT h.field WHERE h.field <> '*' UNION ALL SELECT jsonb_object_keys(h.value) WHERE h.field = '*') e(field)
+       WHERE h.household_id = ANY($1::int[]) AND h.outcome = 'applied'
+     ) f ORDER BY household_id, field, id DESC`,
+    [householdIds],
+  );
+}
+
+/** Sets merged reports' values on many households at once: every reported field, the version moved on by `bumps`. */
+export async function applyMerges(db: Queryable, merges: { id: number; values: Record<string, unknown>; bumps: number }[]): Promise<void> {
+  if (merges.length === 0) return;
+  await db.query(
+    `UPDATE households h SET name = v.name, address = v.address, phone = v.phone, lat = v.lat, lon = v.lon, people = v.people, zone_id = v.zone_id,
+       notes = v.notes, elderly_alone = v.elderly_alone, chronic_illness = v.chronic_illness, disabled = v.disabled, pregnant = v.pregnant,
+       infant = v.infant, version = h.version + v.bumps, updated_at = now()
+     FROM jsonb_to_recordset($1::jsonb) AS v(id int, name text, address text, phone text, lat float8, lon float8, people int, zone_id int, notes text,
+       elderly_alone boolean, chronic_illness boolean, disabled boolean, pregnant boolean, infant boolean, bumps int)
+     WHERE h.id = v.id`,
+    [JSON.stringify(merges.map((m) => ({ ...Object.fromEntries(Object.entries(m.values).map(([k, v]) => [columnName(k), v])), id: m.id, bumps: m.bumps })))],
+  );
+}
+
+/** Many households in a few statements (merge keys given); their ids, in order. */
+export const insertHouseholds = (db: Queryable, households: Row[]) => insertRows<{ id: number }>(db, 'households', households, 'id');

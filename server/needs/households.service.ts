@@ -17,7 +17,7 @@ type TrackedField = (typeof trackedFields)[number];
 export const MANUAL = 'manual';
 
 /** The merge keys are internal: they never leave the service. */
-function fromRow(row: Record<string, unknown>): Household {
+export function fromRow(row: Record<string, unknown>): Household {
   const { addressKey: _a, phoneKey: _p, ...household } = toCamel<Household & { addressKey: string; phoneKey: string }>(row);
   return household;
 }
@@ -57,7 +57,7 @@ export async function findReported(tx: Queryable, input: Pick<HouseholdInput, 'a
 
 export async function createHousehold(tx: Queryable, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {
   const household = fromRow(await repo.insertHousehold(tx, { ...input, addressKey: addressKey(input.address), phoneKey: phoneKey(input.phone) }));
-  await recordHistory(tx, household.id, trackedFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]), source, 'applied', actorId);
+  await repo.recordCreation(tx, [{ householdId: household.id, values: trackedValues(input) }], { source, setBy: actorId });
   return { household, created: true, keptManual: [] };
 }
 
@@ -66,7 +66,24 @@ export async function createHousehold(tx: Queryable, input: HouseholdInput, sour
  * (only a person's correction does), and never overwrites a value a person corrected by hand.
  */
 export async function mergeReport(tx: Queryable, current: Household, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {
-  const sources = await repo.currentSources(tx, current.id);
+  const { changes, keptManual } = mergeChanges(current, input, await repo.currentSources(tx, current.id), source);
+  await recordHistory(tx, current.id, changes, source, 'applied', actorId);
+  await recordHistory(tx, current.id, keptManual.map((k) => [k.field, k.offered]), source, 'kept_manual', actorId);
+  const household = changes.length ? await applyChanges(tx, current.id, changes) : current;
+  return { household, created: false, keptManual };
+}
+
+/** The reported fields a household's creation records as their first values. */
+export function trackedValues(input: Partial<HouseholdInput>): Record<string, unknown> {
+  return Object.fromEntries(trackedFields.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
+}
+
+/**
+ * What a report changes on a household, given the source of each field's current value: every offered
+ * value that differs, except the community (only a person moves a household) and, from anyone but a
+ * person, a value a person corrected by hand (kept, and reported as keptManual).
+ */
+export function mergeChanges(current: Household, input: HouseholdInput, sources: Map<string, string>, source: string): { changes: [TrackedField, unknown][]; keptManual: MergeResult['keptManual'] } {
   const changes: [TrackedField, unknown][] = [];
   const keptManual: MergeResult['keptManual'] = [];
   for (const field of trackedFields) {
@@ -75,10 +92,7 @@ export async function mergeReport(tx: Queryable, current: Household, input: Hous
     if (sources.get(field) === MANUAL && source !== MANUAL) keptManual.push({ field, kept: current[field], offered });
     else changes.push([field, offered]);
   }
-  await recordHistory(tx, current.id, changes, source, 'applied', actorId);
-  await recordHistory(tx, current.id, keptManual.map((k) => [k.field, k.offered]), source, 'kept_manual', actorId);
-  const household = changes.length ? await applyChanges(tx, current.id, changes) : current;
-  return { household, created: false, keptManual };
+  return { changes, keptManual };
 }
 
 /** A person's correction: applied with source `manual`, refused with the current record if someone else saved first. */
@@ -159,8 +173,7 @@ async function applyChanges(tx: Queryable, id: number, changes: [string, unknown
 }
 
 async function recordHistory(tx: Queryable, householdId: number, changes: [string, unknown][], source: string, outcome: 'applied' | 'kept_manual', actorId: number | null): Promise<void> {
-  if (changes.length === 0) return;
-  await repo.recordHistory(tx, householdId, changes, { source, outcome, setBy: actorId });
+  await repo.recordHistory(tx, changes.map(([field, value]) => ({ householdId, field, value, outcome })), { source, setBy: actorId });
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

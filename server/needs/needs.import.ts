@@ -1,28 +1,51 @@
-// CSV import of needs. The whole file is checked first: a NUL byte or a bad row anywhere refuses it, naming
-// every bad line, before anything is written. Then it is written in short slices, each its own transaction,
-// with the event loop let go between slices: PGlite has one connection and runs one transaction at a time,
-// so an import written in one go would hold every other user's request until it ended.
+// CSV import of needs, streamed: the file (spooled to disk as it arrived, or a short text body) is read
+// through csv-parse, never held whole. The first pass checks every row: a NUL byte or a bad row anywhere
+// refuses the file, naming the bad lines, before anything is written. The second writes the checked rows in
+// batches of about 0.1 s, each one transaction of a few multi-row statements (needs.bulk.ts), with
+// the event loop let go between batches: PGlite runs each statement on the one thread, so an import
+// written in one go would hold every other user's request until it ended.
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable, Transform } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { parse } from 'csv-parse/sync';
-import { inScope, checkCommunity, type CommunityScope } from '../auth/communities.ts';
-import type { Queryable } from '../db/database.ts';
+import { parse, CsvError } from 'csv-parse';
+import { checkCommunity, type CommunityScope } from '../auth/communities.ts';
 import type { Outbox } from '../live/outbox.ts';
 import { invalidField, toHttpError, ValidationError, type FieldProblem } from '../http/errors.ts';
+import type { SpooledBody } from '../http/spool.ts';
 import { listZones } from '../zones/zones.service.ts';
+import { zoneLocator } from '../zones/zone-geometry.ts';
 import { allCommodities } from '../commodities/commodities.service.ts';
-import { addressKey, phoneKey } from './households.service.ts';
-import { knownByKeys } from './households.repo.ts';
 import { flagColumns } from '../../domain/values.ts';
-import { csvColumns, csvRow, vulnerabilityFlags, type ImportReport, type ImportRowReport, type NewNeed } from './needs.schema.ts';
-import { announceRecorded, isHeld, recordNeed, type ReportOutcome, type Reporter } from './needs.service.ts';
+import { csvColumns, csvRow, vulnerabilityFlags, type ImportReport, type ImportRowReport } from './needs.schema.ts';
+import { emptyState, recordNeedsInBulk, type BulkReport, type BulkReporter } from './needs.bulk.ts';
 
-/** How long one slice of work may keep the event loop (and PGlite) before other requests get their turn. */
+/**
+ * How long one batch (one transaction) should take: others wait for it, so it is kept short, and its size
+ * follows how fast rows are written on this machine now (hundreds of rows on an idle one, fewer under load).
+ */
+const BATCH_MS = 100;
+const BATCH_ROWS = { first: 200, min: 20, max: 2000 };
+/** How long checking may keep the event loop before other requests get their turn. */
 const SLICE_MS = 25;
+/** A refused file names at most this many problems (and says how many more there were). */
+const MAX_LISTED_PROBLEMS = 1000;
+/** Up to this many rows the report lists every line; past it, only the lines held, failed or kept a hand correction. */
+const EVERY_LINE_UP_TO = 10_000;
 
 type Cells = { [column: string]: string };
 
-/** One row of the file, checked: the need it reports, or what is wrong with it. */
-type CheckedRow = { line: number; need: NewNeed; errors?: undefined } | { line: number; need?: undefined; errors: FieldProblem[] };
+/** One row of the file, checked: the report it makes, or what is wrong with it. */
+type CheckedRow = { line: number; report: BulkReport; errors?: undefined } | { line: number; report?: undefined; errors: FieldProblem[] };
+
+type Checked = { need: BulkReport['need']; errors?: undefined } | { need?: undefined; errors: FieldProblem[] };
+
+/** A CSV body that can be read from its start more than once. */
+type Upload = Pick<SpooledBody, 'read'>;
 
 /** Who imports: the source named in the report and history, the user, the communities they may work in. */
 export interface Importer {
@@ -32,59 +55,189 @@ export interface Importer {
   preview: boolean;
 }
 
-export async function importNeedsCsv(outbox: Outbox, csv: unknown, importer: Importer): Promise<ImportReport> {
-  if (typeof csv !== 'string' || csv.trim() === '') throw invalidField('body', 'send the CSV as text/csv with a header row');
-  refuseNul(csv);
-  const rows = await checkRows(outbox.db, parseCsv(csv), importer.scope);
-  if (importer.preview) return summary(importer, true, await preview(outbox.db, rows, importer.scope));
-  const problems = rows.flatMap((r) => (r.errors ?? []).map((e) => ({ field: `line ${r.line}: ${e.field}`, reason: e.reason })));
-  if (problems.length) throw new ValidationError(problems);
-  return summary(importer, false, await write(outbox, rows as { line: number; need: NewNeed }[], importer));
-}
-
-function summary({ source }: Importer, preview: boolean, report: ImportRowReport[]): ImportReport {
-  const count = (status: ImportRowReport['status']) => report.filter((r) => r.status === status).length;
-  return { source, preview, rows: report.length, created: count('created'), merged: count('merged'), held: count('held'), failed: count('error'), report };
-}
-
-/** A NUL byte is never data: the file is refused, naming the lines that hold one. */
-function refuseNul(csv: string): void {
-  if (!csv.includes('\0')) return;
-  const lines = csv.split('\n').flatMap((text, i) => (text.includes('\0') ? [i + 1] : []));
-  throw new ValidationError(lines.map((line) => ({ field: `line ${line}`, reason: 'contains a NUL byte' })));
-}
-
-function parseCsv(csv: string): { line: number; cells: Cells }[] {
-  let rows: { record: Cells; info: { lines: number } }[];
-  try {
-    rows = parse(csv, { columns: (header: string[]) => header.map(normaliseHeader), skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: true });
-  } catch (error) {
-    throw invalidField('body', `not readable as CSV: ${(error as Error).message}`);
+export async function importNeedsCsv(outbox: Outbox, body: unknown, importer: Importer): Promise<ImportReport> {
+  const upload = asUpload(body);
+  const commodityIds = new Map((await allCommodities(outbox.db)).map((c) => [c.code.toLowerCase(), c.id]));
+  const rows = () => checkedRows(upload, (cells) => checkRow(cells, commodityIds, importer.scope));
+  const reporter: BulkReporter = { source: `import:${importer.source}`, actorId: importer.actorId, scope: importer.scope, zoneAt: zoneLocator(await listZones(outbox.db)) };
+  const report = new Report(importer.source, importer.preview);
+  if (importer.preview) {
+    // A dry run: each batch resolved against what is stored and what the earlier rows would have done.
+    const state = emptyState();
+    await inBatches(rows(), report, (batch) => recordNeedsInBulk(outbox.db, batch, reporter, state));
+    return report.done();
   }
-  const header = rows.length ? Object.keys(rows[0]!.record) : [];
+  const checked = await checkWhole(rows());
+  try {
+    await inBatches(checked.rows(), report, (batch) => outbox.transaction((tx, notify) => recordNeedsInBulk(tx, batch, reporter, emptyState(), { notify })));
+  } finally {
+    await checked.remove();
+  }
+  return report.done();
+}
+
+function asUpload(body: unknown): Upload {
+  if (typeof body === 'string') {
+    if (body.trim() === '') throw invalidField('body', 'send the CSV as text/csv with a header row');
+    // In slices, so that parsing a text body lets other requests in as a file's chunks do.
+    return { read: () => Readable.from(body.match(/[\s\S]{1,65536}/g) ?? []) };
+  }
+  if (body && typeof (body as Upload).read === 'function') return body as Upload;
+  throw invalidField('body', 'send the CSV as text/csv with a header row');
+}
+
+/**
+ * The first pass: any NUL byte or bad row refuses the file, naming the lines (the first MAX_LISTED_PROBLEMS
+ * problems). The rows it checked are kept on disk as JSON lines for the second pass, which so reads them
+ * without parsing and checking the CSV again.
+ */
+async function checkWhole(rows: AsyncIterable<CheckedRow>): Promise<{ rows(): AsyncIterable<CheckedRow>; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'lifeline-import-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const file = join(dir, 'checked.jsonl');
+  const problems: FieldProblem[] = [];
+  let more = 0;
+  const out = createWriteStream(file);
+  try {
+    for await (const row of rows) {
+      for (const e of row.errors ?? []) {
+        if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ field: `line ${row.line}: ${e.field}`, reason: e.reason });
+        else more++;
+      }
+      if (row.report && problems.length === 0 && !out.write(`${JSON.stringify(row.report)}\n`)) await once(out, 'drain');
+    }
+    await new Promise((resolve, reject) => out.end(resolve).on('error', reject));
+  } catch (error) {
+    out.destroy();
+    await remove();
+    throw error;
+  }
+  if (more) problems.push({ field: 'body', reason: `${more} more problems not listed; correct these and send the file again` });
+  if (problems.length) {
+    await remove();
+    throw new ValidationError(problems);
+  }
+  return {
+    async *rows() {
+      for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+        const report = JSON.parse(text) as BulkReport;
+        yield { line: report.line, report };
+      }
+    },
+    remove,
+  };
+}
+
+/** The checked rows in batches of about BATCH_MS each; a bad row is reported as an error (the preview lists them in line order). */
+async function inBatches(rows: AsyncIterable<CheckedRow>, report: Report, handle: (batch: BulkReport[]) => Promise<ImportRowReport[]>): Promise<void> {
+  let pending: CheckedRow[] = [];
+  let size = BATCH_ROWS.first;
+  const flush = async () => {
+    const reports = pending.flatMap((r) => (r.report ? [r.report] : []));
+    const start = performance.now();
+    const done = new Map((reports.length ? await handle(reports) : []).map((r) => [r.line, r]));
+    const ms = Math.max(1, performance.now() - start);
+    size = Math.round(Math.min(BATCH_ROWS.max, Math.max(BATCH_ROWS.min, (size * BATCH_MS) / ms)));
+    for (const r of pending) report.add(r.report ? done.get(r.line)! : { line: r.line, status: 'error', errors: r.errors });
+    pending = [];
+    await nextTurn();
+  };
+  for await (const row of rows) {
+    pending.push(row);
+    if (pending.length >= size) await flush();
+  }
+  if (pending.length) await flush();
+}
+
+/** What the import did (or would do): counts of every line, and the lines themselves as far as EVERY_LINE_UP_TO allows. */
+class Report {
+  private rows: ImportRowReport[] = [];
+  private counts = { rows: 0, created: 0, merged: 0, held: 0, failed: 0 };
+
+  constructor(
+    private readonly source: string,
+    private readonly preview: boolean,
+  ) {}
+
+  add(row: ImportRowReport): void {
+    this.counts.rows++;
+    this.counts[row.status === 'error' ? 'failed' : row.status]++;
+    if (this.counts.rows === EVERY_LINE_UP_TO + 1) this.rows = this.rows.filter(notable);
+    if (this.counts.rows <= EVERY_LINE_UP_TO || notable(row)) this.rows.push(row);
+  }
+
+  done(): ImportReport {
+    return { source: this.source, preview: this.preview, ...this.counts, everyLine: this.counts.rows <= EVERY_LINE_UP_TO, report: this.rows };
+  }
+}
+
+const notable = (row: ImportRowReport) => row.status === 'held' || row.status === 'error' || !!row.keptManual;
+
+/**
+ * The file's rows, parsed as a stream and checked one by one, with their line numbers. After the last row:
+ * a missing column refuses the file (checked on the first row already), and so does a NUL byte anywhere.
+ */
+async function* checkedRows(upload: Upload, check: (cells: Cells) => Checked): AsyncGenerator<CheckedRow> {
+  const nulLines: number[] = [];
+  let header: string[] | undefined;
+  const parser = parse({ columns: (names: string[]) => (header = names.map(normaliseHeader)), skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: true });
+  const source = upload.read();
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(watchNul(nulLines)).pipe(parser);
+  let rows = 0;
+  let sliceStart = performance.now();
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Cells; info: { lines: number } }>) {
+      if (rows++ === 0) checkHeader(header!);
+      const checked = check(record);
+      yield checked.need ? { line: info.lines, report: { line: info.lines, need: checked.need } } : { line: info.lines, errors: checked.errors };
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
+  } catch (error) {
+    if (error instanceof CsvError) throw invalidField('body', `not readable as CSV: ${error.message}`);
+    throw error;
+  } finally {
+    source.destroy();
+  }
+  if (nulLines.length) throw new ValidationError(nulLines.map((line) => ({ field: `line ${line}`, reason: 'contains a NUL byte' })));
+  if (rows === 0) checkHeader(header ?? []);
+}
+
+/** Passes the bytes through, noting the lines that hold a NUL byte (never data: the file is refused). */
+function watchNul(lines: number[]): Transform {
+  let line = 1;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let from = 0;
+      for (let at = chunk.indexOf(0); at >= 0; at = chunk.indexOf(0, at + 1)) {
+        line += countNewlines(chunk, from, at);
+        from = at;
+        if (lines.at(-1) !== line && lines.length < MAX_LISTED_PROBLEMS) lines.push(line);
+      }
+      line += countNewlines(chunk, from, chunk.length);
+      done(null, chunk);
+    },
+  });
+}
+
+function countNewlines(chunk: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let at = chunk.indexOf(10, from); at >= 0 && at < to; at = chunk.indexOf(10, at + 1)) n++;
+  return n;
+}
+
+function checkHeader(header: string[]): void {
   const missing = csvColumns.filter((c) => csvRow.shape[c as keyof typeof csvRow.shape].safeParse(undefined).success === false && !header.includes(c));
   if (missing.length) throw invalidField('body', `the header lacks the columns ${missing.join(', ')}; expected ${csvColumns.join(',')}`);
-  return rows.map((r) => ({ line: r.info.lines, cells: r.record }));
 }
 
 const normaliseHeader = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
 
-/** Every row checked on its own (cells, commodity code, the importer's communities), letting other requests in between slices. */
-async function checkRows(db: Queryable, rows: { line: number; cells: Cells }[], scope: CommunityScope): Promise<CheckedRow[]> {
-  const commodityIds = new Map((await allCommodities(db)).map((c) => [c.code.toLowerCase(), c.id]));
-  const checked: CheckedRow[] = [];
-  let sliceStart = performance.now();
-  for (const { line, cells } of rows) {
-    checked.push({ line, ...checkRow(cells, commodityIds, scope) });
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await nextTurn();
-      sliceStart = performance.now();
-    }
-  }
-  return checked;
-}
-
-function checkRow(cells: Cells, commodityIds: Map<string, number>, scope: CommunityScope): { need: NewNeed } | { errors: FieldProblem[] } {
+/** One row checked on its own: its cells, its commodity code, the importer's communities. */
+function checkRow(cells: Cells, commodityIds: Map<string, number>, scope: CommunityScope): Checked {
   const parsed = csvRow.safeParse(cells);
   if (!parsed.success) return { errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })) };
   const row = parsed.data;
@@ -98,57 +251,4 @@ function checkRow(cells: Cells, commodityIds: Map<string, number>, scope: Commun
   const flags = Object.fromEntries(vulnerabilityFlags.map((f) => [f, row[flagColumns[f]]])) as Record<(typeof vulnerabilityFlags)[number], boolean>;
   const household = { name: row.name, address: row.address, phone: row.phone, lat: row.lat, lon: row.lon, people: row.people, community: row.community, notes: row.notes, ...flags };
   return { need: { household, commodityId, quantity: row.quantity, urgency: row.urgency, deadline: row.deadline } };
-}
-
-/** The rows written in slices, one transaction each; the file as a whole was checked before. */
-async function write(outbox: Outbox, rows: { line: number; need: NewNeed }[], { source, actorId, scope }: Importer): Promise<ImportRowReport[]> {
-  const reporter: Reporter = { source: `import:${source}`, actorId, scope, fieldPrefix: '', zones: await listZones(outbox.db) };
-  const report: ImportRowReport[] = [];
-  while (report.length < rows.length) {
-    await outbox.transaction(async (tx, notify) => {
-      const sliceStart = performance.now();
-      const slice: ImportRowReport[] = [];
-      do {
-        const { line, need } = rows[report.length + slice.length]!;
-        const outcome = await recordNeed(tx, need, reporter);
-        if (!isHeld(outcome)) await announceRecorded(tx, notify, outcome, actorId);
-        slice.push(rowReport(line, outcome));
-      } while (report.length + slice.length < rows.length && performance.now() - sliceStart < SLICE_MS);
-      report.push(...slice);
-    });
-    await nextTurn();
-  }
-  return report;
-}
-
-function rowReport(line: number, outcome: ReportOutcome): ImportRowReport {
-  if (isHeld(outcome)) return { line, status: 'held', reviewId: outcome.reviewId };
-  return {
-    line,
-    status: outcome.merged ? 'merged' : 'created',
-    needId: outcome.need.id,
-    householdId: outcome.household.id,
-    ...(outcome.keptManual.length ? { keptManual: outcome.keptManual } : {}),
-  };
-}
-
-/**
- * What writing the file would do, row by row, read in two queries: the households its addresses and phones
- * match (held when of another community) and their open needs (merged), rows earlier in the file counting too.
- */
-async function preview(db: Queryable, rows: CheckedRow[], scope: CommunityScope): Promise<ImportRowReport[]> {
-  const key = (h: { address: string; phone?: string }) => `${addressKey(h.address)}\n${phoneKey(h.phone)}`;
-  const reported = rows.flatMap((r) => (r.need ? [r.need.household!] : []));
-  const keys = { address: reported.map((h) => addressKey(h.address)), phone: reported.map((h) => phoneKey(h.phone)) };
-  const known = await knownByKeys(db, keys);
-  const households = new Map(known.map((h) => [`${h.address_key}\n${h.phone_key}`, { community: h.community, open: new Set(h.commodities) }]));
-  return rows.map(({ line, need, errors }): ImportRowReport => {
-    if (!need) return { line, status: 'error', errors };
-    const k = key(need.household!);
-    const household = households.get(k) ?? households.set(k, { community: need.household!.community, open: new Set() }).get(k)!;
-    if (!inScope(scope, household.community)) return { line, status: 'held' };
-    const merged = household.open.has(need.commodityId);
-    household.open.add(need.commodityId);
-    return { line, status: merged ? 'merged' : 'created' };
-  });
 }

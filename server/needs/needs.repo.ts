@@ -1,7 +1,7 @@
 // SQL for needs: the only module that writes the needs table. Other nouns read a need through the needs
 // service or this repo, or join the table read-only into a view of their own (a route's goods, a household's page).
 import type { Queryable } from '../db/database.ts';
-import { columnName, findRow, insertRow, toCamel, type Page } from '../db/rows.ts';
+import { columnName, findRow, insertRow, insertRows, toCamel, type Page } from '../db/rows.ts';
 import { vulnerabilityFlags } from '../../domain/values.ts';
 import type { Household, Need, NeedWithHousehold } from './needs.schema.ts';
 
@@ -216,4 +216,26 @@ export async function addDelivered(tx: Queryable, needId: number, quantity: numb
     [needId, quantity],
   );
   return toCamel<Need & { community: string }>(row!);
+}
+
+type NewNeedRow = Pick<Need, 'householdId' | 'commodityId' | 'quantity' | 'urgency' | 'deadline' | 'sources'> & { version?: number };
+
+/** Many needs in a few statements; their ids and versions, in order. */
+export const insertNeeds = (db: Queryable, needs: NewNeedRow[]) => insertRows<{ id: number; version: number }>(db, 'needs', needs, 'id, version');
+
+/** The open needs of these households, locked for merging unless `lock` is false: what a batch of an import may merge into. */
+export async function lockOpenNeedsOf(db: Queryable, householdIds: number[], lock = true): Promise<Need[]> {
+  const rows = await db.query(`SELECT * FROM needs WHERE household_id = ANY($1::int[]) AND status = 'open' ORDER BY id${lock ? ' FOR UPDATE' : ''}`, [householdIds]);
+  return rows.map((r) => toCamel<Need>(r));
+}
+
+/** Merged reports written to many needs at once (values as mergedNeed decided), each version moved on by `bumps`. */
+export async function mergeReports(db: Queryable, merges: (Pick<Need, 'id' | 'quantity' | 'urgency' | 'deadline' | 'sources'> & { bumps: number })[]): Promise<void> {
+  if (merges.length === 0) return;
+  await db.query(
+    `UPDATE needs n SET quantity = v.quantity, urgency = v.urgency, deadline = v.deadline, sources = v.sources, version = n.version + v.bumps, updated_at = now()
+     FROM jsonb_to_recordset($1::jsonb) AS v(id int, quantity int, urgency text, deadline date, sources text[], bumps int)
+     WHERE n.id = v.id`,
+    [JSON.stringify(merges)],
+  );
 }

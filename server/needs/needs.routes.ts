@@ -9,6 +9,7 @@ import * as reviews from './household-reviews.service.ts';
 import * as needs from './needs.service.ts';
 import * as households from './households.service.ts';
 import { importNeedsCsv } from './needs.import.ts';
+import { spoolBody } from '../http/spool.ts';
 
 /** Who may see households' addresses, phones and health flags. */
 export const needRoles = ['community', 'coordinator', 'admin'] as const;
@@ -38,13 +39,15 @@ export function needRoutes({ db, outbox }: AppDeps): Router {
     { method: 'patch', path: '/needs/:id', summary: 'Edit a need; send the version you edited', tag, roles, params: idParam, body: needPatch },
     ({ params, body, user }) => needs.updateNeed(outbox, params.id, body, user.id, communityScope(user)),
   );
+  // A CSV file of any size is streamed to disk as it arrives, never held in memory.
+  router.post('/needs/import', spoolBody(['text/csv']));
   endpoint(
     router,
     db,
     {
       method: 'post',
       path: '/needs/import',
-      summary: 'Import needs from CSV (text/csv): a file with a bad row is refused whole, naming each bad line; ?preview=true tells what it would do',
+      summary: 'Import needs from CSV (text/csv, streamed, any size): a file with a bad row is refused whole, naming each bad line; ?preview=true tells what it would do',
       tag,
       roles,
       query: importQuery,

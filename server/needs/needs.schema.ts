@@ -164,5 +164,7 @@ export interface ImportReport {
   merged: number;
   held: number;
   failed: number;
+  /** True: `report` lists every line; false (a file of more than 10,000 rows): only the lines held, failed or that kept a hand correction. */
+  everyLine: boolean;
   report: ImportRowReport[];
 }

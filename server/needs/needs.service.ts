@@ -58,8 +58,19 @@ export async function createNeed(outbox: Outbox, input: NewNeed, actorId: number
 }
 
 /** Tells everyone on that community's need sheet that a need changed (stored, replayed on reconnect). */
-export async function announce(tx: Queryable, notify: Notify, need: Pick<Need, 'id' | 'version'>, community: string, change: 'created' | 'updated' | 'merged' | 'fulfilled', by: number | null): Promise<void> {
-  await notify(await audience.sheet(tx, community), 'need:changed', { needId: need.id, community, version: need.version, change, by });
+export async function announce(tx: Queryable, notify: Notify, need: Pick<Need, 'id' | 'version'>, community: string, change: NeedChange, by: number | null): Promise<void> {
+  await announceMany(tx, notify, [{ need, community, change }], by);
+}
+
+type NeedChange = 'created' | 'updated' | 'merged' | 'fulfilled';
+
+/** Many needs' changes, each told to its community's sheet (whose audience is read once per community). */
+export async function announceMany(tx: Queryable, notify: Notify, changes: { need: Pick<Need, 'id' | 'version'>; community: string; change: NeedChange }[], by: number | null): Promise<void> {
+  const audiences = new Map<string, number[]>();
+  for (const { need, community, change } of changes) {
+    if (!audiences.has(community)) audiences.set(community, await audience.sheet(tx, community));
+    await notify(audiences.get(community)!, 'need:changed', { needId: need.id, community, version: need.version, change, by });
+  }
 }
 
 export const announceRecorded = (tx: Queryable, notify: Notify, recorded: RecordedNeed, by: number) =>
@@ -113,12 +124,18 @@ export async function needOn(tx: Queryable, merge: MergeResult, input: NewNeed, 
   return { need: await mergeInto(tx, existing, input, source), merged: true, ...result };
 }
 
-/** Two reports of one need: keep the larger quantity, the higher urgency and the earlier deadline. */
 async function mergeInto(tx: Queryable, existing: Need, input: NewNeed, source: string): Promise<Need> {
-  const urgency = URGENCY_RANK[input.urgency] > URGENCY_RANK[existing.urgency] ? input.urgency : existing.urgency;
-  const deadline = [existing.deadline, input.deadline].filter((d): d is string => !!d).sort()[0] ?? null;
-  const sources = existing.sources.includes(source) ? existing.sources : [...existing.sources, source];
-  return repo.mergeReport(tx, existing.id, { quantity: input.quantity, urgency, deadline, sources });
+  return repo.mergeReport(tx, existing.id, mergedNeed(existing, input, source));
+}
+
+/** Two reports of one need: keep the larger quantity, the higher urgency and the earlier deadline. */
+export function mergedNeed(existing: Pick<Need, 'quantity' | 'urgency' | 'deadline' | 'sources'>, input: Pick<NewNeed, 'quantity' | 'urgency' | 'deadline'>, source: string): Pick<Need, 'quantity' | 'urgency' | 'deadline' | 'sources'> {
+  return {
+    quantity: Math.max(existing.quantity, input.quantity),
+    urgency: URGENCY_RANK[input.urgency] > URGENCY_RANK[existing.urgency] ? input.urgency : existing.urgency,
+    deadline: [existing.deadline, input.deadline].filter((d): d is string => !!d).sort()[0] ?? null,
+    sources: existing.sources.includes(source) ? existing.sources : [...existing.sources, source],
+  };
 }
 
 /** An edit from the need sheet: refused with the current record when someone else saved first. */

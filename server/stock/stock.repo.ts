@@ -2,7 +2,7 @@
 // nouns join them read-only: a route's goods on board, a donation's journey, what a plan committed).
 // Balances are kept by the database trigger, never here.
 import type { Queryable } from '../db/database.ts';
-import { insertRow, toCamel, type Page } from '../db/rows.ts';
+import { insertRow, insertRows, toCamel, type Page } from '../db/rows.ts';
 import type { Lot, Movement } from './stock.schema.ts';
 
 export const insertMovement = (db: Queryable, movement: Movement) => insertRow<Movement & { id: number; createdAt: string }>(db, 'stock_movements', { ...movement });
@@ -137,4 +137,13 @@ export async function recalledLots(db: Queryable, warehouseIds: readonly number[
     [warehouseIds && [...warehouseIds]],
   );
   return rows.map((r) => toCamel(r));
+}
+
+/** Many lots in a few statements, empty until their movements arrive; their ids, in order. */
+export const insertLots = (db: Queryable, lots: { warehouseId: number; commodityId: number; lotCode: string; expiresOn: string | null }[]) =>
+  insertRows<{ id: number }>(db, 'lots', lots, 'id');
+
+/** Many ledger movements in a few statements; the trigger applies each to its lot as for one. */
+export async function insertMovements(db: Queryable, movements: Movement[]): Promise<void> {
+  await insertRows(db, 'stock_movements', movements);
 }

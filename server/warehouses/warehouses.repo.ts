@@ -1,7 +1,7 @@
 // SQL for warehouses: the only module that writes the warehouses table; other nouns read it through the
 // warehouses service (or join it read-only into a view, as the donation tracking page does).
 import type { Queryable } from '../db/database.ts';
-import { findRow, insertRow, listRows, toCamel, updateRow } from '../db/rows.ts';
+import { findRow, insertRow, insertRows, listRows, toCamel, updateRow } from '../db/rows.ts';
 import type { NewWarehouse, Warehouse } from './warehouses.schema.ts';
 
 export const listWarehouses = (db: Queryable, paging: { limit: number; offset: number }) => listRows<Warehouse>(db, 'warehouses', {}, paging);
@@ -16,3 +16,6 @@ export const updateWarehouse = (db: Queryable, id: number, patch: Partial<NewWar
 export async function allWarehouses(db: Queryable): Promise<Warehouse[]> {
   return (await db.query('SELECT * FROM warehouses ORDER BY id')).map((r) => toCamel<Warehouse>(r));
 }
+
+/** Many warehouses in a few statements (the district seed); their ids, in order. */
+export const insertWarehouses = (db: Queryable, warehouses: NewWarehouse[]) => insertRows<{ id: number }>(db, 'warehouses', warehouses, 'id');

@@ -1,7 +1,7 @@
 // SQL for zones, their gates and their status history: the only module that writes those tables. Other nouns
 // read them through the zones service, or join them read-only into a view (the gate of a sealed household).
 import type { Queryable } from '../db/database.ts';
-import { insertRow, toCamel } from '../db/rows.ts';
+import { insertRow, insertRows, toCamel } from '../db/rows.ts';
 import type { Gate, Zone } from './zones.service.ts';
 import type { NewZone } from './zones.schema.ts';
 
@@ -68,4 +68,21 @@ export async function statusHistory(db: Queryable, zoneId: number) {
 export async function replaceGates(db: Queryable, zoneId: number, gates: { name: string; lat: number; lon: number }[]): Promise<void> {
   await db.query('DELETE FROM gates WHERE zone_id = $1', [zoneId]);
   for (const gate of gates) await insertRow(db, 'gates', { zoneId, name: gate.name, lat: gate.lat, lon: gate.lon });
+}
+
+/** Many zones with their gates and first status in a few statements (the district seed); the zones' ids, in order. */
+export async function insertZones(
+  db: Queryable,
+  zones: (Pick<NewZone, 'name' | 'polygon' | 'status'> & { gates: { name: string; lat: number; lon: number }[] })[],
+  setBy: number,
+): Promise<number[]> {
+  const inserted = await insertRows<{ id: number; status: Zone['status']; statusOn: string }>(
+    db,
+    'zones',
+    zones.map(({ name, polygon, status }) => ({ name, polygon, status })),
+    'id, status, status_on',
+  );
+  await insertRows(db, 'zone_status_history', inserted.map((z) => ({ zoneId: z.id, status: z.status, statusOn: z.statusOn, note: 'created', setBy })));
+  await insertRows(db, 'gates', zones.flatMap((zone, i) => zone.gates.map((g) => ({ zoneId: inserted[i]!.id, name: g.name, lat: g.lat, lon: g.lon }))));
+  return inserted.map((z) => z.id);
 }
