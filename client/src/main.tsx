@@ -23,6 +23,7 @@ import { PlansPage, PlanPage } from './pages/plans.tsx';
 import { BoardPage } from './pages/board.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { UsersPage } from './pages/users.tsx';
+import { CampaignLivePage, CampaignPage, CampaignsPage } from './pages/campaigns.tsx';
 import { ErrorNote } from './components/ui.tsx';
 
 const homeOf: Record<Role, string> = {
@@ -55,6 +56,8 @@ function App() {
   if (track || path === '/track') return <TrackPage code={track?.code} />;
   const household = match('/h/:code', path);
   if (household) return <ResidentPage code={household.code} />;
+  const campaign = match('/c/:id', path);
+  if (campaign) return <CampaignPage id={campaign.id} />;
   if (me === null) return <SignIn onSignedIn={(user) => { setMe(user); navigate(homeOf[user.role], true); }} />;
   if (me === undefined) {
     return error ? (
@@ -90,6 +93,9 @@ function Page({ me, path }: { me: Me; path: string }) {
     if (plan) return <PlanPage id={Number(plan.id)} />;
     if (path === '/coordinator/board') return <BoardPage />;
     if (path === '/coordinator/dashboard') return <DashboardPage />;
+    if (path === '/coordinator/campaigns') return <CampaignsPage />;
+    const campaignLive = match('/coordinator/campaigns/:id', path);
+    if (campaignLive) return <CampaignLivePage id={campaignLive.id} />;
     if (path.startsWith('/community')) return <CommunityPage me={me} />;
   }
   if (me.role === 'admin' && path === '/admin/users') return <UsersPage />;
