@@ -147,9 +147,11 @@ function shots(codes: string[]): Shot[] {
 async function closedLoop(count: number, limit: number, job: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
   const start = performance.now();
+  const ticker = process.env.RUSH_PROGRESS ? setInterval(() => console.error(`  … ${next}/${count}`), 5000) : undefined;
   await Promise.all(Array.from({ length: limit }, async () => {
     while (next < count) await job(next++);
   }));
+  clearInterval(ticker);
   return performance.now() - start;
 }
 
