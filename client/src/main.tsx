@@ -24,6 +24,7 @@ import { PlansPage, PlanPage } from './pages/plans.tsx';
 import { BoardPage } from './pages/board.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { UsersPage } from './pages/users.tsx';
+import { CampaignLivePage, CampaignPage, CampaignsPage } from './pages/campaigns.tsx';
 import { ErrorNote } from './components/ui.tsx';
 
 const homeOf: Record<Role, string> = {
@@ -59,6 +60,8 @@ function App() {
   if (path === '/register') return <RegisterPage />;
   const registration = match('/r/:reference', path);
   if (registration) return <RegistrationStatusPage reference={registration.reference} />;
+  const campaign = match('/c/:id', path);
+  if (campaign) return <CampaignPage id={campaign.id} />;
   if (me === null) return <SignIn onSignedIn={(user) => { setMe(user); navigate(homeOf[user.role], true); }} />;
   if (me === undefined) {
     return error ? (
@@ -94,6 +97,9 @@ function Page({ me, path }: { me: Me; path: string }) {
     if (plan) return <PlanPage id={Number(plan.id)} />;
     if (path === '/coordinator/board') return <BoardPage />;
     if (path === '/coordinator/dashboard') return <DashboardPage />;
+    if (path === '/coordinator/campaigns') return <CampaignsPage />;
+    const campaignLive = match('/coordinator/campaigns/:id', path);
+    if (campaignLive) return <CampaignLivePage id={campaignLive.id} />;
     if (path.startsWith('/community')) return <CommunityPage me={me} />;
   }
   if (me.role === 'admin' && path === '/admin/users') return <UsersPage />;

@@ -11,6 +11,7 @@ export type { Household, NeedWithHousehold as Need, ImportReport } from '../../s
 export type { Zone } from '../../server/zones/zones.schema.ts';
 export type { Closure, PathAnswer } from '../../server/network/network.schema.ts';
 export type { Driver } from '../../server/drivers/drivers.schema.ts';
+export type { CampaignLive, CampaignView, ListedCampaign } from '../../server/campaigns/campaigns.schema.ts';
 export type { FailureReason, PlanStatus, StopStatus, UnmetReason, Urgency, VulnerabilityFlag as Flag, ZoneStatus } from '../../domain/values.ts';
 import type { PlanStatus, StopStatus, UnmetReason } from '../../domain/values.ts';
 

@@ -50,6 +50,9 @@ export interface Campaign {
   closedAt: string | null;
 }
 
+/** A campaign in the list (its seed stays secret until closed, and is not listed even then). */
+export type ListedCampaign = Omit<Campaign, 'seed'>;
+
 /** The public page's data: no entry, no person. */
 export interface CampaignView {
   id: number;

@@ -14,7 +14,7 @@ import { newCode } from '../residents/access.service.ts';
 import { defaultPolicy, tierOf } from '../../solver/allocation/policy.ts';
 import { vulnerabilityFlags } from '../../domain/values.ts';
 import { draw, DRAW_RULE, sha256, type DrawResults } from './draw.ts';
-import { flagColumns, type Campaign, type CampaignLive, type CampaignState, type CampaignView, type Eligibility, type Entry, type NewCampaign } from './campaigns.schema.ts';
+import { flagColumns, type Campaign, type CampaignLive, type CampaignState, type CampaignView, type Eligibility, type Entry, type ListedCampaign, type NewCampaign } from './campaigns.schema.ts';
 import * as repo from './campaigns.repo.ts';
 
 /** The source a campaign's winner's need carries. */
@@ -90,7 +90,7 @@ export async function liveView(db: Queryable, id: number, intake: CampaignLive['
   return { ...view, ...(await repo.liveFigures(db, id)), timeLeftS, intake };
 }
 
-export async function listCampaigns(db: Queryable): Promise<Omit<Campaign, 'seed'>[]> {
+export async function listCampaigns(db: Queryable): Promise<ListedCampaign[]> {
   return (await repo.listCampaigns(db)).map(({ seed: _secret, ...campaign }) => campaign);
 }
 

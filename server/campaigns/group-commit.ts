@@ -1,7 +1,8 @@
 // Group commit with admission control: requests wait in a bounded queue, a few milliseconds at most, and
 // are written together by one call (one transaction); each is answered once that call has resolved, that
-// is once its batch has committed. When the queue would make a newcomer wait longer than a bound, it is
-// refused at once (503 with Retry-After), so a burst meets backpressure before the server degrades.
+// is once its batch has committed. A newcomer who fits in the next batch is always taken (joining a batch
+// costs little); one who would wait behind full batches longer than a bound is refused at once (503 with
+// Retry-After), so a burst meets backpressure before the server degrades.
 import { HttpError } from '../http/errors.ts';
 
 export interface GroupCommitLimits {
@@ -11,7 +12,7 @@ export interface GroupCommitLimits {
   lingerMs: number;
   /** Requests queued at most (memory stays bounded whatever arrives). */
   maxQueued: number;
-  /** Refuse a newcomer whose expected wait (queue × recent time per request) exceeds this, in ms. */
+  /** Refuse a newcomer who would wait longer than this behind full batches (their count × recent batch time), in ms. */
   maxWaitMs: number;
   /** Batches written at once (1 on PGlite, which has one connection). */
   concurrency: number;
@@ -33,8 +34,8 @@ export class GroupCommit<Q, A> {
   private queue: Waiting<Q, A>[] = [];
   private writing = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Recent write time per request, in ms (moving average), for the expected wait. */
-  private msPerRequest = 1;
+  /** Recent time to write one batch, in ms (moving average), for the expected wait. */
+  private msPerBatch = 0;
   /** Requests refused as busy since start. */
   refused = 0;
 
@@ -48,7 +49,8 @@ export class GroupCommit<Q, A> {
   }
 
   submit(request: Q): Promise<A> {
-    const expectedWaitMs = (this.queue.length + 1) * this.msPerRequest;
+    const fullBatchesAhead = Math.floor(this.queue.length / (this.limits.maxBatch * this.limits.concurrency));
+    const expectedWaitMs = fullBatchesAhead * this.msPerBatch;
     if (this.queue.length >= this.limits.maxQueued || expectedWaitMs > this.limits.maxWaitMs) {
       this.refused++;
       return Promise.reject(new BusyError(Math.max(1, Math.ceil(expectedWaitMs / 1000))));
@@ -80,7 +82,7 @@ export class GroupCommit<Q, A> {
       for (const w of batch) w.reject(error);
     } finally {
       this.writing--;
-      this.msPerRequest = 0.8 * this.msPerRequest + (0.2 * (performance.now() - start)) / batch.length / this.limits.concurrency;
+      this.msPerBatch = 0.8 * this.msPerBatch + 0.2 * (performance.now() - start);
       // Whoever queued meanwhile has waited a whole batch already: no linger for them.
       if (this.queue.length > 0) void this.flush();
     }

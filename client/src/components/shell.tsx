@@ -14,6 +14,7 @@ const coordinatorPages: [string, MessageKey][] = [
   ['/coordinator/plans', 'nav.plans'],
   ['/coordinator/board', 'nav.board'],
   ['/coordinator/dashboard', 'nav.dashboard'],
+  ['/coordinator/campaigns', 'nav.campaigns'],
   ['/community', 'nav.needSheet'],
   ['/community/queue', 'nav.queue'],
 ];

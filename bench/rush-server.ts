@@ -1,0 +1,37 @@
+// The server process of the rush benchmark (a separate process, so that it can be killed -9 mid-burst and
+// so that the load generator does not share its event loop): the Lifeline app on the database named, or
+// (--bare) a bare Express handler that parses the same JSON and answers at once, the ceiling to compare with.
+// Usage: node --import tsx bench/rush-server.ts (--data-dir DIR | --database-url URL | --bare) [--port N]
+// Prints `listening <port>` once it serves.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { openDatabase } from '../server/db/open.ts';
+import { createApp, createLive } from '../server/app.ts';
+import { RoadMap } from '../server/network/network.service.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+async function lifeline() {
+  const db = await openDatabase({ dataDir: option('data-dir') ?? '', databaseUrl: option('database-url') });
+  // Clients arrive through a local proxy that names them in X-Forwarded-For (as behind a load balancer).
+  return createApp({ db, ...createLive(db), roads: new RoadMap(db), trustProxy: 'loopback' });
+}
+
+function bare() {
+  const app = express();
+  app.use(express.json());
+  app.post('/api/campaigns/:id/requests', (req, res) => {
+    res.status(201).json({ receipt: String(req.body.code).slice(0, 16), quantity: req.body.quantity, status: 'entered' });
+  });
+  return app;
+}
+
+const app = args.includes('--bare') ? bare() : await lifeline();
+const server = createServer(app).listen(Number(option('port') ?? 0), '127.0.0.1', () => {
+  console.log(`listening ${(server.address() as AddressInfo).port}`);
+});
