@@ -10,14 +10,10 @@ import { createUser } from '../server/auth/auth.service.ts';
 import { RoadMap } from '../server/network/network.service.ts';
 import { measure, printRow } from './measure.ts';
 import { percentile, poll, send, signIn } from './http.ts';
+import { numberOption } from './options.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const ROWS = option('rows', 10_000);
-const POLL_MS = option('poll-ms', 20);
+const ROWS = numberOption('rows', 10_000);
+const POLL_MS = numberOption('poll-ms', 20);
 
 /** A needs file in which one row in ten reports again a household already in the file (a merge). */
 function needsCsv(rows: number, commodity: string): string {

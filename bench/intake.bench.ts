@@ -10,27 +10,13 @@ import { createApp, createLive } from '../server/app.ts';
 import { openTestDatabase, type DatabaseKind } from '../test/support/app.ts';
 import { createUser } from '../server/auth/auth.service.ts';
 import { measure, printRow } from './measure.ts';
+import { numberOption, postgresReachable } from './options.ts';
 import { RoadMap } from '../server/network/network.service.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const RECORDS = option('records', 2000);
-const CONCURRENCY = option('concurrency', 32);
-const LATENCY_RECORDS = option('latency-records', 400);
-process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const RECORDS = numberOption('records', 2000);
+const CONCURRENCY = numberOption('concurrency', 32);
+const LATENCY_RECORDS = numberOption('latency-records', 400);
 
-async function serverReachable(): Promise<boolean> {
-  try {
-    const db = await openTestDatabase('postgres');
-    await db.drop();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function signIn(base: string, email: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password' }) });
@@ -165,5 +151,5 @@ async function run(kind: DatabaseKind): Promise<void> {
 }
 
 await run('pglite');
-if (await serverReachable()) await run('postgres');
+if (await postgresReachable()) await run('postgres');
 else console.log('intake on postgres: skipped (no PostgreSQL server at TEST_DATABASE_URL / DATABASE_URL)');

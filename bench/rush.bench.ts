@@ -7,6 +7,7 @@
 // - overload: requests offered at 3× the main case's rate without waiting for answers; what comes back.
 // On PGlite (files on disk, as `npm start` runs) and on the PostgreSQL server when reachable.
 // Usage: npm run bench -- rush [--households N] [--concurrency C] [--crash-households N] [--overload-s S] [--db pglite|postgres]
+// (RUSH_PROGRESS=1 prints how far each case has got, every 5 s.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,18 +19,13 @@ import { hashCode, newCode } from '../server/residents/access.service.ts';
 import { openCampaign } from '../server/campaigns/campaigns.service.ts';
 import { databaseUrlOf, openTestDatabase, type DatabaseKind } from '../test/support/app.ts';
 import { printRow } from './measure.ts';
+import { numberOption, postgresReachable, textOption } from './options.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const HOUSEHOLDS = option('households', 20_000);
-const CONCURRENCY = option('concurrency', 64);
-const CRASH_HOUSEHOLDS = option('crash-households', 5_000);
-const OVERLOAD_S = option('overload-s', 10);
-const onlyDb = args.includes('--db') ? args[args.indexOf('--db') + 1] : undefined;
-process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const HOUSEHOLDS = numberOption('households', 20_000);
+const CONCURRENCY = numberOption('concurrency', 64);
+const CRASH_HOUSEHOLDS = numberOption('crash-households', 5_000);
+const OVERLOAD_S = numberOption('overload-s', 10);
+const onlyDb = textOption('db');
 
 // ---------------------------------------------------------------------------------------------- the server
 
@@ -377,18 +373,9 @@ async function run(kind: DatabaseKind): Promise<void> {
   await done();
 }
 
-async function serverReachable(): Promise<boolean> {
-  try {
-    const db = await openTestDatabase('postgres');
-    await db.drop();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 if (onlyDb !== 'postgres') await run('pglite');
 if (onlyDb !== 'pglite') {
-  if (await serverReachable()) await run('postgres');
+  if (await postgresReachable()) await run('postgres');
   else console.log('rush on postgres: skipped (no PostgreSQL server at TEST_DATABASE_URL / DATABASE_URL)');
 }
