@@ -9,7 +9,7 @@ import { attemptCounter, countAttempt } from '../auth/login-throttle.ts';
 import { needRoles } from '../needs/needs.routes.ts';
 import { knownCommunities } from '../needs/households.service.ts';
 import { CodeThrottle } from '../residents/code-throttle.ts';
-import { readerLang, say } from '../residents/resident-texts.ts';
+import { readerLang, say, speakResidentsLanguage } from '../residents/resident-texts.ts';
 import { langQuery, newRegistration, referenceParam, registrationDecision } from './registrations.schema.ts';
 import { decideRegistration, register, registrationStatus, unknownReference } from './registrations.service.ts';
 
@@ -67,5 +67,7 @@ export function registrationRoutes({ db }: AppDeps): Router {
     },
     ({ params, body, user }) => decideRegistration(db, params.id, body, user.id, communityScope(user)),
   );
+  // The person registering reads the form's and the status page's refusals in their language.
+  router.use(speakResidentsLanguage(/^\/registrations(\/[^/]+)?$/));
   return router;
 }

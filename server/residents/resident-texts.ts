@@ -1,7 +1,7 @@
 // Every sentence the server writes for residents and for people asking to be registered, outside a request's
 // status (resident-status.ts): refusals, notices and outcomes, in zh and en, chosen by the reader's language.
-import type { Request } from 'express';
-import { HttpError } from '../http/errors.ts';
+import type { ErrorRequestHandler, Request } from 'express';
+import { HttpError, ValidationError, toHttpError, type ErrorCode } from '../http/errors.ts';
 
 export type Lang = 'en' | 'zh';
 export const langs = ['en', 'zh'] as const;
@@ -26,6 +26,10 @@ const texts = {
     tooManyRegistrations: (s: number) => `Too many registrations from this network; try again in ${s} s.`,
     unknownReference: () => 'No registration has this reference. Check the reference you were given.',
     invalid: (fields: string) => `Please check: ${fields}.`,
+    inProgress: () => 'Your request is still being handled; try again in a moment.',
+    answerLost: () => 'Your request was received, but its answer was lost. Reload the page to see it.',
+    keyReused: () => 'This was already sent with other details. Reload the page and send it again.',
+    cannotSave: () => 'This could not be saved as it is. Please ask your community worker.',
     unknownCommunity: () => 'Choose your community from the list.',
     registrationPending: () => 'Received. A community worker will check your registration and may call you.',
     registrationApproved: () => 'You are registered. Your community worker will bring you a slip with the link to your own page.',
@@ -47,6 +51,10 @@ const texts = {
     tooManyRegistrations: (s: number) => `此网络提交的登记过多；请 ${s} 秒后再试。`,
     unknownReference: () => '没有此编号的登记。请核对您收到的编号。',
     invalid: (fields: string) => `请检查：${fields}。`,
+    inProgress: () => '您的申请仍在处理中；请稍后再试。',
+    answerLost: () => '您的申请已收到，但回复丢失了。请刷新页面查看。',
+    keyReused: () => '这份申请已用其他内容提交过。请刷新页面后重新提交。',
+    cannotSave: () => '无法按原样保存。请联系社区工作人员。',
     unknownCommunity: () => '请从列表中选择您的社区。',
     registrationPending: () => '已收到。社区工作人员将核实您的登记，可能会给您打电话。',
     registrationApproved: () => '您已登记。社区工作人员将送来一张通知单，上面有您专属页面的链接。',
@@ -60,6 +68,34 @@ type Texts = (typeof texts)['en'];
 /** A sentence for residents in their language. */
 export function say<K extends keyof Texts>(lang: Lang, key: K, ...args: Parameters<Texts[K]>): string {
   return (texts[lang][key] as (...a: Parameters<Texts[K]>) => string)(...args);
+}
+
+/** The words for the fields residents fill in, for refusals that name them. */
+const fieldWords: Record<Lang, Record<string, string>> = {
+  en: { commodityId: 'the item', quantity: 'how many', urgent: 'urgent', phone: 'the phone number', name: 'the name', address: 'the address', people: 'the number of people', community: 'the community' },
+  zh: { commodityId: '物品', quantity: '数量', urgent: '紧急', phone: '电话号码', name: '姓名', address: '地址', people: '家庭人数', community: '社区' },
+};
+
+/** Refusals already written in the reader's language where they are raised. */
+const spokenAlready: ErrorCode[] = ['not-found', 'too-many-attempts', 'over-limit'];
+
+/** A refusal to a resident in their language: the detail rewritten, the stable code and the field problems kept. */
+export function inReaderLanguage(error: HttpError, lang: Lang): HttpError {
+  if (spokenAlready.includes(error.code)) return error;
+  const detail =
+    error instanceof ValidationError
+      ? say(lang, 'invalid', [...new Set(error.errors.map((e) => fieldWords[lang][e.field.split('.').pop()!] ?? e.field.split('.').pop()!))].join(lang === 'zh' ? '、' : ', '))
+      : say(lang, ({ 'in-progress': 'inProgress', 'answer-lost': 'answerLost', 'idempotency-key-reused': 'keyReused' } as const)[error.code as string] ?? 'cannotSave');
+  return new HttpError(error.status, error.code, error.title, detail, error.extra);
+}
+
+/** Error middleware for the routers of residents' public pages: their refusals (under `paths`) in the reader's language. */
+export function speakResidentsLanguage(paths: RegExp): ErrorRequestHandler {
+  return (error, req, _res, next) => {
+    const known = paths.test(req.path) ? toHttpError(error) : undefined;
+    const asked = req.query.lang;
+    next(known && known.status < 500 ? inReaderLanguage(known, readerLang(req, asked === 'zh' || asked === 'en' ? asked : undefined)) : error);
+  };
 }
 
 /** An unknown, malformed or revoked code: 404 in the reader's language, the same answer whichever it was. */

@@ -10,7 +10,7 @@ import { communityScope } from '../auth/communities.ts';
 import { needRoles } from '../needs/needs.routes.ts';
 import { householdOfCode, issueCode, issueSlips, revokeCode, type OpenedCode } from './access.service.ts';
 import { CodeThrottle } from './code-throttle.ts';
-import { readerLang, unknownCode, type Lang } from './resident-texts.ts';
+import { readerLang, speakResidentsLanguage, unknownCode, type Lang } from './resident-texts.ts';
 import { askFor, catalogueFor, updatePhone } from './requests.service.ts';
 import { codeParam, communityParam, phoneBody, residentAsk, residentQuery, slipsBody } from './residents.schema.ts';
 import { residentView } from './residents.service.ts';
@@ -97,5 +97,6 @@ export function residentRoutes({ db, outbox, live }: AppDeps): Router {
       return updatePhone(outbox, (await opened(req, res, params.code, lang)).householdId, body.phone, lang);
     },
   );
+  router.use(speakResidentsLanguage(/^\/resident\//));
   return router;
 }

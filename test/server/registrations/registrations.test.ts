@@ -52,6 +52,9 @@ describe.each(databaseKinds)('asking to be registered (%s)', (kind) => {
   it('refuses a community nobody knows, in the reader’s language', async () => {
     const res = await t.api.post('/api/registrations?lang=zh').send(form({ community: 'Atlantis' })).expect(400);
     expect(res.body.errors).toEqual([{ field: 'body.community', reason: '请从列表中选择您的社区。' }]);
+    expect(res.body.detail).toBe('请检查：社区。');
+    const bad = await t.api.post('/api/registrations').set('Accept-Language', 'en-GB,en').send(form({ name: '', people: 0 })).expect(400);
+    expect(bad.body.detail).toBe('Please check: the name, the number of people.');
     expect((await t.api.get('/api/communities').expect(200)).body).toEqual(['Monaco-Ville', 'Monte-Carlo']);
   });
 

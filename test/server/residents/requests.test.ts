@@ -133,6 +133,18 @@ describe.each(databaseKinds)('residents asking from their own page (%s)', (kind)
     expect(history.body.at(-1)).toMatchObject({ field: 'phone', value: '+377 93 77 77 77', source: 'resident', outcome: 'kept_manual' });
   });
 
+  it('refuses bad input and a reused Idempotency-Key in the reader’s language, keeping the stable code and the fields', async () => {
+    const bad = await ask('a', { commodityId: rice.id, quantity: 0 }, 'zh').expect(400);
+    expect(bad.body).toMatchObject({ code: 'invalid-field', detail: '请检查：数量。', errors: [{ field: 'body.quantity' }] });
+    const en = await t.api.post(`/api/resident/${code.a}/requests`).set('Accept-Language', 'en').send({ quantity: -1 }).expect(400);
+    expect(en.body.detail).toBe('Please check: the item, how many.');
+    await t.api.post(`/api/resident/${code.a}/requests`).set('Idempotency-Key', 'tap-2').send({ commodityId: water.id, quantity: 1 }).expect(201);
+    const reused = await t.api.post(`/api/resident/${code.a}/requests?lang=zh`).set('Idempotency-Key', 'tap-2').send({ commodityId: water.id, quantity: 2 }).expect(422);
+    expect(reused.body).toMatchObject({ code: 'idempotency-key-reused', detail: '这份申请已用其他内容提交过。请刷新页面后重新提交。' });
+    const phone = await t.api.post(`/api/resident/${code.a}/phone?lang=zh`).send({ phone: 'call me' }).expect(400);
+    expect(phone.body.detail).toBe('请检查：电话号码。');
+  });
+
   it('shows a household only its own requests', async () => {
     const b = await t.api.get(`/api/resident/${code.b}`).expect(200);
     const own = await t.db.query<{ id: number }>('SELECT id FROM needs WHERE household_id = $1 ORDER BY id DESC', [household.b]);

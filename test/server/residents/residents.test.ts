@@ -92,9 +92,17 @@ describe('household access codes and the resident page on the demo scenario', ()
   it('follows each request through confirmation, today’s plan (or why not yet), the road, delivery and failure, in en and zh', async () => {
     const [need] = await t.db.query<{ id: number }>(`SELECT id FROM needs WHERE status = 'open' ORDER BY id LIMIT 1`);
     expect((await statusOf(need!.id)).status).toBe('confirmed');
-    await t.db.query('UPDATE needs SET confirmed = false WHERE id = $1', [need!.id]);
-    expect(await statusOf(need!.id)).toMatchObject({ status: 'received', statusText: 'Received. A community worker will confirm your request.' });
-    expect((await statusOf(need!.id, 'zh')).statusText).toBe('已收到。社区工作人员将确认您的需求。');
+    // A household asks from its page: received, until the community worker confirms it.
+    const [{ id: masks }] = (await t.db.query<{ id: number }>(`SELECT id FROM commodities WHERE code = 'MASKS-50'`)) as [{ id: number }];
+    const [asker] = await t.db.query<{ id: number }>(
+      `SELECT h.id FROM households h WHERE h.community = $1 AND NOT EXISTS (SELECT 1 FROM needs n WHERE n.household_id = h.id AND n.commodity_id = $2) ORDER BY h.id LIMIT 1`,
+      [mine, masks],
+    );
+    const asked = (await t.api.post(`/api/resident/${codes.get(asker!.id)}/requests`).send({ commodityId: masks, quantity: 1 }).expect(201)).body as Request;
+    expect(asked).toMatchObject({ status: 'received', statusText: 'Received. A community worker will confirm your request.' });
+    expect((await statusOf(asked.id, 'zh')).statusText).toBe('已收到。社区工作人员将确认您的需求。');
+    await t.api.post(`/api/community-queue/requests/${asked.id}`).set(as(COMMUNITY)).send({ decision: 'confirm' }).expect(200);
+    expect((await statusOf(asked.id)).status).toBe('confirmed');
 
     const planId = (await t.api.post('/api/plans').set(as(COORDINATOR)).send({}).expect(202)).body.id;
     await solving.get(planId);
@@ -105,6 +113,8 @@ describe('household access codes and the resident page on the demo scenario', ()
     expect(await statusOf(Number(outranked.needId))).toMatchObject({ status: 'waiting', statusText: expect.stringMatching(/stock is short, and households with more vulnerable members are served first/) });
     expect((await statusOf(Number(outranked.needId), 'zh')).statusText).toMatch(/物资紧缺/);
     expect((await statusOf(plan.allocations[0].needId)).status).toBe('planned');
+    // The confirmed request went into the plan like any other need.
+    expect(['planned', 'waiting']).toContain((await statusOf(asked.id)).status);
 
     const { routes } = (await t.api.post(`/api/plans/${planId}/dispatch`).set(as(COORDINATOR)).send({ timeLimitMs: 1500 }).expect(200)).body as { routes: Route[] };
     const route = routes.find((r) => r.kind === 'vehicle' && r.stops.filter((s) => s.kind === 'delivery').length >= 2)!;
