@@ -24,6 +24,7 @@ function readStop(s: Raw): Stop {
     lon: Number(s.lon),
     recipient: recipient ?? null,
     items: ((s.items ?? []) as Raw[]).map((i) => ({ commodityId: Number(i.commodityId), name: String(i.name ?? i.commodity ?? ''), quantity: Number(i.quantity) })),
+    proof: (s.proof as Stop['proof']) ?? null,
   };
 }
 

@@ -2,6 +2,7 @@
 // (nothing of the server reaches the bundle); value lists and their types come from domain/values.ts. Plans
 // and routes are the screens' own view, which plan-data.ts and route-data.ts read from the answers.
 import type { CommodityStock } from '../../server/stock/stock.schema.ts';
+import type { ProofSummary } from '../../server/dispatch/dispatch.schema.ts';
 export type { Role, SignedInUser as Me } from '../../server/auth/roles.ts';
 export type { ListedUser } from '../../server/auth/auth.schema.ts';
 export type { Warehouse } from '../../server/warehouses/warehouses.schema.ts';
@@ -68,6 +69,8 @@ export interface Stop {
   lon: number;
   recipient?: { name: string; address: string; phone?: string | null } | null;
   items: { commodityId: number; name: string; quantity: number }[];
+  /** Who took the goods, by the phone's clock (coordinators see it on the board). */
+  proof?: Pick<ProofSummary, 'handedTo' | 'receiverName' | 'deviceTime' | 'hasPhoto'> | null;
 }
 
 export interface Route {

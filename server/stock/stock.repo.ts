@@ -3,7 +3,7 @@
 // Balances are kept by the database trigger, never here.
 import type { Queryable } from '../db/database.ts';
 import { insertRow, insertRows, toCamel, type Page } from '../db/rows.ts';
-import type { Lot, Movement } from './stock.schema.ts';
+import type { Lot, Movement, RecallRecipient } from './stock.schema.ts';
 
 export const insertMovement = (db: Queryable, movement: Movement) => insertRow<Movement & { id: number; createdAt: string }>(db, 'stock_movements', { ...movement });
 
@@ -100,24 +100,11 @@ export async function markReplaced(tx: Queryable, id: number): Promise<void> {
   await tx.query('UPDATE lots SET replaced_at = now() WHERE id = $1', [id]);
 }
 
-/** A household that received goods of a lot: how much, of which need, when. */
-export interface LotRecipient {
-  householdId: number;
-  name: string;
-  community: string;
-  address: string;
-  phone: string | null;
-  needId: number;
-  commodityId: number;
-  quantity: number;
-  deliveredAt: string;
-}
-
 /**
  * The households that received goods of these lots, from the ledger (delivered movements), with their
  * contact: a cross-noun read of needs and households, for a recall. Only those of `communities` (null: all).
  */
-export async function recipientsOfLots(db: Queryable, lotIds: number[], communities: readonly string[] | null): Promise<(LotRecipient & { lotId: number })[]> {
+export async function recipientsOfLots(db: Queryable, lotIds: number[], communities: readonly string[] | null): Promise<(RecallRecipient & { lotId: number })[]> {
   const rows = await db.query(
     `SELECT m.lot_id, h.id AS household_id, h.name, h.community, h.address, h.phone, n.id AS need_id, n.commodity_id,
             sum(m.quantity)::int AS quantity, max(m.created_at) AS delivered_at

@@ -227,15 +227,23 @@ describe.skipIf(!hasChromium)('the web app', () => {
 
     // Offline: the delivery waits on the phone, the screen says so, and it syncs once when back online.
     await phoneContext.setOffline(true);
+    const tapped = Date.now();
     await page.getByRole('button', { name: '✓ Delivered' }).click();
     await page.getByText('1 waiting to sync').waitFor();
     await page.locator(`li.stop[data-stop="${second!.id}"]`).getByText('waiting to sync').waitFor();
     await screenshot(page, 'driver-offline');
     expect(await deliveredOnce(second!.id)).toBe(0);
+    const online = Date.now();
     await phoneContext.setOffline(false);
     await page.getByText('1 waiting to sync').waitFor({ state: 'detached', timeout: 20_000 });
     await boardPage.locator(`[data-stop="${second!.id}"][data-status="delivered"]`).waitFor();
     expect(await deliveredOnce(second!.id)).toBe(await itemsOf(second!.id));
+    // Its proof keeps the phone's time of the tap, apart from when the server got it after the sync.
+    const [proof] = await lifeline.db.query<{ device_time: Date; received_at: Date; receiver_name: string }>('SELECT device_time, received_at, receiver_name FROM stop_proofs WHERE stop_id = $1', [second!.id]);
+    expect(proof!.receiver_name).toEqual(expect.any(String));
+    expect(proof!.device_time.getTime()).toBeGreaterThanOrEqual(tapped);
+    expect(proof!.device_time.getTime()).toBeLessThanOrEqual(online);
+    expect(proof!.received_at.getTime()).toBeGreaterThanOrEqual(online);
 
     // The server records the delivery and stops before storing its answer: the phone's retry is told it
     // was carried out, and the delivery is recorded once.

@@ -107,7 +107,7 @@ export function BoardPage() {
                           </div>
                           <ol class="stop-dots" aria-label={t('board.stops')}>
                             {r.stops.map((s) => (
-                              <li key={s.id} class={`dot-${s.status}`} title={`${s.seq}. ${tOr(`stop.${s.status}`, s.status)}`} data-stop={s.id} data-status={s.status} />
+                              <li key={s.id} class={`dot-${s.status}`} title={`${s.seq}. ${tOr(`stop.${s.status}`, s.status)}${s.proof ? ` · ${t('board.handedTo', { who: s.proof.receiverName, how: t(`handover.${s.proof.handedTo}`), at: fmtDateTime(s.proof.deviceTime) })}${s.proof.hasPhoto ? ' 📷' : ''}` : ''}`} data-stop={s.id} data-status={s.status} />
                             ))}
                           </ol>
                         </li>

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, getAll, post } from '../api.ts';
 import { fmtDuration, fmtKm, fmtNumber, fmtTime, t, tOr } from '../i18n.ts';
 import type { FailureReason, Me, PathAnswer, Route, Stop, StopStatus, Warehouse } from '../types.ts';
-import { failureReasons } from '../../../domain/values.ts';
+import { failureReasons, handovers, type Handover } from '../../../domain/values.ts';
 import { ErrorNote, isMissingEndpoint, NotYet, Show, useLoad } from '../components/ui.tsx';
 import { MapBox, stopIcon, toLatLngs, useLayer, useMap } from '../components/map.tsx';
 import { onLive, onLiveResync } from '../live.ts';
@@ -187,7 +187,7 @@ function RouteView({ route, otherRoutes, waiting, view, position, warehouse }: {
           </span>
           <RouteActions route={route} />
         </div>
-        {next ? <NextStop stop={next} path={path.data} pathMissing={isMissingEndpoint(path.error)} /> : <p class="ok-note">{t('driver.allDone')}</p>}
+        {next ? <NextStop key={next.id} stop={next} path={path.data} pathMissing={isMissingEndpoint(path.error)} position={position} /> : <p class="ok-note">{t('driver.allDone')}</p>}
         <ol class="stops">
           {route.stops.map((s) => (
             <li key={s.id} class={`stop stop-${statusOf(s)} ${s === next ? 'is-next' : ''}`} data-stop={s.id}>
@@ -232,12 +232,30 @@ function RouteActions({ route }: { route: Route }) {
   );
 }
 
-function NextStop({ stop, path, pathMissing }: { stop: Stop; path?: PathAnswer; pathMissing: boolean }) {
+/** The largest photo the server keeps (server/dispatch/proof-image.ts). */
+const MAX_PHOTO_BYTES = 1_000_000;
+
+function NextStop({ stop, path, pathMissing, position }: { stop: Stop; path?: PathAnswer; pathMissing: boolean; position?: { lat: number; lon: number } }) {
   const [failing, setFailing] = useState(false);
   const [reason, setReason] = useState<FailureReason>();
   const [note, setNote] = useState('');
+  const [handedTo, setHandedTo] = useState<Handover>('recipient');
+  const [receiver, setReceiver] = useState(stop.recipient?.name ?? '');
+  const [photo, setPhoto] = useState<{ data?: string; error?: string }>({});
   const who = stop.recipient?.name ?? t(`stopKind.${stop.kind}`);
-  const deliver = () => void perform(`/stops/${stop.id}/status`, { status: 'delivered' }, t('driver.deliveredTo', { who }));
+  // The phone's time and place are taken at the tap and travel in the queued body: a later sync keeps them.
+  const deliver = () => {
+    const name = receiver.trim();
+    const proof = name ? { receiverName: name, handedTo, photo: photo.data, deviceTime: new Date().toISOString(), position } : undefined;
+    void perform(`/stops/${stop.id}/status`, { status: 'delivered', proof }, t('driver.deliveredTo', { who: name || who }));
+  };
+  const choosePhoto = (file: File | undefined) => {
+    if (!file) return setPhoto({});
+    if (file.size > MAX_PHOTO_BYTES) return setPhoto({ error: t('driver.photoTooLarge') });
+    const reader = new FileReader();
+    reader.onload = () => setPhoto({ data: String(reader.result) });
+    reader.readAsDataURL(file);
+  };
   const fail = () => {
     if (!reason) return;
     void perform(`/stops/${stop.id}/status`, { status: 'failed', reason, note: note.trim() || undefined }, t('driver.failedAt', { who, reason: t(`failure.${reason}`) }));
@@ -269,6 +287,27 @@ function NextStop({ stop, path, pathMissing }: { stop: Stop; path?: PathAnswer; 
       {path && path.reachable !== false && <p class="small">{t('driver.pathInfo', { time: fmtDuration(path.timeS), length: fmtKm(path.lengthM) })}</p>}
       {path?.reachable === false && <p class="warn-note small">{t('driver.noWay', { reason: path.reason ?? '' })}</p>}
       {pathMissing && <p class="muted small">{t('driver.noPath')}</p>}
+      {stop.kind !== 'pickup' && !failing && (
+        <fieldset class="proof-form">
+          <legend class="small">{t('driver.handedTo')}</legend>
+          <div class="reason-grid">
+            {handovers.map((h) => (
+              <button type="button" key={h} class={handedTo === h ? 'primary' : ''} aria-pressed={handedTo === h} onClick={() => setHandedTo(h)}>
+                {t(`handover.${h}`)}
+              </button>
+            ))}
+          </div>
+          <label class="field">
+            <span class="field-label">{t('driver.receiverName')}</span>
+            <input name="receiverName" value={receiver} onInput={(e) => setReceiver(e.currentTarget.value)} />
+          </label>
+          <label class="field">
+            <span class="field-label">{t('driver.photo')}</span>
+            <input name="photo" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" onChange={(e) => choosePhoto(e.currentTarget.files?.[0])} />
+          </label>
+          {photo.error && <p class="error-note small">{photo.error}</p>}
+        </fieldset>
+      )}
       {stop.kind !== 'pickup' && !failing && (
         <div class="big-actions">
           <button type="button" class="primary big" onClick={deliver}>

@@ -59,7 +59,8 @@ INSERT INTO audit_policy (table_name, audited, omit) VALUES
 -- One row per changed record. Arguments: the primary key's columns, the secret columns (stored hashes,
 -- binary data: shown as "[secret]" when they change, never copied), the omitted columns; each a
 -- comma-separated list. The request's context comes from the transaction setting lifeline.request (set by
--- the server for each write request); a change made outside a request (start-up, seeding, pruning) has none.
+-- the server for each write request). A change made outside any request is the system's own, not a person's
+-- (loading the demo, start-up recovery, hourly pruning): it is not logged.
 CREATE FUNCTION audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   context   jsonb := nullif(current_setting('lifeline.request', true), '')::jsonb;
@@ -72,6 +73,7 @@ DECLARE
   secret    text;
   record    text;
 BEGIN
+  IF context IS NULL THEN RETURN NULL; END IF;
   IF TG_OP <> 'INSERT' THEN old_row := to_jsonb(OLD) - omitted; END IF;
   IF TG_OP <> 'DELETE' THEN new_row := to_jsonb(NEW) - omitted; END IF;
   whole := coalesce(new_row, old_row);
