@@ -8,6 +8,7 @@ import { registry } from '../../../server/http/endpoint.ts';
 /** Write endpoints that leave no audit row, and why. */
 const unaudited: Record<string, string> = {
   'post /me/position': 'a driver’s position every few seconds is a trail of a volunteer’s whereabouts, not a change of record (driver_positions is left out by the audit policy)',
+  'post /vrp': 'solves the routing problem it is sent and stores nothing',
 };
 
 type Call = (t: TestApp, s: Scene) => Promise<Response>;
@@ -17,6 +18,7 @@ interface Scene {
   ids: Partial<Record<string, number>>;
   setting?: TwoWarehouses;
   token?: string;
+  code?: string;
 }
 
 const as = (t: TestApp, role: keyof TestApp['tokens']) => bearer(t.tokens[role]);
@@ -98,6 +100,36 @@ const cases: [string, Call][] = [
     return t.api.post(`/api/household-reviews/${held.body.reviewId}/decide`).set(as(t, 'coordinator')).send({ decision: 'reject' });
   }],
   ['post /households/:id/access', (t, s) => t.api.post(`/api/households/${s.ids.household}/access`).set(as(t, 'community'))],
+  ['post /resident/:code/requests', async (t, s) => {
+    s.code = (await t.api.post(`/api/households/${s.ids.household}/access`).set(as(t, 'community')).expect(201)).body.code;
+    await t.api.patch(`/api/commodities/${s.ids.commodity}`).set(as(t, 'coordinator')).send({ residentOpen: true }).expect(200);
+    const res = await t.api.post(`/api/resident/${s.code}/requests`).send({ commodityId: s.ids.commodity, quantity: 4, urgent: true });
+    s.ids.askedNeed = res.body.id;
+    return res;
+  }],
+  ['post /resident/:code/phone', (t, s) => t.api.post(`/api/resident/${s.code}/phone`).send({ phone: '+377 93 15 20 01' })],
+  ['post /community-queue/requests/:id', (t, s) => t.api.post(`/api/community-queue/requests/${s.ids.askedNeed}`).set(as(t, 'community')).send({ decision: 'confirm' })],
+  ['post /community-queue/urgent/:id', async (t) => {
+    const queue = (await t.api.get('/api/community-queue').set(as(t, 'community')).expect(200)).body;
+    return t.api.post(`/api/community-queue/urgent/${queue.urgent[0].id}`).set(as(t, 'community')).send({ decision: 'confirm' });
+  }],
+  ['post /registrations', (t) => t.api.post('/api/registrations').send({ name: 'Ferrero household', address: '4 Rue Comte Félix Gastaldi', people: 2, community: 'Monte-Carlo' })],
+  ['post /registrations/:id/decide', async (t) => {
+    const queue = (await t.api.get('/api/community-queue').set(as(t, 'community')).expect(200)).body;
+    return t.api.post(`/api/registrations/${queue.registrations[0].id}/decide`).set(as(t, 'community')).send({ decision: 'reject' });
+  }],
+  ['post /campaigns', async (t, s) => {
+    const now = Date.now();
+    const res = await t.api.post('/api/campaigns').set(as(t, 'coordinator')).send({ commodityId: s.ids.commodity, quantity: 5, opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), perHouseholdCap: 2 });
+    s.ids.campaign = res.body.id;
+    return res;
+  }],
+  ['post /campaigns/:id/requests', (t, s) => t.api.post(`/api/campaigns/${s.ids.campaign}/requests`).send({ code: s.code, quantity: 1 })],
+  ['post /campaigns/:id/entries', async (t, s) => {
+    const other = await t.api.post('/api/needs').set(as(t, 'community')).send({ household: aHousehold({ name: 'Boeri household', address: '7 Rue Bellando de Castro', phone: '+377 93 50 50 50' }), commodityId: s.ids.commodity, quantity: 1 }).expect(201);
+    return t.api.post(`/api/campaigns/${s.ids.campaign}/entries`).set(as(t, 'community')).send({ householdId: other.body.household.id, quantity: 2 });
+  }],
+  ['post /campaigns/:id/close', (t, s) => t.api.post(`/api/campaigns/${s.ids.campaign}/close`).set(as(t, 'coordinator'))],
   ['delete /households/:id/access', (t, s) => t.api.delete(`/api/households/${s.ids.household}/access`).set(as(t, 'community'))],
   ['post /communities/:community/access-slips', (t) => t.api.post('/api/communities/Monte-Carlo/access-slips').set(as(t, 'community')).send({})],
   ['post /zones', async (t, s) => {
