@@ -98,15 +98,20 @@ async function checkWhole(rows: AsyncIterable<CheckedRow>): Promise<{ rows(): As
   const problems: FieldProblem[] = [];
   let more = 0;
   const out = createWriteStream(file);
+  // Listened to from the start: a refused file destroys the stream with writes still in flight, whose late
+  // errors would otherwise be thrown as uncaught and end the server.
+  let failed: Error | undefined;
+  out.on('error', (error) => (failed ??= error));
   try {
     for await (const row of rows) {
       for (const e of row.errors ?? []) {
         if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ field: `line ${row.line}: ${e.field}`, reason: e.reason });
         else more++;
       }
+      if (failed) throw failed;
       if (row.report && problems.length === 0 && !out.write(`${JSON.stringify(row.report)}\n`)) await once(out, 'drain');
     }
-    await new Promise((resolve, reject) => out.end(resolve).on('error', reject));
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ?? failed ? reject(error ?? failed) : resolve())));
   } catch (error) {
     out.destroy();
     await remove();
