@@ -97,8 +97,8 @@ export async function awaitingConfirmation(db: Queryable, communities: readonly 
   return rows.map((r) => toCamel<AwaitingAsk>(r));
 }
 
-export interface AwaitingAsk {
-  id: number;
+/** What a community worker's queue shows of a household's item: who to contact, and what. */
+export interface QueuedItem {
   householdId: number;
   householdName: string;
   address: string;
@@ -107,6 +107,10 @@ export interface AwaitingAsk {
   commodity: string;
   unit: string;
   quantity: number;
+}
+
+export interface AwaitingAsk extends QueuedItem {
+  id: number;
   requested: number | null;
   confirmed: boolean;
   urgency: Need['urgency'];

@@ -2,6 +2,7 @@
 // urgent medical flag waiting for a community worker. Only this module reads or writes the table.
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
+import type { QueuedItem } from '../needs/needs.repo.ts';
 
 export type UrgentState = 'pending' | 'confirmed' | 'declined';
 
@@ -45,17 +46,9 @@ export async function urgentFlags(db: Queryable, needIds: number[]): Promise<Map
   return new Map(rows.map((r) => [r.need_id, r.urgent]));
 }
 
-export interface PendingUrgent {
+export interface PendingUrgent extends QueuedItem {
   id: number;
   needId: number;
-  householdId: number;
-  householdName: string;
-  address: string;
-  phone: string | null;
-  community: string;
-  commodity: string;
-  unit: string;
-  quantity: number;
   createdAt: string;
 }
 
