@@ -1,6 +1,8 @@
 // Routing benchmark: every instance in bench/instances (cvrp, vrptw, mdvrp) at fixed time limits, our cost
 // against the best-known solution (gap %), per instance, per size band and on average, each solution
-// re-checked independently. Flags: --time-limit S[,S…] (default 5,60) --only name[,name…] --seed N.
+// re-checked independently. Flags: --time-limit S[,S…] (default 5,60) --only name[,name…] --seed N, and
+// --hgs PATH / --vroom PATH to run those peers (built by you, see bench/peers.ts) side by side in the same run,
+// and --clock cpu to limit our solver by CPU time as HGS-CVRP limits itself (fair on a busy machine).
 // `npm run bench -- vrp --time-limit 5 --only X-n1` (bench/run.ts passes the flags on).
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,15 +10,18 @@ import { measure, printRow } from './measure.ts';
 import { parseInstance } from '../solver/formats/index.ts';
 import { reportedCost, type BenchmarkInstance } from '../solver/formats/instance.ts';
 import { parseCordeauResult, parseSol } from '../solver/formats/solutions.ts';
-import { checkSolution } from '../solver/routing/check.ts';
+import { checkSolution, type PlannedRoute } from '../solver/routing/check.ts';
 import { solveRouting } from '../solver/routing/solve.ts';
+import { hgsPeer, vroomPeer, type Peer } from './peers.ts';
 
 const ROOT = join(import.meta.dirname, 'instances');
 const SETS = ['cvrp', 'vrptw', 'mdvrp'] as const;
 const BANDS = [100, 300, 500, 1000];
 
 interface Row {
+  solver: string;
   set: string;
+  instance: string;
   band: string;
   limit: number;
   gap: number;
@@ -49,7 +54,15 @@ const args = flags();
 const limits = (option(args, '--time-limit') ?? '5,60').split(',').map(Number);
 const only = option(args, '--only')?.split(',');
 const seed = Number(option(args, '--seed') ?? 1);
+const cpuClock = () => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+const clock = option(args, '--clock') === 'cpu' ? cpuClock : undefined;
 const rows: Row[] = [];
+const hgs = option(args, '--hgs');
+const vroom = option(args, '--vroom');
+const peers: Peer[] = [...(hgs ? [hgsPeer(hgs)] : []), ...(vroom ? [vroomPeer(vroom)] : [])];
 
 for (const limit of limits) {
   for (const set of SETS) {
@@ -60,47 +73,67 @@ for (const limit of limits) {
     for (const file of files) {
       const instance = parseInstance(file, readFileSync(join(ROOT, set, file), 'utf8'));
       const bks = bestKnown(set, file, instance);
-      const n = instance.problem.customers.length;
-      const run = await measure(() => solveRouting(instance.problem, { seed, timeLimitMs: limit * 1000 }));
+      const run = await measure(() => solveRouting(instance.problem, { seed, timeLimitMs: limit * 1000, clock }));
       const solution = run.value;
-      const check = checkSolution(instance.problem, solution);
-      const cost = reportedCost(check.cost, instance.convention);
-      // Rounded to the printed precision, so that an exact match never shows as −0.00.
-      const gap = Number(((100 * (cost - bks)) / bks).toFixed(2)) || 0;
-      const feasible = check.feasible && solution.unassigned.length === 0;
-      rows.push({ set, band: band(n), limit, gap, feasible });
-      printRow({
-        set,
-        instance: instance.name,
-        n,
-        limit_s: limit,
-        cost,
-        bks,
-        gap_pct: gap.toFixed(2),
-        vehicles: solution.routes.length,
-        ms: Math.round(run.ms),
+      record({ solver: 'lifeline', set, instance, bks, limit, routes: solution.routes, unassigned: solution.unassigned.length, ms: run.ms }, {
         rss_mb: Math.round(run.peakRssMb),
-        feasible,
         iterations: solution.stats.iterations,
         lp_helped: solution.stats.improvedByPartitioning,
       });
+      for (const peer of peers.filter((p) => p.accepts(instance))) {
+        const path = join(ROOT, set, file);
+        const answer = peer.run(instance, path, limit);
+        record({ solver: peer.name, set, instance, bks, limit, ...answer }, {});
+      }
     }
   }
+}
+
+/** Costs one solver's routes with our checker and prints its line. */
+function record(
+  run: { solver: string; set: string; instance: BenchmarkInstance; bks: number; limit: number; routes: PlannedRoute[]; unassigned: number; ms: number },
+  extra: Record<string, number | boolean>,
+): void {
+  const { instance, bks } = run;
+  const check = checkSolution(instance.problem, { routes: run.routes });
+  const cost = reportedCost(check.cost, instance.convention);
+  // Rounded to the printed precision, so that an exact match never shows as −0.00.
+  const gap = Number(((100 * (cost - bks)) / bks).toFixed(2)) || 0;
+  const feasible = check.feasible && run.unassigned === 0;
+  const n = instance.problem.customers.length;
+  rows.push({ solver: run.solver, set: run.set, instance: instance.name, band: band(n), limit: run.limit, gap, feasible });
+  printRow({
+    solver: run.solver,
+    set: run.set,
+    instance: instance.name,
+    n,
+    limit_s: run.limit,
+    cost,
+    bks,
+    gap_pct: gap.toFixed(2),
+    vehicles: run.routes.length,
+    ms: Math.round(run.ms),
+    feasible,
+    ...extra,
+  });
 }
 
 console.log('\n# averages');
 for (const limit of limits) {
   for (const set of SETS) {
-    const ofSet = rows.filter((r) => r.set === set && r.limit === limit);
-    if (ofSet.length === 0) continue;
-    const bands = [...new Set(ofSet.map((r) => r.band))].sort((a, b) => parseInt(a) - parseInt(b));
-    for (const b of bands) summary({ set, band: b, limit }, ofSet.filter((r) => r.band === b));
-    summary({ set, band: 'all', limit }, ofSet);
+    for (const solver of [...new Set(rows.map((r) => r.solver))]) {
+      const ofSet = rows.filter((r) => r.set === set && r.limit === limit && r.solver === solver);
+      if (ofSet.length === 0) continue;
+      const bands = [...new Set(ofSet.map((r) => r.band))].sort((a, b) => parseInt(a) - parseInt(b));
+      for (const b of bands) summary({ solver, set, band: b, limit }, ofSet.filter((r) => r.band === b));
+      summary({ solver, set, band: 'all', limit }, ofSet);
+    }
   }
 }
 
-function summary(key: { set: string; band: string; limit: number }, of: Row[]): void {
+function summary(key: { solver: string; set: string; band: string; limit: number }, of: Row[]): void {
   printRow({
+    solver: key.solver,
     set: key.set,
     band: key.band,
     limit_s: key.limit,
@@ -108,5 +141,17 @@ function summary(key: { set: string; band: string; limit: number }, of: Row[]): 
     avg_gap_pct: (of.reduce((s, r) => s + r.gap, 0) / of.length).toFixed(2),
     max_gap_pct: Math.max(...of.map((r) => r.gap)).toFixed(2),
     all_feasible: of.every((r) => r.feasible),
+    ...(key.solver === 'lifeline' ? behindPeers(of) : {}),
   });
+}
+
+/** Per peer, the most percentage points our gap trails the peer's on one instance of these rows. */
+function behindPeers(ours: Row[]): Record<string, string> {
+  const behind: Record<string, string> = {};
+  for (const peer of peers) {
+    const theirs = new Map(rows.filter((r) => r.solver === peer.name && r.limit === ours[0]!.limit).map((r) => [r.instance, r.gap]));
+    const diffs = ours.filter((r) => theirs.has(r.instance)).map((r) => r.gap - theirs.get(r.instance)!);
+    if (diffs.length > 0) behind[`max_pp_behind_${peer.name}`] = Math.max(...diffs).toFixed(2);
+  }
+  return behind;
 }

@@ -165,6 +165,15 @@ describe('solveRouting on edge cases', () => {
     expect(solution.stats.iterations).toBe(0);
   });
 
+  it('spends its time limit on the clock it is given, not on the wall clock', async () => {
+    // A clock that runs a second per reading stops the search after a few readings, however fast they come.
+    let readings = 0;
+    const clock = () => 1000 * readings++;
+    const solution = await solveRouting(randomProblem(4, 40), { seed: 1, timeLimitMs: 5_000, clock });
+    expect(solution.stats.iterations).toBeLessThan(5);
+    expect(solution.unassigned).toEqual([]);
+  });
+
   it('serves a single customer', async () => {
     const problem = randomProblem(1, 1);
     const solution = await solveRouting(problem, { seed: 1, maxIterations: 20 });

@@ -1,0 +1,131 @@
+// Peer solvers run side by side with ours in the routing benchmark: HGS-CVRP and VROOM, as binaries the
+// person benchmarking built themselves (`--hgs PATH`, `--vroom PATH`); nothing here builds or ships them.
+// Each peer's answer is read back as routes of the instance and costed by our own checker.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { plannedRoutes, type BenchmarkInstance } from '../solver/formats/instance.ts';
+import { parseSol } from '../solver/formats/solutions.ts';
+import type { PlannedRoute } from '../solver/routing/check.ts';
+
+export interface PeerRun {
+  routes: PlannedRoute[];
+  /** Customers the peer left out (VROOM's unassigned). */
+  unassigned: number;
+  ms: number;
+}
+
+export interface Peer {
+  name: 'hgs' | 'vroom';
+  /** Whether the peer can state this instance at all. */
+  accepts(instance: BenchmarkInstance): boolean;
+  run(instance: BenchmarkInstance, file: string, limitS: number): PeerRun;
+}
+
+function timed(binary: string, args: string[], input?: string): { stdout: string; ms: number } {
+  const start = performance.now();
+  const run = spawnSync(binary, args, { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (run.status !== 0) throw new Error(`${binary} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
+  return { stdout: run.stdout, ms: performance.now() - start };
+}
+
+function inScratch<T>(work: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'lifeline-peer-'));
+  try {
+    return work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** HGS-CVRP reads CVRPLIB files itself; it rounds distances unless told not to (CMT is unrounded). */
+export function hgsPeer(binary: string): Peer {
+  return {
+    name: 'hgs',
+    accepts: (instance) => instance.format === 'cvrplib',
+    run: (instance, file, limitS) =>
+      inScratch((dir) => {
+        const out = join(dir, 'hgs.sol');
+        const round = instance.convention === 'rounded' ? '1' : '0';
+        const { ms } = timed(binary, [file, out, '-t', String(limitS), '-seed', '1', '-round', round, '-log', '0']);
+        const routes = parseSol(readFileSync(out, 'utf8')).routes;
+        return { routes: plannedRoutes(instance, routes), unassigned: 0, ms };
+      }),
+  };
+}
+
+/** Integer matrices for VROOM: exact for rounded and one-decimal sets, to a thousandth for the rest. */
+function scaleOf(instance: BenchmarkInstance): number {
+  return instance.convention === 'rounded' ? 1 : instance.convention === 'truncated-1dp' ? 10 : 1000;
+}
+
+/** A fleet large enough for any good solution but not the one-per-customer bound of unlimited fleets. */
+function fleetSize(instance: BenchmarkInstance, count: number): number {
+  if (instance.format === 'cordeau' || instance.format === 'solomon') return count;
+  const { customers, vehicles } = instance.problem;
+  const demand = customers.reduce((s, c) => s + (c.demand[0] ?? 0), 0);
+  const bound = Math.ceil(demand / vehicles[0]!.capacity[0]!);
+  return Math.min(count, Math.ceil(bound * 1.3) + 3);
+}
+
+/** VROOM's vehicles in order, as the index of the vehicle type each one is a copy of. */
+function vroomFleet(instance: BenchmarkInstance): number[] {
+  return instance.problem.vehicles.flatMap((v, type) => Array<number>(fleetSize(instance, v.count ?? 1)).fill(type));
+}
+
+function vroomInput(instance: BenchmarkInstance, fleet: number[]): string {
+  const { problem } = instance;
+  const scale = scaleOf(instance);
+  const scaled = (v: number) => Math.round(v * scale);
+  const depotsById = new Map(problem.depots.map((d) => [d.id, d]));
+  return JSON.stringify({
+    vehicles: fleet.map((type, id) => {
+      const v = problem.vehicles[type]!;
+      const depot = depotsById.get(v.startDepot)!;
+      return {
+        id,
+        start_index: depot.location,
+        end_index: depotsById.get(v.endDepot ?? v.startDepot)!.location,
+        capacity: v.capacity,
+        ...(depot.timeWindow ? { time_window: depot.timeWindow.map(scaled) } : {}),
+      };
+    }),
+    jobs: problem.customers.map((c, id) => ({
+      id,
+      location_index: c.location,
+      delivery: c.demand,
+      service: scaled(c.serviceTime ?? 0),
+      ...(c.timeWindow ? { time_windows: [c.timeWindow.map(scaled)] } : {}),
+    })),
+    matrices: { car: { durations: problem.distances.map((row) => Array.from(row, scaled)) } },
+  });
+}
+
+interface VroomOutput {
+  routes: { vehicle: number; steps: { type: string; id?: number }[] }[];
+  unassigned: unknown[];
+}
+
+/** VROOM at exploration level 5 on one thread, which sets its own running time (it has no time limit here). */
+export function vroomPeer(binary: string): Peer {
+  return {
+    name: 'vroom',
+    accepts: () => true,
+    run: (instance) => {
+      const { problem } = instance;
+      const fleet = vroomFleet(instance);
+      const { stdout, ms } = timed(binary, ['-i', '/dev/stdin', '-x', '5', '-t', '1'], vroomInput(instance, fleet));
+      const output = JSON.parse(stdout) as VroomOutput;
+      const copies = new Map<string, number>();
+      const routes = output.routes.map((r) => {
+        const vehicle = problem.vehicles[fleet[r.vehicle]!]!;
+        const copy = copies.get(vehicle.id) ?? 0;
+        copies.set(vehicle.id, copy + 1);
+        const stops = r.steps.filter((s) => s.type === 'job').map((s) => problem.customers[s.id!]!.id);
+        return { vehicleId: vehicle.id, copy, stops };
+      });
+      return { routes, unassigned: output.unassigned.length, ms };
+    },
+  };
+}
