@@ -4,7 +4,7 @@
 import express, { Router } from 'express';
 import { ping, type Db } from './db/database.ts';
 import type { AppDeps } from './deps.ts';
-import { authenticate, sessionForToken } from './auth/auth.service.ts';
+import { authenticate, KnownSessions, sessionForToken } from './auth/auth.service.ts';
 import { handshakeToken } from './auth/web-session.ts';
 import { Outbox } from './live/outbox.ts';
 import { LiveGateway } from './live/gateway.ts';
@@ -13,6 +13,7 @@ import { endpoint } from './http/endpoint.ts';
 import { NotFoundError, problemHandler } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { securityHeaders } from './http/headers.ts';
+import { defaultOverloadLimits, shedLoad } from './http/overload.ts';
 import { warehouseRoutes } from './warehouses/warehouses.routes.ts';
 import { commodityRoutes } from './commodities/commodities.routes.ts';
 import { stockRoutes } from './stock/stock.routes.ts';
@@ -54,12 +55,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders({ tileUrl: deps.tileUrl }));
   app.set('trust proxy', deps.trustProxy ?? false);
   const api = Router();
+  const sessions = new KnownSessions();
+  // First of all, before bodies are parsed or sessions looked up: a rush is refused at the door, not inside.
+  api.use(shedLoad(deps.overload ?? defaultOverloadLimits, (req) => sessions.laneOf(req)));
   // Routing problems carry their matrices: a larger limit for them alone (the parser below then skips the parsed body).
   api.use('/vrp', express.json({ limit: '64mb' }));
   api.use(express.json({ limit: '2mb' }));
   // CSV bodies are streamed by the route that takes them (needs/import), never parsed whole here.
   api.use(express.text({ type: ['text/plain'], limit: '10mb' }));
-  api.use(authenticate(db));
+  api.use(authenticate(db, sessions));
   api.use(systemRoutes(db));
   const nouns = [
     authRoutes,

@@ -1,6 +1,7 @@
 // Configuration from the environment, read once at start.
 import { resolve } from 'node:path';
 import { defaultLoginLimits, type LoginLimits } from './auth/login-throttle.ts';
+import { defaultOverloadLimits, type OverloadLimits } from './http/overload.ts';
 
 /** The demo's password, published in the README: no account may keep it in production. */
 export const PUBLISHED_DEMO_PASSWORD = 'lifeline-demo';
@@ -30,6 +31,8 @@ export interface Config {
   timeZone: string;
   /** Failed sign-ins allowed per account and per address within a window. */
   loginLimits: LoginLimits;
+  /** When the public's requests are refused at the door (503, Retry-After): event-loop delay and requests in hand. */
+  overload: OverloadLimits;
   /** Which proxies in front are trusted to name the client in X-Forwarded-For (Express's 'trust proxy'); false: none. */
   trustProxy: boolean | number | string;
 }
@@ -54,6 +57,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perAccount: positive('LIFELINE_LOGIN_MAX_FAILURES', env.LIFELINE_LOGIN_MAX_FAILURES, defaultLoginLimits.perAccount),
       perAddress: positive('LIFELINE_LOGIN_MAX_FAILURES_PER_ADDRESS', env.LIFELINE_LOGIN_MAX_FAILURES_PER_ADDRESS, defaultLoginLimits.perAddress),
       windowS: positive('LIFELINE_LOGIN_WINDOW_S', env.LIFELINE_LOGIN_WINDOW_S, defaultLoginLimits.windowS),
+    },
+    overload: {
+      maxDelayMs: positive('LIFELINE_SHED_DELAY_MS', env.LIFELINE_SHED_DELAY_MS, defaultOverloadLimits.maxDelayMs),
+      maxInFlight: { ...defaultOverloadLimits.maxInFlight, public: positive('LIFELINE_MAX_IN_FLIGHT', env.LIFELINE_MAX_IN_FLIGHT, defaultOverloadLimits.maxInFlight.public) },
     },
     trustProxy: trustProxy(env.LIFELINE_TRUST_PROXY),
   };

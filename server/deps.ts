@@ -4,6 +4,7 @@ import type { LiveGateway } from './live/gateway.ts';
 import type { Outbox } from './live/outbox.ts';
 import type { RoadMap } from './network/network.service.ts';
 import type { LoginLimits } from './auth/login-throttle.ts';
+import type { OverloadLimits } from './http/overload.ts';
 
 export interface AppDeps {
   db: Db;
@@ -19,6 +20,8 @@ export interface AppDeps {
   tileUrl?: string;
   /** How many failed sign-ins are allowed, per account and per address, in what window (default: defaultLoginLimits). */
   loginLimits?: LoginLimits;
+  /** When requests are shed at the door: event-loop delay and requests in hand per lane (default: defaultOverloadLimits). */
+  overload?: OverloadLimits;
   /** Express's 'trust proxy': which proxies' X-Forwarded-For names the client (default: none, the socket's address). */
   trustProxy?: boolean | number | string;
 }

@@ -46,6 +46,7 @@ const app = createApp({
   timeZone: config.timeZone,
   tileUrl: config.tileUrl,
   loginLimits: config.loginLimits,
+  overload: config.overload,
   trustProxy: config.trustProxy,
 });
 const server = createServer(app);

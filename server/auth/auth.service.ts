@@ -1,13 +1,14 @@
 // Sign-in with opaque session tokens (bearer, or the web app's cookie): random, stored only as a SHA-256 hash, revocable, 12 hours long.
 // Revoking one (sign-out), deactivating a user or changing their scope also closes their live sockets.
 import { createHash, randomBytes } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import type { Lane } from '../http/overload.ts';
 import type { Db, Queryable } from '../db/database.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { UnauthenticatedError, ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './auth.repo.ts';
-import { requestToken } from './web-session.ts';
+import { bearerToken, cookieValue, requestToken, SESSION_COOKIE } from './web-session.ts';
 import { tiedRoles, type ListedUser, type NewUser, type UserPatch } from './auth.schema.ts';
 import type { Role, SignedInUser } from './roles.ts';
 
@@ -43,10 +44,6 @@ export async function logout(db: Db, live: LiveSockets, token: string): Promise<
   const sessionId = hashToken(token);
   await repo.deleteSession(db, sessionId);
   live.closeSession(sessionId);
-}
-
-export async function userForToken(db: Db, token: string): Promise<SignedInUser | undefined> {
-  return (await sessionForToken(db, token))?.user;
 }
 
 /** The session a token opens (its id, user and end), if it is live. */
@@ -104,13 +101,37 @@ declare module 'express-serve-static-core' {
  * whether they need one. A stale token is remembered, so that a protected endpoint can say so while a
  * public page still answers.
  */
-export function authenticate(db: Db): RequestHandler {
+export function authenticate(db: Db, known?: KnownSessions): RequestHandler {
   return async (req, _res, next) => {
     const token = requestToken(req)?.token;
     if (token) {
-      req.user = await userForToken(db, token);
+      const session = await sessionForToken(db, token);
+      if (session) known?.note(session.id, session.expiresAt);
+      req.user = session?.user;
       req.staleToken = !req.user;
     }
     next();
   };
+}
+
+/**
+ * Sessions seen live lately, in memory, so that the load shedder can tell staff from the public before
+ * anything costly is done. It only chooses a lane: every request is still signed in from the database.
+ */
+export class KnownSessions {
+  private readonly until = new Map<string, number>();
+
+  note(sessionId: string, expiresAt: Date): void {
+    // Bounded: past this many (a forged-token flood cannot be, as only live sessions are noted), start over.
+    if (this.until.size >= 10_000) this.until.clear();
+    this.until.set(sessionId, expiresAt.getTime());
+  }
+
+  /** The lane of a request: the health check, a live staff session, signing in (or a token not known yet), or the public. */
+  laneOf(req: Request): Lane {
+    if (req.path === '/health') return 'always';
+    const token = bearerToken(req.get('authorization')) ?? cookieValue(req.get('cookie'), SESSION_COOKIE);
+    if (token) return (this.until.get(hashToken(token)) ?? 0) > Date.now() ? 'staff' : 'sign-in';
+    return req.path === '/auth/login' ? 'sign-in' : 'public';
+  }
 }

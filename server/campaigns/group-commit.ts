@@ -3,7 +3,7 @@
 // is once its batch has committed. A newcomer who fits in the next batch is always taken (joining a batch
 // costs little); one who would wait behind full batches longer than a bound is refused at once (503 with
 // Retry-After), so a burst meets backpressure before the server degrades.
-import { HttpError } from '../http/errors.ts';
+import { BusyError } from '../http/errors.ts';
 
 export interface GroupCommitLimits {
   /** Requests written by one call at most. */
@@ -16,12 +16,6 @@ export interface GroupCommitLimits {
   maxWaitMs: number;
   /** Batches written at once (1 on PGlite, which has one connection). */
   concurrency: number;
-}
-
-export class BusyError extends HttpError {
-  constructor(readonly retryAfterS: number) {
-    super(503, 'busy', 'Busy', `too many requests right now; nothing was recorded, try again in ${retryAfterS} s`, { retryAfterS });
-  }
 }
 
 interface Waiting<Q, A> {

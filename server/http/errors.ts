@@ -94,6 +94,13 @@ export class UnprocessableError extends HttpError {
   }
 }
 
+/** The server has too much in hand to take this request now; nothing was recorded (503 with Retry-After). */
+export class BusyError extends HttpError {
+  constructor(readonly retryAfterS: number) {
+    super(503, 'busy', 'Busy', `too many requests right now; nothing was recorded, try again in ${retryAfterS} s`, { retryAfterS });
+  }
+}
+
 /** PostgreSQL errors that mean the client asked for something the data forbids. */
 const pgConflicts: Partial<Record<string, { code: ErrorCode; detail: string }>> = {
   [sqlState.checkViolation]: { code: 'conflict', detail: 'the change would break a rule of the records (for stock: not enough available)' },
