@@ -64,7 +64,8 @@ export type Handover = (typeof handovers)[number];
 export type StopFailureReason = FailureReason | 'recalled';
 
 // stock
-export const movementKinds = ['received', 'reserved', 'released', 'dispatched', 'delivered', 'returned', 'spoiled', 'adjusted'] as const;
+/** Packs (kits) add four: a component lot's units `packed` into packs and `unpacked` back, a pack lot `assembled` and `disassembled`. */
+export const movementKinds = ['received', 'reserved', 'released', 'dispatched', 'delivered', 'returned', 'spoiled', 'adjusted', 'packed', 'assembled', 'disassembled', 'unpacked'] as const;
 export type MovementKind = (typeof movementKinds)[number];
 /** Kinds a coordinator may record by hand; the others come from donations, plans and deliveries. */
 export const manualKinds = ['reserved', 'released', 'spoiled', 'adjusted'] as const;

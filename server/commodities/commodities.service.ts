@@ -12,11 +12,12 @@ export async function getCommodity(db: Queryable, id: number, field?: string): P
   return commodity;
 }
 
-export async function createCommodity(db: Db, input: NewCommodity): Promise<Commodity> {
-  return db.transaction(async (tx) => {
-    if (await repo.findCommodityByCode(tx, input.code)) throw new ConflictError(`a commodity with the code ${input.code} exists already`, { errors: [{ field: 'body.code', reason: 'already used' }] }, 'already-exists');
-    return repo.insertCommodity(tx, input);
-  });
+export const createCommodity = (db: Db, input: NewCommodity): Promise<Commodity> => db.transaction((tx) => addCommodity(tx, input));
+
+/** A new commodity, inside the caller's transaction (a pack is a commodity made with its components); its code must be new. */
+export async function addCommodity(tx: Queryable, input: NewCommodity): Promise<Commodity> {
+  if (await repo.findCommodityByCode(tx, input.code)) throw new ConflictError(`a commodity with the code ${input.code} exists already`, { errors: [{ field: 'body.code', reason: 'already used' }] }, 'already-exists');
+  return repo.insertCommodity(tx, input);
 }
 
 /** The whole catalogue, by id (the optimizer's and the dashboard's names and sizes). */

@@ -42,6 +42,33 @@ export async function lockAvailable(db: Queryable, lotIds: number[]): Promise<{ 
   );
 }
 
+/** A lot as FEFO draws on it: what is free to take (on hand − reserved) and when it expires. */
+export interface UsableLot {
+  id: number;
+  commodityId: number;
+  lotCode: string;
+  expiresOn: string | null;
+  available: number;
+}
+
+/**
+ * The lots of these commodities in one warehouse that can still be used (not recalled, not expired, with stock
+ * free), first expiring first (no date last), locked in id order like every other lock on lots so that
+ * concurrent takers wait for each other instead of deadlocking.
+ */
+export async function lockUsable(db: Queryable, warehouseId: number, commodityIds: number[]): Promise<UsableLot[]> {
+  // FOR UPDATE re-checks the WHERE on a row another transaction changed meanwhile, so what comes back is current.
+  const rows = await db.query(
+    `SELECT id, commodity_id, lot_code, expires_on, on_hand - reserved AS available FROM lots
+     WHERE warehouse_id = $1 AND commodity_id = ANY($2::int[]) AND on_hand > reserved AND recalled_at IS NULL
+       AND (expires_on IS NULL OR expires_on >= current_date)
+     ORDER BY id FOR UPDATE`,
+    [warehouseId, commodityIds],
+  );
+  const last = '9999-12-31';
+  return rows.map((r) => toCamel<UsableLot>(r)).sort((a, b) => (a.expiresOn ?? last).localeCompare(b.expiresOn ?? last) || a.id - b.id);
+}
+
 /** Each commodity's available stock, and per day over the last `days` what was received and what left (dispatched or spoiled). */
 export async function flowRates(db: Queryable, days: number): Promise<{ commodityId: number; available: number; inflowPerDay: number; outflowPerDay: number }[]> {
   return db.query(
@@ -71,6 +98,15 @@ export async function lotsOfWarehouse(db: Queryable, warehouseId: number): Promi
     [warehouseId],
   );
   return rows.map((r) => toCamel<LotStock>(r));
+}
+
+export async function lotsOfCommodity(db: Queryable, commodityId: number, warehouseIds: readonly number[] | null): Promise<Lot[]> {
+  const rows = await db.query(
+    `SELECT * FROM lots WHERE commodity_id = $1 AND (on_hand > 0 OR in_transit > 0) AND ($2::int[] IS NULL OR warehouse_id = ANY($2::int[]))
+     ORDER BY warehouse_id, expires_on NULLS LAST, id`,
+    [commodityId, warehouseIds && [...warehouseIds]],
+  );
+  return rows.map((r) => toCamel<Lot>(r));
 }
 
 export async function listMovements(
@@ -104,7 +140,7 @@ export async function markReplaced(tx: Queryable, id: number): Promise<void> {
  * The households that received goods of these lots, from the ledger (delivered movements), with their
  * contact: a cross-noun read of needs and households, for a recall. Only those of `communities` (null: all).
  */
-export async function recipientsOfLots(db: Queryable, lotIds: number[], communities: readonly string[] | null): Promise<(RecallRecipient & { lotId: number })[]> {
+export async function recipientsOfLots(db: Queryable, lotIds: number[], communities: readonly string[] | null): Promise<RecallRecipient[]> {
   const rows = await db.query(
     `SELECT m.lot_id, h.id AS household_id, h.name, h.community, h.address, h.phone, n.id AS need_id, n.commodity_id,
             sum(m.quantity)::int AS quantity, max(m.created_at) AS delivered_at

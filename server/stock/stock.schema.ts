@@ -59,6 +59,8 @@ export interface Movement {
   stopId?: number;
   needId?: number;
   actorId?: number;
+  /** The assembly or disassembly of packs it belongs to. */
+  assemblyId?: number;
 }
 
 /** A warehouse's stock of one commodity, by lot; available = on hand − reserved. */
@@ -76,6 +78,8 @@ export interface CommodityStock {
 
 /** A household that received goods of a recalled lot, to be contacted (personal data: coordinators and their community's workers). */
 export interface RecallRecipient {
+  /** The lot it received: the recalled lot itself, or a pack lot made with it. */
+  lotId: number;
   householdId: number;
   name: string;
   community: string;
@@ -95,9 +99,11 @@ export interface RecallRoute {
   stopIds: number[];
 }
 
-/** What a recall did: who received the lot, which routes carried it, which approved plans were withdrawn. */
+/** What a recall did: who received the lot (or packs made with it), which routes carried it, which approved plans were withdrawn. */
 export interface Recall {
   lot: Lot;
+  /** The pack lots made with it, recalled with it. */
+  packLots: Lot[];
   households: RecallRecipient[];
   communities: string[];
   routes: RecallRoute[];

@@ -42,12 +42,17 @@ export async function receiveLot(db: Db, input: z.infer<typeof newLot>, actorId:
     await getWarehouse(tx, input.warehouseId, 'body.warehouseId');
     checkWarehouse(scope, input.warehouseId, 'body.warehouseId');
     await getCommodity(tx, input.commodityId, 'body.commodityId');
-    if (await repo.findLotByCode(tx, input)) throw new ConflictError(`lot ${input.lotCode} of this commodity exists already in this warehouse`, { errors: [{ field: 'body.lotCode', reason: 'already used' }] }, 'already-exists');
     const { quantity, reason, ...lotFields } = input;
-    const lot = await repo.insertLot(tx, { ...lotFields, ...(input.supplier ? { supplierKind: 'vendor' as const } : {}) });
+    const lot = await openLot(tx, { ...lotFields, ...(input.supplier ? { supplierKind: 'vendor' as const } : {}) });
     await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity, reason, actorId });
     return getLot(tx, lot.id);
   });
+}
+
+/** A new lot, empty until its first movement; its code must be new for this commodity in this warehouse. */
+export async function openLot(tx: Queryable, lot: Parameters<typeof repo.insertLot>[1]): Promise<Lot> {
+  if (await repo.findLotByCode(tx, lot)) throw new ConflictError(`lot ${lot.lotCode} of this commodity exists already in this warehouse`, { errors: [{ field: 'body.lotCode', reason: 'already used' }] }, 'already-exists');
+  return repo.insertLot(tx, lot);
 }
 
 export async function recordManualMovement(db: Db, movement: Movement, scope: WarehouseScope) {
@@ -103,3 +108,9 @@ export const availableLots = (db: Queryable, commodityIds: number[] | null) => r
 
 /** The available quantity of these lots, locked until the transaction ends so that nothing moves between a check and a reservation. */
 export const lockAvailable = (db: Queryable, lotIds: number[]) => repo.lockAvailable(db, lotIds);
+
+/** Lots of these commodities in one warehouse still fit to use (not recalled, not expired, stock free), first expiring first, locked until the transaction ends. */
+export const lockUsable = (db: Queryable, warehouseId: number, commodityIds: number[]) => repo.lockUsable(db, warehouseId, commodityIds);
+
+/** The lots of one commodity that hold stock, in the scope's warehouses, first expiring first. */
+export const lotsOfCommodity = (db: Queryable, commodityId: number, scope: WarehouseScope) => repo.lotsOfCommodity(db, commodityId, scope);

@@ -63,6 +63,17 @@ const cases: [string, Call][] = [
     return res;
   }],
   ['post /stock/movements', (t, s) => t.api.post('/api/stock/movements').set(as(t, 'coordinator')).send({ lotId: s.ids.lot, kind: 'spoiled', quantity: 1, reason: 'leaking' })],
+  ['post /packs', async (t, s) => {
+    const res = await t.api.post('/api/packs').set(as(t, 'coordinator')).send({ code: 'AUDITPACK', name: 'Oil pack', category: 'food', components: [{ commodityId: s.ids.commodity, quantity: 2 }] });
+    s.ids.pack = res.body.id;
+    return res;
+  }],
+  ['post /packs/:id/assemble', async (t, s) => {
+    const res = await t.api.post(`/api/packs/${s.ids.pack}/assemble`).set(as(t, 'coordinator')).send({ warehouseId: s.ids.warehouse, quantity: 1 });
+    s.ids.packLot = res.body.packLot?.id;
+    return res;
+  }],
+  ['post /packs/:id/disassemble', (t, s) => t.api.post(`/api/packs/${s.ids.pack}/disassemble`).set(as(t, 'coordinator')).send({ lotId: s.ids.packLot, quantity: 1 })],
   ['post /donations', async (t, s) => {
     const res = await t.api.post('/api/donations').set(as(t, 'charity')).send({ warehouseId: s.ids.warehouse, donorName: 'Bakery', items: [{ commodityId: s.ids.commodity, quantity: 3 }] });
     s.ids.donation = res.body.id;
