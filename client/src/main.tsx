@@ -5,6 +5,7 @@ import './styles.css';
 import { ApiError, get, post, whenSignedOut } from './api.ts';
 import { connectLive, disconnectLive } from './live.ts';
 import { openQueue } from './queue.ts';
+import { forgetOfflineData, registerServiceWorker } from './offline.ts';
 import { navigate, usePath, match } from './router.tsx';
 import { t, useLang } from './i18n.ts';
 import type { Me, Role } from './types.ts';
@@ -24,6 +25,8 @@ import { PlansPage, PlanPage } from './pages/plans.tsx';
 import { BoardPage } from './pages/board.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { UsersPage } from './pages/users.tsx';
+import { AuditPage } from './pages/audit.tsx';
+import { RecallsPage } from './pages/recalls.tsx';
 import { CampaignLivePage, CampaignPage, CampaignsPage } from './pages/campaigns.tsx';
 import { ErrorNote } from './components/ui.tsx';
 
@@ -41,14 +44,21 @@ function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [error, setError] = useState<unknown>();
 
-  useEffect(() => whenSignedOut(() => setMe(null)), []);
+  useEffect(
+    () =>
+      whenSignedOut(() => {
+        void forgetOfflineData();
+        setMe(null);
+      }),
+    [],
+  );
   useEffect(() => {
     if (me !== undefined) return;
     get<Me>('/auth/me').then(setMe, (e) => (e instanceof ApiError && e.status === 401 ? setMe(null) : setError(e)));
   }, [me]);
   useEffect(() => {
     if (!me) return;
-    openQueue(me.id);
+    void openQueue(me.id);
     if (me.role !== 'charity') connectLive(me.id);
     return disconnectLive;
   }, [me?.id]);
@@ -75,6 +85,7 @@ function App() {
   }
   const signOut = () => {
     void post('/auth/logout').catch(() => undefined);
+    void forgetOfflineData();
     setMe(null);
     navigate('/', true);
   };
@@ -98,11 +109,14 @@ function Page({ me, path }: { me: Me; path: string }) {
     if (path === '/coordinator/board') return <BoardPage />;
     if (path === '/coordinator/dashboard') return <DashboardPage />;
     if (path === '/coordinator/campaigns') return <CampaignsPage />;
+    if (path === '/coordinator/recalls') return <RecallsPage me={me} />;
     const campaignLive = match('/coordinator/campaigns/:id', path);
     if (campaignLive) return <CampaignLivePage id={campaignLive.id} />;
     if (path.startsWith('/community')) return <CommunityPage me={me} />;
   }
   if (me.role === 'admin' && path === '/admin/users') return <UsersPage />;
+  if (me.role === 'admin' && path === '/admin/audit') return <AuditPage />;
+  if (me.role === 'community' && path === '/community/recalls') return <RecallsPage me={me} />;
   if (me.role === 'charity' || (coordinator && path.startsWith('/charity'))) {
     const receipt = match('/charity/donations/:id', path);
     if (receipt) return <CharityPage receiptId={Number(receipt.id)} />;
@@ -118,4 +132,5 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
+registerServiceWorker();
 render(<App />, document.getElementById('app')!);

@@ -27,6 +27,8 @@ export function securityHeaders(options: { tileUrl?: string } = {}): RequestHand
         imgSrc: ["'self'", 'data:', ...(tiles ? [tiles] : [])],
         // 'self' covers the same-origin WebSocket of the live updates.
         connectSrc: ["'self'"],
+        // The app's own service worker (offline use) and nothing else may run as a worker.
+        workerSrc: ["'self'"],
         fontSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],

@@ -15,12 +15,13 @@ const coordinatorPages: [string, MessageKey][] = [
   ['/coordinator/board', 'nav.board'],
   ['/coordinator/dashboard', 'nav.dashboard'],
   ['/coordinator/campaigns', 'nav.campaigns'],
+  ['/coordinator/recalls', 'nav.recalls'],
   ['/community', 'nav.needSheet'],
   ['/community/queue', 'nav.queue'],
 ];
 
 const pagesOf: Record<Role, [string, MessageKey][]> = {
-  admin: [...coordinatorPages, ['/admin/users', 'nav.users']],
+  admin: [...coordinatorPages, ['/admin/users', 'nav.users'], ['/admin/audit', 'nav.audit']],
   coordinator: coordinatorPages,
   charity: [['/charity', 'nav.donate']],
   community: [
@@ -28,6 +29,7 @@ const pagesOf: Record<Role, [string, MessageKey][]> = {
     ['/community/queue', 'nav.queue'],
     ['/community/import', 'nav.import'],
     ['/community/slips', 'nav.slips'],
+    ['/community/recalls', 'nav.recalls'],
   ],
   driver: [['/driver', 'nav.route']],
 };

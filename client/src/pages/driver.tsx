@@ -8,6 +8,7 @@ import { fmtDuration, fmtKm, fmtNumber, fmtTime, t, tOr } from '../i18n.ts';
 import type { FailureReason, Me, PathAnswer, Route, Stop, StopStatus, Warehouse } from '../types.ts';
 import { failureReasons, handovers, type Handover } from '../../../domain/values.ts';
 import { ErrorNote, isMissingEndpoint, NotYet, Show, useLoad } from '../components/ui.tsx';
+import { SignatureField } from '../components/signature.tsx';
 import { MapBox, stopIcon, toLatLngs, useLayer, useMap } from '../components/map.tsx';
 import { onLive, onLiveResync } from '../live.ts';
 import { dismiss, flush, onQueueChange, perform, queued, type QueuedAction } from '../queue.ts';
@@ -153,7 +154,7 @@ function SyncBar({ actions, online }: { actions: QueuedAction[]; online: boolean
       {refused.map((a) => (
         <div key={a.key} class="refused">
           {t('driver.refused', { what: a.label, why: a.refused! })}{' '}
-          <button type="button" class="small-button" onClick={() => dismiss(a.key)}>
+          <button type="button" class="small-button" onClick={() => void dismiss(a.key)}>
             {t('action.dismiss')}
           </button>
         </div>
@@ -242,11 +243,12 @@ function NextStop({ stop, path, pathMissing, position }: { stop: Stop; path?: Pa
   const [handedTo, setHandedTo] = useState<Handover>('recipient');
   const [receiver, setReceiver] = useState(stop.recipient?.name ?? '');
   const [photo, setPhoto] = useState<{ data?: string; error?: string }>({});
+  const [signature, setSignature] = useState<string>();
   const who = stop.recipient?.name ?? t(`stopKind.${stop.kind}`);
   // The phone's time and place are taken at the tap and travel in the queued body: a later sync keeps them.
   const deliver = () => {
     const name = receiver.trim();
-    const proof = name ? { receiverName: name, handedTo, photo: photo.data, deviceTime: new Date().toISOString(), position } : undefined;
+    const proof = name ? { receiverName: name, handedTo, photo: photo.data, signature, deviceTime: new Date().toISOString(), position } : undefined;
     void perform(`/stops/${stop.id}/status`, { status: 'delivered', proof }, t('driver.deliveredTo', { who: name || who }));
   };
   const choosePhoto = (file: File | undefined) => {
@@ -306,6 +308,7 @@ function NextStop({ stop, path, pathMissing, position }: { stop: Stop; path?: Pa
             <input name="photo" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" onChange={(e) => choosePhoto(e.currentTarget.files?.[0])} />
           </label>
           {photo.error && <p class="error-note small">{photo.error}</p>}
+          <SignatureField onChange={setSignature} />
         </fieldset>
       )}
       {stop.kind !== 'pickup' && !failing && (

@@ -28,12 +28,20 @@ describe('security headers', () => {
       expect(csp.get('base-uri')).toEqual(["'self'"]);
       expect(csp.get('form-action')).toEqual(["'self'"]);
       expect(csp.get('connect-src')).toEqual(["'self'"]);
+      expect(csp.get('worker-src')).toEqual(["'self'"]);
       expect(csp.get('img-src')).toEqual(["'self'", 'data:', 'https://*.tile.openstreetmap.org']);
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
     });
   }
+
+  it('serves the service worker to be revalidated on every check, so phones get a new version of the app', async () => {
+    const res = await api.get('/sw.js');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/javascript/);
+    expect(res.headers['cache-control']).toBe('no-cache');
+  });
 
   it('allows the map tiles’ host only when a tile URL is configured', () => {
     expect(tileSource(undefined)).toBeUndefined();
