@@ -5,6 +5,7 @@ import { explainUnmet } from './explain.ts';
 import { SimplexStalled } from './flow/network-simplex.ts';
 import { fefoAllocations } from './fefo.ts';
 import { canUseFlowPath, solveByFlow } from './flow-path.ts';
+import { classesOf, spreadOverMembers } from './classes.ts';
 import { buildInstance, type Instance } from './instance.ts';
 import { solveByLp } from './lp-path.ts';
 import { fulfilmentOf, planMetrics } from './metrics.ts';
@@ -17,7 +18,9 @@ export async function allocate(problem: AllocationProblem, options: AllocateOpti
   validateProblem(problem);
   const start = performance.now();
   const inst = buildInstance(problem);
-  const staged = await solveStages(inst, options);
+  const classes = options.classes === false ? undefined : classesOf(inst);
+  const solved = await solveStages(classes?.instance ?? inst, options);
+  const staged = classes ? { ...solved, x: spreadOverMembers(inst, classes, solved.x, solved.tierFloors) } : solved;
   const fefo = fefoAllocations(inst, staged.x);
   const allocations = options.wholeUnits ? wholeUnits(problem, fefo) : fefo;
   const fulfilment = fulfilmentOf(inst, allocations);
@@ -31,6 +34,7 @@ export async function allocate(problem: AllocationProblem, options: AllocateOpti
       route: routeReason(inst, options.backend ?? 'auto', staged.backend),
       ms: performance.now() - start,
       variables: staged.variables,
+      classes: classes?.members.length ?? inst.needs.length,
       stages: { tierFloors: staged.tierFloors, weightedFulfilment: staged.weightedFulfilment, totalTravel: staged.totalTravel },
     },
   };

@@ -2,7 +2,7 @@
 // need, stock per warehouse × commodity in FEFO order, and the candidate arcs (K nearest usable).
 import { UnsolvableError } from '../errors.ts';
 import { resolvePolicy, tierOf, weightOf } from './policy.ts';
-import type { AllocationProblem, Commodity, Lot, Need, PriorityPolicy, TravelTimes, Warehouse } from './problem.ts';
+import type { AllocationProblem, Commodity, Lot, Need, PriorityPolicy, Travel, Warehouse } from './problem.ts';
 import { matrixTravel, straightLineTravel } from './travel.ts';
 
 /** The stock of one commodity at one warehouse, lots sorted first-expiring-first. */
@@ -76,48 +76,21 @@ export function buildInstance(problem: AllocationProblem): Instance {
   const needs: NeedInfo[] = [];
   const arcs: Arc[] = [];
   const arcStart = [0];
-  const nearer = (a: Arc, b: Arc) => a.travelS - b.travelS || depots[a.depot]!.warehouse - depots[b.depot]!.warehouse;
+  // Needs at one delivery point asking for one commodity by one deadline get the same candidates:
+  // they are found once per point (thousands of households behind one gate) and copied.
+  const candidatesAt = new Map<string, Candidates>();
   problem.needs.forEach((need, i) => {
     const commodity = commodityIndex.get(need.commodityId)!;
     const tier = tierOf(need, policy);
-    const blocked: Blocked = {
-      unreachable: 0,
-      unreachableReasons: [],
-      excluded: 0,
-      lateForDeadline: 0,
-      expiredBeforeArrival: 0,
-      stockedWarehouses: 0,
-    };
     const excludedHere = excluded.get(need.id);
     const pinsHere = pins.get(need.id);
-    const pinnedArcs = new Map<string, Arc>();
-    // The K nearest candidates so far, nearest first (insertion into a short sorted list).
-    const chosen: Arc[] = [];
-    for (const k of depotsByCommodity[commodity]!) {
-      const depot = depots[k]!;
-      if (depot.usableFrom[0]! <= 0) continue;
-      blocked.stockedWarehouses++;
-      const warehouseId = problem.warehouses[depot.warehouse]!.id;
-      if (excludedHere?.has(warehouseId)) {
-        blocked.excluded++;
-        continue;
-      }
-      const arc = arcFor(i, k, depot, need, travel(warehouseId, need.id), problem.now, blocked);
-      if (!arc) continue;
-      if (pinsHere?.has(warehouseId)) pinnedArcs.set(warehouseId, arc);
-      if (chosen.length === policy.nearestWarehouses && nearer(arc, chosen[chosen.length - 1]!) >= 0) continue;
-      let at = chosen.length;
-      while (at > 0 && nearer(arc, chosen[at - 1]!) < 0) at--;
-      chosen.splice(at, 0, arc);
-      if (chosen.length > policy.nearestWarehouses) chosen.pop();
+    const shared = need.pointId !== undefined && !excludedHere && !pinsHere ? `${need.pointId}\u0000${commodity}\u0000${need.deadline ?? ''}` : undefined;
+    let found = shared === undefined ? undefined : candidatesAt.get(shared);
+    if (!found) {
+      found = candidatesFor(need, depotsByCommodity[commodity]!, depots, problem, travel, policy.nearestWarehouses, excludedHere, pinsHere);
+      if (shared !== undefined) candidatesAt.set(shared, found);
     }
-    for (const [warehouseId, pin] of pinsHere ?? []) {
-      const arc = pinnedArcs.get(warehouseId);
-      if (!arc) throw new UnsolvableError(`warehouse "${warehouseId}" cannot serve need "${need.id}" (unreachable, excluded or no usable stock)`, `pins[${pin.index}]`);
-      arc.pinned += pin.quantity;
-      if (!chosen.includes(arc)) chosen.push(arc);
-    }
-    arcs.push(...chosen);
+    for (const arc of found.arcs) arcs.push({ ...arc, need: i });
     arcStart.push(arcs.length);
     needs.push({
       need,
@@ -125,8 +98,8 @@ export function buildInstance(problem: AllocationProblem): Instance {
       tier,
       weight: weightOf(need, tier, policy),
       asked: need.quantity,
-      attainable: Math.min(need.quantity, attainableOn(chosen, depots, problem)),
-      blocked,
+      attainable: Math.min(need.quantity, found.attainable),
+      blocked: found.blocked,
     });
   });
   const tiers = [...new Set(needs.map((n) => n.tier))].sort((a, b) => a - b);
@@ -142,6 +115,55 @@ export function buildInstance(problem: AllocationProblem): Instance {
     tiers,
     capacityMayBind: capacityMayBind(depots, problem),
   };
+}
+
+/** A need's candidate arcs (nearest first, pinned ones added), what they could bring, and why others cannot serve it. */
+interface Candidates {
+  arcs: Arc[];
+  attainable: number;
+  blocked: Blocked;
+}
+
+function candidatesFor(
+  need: Need,
+  depotIndices: readonly number[],
+  depots: readonly Depot[],
+  problem: AllocationProblem,
+  travel: NeedTravel,
+  nearest: number,
+  excludedHere: Set<string> | undefined,
+  pinsHere: Map<string, { quantity: number; index: number }> | undefined,
+): Candidates {
+  const blocked: Blocked = { unreachable: 0, unreachableReasons: [], excluded: 0, lateForDeadline: 0, expiredBeforeArrival: 0, stockedWarehouses: 0 };
+  const nearer = (a: Arc, b: Arc) => a.travelS - b.travelS || depots[a.depot]!.warehouse - depots[b.depot]!.warehouse;
+  const pinnedArcs = new Map<string, Arc>();
+  // The K nearest candidates so far, nearest first (insertion into a short sorted list).
+  const chosen: Arc[] = [];
+  for (const k of depotIndices) {
+    const depot = depots[k]!;
+    if (depot.usableFrom[0]! <= 0) continue;
+    blocked.stockedWarehouses++;
+    const warehouseId = problem.warehouses[depot.warehouse]!.id;
+    if (excludedHere?.has(warehouseId)) {
+      blocked.excluded++;
+      continue;
+    }
+    const arc = arcFor(k, depot, need, travel(warehouseId, need), problem.now, blocked);
+    if (!arc) continue;
+    if (pinsHere?.has(warehouseId)) pinnedArcs.set(warehouseId, arc);
+    if (chosen.length === nearest && nearer(arc, chosen[chosen.length - 1]!) >= 0) continue;
+    let at = chosen.length;
+    while (at > 0 && nearer(arc, chosen[at - 1]!) < 0) at--;
+    chosen.splice(at, 0, arc);
+    if (chosen.length > nearest) chosen.pop();
+  }
+  for (const [warehouseId, pin] of pinsHere ?? []) {
+    const arc = pinnedArcs.get(warehouseId);
+    if (!arc) throw new UnsolvableError(`warehouse "${warehouseId}" cannot serve need "${need.id}" (unreachable, excluded or no usable stock)`, `pins[${pin.index}]`);
+    arc.pinned += pin.quantity;
+    if (!chosen.includes(arc)) chosen.push(arc);
+  }
+  return { arcs: chosen, attainable: attainableOn(chosen, depots, problem), blocked };
 }
 
 function buildDepots(lots: readonly Lot[], warehouseIndex: Map<string, number>, commodityIndex: Map<string, number>): Depot[] {
@@ -169,7 +191,8 @@ function buildDepots(lots: readonly Lot[], warehouseIndex: Map<string, number>, 
   return depots.sort((a, b) => a.commodity - b.commodity || a.warehouse - b.warehouse);
 }
 
-function arcFor(needIndex: number, depotIndex: number, depot: Depot, need: Need, travel: { seconds: number; reason?: string }, now: number, blocked: Blocked): Arc | undefined {
+/** An arc from a depot to the need, its need index left for the caller (candidates are shared by needs). */
+function arcFor(depotIndex: number, depot: Depot, need: Need, travel: { seconds: number; reason?: string }, now: number, blocked: Blocked): Arc | undefined {
   if (!Number.isFinite(travel.seconds)) {
     blocked.unreachable++;
     const reason = travel.reason ?? 'no route';
@@ -186,7 +209,7 @@ function arcFor(needIndex: number, depotIndex: number, depot: Depot, need: Need,
     blocked.expiredBeforeArrival++;
     return undefined;
   }
-  return { need: needIndex, depot: depotIndex, firstLot, travelS: travel.seconds, pinned: 0 };
+  return { need: -1, depot: depotIndex, firstLot, travelS: travel.seconds, pinned: 0 };
 }
 
 function attainableOn(arcs: readonly Arc[], depots: readonly Depot[], problem: AllocationProblem): number {
@@ -216,10 +239,18 @@ function capacityMayBind(depots: readonly Depot[], problem: AllocationProblem): 
   return problem.warehouses.some((w, i) => weight[i]! > w.capacityWeightKg || volume[i]! > w.capacityVolumeM3);
 }
 
-function travelOf(problem: AllocationProblem): TravelTimes {
-  if (typeof problem.travel === 'function') return problem.travel;
-  if (problem.travel) return matrixTravel(problem.travel);
-  return straightLineTravel(problem.warehouses, problem.needs);
+/** Travel time from a warehouse to a need's delivery point. */
+type NeedTravel = (warehouseId: string, need: Need) => Travel;
+
+function travelOf(problem: AllocationProblem): NeedTravel {
+  const travel = problem.travel;
+  if (typeof travel === 'function') return (warehouseId, need) => travel(warehouseId, need.id);
+  if (travel) {
+    const byColumn = matrixTravel(travel);
+    return (warehouseId, need) => byColumn(warehouseId, need.pointId ?? need.id);
+  }
+  const straight = straightLineTravel(problem.warehouses, problem.needs);
+  return (warehouseId, need) => straight(warehouseId, need.id);
 }
 
 function exclusionsByNeed(problem: AllocationProblem): Map<string, Set<string>> {

@@ -51,6 +51,12 @@ export interface Need {
   daysWaiting?: number;
   zoneId?: string;
   location?: Location;
+  /**
+   * Where the goods are handed over when several needs share it (a sealed compound's gate): needs naming
+   * the same point share its travel times, and a travel matrix may have one column per point instead of
+   * one per need.
+   */
+  pointId?: string;
 }
 
 /** Travel time from a warehouse to a need: seconds, or Infinity with the network's reason. */
@@ -64,6 +70,7 @@ export type TravelTimes = (warehouseId: string, needId: string) => Travel;
 /** A matrix form of travel times (rows: warehouses, columns: needs); `null` means unreachable. */
 export interface TravelMatrix {
   warehouseIds: string[];
+  /** One column per need id, or per point id for the needs that name a `pointId`. */
   needIds: string[];
   seconds: (number | null)[][];
   /** Same shape; why a `null` entry is unreachable. */
@@ -138,6 +145,11 @@ export interface AllocateOptions {
    * the metrics are computed from it; the stage values stay those of the LP optimum.
    */
   wholeUnits?: boolean;
+  /**
+   * Solve needs that the model cannot tell apart (same candidates, tier and weight) as one class, then
+   * share each class's total among its members (default true; false solves one row per need).
+   */
+  classes?: boolean;
 }
 
 export interface Allocation {
@@ -215,6 +227,8 @@ export interface SolverStats {
   route: string;
   ms: number;
   variables: number;
+  /** Rows the solve had for the needs: classes of needs it cannot tell apart (the needs' count when not grouped). */
+  classes: number;
   stages: {
     tierFloors: { tier: number; floor: number }[];
     weightedFulfilment: number;
