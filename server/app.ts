@@ -34,6 +34,11 @@ import { registrationRoutes } from './registrations/registrations.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { vrpRoutes } from './vrp/vrp.routes.ts';
 import { packRoutes } from './packs/packs.routes.ts';
+import { jobRoutes } from './jobs/jobs.routes.ts';
+import { JobQueue } from './jobs/jobs.service.ts';
+import { solvePlanJob } from './plans/plans.service.ts';
+import { dispatchJob } from './dispatch/dispatch.service.ts';
+import { replan } from './dispatch/replan.service.ts';
 
 /** The outbox and the gateway that delivers its events, on one database. */
 export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
@@ -48,7 +53,18 @@ export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
   return { outbox, live };
 }
 
-export function createApp(deps: AppDeps): express.Express {
+/** Who runs each kind of solve job, in any process that takes jobs (a server node or `lifeline worker`). */
+export function solveJobs(deps: AppDeps): JobQueue {
+  deps.jobs.handle('plan', (request, run) => solvePlanJob(deps, run.planId, request));
+  deps.jobs.handle('dispatch', (input, run) => dispatchJob(deps, run.planId, input, run.retried));
+  deps.jobs.handle('replan', ({ body, user }, run) => replan(deps, run.planId, body, user));
+  return deps.jobs;
+}
+
+/** The app; without a job queue of its own it makes one that runs jobs here, started on first use. */
+export function createApp(given: Omit<AppDeps, 'jobs'> & { jobs?: JobQueue }): express.Express {
+  const deps: AppDeps = { ...given, jobs: given.jobs ?? new JobQueue(given.db) };
+  solveJobs(deps);
   const { db } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -86,6 +102,7 @@ export function createApp(deps: AppDeps): express.Express {
     auditRoutes,
     vrpRoutes,
     packRoutes,
+    jobRoutes,
   ];
   for (const routes of nouns) api.use(routes(deps));
   api.use((req) => {

@@ -35,11 +35,16 @@ export interface Config {
   overload: OverloadLimits;
   /** Which proxies in front are trusted to name the client in X-Forwarded-For (Express's 'trust proxy'); false: none. */
   trustProxy: boolean | number | string;
+  /** Solve jobs: whether this process runs them, how many of each kind at once, how long a request waits for one. */
+  jobs: { process: boolean; concurrency: number; waitMs: number };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = env.NODE_ENV === 'production' ? 'production' : oneOf('LIFELINE_MODE', env.LIFELINE_MODE ?? 'demo', modes);
   if (mode === 'production') refuseDemo(env);
+  if (env.LIFELINE_JOBS === 'off' && !env.DATABASE_URL) {
+    throw new Error('LIFELINE_JOBS=off leaves plans and dispatches to `lifeline worker` processes, which share a PostgreSQL server: set DATABASE_URL too');
+  }
   return {
     mode,
     port: Number(env.PORT ?? 3000),
@@ -63,6 +68,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxInFlight: { ...defaultOverloadLimits.maxInFlight, public: positive('LIFELINE_MAX_IN_FLIGHT', env.LIFELINE_MAX_IN_FLIGHT, defaultOverloadLimits.maxInFlight.public) },
     },
     trustProxy: trustProxy(env.LIFELINE_TRUST_PROXY),
+    jobs: {
+      process: oneOf('LIFELINE_JOBS', env.LIFELINE_JOBS || 'on', ['on', 'off']) === 'on',
+      concurrency: Math.ceil(positive('LIFELINE_JOB_CONCURRENCY', env.LIFELINE_JOB_CONCURRENCY, 2)),
+      waitMs: 1000 * positive('LIFELINE_JOB_WAIT_S', env.LIFELINE_JOB_WAIT_S, 60),
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import type { Outbox } from './live/outbox.ts';
 import type { RoadMap } from './network/network.service.ts';
 import type { LoginLimits } from './auth/login-throttle.ts';
 import type { OverloadLimits } from './http/overload.ts';
+import type { JobQueue } from './jobs/jobs.service.ts';
 
 export interface AppDeps {
   db: Db;
@@ -14,6 +15,8 @@ export interface AppDeps {
   live: LiveGateway;
   /** The day's road network (built on first use). */
   roads: RoadMap;
+  /** Plans, dispatches and re-plans, queued in the database and run by whichever process takes jobs. */
+  jobs: JobQueue;
   /** Where the operation runs: shifts and time windows are its local times of day (default: the system's zone). */
   timeZone?: string;
   /** The map tile URL the web app was built with (VITE_TILE_URL), which the page's CSP must allow. */

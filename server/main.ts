@@ -7,8 +7,8 @@ import { readConfig, type Config } from './config.ts';
 import { accountsWithPublishedPassword } from './auth/demo-passwords.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp, createLive } from './app.ts';
+import { JobQueue } from './jobs/jobs.service.ts';
 import { RoadMap } from './network/network.service.ts';
-import { failInterruptedPlans } from './plans/plans.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
 import { startPruning } from './prune.ts';
 
@@ -35,13 +35,14 @@ if (config.seedDemo) {
   const seeded = await seedIfEmpty(db, config.demoPassword);
   if (seeded) console.log(`Loaded the demo scenario (Monaco) into the ${db.kind} database.`);
 }
-await failInterruptedPlans(db);
 const pruner = startPruning(db);
 const { outbox, live } = createLive(db);
+const jobs = new JobQueue(db, config.jobs);
 const app = createApp({
   db,
   outbox,
   live,
+  jobs,
   roads: new RoadMap(db, config.mapFile),
   timeZone: config.timeZone,
   tileUrl: config.tileUrl,
@@ -51,12 +52,15 @@ const app = createApp({
 });
 const server = createServer(app);
 await live.attach(server, { channel: config.liveChannel, keepDays: config.liveKeepDays });
+// Jobs a stopped process left are retried now (on PGlite, this is the only process that could run them).
+await jobs.ready();
 server.listen(config.port, config.host, async () => {
   const port = (server.address() as AddressInfo).port;
   const host = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}/`;
   console.log(`\nLifeline (${config.mode} mode) is running at ${url}  (API under ${url}api, described at ${url}api/openapi.json)`);
   console.log(`Database: ${db.kind}${db.kind === 'pglite' ? ` in ${config.dataDir}` : ''}`);
+  if (!config.jobs.process) console.log('Plans and dispatches run on `lifeline worker` processes (LIFELINE_JOBS=off).');
   if (config.host === '127.0.0.1') console.log('Only this computer can reach it; set HOST=0.0.0.0 to serve the network.');
   if (config.mode === 'production') return;
   const logins = await db.query<{ email: string; role: string }>(`SELECT email, role FROM users WHERE email LIKE '%@lifeline.local' ORDER BY id`);
@@ -72,6 +76,7 @@ async function stop(signal: string) {
   stopping = true;
   console.log(`\n${signal}: closing…`);
   await pruner.stop();
+  await jobs.stop();
   await live.close();
   server.close();
   server.closeAllConnections();

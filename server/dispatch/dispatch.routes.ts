@@ -2,9 +2,9 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
+import { Reply } from '../http/reply.ts';
 import { idParam } from '../http/schemas.ts';
 import { dispatchBody, position, replanBody, routeQuery, stopStatus } from './dispatch.schema.ts';
-import { replan } from './replan.service.ts';
 import * as dispatch from './dispatch.service.ts';
 import { householdDeliveries, proofImage, setStopStatus } from './stops.service.ts';
 import { warehouseScope } from '../auth/warehouse-scope.ts';
@@ -18,14 +18,17 @@ export function dispatchRoutes(deps: AppDeps): Router {
   endpoint(
     router,
     db,
-    { method: 'post', path: '/plans/:id/dispatch', summary: 'Build routes for an approved plan and push them to drivers and gate volunteers', tag, roles: coordinators, params: idParam, body: dispatchBody, idempotent: true },
-    ({ params, body, user }) => dispatch.dispatchPlan(deps, params.id, body, warehouseScope(user)),
+    { method: 'post', path: '/plans/:id/dispatch', summary: 'Build routes for an approved plan and push them to drivers and gate volunteers (a job: 202 with it when it takes longer than the wait)', tag, roles: coordinators, params: idParam, body: dispatchBody, idempotent: true },
+    async ({ params, body, user }) => {
+      const answer = await deps.jobs.startAndWait('dispatch', params.id, { options: body, scope: warehouseScope(user) }, user);
+      return answer instanceof Reply ? answer : dispatch.dispatchAnswer(db, answer as dispatch.DispatchJobResult);
+    },
   );
   endpoint(
     router,
     db,
-    { method: 'post', path: '/plans/:id/replan', summary: 'Re-plan the routes under way after an urgent need, a driver dropping out or a closure; affected drivers get their new route live', tag, roles: coordinators, params: idParam, body: replanBody, idempotent: true },
-    ({ params, body, user }) => replan(deps, params.id, body, user),
+    { method: 'post', path: '/plans/:id/replan', summary: 'Re-plan the routes under way after an urgent need, a driver dropping out or a closure; affected drivers get their new route live (a job: 202 with it when it takes longer than the wait)', tag, roles: coordinators, params: idParam, body: replanBody, idempotent: true },
+    ({ params, body, user }) => deps.jobs.startAndWait('replan', params.id, { body, user }, user),
   );
   endpoint(router, db, { method: 'get', path: '/routes', summary: 'Routes (filter by plan or driver; a coordinator tied to warehouses gets only theirs)', tag, roles: coordinators, query: routeQuery }, ({ query, user }) => dispatch.listRoutes(db, user, query));
   endpoint(router, db, { method: 'get', path: '/routes/:id', summary: 'One route with its stops (a driver: only their own; a coordinator tied to warehouses: only theirs)', tag, roles: field, params: idParam }, ({ params, user }) =>

@@ -58,6 +58,30 @@ export async function dispatchPlan(deps: Deps, planId: number, options: { timeLi
   return { routes, unassigned: built.unassigned, stats: built.stats };
 }
 
+/** What a dispatch job keeps as its answer: its routes by id (the routes themselves, with recipients, stay in their tables). */
+export interface DispatchJobResult {
+  routeIds: number[];
+  unassigned: Unassigned[];
+  stats: unknown;
+}
+
+/**
+ * The dispatch job. A retry after the routes were stored (its process stopped before recording the end)
+ * answers with them instead of refusing a plan that is already dispatched.
+ */
+export async function dispatchJob(deps: Deps, planId: number, input: { options: { timeLimitMs: number; seed: number }; scope: WarehouseScope }, retried: boolean): Promise<DispatchJobResult> {
+  if (retried && (await planStatus(deps.outbox.db, planId)) === 'dispatched') {
+    return { routeIds: await repo.routeIds(deps.outbox.db, { planId, warehouseIds: null, limit: 100_000, offset: 0 }), unassigned: [], stats: null };
+  }
+  const { routes, unassigned, stats } = await dispatchPlan(deps, planId, input.options, input.scope);
+  return { routeIds: routes.map((r) => r.id), unassigned, stats };
+}
+
+/** A dispatch job's answer as POST /plans/:id/dispatch gives it: the routes with their stops. */
+export async function dispatchAnswer(db: Queryable, result: DispatchJobResult): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
+  return { routes: await Promise.all(result.routeIds.map((id) => routeView(db, id))), unassigned: result.unassigned, stats: result.stats };
+}
+
 export async function routeView(db: Queryable, id: number): Promise<RouteView> {
   const route = await repo.findRoute(db, id);
   if (!route) throw new NotFoundError('route', id);

@@ -10,6 +10,7 @@ import { ForbiddenError, UnauthenticatedError, ValidationError, type FieldProble
 import { replayOrRecord } from './idempotency.ts';
 import type { Db } from '../db/database.ts';
 import { audited } from '../audit/audit.service.ts';
+import { Reply } from './reply.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -72,7 +73,10 @@ export function endpoint<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
       req,
       res,
     } as SignedInContext<Infer<B>, Infer<Q>, Infer<P>>;
-    const run = async () => ({ status: spec.status ?? 200, body: await handler(ctx) });
+    const run = async () => {
+      const value = await handler(ctx);
+      return value instanceof Reply ? { status: value.status, body: value.body } : { status: spec.status ?? 200, body: value };
+    };
     const key = req.get('Idempotency-Key');
     const answerOnce = () => (spec.idempotent && key && user ? replayOrRecord(db, user.id, key, req, run) : run());
     const answer = spec.method === 'get' ? await answerOnce() : await audited(req, user, requestId, answerOnce);

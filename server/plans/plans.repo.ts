@@ -14,11 +14,6 @@ export async function insertPlan(db: Queryable, request: NewPlan, createdBy: num
   return row!.id;
 }
 
-/** Marks failed the plans still solving after a while: their solve stopped with the server that ran it. */
-export async function failInterrupted(db: Queryable): Promise<void> {
-  await db.query(`UPDATE plans SET status = 'failed', error = 'interrupted by a server restart; run it again' WHERE status = 'solving' AND created_at < now() - interval '10 minutes'`);
-}
-
 export async function markFailed(db: Queryable, id: number, error: string): Promise<void> {
   await db.query(`UPDATE plans SET status = 'failed', error = $2 WHERE id = $1`, [id, error]);
 }

@@ -16,6 +16,7 @@ import { findNeed, lockNeeds } from '../needs/needs.repo.ts';
 import { warehousesOfPlanRoutes } from '../dispatch/dispatch.repo.ts';
 import { checkPlan, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
+import type { JobQueue } from '../jobs/jobs.service.ts';
 import type { AllocationProblem, Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import { readPlanInputs, type Snapshot } from './plan-inputs.ts';
 import * as repo from './plans.repo.ts';
@@ -54,17 +55,30 @@ interface PlanDeps {
   outbox: Outbox;
   live: LiveGateway;
   roads: RoadMap;
+  jobs: JobQueue;
 }
 
-/** Solves still running in this process, so that tests and shutdown can wait for them. */
+/** Plans being solved, by id: settle when the plan's job does (tests and scripts wait on them). */
 export const solving = new Map<number, Promise<void>>();
 
-export async function createPlan(deps: PlanDeps, request: NewPlan, actorId: number): Promise<PlanRecord> {
+/** Stores the plan and queues its solve as a job in the same transaction; answers at once (202) with the job's id. */
+export async function createPlan(deps: PlanDeps, request: NewPlan, actorId: number): Promise<PlanRecord & { jobId: string }> {
   await checkReferences(deps.db, request);
-  const id = await deps.db.transaction((tx) => repo.insertPlan(tx, request, actorId));
-  const run = solve(deps, id, request).finally(() => solving.delete(id));
-  solving.set(id, run);
-  return getPlan(deps.db, id);
+  await deps.jobs.ready();
+  const { id, jobId } = await deps.db.transaction(async (tx) => {
+    const id = await repo.insertPlan(tx, request, actorId);
+    return { id, jobId: await deps.jobs.send('plan', id, request, actorId, tx) };
+  });
+  deps.jobs.wake('plan');
+  const settled = deps.jobs.settled(jobId).then(() => undefined, () => undefined);
+  solving.set(id, settled.finally(() => solving.delete(id)));
+  return { ...(await getPlan(deps.db, id)), jobId };
+}
+
+/** The plan job: solves a plan still waiting for its solve (a retry after the result was saved does nothing). */
+export async function solvePlanJob(deps: PlanDeps, id: number, request: NewPlan): Promise<null> {
+  if ((await repo.planStatus(deps.db, id)) === 'solving') await solve(deps, id, request);
+  return null;
 }
 
 /** Pins and exclusions must name real needs and warehouses (404 naming the field). */
@@ -78,11 +92,6 @@ async function checkReferences(db: Queryable, request: NewPlan): Promise<void> {
       await getWarehouse(db, arc.warehouseId, `body.${name}.${i}.warehouseId`);
     }
   }
-}
-
-/** Solves that were running when a server stopped will never finish: say so instead of spinning forever. */
-export async function failInterruptedPlans(db: Db): Promise<void> {
-  await repo.failInterrupted(db);
 }
 
 async function solve(deps: PlanDeps, id: number, request: NewPlan): Promise<void> {

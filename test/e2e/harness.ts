@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createApp, createLive } from '../../server/app.ts';
+import { JobQueue } from '../../server/jobs/jobs.service.ts';
 import { RoadMap } from '../../server/network/network.service.ts';
 import type { Db } from '../../server/db/database.ts';
 import { openTestDatabase } from '../support/app.ts';
@@ -68,7 +69,8 @@ export async function startLifeline(): Promise<Lifeline> {
   const db = await openTestDatabase('pglite');
   await seedIfEmpty(db, DEMO_PASSWORD);
   const { outbox, live } = createLive(db);
-  const app = createApp({ db, outbox, live, roads: new RoadMap(db) });
+  const jobs = new JobQueue(db);
+  const app = createApp({ db, outbox, live, roads: new RoadMap(db), jobs });
   const server: Server = createServer(app);
   const io = await live.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -80,6 +82,7 @@ export async function startLifeline(): Promise<Lifeline> {
       for (const socket of io.of('/').sockets.values()) if ((socket.data.user as { id: number }).id === userId) socket.conn.close();
     },
     close: async () => {
+      await jobs.stop();
       await live.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -9,6 +9,7 @@ import type { LiveGateway } from '../../server/live/gateway.ts';
 import type { Outbox } from '../../server/live/outbox.ts';
 import { RoadMap } from '../../server/network/network.service.ts';
 import { createApp, createLive } from '../../server/app.ts';
+import { JobQueue, type JobOptions } from '../../server/jobs/jobs.service.ts';
 import { openPglite, openPostgres, type Db } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { createUser } from '../../server/auth/auth.service.ts';
@@ -33,11 +34,21 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<Db & { drop(
   return Object.assign(db, {
     schema,
     drop: async () => {
+      await db.query(`DROP SCHEMA IF EXISTS ${jobsSchemaOf(db)} CASCADE`);
       await db.query(`DROP SCHEMA ${schema} CASCADE`);
       await db.close();
     },
   });
 }
+
+/** Where a test database's job queue keeps its tables: beside the test's own schema on a shared server. */
+export function jobsSchemaOf(db: Db): string {
+  const schema = (db as Db & { schema?: string }).schema;
+  return schema ? `${schema}_jobs` : 'pgboss';
+}
+
+/** A job queue on a test database (`process: false` for a node that leaves its jobs to others). */
+export const testJobs = (db: Db, options: Partial<JobOptions> = {}) => new JobQueue(db, { schema: jobsSchemaOf(db), pollMs: 200, ...options });
 
 export const PASSWORD = 'correct-horse-battery';
 
@@ -46,6 +57,8 @@ export interface TestApp {
   db: Db;
   outbox: Outbox;
   live: LiveGateway;
+  /** The app's solve jobs, run in this process. */
+  jobs: JobQueue;
   /** A bearer token for a user of each role (one user per role, created at start). */
   tokens: Record<Role, string>;
   userIds: Record<Role, number>;
@@ -61,7 +74,8 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
   const db = existing ?? (await openTestDatabase(kind));
   const { outbox, live } = createLive(db);
   const roads = new RoadMap(db);
-  const app = createApp({ db, outbox, live, roads });
+  const jobs = testJobs(db);
+  const app = createApp({ db, outbox, live, roads, jobs });
   const api = request(app);
   const tokens = {} as Record<Role, string>;
   const userIds = {} as Record<Role, number>;
@@ -76,6 +90,7 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
     db,
     outbox,
     live,
+    jobs,
     tokens,
     userIds,
     api,
@@ -90,12 +105,15 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
     restart: async () => {
       const port = (server!.address() as AddressInfo).port;
       await stopServer();
+      await t.jobs.stop();
       ({ outbox: t.outbox, live: t.live } = createLive(db));
-      t.app = createApp({ db, outbox: t.outbox, live: t.live, roads });
+      t.jobs = testJobs(db);
+      t.app = createApp({ db, outbox: t.outbox, live: t.live, roads, jobs: t.jobs });
       t.api = request(t.app);
       return t.listen({ port, channel });
     },
     close: async () => {
+      await t.jobs.stop();
       await stopServer();
       await db.drop();
     },
@@ -115,7 +133,9 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
 /** A second server node on the same database (as a second process behind a load balancer would be). */
 export async function startSecondNode(t: TestApp, channel: string): Promise<{ url: string; outbox: Outbox; live: LiveGateway; close(): Promise<void> }> {
   const { outbox, live } = createLive(t.db);
-  const server = createServer(createApp({ db: t.db, outbox, live, roads: new RoadMap(t.db) }));
+  // Its solves run on the first node, as on a node started with LIFELINE_JOBS=off.
+  const jobs = testJobs(t.db, { process: false });
+  const server = createServer(createApp({ db: t.db, outbox, live, roads: new RoadMap(t.db), jobs }));
   await live.attach(server, { channel });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -123,6 +143,7 @@ export async function startSecondNode(t: TestApp, channel: string): Promise<{ ur
     outbox,
     live,
     close: async () => {
+      await jobs.stop();
       server.closeAllConnections();
       await live.close();
     },
