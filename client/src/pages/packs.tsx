@@ -6,7 +6,7 @@ import { get, newIdempotencyKey, post } from '../api.ts';
 import { fmtDate, fmtNumber, t, useLang, type MessageKey } from '../i18n.ts';
 import { categories, type Category } from '../../../domain/values.ts';
 import type { AssemblyResult, Commodity, Pack, PackLot } from '../types.ts';
-import { CommodityOptions, ErrorNote, Field, formError, Show, useLoad, useSubmit } from '../components/ui.tsx';
+import { CommodityOptions, ErrorNote, Field, formError, Show, useLoad, useSubmit, WarehousePicker } from '../components/ui.tsx';
 import { useCatalogue } from '../catalogue.ts';
 
 const expiry = (date: string | null) => (date ? fmtDate(date) : t('stock.noExpiry'));
@@ -57,16 +57,7 @@ export function PacksPage() {
                           ))}
                         </select>
                       </label>
-                      <label class="inline-field">
-                        {t('field.warehouse')}{' '}
-                        <select name="warehouse" value={warehouse} onChange={(e) => setWarehouseId(Number(e.currentTarget.value))}>
-                          {cat.warehouses.map((w) => (
-                            <option key={w.id} value={w.id}>
-                              {w.name}
-                            </option>
-                          ))}
-                        </select>
-                      </label>
+                      <WarehousePicker warehouses={cat.warehouses} value={warehouse} onChange={setWarehouseId} />
                     </div>
                     {pack && warehouse !== undefined && (
                       <>
