@@ -20,6 +20,7 @@ import { CommunityPage } from './pages/community.tsx';
 import { DriverPage } from './pages/driver.tsx';
 import { CoordinatorMap } from './pages/coordinator-map.tsx';
 import { StockPage } from './pages/stock.tsx';
+import { PacksPage } from './pages/packs.tsx';
 import { ReceivePage } from './pages/receive.tsx';
 import { PlansPage, PlanPage } from './pages/plans.tsx';
 import { BoardPage } from './pages/board.tsx';
@@ -102,6 +103,7 @@ function Page({ me, path }: { me: Me; path: string }) {
   if (coordinator) {
     if (path === '/coordinator' || path === '/coordinator/map') return <CoordinatorMap />;
     if (path === '/coordinator/stock') return <StockPage />;
+    if (path === '/coordinator/packs') return <PacksPage />;
     if (path === '/coordinator/donations') return <ReceivePage />;
     if (path === '/coordinator/plans') return <PlansPage />;
     const plan = match('/coordinator/plans/:id', path);

@@ -13,6 +13,7 @@ export type { Zone } from '../../server/zones/zones.schema.ts';
 export type { Closure, PathAnswer } from '../../server/network/network.schema.ts';
 export type { Driver } from '../../server/drivers/drivers.schema.ts';
 export type { CampaignLive, CampaignView, ListedCampaign } from '../../server/campaigns/campaigns.schema.ts';
+export type { AssemblyResult, Pack, PackLot } from '../../server/packs/packs.schema.ts';
 export type { FailureReason, PlanStatus, StopStatus, UnmetReason, Urgency, VulnerabilityFlag as Flag, ZoneStatus } from '../../domain/values.ts';
 import type { PlanStatus, StopStatus, UnmetReason } from '../../domain/values.ts';
 

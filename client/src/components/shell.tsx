@@ -10,6 +10,7 @@ import type { Me, Role } from '../types.ts';
 const coordinatorPages: [string, MessageKey][] = [
   ['/coordinator', 'nav.map'],
   ['/coordinator/stock', 'nav.stock'],
+  ['/coordinator/packs', 'nav.packs'],
   ['/coordinator/donations', 'nav.donations'],
   ['/coordinator/plans', 'nav.plans'],
   ['/coordinator/board', 'nav.board'],

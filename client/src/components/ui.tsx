@@ -241,6 +241,22 @@ export function CommodityOptions({ commodities, choose }: { commodities: { id: n
   );
 }
 
+/** A labelled picker of the one warehouse a page shows (its stock, its packs). */
+export function WarehousePicker({ warehouses, value, onChange }: { warehouses: { id: number; name: string }[]; value: number | undefined; onChange: (id: number) => void }) {
+  return (
+    <label class="inline-field">
+      {t('field.warehouse')}{' '}
+      <select name="warehouse" value={value} onChange={(e) => onChange(Number(e.currentTarget.value))}>
+        {warehouses.map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Downloads what is on screen as CSV; the rows are built only when clicked. */
 export function ExportCsvButton({ filename, rows }: { filename: string; rows: () => Parameters<typeof downloadCsv>[1] }) {
   return (

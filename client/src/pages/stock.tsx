@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { get } from '../api.ts';
 import { daysUntil, fmtDate, fmtNumber, t } from '../i18n.ts';
 import type { Lot, StockLine } from '../types.ts';
-import { Show, useLoad } from '../components/ui.tsx';
+import { Show, useLoad, WarehousePicker } from '../components/ui.tsx';
 import { useCatalogue } from '../catalogue.ts';
 import { downloadCsv } from '../csv.ts';
 
@@ -44,18 +44,7 @@ export function StockPage() {
       <div class="row-between wrap">
         <h1>{t('stock.title')}</h1>
         <Show state={catalogue}>
-          {(cat) => (
-            <label class="inline-field">
-              {t('field.warehouse')}{' '}
-              <select name="warehouse" value={chosen} onChange={(e) => setWarehouseId(Number(e.currentTarget.value))}>
-                {cat.warehouses.map((w) => (
-                  <option key={w.id} value={w.id}>
-                    {w.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          {(cat) => <WarehousePicker warehouses={cat.warehouses} value={chosen} onChange={setWarehouseId} />}
         </Show>
       </div>
       <Show state={stock}>
