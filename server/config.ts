@@ -64,7 +64,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowS: positive('LIFELINE_LOGIN_WINDOW_S', env.LIFELINE_LOGIN_WINDOW_S, defaultLoginLimits.windowS),
     },
     overload: {
+      ...defaultOverloadLimits,
       maxDelayMs: positive('LIFELINE_SHED_DELAY_MS', env.LIFELINE_SHED_DELAY_MS, defaultOverloadLimits.maxDelayMs),
+      targetMs: positive('LIFELINE_SHED_TARGET_MS', env.LIFELINE_SHED_TARGET_MS, defaultOverloadLimits.targetMs),
       maxInFlight: { ...defaultOverloadLimits.maxInFlight, public: positive('LIFELINE_MAX_IN_FLIGHT', env.LIFELINE_MAX_IN_FLIGHT, defaultOverloadLimits.maxInFlight.public) },
     },
     trustProxy: trustProxy(env.LIFELINE_TRUST_PROXY),

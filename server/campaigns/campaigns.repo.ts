@@ -3,7 +3,7 @@
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
 import type { DrawnEntry } from './draw.ts';
-import type { Campaign, Eligibility, Entry } from './campaigns.schema.ts';
+import type { Campaign, Eligibility, Entry, HouseholdEntry } from './campaigns.schema.ts';
 
 const campaignColumns = `id, commodity_id, quantity, opens_at, closes_at, per_household_cap, eligibility, seed, seed_hash, closed_at`;
 
@@ -177,15 +177,33 @@ export async function promote(tx: Queryable, campaignId: number, householdId: nu
   await tx.query(`UPDATE campaign_entries SET status = 'won', given = $3 WHERE campaign_id = $1 AND household_id = $2`, [campaignId, householdId, given]);
 }
 
+/** An entry's (e) place on its campaign's waiting list now: those waiting with a better rank, plus one. */
+const waitingPlace = `CASE WHEN e.status = 'waiting' THEN (SELECT count(*)::int + 1 FROM campaign_entries w WHERE w.campaign_id = e.campaign_id AND w.status = 'waiting' AND w.rank < e.rank) END AS waiting_place`;
+
 /** A household's entry with its current place on the waiting list (null unless waiting). */
 export async function entryWithPlace(db: Queryable, campaignId: number, householdId: number): Promise<(Entry & { given: number; waitingPlace: number | null }) | undefined> {
   const [row] = await db.query<Entry & { given: number; waiting_place: number | null }>(
     `SELECT e.receipt, e.quantity, e.tier, e.status, e.given,
-       CASE WHEN e.status = 'waiting' THEN (SELECT count(*)::int + 1 FROM campaign_entries w WHERE w.campaign_id = e.campaign_id AND w.status = 'waiting' AND w.rank < e.rank) END AS waiting_place
+       ${waitingPlace}
      FROM campaign_entries e WHERE e.campaign_id = $1 AND e.household_id = $2`,
     [campaignId, householdId],
   );
   return row && { receipt: row.receipt, quantity: row.quantity, tier: row.tier, status: row.status, given: row.given, waitingPlace: row.waiting_place };
+}
+
+/** A household's entries in every campaign, newest campaign first, with its item, its window and the entry's place on the waiting list. */
+export async function entriesOfHousehold(db: Queryable, householdId: number): Promise<HouseholdEntry[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT e.campaign_id, m.name AS commodity, m.unit, c.closes_at, e.receipt, e.quantity, e.status, e.given,
+       ${waitingPlace}
+     FROM campaign_entries e JOIN campaigns c ON c.id = e.campaign_id JOIN commodities m ON m.id = c.commodity_id
+     WHERE e.household_id = $1 ORDER BY c.opens_at DESC, c.id DESC`,
+    [householdId],
+  );
+  return rows.map((row) => {
+    const entry = toCamel<HouseholdEntry>(row);
+    return { ...entry, closesAt: new Date(entry.closesAt).toISOString() };
+  });
 }
 
 /** The live view's figures: entries per minute (the last hour) and per tier. */

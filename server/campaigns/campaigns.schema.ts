@@ -82,6 +82,21 @@ export interface Entry {
   status: 'entered' | 'won' | 'waiting' | 'forfeited';
 }
 
+/** A household's entry as its own page lists it: the campaign's item and close, the receipt and where the entry stands. */
+export interface HouseholdEntry {
+  campaignId: number;
+  commodity: string;
+  unit: string;
+  closesAt: string;
+  receipt: string;
+  quantity: number;
+  status: Entry['status'];
+  /** Units promised to it now (a winner's). */
+  given: number;
+  /** Its place on the waiting list (null unless waiting). */
+  waitingPlace: number | null;
+}
+
 /** The coordinator's live view. */
 export interface CampaignLive extends CampaignView {
   timeLeftS: number;

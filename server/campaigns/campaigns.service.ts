@@ -8,13 +8,14 @@ import type { Notify, Outbox } from '../live/outbox.ts';
 import { ConflictError, HttpError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { checkRecordInScope, type CommunityScope } from '../auth/communities.ts';
+import { audience } from '../auth/audience.ts';
 import { getHousehold } from '../needs/households.service.ts';
 import { announceRecorded, cancelNeed, needOn } from '../needs/needs.service.ts';
 import { newCode } from '../residents/access.service.ts';
 import { defaultPolicy, tierOf } from '../../solver/allocation/policy.ts';
 import { vulnerabilityFlags } from '../../domain/values.ts';
 import { draw, DRAW_RULE, sha256, type DrawResults } from './draw.ts';
-import { flagColumns, type Campaign, type CampaignLive, type CampaignState, type CampaignView, type Eligibility, type Entry, type ListedCampaign, type NewCampaign } from './campaigns.schema.ts';
+import { flagColumns, type Campaign, type CampaignLive, type CampaignState, type CampaignView, type Eligibility, type Entry, type HouseholdEntry, type ListedCampaign, type NewCampaign } from './campaigns.schema.ts';
 import * as repo from './campaigns.repo.ts';
 
 /** The source a campaign's winner's need carries. */
@@ -185,6 +186,7 @@ export async function closeCampaign(outbox: Outbox, id: number, actorId: number)
       await award(tx, notify, campaign, householdOf.get(winner.receiptHash)!, winner.awarded, actorId);
     }
     await repo.markClosed(tx, id);
+    await notify(await audience.board(tx), 'campaign:changed', { campaignId: id, change: 'drawn' });
   });
   return results(outbox.db, id);
 }
@@ -227,6 +229,9 @@ export async function entryOf(db: Queryable, campaignId: number, householdId: nu
   return entry;
 }
 
+/** A household's entries in every campaign, for its own page. */
+export const entriesOfHousehold = (db: Queryable, householdId: number): Promise<HouseholdEntry[]> => repo.entriesOfHousehold(db, householdId);
+
 /**
  * A delivery failed at a household's door (or was refused), in the stop's transaction: a campaign winner
  * whose need it carried forfeits the rest of the award, and the units pass down the waiting list.
@@ -243,5 +248,7 @@ export async function deliveryFailed(tx: Tx, notify: Notify, needIds: number[], 
       await repo.promote(tx, campaign.id, next.householdId, given);
       await award(tx, notify, campaign, next.householdId, given, actorId);
     }
+    // Everyone still waiting has a new place.
+    await notify(await audience.board(tx), 'campaign:changed', { campaignId: campaign.id, change: 'moved-up' });
   }
 }

@@ -18,6 +18,8 @@ export interface LiveEvents {
   'plan:progress': { planId: number; stage: string; fraction: number };
   /** A need changed on the need sheet (to community workers and coordinators). */
   'need:changed': { needId: number; community: string; version: number; change: 'created' | 'updated' | 'merged' | 'fulfilled'; by: number | null };
+  /** A campaign was drawn, or its waiting list moved up (to the coordinators' board; every entrant's page reloads). */
+  'campaign:changed': { campaignId: number; change: 'drawn' | 'moved-up' };
   /** Something a household's page shows changed (its need, plan or stop): the page reloads (to the code's room). */
   'resident:changed': { room: string };
   /** Where a driver is (transient, to the coordinators' board). */

@@ -34,6 +34,7 @@ export async function echoToResidents(tx: Tx, pending: Pending[]): Promise<Pendi
     stopIds: ids(pending, 'stop:updated', (d) => d.stopId),
     routeIds: [...ids(pending, 'route:assigned', (d) => d.routeId), ...ids(pending, 'route:updated', (d) => d.routeId)],
     planIds,
+    campaignIds: ids(pending, 'campaign:changed', (d) => d.campaignId),
   };
   if (Object.values(touched).every((list) => list.length === 0)) return [];
   return (await liveCodesTouched(tx, touched)).map((codeHash) => ({ recipients: [], type: 'resident:changed', data: { room: residentRoom(codeHash) } }));

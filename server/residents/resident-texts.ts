@@ -35,6 +35,10 @@ const texts = {
     registrationApproved: () => 'You are registered. Your community worker will bring you a slip with the link to your own page.',
     registrationMerged: () => 'Your community already knew your household: your details were added to it. Ask your community worker for your slip if you have none.',
     registrationRejected: () => 'Your community could not register you. Please contact your community worker.',
+    campaignEntered: () => 'Entered. Keep your receipt: the draw is made when the campaign closes, by need first, then by lot.',
+    campaignWon: (given: number, unit: string) => `Drawn: ${given} × ${unit} will be brought to you. It is listed with your requests.`,
+    campaignWaiting: (place: number) => `Not drawn this time. You are number ${place} on the waiting list: if a winner's delivery fails, the next on the list receives it.`,
+    campaignForfeited: () => 'The delivery to you could not be made, so your share passed to the next on the waiting list.',
   },
   zh: {
     unknownCode: () => '此链接无效或已失效。请向社区工作人员索取新的通知单。',
@@ -60,6 +64,10 @@ const texts = {
     registrationApproved: () => '您已登记。社区工作人员将送来一张通知单，上面有您专属页面的链接。',
     registrationMerged: () => '社区已有您家的记录：您的信息已补充进去。如您没有通知单，请向社区工作人员索取。',
     registrationRejected: () => '社区未能为您登记。请联系社区工作人员。',
+    campaignEntered: () => '已登记。请保留回执号：活动截止时抽签，先按需要程度，再抽签决定。',
+    campaignWon: (given: number, unit: string) => `已中签：${given} × ${unit} 将送到您家。它已列入您的申请中。`,
+    campaignWaiting: (place: number) => `本次未中签。您在候补名单上排第 ${place} 位：如有中签者无法送达，将依次递补。`,
+    campaignForfeited: () => '未能送达您家，您的份额已转给候补名单上的下一户。',
   },
 } satisfies Record<Lang, Record<string, (...args: never[]) => string>>;
 

@@ -101,16 +101,19 @@ export async function needFactsOf(db: Queryable, householdId: number): Promise<N
   });
 }
 
-/** The live codes of households touched by these needs, stops, routes or plans (what their pages show changed). */
-export async function liveCodesTouched(db: Queryable, touched: { needIds: number[]; stopIds: number[]; routeIds: number[]; planIds: number[] }): Promise<string[]> {
+/** The live codes of households touched by these needs, stops, routes, plans or campaigns (what their pages show changed). */
+export async function liveCodesTouched(db: Queryable, touched: { needIds: number[]; stopIds: number[]; routeIds: number[]; planIds: number[]; campaignIds: number[] }): Promise<string[]> {
   const rows = await db.query<{ code_hash: string }>(
     `WITH touched AS (
        SELECT unnest($1::int[]) AS need_id
        UNION SELECT si.need_id FROM stop_items si WHERE si.stop_id = ANY($2::int[])
        UNION SELECT si.need_id FROM stop_items si JOIN stops s ON s.id = si.stop_id WHERE s.route_id = ANY($3::int[])
-       UNION SELECT jsonb_object_keys(p.snapshot->'needs')::int FROM plans p WHERE p.id = ANY($4::int[]))
-     SELECT DISTINCT a.code_hash FROM touched t JOIN needs n ON n.id = t.need_id JOIN household_access a ON a.household_id = n.household_id AND a.revoked_at IS NULL`,
-    [touched.needIds, touched.stopIds, touched.routeIds, touched.planIds],
+       UNION SELECT jsonb_object_keys(p.snapshot->'needs')::int FROM plans p WHERE p.id = ANY($4::int[])),
+     households AS (
+       SELECT n.household_id FROM touched t JOIN needs n ON n.id = t.need_id
+       UNION SELECT e.household_id FROM campaign_entries e WHERE e.campaign_id = ANY($5::int[]))
+     SELECT DISTINCT a.code_hash FROM households h JOIN household_access a ON a.household_id = h.household_id AND a.revoked_at IS NULL`,
+    [touched.needIds, touched.stopIds, touched.routeIds, touched.planIds, touched.campaignIds],
   );
   return rows.map((r) => r.code_hash);
 }

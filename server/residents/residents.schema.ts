@@ -7,6 +7,7 @@ import type { Category } from '../../domain/values.ts';
 import type { ResidentStatus } from './resident-status.ts';
 import { langs, type Lang } from './resident-texts.ts';
 import { householdInput } from '../needs/needs.schema.ts';
+import type { HouseholdEntry } from '../campaigns/campaigns.schema.ts';
 
 /** A code as typed or scanned; its shape is checked by the lookup (a malformed code is simply not found). */
 export const codeParam = z.strictObject({ code: z.string().min(1).max(64) });
@@ -49,12 +50,18 @@ export interface ResidentRequest {
   updatedAt: string;
 }
 
+/** The household's entry in a scarce-item campaign: its receipt and where it stands, in words. */
+export interface ResidentCampaignEntry extends HouseholdEntry {
+  statusText: string;
+}
+
 export interface ResidentView {
   lang: Lang;
   household: { name: string; community: string };
   /** Warnings the household must read first: goods it received that were recalled. */
   notices: { kind: 'recall'; text: string }[];
   requests: ResidentRequest[];
+  campaigns: ResidentCampaignEntry[];
 }
 
 /** An item a household may ask for from its page. */

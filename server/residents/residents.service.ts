@@ -6,6 +6,8 @@ import { NotFoundError } from '../http/errors.ts';
 import { describe, recallText, statusText, type NeedFacts } from './resident-status.ts';
 import { say, type Lang } from './resident-texts.ts';
 import type { ResidentRequest, ResidentView } from './residents.schema.ts';
+import type { HouseholdEntry } from '../campaigns/campaigns.schema.ts';
+import { entriesOfHousehold } from '../campaigns/campaigns.service.ts';
 import * as repo from './residents.repo.ts';
 import { urgentFlags } from './requests.repo.ts';
 
@@ -16,7 +18,22 @@ export async function residentView(db: Queryable, householdId: number, lang: Lan
     household: { name: household.name, community: household.community },
     notices: (await repo.recallsReceived(db, householdId)).map((recall) => ({ kind: 'recall' as const, text: recallText(lang, recall) })),
     requests: await requestsOf(db, householdId, lang),
+    campaigns: (await entriesOfHousehold(db, householdId)).map((entry) => ({ ...entry, statusText: entryText(entry, lang) })),
   };
+}
+
+/** Where a campaign entry stands, in the household's words: entered (the draw is at closing), drawn, on the waiting list, or passed on. */
+function entryText(entry: HouseholdEntry, lang: Lang): string {
+  switch (entry.status) {
+    case 'entered':
+      return say(lang, 'campaignEntered');
+    case 'won':
+      return say(lang, 'campaignWon', entry.given, entry.unit);
+    case 'waiting':
+      return say(lang, 'campaignWaiting', entry.waitingPlace ?? 0);
+    case 'forfeited':
+      return say(lang, 'campaignForfeited');
+  }
 }
 
 /** One of the household's requests (what asking answers with). */

@@ -1,5 +1,5 @@
 // The resident's page, /h/<code>: a household's own requests and where each stands, in plain words, with
-// no account, what it may ask for, and its phone. Phone first; changes arrive live, and it also asks again
+// no account, its entries in scarce-item campaigns, what it may ask for, and its phone. Phone first; changes arrive live, and it also asks again
 // every 30 seconds while open (and when the phone wakes it up).
 import { useEffect } from 'preact/hooks';
 import { ApiError, get } from '../api.ts';
@@ -9,7 +9,7 @@ import { LangSwitch } from '../components/shell.tsx';
 import { AskForm } from './resident-ask.tsx';
 import { PhoneForm } from './resident-phone.tsx';
 import { useResidentLive } from './resident-live.ts';
-import type { ResidentRequest, ResidentView } from '../../../server/residents/residents.schema.ts';
+import type { ResidentCampaignEntry, ResidentRequest, ResidentView } from '../../../server/residents/residents.schema.ts';
 import './resident.css';
 
 const REFRESH_MS = 30_000;
@@ -45,6 +45,7 @@ export function ResidentPage({ code }: { code: string }) {
         </p>
       ))}
       {data && <Requests requests={data.requests} />}
+      {data && data.campaigns.length > 0 && <CampaignEntries entries={data.campaigns} />}
       {data && <AskForm code={code} onAsked={view.reload} />}
       {data && <PhoneForm code={code} />}
       {data && (
@@ -91,6 +92,32 @@ function RequestList({ requests }: { requests: ResidentRequest[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The household's entries in scarce-item campaigns: the receipt, and after the draw whether it won or its place on the waiting list. */
+function CampaignEntries({ entries }: { entries: ResidentCampaignEntry[] }) {
+  return (
+    <>
+      <h2>{t('resident.campaigns')}</h2>
+      <ul class="resident-requests">
+        {entries.map((e) => (
+          <li key={e.campaignId} class={`resident-request resident-entry entry-${e.status}`}>
+            <div class="resident-request-head">
+              <strong>
+                {e.commodity} · {fmtNumber(e.quantity)} × {e.unit}
+              </strong>
+              <span class={`badge resident-entry-badge-${e.status}`}>{tOr(`resident.entry.${e.status}`, e.status)}</span>
+            </div>
+            <p>{e.statusText}</p>
+            <p class="small">
+              {t('resident.entry.receipt')} <code class="resident-receipt">{e.receipt}</code>
+            </p>
+            {e.status === 'entered' && <p class="muted small">{t('resident.entry.closes', { at: fmtDateTime(e.closesAt) })}</p>}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

@@ -79,7 +79,7 @@ describe.each(databaseKinds)('load shedding on %s', (kind) => {
     let server: Server;
     let base: string;
     beforeAll(async () => {
-      const app = createApp({ db: t.db, ...createLive(t.db), roads: new RoadMap(t.db), overload: { maxDelayMs: 60_000, maxInFlight: { public: 2, staff: 2, 'sign-in': 2 } } });
+      const app = createApp({ db: t.db, ...createLive(t.db), roads: new RoadMap(t.db), overload: { maxDelayMs: 60_000, targetMs: 250, minInFlight: 2, maxInFlight: { public: 2, staff: 2, 'sign-in': 2 } } });
       server = createServer(app);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
