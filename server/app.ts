@@ -32,6 +32,7 @@ import { queueRoutes } from './queue/queue.routes.ts';
 import { registrationRoutes } from './registrations/registrations.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { vrpRoutes } from './vrp/vrp.routes.ts';
+import { reportRoutes } from './reports/reports.routes.ts';
 
 /** The outbox and the gateway that delivers its events, on one database. */
 export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): express.Express {
     registrationRoutes,
     auditRoutes,
     vrpRoutes,
+    reportRoutes,
   ];
   for (const routes of nouns) api.use(routes(deps));
   api.use((req) => {
