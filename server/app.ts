@@ -39,6 +39,7 @@ import { JobQueue } from './jobs/jobs.service.ts';
 import { solvePlanJob } from './plans/plans.service.ts';
 import { dispatchJob } from './dispatch/dispatch.service.ts';
 import { replan } from './dispatch/replan.service.ts';
+import { reportRoutes } from './reports/reports.routes.ts';
 
 /** The outbox and the gateway that delivers its events, on one database. */
 export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
@@ -103,6 +104,7 @@ export function createApp(given: Omit<AppDeps, 'jobs'> & { jobs?: JobQueue }): e
     vrpRoutes,
     packRoutes,
     jobRoutes,
+    reportRoutes,
   ];
   for (const routes of nouns) api.use(routes(deps));
   api.use((req) => {

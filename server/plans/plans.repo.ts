@@ -74,7 +74,7 @@ export const listPlans = (db: Queryable, query: { status?: string; limit: number
 
 /** Plans with a result, oldest first: the dashboard's fill rates over time. */
 export async function solvedPlans(db: Queryable) {
-  return db.query<{ id: number; solved_at: string; result: { metrics: { tiers: { tier: number; fillRate: number }[]; giniOfFulfilment: number } } }>(
+  return db.query<{ id: number; solved_at: string; result: { metrics: { tiers: { tier: number; fillRate: number }[]; giniOfFulfilment: number; overallFillRate: number } } }>(
     `SELECT id, solved_at, result FROM plans WHERE result IS NOT NULL ORDER BY id`,
   );
 }
