@@ -3,8 +3,9 @@
 // answers when the user signs out, so the next person on the phone does not see them.
 import { API_CACHE, keptForOffline } from './offline-cache.ts';
 
+/** Registers the worker (under `vite` in development there is none: the registration fails quietly). */
 export function registerServiceWorker(): void {
-  if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+  if (!('serviceWorker' in navigator)) return;
   if (!navigator.serviceWorker.controller) navigator.serviceWorker.addEventListener('controllerchange', readAgainThroughWorker, { once: true });
   window.addEventListener('load', () => void navigator.serviceWorker.register('/sw.js').catch(() => undefined), { once: true });
 }

@@ -117,7 +117,7 @@ export function AuditPage() {
       ) : log.data.items.length === 0 ? (
         <p class="muted">{t('audit.none')}</p>
       ) : (
-        <AuditTable rows={log.data.items} users={users.data ?? []} onFilter={(f) => search({ ...draft, ...f })} />
+        <AuditTable rows={log.data.items} users={users.data ?? []} onFilter={search} />
       )}
     </div>
   );
