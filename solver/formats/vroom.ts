@@ -1,9 +1,12 @@
 // VROOM's problem and solution JSON (docs/API.md of VROOM-Project/vroom): reads a VROOM input into the
 // router's problem, and writes the router's solution back as VROOM's output, so a VROOM user can switch
 // with one command and anyone can compare the two engines on the same file.
+// Lifeline's additions (VROOM ignores unknown keys): a vehicle's `max_trips`, `reload_index` and
+// `reload_service` (repeat trips; `reload` steps in the answer), and a top-level `lifeline` object with
+// `even_workload` and `served_earlier` weights (see ObjectiveOptions in solver/routing/problem.ts).
 import { InvalidProblemError, UnsolvableError } from '../errors.ts';
-import type { PlannedRoute } from '../routing/check.ts';
-import type { Break, Customer, RoutingProblem, TimeWindow, Vehicle } from '../routing/problem.ts';
+import { tasksOf, type PlannedRoute } from '../routing/check.ts';
+import type { Break, Customer, RoutingProblem, Shipment, TimeWindow, Vehicle } from '../routing/problem.ts';
 import { solveRouting, type RoutingSolution, type SolveOptions } from '../routing/solve.ts';
 
 export interface VroomJob {
@@ -22,6 +25,32 @@ export interface VroomJob {
   time_windows?: TimeWindow[];
   setup_per_type?: Record<string, number>;
   service_per_type?: Record<string, number>;
+}
+
+/** One end of a VROOM shipment. */
+export interface VroomShipmentStep {
+  id: number;
+  description?: string;
+  location_index?: number;
+  setup?: number;
+  service?: number;
+  time_windows?: TimeWindow[];
+}
+
+export interface VroomShipment {
+  amount?: number[];
+  skills?: number[];
+  priority?: number;
+  pickup: VroomShipmentStep;
+  delivery: VroomShipmentStep;
+}
+
+/** Lifeline's addition: cost terms beyond VROOM's (both off by default). */
+export interface LifelineOptions {
+  /** Each route adds `even_workload × duration²`: long routes give work to short ones. */
+  even_workload?: number;
+  /** Each task adds `served_earlier × priority × (driving and service time before it)`: priority means served earlier. */
+  served_earlier?: number;
 }
 
 export interface VroomVehicleStep {
@@ -48,6 +77,10 @@ export interface VroomVehicle {
   max_travel_time?: number;
   max_distance?: number;
   steps?: VroomVehicleStep[];
+  /** Lifeline's addition: trips per shift (default 1), reloading at `reload_index` (default start_index) for `reload_service`. */
+  max_trips?: number;
+  reload_index?: number;
+  reload_service?: number;
 }
 
 export interface VroomBreak {
@@ -66,15 +99,17 @@ export interface VroomMatrices {
 
 export interface VroomInput {
   jobs?: VroomJob[];
-  shipments?: unknown[];
+  shipments?: VroomShipment[];
   vehicles: VroomVehicle[];
+  lifeline?: LifelineOptions;
   matrices?: Record<string, VroomMatrices>;
   /** Deprecated in VROOM: the durations of every profile. */
   matrix?: number[][];
 }
 
 export interface VroomStep {
-  type: 'start' | 'job' | 'break' | 'end';
+  /** `reload` is Lifeline's addition: back at the reload place, what was collected goes off, the next trip's goods on. */
+  type: 'start' | 'job' | 'pickup' | 'delivery' | 'break' | 'reload' | 'end';
   id?: number;
   description?: string;
   location_index?: number;
@@ -112,7 +147,7 @@ export interface VroomRoute extends VroomTotals {
 
 export interface VroomUnassigned {
   id: number;
-  type: 'job';
+  type: 'job' | 'pickup' | 'delivery';
   description?: string;
   location_index?: number;
   /** Lifeline's addition: why it is left out (see solver/routing/unservable.ts). */
@@ -144,11 +179,17 @@ export interface VroomProblem {
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 const DEFAULT_PROFILE = 'car';
 const jobKey = (id: number) => `job-${id}`;
+const stepKey = (type: 'pickup' | 'delivery', id: number) => `${type}-${id}`;
+/** The VROOM step a router stop id stands for. */
+const stepOf = (key: string) => {
+  const [type, id] = key.split('-') as ['job' | 'pickup' | 'delivery', string];
+  return { type, id: Number(id) };
+};
 
 /** Reads and checks a VROOM input; a malformed one fails with the field named, a feature the router lacks with UnsolvableError. */
 export function fromVroom(raw: unknown): VroomProblem {
   const input = object(raw, 'input') as unknown as VroomInput;
-  if (input.shipments !== undefined && list(input.shipments, 'shipments').length > 0) unsupported('shipments', 'shipments');
+  const shipments = input.shipments === undefined ? [] : list(input.shipments, 'shipments').map((x, i) => object(x, `shipments[${i}]`) as unknown as VroomShipment);
   const jobs = input.jobs === undefined ? [] : list(input.jobs, 'jobs').map((j, i) => object(j, `jobs[${i}]`) as unknown as VroomJob);
   const vehicles = list(input.vehicles, 'vehicles').map((v, i) => object(v, `vehicles[${i}]`) as unknown as VroomVehicle);
   if (vehicles.length === 0) throw new InvalidProblemError('vehicles', 'at least one vehicle is needed');
@@ -157,10 +198,13 @@ export function fromVroom(raw: unknown): VroomProblem {
   // A vehicle without a start (or an end) starts (or ends) at a virtual place at no distance from anywhere.
   const widen = (m: number[][]) => (open ? [...m.map((row) => [...row, 0]), new Array<number>(m.length + 1).fill(0)] : m);
   const size = matrices.durations.length;
-  const dims = amountDimensions(jobs, vehicles);
+  const dims = amountDimensions(jobs, shipments, vehicles);
 
   const customers = jobs.map((job, i) => readJob(job, i, size, dims));
+  const pairs = shipments.map((sh, i) => readShipment(sh, i, size, dims));
   uniqueIds(jobs, 'jobs');
+  uniqueIds(shipments.map((sh) => sh.pickup), 'shipments', '.pickup');
+  uniqueIds(shipments.map((sh) => sh.delivery), 'shipments', '.delivery');
   uniqueIds(vehicles, 'vehicles');
   const depots = new Map<string, number>();
   const depotAt = (index: number | undefined) => {
@@ -169,16 +213,21 @@ export function fromVroom(raw: unknown): VroomProblem {
     return id;
   };
   const fleet = vehicles.map((v, i) => readVehicle(v, i, size, dims, depotAt, matrices.distances !== null));
-  customers.forEach((customer, i) => {
-    const skills = jobs[i]!.skills ?? [];
+  const withSkills = (task: Customer | Shipment, skills: number[]) => {
     const able = vehicles.filter((v) => skills.every((s) => (v.skills ?? []).includes(s)));
-    if (able.length < vehicles.length) customer.allowedVehicles = able.map((v) => String(v.id));
-  });
+    if (able.length < vehicles.length) task.allowedVehicles = able.map((v) => String(v.id));
+  };
+  customers.forEach((customer, i) => withSkills(customer, jobs[i]!.skills ?? []));
+  pairs.forEach((pair, i) => withSkills(pair, shipments[i]!.skills ?? []));
+  const options = input.lifeline === undefined ? {} : (object(input.lifeline, 'lifeline') as LifelineOptions);
+  const weight = (key: keyof LifelineOptions, as: 'evenWorkload' | 'servedEarlier') => (options[key] === undefined ? {} : { [as]: nonNegative(options[key], `lifeline.${key}`) });
 
   const problem: RoutingProblem = {
     depots: [...depots].map(([id, location]) => ({ id, location })),
     customers,
+    ...(pairs.length > 0 ? { shipments: pairs } : {}),
     vehicles: fleet,
+    objective: { ...weight('even_workload', 'evenWorkload'), ...weight('served_earlier', 'servedEarlier') },
     distances: widen(objective(vehicles, matrices)),
     durations: widen(matrices.durations),
     ...(matrices.distances ? { lengths: widen(matrices.distances) } : {}),
@@ -205,20 +254,19 @@ export async function solveVroom(raw: unknown, options: Omit<SolveOptions, 'init
 /** Writes the router's solution as VROOM's output (times and loads recomputed along each route). */
 export function toVroom(read: VroomProblem, solution: RoutingSolution): VroomSolution {
   const { input, problem } = read;
-  const jobs = input.jobs ?? [];
-  const jobIndex = new Map(problem.customers.map((c, i) => [c.id, i]));
   const vehicleIndex = new Map(problem.vehicles.map((v, i) => [v.id, i]));
   const zero = () => new Array<number>(read.dims).fill(0);
-  const routes = solution.routes.map((route) => describeRoute(read, route, vehicleIndex.get(route.vehicleId)!, jobIndex, zero));
+  const routes = solution.routes.map((route) => describeRoute(read, route, vehicleIndex.get(route.vehicleId)!, zero));
   const sum = (key: 'cost' | 'setup' | 'service' | 'duration' | 'waiting_time' | 'priority') => routes.reduce((s, r) => s + r[key], 0);
   const add = (key: 'delivery' | 'pickup') => routes.reduce((s, r) => s.map((q, k) => q + r[key][k]!), zero());
   const unassigned = solution.unassigned.map(({ id, reason }): VroomUnassigned => {
-    const job = jobs[jobIndex.get(id)!]!;
+    const { type, id: vroomId } = stepOf(id);
+    const step = vroomStep(input, type, vroomId);
     return {
-      id: job.id,
-      type: 'job',
-      ...(job.description !== undefined ? { description: job.description } : {}),
-      ...(job.location_index !== undefined ? { location_index: job.location_index } : {}),
+      id: vroomId,
+      type,
+      ...(step.description !== undefined ? { description: step.description } : {}),
+      ...(step.location_index !== undefined ? { location_index: step.location_index } : {}),
       reason,
     };
   });
@@ -244,20 +292,27 @@ export function toVroom(read: VroomProblem, solution: RoutingSolution): VroomSol
   };
 }
 
-function describeRoute(
-  read: VroomProblem,
-  route: RoutingSolution['routes'][number],
-  v: number,
-  jobIndex: Map<string, number>,
-  zero: () => number[],
-): VroomRoute {
+/** The input's job, or shipment pickup or delivery, with this VROOM id. */
+function vroomStep(input: VroomInput, type: 'job' | 'pickup' | 'delivery', id: number): VroomJob | VroomShipmentStep {
+  if (type === 'job') return input.jobs!.find((j) => j.id === id)!;
+  return input.shipments!.find((sh) => sh[type].id === id)![type];
+}
+
+function describeRoute(read: VroomProblem, route: RoutingSolution['routes'][number], v: number, zero: () => number[]): VroomRoute {
   const { input, problem, durations, distances } = read;
   const vehicle = input.vehicles[v]!;
   const depots = new Map(problem.depots.map((d) => [d.id, d.location]));
   const own = problem.vehicles[v]!;
   const speed = own.speedFactor ?? 1;
-  const tasks = route.stops.map((id) => problem.customers[jobIndex.get(id)!]!);
-  const load = zero().map((_, k) => tasks.reduce((s, c) => s + c.demand[k]!, 0));
+  const known = tasksOf(problem);
+  const tasks = route.stops.map((id) => known.get(id)!);
+  const reloads = route.reloads ?? [];
+  /** Deliveries of the trip starting after `served` stops: on board when it leaves. */
+  const tripLoad = (served: number) => {
+    const next = Math.min(...reloads.filter((r) => r.after > served).map((r) => r.after), tasks.length);
+    return zero().map((_, k) => tasks.slice(served, next).reduce((s, c) => s + c.demand[k]!, 0));
+  };
+  let load = tripLoad(0);
   let at = depots.get(own.startDepot)!;
   let time = route.departure;
   let driven = 0;
@@ -287,43 +342,57 @@ function describeRoute(
   let waiting = 0;
   let priority = 0;
   const located = (index: number) => (index < read.durations.length - (read.open ? 1 : 0) ? index : undefined);
-  /** The breaks taken after `served` tasks, where the vehicle stands. */
-  const pause = (served: number) => {
-    for (const taken of route.breaks ?? []) {
-      if (taken.after !== served) continue;
-      const b = vehicle.breaks!.find((x) => String(x.id) === taken.id)!;
-      const wait = Math.max(0, taken.start - time);
-      const length = b.service ?? 0;
-      steps.push(step('break', located(at), { id: b.id, ...(b.description !== undefined ? { description: b.description } : {}), service: length, waiting_time: wait }));
-      time += wait + length;
-      service += length;
-      waiting += wait;
+  /** Waits until `start`, then serves for `length`; returns the wait. */
+  const serve = (start: number, length: number) => {
+    const wait = Math.max(0, start - time);
+    service += length;
+    waiting += wait;
+    return wait;
+  };
+  const takeBreak = (taken: { id: string; start: number }) => {
+    const b = vehicle.breaks!.find((x) => String(x.id) === taken.id)!;
+    const length = b.service ?? 0;
+    const wait = serve(taken.start, length);
+    steps.push(step('break', located(at), { id: b.id, ...(b.description !== undefined ? { description: b.description } : {}), service: length, waiting_time: wait }));
+    time += wait + length;
+  };
+  const takeReload = (reload: { after: number; start: number }) => {
+    drive(depots.get(own.reloadDepot ?? own.startDepot)!);
+    const length = own.reloadTime ?? 0;
+    const wait = serve(reload.start, length);
+    load = tripLoad(reload.after);
+    steps.push(step('reload', located(at), { service: length, waiting_time: wait }));
+    time += wait + length;
+  };
+  /** The breaks and reloads taken after `served` tasks, in the router's order. */
+  const between = (served: number) => {
+    const here = (route.breaks ?? []).filter((b) => b.after === served);
+    let taken = 0;
+    for (const reload of reloads.filter((r) => r.after === served)) {
+      while (taken < Math.min(reload.breaksBefore, here.length)) takeBreak(here[taken++]!);
+      takeReload(reload);
     }
+    while (taken < here.length) takeBreak(here[taken++]!);
   };
   tasks.forEach((c, i) => {
-    pause(i);
+    between(i);
     drive(c.location);
-    const job = input.jobs![jobIndex.get(c.id)!]!;
-    const wait = Math.max(0, route.serviceStarts[i]! - time);
-    c.demand.forEach((q, k) => (load[k]! += (c.pickup?.[k] ?? 0) - q));
-    steps.push(
-      step('job', job.location_index, {
-        id: job.id,
-        ...(job.description !== undefined ? { description: job.description } : {}),
-        service: c.serviceTime ?? 0,
-        waiting_time: wait,
-      }),
-    );
-    time += wait + (c.serviceTime ?? 0);
-    service += c.serviceTime ?? 0;
-    waiting += wait;
-    priority += c.priority ?? 0;
+    const { type, id } = stepOf(c.id);
+    const source = vroomStep(input, type, id);
+    const length = c.serviceTime ?? 0;
+    const wait = serve(route.serviceStarts[i]!, length);
+    c.demand.forEach((q, k) => (load[k]! += c.pickup[k]! - q));
+    steps.push(step(type, source.location_index, { id, ...(source.description !== undefined ? { description: source.description } : {}), service: length, waiting_time: wait }));
+    time += wait + length;
+    priority += type === 'job' ? ((source as VroomJob).priority ?? 0) : type === 'pickup' ? (input.shipments!.find((sh) => sh.pickup.id === id)!.priority ?? 0) : 0;
   });
-  pause(tasks.length);
+  between(tasks.length);
   drive(depots.get(own.endDepot ?? own.startDepot)!);
   steps.push(step('end', vehicle.end_index));
   if (vehicle.start_index === undefined) steps.shift();
   if (vehicle.end_index === undefined) steps.pop();
+  // VROOM's route sums: jobs' deliveries and pickups, and each shipment's amount once as picked up and delivered.
+  const moved = (type: 'pickup' | 'delivery') => zero().map((_, k) => tasks.reduce((s, c) => s + (type === 'delivery' ? c.demand[k]! + Math.max(0, -c.pickup[k]!) : Math.max(0, c.pickup[k]!)), 0));
   return {
     vehicle: vehicle.id,
     ...(vehicle.description !== undefined ? { description: vehicle.description } : {}),
@@ -334,8 +403,8 @@ function describeRoute(
     duration: driven,
     waiting_time: waiting,
     priority,
-    delivery: zero().map((_, k) => tasks.reduce((s, c) => s + c.demand[k]!, 0)),
-    pickup: zero().map((_, k) => tasks.reduce((s, c) => s + (c.pickup?.[k] ?? 0), 0)),
+    delivery: moved('delivery'),
+    pickup: moved('pickup'),
     ...(distances ? { distance: travelled } : {}),
     violations: [],
   };
@@ -385,7 +454,7 @@ function objective(vehicles: VroomVehicle[], matrices: { durations: number[][]; 
 }
 
 /** Number of capacity dimensions: every amount and capacity must have it (VROOM's rule); 1 when none is given. */
-function amountDimensions(jobs: VroomJob[], vehicles: VroomVehicle[]): number {
+function amountDimensions(jobs: VroomJob[], shipments: VroomShipment[], vehicles: VroomVehicle[]): number {
   const seen: { field: string; length: number }[] = [];
   const note = (value: unknown, field: string) => {
     if (value !== undefined) seen.push({ field, length: list(value, field).length });
@@ -394,6 +463,7 @@ function amountDimensions(jobs: VroomJob[], vehicles: VroomVehicle[]): number {
     note(j.delivery ?? j.amount, `jobs[${i}].${j.delivery !== undefined ? 'delivery' : 'amount'}`);
     note(j.pickup, `jobs[${i}].pickup`);
   });
+  shipments.forEach((sh, i) => note(sh.amount, `shipments[${i}].amount`));
   vehicles.forEach((v, i) => note(v.capacity, `vehicles[${i}].capacity`));
   const dims = seen[0]?.length ?? 0;
   const odd = seen.find((s) => s.length !== dims);
@@ -424,6 +494,28 @@ function readJob(job: VroomJob, i: number, size: number, dims: number): Customer
   };
 }
 
+function readShipment(sh: VroomShipment, i: number, size: number, dims: number): Shipment {
+  const at = `shipments[${i}]`;
+  const priority = sh.priority === undefined ? 0 : integer(sh.priority, `${at}.priority`);
+  if (priority > 100) throw new InvalidProblemError(`${at}.priority`, 'must be in 0..100');
+  if (sh.skills !== undefined) list(sh.skills, `${at}.skills`).forEach((s, k) => integer(s, `${at}.skills[${k}]`));
+  const end = (type: 'pickup' | 'delivery') => {
+    const where = `${at}.${type}`;
+    const step = object(sh[type], where) as unknown as VroomShipmentStep;
+    integer(step.id, `${where}.id`);
+    if (step.setup !== undefined && step.setup !== 0) unsupported(`${where}.setup`, 'setup times');
+    const windows = step.time_windows === undefined ? [] : list(step.time_windows, `${where}.time_windows`);
+    if (windows.length > 1) unsupported(`${where}.time_windows`, 'more than one time window per shipment step');
+    return {
+      id: stepKey(type, step.id),
+      location: locationIndex(step.location_index, size, `${where}.location_index`),
+      ...(windows.length === 1 ? { timeWindow: window(windows[0], `${where}.time_windows[0]`) } : {}),
+      serviceTime: step.service === undefined ? 0 : nonNegative(step.service, `${where}.service`),
+    };
+  };
+  return { id: `shipment-${i}`, pickup: end('pickup'), delivery: end('delivery'), amount: amounts(sh.amount, dims, `${at}.amount`), ...(priority > 0 ? { priority } : {}) };
+}
+
 function readVehicle(
   v: VroomVehicle,
   i: number,
@@ -443,6 +535,11 @@ function readVehicle(
   const speed = v.speed_factor ?? 1;
   if (typeof speed !== 'number' || !(speed > 0 && speed <= 5)) throw new InvalidProblemError(`${at}.speed_factor`, 'must be in (0, 5]');
   if (v.max_distance !== undefined && !hasDistances) throw new UnsolvableError('max_distance needs matrices.<profile>.distances', `${at}.max_distance`);
+  const trips = v.max_trips === undefined ? 1 : integer(v.max_trips, `${at}.max_trips`);
+  if (trips < 1) throw new InvalidProblemError(`${at}.max_trips`, 'must be at least 1');
+  const reloadAt = v.reload_index ?? v.start_index;
+  if (trips > 1 && reloadAt === undefined) throw new InvalidProblemError(`${at}.reload_index`, 'a vehicle without a start_index needs a reload_index to make more than one trip');
+  if (v.reload_index !== undefined) locationIndex(v.reload_index, size, `${at}.reload_index`);
   return {
     id: String(v.id),
     startDepot: depotAt(v.start_index),
@@ -454,6 +551,9 @@ function readVehicle(
     ...(v.max_travel_time !== undefined ? { maxTravelTime: nonNegative(v.max_travel_time, `${at}.max_travel_time`) } : {}),
     ...(v.max_distance !== undefined ? { maxDistance: nonNegative(v.max_distance, `${at}.max_distance`) } : {}),
     ...(breaks.length > 0 ? { breaks } : {}),
+    ...(trips > 1
+      ? { maxTrips: trips, reloadDepot: depotAt(reloadAt), reloadTime: v.reload_service === undefined ? 0 : nonNegative(v.reload_service, `${at}.reload_service`) }
+      : {}),
   };
 }
 
@@ -476,7 +576,6 @@ function readSteps(vehicles: VroomVehicle[], jobs: VroomJob[]): PlannedRoute[] {
     if (v.steps === undefined) return [];
     const stops = list(v.steps, `vehicles[${i}].steps`).flatMap((raw, k) => {
       const step = object(raw, `vehicles[${i}].steps[${k}]`) as unknown as VroomVehicleStep;
-      if (step.type === 'pickup' || step.type === 'delivery') unsupported(`vehicles[${i}].steps[${k}].type`, 'shipment steps');
       if (step.type !== 'job') return [];
       const id = integer(step.id, `vehicles[${i}].steps[${k}].id`);
       if (!known.has(id)) throw new InvalidProblemError(`vehicles[${i}].steps[${k}].id`, `no job ${id}`);
@@ -541,10 +640,10 @@ function square(value: unknown, field: string): number {
   return rows.length;
 }
 
-function uniqueIds(items: { id: number }[], field: string): void {
+function uniqueIds(items: { id: number }[], field: string, part = ''): void {
   const seen = new Set<number>();
   items.forEach((item, i) => {
-    if (seen.has(item.id)) throw new InvalidProblemError(`${field}[${i}].id`, `duplicate id ${item.id}`);
+    if (seen.has(item.id)) throw new InvalidProblemError(`${field}[${i}]${part}.id`, `duplicate id ${item.id}`);
     seen.add(item.id);
   });
 }

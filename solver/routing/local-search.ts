@@ -4,6 +4,7 @@ import type { Random } from '../random.ts';
 import { crossExchange } from './moves/cross-exchange.ts';
 import type { MoveFactory, RoutingMove } from './moves/move.ts';
 import { orOpt } from './moves/or-opt.ts';
+import { pairRelocate } from './moves/pair-relocate.ts';
 import { relocate } from './moves/relocate.ts';
 import { swap } from './moves/swap.ts';
 import { twoOptStar } from './moves/two-opt-star.ts';
@@ -24,7 +25,8 @@ export class LocalSearch {
     private readonly neighbours: Int32Array[],
     private readonly random: Random,
   ) {
-    this.moves = MOVES.map((factory) => factory(s));
+    // Shipments add a move of their own; problems without them do not pay for it.
+    this.moves = (s.pairs ? [...MOVES, pairRelocate] : MOVES).map((factory) => factory(s));
     this.queued = new Uint8Array(s.inst.customerCount);
   }
 

@@ -14,13 +14,14 @@ export function nearestNeighbours(inst: Instance, count: number): Int32Array[] {
   const lists: Int32Array[] = [];
   const best = new Int32Array(k);
   const bestScore = new Float64Array(k);
-  // Breaks sit wherever the vehicle is: they have no neighbours and are nobody's.
-  const pause = inst.isBreak;
+  // Breaks sit wherever the vehicle is, and reloads at its depot: they have no neighbours and are nobody's.
+  const fixed = new Uint8Array(n);
+  for (let i = 0; i < n; i++) fixed[i] = (inst.isBreak?.[i] ?? 0) | (inst.isReload?.[i] ?? 0);
   for (let i = 0; i < n; i++) {
     // Keep the k best seen so far, sorted (ties to the lower index): a short insertion, rarely needed.
     let size = 0;
     for (let j = 0; j < n; j++) {
-      if (j === i || (pause && (pause[i] === 1 || pause[j] === 1))) continue;
+      if (j === i || fixed[i] === 1 || fixed[j] === 1) continue;
       const score = Math.min(proximity(inst, i, j, N, time), proximity(inst, j, i, N, time));
       if (size === k && score >= bestScore[k - 1]!) continue;
       let p = size === k ? k - 1 : size++;

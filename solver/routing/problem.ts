@@ -33,6 +33,44 @@ export interface Customer {
   currentVehicle?: string;
 }
 
+/** One end of a shipment: where goods are collected, or where they are handed over. */
+export interface ShipmentStop {
+  /** Unique among customers and shipment stops: the id routes list it by. */
+  id: string;
+  location: number;
+  timeWindow?: TimeWindow;
+  serviceTime?: number;
+}
+
+/**
+ * Goods collected at one place and brought to another by the same vehicle, on the same trip (e.g. a
+ * donation from a donor's door to a warehouse): on board from the pickup until the delivery.
+ */
+export interface Shipment {
+  id: string;
+  pickup: ShipmentStop;
+  delivery: ShipmentStop;
+  /** One quantity per capacity dimension. */
+  amount: number[];
+  /** As for customers: both stops count it once each. */
+  priority?: number;
+  allowedVehicles?: string[];
+}
+
+/** Terms added to the cost of each route, beyond distance (both default to 0: off). */
+export interface ObjectiveOptions {
+  /**
+   * Even workloads: each route used adds `evenWorkload × duration²`. With the work fixed, the sum of
+   * squares is least when the durations are equal, so long routes give work to short ones.
+   */
+  evenWorkload?: number;
+  /**
+   * Priority means served earlier: each task adds `servedEarlier × priority × t`, t being the driving and
+   * service time from the route's departure to the task (waiting not counted). Insulin before eggs.
+   */
+  servedEarlier?: number;
+}
+
 /** A pause the driver must take on every route the vehicle drives, where it happens to be (no travel). */
 export interface Break {
   id: string;
@@ -64,12 +102,24 @@ export interface Vehicle {
   maxDistance?: number;
   /** Pauses taken on every route of this vehicle that serves anyone, in any order their windows allow. */
   breaks?: Break[];
+  /**
+   * Trips per route (default 1): above 1 the vehicle may return to `reloadDepot` during its shift to drop
+   * what it collected and load the next trip's goods; capacity then holds trip by trip.
+   */
+  maxTrips?: number;
+  /** Where it reloads (default its start depot). */
+  reloadDepot?: string;
+  /** Time a reload takes at the depot (default 0). */
+  reloadTime?: number;
 }
 
 export interface RoutingProblem {
   depots: Depot[];
   customers: Customer[];
+  /** Pickup-and-delivery pairs (default none). */
+  shipments?: Shipment[];
   vehicles: Vehicle[];
+  objective?: ObjectiveOptions;
   /** Square matrix of travel costs between locations (the objective). */
   distances: ArrayLike<number>[];
   /** Square matrix of travel times; defaults to the distances. */
@@ -103,29 +153,45 @@ export interface VehicleSlot {
   maxDistance: number;
   /** Its break nodes (see `Instance.isBreak`), all of which a route that serves anyone must hold. */
   breaks: number[];
+  /** Its reload nodes (see `Instance.isReload`): maxTrips − 1 of them, used as needed. */
+  reloads: number[];
   /** Slots with equal class are interchangeable (same vehicle, depots and limits). */
   vehicleClass: number;
 }
 
 /**
- * The compiled problem. Nodes 0..n-1 are the customers (in input order) followed by one node per break of
- * each vehicle slot; nodes n.. are the depots.
+ * The compiled problem. Nodes 0..n-1 are the customers (in input order), each shipment's pickup and
+ * delivery, one node per break of each vehicle slot, then one per reload; nodes n.. are the depots.
  * Matrices are flat `N*N` arrays over nodes.
  */
 export interface Instance {
   problem: RoutingProblem;
   /** Customers and break nodes: everything a route can hold. */
   customerCount: number;
-  /** The problem's own customers (nodes 0..realCount-1). */
+  /** The problem's own tasks: customers, then shipment pickups and deliveries (nodes 0..realCount-1). */
   realCount: number;
+  /** Number of customers: nodes from here to realCount-1 are shipment stops, pickup then delivery. */
+  customerTasks: number;
   /** Per node below customerCount, 1 for a break: taken where the vehicle is, so no travel to it. Null without breaks. */
   isBreak: Uint8Array | null;
   /** Per break node (index − realCount), the break's id. */
   breakIds: string[];
+  /** Per node, 1 for a reload at a depot (load reset: a new trip starts). Null when no vehicle reloads. */
+  isReload: Uint8Array | null;
+  /** Per node, the other stop of its shipment, or -1. Null without shipments. */
+  pairOf: Int32Array | null;
+  /** Per node, 1 for a shipment's pickup, -1 for its delivery, 0 otherwise. Null without shipments. */
+  pairRole: Int8Array | null;
+  /** Extra cost terms (0 when off). */
+  evenWorkload: number;
+  servedEarlier: number;
   nodeCount: number;
   dims: number;
   demand: Float64Array;
-  /** Per customer and dimension, what it hands in; null when nobody does. */
+  /**
+   * Per customer and dimension, what it hands in; null when nobody does and nobody reloads. A shipment's
+   * pickup hands in its amount and its delivery hands in the negative: on board in between.
+   */
   pickup: Float64Array | null;
   /** Per customer, its priority; null when every customer has priority 0. */
   priority: Float64Array | null;
@@ -160,26 +226,34 @@ export function compileProblem(problem: RoutingProblem): Instance {
       throw new InvalidProblemError(field, 'must have the same size as distances');
     }
   }
+  const shipments = problem.shipments ?? [];
+  if (!Array.isArray(shipments)) throw new InvalidProblemError('shipments', 'must be a list');
   const dims = vehicles[0]!.capacity?.length ?? 0;
   if (dims < 1 || dims > MAX_DIMS) throw new InvalidProblemError('vehicles[0].capacity', `needs 1 to ${MAX_DIMS} dimensions`);
 
   const depotIndex = uniqueIds(depots, 'depots');
   const vehicleIndex = uniqueIds(vehicles, 'vehicles');
-  uniqueIds(customers, 'customers');
+  const stopIds = new Set(uniqueIds(customers, 'customers').keys());
+  uniqueIds(shipments, 'shipments');
   depots.forEach((d, i) => {
     checkLocation(d.location, size, `depots[${i}].location`);
     checkWindow(d.timeWindow, `depots[${i}].timeWindow`);
   });
 
-  const real = customers.length;
+  const customerTasks = customers.length;
+  const real = customerTasks + 2 * shipments.length;
   const copiesOf = (v: Vehicle) => (Number.isInteger(v.count ?? 1) && (v.count ?? 1) >= 1 ? Math.min(v.count ?? 1, Math.max(real, 1)) : 1);
+  const tripsOf = (v: Vehicle, i: number) => (v.maxTrips === undefined ? 1 : positiveInteger(v.maxTrips, `vehicles[${i}].maxTrips`));
   const breakCount = vehicles.reduce((sum, v) => sum + (Array.isArray(v.breaks) ? v.breaks.length * copiesOf(v) : 0), 0);
-  const n = real + breakCount;
+  const reloadCount = vehicles.reduce((sum, v, i) => sum + (tripsOf(v, i) - 1) * copiesOf(v), 0);
+  const n = real + breakCount + reloadCount;
   const nodeCount = n + depots.length;
   const locationOf = new Int32Array(nodeCount);
   const demand = new Float64Array(n * dims);
-  const pickup = customers.some((c) => c.pickup !== undefined) ? new Float64Array(n * dims) : null;
-  const priority = customers.some((c) => (c.priority ?? 0) !== 0) ? new Float64Array(n) : null;
+  const pickup = customers.some((c) => c.pickup !== undefined) || shipments.length > 0 || reloadCount > 0 ? new Float64Array(n * dims) : null;
+  const priority = [...customers, ...shipments].some((c) => (c.priority ?? 0) !== 0) ? new Float64Array(n) : null;
+  const pairOf = shipments.length > 0 ? new Int32Array(n).fill(-1) : null;
+  const pairRole = shipments.length > 0 ? new Int8Array(n) : null;
   const ready = new Float64Array(nodeCount);
   const due = new Float64Array(nodeCount).fill(Infinity);
   const service = new Float64Array(nodeCount);
@@ -203,6 +277,27 @@ export function compileProblem(problem: RoutingProblem): Instance {
       throw new InvalidProblemError(`${at}.currentVehicle`, `no vehicle "${c.currentVehicle}"`);
     }
   });
+  shipments.forEach((sh, k) => {
+    const at = `shipments[${k}]`;
+    if (!Array.isArray(sh.amount) || sh.amount.length !== dims) throw new InvalidProblemError(`${at}.amount`, `needs ${dims} quantities`);
+    const [p, d] = [customerTasks + 2 * k, customerTasks + 2 * k + 1];
+    ([[p, sh.pickup, 'pickup', 1], [d, sh.delivery, 'delivery', -1]] as const).forEach(([node, stop, field, role]) => {
+      if (typeof stop !== 'object' || stop === null) throw new InvalidProblemError(`${at}.${field}`, 'must be an object');
+      if (typeof stop.id !== 'string' || stop.id === '' || stopIds.has(stop.id)) throw new InvalidProblemError(`${at}.${field}.id`, 'must be a string no customer or other stop has');
+      stopIds.add(stop.id);
+      locationOf[node] = checkLocation(stop.location, size, `${at}.${field}.location`);
+      checkWindow(stop.timeWindow, `${at}.${field}.timeWindow`);
+      if (stop.timeWindow) [ready[node], due[node]] = stop.timeWindow;
+      service[node] = nonNegative(stop.serviceTime ?? 0, `${at}.${field}.serviceTime`);
+      sh.amount.forEach((q, j) => (pickup![node * dims + j] = role * nonNegative(q, `${at}.amount[${j}]`)));
+      if (priority) priority[node] = nonNegative(sh.priority ?? 0, `${at}.priority`);
+      pairOf![node] = role === 1 ? d : p;
+      pairRole![node] = role;
+    });
+    for (const [j, v] of (sh.allowedVehicles ?? []).entries()) {
+      if (!vehicleIndex.has(v)) throw new InvalidProblemError(`${at}.allowedVehicles[${j}]`, `no vehicle "${v}"`);
+    }
+  });
   depots.forEach((d, j) => {
     locationOf[n + j] = d.location;
     if (d.timeWindow) [ready[n + j], due[n + j]] = d.timeWindow;
@@ -224,6 +319,27 @@ export function compileProblem(problem: RoutingProblem): Instance {
         checkWindow(b.timeWindow, `${at}.timeWindow`);
         if (b.timeWindow) [ready[node], due[node]] = b.timeWindow;
         service[node] = nonNegative(b.duration, `${at}.duration`);
+        return node;
+      }),
+    );
+  });
+
+  const isReload = reloadCount > 0 ? new Uint8Array(n) : null;
+  let nextReload = real + breakCount;
+  /** Per vehicle and copy, its reload nodes: at the reload depot, open while it is, lasting the reload time. */
+  const reloadNodes = vehicles.map((v, i) => {
+    const trips = tripsOf(v, i);
+    if (trips === 1) return [];
+    const depot = depotIndex.get(v.reloadDepot ?? v.startDepot);
+    if (depot === undefined) throw new InvalidProblemError(`vehicles[${i}].reloadDepot`, `no depot "${v.reloadDepot}"`);
+    const time = nonNegative(v.reloadTime ?? 0, `vehicles[${i}].reloadTime`);
+    return Array.from({ length: copiesOf(v) }, () =>
+      Array.from({ length: trips - 1 }, () => {
+        const node = nextReload++;
+        isReload![node] = 1;
+        locationOf[node] = depots[depot]!.location;
+        [ready[node], due[node]] = [ready[n + depot]!, due[n + depot]!];
+        service[node] = time;
         return node;
       }),
     );
@@ -282,6 +398,7 @@ export function compileProblem(problem: RoutingProblem): Instance {
         maxTravelTime,
         maxDistance,
         breaks: breakNodes[i]![copy] ?? [],
+        reloads: reloadNodes[i]![copy] ?? [],
         vehicleClass: i,
       });
     }
@@ -291,19 +408,19 @@ export function compileProblem(problem: RoutingProblem): Instance {
   const slotsOfVehicle = (id: string) => slots.flatMap((s, k) => (s.vehicleId === id ? [k] : []));
   let allowed: Uint8Array | null = null;
   let currentSlot: Int32Array | null = null;
-  customers.forEach((c, i) => {
+  [...customers, ...shipments.flatMap((sh) => [sh, sh])].forEach((c, i) => {
     if (c.allowedVehicles) {
       allowed ??= new Uint8Array(n * slots.length).fill(1);
       allowed.fill(0, i * slots.length, (i + 1) * slots.length);
       for (const id of c.allowedVehicles) for (const k of slotsOfVehicle(id)) allowed[i * slots.length + k] = 1;
     }
-    if (c.currentVehicle !== undefined) {
+    if ('currentVehicle' in c && c.currentVehicle !== undefined) {
       currentSlot ??= new Int32Array(n).fill(-1);
       currentSlot[i] = slotsOfVehicle(c.currentVehicle)[0]!;
     }
   });
   slots.forEach((slot, k) => {
-    for (const node of slot.breaks) {
+    for (const node of [...slot.breaks, ...slot.reloads]) {
       allowed ??= new Uint8Array(n * slots.length).fill(1);
       allowed.fill(0, node * slots.length, (node + 1) * slots.length);
       allowed[node * slots.length + k] = 1;
@@ -311,13 +428,23 @@ export function compileProblem(problem: RoutingProblem): Instance {
   });
   const reassignmentCost = problem.reassignmentCost ?? dist.reduce((a, b) => (b < Infinity ? Math.max(a, b) : a), 0);
   nonNegative(reassignmentCost, 'reassignmentCost');
+  const objective = problem.objective ?? {};
+  const evenWorkload = nonNegative(objective.evenWorkload ?? 0, 'objective.evenWorkload');
+  const servedEarlier = nonNegative(objective.servedEarlier ?? 0, 'objective.servedEarlier');
+  if (servedEarlier > 0 && !priority) throw new InvalidProblemError('objective.servedEarlier', 'needs customers with a priority');
 
   return {
     problem,
     customerCount: n,
     realCount: real,
+    customerTasks,
     isBreak,
     breakIds,
+    isReload,
+    pairOf,
+    pairRole,
+    evenWorkload,
+    servedEarlier,
     nodeCount,
     dims,
     demand,
@@ -382,6 +509,11 @@ function checkWindow(window: TimeWindow | undefined, field: string): void {
   if (!Array.isArray(window) || window.length !== 2 || Number.isNaN(window[0]) || Number.isNaN(window[1]) || window[0] > window[1]) {
     throw new InvalidProblemError(field, 'must be [earliest, latest] with earliest ≤ latest');
   }
+}
+
+function positiveInteger(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new InvalidProblemError(field, 'must be an integer ≥ 1');
+  return value;
 }
 
 function nonNegative(value: number, field: string): number {

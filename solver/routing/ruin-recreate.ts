@@ -1,6 +1,7 @@
 // Ruin and recreate after SISR (Christiaens & Vanden Berghe 2020): remove a few strings of nearby
 // customers from several routes, then put every removed customer back at its cheapest feasible place,
 // skipping places now and then ("blinks") so that the search does not always rebuild the same thing.
+// A shipment leaves and comes back as a pair; a reload goes in only with a stop that needs it.
 import type { Random } from '../random.ts';
 import type { SearchState } from './search-state.ts';
 
@@ -73,7 +74,23 @@ export class RuinRecreate {
       removed.push(...cut);
       s.setRoute(r, nodes);
     }
+    if (s.pairs) this.removePartners(removed);
     return removed;
+  }
+
+  /** A shipment never stays half in a route: the other stop of each removed one leaves too. */
+  private removePartners(removed: number[]): void {
+    const { s } = this;
+    const pairOf = s.inst.pairOf!;
+    const gone = new Set(removed);
+    const partners = removed.map((c) => pairOf[c]!).filter((x) => x >= 0 && !gone.has(x) && s.routeOf[x] !== -1);
+    for (const x of partners) {
+      const r = s.routeOf[x]!;
+      const nodes = s.routes[r]!.nodes.filter((y) => y !== x);
+      s.routeOf[x] = -1;
+      s.setRoute(r, nodes);
+      removed.push(x);
+    }
   }
 
   /** Customers kept inside a removed string: none half of the time, else a run that grows until a 1% stop. */
@@ -96,7 +113,19 @@ export class RuinRecreate {
     const pause = this.s.inst.isBreak;
     if (pause) customers.sort((a, b) => pause[b]! - pause[a]!);
     const left: number[] = [];
-    for (const c of customers) if (!this.insert(c)) left.push(c);
+    const { isReload, pairOf, pairRole } = this.s.inst;
+    for (const c of customers) {
+      // Reloads are spare: they go in with a stop that needs them, and are never waiting to be served.
+      if (isReload?.[c] === 1) continue;
+      // A shipment goes in with its pickup (its delivery is then placed already).
+      if (pairRole !== null && pairRole[c] !== 0) {
+        const pickup = pairRole[c] === 1 ? c : pairOf![c]!;
+        if (this.s.routeOf[pickup] !== -1) continue;
+        if (!this.insertPair(pickup, pairOf![pickup]!)) left.push(c);
+        continue;
+      }
+      if (!this.insert(c)) left.push(c);
+    }
     return left;
   }
 
@@ -112,25 +141,108 @@ export class RuinRecreate {
     if (priority) customers.sort((a, b) => priority[b]! - priority[a]!);
   }
 
-  /** Best insertion among routes near c and one unused vehicle of each kind; all routes if none fits. */
+  /**
+   * Best insertion among routes near c and one unused vehicle of each kind; all routes if none fits;
+   * then, where vehicles may reload, with a reload just before or after it.
+   */
   private insert(c: number): boolean {
     const { s } = this;
     if (s.inst.isBreak?.[c] === 1) return this.insertBest(c, [s.inst.slots.findIndex((slot) => slot.breaks.includes(c))]);
+    const routes = this.nearbyRoutes([c]);
+    if (this.insertBest(c, routes)) return true;
+    this.addUsedRoutes(routes);
+    if (this.insertBest(c, routes)) return true;
+    return s.reloads && this.insertWithReload(c, routes);
+  }
+
+  /** Routes of the customers' neighbours, and one unused vehicle of each kind. */
+  private nearbyRoutes(customers: number[]): number[] {
+    const { s } = this;
     this.candidate.fill(0);
     const routes: number[] = [];
-    const consider = (r: number) => {
-      if (r === -1 || this.candidate[r]) return;
-      this.candidate[r] = 1;
-      routes.push(r);
-    };
-    for (const v of this.neighbours[c]!) consider(s.routeOf[v]!);
+    for (const c of customers) for (const v of this.neighbours[c]!) this.consider(routes, s.routeOf[v]!);
     for (const members of s.inst.classSlots) {
       const empty = members.find((r) => s.routes[r]!.tasks === 0);
-      if (empty !== undefined) consider(empty);
+      if (empty !== undefined) this.consider(routes, empty);
     }
-    if (this.insertBest(c, routes)) return true;
-    for (const r of s.routes) if (r.tasks > 0) consider(r.index);
-    return this.insertBest(c, routes);
+    return routes;
+  }
+
+  private addUsedRoutes(routes: number[]): void {
+    for (const r of this.s.routes) if (r.tasks > 0) this.consider(routes, r.index);
+  }
+
+  private consider(routes: number[], r: number): void {
+    if (r === -1 || this.candidate[r]) return;
+    this.candidate[r] = 1;
+    routes.push(r);
+  }
+
+  /** Cheapest place for c with one of the route's spare reloads next to it (a new trip), in any of the routes. */
+  private insertWithReload(c: number, routes: number[]): boolean {
+    const { s } = this;
+    let best = Infinity;
+    let bestRoute = -1;
+    let bestNodes: number[] = [];
+    let bestAfter = 0;
+    for (const r of routes) {
+      const route = s.routes[r]!;
+      const reload = route.slot.reloads.find((x) => s.routeOf[x] === -1);
+      if (reload === undefined || s.penalty(c, r) === Infinity) continue;
+      for (let p = 0; p <= route.size; p++) {
+        for (const pair of [[reload, c], [c, reload]]) {
+          const chain = s.chainA.fromPrefix(route, p);
+          for (const x of pair) chain.add(x);
+          const delta = chain.finish(route, p + 1).cost() - route.cost;
+          if (delta < best) [best, bestRoute, bestNodes, bestAfter] = [delta, r, pair, p];
+        }
+      }
+    }
+    if (bestRoute === -1) return false;
+    const nodes = s.routes[bestRoute]!.nodes.slice();
+    nodes.splice(bestAfter, 0, ...bestNodes);
+    s.setRoute(bestRoute, nodes);
+    return true;
+  }
+
+  /** Cheapest places for a shipment's pickup and, later on the same route, its delivery. */
+  private insertPair(pickup: number, delivery: number): boolean {
+    const routes = this.nearbyRoutes([pickup, delivery]);
+    if (this.insertPairIn(pickup, delivery, routes)) return true;
+    this.addUsedRoutes(routes);
+    return this.insertPairIn(pickup, delivery, routes);
+  }
+
+  private insertPairIn(pickup: number, delivery: number, routes: number[]): boolean {
+    const { s, random } = this;
+    let best = Infinity;
+    let bestRoute = -1;
+    let bestA = 0;
+    let bestB = 0;
+    const base = s.chainA;
+    const trial = s.chainB;
+    for (const r of routes) {
+      const route = s.routes[r]!;
+      if (s.penalty(pickup, r) === Infinity) continue;
+      const before = route.cost < Infinity ? route.cost : 0;
+      for (let a = 0; a <= route.size; a++) {
+        if (random.next() < BLINK_RATE) continue;
+        // The pickup after position a, the delivery after position b ≥ a (both of the route as it is).
+        base.fromPrefix(route, a).add(pickup);
+        for (let b = a; b <= route.size; b++) {
+          if (b > a) base.add(route.nodes[b - 1]!);
+          if (base.warp > 1e-7) break;
+          const delta = trial.copyFrom(base).add(delivery).finish(route, b + 1).cost() - before;
+          if (delta < best) [best, bestRoute, bestA, bestB] = [delta, r, a, b];
+        }
+      }
+    }
+    if (bestRoute === -1) return false;
+    const nodes = s.routes[bestRoute]!.nodes.slice();
+    nodes.splice(bestB, 0, delivery);
+    nodes.splice(bestA, 0, pickup);
+    s.setRoute(bestRoute, nodes);
+    return true;
   }
 
   private insertBest(c: number, routes: number[]): boolean {

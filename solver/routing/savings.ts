@@ -6,7 +6,7 @@ import type { SearchState } from './search-state.ts';
 /** Builds routes for the given customers; returns false (and does nothing) if the fleet cannot give each its own vehicle. */
 export function savingsConstruction(s: SearchState, customers: number[], neighbours: Int32Array[]): boolean {
   const { inst } = s;
-  if (s.hasRules || customers.length > inst.slots.length) return false;
+  if (s.hasRules || s.pairs || customers.length > inst.slots.length) return false;
   const free = inst.classSlots.map((members) => members.slice().reverse());
   for (const c of customers) {
     let bestClass = -1;

@@ -3,6 +3,9 @@
 // With pickups the load of a segment is summarised by what it delivers, what it collects and its peak
 // on board counting only its own goods: joining A then B peaks at max(peak_A + delivered_B, peak_B + collected_A).
 // A break is a node reached without travel: the vehicle pauses where it is, and drives on from there.
+// A reload is a node at a depot where a new trip starts: loads are then summarised per trip (the trips a
+// segment closes keep only their peak; its open ends combine as above). Shipments (pickup-and-delivery
+// pairs) are checked by walking the candidate route once, and only in problems that have them.
 import type { Instance, VehicleSlot } from './problem.ts';
 
 const EPS = 1e-7;
@@ -23,6 +26,12 @@ export class Route {
   fwLen = new Float64Array(2);
   fwPick: Float64Array;
   fwPeak: Float64Array;
+  /** With reloads: the highest load of the trips closed so far, and their number. */
+  fwTripPeak: Float64Array;
+  fwTrips = new Int32Array(2);
+  /** With `servedEarlier`: driving and service time so far, and the priority-weighted sum of those clocks. */
+  fwClock = new Float64Array(2);
+  fwWC = new Float64Array(2);
   bwDist = new Float64Array(2);
   bwDur = new Float64Array(2);
   bwWarp = new Float64Array(2);
@@ -34,6 +43,13 @@ export class Route {
   bwLen = new Float64Array(2);
   bwPick: Float64Array;
   bwPeak: Float64Array;
+  /** With reloads, bwLoad/bwPick/bwPeak cover the suffix up to its first reload; the trips after it keep their peak here. */
+  bwTripPeak: Float64Array;
+  bwTrips = new Int32Array(2);
+  /** Time from reaching the suffix's first node to the end, the priorities in it, and their weighted clocks from that arrival. */
+  bwClock = new Float64Array(2);
+  bwW = new Float64Array(2);
+  bwWC = new Float64Array(2);
   /** Per prefix: the last node the vehicle stood at (breaks skipped), customers served and breaks taken. */
   fwLast = new Int32Array(2);
   fwCount = new Int32Array(2);
@@ -52,6 +68,8 @@ export class Route {
     this.fwPeak = new Float64Array(2 * dims);
     this.bwPick = new Float64Array(2 * dims);
     this.bwPeak = new Float64Array(2 * dims);
+    this.fwTripPeak = new Float64Array(2 * dims);
+    this.bwTripPeak = new Float64Array(2 * dims);
   }
 
   /** Number of nodes (customers and breaks). */
@@ -87,10 +105,18 @@ export class Chain {
   len = 0;
   count = 0;
   breaks = 0;
-  /** Delivered so far; with pickups also collected so far and the peak on board. */
+  /** Delivered so far; with pickups also collected so far and the peak on board (of the trip under way). */
   readonly load: Float64Array;
   readonly picked: Float64Array;
   readonly peak: Float64Array;
+  /** Reloads taken, and the highest load of the trips they closed. */
+  trips = 0;
+  readonly tripPeak: Float64Array;
+  /** Driving and service time so far (no waiting), and Σ priority × that clock at each task. */
+  clock = 0;
+  wc = 0;
+  /** With shipments: the route as pieces (route index or -1 for one node, first, last) to walk for the pair rule. */
+  private readonly pieces: number[] = [];
   private slot!: VehicleSlot;
   private slotIndex = 0;
   private time!: Float64Array;
@@ -99,6 +125,35 @@ export class Chain {
     this.load = new Float64Array(s.inst.dims);
     this.picked = new Float64Array(s.inst.dims);
     this.peak = new Float64Array(s.inst.dims);
+    this.tripPeak = new Float64Array(s.inst.dims);
+  }
+
+  /** Becomes a copy of `other` (to try several endings of one prefix). */
+  copyFrom(other: Chain): this {
+    this.slot = other.slot;
+    this.slotIndex = other.slotIndex;
+    this.time = other.time;
+    this.last = other.last;
+    this.dist = other.dist;
+    this.dur = other.dur;
+    this.warp = other.warp;
+    this.e = other.e;
+    this.l = other.l;
+    this.pen = other.pen;
+    this.travel = other.travel;
+    this.len = other.len;
+    this.count = other.count;
+    this.breaks = other.breaks;
+    this.trips = other.trips;
+    this.clock = other.clock;
+    this.wc = other.wc;
+    this.load.set(other.load);
+    this.picked.set(other.picked);
+    this.peak.set(other.peak);
+    this.tripPeak.set(other.tripPeak);
+    this.pieces.length = 0;
+    for (const x of other.pieces) this.pieces.push(x);
+    return this;
   }
 
   /** Starts with the prefix of `route` up to position p, on that route's own slot. */
@@ -117,20 +172,49 @@ export class Chain {
     this.count = route.fwCount[p]!;
     this.breaks = route.fwBreaks[p]!;
     for (let k = 0; k < d; k++) this.load[k] = route.fwLoad[p * d + k]!;
-    if (this.s.mixed) {
+    const s = this.s;
+    if (s.mixed) {
       for (let k = 0; k < d; k++) {
         this.picked[k] = route.fwPick[p * d + k]!;
         this.peak[k] = route.fwPeak[p * d + k]!;
       }
+    }
+    if (s.reloads) {
+      this.trips = route.fwTrips[p]!;
+      for (let k = 0; k < d; k++) this.tripPeak[k] = route.fwTripPeak[p * d + k]!;
+    }
+    if (s.timed) {
+      this.clock = route.fwClock[p]!;
+      this.wc = route.fwWC[p]!;
+    }
+    if (s.pairs) {
+      this.pieces.length = 0;
+      if (p > 0) this.pieces.push(route.index, 1, p);
     }
     return this;
   }
 
   /** Appends customer c. */
   add(c: number): this {
-    const inst = this.s.inst;
+    const s = this.s;
+    const inst = s.inst;
     const pause = inst.isBreak !== null && inst.isBreak[c] === 1;
+    if (s.pairs) this.pieces.push(-1, c, c);
     this.join(c, inst.service[c]!, 0, inst.ready[c]!, inst.due[c]!, pause);
+    if (s.timed) {
+      this.wc += inst.priority![c]! * this.clock;
+      this.clock += inst.service[c]!;
+    }
+    if (s.reloads && inst.isReload![c] === 1) {
+      // The trip so far is closed: its peak is final; the next one starts empty of what it collects.
+      for (let k = 0; k < inst.dims; k++) {
+        this.tripPeak[k] = Math.max(this.tripPeak[k]!, this.peak[k]!);
+        this.load[k] = this.picked[k] = this.peak[k] = 0;
+      }
+      this.trips++;
+      this.pen += s.penalty(c, this.slotIndex);
+      return this;
+    }
     if (pause) {
       this.breaks++;
       this.pen += this.s.penalty(c, this.slotIndex);
@@ -174,18 +258,33 @@ export class Chain {
       return this.close();
     }
     this.join(first, route.bwDur[p]!, route.bwWarp[p]!, route.bwE[p]!, route.bwL[p]!, pause);
+    const s = this.s;
+    if (s.timed) {
+      this.wc += route.bwWC[p]! + route.bwW[p]! * this.clock;
+      this.clock += route.bwClock[p]!;
+    }
+    if (s.pairs && p <= route.size) this.pieces.push(route.index, p, route.size);
     this.dist += route.bwDist[p]!;
     this.pen += route.bwPen[p]!;
     this.travel += route.bwTravel[p]!;
     this.len += route.bwLen[p]!;
     this.count += route.bwCount[p]!;
     this.breaks += route.bwBreaks[p]!;
-    const d = this.s.inst.dims;
-    if (this.s.mixed) {
+    const d = s.inst.dims;
+    if (s.mixed) {
+      const closes = s.reloads && route.bwTrips[p]! > 0;
       for (let k = 0; k < d; k++) {
-        this.peak[k] = Math.max(this.peak[k]! + route.bwLoad[p * d + k]!, route.bwPeak[p * d + k]! + this.picked[k]!);
-        this.picked[k] += route.bwPick[p * d + k]!;
+        const peak = Math.max(this.peak[k]! + route.bwLoad[p * d + k]!, route.bwPeak[p * d + k]! + this.picked[k]!);
+        if (closes) {
+          // The trip under way ends at the suffix's first reload; the suffix's later trips are closed too.
+          this.tripPeak[k] = Math.max(this.tripPeak[k]!, peak, route.bwTripPeak[p * d + k]!);
+          this.peak[k] = 0;
+        } else {
+          this.peak[k] = peak;
+          this.picked[k] += route.bwPick[p * d + k]!;
+        }
       }
+      if (closes) this.trips += route.bwTrips[p]!;
     }
     for (let k = 0; k < d; k++) this.load[k] += route.bwLoad[p * d + k]!;
     return this;
@@ -207,9 +306,41 @@ export class Chain {
     if (this.warp > EPS || this.dur > slot.maxDuration + EPS || this.count > slot.maxStops) return Infinity;
     if (this.travel > slot.maxTravelTime + EPS || this.len > slot.maxDistance + EPS) return Infinity;
     const cap = slot.capacity;
-    const onBoard = this.s.mixed ? this.peak : this.load;
+    const s = this.s;
+    const onBoard = s.mixed ? this.peak : this.load;
     for (let k = 0; k < cap.length; k++) if (onBoard[k]! > cap[k]! + EPS) return Infinity;
+    if (s.reloads) for (let k = 0; k < cap.length; k++) if (this.tripPeak[k]! > cap[k]! + EPS) return Infinity;
+    if (s.pairs && !this.pairsHold()) return Infinity;
+    if (s.objective) return this.dist + this.pen + s.inst.evenWorkload * this.dur * this.dur + s.inst.servedEarlier * this.wc;
     return this.dist + this.pen;
+  }
+
+  /** Each shipment has both stops or neither, its pickup first, and no reload in between. */
+  private pairsHold(): boolean {
+    const { inst, routes } = this.s;
+    const pairOf = inst.pairOf!;
+    const role = inst.pairRole!;
+    const reload = inst.isReload;
+    const seen = this.s.pairSeen;
+    const mark = this.s.nextPairMark();
+    const pieces = this.pieces;
+    let open = 0;
+    for (let i = 0; i < pieces.length; i += 3) {
+      const r = pieces[i]!;
+      const nodes = r < 0 ? null : routes[r]!.nodes;
+      for (let p = pieces[i + 1]!; p <= pieces[i + 2]!; p++) {
+        const x = nodes === null ? p : nodes[p - 1]!;
+        const kind = role[x]!;
+        if (kind === 1) {
+          seen[x] = mark;
+          open++;
+        } else if (kind === -1) {
+          if (seen[pairOf[x]!] !== mark) return false;
+          open--;
+        } else if (open > 0 && reload !== null && reload[x] === 1) return false;
+      }
+    }
+    return open === 0;
   }
 
   private bind(route: Route): void {
@@ -230,6 +361,7 @@ export class Chain {
       this.dist += d;
       this.len += inst.length === inst.dist ? d : inst.length[edge]!;
       this.travel += t;
+      this.clock += t;
       this.last = first;
     }
     if (t === Infinity) {
@@ -252,8 +384,19 @@ export class SearchState {
   readonly routeOf: Int32Array;
   readonly posOf: Int32Array;
   readonly hasRules: boolean;
-  /** Some customer hands in goods: loads are checked at their peak along the route. */
+  /** Some customer hands in goods (or vehicles reload): loads are checked at their peak along the route. */
   readonly mixed: boolean;
+  /** Some vehicle may reload: loads are summarised per trip. */
+  readonly reloads: boolean;
+  /** There are shipments: routes are walked for the pair rule. */
+  readonly pairs: boolean;
+  /** `servedEarlier` is on: the clocks of the tasks are summed. */
+  readonly timed: boolean;
+  /** Route costs have terms beyond distance and penalties. */
+  readonly objective: boolean;
+  /** Marks of the pickups met while walking a route for the pair rule (see Chain.pairsHold). */
+  readonly pairSeen: Uint32Array;
+  private pairMark = 0;
   /**
    * Moves may screen candidates by distance alone (the exact check follows only for gains): true unless
    * reassignment rules add costs that distance does not see.
@@ -276,7 +419,13 @@ export class SearchState {
     this.posOf = new Int32Array(inst.customerCount);
     this.hasRules = inst.allowed !== null || inst.currentSlot !== null;
     this.mixed = inst.pickup !== null;
-    this.screen = !this.hasRules;
+    this.reloads = inst.isReload !== null;
+    this.pairs = inst.pairOf !== null;
+    this.timed = inst.servedEarlier > 0;
+    this.objective = inst.evenWorkload > 0 || inst.servedEarlier > 0;
+    this.pairSeen = new Uint32Array(this.pairs ? inst.customerCount : 0);
+    // Distance alone cannot screen moves when other terms enter the cost.
+    this.screen = !this.hasRules && !this.objective;
     this.symmetric = isSymmetric(inst.dist, inst.nodeCount);
     let longest = 0;
     for (const d of inst.dist) if (d < Infinity && d > longest) longest = d;
@@ -304,6 +453,15 @@ export class SearchState {
     if (allowed && allowed[c * slots.length + k] === 0) return Infinity;
     const current = currentSlot ? currentSlot[c]! : -1;
     return current >= 0 && slots[current]!.vehicleId !== slots[k]!.vehicleId ? this.inst.reassignmentCost : 0;
+  }
+
+  /** A fresh mark for one walk of the pair rule. */
+  nextPairMark(): number {
+    if (++this.pairMark === 0xffffffff) {
+      this.pairSeen.fill(0);
+      this.pairMark = 1;
+    }
+    return this.pairMark;
   }
 
   /** Starts recording changes so that they can be undone by `rollback` or kept by `commit`. */
@@ -358,6 +516,10 @@ export class SearchState {
     route.fwLoad.fill(0, 0, d);
     route.fwPick.fill(0, 0, d);
     route.fwPeak.fill(0, 0, d);
+    route.fwTripPeak.fill(0, 0, d);
+    route.fwTrips[0] = 0;
+    route.fwClock[0] = 0;
+    route.fwWC[0] = 0;
     chain.fromPrefix(route, 0);
     for (let p = 1; p <= k + 1; p++) {
       if (p <= k) chain.add(nodes[p - 1]!);
@@ -379,6 +541,14 @@ export class SearchState {
           route.fwPick[p * d + q] = chain.picked[q]!;
           route.fwPeak[p * d + q] = chain.peak[q]!;
         }
+      }
+      if (this.reloads) {
+        route.fwTrips[p] = chain.trips;
+        for (let q = 0; q < d; q++) route.fwTripPeak[p * d + q] = chain.tripPeak[q]!;
+      }
+      if (this.timed) {
+        route.fwClock[p] = chain.clock;
+        route.fwWC[p] = chain.wc;
       }
     }
     route.cost = chain.cost();
@@ -406,7 +576,13 @@ export class SearchState {
     route.bwLoad.fill(0, (k + 1) * d, (k + 2) * d);
     route.bwPick.fill(0, (k + 1) * d, (k + 2) * d);
     route.bwPeak.fill(0, (k + 1) * d, (k + 2) * d);
+    route.bwTripPeak.fill(0, (k + 1) * d, (k + 2) * d);
+    route.bwTrips[k + 1] = 0;
+    route.bwClock[k + 1] = 0;
+    route.bwW[k + 1] = 0;
+    route.bwWC[k + 1] = 0;
     const pauses = inst.isBreak;
+    const reloads = inst.isReload;
     for (let p = k; p >= 0; p--) {
       const node = route.at(p);
       const next = route.at(p + 1);
@@ -445,6 +621,26 @@ export class SearchState {
       route.bwLen[p] = bLen;
       route.bwCount[p] = route.bwCount[p + 1]! + (isDepot || pause ? 0 : 1);
       route.bwBreaks[p] = route.bwBreaks[p + 1]! + (pause ? 1 : 0);
+      if (this.timed) {
+        route.bwWC[p] = route.bwWC[p + 1]! + route.bwW[p + 1]! * (dur + t);
+        route.bwW[p] = (isDepot ? 0 : inst.priority![node]!) + route.bwW[p + 1]!;
+        route.bwClock[p] = dur + t + route.bwClock[p + 1]!;
+      }
+      if (this.reloads) {
+        const reload = !isDepot && reloads![node] === 1;
+        route.bwTrips[p] = route.bwTrips[p + 1]! + (reload ? 1 : 0);
+        for (let q = 0; q < d; q++) {
+          const after = (p + 1) * d + q;
+          route.bwTripPeak[p * d + q] = reload ? Math.max(route.bwTripPeak[after]!, route.bwPeak[after]!) : route.bwTripPeak[after]!;
+        }
+        if (reload) {
+          // The suffix's first trip is empty: it ends right here.
+          route.bwLoad.fill(0, p * d, (p + 1) * d);
+          route.bwPick.fill(0, p * d, (p + 1) * d);
+          route.bwPeak.fill(0, p * d, (p + 1) * d);
+          continue;
+        }
+      }
       for (let q = 0; q < d; q++) {
         const drop = isDepot ? 0 : inst.demand[node * d + q]!;
         route.bwLoad[p * d + q] = route.bwLoad[(p + 1) * d + q]! + drop;
@@ -483,11 +679,11 @@ export class SearchState {
 
 function grow(route: Route, size: number, dims: number): void {
   const cap = Math.max(size, route.fwDist.length * 2);
-  for (const key of ['fwDist', 'fwDur', 'fwWarp', 'fwE', 'fwL', 'fwPen', 'fwTravel', 'fwLen', 'bwDist', 'bwDur', 'bwWarp', 'bwE', 'bwL', 'bwPen', 'bwTravel', 'bwLen'] as const) {
+  for (const key of ['fwDist', 'fwDur', 'fwWarp', 'fwE', 'fwL', 'fwPen', 'fwTravel', 'fwLen', 'fwClock', 'fwWC', 'bwDist', 'bwDur', 'bwWarp', 'bwE', 'bwL', 'bwPen', 'bwTravel', 'bwLen', 'bwClock', 'bwW', 'bwWC'] as const) {
     route[key] = new Float64Array(cap);
   }
-  for (const key of ['fwLoad', 'fwPick', 'fwPeak', 'bwLoad', 'bwPick', 'bwPeak'] as const) route[key] = new Float64Array(cap * dims);
-  for (const key of ['fwLast', 'fwCount', 'fwBreaks', 'bwCount', 'bwBreaks'] as const) route[key] = new Int32Array(cap);
+  for (const key of ['fwLoad', 'fwPick', 'fwPeak', 'fwTripPeak', 'bwLoad', 'bwPick', 'bwPeak', 'bwTripPeak'] as const) route[key] = new Float64Array(cap * dims);
+  for (const key of ['fwLast', 'fwCount', 'fwBreaks', 'fwTrips', 'bwCount', 'bwBreaks', 'bwTrips'] as const) route[key] = new Int32Array(cap);
 }
 
 function isSymmetric(dist: Float64Array, size: number): boolean {

@@ -40,6 +40,8 @@ export interface SolvedRoute {
   stops: string[];
   /** The vehicle's breaks: each taken after `after` stops, starting at `start` (only for vehicles with breaks). */
   breaks?: { id: string; after: number; start: number }[];
+  /** Its returns to the reload depot (only for vehicles that reload): each after `after` stops, starting at `start`. */
+  reloads?: { after: number; breaksBefore: number; start: number }[];
   distance: number;
   duration: number;
   departure: number;
@@ -125,8 +127,8 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
     if (done >= 1 || servable.length === 0) break;
     if (!partitioned && done >= PARTITION_AT) {
       partitioned = true;
-      // Pooled routes carry one vehicle's breaks, so they cannot be handed to another copy.
-      if (inst.isBreak) continue;
+      // Pooled routes carry one vehicle's breaks and reloads, so they cannot be handed to another copy.
+      if (inst.isBreak || inst.isReload) continue;
       const limits = partitionLimits(servable.length, timeLimitMs, now() - started);
       if (!limits) continue;
       const partitionStart = now();
@@ -179,7 +181,7 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
  * a copy with enough vehicles and the longest are put on the real fleet; the rest is left to insertion.
  */
 function construct(inst: Instance, s: SearchState, servable: number[], neighbours: Int32Array[]): void {
-  if (savingsConstruction(s, servable, neighbours) || s.hasRules) return;
+  if (savingsConstruction(s, servable, neighbours) || s.hasRules || s.pairs) return;
   const vehicles = inst.problem.vehicles.map((v) => ({ ...v, count: servable.length }));
   const roomy = new SearchState(compileProblem({ ...inst.problem, vehicles }));
   if (!savingsConstruction(roomy, servable, neighbours)) return;
@@ -274,16 +276,19 @@ function describe(inst: Instance, s: SearchState, excluded: Map<number, Unassign
     const vehicle = problem.vehicles[route.slot.vehicle]!;
     const stops: string[] = [];
     const breaks: { id: string; after: number }[] = [];
+    const reloads: { after: number; breaksBefore: number }[] = [];
     for (const c of route.nodes) {
-      if (c < inst.realCount) stops.push(problem.customers[c]!.id);
+      if (c < inst.realCount) stops.push(stopId(inst, c));
+      else if (inst.isReload?.[c] === 1) reloads.push({ after: stops.length, breaksBefore: breaks.filter((b) => b.after === stops.length).length });
       else breaks.push({ id: inst.breakIds[c - inst.realCount]!, after: stops.length });
     }
-    const schedule = scheduleRoute(problem, vehicle, stops, breaks);
+    const schedule = scheduleRoute(problem, vehicle, stops, breaks, reloads);
     routes.push({
       vehicleId: vehicle.id,
       copy: route.slot.copy,
       stops,
       ...(route.slot.breaks.length > 0 ? { breaks: breaks.map((b, k) => ({ ...b, start: schedule.breakStarts[k]! })) } : {}),
+      ...(route.slot.reloads.length > 0 ? { reloads: reloads.map((r, k) => ({ ...r, start: schedule.reloadStarts[k]! })) } : {}),
       distance: schedule.distance,
       duration: schedule.duration,
       departure: schedule.departure,
@@ -294,8 +299,16 @@ function describe(inst: Instance, s: SearchState, excluded: Map<number, Unassign
   const unassigned: RoutingSolution['unassigned'] = [];
   for (let c = 0; c < inst.realCount; c++) {
     if (s.routeOf[c] !== -1) continue;
-    unassigned.push({ id: problem.customers[c]!.id, reason: excluded.get(c) ?? 'no-vehicle-left' });
+    unassigned.push({ id: stopId(inst, c), reason: excluded.get(c) ?? 'no-vehicle-left' });
   }
   const feasible = s.routes.every((r) => r.cost < Infinity) && unassigned.every((u) => u.reason !== 'no-vehicle-left');
   return { routes, cost: routes.reduce((sum, r) => sum + r.distance, 0), unassigned, feasible, stats };
+}
+
+/** The id routes list a task by: the customer's, or the shipment stop's. */
+function stopId(inst: Instance, c: number): string {
+  const { problem, customerTasks } = inst;
+  if (c < customerTasks) return problem.customers[c]!.id;
+  const shipment = problem.shipments![(c - customerTasks) >> 1]!;
+  return (c - customerTasks) % 2 === 0 ? shipment.pickup.id : shipment.delivery.id;
 }

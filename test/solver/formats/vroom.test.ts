@@ -185,7 +185,6 @@ describe('VROOM problems in and out', () => {
       }
       return 'accepted';
     };
-    expect(fieldOf((i) => (i.shipments = [{}]))).toBe('shipments');
     expect(fieldOf((i) => (i.vehicles[0]!.breaks = [{ id: 1, max_load: [3] }]))).toBe('vehicles[0].breaks[0].max_load');
     expect(fieldOf((i) => (i.jobs![0]!.time_windows = [[0, 5], [9, 20]]))).toBe('jobs[0].time_windows');
     expect(fieldOf((i) => (i.vehicles.push({ id: 1, start_index: 0, profile: 'bike' }), 0))).toBe('vehicles[1].profile');
@@ -212,5 +211,55 @@ describe('checkVroomSolution', () => {
     expect(text).toMatch(/served 2 times/);
     expect(text).toMatch(/vehicle used twice/);
     expect(text).toMatch(/break \d+ begins at \d+, outside its time windows/);
+  });
+});
+
+/** Every field plus shipments, a vehicle that may make three trips, and Lifeline's cost options. */
+function withFleetAdditions(seed: number): VroomInput {
+  const input = everyField(seed, 30);
+  const random = new Random(seed + 50);
+  input.shipments = Array.from({ length: 5 }, (_, k) => ({
+    amount: [1 + random.int(4), 1],
+    ...(k === 0 ? { skills: [7] } : {}),
+    pickup: { id: 500 + k, location_index: random.int(30), service: 5 },
+    delivery: { id: 600 + k, location_index: random.int(30), service: 5, ...(k % 2 ? { time_windows: [[0, 1100]] as [number, number][] } : {}) },
+  }));
+  Object.assign(input.vehicles[0]!, { capacity: [12, 8], max_trips: 3, reload_service: 20, max_tasks: 20 });
+  input.lifeline = { even_workload: 0.0005, served_earlier: 0.01 };
+  return input;
+}
+
+describe("Lifeline's additions to VROOM's format", () => {
+  for (const seed of [1, 2]) {
+    it(`answers with shipments, reload steps and the cost options, all accepted by the checker (seed ${seed})`, async () => {
+      const input = withFleetAdditions(seed);
+      const out = await solveVroom(input, { seed, maxIterations: 80 });
+      expect(checkVroomSolution(input, out).violations).toEqual([]);
+      const steps = out.routes.flatMap((r) => r.steps);
+      expect(steps.some((s) => s.type === 'pickup')).toBe(true);
+      expect(steps.filter((s) => s.type === 'reload').length).toBeGreaterThan(0);
+      for (const route of out.routes) {
+        const at = (type: string, id: number) => route.steps.findIndex((s) => s.type === type && s.id === id);
+        for (const sh of input.shipments!) if (at('pickup', sh.pickup.id) >= 0) expect(at('pickup', sh.pickup.id)).toBeLessThan(at('delivery', sh.delivery.id));
+      }
+    });
+  }
+
+  it('the checker finds a split shipment, a delivery before its pickup and too many trips', async () => {
+    const input = withFleetAdditions(3);
+    const out = await solveVroom(input, { seed: 3, maxIterations: 40 });
+    const route = out.routes.find((r) => r.steps.some((s) => s.type === 'pickup'))!;
+    const pickupAt = route.steps.findIndex((s) => s.type === 'pickup');
+    const [pickup] = route.steps.splice(pickupAt, 1);
+    route.steps.splice(route.steps.length - 1, 0, pickup!);
+    input.vehicles.find((v) => v.id === route.vehicle)!.max_trips = 1;
+    route.steps.splice(1, 0, { ...route.steps[0]!, type: 'reload' });
+    const text = checkVroomSolution(input, out).violations.join('\n');
+    expect(text).toMatch(/delivery \d+ before its pickup/);
+    expect(text).toMatch(/trips, above max_trips 1/);
+    const other = structuredClone(out);
+    const r = other.routes.find((x) => x.steps.some((s) => s.type === 'delivery'))!;
+    r.steps = r.steps.filter((s) => s.type !== 'delivery');
+    expect(checkVroomSolution(input, other).violations.join('\n')).toMatch(/not on the same route|neither served nor unassigned/);
   });
 });
