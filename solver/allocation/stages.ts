@@ -11,7 +11,7 @@ export const FLOOR_SLACK = 1e-7;
 /**
  * Stage (2) is fixed at its optimum less this share (plus this, absolute) when stage (3) minimises
  * travel: small enough that travel cannot buy a visible loss of fulfilment, large enough for the
- * HiGHS's round-off.
+ * HiGHS' round-off.
  */
 export const FULFILMENT_SLACK = 1e-10;
 /** The same for javascript-lp-solver, whose reported values are rounded more coarsely. */
