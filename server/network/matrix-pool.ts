@@ -7,6 +7,7 @@ import { startTsWorker } from '../workers/ts-worker.ts';
 import {
   assembleMatrix,
   prepareMatrix,
+  sourcesOf,
   targetBuckets,
   type CustomizedHierarchy,
   type TargetSpaces,
@@ -31,6 +32,8 @@ export class MatrixPool {
 
   constructor(size = availableParallelism()) {
     this.workers = Array.from({ length: Math.max(1, size) }, () => startTsWorker(new URL('./matrix.worker.ts', import.meta.url)));
+    // Idle workers must not keep a process alive (a server's listener does; a finished script need not wait).
+    for (const worker of this.workers) worker.unref();
     this.held = this.workers.map(() => new Map());
   }
 
@@ -60,8 +63,9 @@ export class MatrixPool {
     const spaces = await this.inRanges<TargetSpaces>(job.size, (from, to) => ({ kind: 'targets', jobId, fromTarget: from, toTarget: to }));
     const buckets = targetBuckets(hierarchy, spaces);
     for (const worker of this.workers) worker.postMessage({ kind: 'buckets', jobId, buckets } satisfies MatrixWorkerRequest);
-    const parts = await this.inRanges<MatrixRows>(job.size, (from, to) => ({ kind: 'rows', jobId, fromRow: from, toRow: to }));
-    return assembleMatrix(network, mode, snapped, parts);
+    const rows = sourcesOf(job.size, options);
+    const parts = await this.inRanges<MatrixRows>(rows, (from, to) => ({ kind: 'rows', jobId, fromRow: from, toRow: to }));
+    return assembleMatrix(network, mode, snapped, parts, rows);
   }
 
   /** Splits 0 .. size-1 into ranges and hands them to whichever worker is free. */

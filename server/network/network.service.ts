@@ -1,6 +1,7 @@
 // The day's road network: the OpenStreetMap extract built once (lazily), with the closures and sealed
 // zones recorded in the database applied as edge state. Before each use the restrictions are brought in
 // line with the database, touching only the roads they act on, so the next plan or re-route sees them.
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/database.ts';
 import { sealedZones } from '../zones/zones.service.ts';
@@ -16,7 +17,7 @@ import {
   tryRestriction,
   networkGeoJson,
   sealZone,
-  travelMatrix,
+  type MatrixOptions,
   type TravelMatrix,
   type LatLon,
   type Mode,
@@ -25,6 +26,7 @@ import {
   type LayerName,
 } from '../../solver/network/index.ts';
 import { loadOsmFile } from './osm-file.ts';
+import { MatrixPool } from './matrix-pool.ts';
 import type { Closure, NewClosure, PathAnswer } from './network.schema.ts';
 
 export const DEFAULT_MAP = fileURLToPath(new URL('../../seeds/osm/monaco.osm.pbf', import.meta.url));
@@ -43,6 +45,7 @@ export class RoadMap {
   private appliedFingerprint = '';
   private applied = { closures: [] as number[], zones: [] as number[] };
   private geojson = new Map<string, unknown>();
+  private pool: MatrixPool | undefined;
 
   constructor(
     private readonly db: Db,
@@ -69,9 +72,14 @@ export class RoadMap {
       : { reachable: false, reason: result.reason };
   }
 
-  /** All-pairs travel times and distances between the points (Infinity, with `why`, where unreachable). */
-  async travelMatrix(points: LatLon[], mode: Mode): Promise<TravelMatrix> {
-    return travelMatrix(await this.network(), points, mode);
+  /**
+   * Travel times and distances between the points (Infinity, with `why`, where unreachable): from every
+   * point, or from the first `sources` only. Computed on the matrix pool's worker threads, so a district's
+   * matrix never holds up the server's requests.
+   */
+  async travelMatrix(points: LatLon[], mode: Mode, options: MatrixOptions = {}): Promise<TravelMatrix> {
+    this.pool ??= new MatrixPool(Math.min(2, availableParallelism()));
+    return this.pool.travelMatrix(await this.network(), points, mode, options);
   }
 
   async listClosures(): Promise<Closure[]> {

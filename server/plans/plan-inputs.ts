@@ -38,7 +38,7 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
   const commodities = await allCommodities(db);
   const flows = await flowRates(db);
   const gates = await sealedGates(db);
-  const { travel, viaGate } = await roadTravel(roads, warehouses, needs, gates);
+  const { travel, viaGate, pointOf } = await roadTravel(roads, warehouses, needs, gates);
   const problem: AllocationProblem = {
     now,
     lots: lots.map((l) => ({ id: String(l.id), warehouseId: String(l.warehouseId), commodityId: String(l.commodityId), quantity: l.available, expiresAt: l.expiresOn ? endOfDay(l.expiresOn) : undefined })),
@@ -56,6 +56,7 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
         daysWaiting: n.days_waiting,
         zoneId: gate ? String(gate.zoneId) : n.zone_id === null ? undefined : String(n.zone_id),
         location: gate ? { lat: gate.lat, lon: gate.lon } : deliveryPoint(n),
+        pointId: pointOf(n),
       };
     }),
     pins: request.pins.map((p) => ({ needId: String(p.needId), warehouseId: String(p.warehouseId), quantity: p.quantity })),
@@ -79,35 +80,45 @@ function deliveryPoint(need: OpenNeedRow): LatLon {
 }
 
 /**
- * Van travel times from each warehouse to each need's delivery point, on today's roads. A household
- * that no vehicle can reach only because a sealed zone closes its streets is served through that
- * zone's gate instead, like the households inside it.
+ * Van travel times from each warehouse to each delivery point, on today's roads: one column per distinct
+ * point (all the households of a sealed compound share its gate), rows for the warehouses only, computed
+ * on the matrix pool. A household that no vehicle can reach only because a sealed zone closes its streets
+ * is served through that zone's gate instead, like the households inside it.
  */
 async function roadTravel(
   roads: RoadMap,
   warehouses: { id: number; lat: number; lon: number }[],
   needs: OpenNeedRow[],
   gates: SealedGate[],
-): Promise<{ travel: TravelMatrix; viaGate: Map<number, SealedGate> }> {
+): Promise<{ travel: TravelMatrix; viaGate: Map<number, SealedGate>; pointOf: (need: OpenNeedRow) => string }> {
   const W = warehouses.length;
-  const N = needs.length;
-  const points = [...warehouses.map((w) => ({ lat: w.lat, lon: w.lon })), ...needs.map(deliveryPoint), ...gates.map((g) => ({ lat: g.lat, lon: g.lon }))];
-  const matrix = await roads.travelMatrix(points, 'van');
+  const columnOf = new Map<string, number>();
+  const points: LatLon[] = [...warehouses.map((w) => ({ lat: w.lat, lon: w.lon }))];
+  const keyOf = (p: LatLon) => `${p.lat},${p.lon}`;
+  for (const g of gates) columnOf.set(keyOf(g), points.push({ lat: g.lat, lon: g.lon }) - 1);
+  for (const need of needs) {
+    const at = deliveryPoint(need);
+    if (!columnOf.has(keyOf(at))) columnOf.set(keyOf(at), points.push(at) - 1);
+  }
+  const matrix = await roads.travelMatrix(points, 'van', { sources: W });
   const time = (i: number, column: number) => matrix.timesS[i * matrix.size + column]!;
-  const viaGate = new Map<number, SealedGate>();
-  needs.forEach((need, j) => {
-    if (need.gate) return;
-    const zone = cutOffBy(W, (i) => (Number.isFinite(time(i, W + j)) ? undefined : matrix.why(i, W + j)));
+  // Points no warehouse reaches because one sealed zone alone cuts them off go through that zone's gate.
+  const throughGate = new Map<number, SealedGate>();
+  for (const column of new Set(needs.filter((n) => !n.gate).map((n) => columnOf.get(keyOf(deliveryPoint(n)))!))) {
+    const zone = cutOffBy(W, (i) => (Number.isFinite(time(i, column)) ? undefined : matrix.why(i, column)));
     const gate = gates.find((g) => g.zoneId === zone);
+    if (gate) throughGate.set(column, gate);
+  }
+  const viaGate = new Map<number, SealedGate>();
+  for (const need of needs) {
+    const gate = need.gate ? undefined : throughGate.get(columnOf.get(keyOf(deliveryPoint(need)))!);
     if (gate) viaGate.set(need.id, gate);
-  });
-  const column = (j: number) => {
-    const gate = viaGate.get(needs[j]!.id);
-    return gate ? W + N + gates.indexOf(gate) : W + j;
-  };
-  const seconds = warehouses.map((_, i) => needs.map((_, j) => finiteOrNull(time(i, column(j)))));
-  const reasons = warehouses.map((_, i) => needs.map((_, j) => (Number.isFinite(time(i, column(j))) ? null : (matrix.why(i, column(j)) ?? 'unreachable'))));
-  return { travel: { warehouseIds: warehouses.map((w) => String(w.id)), needIds: needs.map((n) => String(n.id)), seconds, reasons }, viaGate };
+  }
+  const pointOf = (need: OpenNeedRow) => keyOf(viaGate.get(need.id) ?? deliveryPoint(need));
+  const columns = [...new Set(needs.map(pointOf))];
+  const seconds = warehouses.map((_, i) => columns.map((key) => finiteOrNull(time(i, columnOf.get(key)!))));
+  const reasons = warehouses.map((_, i) => columns.map((key) => (Number.isFinite(time(i, columnOf.get(key)!)) ? null : (matrix.why(i, columnOf.get(key)!) ?? 'unreachable'))));
+  return { travel: { warehouseIds: warehouses.map((w) => String(w.id)), needIds: columns, seconds, reasons }, viaGate, pointOf };
 }
 
 /** The sealed zone that cuts a point off from every warehouse, if one zone alone does. */

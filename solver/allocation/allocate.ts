@@ -34,6 +34,8 @@ export async function allocate(problem: AllocationProblem, options: AllocateOpti
       route: routeReason(inst, options.backend ?? 'auto', staged.backend),
       ms: performance.now() - start,
       variables: staged.variables,
+      optimal: staged.stopped === undefined,
+      ...(staged.stopped ? { stopped: staged.stopped } : {}),
       classes: classes?.members.length ?? inst.needs.length,
       stages: { tierFloors: staged.tierFloors, weightedFulfilment: staged.weightedFulfilment, totalTravel: staged.totalTravel },
     },

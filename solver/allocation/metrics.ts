@@ -45,7 +45,8 @@ function tierMetrics(tier: number, fulfilment: readonly NeedFulfilment[], staged
     tier,
     needs: members.length,
     fillRate: asked > 0 ? members.reduce((s, f) => s + f.allocated, 0) / asked : 1,
-    smallestFraction: Math.min(...members.map((f) => f.fraction)),
+    // A loop, not Math.min(...list): a district's tier holds more needs than a call takes arguments.
+    smallestFraction: members.reduce((least, f) => Math.min(least, f.fraction), Infinity),
     floor: staged.tierFloors.find((f) => f.tier === tier)?.floor ?? 0,
   };
 }

@@ -220,6 +220,20 @@ export interface PlanMetrics {
   cover: CommodityCover[];
 }
 
+/**
+ * The stage a time limit stopped: the plan is feasible and optimal for the stages before it. `reached`
+ * is its value at this stage (the smallest share of a tier, weighted fulfilment or travel), `bound` what
+ * the optimum cannot exceed there, when known.
+ */
+export interface Stopped {
+  stage: 'floor' | 'weighted fulfilment' | 'travel';
+  tier?: number;
+  reached: number;
+  bound?: number;
+  /** Where the plan comes from. */
+  from: string;
+}
+
 export interface SolverStats {
   /** Which engine ran: the network-flow fast path or an LP backend. */
   backend: 'flow' | 'highs' | 'jslp';
@@ -227,6 +241,9 @@ export interface SolverStats {
   route: string;
   ms: number;
   variables: number;
+  /** False when a time limit stopped the solve: the plan is then the best feasible one found (`stopped` says how good). */
+  optimal: boolean;
+  stopped?: Stopped;
   /** Rows the solve had for the needs: classes of needs it cannot tell apart (the needs' count when not grouped). */
   classes: number;
   stages: {

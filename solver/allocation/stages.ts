@@ -1,6 +1,7 @@
 // What a solve path (network flow or LP) hands back: the quantity on every candidate arc and the
 // value reached at each stage of the lexicographic objective, so both paths can be compared.
 import type { Instance } from './instance.ts';
+import type { Stopped } from './problem.ts';
 
 /**
  * A fixed stage result is relaxed by this much before the next stage, so that round-off in one
@@ -10,9 +11,11 @@ export const FLOOR_SLACK = 1e-7;
 /**
  * Stage (2) is fixed at its optimum less this share (plus this, absolute) when stage (3) minimises
  * travel: small enough that travel cannot buy a visible loss of fulfilment, large enough for the
- * pure-JS simplex's round-off.
+ * HiGHS' round-off.
  */
 export const FULFILMENT_SLACK = 1e-10;
+/** The same for javascript-lp-solver, whose reported values are rounded more coarsely. */
+export const JSLP_FULFILMENT_SLACK = 1e-9;
 
 export interface StagedSolution {
   /** Quantity per instance arc. */
@@ -27,7 +30,10 @@ export interface StagedSolution {
   weightedWithoutFairness?: number;
   backend: 'flow' | 'highs' | 'jslp';
   variables: number;
+  /** Absent when every stage was solved to its optimum; else where the time limit stopped the solve. */
+  stopped?: Stopped;
 }
+
 
 /** The quantity each need is guaranteed once the tiers' floors are fixed. */
 export function floorQuantities(inst: Instance, tierFloors: readonly { tier: number; floor: number }[]): Float64Array {

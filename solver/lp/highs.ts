@@ -16,14 +16,32 @@ export function loadHighs(): Promise<HighsRuntime> {
   return runtime;
 }
 
+export type HighsModel = ReturnType<HighsRuntime['createModel']>;
+
 export async function solveWithHighs(model: LpModel, options: LpOptions = {}): Promise<LpResult> {
   const highs = await loadHighs();
   const start = performance.now();
+  const handle = createHighsModel(highs, model);
+  try {
+    handle.options.set({
+      output_flag: false,
+      random_seed: options.seed ?? 0,
+      ...(options.timeLimitMs !== undefined ? { time_limit: options.timeLimitMs / 1000 } : {}),
+    });
+    handle.run();
+    return resultOf(highs, handle, start);
+  } finally {
+    handle.dispose();
+  }
+}
+
+/** The model handed to HiGHS as sparse arrays (no text format); the caller disposes of it. */
+export function createHighsModel(highs: HighsRuntime, model: LpModel): HighsModel {
   const infinity = highs.infinity;
   const clamp = (values: number[]) => Float64Array.from(values, (v) => (v === Infinity ? infinity : v === -Infinity ? -infinity : v));
   const numCols = model.cost.length;
   const numRows = model.rowLower.length;
-  const handle = highs.createModel({
+  return highs.createModel({
     numCols,
     numRows,
     sense: model.sense === 'max' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
@@ -41,20 +59,14 @@ export async function solveWithHighs(model: LpModel, options: LpOptions = {}): P
       values: Float64Array.from(model.rowValue),
     },
   });
-  try {
-    handle.options.set({
-      output_flag: false,
-      random_seed: options.seed ?? 0,
-      ...(options.timeLimitMs !== undefined ? { time_limit: options.timeLimitMs / 1000 } : {}),
-    });
-    handle.run();
-    const status = statusOf(handle.getModelStatus(), highs.constants.modelStatus);
-    const x = status === 'optimal' ? Float64Array.from(handle.getSolution().colValue) : new Float64Array(numCols);
-    const objective = status === 'optimal' ? handle.getObjectiveValue() : NaN;
-    return { status, objective, x, backend: 'highs', ms: performance.now() - start };
-  } finally {
-    handle.dispose();
-  }
+}
+
+/** What the last run of a model reached. */
+export function resultOf(highs: HighsRuntime, handle: HighsModel, start: number): LpResult {
+  const status = statusOf(handle.getModelStatus(), highs.constants.modelStatus);
+  const x = status === 'optimal' ? Float64Array.from(handle.getSolution().colValue) : new Float64Array(handle.getDimensions().numCols);
+  const objective = status === 'optimal' ? handle.getObjectiveValue() : NaN;
+  return { status, objective, x, backend: 'highs', ms: performance.now() - start };
 }
 
 function statusOf(code: number, codes: HighsRuntime['constants']['modelStatus']): LpStatus {

@@ -66,6 +66,16 @@ export class LpBuilder {
     return this.lp.rowLower.length - 1;
   }
 
+  setVariableBounds(j: number, lower: number, upper: number): void {
+    this.lp.varLower[j] = lower;
+    this.lp.varUpper[j] = upper;
+  }
+
+  setRowBounds(r: number, lower: number, upper: number): void {
+    this.lp.rowLower[r] = lower;
+    this.lp.rowUpper[r] = upper;
+  }
+
   setObjective(sense: Sense, cost: readonly number[]): void {
     this.lp.sense = sense;
     this.lp.cost = Array.from({ length: this.variableCount }, (_, j) => cost[j] ?? 0);

@@ -48,6 +48,7 @@ export {
   travelMatrix,
   dijkstraTravelMatrix,
   prepareMatrix,
+  sourcesOf,
   computeMatrixRows,
   computeTargetSpaces,
   assembleMatrix,

@@ -16,6 +16,11 @@ import { Traversal, type Leg } from './traversal.ts';
 export interface MatrixOptions {
   /** How far from a road a point may be (default 300 m); farther points are unreachable with that reason. */
   maxSnapDistanceM?: number;
+  /**
+   * Only the first `sources` points are origins (default: all): the matrix has that many rows, to every
+   * point. A plan needs warehouses → delivery points, not delivery points → each other.
+   */
+  sources?: number;
 }
 
 /** Everything a matrix computation needs, as typed arrays (structured-clone friendly for worker threads). */
@@ -37,8 +42,10 @@ export interface MatrixRows {
 
 export interface TravelMatrix {
   size: number;
+  /** Rows: the first `rows` points are origins (`size` unless fewer sources were asked for). */
+  rows: number;
   mode: Mode;
-  /** Row-major: timesS[i * size + j] from point i to point j, Infinity when unreachable. */
+  /** Row-major: timesS[i * size + j] from point i (< rows) to point j, Infinity when unreachable. */
   timesS: Float64Array;
   distancesM: Float64Array;
   /** Where each point joined the network, or why it could not. */
@@ -49,15 +56,20 @@ export interface TravelMatrix {
 
 export function travelMatrix(network: RoadNetwork, points: LatLon[], mode: Mode, options: MatrixOptions = {}): TravelMatrix {
   const { job, snapped } = prepareMatrix(network, points, mode, options);
-  const rows = computeMatrixRows(job, 0, job.size);
-  return assembleMatrix(network, mode, snapped, [rows]);
+  const rows = computeMatrixRows(job, 0, sourcesOf(job.size, options));
+  return assembleMatrix(network, mode, snapped, [rows], rows.timesS.length / job.size);
+}
+
+/** How many of the points are origins. */
+export function sourcesOf(size: number, options: MatrixOptions): number {
+  return Math.min(size, options.sources ?? size);
 }
 
 /** The same matrix by one Dijkstra per source on the plain graph: the reference for tests and benchmarks. */
 export function dijkstraTravelMatrix(network: RoadNetwork, points: LatLon[], mode: Mode, options: MatrixOptions = {}): TravelMatrix {
   const { legs, snapped } = prepareLegs(network, points, mode, options);
   const rows = dijkstraRows(network, mode, legs);
-  return assembleMatrix(network, mode, snapped, [rows]);
+  return assembleMatrix(network, mode, snapped, [rows], legs.size);
 }
 
 function snapAll(network: RoadNetwork, points: LatLon[], mode: Mode, options: MatrixOptions): (SnappedPoint | UnsolvableError)[] {
@@ -218,27 +230,29 @@ export function assembleMatrix(
   mode: Mode,
   snapped: (SnappedPoint | UnsolvableError)[],
   parts: MatrixRows[],
+  rows = snapped.length,
 ): TravelMatrix {
   const size = snapped.length;
   let timesS: Float64Array;
   let distancesM: Float64Array;
-  if (parts.length === 1 && parts[0].timesS.length === size * size) {
+  if (parts.length === 1 && parts[0].timesS.length === rows * size) {
     ({ timesS, distancesM } = parts[0]);
   } else {
-    timesS = new Float64Array(size * size);
-    distancesM = new Float64Array(size * size);
+    timesS = new Float64Array(rows * size);
+    distancesM = new Float64Array(rows * size);
     for (const part of parts) {
       timesS.set(part.timesS, part.fromRow * size);
       distancesM.set(part.distancesM, part.fromRow * size);
     }
   }
   snapped.forEach((point, i) => {
-    if (point instanceof UnsolvableError) return;
+    if (point instanceof UnsolvableError || i >= rows) return;
     timesS[i * size + i] = 0;
     distancesM[i * size + i] = 0;
   });
   return {
     size,
+    rows,
     mode,
     timesS,
     distancesM,

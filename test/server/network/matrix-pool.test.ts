@@ -28,6 +28,17 @@ describe('the worker-thread matrix pool', () => {
     }
   });
 
+  it('computes only the rows of the first points when asked for fewer sources (a plan: warehouses to delivery points)', async () => {
+    const random = new Random(7);
+    const points = Array.from({ length: 25 }, () => ({ lat: 43.728 + random.next() * 0.014, lon: 7.412 + random.next() * 0.016 }));
+    const all = travelMatrix(network, points, 'car');
+    const fromThree = await pool.travelMatrix(network, points, 'car', { sources: 3 });
+    expect(fromThree.rows).toBe(3);
+    expect(fromThree.timesS.length).toBe(3 * points.length);
+    expect(fromThree.timesS).toEqual(all.timesS.subarray(0, 3 * points.length));
+    expect(travelMatrix(network, points, 'car', { sources: 3 }).timesS).toEqual(fromThree.timesS);
+  });
+
   it('follows closures applied and lifted between calls (the workers get the newly customized hierarchy)', async () => {
     const random = new Random(9);
     const points = Array.from({ length: 30 }, () => ({ lat: 43.728 + random.next() * 0.014, lon: 7.412 + random.next() * 0.016 }));

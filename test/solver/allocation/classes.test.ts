@@ -58,3 +58,20 @@ describe('needs solved as classes', () => {
     expect(waterFill([3, 5], [1, 1], 10)).toEqual([3, 5]);
   });
 });
+
+describe('a time limit', () => {
+  it('still gives a feasible plan, marked as not optimal, with what it reached and the bound at the stage it stopped', async () => {
+    const problem = districtProblem(generateDistrict({ households: 400, seed: 3, warehouses: 6 }));
+    const plan = await allocate(problem, { seed: 1, backend: 'highs', timeLimitMs: 0.001 });
+    expect(plan.solver.optimal).toBe(false);
+    expect(plan.solver.stopped).toMatchObject({ stage: 'floor', tier: 1, bound: 1 });
+    expect(plan.solver.stopped!.reached).toBeGreaterThan(0);
+    expect(plan.allocations.length).toBeGreaterThan(0);
+    expectPlanRespectsConstraints(problem, { ...plan, solver: { ...plan.solver, stages: { ...plan.solver.stages, tierFloors: [] } } });
+    const unlimited = await allocate(problem, { seed: 1, backend: 'highs' });
+    expect(unlimited.solver.optimal).toBe(true);
+    expect(unlimited.solver.stopped).toBeUndefined();
+    // No plan's smallest share in tier 1 exceeds the optimum's floor there.
+    expect(plan.solver.stopped!.reached).toBeLessThanOrEqual(unlimited.solver.stages.tierFloors[0]!.floor + 1e-9);
+  });
+});

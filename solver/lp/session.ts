@@ -1,0 +1,101 @@
+// A linear programme solved several times as it changes (a staged objective): bounds, rows and the
+// objective are changed in place and each solve starts from the last one's basis in HiGHS, so a stage
+// costs a few pivots instead of a solve from scratch. javascript-lp-solver has no warm start and
+// solves the changed model anew, which keeps it the independent second opinion.
+import { createHighsModel, loadHighs, resultOf, type HighsModel } from './highs.ts';
+import { solveWithJslp } from './jslp.ts';
+import { LpBuilder, type LpModel, type Sense } from './model.ts';
+import type { LpBackendName, LpResult } from './result.ts';
+
+/** HiGHS takes only finite limits; this is its default in effect. */
+const NO_TIME_LIMIT_S = 1e30;
+
+export interface LpSession {
+  setObjective(sense: Sense, cost: readonly number[]): void;
+  setVariableBounds(j: number, lower: number, upper: number): void;
+  setRowBounds(r: number, lower: number, upper: number): void;
+  /** Adds a row; returns its index. */
+  addRow(indices: readonly number[], values: readonly number[], lower: number, upper: number): number;
+  /** Solves the model as it stands, within `timeLimitMs` when given. */
+  solve(timeLimitMs?: number): Promise<LpResult>;
+  close(): void;
+}
+
+/** A session on the model built so far (the builder itself is left as it is). */
+export async function openLpSession(builder: LpBuilder, backend: LpBackendName, seed: number): Promise<LpSession> {
+  return backend === 'highs' ? new HighsSession(await loadHighs(), builder.model(), seed) : new JslpSession(builder.clone());
+}
+
+class HighsSession implements LpSession {
+  private readonly handle: HighsModel;
+  private rows: number;
+
+  constructor(
+    private readonly highs: Awaited<ReturnType<typeof loadHighs>>,
+    model: LpModel,
+    seed: number,
+  ) {
+    this.handle = createHighsModel(highs, model);
+    this.handle.options.set({ output_flag: false, random_seed: seed });
+    this.rows = model.rowLower.length;
+  }
+
+  private bound = (v: number) => (v === Infinity ? this.highs.infinity : v === -Infinity ? -this.highs.infinity : v);
+
+  setObjective(sense: Sense, cost: readonly number[]): void {
+    const { maximize, minimize } = this.highs.constants.objectiveSense;
+    this.handle.changeObjectiveSense(sense === 'max' ? maximize : minimize);
+    this.handle.changeColsCost({ kind: 'range', from: 0, to: cost.length - 1 }, Float64Array.from(cost));
+  }
+
+  setVariableBounds(j: number, lower: number, upper: number): void {
+    this.handle.changeColBounds(j, this.bound(lower), this.bound(upper));
+  }
+
+  setRowBounds(r: number, lower: number, upper: number): void {
+    this.handle.changeRowBounds(r, this.bound(lower), this.bound(upper));
+  }
+
+  addRow(indices: readonly number[], values: readonly number[], lower: number, upper: number): number {
+    this.handle.addRow(this.bound(lower), this.bound(upper), { indices: Int32Array.from(indices), values: Float64Array.from(values) });
+    return this.rows++;
+  }
+
+  solve(timeLimitMs?: number): Promise<LpResult> {
+    const start = performance.now();
+    this.handle.options.set({ time_limit: timeLimitMs === undefined ? NO_TIME_LIMIT_S : Math.max(0.001, timeLimitMs / 1000) });
+    this.handle.zeroAllClocks();
+    this.handle.run();
+    return Promise.resolve(resultOf(this.highs, this.handle, start));
+  }
+
+  close(): void {
+    this.handle.dispose();
+  }
+}
+
+class JslpSession implements LpSession {
+  constructor(private readonly builder: LpBuilder) {}
+
+  setObjective(sense: Sense, cost: readonly number[]): void {
+    this.builder.setObjective(sense, cost);
+  }
+
+  setVariableBounds(j: number, lower: number, upper: number): void {
+    this.builder.setVariableBounds(j, lower, upper);
+  }
+
+  setRowBounds(r: number, lower: number, upper: number): void {
+    this.builder.setRowBounds(r, lower, upper);
+  }
+
+  addRow(indices: readonly number[], values: readonly number[], lower: number, upper: number): number {
+    return this.builder.addRow(indices, values, lower, upper);
+  }
+
+  solve(timeLimitMs?: number): Promise<LpResult> {
+    return solveWithJslp(this.builder.model(), timeLimitMs === undefined ? {} : { timeLimitMs });
+  }
+
+  close(): void {}
+}
