@@ -83,7 +83,7 @@ describe.each(databaseKinds)('solves as jobs on %s', (kind) => {
     const dispatched = (await t.api.post(`/api/plans/${plan.id}/dispatch`).set(admin()).send({ timeLimitMs: 200 }).expect(200)).body;
     expect(dispatched.routes[0]).toMatchObject({ planId: plan.id, stops: expect.any(Array) });
     const again = await t.api.post(`/api/plans/${plan.id}/dispatch`).set(admin()).send({ timeLimitMs: 200 }).expect(409);
-    expect(again.body).toMatchObject({ status: 409, code: 'conflict' });
+    expect(again.body).toMatchObject({ code: 'conflict', instance: `/api/plans/${plan.id}/dispatch` });
     await t.api.post('/api/plans/999999/dispatch').set(admin()).send({ timeLimitMs: 200 }).expect(404);
   });
 });

@@ -81,7 +81,7 @@ describe('a plan whose server was killed mid-solve (PGlite)', () => {
       expect(allocations.length).toBeGreaterThan(0);
       expect(new Set(allocations.map((a) => `${a.needId}:${a.lotId}`)).size).toBe(allocations.length);
     } finally {
-      if (server) await killed(server);
+      if (server && server.exitCode === null && server.signalCode === null) await killed(server);
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -104,7 +104,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('lifeline worker processes on a 
     s = await twoWarehouses(t);
   });
   afterAll(async () => {
-    for (const child of workers) if (child.exitCode === null) await killed(child);
+    for (const child of workers) if (child.exitCode === null && child.signalCode === null) await killed(child);
     await t.close();
   });
 
