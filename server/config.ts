@@ -36,7 +36,7 @@ export interface Config {
   /** Which proxies in front are trusted to name the client in X-Forwarded-For (Express's 'trust proxy'); false: none. */
   trustProxy: boolean | number | string;
   /** Solve jobs: whether this process runs them, how many of each kind at once, how long a request waits for one. */
-  jobs: { process: boolean; concurrency: number; waitMs: number };
+  jobs: { process: boolean; concurrency: number; waitMs: number; schema: string };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -74,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       process: oneOf('LIFELINE_JOBS', env.LIFELINE_JOBS || 'on', ['on', 'off']) === 'on',
       concurrency: Math.ceil(positive('LIFELINE_JOB_CONCURRENCY', env.LIFELINE_JOB_CONCURRENCY, 2)),
       waitMs: 1000 * positive('LIFELINE_JOB_WAIT_S', env.LIFELINE_JOB_WAIT_S, 60),
+      schema: env.LIFELINE_JOBS_SCHEMA || 'pgboss',
     },
   };
 }

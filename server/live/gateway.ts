@@ -126,6 +126,19 @@ export class LiveGateway implements Delivery {
     return io;
   }
 
+  /**
+   * In a process without sockets (`lifeline worker`): the events its changes store wake the server nodes, as
+   * theirs do, and its transient broadcasts (a plan's progress) reach their sockets through the adapter.
+   */
+  async relay(channel = 'lifeline'): Promise<void> {
+    if (!this.db.pool) return;
+    const io: LiveServer = new Server({ serveClient: false });
+    io.adapter(createAdapter(this.db.pool, { channelPrefix: channel, errorHandler: (e) => console.error('live adapter:', e.message) }));
+    this.delivered = await lastSeq(this.db);
+    this.wakeOn = `${channel}#events`;
+    this.io = io;
+  }
+
   /** Households' pages: a socket opened with a live access code joins that code's room and only hears that the page changed. */
   private openResidentPages(io: LiveServer): void {
     io.of(residentNamespace).use(async (socket, next) => {

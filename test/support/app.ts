@@ -70,11 +70,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop(): Promise<void> }): Promise<TestApp> {
+export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop(): Promise<void> }, jobOptions: Partial<JobOptions> = {}): Promise<TestApp> {
   const db = existing ?? (await openTestDatabase(kind));
   const { outbox, live } = createLive(db);
   const roads = new RoadMap(db);
-  const jobs = testJobs(db);
+  const jobs = testJobs(db, jobOptions);
   const app = createApp({ db, outbox, live, roads, jobs });
   const api = request(app);
   const tokens = {} as Record<Role, string>;
@@ -107,7 +107,7 @@ export async function startTestApp(kind: DatabaseKind, existing?: Db & { drop():
       await stopServer();
       await t.jobs.stop();
       ({ outbox: t.outbox, live: t.live } = createLive(db));
-      t.jobs = testJobs(db);
+      t.jobs = testJobs(db, jobOptions);
       t.app = createApp({ db, outbox: t.outbox, live: t.live, roads, jobs: t.jobs });
       t.api = request(t.app);
       return t.listen({ port, channel });

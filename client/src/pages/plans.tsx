@@ -11,8 +11,19 @@ import { Link, navigate } from '../router.tsx';
 import { useCatalogue } from '../catalogue.ts';
 import { readPlan } from '../plan-data.ts';
 import { readRoutes } from '../route-data.ts';
+import type { JobView } from '../../../server/jobs/jobs.schema.ts';
 import { tierColours } from '../components/map.tsx';
 import { unmetReasons } from '../../../domain/values.ts';
+
+/** A dispatch that outlasted the server's wait answered with its job: follow it, then read the plan's routes. */
+async function followDispatch(jobId: string, planId: number): Promise<unknown> {
+  for (;;) {
+    const job = await request<JobView>('GET', `/jobs/${jobId}`);
+    if (job.state === 'done') return request('GET', `/routes?planId=${planId}`);
+    if (job.state === 'failed') throw new Error(job.error?.detail ?? 'the dispatch failed');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
 
 interface PlanRequest {
   commodityIds?: number[];
@@ -152,7 +163,9 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
   });
   const dispatch = () => act(async () => {
     setDispatching(true);
-    const answer = await request<unknown>('POST', `/plans/${plan.id}/dispatch`, { body: {}, idempotencyKey: newIdempotencyKey() }).finally(() => setDispatching(false));
+    const answer = await request<{ job?: JobView }>('POST', `/plans/${plan.id}/dispatch`, { body: {}, idempotencyKey: newIdempotencyKey() })
+      .then((started) => (started.job ? followDispatch(started.job.id, plan.id) : started))
+      .finally(() => setDispatching(false));
     setRoutes(readRoutes(answer));
     onChanged();
   });
