@@ -1,7 +1,7 @@
 // SQL for allocation plans and their allocations: the only module that writes plans and plan_allocations.
 // Other nouns read a plan through the plans service, or join these tables read-only into a view of their own.
 import type { Queryable } from '../db/database.ts';
-import { listRows, toCamel } from '../db/rows.ts';
+import { listRows, toCamel, type Paging } from '../db/rows.ts';
 import type { Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import type { Snapshot } from './plan-inputs.ts';
 import type { PlanAllocation, PlanRecord } from './plans.service.ts';
@@ -75,7 +75,7 @@ export async function warehousesOfAllocations(db: Queryable, id: number): Promis
   return rows.map((r) => r.warehouse_id);
 }
 
-export const listPlans = (db: Queryable, query: { status?: string; limit: number; offset: number }) => listRows<StoredPlan>(db, 'plans', { status: query.status }, query);
+export const listPlans = (db: Queryable, query: Paging & { status?: string }) => listRows<StoredPlan>(db, 'plans', { status: query.status }, query);
 
 /** Plans with a result, oldest first: the dashboard's fill rates over time. */
 export async function solvedPlans(db: Queryable) {

@@ -18,7 +18,7 @@ export function planRoutes(deps: AppDeps): Router {
     { method: 'post', path: '/plans', summary: 'Run the allocation optimizer on the current stock and needs (answers at once; poll or listen for progress)', tag, roles, body: newPlan, status: 202, idempotent: true },
     ({ body, user }) => plans.createPlan(deps, body, user.id),
   );
-  endpoint(router, db, { method: 'get', path: '/plans', summary: 'Plans, newest last', tag, roles, query: planQuery }, ({ query }) => plans.listPlans(db, query));
+  endpoint(router, db, { method: 'get', path: '/plans', summary: 'Plans, newest last', tag, roles, query: planQuery, list: 'page' }, ({ query }) => plans.listPlans(db, query));
   endpoint(router, db, { method: 'get', path: '/plans/:id', summary: 'A plan with its allocations, unmet needs and their reasons, and its fairness figures', tag, roles, params: idParam }, ({ params }) =>
     plans.getPlan(db, params.id),
   );

@@ -2,7 +2,7 @@
 // every unmet need explained, and approved in one transaction that reserves the stock — or refused
 // with 409 when stock or needs changed since the plan was made.
 import type { Db, Queryable } from '../db/database.ts';
-import type { Page } from '../db/rows.ts';
+import type { Page, Paging } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
@@ -140,7 +140,7 @@ export async function checkPlanInScope(db: Queryable, id: number, scope: Warehou
   checkPlan(scope, { id, warehouseIds: await warehousesOfPlan(db, id) }, action);
 }
 
-export async function listPlans(db: Db, query: { status?: string; limit: number; offset: number }): Promise<Page<Omit<PlanRecord, 'result'>>> {
+export async function listPlans(db: Db, query: Paging & { status?: string }): Promise<Page<Omit<PlanRecord, 'result'>>> {
   const page = await repo.listPlans(db, query);
   return { ...page, items: page.items.map(({ snapshot: _s, result, ...plan }) => ({ ...plan, metrics: result?.metrics })) };
 }
