@@ -34,7 +34,7 @@ export const receipt = z.strictObject({
     .min(1),
 });
 
-export const donationQuery = listQuery({ status: z.enum(donationStatuses).optional(), warehouseId: optionalId }, ['id', 'createdAt', 'status', 'warehouseId']);
+export const donationQuery = listQuery({ status: z.enum(donationStatuses).optional(), warehouseId: optionalId }, ['id', 'pledgedAt', 'receivedAt', 'status', 'warehouseId']);
 
 export const trackingParam = z.strictObject({ trackingCode: z.string().trim().min(4).max(40) });
 

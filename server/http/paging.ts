@@ -16,11 +16,11 @@ const INT_MAX = 2_147_483_647;
  * The query schema of a list: its own `filters`, then `limit`, `offset` and `sort` (a field of `sorts`,
  * `-field` for descending). Anything else is refused (400 naming it), as is a limit past MAX_LIMIT.
  */
-export function listQuery<S extends z.ZodRawShape, F extends string>(filters: S, sorts: readonly [F, ...F[]], options: { sort?: `${'-' | ''}${NoInfer<F>}`; limit?: number } = {}) {
+export function listQuery<S extends z.ZodRawShape, F extends string>(filters: S, sorts: readonly [F, ...F[]], options: { sort?: `${'-' | ''}${NoInfer<F>}`; limit?: number; max?: number } = {}) {
   const names = [...sorts, ...sorts.map((s) => `-${s}`)] as [string, ...string[]];
   return z.strictObject({
     ...filters,
-    limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(options.limit ?? 50).describe(`rows per page (1–${MAX_LIMIT})`),
+    limit: z.coerce.number().int().min(1).max(options.max ?? MAX_LIMIT).default(options.limit ?? 50).describe(`rows per page (1–${options.max ?? MAX_LIMIT})`),
     offset: z.coerce.number().int().min(0).max(INT_MAX).default(0).describe('rows to skip: the first row of the page'),
     sort: z
       .enum(names)

@@ -1,7 +1,7 @@
 // SQL for allocation plans and their allocations: the only module that writes plans and plan_allocations.
 // Other nouns read a plan through the plans service, or join these tables read-only into a view of their own.
 import type { Queryable } from '../db/database.ts';
-import { listRows, toCamel, type Paging } from '../db/rows.ts';
+import { limitOffset, listRows, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import type { Snapshot } from './plan-inputs.ts';
 import type { PlanAllocation, PlanRecord } from './plans.service.ts';
@@ -61,6 +61,18 @@ export async function viaGateOf(db: Queryable, id: number): Promise<Record<strin
 export async function allocationsOf(db: Queryable, planId: number): Promise<PlanAllocation[]> {
   const rows = await db.query('SELECT need_id, lot_id, warehouse_id, commodity_id, quantity, travel_time_s FROM plan_allocations WHERE plan_id = $1 ORDER BY id', [planId]);
   return rows.map((r) => toCamel<PlanAllocation>(r));
+}
+
+/** One page of a plan's allocations. */
+export async function allocationPage(db: Queryable, planId: number, paging: Paging<'id' | 'needId' | 'warehouseId'>): Promise<Page<PlanAllocation>> {
+  const params: unknown[] = [planId];
+  const [{ total }] = (await db.query<{ total: number }>('SELECT count(*)::int AS total FROM plan_allocations WHERE plan_id = $1', params)) as [{ total: number }];
+  const rows = await db.query(
+    `SELECT need_id, lot_id, warehouse_id, commodity_id, quantity, travel_time_s FROM plan_allocations WHERE plan_id = $1
+     ${orderBy(paging.sort, { id: 'id', needId: 'need_id', warehouseId: 'warehouse_id' })} ${limitOffset(params, paging)}`,
+    params,
+  );
+  return { items: rows.map((r) => toCamel<PlanAllocation>(r)), total, limit: paging.limit, offset: paging.offset };
 }
 
 /** What approval reserves, lot by lot (the order every approval locks lots in). */

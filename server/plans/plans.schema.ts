@@ -28,4 +28,10 @@ export const newPlan = z.strictObject({
 });
 export type NewPlan = z.infer<typeof newPlan>;
 
+/**
+ * The window of a plan's per-need lists (allocations, unmet needs, fulfilment) that GET /plans/:id answers
+ * with: a demo plan fits in the first, a district's is read page by page.
+ */
+export const planPartQuery = listQuery({}, ['id', 'needId', 'warehouseId'], { limit: 2000, max: 5000 });
+
 export const planQuery = listQuery({ status: z.enum(planStatuses).optional() }, ['id', 'createdAt', 'status']);

@@ -45,6 +45,8 @@ export interface PlanRecord {
   approvedAt: string | null;
   dispatchedAt: string | null;
   allocations?: PlanAllocation[];
+  /** How many allocations, unmet needs and fulfilment rows the plan has in all, and which window of them this answer holds. */
+  pages?: { allocations: number; unmet: number; fulfilment: number; limit: number; offset: number };
   /** The warehouses the plan draws from. */
   warehouseIds?: number[];
 }
@@ -119,6 +121,25 @@ async function saveResult(outbox: Outbox, id: number, plan: SolverPlan & { viaGa
 
 async function announce(tx: Queryable, notify: Notify, planId: number, status: PlanStatus): Promise<void> {
   await notify(await audience.board(tx), 'plan:status', { planId, status });
+}
+
+/**
+ * A plan for review: its summary and one window (`limit` rows from `offset`) of each per-need list — its
+ * allocations, its unmet needs, its fulfilment — so that a district's plan never answers in one piece.
+ */
+export async function planPage(db: Queryable, id: number, paging: Paging<'id' | 'needId' | 'warehouseId'>): Promise<PlanRecord> {
+  const stored = await repo.findPlan(db, id);
+  if (!stored) throw new NotFoundError('plan', id);
+  const { snapshot: _snapshot, result, ...plan } = stored;
+  const allocations = await repo.allocationPage(db, id, paging);
+  const window = <T>(rows: T[] | undefined) => (rows ?? []).slice(paging.offset, paging.offset + paging.limit);
+  return {
+    ...plan,
+    result: result && { ...result, unmet: window(result.unmet), fulfilment: window(result.fulfilment) },
+    allocations: allocations.items,
+    pages: { allocations: allocations.total, unmet: result?.unmet.length ?? 0, fulfilment: result?.fulfilment.length ?? 0, limit: paging.limit, offset: paging.offset },
+    warehouseIds: await warehousesOfPlan(db, id),
+  };
 }
 
 export async function getPlan(db: Queryable, id: number, lock = false): Promise<PlanRecord> {
