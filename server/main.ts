@@ -11,6 +11,7 @@ import { RoadMap } from './network/network.service.ts';
 import { failInterruptedPlans } from './plans/plans.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
 import { startPruning } from './prune.ts';
+import { refreshStatistics } from './db/statistics.ts';
 
 function cannotStart(reason: string): never {
   console.error(`Lifeline cannot start: ${reason}`);
@@ -36,6 +37,8 @@ if (config.seedDemo) {
   if (seeded) console.log(`Loaded the demo scenario (Monaco) into the ${db.kind} database.`);
 }
 await failInterruptedPlans(db);
+// A district seeded or imported since the last start is unknown to PGlite's planner until analysed.
+await refreshStatistics(db);
 const pruner = startPruning(db);
 const { outbox, live } = createLive(db);
 const app = createApp({

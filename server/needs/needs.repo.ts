@@ -129,11 +129,16 @@ const flagColumns = vulnerabilityFlags.map(columnName);
 /** The flags a row read with its household's flags has set, named as the solver's tier policy names them. */
 export const flagsOf = (row: object): string[] => flagColumns.filter((flag) => (row as Record<string, unknown>)[flag] === true);
 
-/** Every need not cancelled, with what was asked and delivered and its household's flags: the dashboard's fill rates. */
-export async function needsWithFlags(db: Queryable) {
-  return db.query<{ quantity: number; fulfilled: number; urgency: Need['urgency']; status: string; elderly_alone: boolean; chronic_illness: boolean; disabled: boolean; pregnant: boolean; infant: boolean }>(
-    `SELECT n.quantity, n.fulfilled, n.urgency, n.status, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant
-     FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled' AND n.confirmed`,
+/**
+ * The needs not cancelled, counted by what was asked and delivered and by their household's flags: the
+ * dashboard's fill rates and equity. A district's half a million needs fall into a few thousand such groups,
+ * so the database sums them and only the groups cross to the server.
+ */
+export async function needTally(db: Queryable) {
+  return db.query<{ quantity: number; fulfilled: number; urgency: Need['urgency']; needs: number; elderly_alone: boolean; chronic_illness: boolean; disabled: boolean; pregnant: boolean; infant: boolean }>(
+    `SELECT n.quantity, n.fulfilled, n.urgency, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant, count(*)::int AS needs
+     FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled' AND n.confirmed
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
   );
 }
 

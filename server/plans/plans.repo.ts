@@ -91,8 +91,9 @@ export const listPlans = (db: Queryable, query: Paging & { status?: string }) =>
 
 /** Plans with a result, oldest first: the dashboard's fill rates over time. */
 export async function solvedPlans(db: Queryable) {
+  // Only the figures: a district plan's result holds every need's fulfilment (megabytes).
   return db.query<{ id: number; solved_at: string; result: { metrics: { tiers: { tier: number; fillRate: number }[]; giniOfFulfilment: number } } }>(
-    `SELECT id, solved_at, result FROM plans WHERE result IS NOT NULL ORDER BY id`,
+    `SELECT id, solved_at, jsonb_build_object('metrics', result->'metrics') AS result FROM plans WHERE result IS NOT NULL ORDER BY id`,
   );
 }
 
