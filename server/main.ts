@@ -11,6 +11,7 @@ import { JobQueue } from './jobs/jobs.service.ts';
 import { RoadMap } from './network/network.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
 import { startPruning } from './prune.ts';
+import { refreshStatistics } from './db/statistics.ts';
 
 function cannotStart(reason: string): never {
   console.error(`Lifeline cannot start: ${reason}`);
@@ -35,6 +36,8 @@ if (config.seedDemo) {
   const seeded = await seedIfEmpty(db, config.demoPassword);
   if (seeded) console.log(`Loaded the demo scenario (Monaco) into the ${db.kind} database.`);
 }
+// A district seeded or imported since the last start is unknown to PGlite's planner until analysed.
+await refreshStatistics(db);
 const pruner = startPruning(db);
 const { outbox, live } = createLive(db);
 const jobs = new JobQueue(db, config.jobs);

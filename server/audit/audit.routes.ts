@@ -17,6 +17,7 @@ export function auditRoutes({ db }: AppDeps): Router {
       tag: 'audit',
       roles: ['admin'],
       query: auditQuery,
+      list: 'cursor',
     },
     async ({ query, res }) => {
       const page = await searchAudit(db, query);

@@ -1,7 +1,7 @@
 // SQL for users and sessions.
 import type { Queryable } from '../db/database.ts';
-import { insertRows, toCamel } from '../db/rows.ts';
-import type { ListedUser } from './auth.schema.ts';
+import { insertRows, limitOffset, orderBy, toCamel, type Page } from '../db/rows.ts';
+import type { ListedUser, UserQuery } from './auth.schema.ts';
 import type { Role, SignedInUser } from './roles.ts';
 
 export interface UserRow extends SignedInUser {
@@ -31,8 +31,12 @@ export async function insertUser(
   return toCamel<SignedInUser>(row!);
 }
 
-export async function listUsers(db: Queryable): Promise<ListedUser[]> {
-  return (await db.query(`SELECT ${LISTED} FROM users ORDER BY id`)).map((r) => toCamel<ListedUser>(r));
+export async function listUsers(db: Queryable, query: UserQuery): Promise<Page<ListedUser>> {
+  const params: unknown[] = [query.role ?? null, query.active ?? null];
+  const where = 'WHERE ($1::text IS NULL OR role = $1) AND ($2::boolean IS NULL OR active = $2)';
+  const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM users ${where}`, params)) as [{ total: number }];
+  const rows = await db.query(`SELECT ${LISTED} FROM users ${where} ${orderBy(query.sort, { id: 'id', name: 'name', email: 'email', role: 'role' })} ${limitOffset(params, query)}`, params);
+  return { items: rows.map((r) => toCamel<ListedUser>(r)), total, limit: query.limit, offset: query.offset };
 }
 
 /** A user, locked for a change unless `lock` is false. */

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
-import { loginBody, newUserBody, userPatch } from './auth.schema.ts';
+import { loginBody, newUserBody, userPatch, userQuery } from './auth.schema.ts';
 import * as auth from './auth.service.ts';
 import { listUsers } from './auth.repo.ts';
 import { LoginThrottle } from './login-throttle.ts';
@@ -37,7 +37,7 @@ export function authRoutes({ db, live, loginLimits }: AppDeps): Router {
     clearSessionCookie(req, res);
   });
   endpoint(router, db, { method: 'get', path: '/auth/me', summary: 'The signed-in user', tag, roles: 'signed-in' }, ({ user }) => user);
-  endpoint(router, db, { method: 'get', path: '/users', summary: 'All users', tag, roles: ['admin'] }, () => listUsers(db));
+  endpoint(router, db, { method: 'get', path: '/users', summary: 'Users (filter by role, active)', tag, roles: ['admin'], query: userQuery, list: 'array' }, ({ query }) => listUsers(db, query));
   endpoint(
     router,
     db,

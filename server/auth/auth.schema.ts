@@ -1,5 +1,6 @@
 // The sign-in and user-administration inputs, their zod schemas built from the plain roles in roles.ts.
 import { z } from 'zod';
+import { listQuery, MAX_LIMIT } from '../http/paging.ts';
 import { roles, type Role, type SignedInUser } from './roles.ts';
 import { recordId } from '../http/schemas.ts';
 
@@ -36,6 +37,13 @@ export const newUserBody = z.strictObject({
   .refine((user) => user.communities === undefined || user.role === tiedRoles.communities.role, { path: ['communities'], message: tiedRoles.communities.reason })
   .refine((user) => user.warehouseIds === undefined || user.role === tiedRoles.warehouseIds.role, { path: ['warehouseIds'], message: tiedRoles.warehouseIds.reason });
 export type NewUser = z.infer<typeof newUserBody>;
+
+export const userQuery = listQuery(
+  { role: roleSchema.optional(), active: z.enum(['true', 'false']).transform((v) => v === 'true').optional() },
+  ['id', 'name', 'email', 'role'],
+  { limit: MAX_LIMIT },
+);
+export type UserQuery = z.output<typeof userQuery>;
 
 export const userPatch = z.strictObject({
   /** null: every community again. */

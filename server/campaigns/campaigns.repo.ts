@@ -1,7 +1,7 @@
 // SQL for campaigns and their entries. The intake's batch reads the households its codes open in one join
 // (read-only, across the residents' and needs' tables) so that a burst costs a few statements per batch.
 import type { Queryable } from '../db/database.ts';
-import { toCamel } from '../db/rows.ts';
+import { limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { DrawnEntry } from './draw.ts';
 import type { Campaign, Eligibility, Entry, HouseholdEntry } from './campaigns.schema.ts';
 
@@ -31,8 +31,11 @@ export async function findCampaign(db: Queryable, id: number, lock?: 'share' | '
   return row && toCampaign(row);
 }
 
-export async function listCampaigns(db: Queryable): Promise<Campaign[]> {
-  return (await db.query(`SELECT ${campaignColumns} FROM campaigns ORDER BY id DESC LIMIT 200`)).map(toCampaign);
+export async function listCampaigns(db: Queryable, paging: Paging<'id' | 'opensAt' | 'closesAt'>): Promise<Page<Campaign>> {
+  const [{ total }] = (await db.query<{ total: number }>('SELECT count(*)::int AS total FROM campaigns')) as [{ total: number }];
+  const params: unknown[] = [];
+  const rows = await db.query(`SELECT ${campaignColumns} FROM campaigns ${orderBy(paging.sort, { id: 'id', opensAt: 'opens_at', closesAt: 'closes_at' })} ${limitOffset(params, paging)}`, params);
+  return { items: rows.map(toCampaign), total, limit: paging.limit, offset: paging.offset };
 }
 
 export async function markClosed(tx: Queryable, id: number): Promise<void> {

@@ -10,7 +10,7 @@ import { codeParam } from '../residents/residents.schema.ts';
 import { householdOfCode } from '../residents/access.service.ts';
 import { CodeThrottle } from '../residents/code-throttle.ts';
 import { readerLang, unknownCode } from '../residents/resident-texts.ts';
-import { campaignRequest, newCampaign, workerRequest, type Entry } from './campaigns.schema.ts';
+import { campaignQuery, campaignRequest, newCampaign, workerRequest, type Entry } from './campaigns.schema.ts';
 import * as campaigns from './campaigns.service.ts';
 import { CampaignIntake } from './intake.ts';
 
@@ -33,7 +33,9 @@ export function campaignRoutes({ db, outbox }: AppDeps): Router {
     { method: 'post', path: '/campaigns', summary: 'Open a campaign: a scarce item released by need tier, then a lottery seeded by a secret whose SHA-256 is published now', tag, roles, body: newCampaign, status: 201, idempotent: true },
     ({ body, user }) => campaigns.openCampaign(db, body, user.id),
   );
-  endpoint(router, db, { method: 'get', path: '/campaigns', summary: 'Campaigns, newest first (their seeds stay secret until closed)', tag, roles: 'public' }, () => campaigns.listCampaigns(db));
+  endpoint(router, db, { method: 'get', path: '/campaigns', summary: 'Campaigns, newest first (their seeds stay secret until closed)', tag, roles: 'public', query: campaignQuery, list: 'array' }, ({ query }) =>
+    campaigns.listCampaigns(db, query),
+  );
   endpoint(
     router,
     db,

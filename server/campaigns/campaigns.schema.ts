@@ -2,6 +2,7 @@
 // worker) and the records the API answers with (the web app imports these types).
 import { z } from 'zod';
 import { recordId, units } from '../http/schemas.ts';
+import { listQuery, MAX_LIMIT } from '../http/paging.ts';
 import { vulnerabilityFlags, type VulnerabilityFlag } from '../../domain/values.ts';
 import type { DrawResults } from './draw.ts';
 
@@ -37,6 +38,8 @@ export const campaignState = ['upcoming', 'open', 'closed'] as const;
 export type CampaignState = (typeof campaignState)[number];
 
 /** A campaign as stored (the seed stays on the server until the campaign is closed). */
+export const campaignQuery = listQuery({}, ['id', 'opensAt', 'closesAt'], { sort: '-id', limit: MAX_LIMIT });
+
 export interface Campaign {
   id: number;
   commodityId: number;

@@ -17,6 +17,7 @@ import { vulnerabilityFlags } from '../../domain/values.ts';
 import { draw, DRAW_RULE, sha256, type DrawResults } from './draw.ts';
 import { flagColumns, type Campaign, type CampaignLive, type CampaignState, type CampaignView, type Eligibility, type Entry, type HouseholdEntry, type ListedCampaign, type NewCampaign } from './campaigns.schema.ts';
 import * as repo from './campaigns.repo.ts';
+import type { Page, Paging } from '../db/rows.ts';
 
 /** The source a campaign's winner's need carries. */
 export const campaignSource = (campaignId: number) => `campaign:${campaignId}`;
@@ -91,8 +92,9 @@ export async function liveView(db: Queryable, id: number, intake: CampaignLive['
   return { ...view, ...(await repo.liveFigures(db, id)), timeLeftS, intake };
 }
 
-export async function listCampaigns(db: Queryable): Promise<ListedCampaign[]> {
-  return (await repo.listCampaigns(db)).map(({ seed: _secret, ...campaign }) => campaign);
+export async function listCampaigns(db: Queryable, paging: Paging<'id' | 'opensAt' | 'closesAt'>): Promise<Page<ListedCampaign>> {
+  const page = await repo.listCampaigns(db, paging);
+  return { ...page, items: page.items.map(({ seed: _secret, ...campaign }) => campaign) };
 }
 
 /** One request for an entry: by access code (its hash) or, through a community worker, by household. */

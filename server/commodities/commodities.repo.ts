@@ -1,10 +1,10 @@
 // SQL for the commodity catalogue: the only module that writes the commodities table (other nouns join it
 // read-only for names, units and weights).
 import type { Queryable } from '../db/database.ts';
-import { findRow, insertRow, insertRows, listRows, toCamel, updateRow } from '../db/rows.ts';
+import { findRow, insertRow, insertRows, listRows, toCamel, updateRow, type Paging } from '../db/rows.ts';
 import type { Commodity, NewCommodity } from './commodities.schema.ts';
 
-export const listCommodities = (db: Queryable, query: { category?: string; limit: number; offset: number }) =>
+export const listCommodities = (db: Queryable, query: Paging & { category?: string }) =>
   listRows<Commodity>(db, 'commodities', { category: query.category }, query);
 
 export const findCommodity = (db: Queryable, id: number) => findRow<Commodity>(db, 'commodities', id);

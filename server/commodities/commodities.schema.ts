@@ -1,6 +1,8 @@
 // The commodity catalogue: the input schemas, and the record the API answers with.
 import { z } from 'zod';
-import { pageQuery, patchOf } from '../http/schemas.ts';
+import { patchOf } from '../http/schemas.ts';
+import { listQuery } from '../http/paging.ts';
+
 import { categories } from '../../domain/values.ts';
 
 export const newCommodity = z.strictObject({
@@ -16,7 +18,7 @@ export const newCommodity = z.strictObject({
   residentMaxPerDay: z.number().int().positive().max(1_000_000).nullable().default(null).describe('the most all households together may ask for in one day (null: no limit)'),
 });
 export const commodityPatch = patchOf(newCommodity);
-export const commodityQuery = z.strictObject({ category: z.enum(categories).optional(), ...pageQuery });
+export const commodityQuery = listQuery({ category: z.enum(categories).optional() }, ['id', 'name', 'code', 'category']);
 
 export type NewCommodity = z.infer<typeof newCommodity>;
 export interface Commodity extends NewCommodity {

@@ -1,10 +1,11 @@
 // The commodity catalogue: what can be stocked, asked for and delivered.
 import type { Db, Queryable } from '../db/database.ts';
+import type { Paging } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import * as repo from './commodities.repo.ts';
 import type { Commodity, NewCommodity } from './commodities.schema.ts';
 
-export const listCommodities = (db: Db, query: { category?: string; limit: number; offset: number }) => repo.listCommodities(db, query);
+export const listCommodities = (db: Db, query: Paging & { category?: string }) => repo.listCommodities(db, query);
 
 export async function getCommodity(db: Queryable, id: number, field?: string): Promise<Commodity> {
   const commodity = await repo.findCommodity(db, id);

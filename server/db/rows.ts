@@ -56,6 +56,34 @@ export interface Page<T> {
   offset: number;
 }
 
+export interface Sort<F extends string = string> {
+  field: F;
+  descending: boolean;
+}
+
+/** What every list's handler gets: its page and its sort, next to its own filters. */
+export interface Paging<F extends string = string> {
+  limit: number;
+  offset: number;
+  sort: Sort<F>;
+}
+
+/**
+ * The ORDER BY of a sort: the field's SQL (from code, never from input), then the id in the same
+ * direction, so that the order is total and a page boundary never moves a row.
+ */
+export function orderBy<F extends string>(sort: Sort<F>, columns: Record<F, string>, id = 'id'): string {
+  const dir = sort.descending ? 'DESC' : 'ASC';
+  const column = columns[sort.field];
+  return column === id ? `ORDER BY ${id} ${dir}` : `ORDER BY ${column} ${dir} NULLS LAST, ${id} ${dir}`;
+}
+
+/** `LIMIT $n OFFSET $n+1` after `params`, with the values pushed. */
+export function limitOffset(params: unknown[], paging: { limit: number; offset: number }): string {
+  params.push(paging.limit, paging.offset);
+  return `LIMIT $${params.length - 1} OFFSET $${params.length}`;
+}
+
 /** Keeps the rows whose `column` is one of `ids` (null: no restriction), and with `orNone` those where it is null. */
 export interface Within {
   column: string;
@@ -63,12 +91,15 @@ export interface Within {
   orNone?: boolean;
 }
 
-/** Lists rows matching equality filters (undefined filters are ignored), newest id last. */
+/**
+ * Lists rows matching equality filters (undefined filters are ignored), one page in the paging's sort,
+ * whose fields are the table's own columns in camelCase (the schema's enum names them, never the input).
+ */
 export async function listRows<T>(
   db: Queryable,
   table: string,
   filters: Record<string, unknown>,
-  paging: { limit: number; offset: number },
+  paging: Paging,
   within?: Within,
 ): Promise<Page<T>> {
   const entries = definedEntries(filters);
@@ -83,10 +114,8 @@ export async function listRows<T>(
   const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*) AS total FROM ${quoteIdent(table)} ${where}`, params)) as [
     { total: number },
   ];
-  const rows = await db.query(
-    `SELECT * FROM ${quoteIdent(table)} ${where} ORDER BY id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-    [...params, paging.limit, paging.offset],
-  );
+  const column = quoteIdent(columnName(paging.sort.field));
+  const rows = await db.query(`SELECT * FROM ${quoteIdent(table)} ${where} ${orderBy(paging.sort, { [paging.sort.field]: column }, '"id"')} ${limitOffset(params, paging)}`, params);
   return { items: rows.map((r) => toCamel<T>(r)), total, limit: paging.limit, offset: paging.offset };
 }
 

@@ -3,7 +3,7 @@
 // (a plan's lines with their households, an urgent need with its lot and gate), while a plain read of
 // another noun's table goes through that noun (plans, drivers, zones, warehouses, needs).
 import type { Queryable } from '../db/database.ts';
-import { toCamel } from '../db/rows.ts';
+import { limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { PlannedRoute } from './route-build.ts';
 import { insertStop } from './stops.repo.ts';
 
@@ -83,13 +83,12 @@ export async function findRoute(db: Queryable, id: number, lock = false): Promis
 }
 
 /** Routes of a plan or a driver, oldest first; with warehouses, only those whose goods all come from them. */
-export async function routeIds(db: Queryable, filter: { planId?: number; driverId?: number; warehouseIds: number[] | null; limit: number; offset: number }): Promise<number[]> {
-  const rows = await db.query<{ id: number }>(
-    `SELECT r.id FROM routes r WHERE ($1::int IS NULL OR r.plan_id = $1) AND ($2::int IS NULL OR r.driver_id = $2)
-       AND ($3::int[] IS NULL OR (${WAREHOUSES_OF_ROUTE}) <@ $3::int[]) ORDER BY r.id LIMIT $4 OFFSET $5`,
-    [filter.planId ?? null, filter.driverId ?? null, filter.warehouseIds, filter.limit, filter.offset],
-  );
-  return rows.map((r) => r.id);
+export async function routeIds(db: Queryable, filter: Paging<'id'> & { planId?: number; driverId?: number; warehouseIds: number[] | null }): Promise<Page<number>> {
+  const params: unknown[] = [filter.planId ?? null, filter.driverId ?? null, filter.warehouseIds];
+  const where = `WHERE ($1::int IS NULL OR r.plan_id = $1) AND ($2::int IS NULL OR r.driver_id = $2) AND ($3::int[] IS NULL OR (${WAREHOUSES_OF_ROUTE}) <@ $3::int[])`;
+  const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM routes r ${where}`, params)) as [{ total: number }];
+  const rows = await db.query<{ id: number }>(`SELECT r.id FROM routes r ${where} ${orderBy(filter.sort, { id: 'r.id' }, 'r.id')} ${limitOffset(params, filter)}`, params);
+  return { items: rows.map((r) => r.id), total, limit: filter.limit, offset: filter.offset };
 }
 
 /** A driver's routes still under way, oldest first. */

@@ -30,7 +30,7 @@ export function dispatchRoutes(deps: AppDeps): Router {
     { method: 'post', path: '/plans/:id/replan', summary: 'Re-plan the routes under way after an urgent need, a driver dropping out or a closure; affected drivers get their new route live (a job: 202 with it when it takes longer than the wait)', tag, roles: coordinators, params: idParam, body: replanBody, idempotent: true },
     ({ params, body, user }) => deps.jobs.startAndWait('replan', params.id, { body, user }, user),
   );
-  endpoint(router, db, { method: 'get', path: '/routes', summary: 'Routes (filter by plan or driver; a coordinator tied to warehouses gets only theirs)', tag, roles: coordinators, query: routeQuery }, ({ query, user }) => dispatch.listRoutes(db, user, query));
+  endpoint(router, db, { method: 'get', path: '/routes', summary: 'Routes (filter by plan or driver; a coordinator tied to warehouses gets only theirs)', tag, roles: coordinators, query: routeQuery, list: 'array' }, ({ query, user }) => dispatch.listRoutes(db, user, query));
   endpoint(router, db, { method: 'get', path: '/routes/:id', summary: 'One route with its stops (a driver: only their own; a coordinator tied to warehouses: only theirs)', tag, roles: field, params: idParam }, ({ params, user }) =>
     dispatch.routeFor(db, user, params.id),
   );

@@ -1,6 +1,7 @@
 // Input schemas for dispatch, routes, stops and positions.
 import { z } from 'zod';
-import { latitude, longitude, optionalId, pageQuery, recordId, seed, units } from '../http/schemas.ts';
+import { latitude, longitude, optionalId, recordId, seed, units } from '../http/schemas.ts';
+import { listQuery, MAX_LIMIT } from '../http/paging.ts';
 import { failureReasons, handovers, type Handover } from '../../domain/values.ts';
 
 export const dispatchBody = z.strictObject({
@@ -8,7 +9,7 @@ export const dispatchBody = z.strictObject({
   seed: seed,
 });
 
-export const routeQuery = z.strictObject({ planId: optionalId, driverId: optionalId, ...pageQuery });
+export const routeQuery = listQuery({ planId: optionalId, driverId: optionalId }, ['id'], { limit: MAX_LIMIT });
 
 /** Proof of a delivery, as the phone recorded it at the door or the gate. */
 export const proof = z.strictObject({

@@ -2,6 +2,7 @@
 // day — accept, pick up (ledger: dispatched); a stop's outcome is in stops.service.ts. Every change
 // reaches the driver and the coordinators' board live.
 import type { Queryable, Tx } from '../db/database.ts';
+import type { Page, Paging } from '../db/rows.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
@@ -71,7 +72,8 @@ export interface DispatchJobResult {
  */
 export async function dispatchJob(deps: Deps, planId: number, input: { options: { timeLimitMs: number; seed: number }; scope: WarehouseScope }, retried: boolean): Promise<DispatchJobResult> {
   if (retried && (await planStatus(deps.outbox.db, planId)) === 'dispatched') {
-    return { routeIds: await repo.routeIds(deps.outbox.db, { planId, warehouseIds: null, limit: 100_000, offset: 0 }), unassigned: [], stats: null };
+    const stored = await repo.routeIds(deps.outbox.db, { planId, warehouseIds: null, limit: 100_000, offset: 0, sort: { field: 'id', descending: false } });
+    return { routeIds: stored.items, unassigned: [], stats: null };
   }
   const { routes, unassigned, stats } = await dispatchPlan(deps, planId, input.options, input.scope);
   return { routeIds: routes.map((r) => r.id), unassigned, stats };
@@ -101,10 +103,10 @@ export async function routeView(db: Queryable, id: number): Promise<RouteView> {
 }
 
 /** Routes for the board; a coordinator tied to warehouses sees the routes whose goods all come from theirs. */
-export async function listRoutes(db: Queryable, user: SignedInUser, filter: { planId?: number; driverId?: number; limit: number; offset: number }) {
+export async function listRoutes(db: Queryable, user: SignedInUser, filter: Paging<'id'> & { planId?: number; driverId?: number }): Promise<Page<RouteView>> {
   const scope = warehouseScope(user);
-  const ids = await repo.routeIds(db, { ...filter, warehouseIds: scope && [...scope] });
-  return Promise.all(ids.map((id) => routeView(db, id)));
+  const page = await repo.routeIds(db, { ...filter, warehouseIds: scope && [...scope] });
+  return { ...page, items: await Promise.all(page.items.map((id) => routeView(db, id))) };
 }
 
 /** One route with its recipients, for its own driver or a coordinator of its warehouses. */

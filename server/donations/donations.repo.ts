@@ -1,10 +1,10 @@
 // SQL for donations, their items and their journey through the ledger: the only module that reads or
 // writes the donations and donation_items tables.
 import type { Queryable } from '../db/database.ts';
-import { insertRow, listRows, toCamel, type Within } from '../db/rows.ts';
+import { insertRow, listRows, toCamel, type Paging, type Within } from '../db/rows.ts';
 import type { Donation, DonationItem, NewDonation } from './donations.schema.ts';
 
-export const listDonations = (db: Queryable, filters: { status?: string; warehouseId?: number; charityUserId?: number }, paging: { limit: number; offset: number }, within: Within) =>
+export const listDonations = (db: Queryable, filters: { status?: string; warehouseId?: number; charityUserId?: number }, paging: Paging, within: Within) =>
   listRows<Donation>(db, 'donations', filters, paging, within);
 
 export async function insertDonation(

@@ -18,7 +18,7 @@ export function donationRoutes({ db }: AppDeps): Router {
   endpoint(
     router,
     db,
-    { method: 'get', path: '/donations', summary: 'Donations (a charity sees its own)', tag, roles: ['charity', 'coordinator', 'admin'], query: donationQuery },
+    { method: 'get', path: '/donations', summary: 'Donations (a charity sees its own)', tag, roles: ['charity', 'coordinator', 'admin'], query: donationQuery, list: 'page' },
     ({ query, user }) => donations.listDonations(db, user, query),
   );
   endpoint(

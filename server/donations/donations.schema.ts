@@ -1,7 +1,9 @@
 // Donations: a pledge of items to a warehouse, and its receipt at the door. The input schemas, and the
 // records the API answers with.
 import { z } from 'zod';
-import { isoDate, optionalId, pageQuery, recordId, units } from '../http/schemas.ts';
+import { isoDate, optionalId, recordId, units } from '../http/schemas.ts';
+import { listQuery } from '../http/paging.ts';
+
 import { donationStatuses, type DonationStatus } from '../../domain/values.ts';
 
 export const newDonation = z.strictObject({
@@ -32,11 +34,7 @@ export const receipt = z.strictObject({
     .min(1),
 });
 
-export const donationQuery = z.strictObject({
-  status: z.enum(donationStatuses).optional(),
-  warehouseId: optionalId,
-  ...pageQuery,
-});
+export const donationQuery = listQuery({ status: z.enum(donationStatuses).optional(), warehouseId: optionalId }, ['id', 'pledgedAt', 'receivedAt', 'status', 'warehouseId']);
 
 export const trackingParam = z.strictObject({ trackingCode: z.string().trim().min(4).max(40) });
 

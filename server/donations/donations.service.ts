@@ -2,7 +2,7 @@
 // them into lots (the ledger grows, provenance stays linked); anyone can follow the journey by code.
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import type { Page } from '../db/rows.ts';
+import type { Page, Paging } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField, ValidationError } from '../http/errors.ts';
 import type { SignedInUser } from '../auth/roles.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
@@ -81,7 +81,7 @@ function checkReceiptCoversItems(donation: Donation, input: Receipt): void {
 }
 
 /** A charity sees its own donations; coordinators those of their warehouses; admins all. */
-export async function listDonations(db: Db, user: SignedInUser, query: { status?: string; warehouseId?: number; limit: number; offset: number }): Promise<Page<Donation>> {
+export async function listDonations(db: Db, user: SignedInUser, query: Paging & { status?: string; warehouseId?: number }): Promise<Page<Donation>> {
   const mine = user.role === 'charity' ? user.id : undefined;
   const filters = { status: query.status, warehouseId: query.warehouseId, charityUserId: mine };
   const page = await repo.listDonations(db, filters, query, { column: 'warehouseId', ids: warehouseScope(user) });

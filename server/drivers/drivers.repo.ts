@@ -1,9 +1,9 @@
 // SQL for drivers and gate volunteers: the only module that reads or writes the drivers table.
 import type { Queryable } from '../db/database.ts';
-import { findRow, insertRow, insertRows, listRows, toCamel, updateRow, type Within } from '../db/rows.ts';
+import { findRow, insertRow, insertRows, listRows, toCamel, updateRow, type Paging, type Within } from '../db/rows.ts';
 import type { Driver, NewDriver } from './drivers.schema.ts';
 
-export const listDrivers = (db: Queryable, query: { kind?: string; limit: number; offset: number }, within: Within) =>
+export const listDrivers = (db: Queryable, query: Paging & { kind?: string }, within: Within) =>
   listRows<Driver>(db, 'drivers', { kind: query.kind }, query, within);
 
 export const findDriver = (db: Queryable, id: number) => findRow<Driver>(db, 'drivers', id);

@@ -1,6 +1,8 @@
 // Drivers and gate volunteers: the input schemas, and the record the API answers with.
 import { z } from 'zod';
-import { clockTime, pageQuery, patchOf, recordId } from '../http/schemas.ts';
+import { clockTime, patchOf, recordId } from '../http/schemas.ts';
+import { listQuery } from '../http/paging.ts';
+
 import { driverKinds, vehicleTypes } from '../../domain/values.ts';
 
 const driverFields = {
@@ -22,7 +24,7 @@ const shiftOrdered = (d: { shiftStart?: string; shiftEnd?: string }) => !d.shift
 
 export const newDriver = z.strictObject(driverFields).refine(shiftOrdered, { path: ['shiftEnd'], message: 'the shift must end after it starts' });
 export const driverPatch = patchOf(newDriver).refine(shiftOrdered, { path: ['shiftEnd'], message: 'the shift must end after it starts' });
-export const driverQuery = z.strictObject({ kind: z.enum(driverKinds).optional(), ...pageQuery });
+export const driverQuery = listQuery({ kind: z.enum(driverKinds).optional() }, ['id', 'name', 'kind', 'vehicleType']);
 
 export type NewDriver = z.infer<typeof newDriver>;
 /** Optional fields left out come back null. */

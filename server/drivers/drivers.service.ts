@@ -1,5 +1,6 @@
 // Drivers and gate volunteers: who can carry what, when, from where.
 import type { Db, Queryable } from '../db/database.ts';
+import type { Paging } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { getZone } from '../zones/zones.service.ts';
@@ -11,7 +12,7 @@ import type { Driver, NewDriver } from './drivers.schema.ts';
 // A driver belongs to their home warehouse; one based nowhere (a gate volunteer serves a zone) is shared.
 const homeOf = (driver: Driver): number[] => (driver.homeWarehouseId ? [driver.homeWarehouseId] : []);
 
-export const listDrivers = (db: Db, query: { kind?: string; limit: number; offset: number }, scope: WarehouseScope) =>
+export const listDrivers = (db: Db, query: Paging & { kind?: string }, scope: WarehouseScope) =>
   repo.listDrivers(db, query, { column: 'homeWarehouseId', ids: scope, orNone: true });
 
 export async function getDriver(db: Queryable, id: number): Promise<Driver> {

@@ -11,6 +11,7 @@ import { replayOrRecord } from './idempotency.ts';
 import type { Db } from '../db/database.ts';
 import { audited } from '../audit/audit.service.ts';
 import { Reply } from './reply.ts';
+import { setCursorHeader, setPageHeaders, type Page } from './paging.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -30,6 +31,13 @@ export interface EndpointSpec<B extends z.ZodType, Q extends z.ZodType, P extend
   idempotent?: boolean;
   /** Answers something other than JSON (e.g. text/csv). */
   produces?: string;
+  /**
+   * A list: the query is built by paging.ts's listQuery and the handler answers a Page. `page` sends it as
+   * `{items, total, limit, offset}`, `array` as the bare rows (lists that answered arrays before paging);
+   * both carry X-Total-Count and Link headers. `cursor`: an append-only log paged by its own keyset
+   * (`{items, next}`, `next` the cursor of the following page), with a Link to it.
+   */
+  list?: 'page' | 'array' | 'cursor';
 }
 
 export interface EndpointContext<B, Q, P> {
@@ -73,7 +81,7 @@ export function endpoint<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
       req,
       res,
     } as SignedInContext<Infer<B>, Infer<Q>, Infer<P>>;
-    const run = async () => {
+    const run = async (): Promise<{ status: number; body: unknown }> => {
       const value = await handler(ctx);
       return value instanceof Reply ? { status: value.status, body: value.body } : { status: spec.status ?? 200, body: value };
     };
@@ -81,6 +89,12 @@ export function endpoint<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
     const answerOnce = () => (spec.idempotent && key && user ? replayOrRecord(db, user.id, key, req, run) : run());
     const answer = spec.method === 'get' ? await answerOnce() : await audited(req, user, requestId, answerOnce);
     if (res.headersSent) return;
+    if (spec.list === 'cursor') setCursorHeader(req, res, answer.body as { next: unknown });
+    else if (spec.list) {
+      const page = answer.body as Page<unknown>;
+      setPageHeaders(req, res, page);
+      if (spec.list === 'array') answer.body = page.items;
+    }
     if (spec.produces && typeof answer.body === 'string') {
       res.status(answer.status).type(spec.produces).send(answer.body);
     } else {

@@ -5,6 +5,12 @@ import { errorCodes } from './errors.ts';
 
 const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
+/** Every list answers with these (paging.ts): the rows in all pages, and the links to the next and previous page. */
+const pageHeaders = {
+  'X-Total-Count': { description: 'rows in all pages', schema: { type: 'integer' } },
+  Link: { description: 'RFC 8288 links to the next and previous pages (rel="next", rel="prev")', schema: { type: 'string' } },
+};
+
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of registry.values()) {
@@ -20,10 +26,11 @@ export function openApiDocument(): Record<string, unknown> {
       tags: [spec.tag],
       security: spec.roles === 'public' ? [] : [{ bearer: [] }],
       'x-roles': spec.roles,
+      ...(spec.list ? { 'x-list': spec.list } : {}),
       parameters,
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(spec.body) } } } } : {}),
       responses: {
-        [String(spec.status ?? 200)]: { description: 'Success', content: { [spec.produces ?? 'application/json']: {} } },
+        [String(spec.status ?? 200)]: { description: 'Success', content: { [spec.produces ?? 'application/json']: {} }, ...(spec.list ? { headers: pageHeaders } : {}) },
         default: { description: 'A problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
       },
     };

@@ -35,7 +35,7 @@ export function recordEndpoints<Q extends z.ZodType, C extends z.ZodType, P exte
   service: RecordService<z.output<Q>, z.output<C>, z.output<P>>,
 ): void {
   const { path, tag, noun, readRoles, writeRoles } = spec;
-  endpoint(router, db, { method: 'get', path, summary: `List ${noun}s`, tag, roles: readRoles, query: spec.query }, ({ query, user }) => service.list(query as z.output<Q>, user));
+  endpoint(router, db, { method: 'get', path, summary: `List ${noun}s`, tag, roles: readRoles, query: spec.query, list: 'page' }, ({ query, user }) => service.list(query as z.output<Q>, user));
   endpoint(router, db, { method: 'get', path: `${path}/:id`, summary: `One ${noun}`, tag, roles: readRoles, params: idParam }, ({ params, user }) => service.get(params.id, user));
   endpoint(router, db, { method: 'post', path, summary: `Create a ${noun}`, tag, roles: writeRoles, body: spec.create, status: 201, idempotent: true }, ({ body, user }) =>
     service.create(body as z.output<C>, user),

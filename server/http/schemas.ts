@@ -1,5 +1,5 @@
-// Small input schemas every noun shares: ids in paths, paging, coordinates, dates; and the PATCH body
-// built from a create schema.
+// Small input schemas every noun shares: ids in paths, coordinates, dates; and the PATCH body built from
+// a create schema (lists' paging is in paging.ts).
 import { z } from 'zod';
 
 /** Ids, versions and counts are PostgreSQL integers: anything larger is refused here, not by the database. */
@@ -11,11 +11,6 @@ export const units = z.number().int().positive().max(1_000_000, 'at most 1,000,0
 export const seed = z.number().int().min(0).max(INT_MAX).default(1);
 
 export const idParam = z.strictObject({ id: z.coerce.number().int().positive().max(INT_MAX, 'no record has such an id') });
-
-export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).max(INT_MAX).default(0),
-};
 
 export const latitude = z.number().min(-90).max(90);
 export const longitude = z.number().min(-180).max(180);

@@ -1,6 +1,6 @@
 // SQL for reports held for a coordinator's review: the only module that reads or writes household_reviews.
 import type { Queryable } from '../db/database.ts';
-import { toCamel } from '../db/rows.ts';
+import { limitOffset, orderBy, toCamel, type Paging } from '../db/rows.ts';
 import type { HouseholdReview } from './household-reviews.service.ts';
 import type { NewNeed } from './needs.schema.ts';
 
@@ -23,8 +23,9 @@ export async function countReviews(db: Queryable, state: string): Promise<number
   return total;
 }
 
-export async function listReviews(db: Queryable, query: { state: string; limit: number; offset: number }): Promise<HouseholdReview[]> {
-  const rows = await db.query('SELECT * FROM household_reviews WHERE state = $1 ORDER BY id LIMIT $2 OFFSET $3', [query.state, query.limit, query.offset]);
+export async function listReviews(db: Queryable, query: Paging<'id'> & { state: string }): Promise<HouseholdReview[]> {
+  const params: unknown[] = [query.state];
+  const rows = await db.query(`SELECT * FROM household_reviews WHERE state = $1 ${orderBy(query.sort, { id: 'id' })} ${limitOffset(params, query)}`, params);
   return rows.map((r) => toCamel<HouseholdReview>(r));
 }
 

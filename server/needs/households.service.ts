@@ -7,6 +7,7 @@ import { toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import * as repo from './households.repo.ts';
 import type { Household, HouseholdInput } from './needs.schema.ts';
+import { pageOf, type Paging } from '../http/paging.ts';
 
 export type { Household };
 
@@ -143,6 +144,9 @@ export const communityMiddle = (db: Queryable, community: string) => repo.middle
 
 /** The communities households belong to. */
 export const knownCommunities = (db: Queryable) => repo.communities(db);
+
+/** A page of the communities by name (a district has about a thousand: held whole). */
+export const communityPage = async (db: Queryable, paging: Paging<'name'>) => pageOf(await knownCommunities(db), paging, { name: (c) => c }, (c) => c);
 
 export async function getHousehold(db: Queryable, id: number, field?: string): Promise<Household> {
   const row = await repo.findHousehold(db, id);

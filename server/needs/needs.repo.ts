@@ -1,9 +1,9 @@
 // SQL for needs: the only module that writes the needs table. Other nouns read a need through the needs
 // service or this repo, or join the table read-only into a view of their own (a route's goods, a household's page).
 import type { Queryable } from '../db/database.ts';
-import { columnName, findRow, insertRow, insertRows, toCamel, type Page } from '../db/rows.ts';
+import { columnName, findRow, insertRow, insertRows, limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import { vulnerabilityFlags } from '../../domain/values.ts';
-import type { Household, Need, NeedWithHousehold } from './needs.schema.ts';
+import type { Household, Need, NeedSort, NeedWithHousehold } from './needs.schema.ts';
 
 export type { Need, NeedWithHousehold };
 
@@ -129,11 +129,16 @@ const flagColumns = vulnerabilityFlags.map(columnName);
 /** The flags a row read with its household's flags has set, named as the solver's tier policy names them. */
 export const flagsOf = (row: object): string[] => flagColumns.filter((flag) => (row as Record<string, unknown>)[flag] === true);
 
-/** Every need not cancelled, with what was asked and delivered and its household's flags: the dashboard's fill rates. */
-export async function needsWithFlags(db: Queryable) {
-  return db.query<{ quantity: number; fulfilled: number; urgency: Need['urgency']; status: string; elderly_alone: boolean; chronic_illness: boolean; disabled: boolean; pregnant: boolean; infant: boolean }>(
-    `SELECT n.quantity, n.fulfilled, n.urgency, n.status, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant
-     FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled' AND n.confirmed`,
+/**
+ * The needs not cancelled, counted by what was asked and delivered and by their household's flags: the
+ * dashboard's fill rates and equity. A district's half a million needs fall into a few thousand such groups,
+ * so the database sums them and only the groups cross to the server.
+ */
+export async function needTally(db: Queryable) {
+  return db.query<{ quantity: number; fulfilled: number; urgency: Need['urgency']; needs: number; elderly_alone: boolean; chronic_illness: boolean; disabled: boolean; pregnant: boolean; infant: boolean }>(
+    `SELECT n.quantity, n.fulfilled, n.urgency, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant, count(*)::int AS needs
+     FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled' AND n.confirmed
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
   );
 }
 
@@ -181,31 +186,55 @@ export async function openNeedsToDeliver(db: Queryable, commodityIds: number[] |
   );
 }
 
-export interface NeedFilter {
+export interface NeedFilter extends Paging<NeedSort> {
   community?: string;
   status?: string;
+  urgency?: string;
   commodityId?: number;
   householdId?: number;
   zoneId?: number;
+  q?: string;
   /** Only these communities (a community worker's); null or absent: every one. */
   communities?: readonly string[] | null;
-  limit: number;
-  offset: number;
 }
+
+/** The column each sort of the need sheet orders by. */
+const needOrder: Record<NeedSort, string> = {
+  id: 'n.id',
+  household: 'n.household_id',
+  name: 'h.name',
+  address: 'h.address',
+  community: 'h.community',
+  people: 'h.people',
+  commodityId: 'n.commodity_id',
+  quantity: 'n.quantity',
+  urgency: `array_position(ARRAY['critical', 'high', 'normal', 'low']::text[], n.urgency::text)`,
+  deadline: 'n.deadline',
+  status: 'n.status',
+  fulfilled: 'n.fulfilled',
+  updatedAt: 'n.updated_at',
+};
+
+/** `%`, `_` and `\` in a search are the user's characters, not patterns. */
+const likeWords = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export async function listNeeds(db: Queryable, f: NeedFilter): Promise<Page<NeedWithHousehold>> {
   const where = `WHERE ($1::text IS NULL OR h.community = $1) AND ($2::text IS NULL OR n.status = $2)
     AND ($3::int IS NULL OR n.commodity_id = $3) AND ($4::int IS NULL OR n.household_id = $4) AND ($5::int IS NULL OR h.zone_id = $5)
-    AND ($6::text[] IS NULL OR h.community = ANY($6))`;
-  const params = [f.community ?? null, f.status ?? null, f.commodityId ?? null, f.householdId ?? null, f.zoneId ?? null, f.communities ?? null];
+    AND ($6::text[] IS NULL OR h.community = ANY($6)) AND ($7::text IS NULL OR n.urgency = $7)
+    AND ($8::text IS NULL OR h.name ILIKE $8 OR h.address ILIKE $8 OR h.phone ILIKE $8)`;
+  const params: unknown[] = [f.community ?? null, f.status ?? null, f.commodityId ?? null, f.householdId ?? null, f.zoneId ?? null, f.communities ?? null, f.urgency ?? null, f.q ? likeWords(f.q) : null];
   const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*) AS total FROM needs n JOIN households h ON h.id = n.household_id ${where}`, params)) as [
     { total: number },
   ];
+  // The page's ids first (a narrow sort over the index), then their rows as JSON: only one page is built.
   const rows = await db.query<{ need: Record<string, unknown>; household: Record<string, unknown> }>(
     `SELECT to_jsonb(n) AS need, to_jsonb(h) - 'address_key' - 'phone_key' AS household
-     FROM needs n JOIN households h ON h.id = n.household_id ${where}
-     ORDER BY n.id LIMIT $7 OFFSET $8`,
-    [...params, f.limit, f.offset],
+     FROM unnest(ARRAY(
+       SELECT n.id FROM needs n JOIN households h ON h.id = n.household_id ${where} ${orderBy(f.sort, needOrder, 'n.id')} ${limitOffset(params, f)}
+     )) WITH ORDINALITY AS page(id, at)
+     JOIN needs n ON n.id = page.id JOIN households h ON h.id = n.household_id ORDER BY page.at`,
+    params,
   );
   const items = rows.map((r) => ({ ...toCamel<Need>(r.need), household: toCamel<Household>(r.household) }));
   return { items, total, limit: f.limit, offset: f.offset };

@@ -21,7 +21,7 @@ export function needRoutes({ db, outbox }: AppDeps): Router {
   const tag = 'needs';
   // Another community's need or household answers 404 to a worker tied to communities, as a missing one does.
   const roles = needRoles;
-  endpoint(router, db, { method: 'get', path: '/needs', summary: 'Needs with their households (filter by community, status, commodity, zone)', tag, roles, query: needQuery }, ({ query, user }) =>
+  endpoint(router, db, { method: 'get', path: '/needs', summary: 'Needs with their households (filter by community, status, commodity, zone)', tag, roles, query: needQuery, list: 'page' }, ({ query, user }) =>
     needs.listNeeds(db, { ...query, communities: communityScope(user) }),
   );
   endpoint(router, db, { method: 'get', path: '/needs/:id', summary: 'One need with its household', tag, roles, params: idParam }, ({ params, user }) =>
@@ -70,7 +70,7 @@ export function needRoutes({ db, outbox }: AppDeps): Router {
   endpoint(
     router,
     db,
-    { method: 'get', path: '/household-reviews', summary: "Reports held because they matched a household outside the reporter's communities", tag, roles: reviewerRoles, query: reviewQuery },
+    { method: 'get', path: '/household-reviews', summary: "Reports held because they matched a household outside the reporter's communities", tag, roles: reviewerRoles, query: reviewQuery, list: 'page' },
     ({ query }) => reviews.listReviews(db, query),
   );
   endpoint(

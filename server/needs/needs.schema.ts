@@ -1,7 +1,8 @@
 // Households and their needs (one need = one commodity asked for by one household): the input schemas,
 // and the records the API answers with.
 import { z } from 'zod';
-import { isoDate, latitude, longitude, optionalId, pageQuery, recordId, units, version } from '../http/schemas.ts';
+import { isoDate, latitude, longitude, optionalId, recordId, units, version } from '../http/schemas.ts';
+import { listQuery } from '../http/paging.ts';
 import type { FieldProblem } from '../http/errors.ts';
 import { flagColumns, needImportColumns, needStatuses, urgencies, vulnerabilityFlags, type FlagColumn, type NeedImportColumn, type NeedStatus, type Urgency, type VulnerabilityFlag } from '../../domain/values.ts';
 
@@ -55,14 +56,22 @@ export const needPatch = z.strictObject({
   version: version,
 });
 
-export const needQuery = z.strictObject({
-  community: z.string().optional(),
-  status: z.enum(needStatuses).optional(),
-  commodityId: optionalId,
-  householdId: optionalId,
-  zoneId: optionalId,
-  ...pageQuery,
-});
+/** What the need sheet sorts by (needs.repo.ts maps each to its column). */
+export const needSorts = ['id', 'household', 'name', 'address', 'community', 'people', 'commodityId', 'quantity', 'urgency', 'deadline', 'status', 'fulfilled', 'updatedAt'] as const;
+export type NeedSort = (typeof needSorts)[number];
+
+export const needQuery = listQuery(
+  {
+    community: z.string().optional(),
+    status: z.enum(needStatuses).optional(),
+    urgency: z.enum(urgencies).optional(),
+    commodityId: optionalId,
+    householdId: optionalId,
+    zoneId: optionalId,
+    q: z.string().trim().max(200).optional().describe("words found in the household's name, address or phone (case-insensitive)"),
+  },
+  needSorts,
+);
 
 export const importQuery = z.strictObject({
   source: z.string().trim().min(1).max(100).default('csv'),
@@ -73,7 +82,7 @@ export const importQuery = z.strictObject({
     .describe('true: report what the file would do (new, merged, held for review, errors by line), writing nothing'),
 });
 
-export const reviewQuery = z.strictObject({ state: z.enum(['pending', 'accepted', 'rejected']).default('pending'), ...pageQuery });
+export const reviewQuery = listQuery({ state: z.enum(['pending', 'accepted', 'rejected']).default('pending') }, ['id']);
 export type ReviewQuery = z.infer<typeof reviewQuery>;
 
 export const reviewDecision = z.strictObject({

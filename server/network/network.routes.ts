@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
-import { liftBody, networkQuery, newClosure, pathQuery } from './network.schema.ts';
+import { closureQuery, liftBody, networkQuery, newClosure, pathQuery } from './network.schema.ts';
 
 export function networkRoutes({ db, roads }: AppDeps): Router {
   const router = Router();
@@ -12,7 +12,7 @@ export function networkRoutes({ db, roads }: AppDeps): Router {
   endpoint(router, db, { method: 'get', path: '/network', summary: 'The road network as simplified GeoJSON (drive or walk layer)', tag, roles: 'signed-in', query: networkQuery }, ({ query }) =>
     roads.geoJson(query.layer, query.simplify),
   );
-  endpoint(router, db, { method: 'get', path: '/network/closures', summary: 'Closures and checkpoints in force', tag, roles: 'signed-in' }, () => roads.listClosures());
+  endpoint(router, db, { method: 'get', path: '/network/closures', summary: 'Closures and checkpoints in force', tag, roles: 'signed-in', query: closureQuery, list: 'array' }, ({ query }) => roads.closurePage(query));
   endpoint(
     router,
     db,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { latitude, longitude } from '../http/schemas.ts';
 import type { LatLon, LineString } from '../../solver/network/index.ts';
 import { networkLayers, travelModes } from '../../domain/values.ts';
+import { listQuery, MAX_LIMIT } from '../http/paging.ts';
 
 export const networkQuery = z.strictObject({
   layer: z.enum(networkLayers).default('drive'),
@@ -32,6 +33,8 @@ const latLon = z
   .pipe(z.object({ lat: latitude, lon: longitude }));
 
 export const pathQuery = z.strictObject({ from: latLon, to: latLon, mode: z.enum(travelModes).default('car') });
+
+export const closureQuery = listQuery({ layer: z.enum(networkLayers).optional() }, ['id', 'createdAt', 'reason'], { limit: MAX_LIMIT });
 
 export interface Closure extends NewClosure {
   id: number;

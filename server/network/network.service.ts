@@ -28,6 +28,7 @@ import {
 import { loadOsmFile } from './osm-file.ts';
 import { MatrixPool } from './matrix-pool.ts';
 import type { Closure, NewClosure, PathAnswer } from './network.schema.ts';
+import { pageOf, type Page, type Paging } from '../http/paging.ts';
 
 export const DEFAULT_MAP = fileURLToPath(new URL('../../seeds/osm/monaco.osm.pbf', import.meta.url));
 
@@ -84,6 +85,12 @@ export class RoadMap {
 
   async listClosures(): Promise<Closure[]> {
     return repo.openClosures(this.db);
+  }
+
+  /** A page of the closures in force (a few dozen on a bad day: held whole). */
+  async closurePage(query: Paging<'id' | 'createdAt' | 'reason'> & { layer?: Closure['layer'] }): Promise<Page<Closure>> {
+    const closures = (await this.listClosures()).filter((c) => !query.layer || c.layer === query.layer);
+    return pageOf(closures, query, { id: (c) => c.id, createdAt: (c) => c.createdAt, reason: (c) => c.reason }, (c) => c.id);
   }
 
   /** Records a closure; one that matches no road is refused (400) and nothing is recorded. */

@@ -1,7 +1,7 @@
 // SQL for allocation plans and their allocations: the only module that writes plans and plan_allocations.
 // Other nouns read a plan through the plans service, or join these tables read-only into a view of their own.
 import type { Queryable } from '../db/database.ts';
-import { listRows, toCamel } from '../db/rows.ts';
+import { limitOffset, listRows, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import type { Snapshot } from './plan-inputs.ts';
 import type { PlanAllocation, PlanRecord } from './plans.service.ts';
@@ -58,6 +58,18 @@ export async function allocationsOf(db: Queryable, planId: number): Promise<Plan
   return rows.map((r) => toCamel<PlanAllocation>(r));
 }
 
+/** One page of a plan's allocations. */
+export async function allocationPage(db: Queryable, planId: number, paging: Paging<'id' | 'needId' | 'warehouseId'>): Promise<Page<PlanAllocation>> {
+  const params: unknown[] = [planId];
+  const [{ total }] = (await db.query<{ total: number }>('SELECT count(*)::int AS total FROM plan_allocations WHERE plan_id = $1', params)) as [{ total: number }];
+  const rows = await db.query(
+    `SELECT need_id, lot_id, warehouse_id, commodity_id, quantity, travel_time_s FROM plan_allocations WHERE plan_id = $1
+     ${orderBy(paging.sort, { id: 'id', needId: 'need_id', warehouseId: 'warehouse_id' })} ${limitOffset(params, paging)}`,
+    params,
+  );
+  return { items: rows.map((r) => toCamel<PlanAllocation>(r)), total, limit: paging.limit, offset: paging.offset };
+}
+
 /** What approval reserves, lot by lot (the order every approval locks lots in). */
 export async function allocationsToReserve(db: Queryable, planId: number): Promise<{ needId: number; lotId: number; quantity: number }[]> {
   const rows = await db.query('SELECT need_id, lot_id, quantity FROM plan_allocations WHERE plan_id = $1 ORDER BY lot_id, id', [planId]);
@@ -70,12 +82,13 @@ export async function warehousesOfAllocations(db: Queryable, id: number): Promis
   return rows.map((r) => r.warehouse_id);
 }
 
-export const listPlans = (db: Queryable, query: { status?: string; limit: number; offset: number }) => listRows<StoredPlan>(db, 'plans', { status: query.status }, query);
+export const listPlans = (db: Queryable, query: Paging & { status?: string }) => listRows<StoredPlan>(db, 'plans', { status: query.status }, query);
 
 /** Plans with a result, oldest first: the dashboard's fill rates over time. */
 export async function solvedPlans(db: Queryable) {
+  // Only the figures: a district plan's result holds every need's fulfilment (megabytes).
   return db.query<{ id: number; solved_at: string; result: { metrics: { tiers: { tier: number; fillRate: number }[]; giniOfFulfilment: number; overallFillRate: number } } }>(
-    `SELECT id, solved_at, result FROM plans WHERE result IS NOT NULL ORDER BY id`,
+    `SELECT id, solved_at, jsonb_build_object('metrics', result->'metrics') AS result FROM plans WHERE result IS NOT NULL ORDER BY id`,
   );
 }
 

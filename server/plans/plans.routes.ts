@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
-import { newPlan, planQuery } from './plans.schema.ts';
+import { newPlan, planPartQuery, planQuery } from './plans.schema.ts';
 import * as plans from './plans.service.ts';
 import { warehouseScope } from '../auth/warehouse-scope.ts';
 
@@ -18,9 +18,20 @@ export function planRoutes(deps: AppDeps): Router {
     { method: 'post', path: '/plans', summary: 'Run the allocation optimizer on the current stock and needs (answers at once; poll or listen for progress)', tag, roles, body: newPlan, status: 202, idempotent: true },
     ({ body, user }) => plans.createPlan(deps, body, user.id),
   );
-  endpoint(router, db, { method: 'get', path: '/plans', summary: 'Plans, newest last', tag, roles, query: planQuery }, ({ query }) => plans.listPlans(db, query));
-  endpoint(router, db, { method: 'get', path: '/plans/:id', summary: 'A plan with its allocations, unmet needs and their reasons, and its fairness figures', tag, roles, params: idParam }, ({ params }) =>
-    plans.getPlan(db, params.id),
+  endpoint(router, db, { method: 'get', path: '/plans', summary: 'Plans, newest last', tag, roles, query: planQuery, list: 'page' }, ({ query }) => plans.listPlans(db, query));
+  endpoint(
+    router,
+    db,
+    {
+      method: 'get',
+      path: '/plans/:id',
+      summary: 'A plan: its progress and fairness figures, and one window (limit, offset, sort) of its allocations, unmet needs with their reasons, and fulfilment; `pages` says how many there are',
+      tag,
+      roles,
+      params: idParam,
+      query: planPartQuery,
+    },
+    ({ params, query }) => plans.planPage(db, params.id, query),
   );
   endpoint(
     router,

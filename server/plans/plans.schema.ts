@@ -1,6 +1,8 @@
 // Input schemas for allocation plans.
 import { z } from 'zod';
-import { pageQuery, recordId, seed, units } from '../http/schemas.ts';
+import { recordId, seed, units } from '../http/schemas.ts';
+import { listQuery } from '../http/paging.ts';
+
 import { planStatuses, type PlanStatus, type UnmetReason } from '../../domain/values.ts';
 import type { UnmetReason as SolverUnmetReason } from '../../solver/allocation/problem.ts';
 
@@ -26,4 +28,10 @@ export const newPlan = z.strictObject({
 });
 export type NewPlan = z.infer<typeof newPlan>;
 
-export const planQuery = z.strictObject({ status: z.enum(planStatuses).optional(), ...pageQuery });
+/**
+ * The window of a plan's per-need lists (allocations, unmet needs, fulfilment) that GET /plans/:id answers
+ * with: a demo plan fits in the first, a district's is read page by page.
+ */
+export const planPartQuery = listQuery({}, ['id', 'needId', 'warehouseId'], { limit: 2000, max: 5000 });
+
+export const planQuery = listQuery({ status: z.enum(planStatuses).optional() }, ['id', 'createdAt', 'status']);

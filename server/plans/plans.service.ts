@@ -2,7 +2,7 @@
 // every unmet need explained, and approved in one transaction that reserves the stock — or refused
 // with 409 when stock or needs changed since the plan was made.
 import type { Db, Queryable } from '../db/database.ts';
-import type { Page } from '../db/rows.ts';
+import type { Page, Paging } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
@@ -46,6 +46,8 @@ export interface PlanRecord {
   approvedAt: string | null;
   dispatchedAt: string | null;
   allocations?: PlanAllocation[];
+  /** How many allocations, unmet needs and fulfilment rows the plan has in all, and which window of them this answer holds. */
+  pages?: { allocations: number; unmet: number; fulfilment: number; limit: number; offset: number };
   /** The warehouses the plan draws from. */
   warehouseIds?: number[];
 }
@@ -130,6 +132,25 @@ async function announce(tx: Queryable, notify: Notify, planId: number, status: P
   await notify(await audience.board(tx), 'plan:status', { planId, status });
 }
 
+/**
+ * A plan for review: its summary and one window (`limit` rows from `offset`) of each per-need list — its
+ * allocations, its unmet needs, its fulfilment — so that a district's plan never answers in one piece.
+ */
+export async function planPage(db: Queryable, id: number, paging: Paging<'id' | 'needId' | 'warehouseId'>): Promise<PlanRecord> {
+  const stored = await repo.findPlan(db, id);
+  if (!stored) throw new NotFoundError('plan', id);
+  const { snapshot: _snapshot, result, ...plan } = stored;
+  const allocations = await repo.allocationPage(db, id, paging);
+  const window = <T>(rows: T[] | undefined) => (rows ?? []).slice(paging.offset, paging.offset + paging.limit);
+  return {
+    ...plan,
+    result: result && { ...result, unmet: window(result.unmet), fulfilment: window(result.fulfilment) },
+    allocations: allocations.items,
+    pages: { allocations: allocations.total, unmet: result?.unmet.length ?? 0, fulfilment: result?.fulfilment.length ?? 0, limit: paging.limit, offset: paging.offset },
+    warehouseIds: await warehousesOfPlan(db, id),
+  };
+}
+
 export async function getPlan(db: Queryable, id: number, lock = false): Promise<PlanRecord> {
   const stored = await repo.findPlan(db, id, lock);
   if (!stored) throw new NotFoundError('plan', id);
@@ -149,7 +170,7 @@ export async function checkPlanInScope(db: Queryable, id: number, scope: Warehou
   checkPlan(scope, { id, warehouseIds: await warehousesOfPlan(db, id) }, action);
 }
 
-export async function listPlans(db: Db, query: { status?: string; limit: number; offset: number }): Promise<Page<Omit<PlanRecord, 'result'>>> {
+export async function listPlans(db: Db, query: Paging & { status?: string }): Promise<Page<Omit<PlanRecord, 'result'>>> {
   const page = await repo.listPlans(db, query);
   return { ...page, items: page.items.map(({ snapshot: _s, result, ...plan }) => ({ ...plan, metrics: result?.metrics })) };
 }

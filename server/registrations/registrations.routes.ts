@@ -7,10 +7,10 @@ import { idParam } from '../http/schemas.ts';
 import { communityScope } from '../auth/communities.ts';
 import { attemptCounter, countAttempt } from '../auth/login-throttle.ts';
 import { needRoles } from '../needs/needs.routes.ts';
-import { knownCommunities } from '../needs/households.service.ts';
+import { communityPage } from '../needs/households.service.ts';
 import { CodeThrottle } from '../residents/code-throttle.ts';
 import { readerLang, say, speakResidentsLanguage } from '../residents/resident-texts.ts';
-import { langQuery, newRegistration, referenceParam, registrationDecision } from './registrations.schema.ts';
+import { communityQuery, langQuery, newRegistration, referenceParam, registrationDecision } from './registrations.schema.ts';
 import { decideRegistration, register, registrationStatus, unknownReference } from './registrations.service.ts';
 
 /** Registrations one client address may send per hour. */
@@ -21,7 +21,9 @@ export function registrationRoutes({ db }: AppDeps): Router {
   const tag = 'registrations';
   const submissions = attemptCounter(db, 'registration', PER_ADDRESS_PER_HOUR, 3600);
   const references = new CodeThrottle(db, 'registration-reference');
-  endpoint(router, db, { method: 'get', path: '/communities', summary: 'The communities one may ask to be registered in', tag, roles: 'public' }, () => knownCommunities(db));
+  endpoint(router, db, { method: 'get', path: '/communities', summary: 'The communities one may ask to be registered in', tag, roles: 'public', query: communityQuery, list: 'array' }, ({ query }) =>
+    communityPage(db, query),
+  );
   endpoint(
     router,
     db,

@@ -5,6 +5,7 @@ import { latitude, longitude, recordId } from '../http/schemas.ts';
 import { householdInput, type Household } from '../needs/needs.schema.ts';
 import { vulnerabilityFlags, type VulnerabilityFlag } from '../../domain/values.ts';
 import { langs } from '../residents/resident-texts.ts';
+import { listQuery, MAX_LIMIT } from '../http/paging.ts';
 
 const fields = householdInput.shape;
 
@@ -78,3 +79,5 @@ export interface DecidedRegistration {
   code: string | null;
   url: string | null;
 }
+
+export const communityQuery = listQuery({}, ['name'], { limit: MAX_LIMIT });

@@ -15,6 +15,7 @@ import { packLotsContaining } from '../packs/packs.service.ts';
 import { getLot } from './stock.service.ts';
 import * as repo from './stock.repo.ts';
 import type { Lot, Recall, RecalledLot, RecallRoute } from './stock.schema.ts';
+import { pageOf, type Page, type Paging } from '../http/paging.ts';
 
 export async function recallLot(outbox: Outbox, lotId: number, reason: string, user: SignedInUser): Promise<Recall> {
   return outbox.transaction(async (tx, notify) => {
@@ -55,13 +56,15 @@ async function packLotsOf(tx: Queryable, lotId: number): Promise<Lot[]> {
 }
 
 /** Recalled lots with the households that received them: a coordinator's warehouses, a community worker's communities. */
-export async function listRecalls(db: Db, user: SignedInUser): Promise<RecalledLot[]> {
+export async function listRecalls(db: Db, user: SignedInUser, paging: Paging<'id' | 'recalledAt'>): Promise<Page<RecalledLot>> {
   const communities = communityScope(user);
   const lots = await repo.recalledLots(db, warehouseScope(user));
   const received = await repo.recipientsOfLots(db, lots.map((l) => l.id), communities);
-  return lots
+  const recalls = lots
     .map((lot) => ({ lot, households: received.filter((r) => r.lotId === lot.id) }))
     .filter((recall) => user.role !== 'community' || recall.households.length > 0);
+  // Recalls are rare (a handful a month): the page is cut from the whole list.
+  return pageOf(recalls, paging, { id: (r) => r.lot.id, recalledAt: (r) => r.lot.recalledAt }, (r) => r.lot.id);
 }
 
 /**

@@ -2,7 +2,7 @@
 // nouns join them read-only: a route's goods on board, a donation's journey, what a plan committed).
 // Balances are kept by the database trigger, never here.
 import type { Queryable } from '../db/database.ts';
-import { insertRow, insertRows, toCamel, type Page } from '../db/rows.ts';
+import { insertRow, insertRows, limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { Lot, Movement, RecallRecipient } from './stock.schema.ts';
 
 export const insertMovement = (db: Queryable, movement: Movement) => insertRow<Movement & { id: number; createdAt: string }>(db, 'stock_movements', { ...movement });
@@ -111,19 +111,19 @@ export async function lotsOfCommodity(db: Queryable, commodityId: number, wareho
 
 export async function listMovements(
   db: Queryable,
-  filter: { lotId?: number; warehouseId?: number; kind?: string; limit: number; offset: number },
+  filter: Paging<'id' | 'createdAt' | 'kind'> & { lotId?: number; warehouseId?: number; kind?: string },
   warehouseIds: readonly number[] | null,
 ): Promise<Page<Movement & { id: number; createdAt: string; warehouseId: number; commodityId: number }>> {
   const where = `WHERE ($1::int IS NULL OR m.lot_id = $1) AND ($2::int IS NULL OR l.warehouse_id = $2) AND ($3::text IS NULL OR m.kind = $3)
     AND ($4::int[] IS NULL OR l.warehouse_id = ANY($4))`;
-  const params = [filter.lotId ?? null, filter.warehouseId ?? null, filter.kind ?? null, warehouseIds && [...warehouseIds]];
+  const params: unknown[] = [filter.lotId ?? null, filter.warehouseId ?? null, filter.kind ?? null, warehouseIds && [...warehouseIds]];
   const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*) AS total FROM stock_movements m JOIN lots l ON l.id = m.lot_id ${where}`, params)) as [
     { total: number },
   ];
   const rows = await db.query(
     `SELECT m.*, l.warehouse_id, l.commodity_id FROM stock_movements m JOIN lots l ON l.id = m.lot_id ${where}
-     ORDER BY m.id LIMIT $5 OFFSET $6`,
-    [...params, filter.limit, filter.offset],
+     ${orderBy(filter.sort, { id: 'm.id', createdAt: 'm.created_at', kind: 'm.kind' }, 'm.id')} ${limitOffset(params, filter)}`,
+    params,
   );
   return { items: rows.map((r) => toCamel(r)), total, limit: filter.limit, offset: filter.offset };
 }

@@ -4,7 +4,7 @@ import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { warehouseScope } from '../auth/warehouse-scope.ts';
-import { movementQuery, newLot, newMovement, recallBody } from './stock.schema.ts';
+import { movementQuery, newLot, newMovement, recallBody, recallQuery } from './stock.schema.ts';
 import * as stock from './stock.service.ts';
 import { listRecalls, recallLot, replaceRecalled } from './recall.service.ts';
 
@@ -27,7 +27,7 @@ export function stockRoutes({ db, outbox }: AppDeps): Router {
     { method: 'post', path: '/stock/movements', summary: 'Record a manual movement (reserve, release, spoil, adjust)', tag, roles, body: newMovement, status: 201, idempotent: true },
     ({ body, user }) => stock.recordManualMovement(db, { ...body, actorId: user.id }, warehouseScope(user)),
   );
-  endpoint(router, db, { method: 'get', path: '/stock/movements', summary: 'The stock ledger (a coordinator tied to warehouses: theirs)', tag, roles, query: movementQuery }, ({ query, user }) =>
+  endpoint(router, db, { method: 'get', path: '/stock/movements', summary: 'The stock ledger (a coordinator tied to warehouses: theirs)', tag, roles, query: movementQuery, list: 'page' }, ({ query, user }) =>
     stock.listMovements(db, query, warehouseScope(user)),
   );
   endpoint(
@@ -54,8 +54,8 @@ export function stockRoutes({ db, outbox }: AppDeps): Router {
   endpoint(
     router,
     db,
-    { method: 'get', path: '/recalls', summary: 'Recalled lots and the households that received them (a community worker: those of their communities)', tag, roles: ['coordinator', 'admin', 'community'] },
-    ({ user }) => listRecalls(db, user),
+    { method: 'get', path: '/recalls', summary: 'Recalled lots and the households that received them (a community worker: those of their communities)', tag, roles: ['coordinator', 'admin', 'community'], query: recallQuery, list: 'array' },
+    ({ user, query }) => listRecalls(db, user, query),
   );
   return router;
 }

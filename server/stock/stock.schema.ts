@@ -1,6 +1,7 @@
 // Stock: lots and ledger movements. The input schemas, and the records the API answers with.
 import { z } from 'zod';
-import { isoDate, optionalId, pageQuery, recordId, units } from '../http/schemas.ts';
+import { isoDate, optionalId, recordId, units } from '../http/schemas.ts';
+import { listQuery, MAX_LIMIT } from '../http/paging.ts';
 import { manualKinds, movementKinds, type MovementKind } from '../../domain/values.ts';
 
 export const newLot = z.strictObject({
@@ -24,12 +25,7 @@ export const newMovement = z
   })
   .refine((m) => m.kind === 'adjusted' || m.quantity > 0, { path: ['quantity'], message: 'must be positive for this kind' });
 
-export const movementQuery = z.strictObject({
-  lotId: optionalId,
-  warehouseId: optionalId,
-  kind: z.enum(movementKinds).optional(),
-  ...pageQuery,
-});
+export const movementQuery = listQuery({ lotId: optionalId, warehouseId: optionalId, kind: z.enum(movementKinds).optional() }, ['id', 'createdAt', 'kind']);
 
 export interface Lot {
   id: number;
@@ -111,6 +107,8 @@ export interface Recall {
 }
 
 /** A recalled lot as a list shows it, with the households (in the reader's communities) that received it. */
+export const recallQuery = listQuery({}, ['id', 'recalledAt'], { sort: '-recalledAt', limit: MAX_LIMIT });
+
 export interface RecalledLot {
   lot: Lot & { commodity: string; unit: string };
   households: RecallRecipient[];

@@ -1,10 +1,10 @@
 // SQL for warehouses: the only module that writes the warehouses table; other nouns read it through the
 // warehouses service (or join it read-only into a view, as the donation tracking page does).
 import type { Queryable } from '../db/database.ts';
-import { findRow, insertRow, insertRows, listRows, toCamel, updateRow } from '../db/rows.ts';
+import { findRow, insertRow, insertRows, listRows, toCamel, updateRow, type Paging } from '../db/rows.ts';
 import type { NewWarehouse, Warehouse } from './warehouses.schema.ts';
 
-export const listWarehouses = (db: Queryable, paging: { limit: number; offset: number }) => listRows<Warehouse>(db, 'warehouses', {}, paging);
+export const listWarehouses = (db: Queryable, paging: Paging) => listRows<Warehouse>(db, 'warehouses', {}, paging);
 
 export const findWarehouse = (db: Queryable, id: number) => findRow<Warehouse>(db, 'warehouses', id);
 

@@ -1,6 +1,8 @@
 // Warehouses: the input schemas, and the record the API answers with.
 import { z } from 'zod';
-import { latitude, longitude, pageQuery, patchOf } from '../http/schemas.ts';
+import { latitude, longitude, patchOf } from '../http/schemas.ts';
+import { listQuery } from '../http/paging.ts';
+
 
 export const newWarehouse = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -12,7 +14,7 @@ export const newWarehouse = z.strictObject({
   capacityVolumeM3: z.number().nonnegative().describe('dispatch capacity per shift, by volume'),
 });
 export const warehousePatch = patchOf(newWarehouse);
-export const warehouseQuery = z.strictObject({ ...pageQuery });
+export const warehouseQuery = listQuery({}, ['id', 'name']);
 
 export type NewWarehouse = z.infer<typeof newWarehouse>;
 export interface Warehouse extends NewWarehouse {

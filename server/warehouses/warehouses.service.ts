@@ -1,11 +1,12 @@
 // Warehouses: where stock is kept and from where drivers leave.
 import type { Db, Queryable } from '../db/database.ts';
+import type { Paging } from '../db/rows.ts';
 import { NotFoundError } from '../http/errors.ts';
 import * as repo from './warehouses.repo.ts';
 import type { NewWarehouse, Warehouse } from './warehouses.schema.ts';
 import { checkWarehouse, type WarehouseScope } from '../auth/warehouse-scope.ts';
 
-export const listWarehouses = (db: Db, paging: { limit: number; offset: number }) => repo.listWarehouses(db, paging);
+export const listWarehouses = (db: Db, paging: Paging) => repo.listWarehouses(db, paging);
 
 export async function getWarehouse(db: Queryable, id: number, field?: string): Promise<Warehouse> {
   const warehouse = await repo.findWarehouse(db, id);

@@ -3,14 +3,14 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
-import { newZone, zoneUpdate } from './zones.schema.ts';
+import { newZone, zoneQuery, zoneUpdate } from './zones.schema.ts';
 import * as zones from './zones.service.ts';
 
 export function zoneRoutes({ db, roads }: AppDeps): Router {
   const router = Router();
   const tag = 'zones';
   const roles = ['coordinator', 'admin'] as const;
-  endpoint(router, db, { method: 'get', path: '/zones', summary: 'Zones with their polygons, status and gates', tag, roles: 'signed-in' }, () => zones.listZones(db));
+  endpoint(router, db, { method: 'get', path: '/zones', summary: 'Zones with their polygons, status and gates', tag, roles: 'signed-in', query: zoneQuery, list: 'array' }, ({ query }) => zones.zonePage(db, query));
   endpoint(router, db, { method: 'get', path: '/zones/:id', summary: 'One zone', tag, roles: 'signed-in', params: idParam }, ({ params }) => zones.getZone(db, params.id));
   endpoint(router, db, { method: 'get', path: '/zones/:id/history', summary: 'The status history of a zone', tag, roles: 'signed-in', params: idParam }, ({ params }) =>
     zones.zoneHistory(db, params.id),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isoDate, latitude, longitude } from '../http/schemas.ts';
 import { zoneStatuses, type ZoneStatus } from '../../domain/values.ts';
+import { listQuery, MAX_LIMIT } from '../http/paging.ts';
 
 const position = z.tuple([longitude, latitude]);
 export const polygon = z
@@ -25,6 +26,8 @@ export const newZone = z
     gates: z.array(gate).max(50).default([]),
   })
   .refine((z) => z.status !== 'sealed' || z.gates.length > 0, { path: ['gates'], message: 'a sealed zone needs at least one gate' });
+
+export const zoneQuery = listQuery({ status: z.enum(zoneStatuses).optional() }, ['id', 'name', 'status'], { limit: MAX_LIMIT });
 
 export const zoneUpdate = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),

@@ -4,12 +4,19 @@ import type { Db, Queryable } from '../db/database.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import * as repo from './zones.repo.ts';
 import type { Gate, NewZone, Zone, ZoneUpdate } from './zones.schema.ts';
+import { pageOf, type Page, type Paging } from '../http/paging.ts';
 
 export type { Gate, Zone };
 
 export async function listZones(db: Queryable): Promise<Zone[]> {
   const [zones, gates] = [await repo.allZones(db), await repo.allGates(db)];
   return zones.map((zone) => ({ ...zone, gates: gates.filter((g) => g.zoneId === zone.id) }));
+}
+
+/** A page of the zones (the whole list is small enough to hold: a district has about a thousand). */
+export async function zonePage(db: Queryable, query: Paging<'id' | 'name' | 'status'> & { status?: Zone['status'] }): Promise<Page<Zone>> {
+  const zones = (await listZones(db)).filter((z) => !query.status || z.status === query.status);
+  return pageOf(zones, query, { id: (z) => z.id, name: (z) => z.name, status: (z) => z.status }, (z) => z.id);
 }
 
 export async function getZone(db: Queryable, id: number, lock = false): Promise<Zone> {
