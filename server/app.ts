@@ -33,6 +33,7 @@ import { registrationRoutes } from './registrations/registrations.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { vrpRoutes } from './vrp/vrp.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
+import { handoverRoutes } from './dispatch/handover.routes.ts';
 
 /** The outbox and the gateway that delivers its events, on one database. */
 export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): express.Express {
     networkRoutes,
     planRoutes,
     dispatchRoutes,
+    handoverRoutes,
     dashboardRoutes,
     campaignRoutes,
     queueRoutes,
