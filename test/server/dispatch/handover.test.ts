@@ -3,7 +3,7 @@ import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support
 import { post } from '../../support/records.ts';
 import { twoWarehouses, type TwoWarehouses } from '../../support/warehouses.ts';
 import { gateScene, type GateScene } from '../../support/gates.ts';
-import { pdfPages, pdfText } from '../../support/pdf.ts';
+import { binary, pdfPages, pdfText } from '../../support/pdf.ts';
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)> household';
 const TOKEN = 'X-Handover-Token';
@@ -43,11 +43,7 @@ describe.each(databaseKinds)('handover sheets on %s', (kind) => {
     expect((await t.api.get(`/api/routes/${g.walk.id}`).set(coordinator())).body.status).toBe('assigned');
     for (const [path, body] of [[`/api/gates/${g.gateId}/handover-sheet`, { planId: g.planId }], [`/api/routes/${g.walk.id}/handover-sheet`, {}]] as const) {
       for (const lang of ['en', 'zh']) {
-        const res = await t.api.post(path).set(coordinator()).send({ ...body, lang }).buffer(true).parse((r, done) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (x: Buffer) => chunks.push(x));
-          r.on('end', () => done(null, Buffer.concat(chunks)));
-        });
+        const res = await t.api.post(path).set(coordinator()).send({ ...body, lang }).buffer(true).parse(binary);
         expect(res.status).toBe(200);
         expect(res.type).toBe('application/pdf');
         expect(pdfPages(res.body)).toBe(1);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support/app.ts';
-import { pdfPages, pdfText } from '../../support/pdf.ts';
+import { binary, pdfPages, pdfText } from '../../support/pdf.ts';
 import { aHousehold, post } from '../../support/records.ts';
 import { aPlan, dispatched, fontvieillePlan, twoWarehouses, type Member, type RouteBody, type TwoWarehouses } from '../../support/warehouses.ts';
 
@@ -128,11 +128,7 @@ describe.each(databaseKinds)('the deliveries report on %s', (kind) => {
 
   it('prints the report as a PDF in en and zh, with the ledger’s figures in its text', async () => {
     for (const lang of ['en', 'zh']) {
-      const res = await report({ format: 'pdf', lang }).buffer(true).parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      const res = await report({ format: 'pdf', lang }).buffer(true).parse(binary);
       expect(res.status).toBe(200);
       expect(res.type).toBe('application/pdf');
       expect(pdfPages(res.body)).toBeGreaterThanOrEqual(1);
