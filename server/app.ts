@@ -40,6 +40,7 @@ import { solvePlanJob } from './plans/plans.service.ts';
 import { dispatchJob } from './dispatch/dispatch.service.ts';
 import { replan } from './dispatch/replan.service.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
+import { handoverRoutes } from './dispatch/handover.routes.ts';
 
 /** The outbox and the gateway that delivers its events, on one database. */
 export function createLive(db: Db): Pick<AppDeps, 'outbox' | 'live'> {
@@ -96,6 +97,7 @@ export function createApp(given: Omit<AppDeps, 'jobs'> & { jobs?: JobQueue }): e
     networkRoutes,
     planRoutes,
     dispatchRoutes,
+    handoverRoutes,
     dashboardRoutes,
     campaignRoutes,
     queueRoutes,

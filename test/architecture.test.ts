@@ -119,6 +119,7 @@ const WRITER: Record<string, string | null> = {
   audit_log: null, // written only by the audit trigger of 016_audit_log.sql, in each change's own transaction
   audit_policy: null, // set by the migration: which columns the audit trigger keeps
   stop_proofs: 'server/dispatch/proofs.repo.ts',
+  handover_tokens: 'server/dispatch/handover.repo.ts',
   campaigns: 'server/campaigns/campaigns.repo.ts',
   campaign_entries: 'server/campaigns/campaigns.repo.ts',
   pack_components: 'server/packs/packs.repo.ts',

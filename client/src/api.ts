@@ -49,6 +49,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** Extra headers, e.g. the code of a handover sheet. */
+  headers?: Record<string, string>;
 }
 
 export function newIdempotencyKey(): string {
@@ -56,7 +58,7 @@ export function newIdempotencyKey(): string {
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'X-Lifeline-Client': 'web' };
+  const headers: Record<string, string> = { Accept: 'application/json', 'X-Lifeline-Client': 'web', ...options.headers };
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   let body: string | undefined;
   if (options.csv !== undefined) {

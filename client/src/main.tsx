@@ -11,6 +11,7 @@ import { t, useLang } from './i18n.ts';
 import type { Me, Role } from './types.ts';
 import { Shell } from './components/shell.tsx';
 import { SignIn } from './pages/sign-in.tsx';
+import { HandoverPage } from './pages/handover.tsx';
 import { TrackPage } from './pages/track.tsx';
 import { ResidentPage } from './pages/resident.tsx';
 import { SlipsPage } from './pages/slips.tsx';
@@ -71,6 +72,8 @@ function App() {
   if (path === '/register') return <RegisterPage />;
   const registration = match('/r/:reference', path);
   if (registration) return <RegistrationStatusPage reference={registration.reference} />;
+  const handover = match('/s/:code', path);
+  if (handover) return <HandoverPage code={handover.code} />;
   const campaign = match('/c/:id', path);
   if (campaign) return <CampaignPage id={campaign.id} />;
   if (me === null) return <SignIn onSignedIn={(user) => { setMe(user); navigate(homeOf[user.role], true); }} />;

@@ -85,3 +85,4 @@ export interface Route {
   durationS?: number;
   warehouseId?: number | null;
 }
+export type { HandoverStop } from '../../server/dispatch/handover.schema.ts';

@@ -24,19 +24,30 @@ import { cleanImage, MAX_PHOTO_BYTES, MAX_SIGNATURE_BYTES } from './proof-image.
  * stay open for the next plan. A failed gate stop fails the door visits that depended on it.
  */
 export async function setStopStatus(outbox: Outbox, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
-  const proof = input.proof && proofOf(stopId, input.proof, user.id);
+  return recordOutcome(outbox, stopId, input, { actorId: user.id, routeOf: (tx, routeId) => ownRoute(tx, user, routeId, true, ['stop', stopId]) });
+}
+
+/** Who records a stop's outcome: the user it is recorded as, and the check that the stop's route is theirs to record on (its row locked). */
+export interface Recorder {
+  actorId: number;
+  routeOf(tx: Tx, routeId: number): Promise<RouteRow>;
+}
+
+/** A stop's outcome as `setStopStatus` records it, for whoever `by` lets record it (a signed-in driver, or a handover sheet's code). */
+export async function recordOutcome(outbox: Outbox, stopId: number, input: StopStatus, by: Recorder): Promise<RouteView> {
+  const proof = input.proof && proofOf(stopId, input.proof, by.actorId);
   return outbox.transaction(async (tx, notify) => {
     // The stop first (a re-plan moves stops between routes, and locks them first too): a second request for
     // the same stop waits here, then finds it done.
     const row = await repo.lockStop(tx, stopId);
     if (!row) throw new NotFoundError('stop', stopId);
-    const route = await ownRoute(tx, user, row.routeId, true, ['stop', stopId]);
+    const route = await by.routeOf(tx, row.routeId);
     const stop = (await repo.stopsOf(tx, route.id)).find((s) => s.id === stopId)!;
     if (stop.status !== 'pending') throw new ConflictError(`stop ${stopId} is ${stop.status} already`, { status: stop.status });
     checkOnItsWay(route);
     const load = await repo.loadOf(tx, route.planId, stop);
-    if (input.status === 'delivered') await deliver(tx, notify, user, route, stop, load);
-    else await fail(tx, notify, user, route, stop, load, input);
+    if (input.status === 'delivered') await deliver(tx, notify, by.actorId, route, stop, load);
+    else await fail(tx, notify, by.actorId, route, stop, load, input);
     await repo.closeStop(tx, stopId, { status: input.status, reason: input.reason ?? null, note: input.note ?? null });
     if (proof) await insertProof(tx, proof);
     const board = await audience.board(tx, route.warehouseId);
@@ -82,7 +93,7 @@ export async function householdDeliveries(db: Queryable, user: SignedInUser, hou
 }
 
 /** Delivering hands over the stop's own goods, on board its route: never goods another route carries. */
-async function deliver(tx: Tx, notify: Notify, user: SignedInUser, route: RouteRow, stop: repo.StopRow, load: repo.LoadLine[]): Promise<void> {
+async function deliver(tx: Tx, notify: Notify, actorId: number, route: RouteRow, stop: repo.StopRow, load: repo.LoadLine[]): Promise<void> {
   if (stop.kind === 'door') {
     const gate = await repo.gateStopOf(tx, stop);
     if (gate?.status !== 'delivered') throw new ConflictError(`the goods of stop ${stop.id} have not reached its gate yet (gate stop ${gate?.id} is ${gate?.status})`);
@@ -97,21 +108,21 @@ async function deliver(tx: Tx, notify: Notify, user: SignedInUser, route: RouteR
   // At a gate the goods pass to the volunteers; they leave the ledger at the doors.
   if (stop.kind === 'gate') return;
   for (const item of load) {
-    await recordMovement(tx, { lotId: item.lotId, kind: 'delivered', quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id}` });
-    await recordDelivery(tx, notify, item.needId, item.quantity, user.id);
+    await recordMovement(tx, { lotId: item.lotId, kind: 'delivered', quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId, reason: `stop ${stop.id}` });
+    await recordDelivery(tx, notify, item.needId, item.quantity, actorId);
   }
 }
 
 /** A failed stop's goods go back to stock: those on board are returned, those never loaded released. */
-async function fail(tx: Tx, notify: Notify, user: SignedInUser, route: RouteRow, stop: repo.StopRow, load: repo.LoadLine[], input: StopStatus): Promise<void> {
+async function fail(tx: Tx, notify: Notify, actorId: number, route: RouteRow, stop: repo.StopRow, load: repo.LoadLine[], input: StopStatus): Promise<void> {
   for (const line of load) {
     const back = Math.min(line.quantity, line.onBoard);
     for (const [kind, quantity] of [['returned', back], ['released', line.quantity - back]] as const) {
-      if (quantity > 0) await recordMovement(tx, { lotId: line.lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: route.planId, actorId: user.id, reason: `stop ${stop.id} failed: ${input.reason}` });
+      if (quantity > 0) await recordMovement(tx, { lotId: line.lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: route.planId, actorId, reason: `stop ${stop.id} failed: ${input.reason}` });
     }
   }
   // At the door (not a gate the household could not help): a campaign's winner forfeits, the waiting list moves up.
-  if (stop.kind !== 'gate') await deliveryFailed(tx, notify, load.map((line) => line.needId), user.id);
+  if (stop.kind !== 'gate') await deliveryFailed(tx, notify, load.map((line) => line.needId), actorId);
   if (stop.kind === 'gate') {
     // Nothing reached the gate, so nobody can walk it in: the door visits it fed fail with it.
     for (const door of await repo.pendingDoorsFedBy(tx, stop.id)) {

@@ -94,7 +94,7 @@ export interface RouteBody {
   warehouseId: number | null;
   warehouseIds: number[];
   version: number;
-  stops: { id: number; kind: string; status: string; items: { needId: number; lotId: number; quantity: number }[]; recipient?: { name: string } }[];
+  stops: { id: number; kind: string; status: string; householdId: number | null; items: { needId: number; lotId: number; quantity: number }[]; recipient?: { name: string; address: string } }[];
 }
 
 /** Approves and dispatches a plan as the admin; its routes. */

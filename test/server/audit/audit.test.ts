@@ -3,6 +3,7 @@ import type { Response } from 'supertest';
 import { bearer, databaseKinds, startTestApp, PASSWORD, type TestApp } from '../../support/app.ts';
 import { aCommodity, aHousehold, aWarehouse } from '../../support/records.ts';
 import { aMember, fontvieillePlan, twoWarehouses, type TwoWarehouses } from '../../support/warehouses.ts';
+import { gateScene, type GateScene } from '../../support/gates.ts';
 import { registry } from '../../../server/http/endpoint.ts';
 
 /** Write endpoints that leave no audit row, and why. */
@@ -19,6 +20,9 @@ interface Scene {
   setting?: TwoWarehouses;
   token?: string;
   code?: string;
+  gates?: GateScene;
+  /** A handover sheet's code for one stop. */
+  handover?: string;
 }
 
 const as = (t: TestApp, role: keyof TestApp['tokens']) => bearer(t.tokens[role]);
@@ -178,6 +182,20 @@ const cases: [string, Call][] = [
     const stop = route.stops.find((x: { kind: string; status: string }) => x.kind === 'delivery' && x.status === 'pending');
     return t.api.post(`/api/stops/${stop.id}/status`).set(driver).send({ status: 'delivered' });
   }],
+  ['post /gates/:id/handover-sheet', async (t, s) => {
+    s.gates = await gateScene(t, s.setting!, ['Audit household']);
+    const driver = bearer(s.gates.driver.token);
+    await t.api.post(`/api/routes/${s.gates.vehicle.id}/pickup`).set(driver).expect(200);
+    await t.api.post(`/api/stops/${s.gates.vehicle.stops.find((x) => x.kind === 'gate')!.id}/status`).set(driver).send({ status: 'delivered' }).expect(200);
+    return t.api.post(`/api/gates/${s.gates.gateId}/handover-sheet`).set(as(t, 'coordinator')).send({ planId: s.gates.planId, format: 'json' });
+  }],
+  ['post /routes/:id/handover-sheet', async (t, s) => {
+    const res = await t.api.post(`/api/routes/${s.gates!.walk.id}/handover-sheet`).set(as(t, 'coordinator')).send({ format: 'json' });
+    s.handover = res.body.stops[0].url.split('/s/')[1];
+    return res;
+  }],
+  ['post /handover/status', (t, s) =>
+    t.api.post('/api/handover/status').set('X-Handover-Token', s.handover!).send({ status: 'delivered', proof: { receiverName: 'A neighbour', handedTo: 'neighbour', deviceTime: new Date().toISOString() } })],
   ['post /lots/:id/recall', (t, s) => t.api.post(`/api/lots/${s.setting!.lots.rice}/recall`).set(as(t, 'coordinator')).send({ reason: 'mould' })],
   ['post /lots/:id/recall/replacements', (t, s) => t.api.post(`/api/lots/${s.setting!.lots.rice}/recall/replacements`).set(as(t, 'coordinator'))],
   ['post /auth/logout', (t, s) => t.api.post('/api/auth/logout').set(bearer(s.token!))],

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support/app.ts';
+import { binary, pdfPages, pdfText } from '../../support/pdf.ts';
 import { aHousehold, post } from '../../support/records.ts';
 import { aPlan, dispatched, fontvieillePlan, twoWarehouses, type Member, type RouteBody, type TwoWarehouses } from '../../support/warehouses.ts';
 
@@ -19,24 +16,6 @@ function giniByDefinition(xs: number[]): number {
 
 const HOSTILE = '=HYPERLINK("http://evil.example","摩纳哥")';
 const localDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
-
-/** Structural checks of a PDF that need no PDF library: header, trailer, page objects, the embedded Noto font. */
-export function pdfPages(pdf: Buffer): number {
-  const text = pdf.toString('latin1');
-  expect(text.startsWith('%PDF-1.')).toBe(true);
-  expect(text.trimEnd().endsWith('%%EOF')).toBe(true);
-  expect(text).toMatch(/\/FontFile2|\/FontFile3/);
-  expect(text).toMatch(/NotoSansSC/);
-  return (text.match(/\/Type \/Page\b/g) ?? []).length;
-}
-
-/** The PDF's text through poppler's pdftotext where installed (it is here, not in CI); undefined elsewhere. */
-export function pdfText(pdf: Buffer): string | undefined {
-  if (!existsSync('/usr/bin/pdftotext')) return undefined;
-  const file = join(mkdtempSync(join(tmpdir(), 'pdf-')), 'doc.pdf');
-  writeFileSync(file, pdf);
-  return execFileSync('/usr/bin/pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-}
 
 describe.each(databaseKinds)('the deliveries report on %s', (kind) => {
   let t: TestApp;
@@ -149,11 +128,7 @@ describe.each(databaseKinds)('the deliveries report on %s', (kind) => {
 
   it('prints the report as a PDF in en and zh, with the ledger’s figures in its text', async () => {
     for (const lang of ['en', 'zh']) {
-      const res = await report({ format: 'pdf', lang }).buffer(true).parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      const res = await report({ format: 'pdf', lang }).buffer(true).parse(binary);
       expect(res.status).toBe(200);
       expect(res.type).toBe('application/pdf');
       expect(pdfPages(res.body)).toBeGreaterThanOrEqual(1);
