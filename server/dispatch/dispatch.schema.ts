@@ -2,11 +2,24 @@
 import { z } from 'zod';
 import { latitude, longitude, optionalId, recordId, seed, units } from '../http/schemas.ts';
 import { listQuery, MAX_LIMIT } from '../http/paging.ts';
-import { failureReasons, handovers, type Handover } from '../../domain/values.ts';
+import { failureReasons, handovers, vehicleTypes, type Handover } from '../../domain/values.ts';
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+
+/** The day's limits for one kind of vehicle, set by the coordinator when dispatching. */
+export const dayLimits = z.strictObject({
+  maxStops: z.number().int().min(1).max(10_000).optional().describe('most stops on one route'),
+  maxTravelTimeS: z.number().min(0).max(86_400).optional().describe('longest driving time on one route, in seconds'),
+  maxDistanceM: z.number().min(0).max(2_000_000).optional().describe('longest route, in metres'),
+  maxTrips: z.number().int().min(1).max(20).optional().describe('trips per shift: returns to the warehouse to reload in between (default 1)'),
+  shift: z.strictObject({ start: clock, end: clock }).optional().describe("today's shift, instead of each driver's own"),
+});
+export type DayLimits = z.infer<typeof dayLimits>;
 
 export const dispatchBody = z.strictObject({
   timeLimitMs: z.number().int().min(200).max(120_000).default(5_000).describe('time given to the vehicle router'),
   seed: seed,
+  limits: z.partialRecord(z.enum(vehicleTypes), dayLimits).default({}).describe("the day's limits per vehicle type"),
 });
 
 export const routeQuery = listQuery({ planId: optionalId, driverId: optionalId }, ['id'], { limit: MAX_LIMIT });

@@ -96,7 +96,7 @@ export async function replan(deps: { outbox: Outbox; roads: RoadMap; timeZone?: 
   const problem: RoutingProblem = {
     depots: warehouses.map((w) => ({ id: `w${w.id}`, location: index.get(`w${w.id}`)! })),
     customers,
-    vehicles: fleet.map(asVehicle),
+    vehicles: fleet.map((v) => asVehicle(v)),
     distances: matrixRows(matrix, 'distancesM'),
     durations: matrixRows(matrix, 'timesS'),
   };

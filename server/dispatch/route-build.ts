@@ -14,6 +14,7 @@ import * as repo from './dispatch.repo.ts';
 import type { AllocationLine } from './dispatch.repo.ts';
 import { activeDrivers } from '../drivers/drivers.service.ts';
 import type { Driver } from '../drivers/drivers.schema.ts';
+import type { DayLimits } from './dispatch.schema.ts';
 import { viaGateOf } from '../plans/plans.service.ts';
 import { allWarehouses } from '../warehouses/warehouses.service.ts';
 import { allGates, type Gate } from '../zones/zones.service.ts';
@@ -24,6 +25,8 @@ export const SERVICE_S = 180;
 export const GATE_SERVICE_S = 600;
 /** A cargo bike keeps 60 % of a van's pace in town; cars and vans are taken as equal. */
 const SPEED: Record<string, number> = { car: 1, van: 1, cargo_bike: 0.6, on_foot: 0.25 };
+/** Time to load the next trip at the warehouse. */
+export const RELOAD_S = 900;
 /** Critical medicine is due before noon. */
 const NOON_S = 12 * 3600;
 
@@ -85,7 +88,7 @@ interface HouseholdStop {
   dueS: number | undefined;
 }
 
-export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number, options: { timeLimitMs: number; seed: number }): Promise<DispatchResult> {
+export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number, options: { timeLimitMs: number; seed: number; limits?: Partial<Record<string, DayLimits>> }): Promise<DispatchResult> {
   const lines = await allocationLines(db, planId);
   const drivers = await activeDrivers(db);
   const gates = await allGates(db);
@@ -162,7 +165,7 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
         problem: {
           depots: warehouses.map((w) => ({ id: `w${w.id}`, location: vehicleIndex.get(`w${w.id}`)! })),
           customers: vehicleStops,
-          vehicles: vehicles.map(asVehicle),
+          vehicles: vehicles.map((v) => asVehicle(v, options.limits?.[v.vehicleType])),
           distances: matrixRows(drive, 'distancesM'),
           durations: matrixRows(drive, 'timesS'),
         },
@@ -181,14 +184,22 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
 
 export const at = (p: { lat: number; lon: number }): LatLon => ({ lat: p.lat, lon: p.lon });
 
-/** A driver as the router sees them: leaves from their home warehouse within their shift. */
-export function asVehicle(v: Driver): Vehicle {
+/**
+ * A driver as the router sees them: leaves from their home warehouse within their shift (or the day's),
+ * reloads there between trips, and keeps the day's limits of their vehicle type.
+ */
+export function asVehicle(v: Driver, limits: DayLimits = {}): Vehicle {
+  const trips = limits.maxTrips ?? 1;
   return {
     id: `d${v.id}`,
     startDepot: `w${v.homeWarehouseId}`,
     capacity: [v.capacityWeightKg, v.capacityVolumeM3],
     speedFactor: SPEED[v.vehicleType] ?? 1,
-    shift: [seconds(v.shiftStart), seconds(v.shiftEnd)],
+    shift: limits.shift ? [seconds(limits.shift.start), seconds(limits.shift.end)] : [seconds(v.shiftStart), seconds(v.shiftEnd)],
+    ...(limits.maxStops !== undefined ? { maxStops: limits.maxStops } : {}),
+    ...(limits.maxTravelTimeS !== undefined ? { maxTravelTime: limits.maxTravelTimeS } : {}),
+    ...(limits.maxDistanceM !== undefined ? { maxDistance: limits.maxDistanceM } : {}),
+    ...(trips > 1 ? { maxTrips: trips, reloadTime: RELOAD_S } : {}),
   };
 }
 
@@ -247,14 +258,16 @@ function vehicleRoutes(solution: RoutingSolution | null, byKey: Map<string, Hous
   return (solution?.routes ?? [])
     .filter((r) => r.stops.length > 0)
     .map((r) => {
+      // A vehicle that reloads numbers its stops by trip: the driver goes back to the warehouse between them.
+      const tripOf = (k: number) => (r.reloads === undefined ? null : 1 + r.reloads.filter((x) => x.after <= k).length);
       const stops = r.stops.map((id, k): PlannedStop => {
         if (!id.startsWith('gate:')) {
           const h = byKey.get(id)!;
-          return { kind: 'delivery', householdId: h.householdId, gateId: null, trip: null, at: h.at, etaS: r.serviceStarts[k] ?? null, items: h.items };
+          return { kind: 'delivery', householdId: h.householdId, gateId: null, trip: tripOf(k), at: h.at, etaS: r.serviceStarts[k] ?? null, items: h.items };
         }
         const { gateStop } = gateStopOf(gatePlans, id);
         const gate = gates.find((g) => String(g.id) === gateStop.gateId)!;
-        return { kind: 'gate', householdId: null, gateId: gate.id, trip: null, at: at(gate), etaS: r.serviceStarts[k] ?? null, items: gateStop.households.flatMap((key) => byKey.get(key)!.items) };
+        return { kind: 'gate', householdId: null, gateId: gate.id, trip: tripOf(k), at: at(gate), etaS: r.serviceStarts[k] ?? null, items: gateStop.households.flatMap((key) => byKey.get(key)!.items) };
       });
       const warehouseId = byKey.get(r.stops.find((id) => !id.startsWith('gate:')) ?? '')?.warehouseId ?? Number(r.stops[0]!.split('@')[1]);
       return { driverId: Number(r.vehicleId.slice(1)), kind: 'vehicle', warehouseId, zoneId: null, gateId: null, departureS: r.departure, distanceM: r.distance, durationS: r.duration, stops };

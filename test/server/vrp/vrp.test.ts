@@ -52,8 +52,8 @@ describe.each(databaseKinds)('POST /api/vrp on %s', (kind) => {
     expect(outside.body.errors).toEqual([{ field: 'jobs[0].location_index', reason: 'must be below the matrix size 7' }]);
     const typo = await solve({ ...problem(), vehicle: [] }).expect(400);
     expect(typo.body.errors.map((e: { field: string }) => e.field)).toContain('body.vehicle');
-    const shipments = await solve({ ...problem(), shipments: [{ pickup: { id: 1, location_index: 1 }, delivery: { id: 1, location_index: 2 } }] }).expect(422);
-    expect(shipments.body.errors).toEqual([{ field: 'shipments', reason: 'shipments: not supported by Lifeline yet' }]);
+    const setup = await solve({ ...problem(), shipments: [{ pickup: { id: 1, location_index: 1, setup: 5 }, delivery: { id: 1, location_index: 2 } }] }).expect(422);
+    expect(setup.body.errors).toEqual([{ field: 'shipments[0].pickup.setup', reason: 'setup times: not supported by Lifeline yet' }]);
   });
 
   it('takes a problem whose matrices are larger than the 2 MB other requests may send', async () => {
