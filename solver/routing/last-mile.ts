@@ -12,6 +12,11 @@ export interface Gate {
   footLocation: number;
   /** Volunteers working from this gate (default 1). */
   volunteers?: number;
+  /**
+   * What the gate's volunteers can carry in over the day, per capacity dimension (volunteers × carry rate
+   * per hour × their hours; default unlimited): households beyond it, the least vulnerable first, wait.
+   */
+  handlingCapacity?: number[];
 }
 
 export interface SealedZone {
@@ -62,7 +67,7 @@ export interface GatePlan {
   vehicleStops: Customer[];
   gateStops: { stopId: string; zoneId: string; gateId: string; households: string[] }[];
   walkingTours: { zoneId: string; gateId: string; trips: WalkingTrip[] }[];
-  unassigned: { id: string; reason: 'unreachable-on-foot' | 'zone-without-gate' }[];
+  unassigned: { id: string; reason: 'unreachable-on-foot' | 'zone-without-gate' | 'gate-capacity' }[];
 }
 
 export function planGateDeliveries(input: GateDeliveryInput): GatePlan {
@@ -100,7 +105,9 @@ export function planGateDeliveries(input: GateDeliveryInput): GatePlan {
     group.stops.push(stop);
     byGate.set(gate, group);
   });
-  for (const [gate, { zoneId, stops }] of byGate) {
+  for (const [gate, { zoneId, stops: all }] of byGate) {
+    const stops = withinHandling(gate, all, input.footDistances, plan.unassigned);
+    if (stops.length === 0) continue;
     const trips = walkingTrips(gate, stops, input.footDistances, capacity);
     const deliveries = splitByLoad(trips, maxStopLoad);
     deliveries.forEach((group, k) => {
@@ -117,6 +124,31 @@ export function planGateDeliveries(input: GateDeliveryInput): GatePlan {
     });
   }
   return plan;
+}
+
+/**
+ * The households the gate's volunteers can carry in today, in the order trips take them (most vulnerable
+ * first, then nearest); one that no longer fits waits, and a smaller one after it may still go.
+ */
+function withinHandling(gate: Gate, stops: DeliveryStop[], walk: ArrayLike<number>[], unassigned: GatePlan['unassigned']): DeliveryStop[] {
+  if (!gate.handlingCapacity) return stops;
+  const left = gate.handlingCapacity.slice();
+  const kept: DeliveryStop[] = [];
+  for (const stop of byVulnerability(gate, stops, walk)) {
+    if (stop.demand.some((q, k) => q > left[k]! + 1e-9)) {
+      unassigned.push({ id: stop.id, reason: 'gate-capacity' });
+      continue;
+    }
+    stop.demand.forEach((q, k) => (left[k]! -= q));
+    kept.push(stop);
+  }
+  return kept;
+}
+
+/** Higher priority first, then nearer the gate, then by id. */
+function byVulnerability(gate: Gate, stops: DeliveryStop[], walk: ArrayLike<number>[]): DeliveryStop[] {
+  const fromGate = (s: DeliveryStop) => walk[gate.footLocation]![s.footLocation!]!;
+  return stops.slice().sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0) || fromGate(a) - fromGate(b) || a.id.localeCompare(b.id));
 }
 
 /** A trip while planning: its visits still point at the stops. */
@@ -172,8 +204,7 @@ function gateStop(id: string, gate: Gate, stops: DeliveryStop[], trips: PlannedT
  * trip until the next one does not fit; a household heavier than one load gets several trips of its own.
  */
 function walkingTrips(gate: Gate, stops: DeliveryStop[], walk: ArrayLike<number>[], capacity: number[]): PlannedTrip[] {
-  const fromGate = (s: DeliveryStop) => walk[gate.footLocation]![s.footLocation!]!;
-  const order = stops.slice().sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0) || fromGate(a) - fromGate(b) || a.id.localeCompare(b.id));
+  const order = byVulnerability(gate, stops, walk);
   const loads: { stop: DeliveryStop; load: number[] }[][] = [];
   let trip: { stop: DeliveryStop; load: number[] }[] = [];
   let carried = capacity.map(() => 0);

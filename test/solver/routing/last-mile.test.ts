@@ -102,4 +102,19 @@ describe('planGateDeliveries on the demo sealed zone', () => {
     const result = planGateDeliveries({ stops, zones, footDistances: cut, carryCapacity: [15, 3] });
     expect(result.unassigned).toEqual([{ id: 'rock-0', reason: 'unreachable-on-foot' }]);
   });
+
+  it("brings no more to a gate than its volunteers can carry in, the least vulnerable households waiting", () => {
+    const limited = zones.map((z) => ({ ...z, gates: z.gates.map((g) => ({ ...g, handlingCapacity: [60, Infinity] })) }));
+    const result = planGateDeliveries({ stops, zones: limited, footDistances: foot, carryCapacity: [15, 3], maxStopLoad: vanCapacity });
+    const carried = new Map<string, number>();
+    for (const g of result.gateStops) for (const h of g.households) carried.set(g.gateId, (carried.get(g.gateId) ?? 0) + stops.find((s) => s.id === h)!.demand[0]!);
+    for (const kg of carried.values()) expect(kg).toBeLessThanOrEqual(60);
+    const waiting = result.unassigned.filter((u) => u.reason === 'gate-capacity').map((u) => stops.find((s) => s.id === u.id)!);
+    expect(waiting.length).toBeGreaterThan(0);
+    // Capacity binds: what waits would not have fitted, and no waiting household outranks every carried one.
+    const served = result.gateStops.flatMap((g) => g.households).map((id) => stops.find((s) => s.id === id)!);
+    expect(served.length + waiting.length).toBe(stops.filter((s) => s.zoneId).length);
+    expect(Math.max(...waiting.map((s) => s.priority ?? 0))).toBeLessThanOrEqual(Math.max(...served.map((s) => s.priority ?? 0)));
+    expect(result.walkingTours.flatMap((t) => t.trips.flatMap((trip) => trip.visits.map((v) => v.id)))).not.toContain(waiting[0]!.id);
+  });
 });
