@@ -4,7 +4,7 @@ import request from 'supertest';
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { LiveGateway } from '../../server/live/gateway.ts';
 import type { Outbox } from '../../server/live/outbox.ts';
 import { RoadMap } from '../../server/network/network.service.ts';
@@ -169,6 +169,16 @@ export async function startDemoApp(kind: DatabaseKind, emails: string[]): Promis
     userIds[email] = (await db.query<{ id: number }>('SELECT id FROM users WHERE email = $1', [email]))[0]!.id;
   }
   return { ...t, tokens, userIds };
+}
+
+/** A TCP port free right now, for a server process a test starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -3,13 +3,12 @@
 // one taking over from another that was killed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { bearer, databaseUrlOf, jobsSchemaOf, startTestApp, type TestApp } from '../../support/app.ts';
+import { bearer, databaseUrlOf, freePort, jobsSchemaOf, startTestApp, type TestApp } from '../../support/app.ts';
 import { twoWarehouses, type TwoWarehouses } from '../../support/warehouses.ts';
 import { connect } from '../../support/sockets.ts';
 import { openPglite } from '../../../server/db/database.ts';
@@ -32,15 +31,6 @@ function killed(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
   });
 }
 

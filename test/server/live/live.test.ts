@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
-import { bearer, databaseKinds, databaseUrlOf, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
+import { bearer, databaseKinds, databaseUrlOf, freePort, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
 import { connect, routePayload } from '../../support/sockets.ts';
 import { pruneEvents } from '../../../server/live/outbox.repo.ts';
 import { aCommodity, aHousehold, post } from '../../support/records.ts';
@@ -272,12 +271,3 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
