@@ -106,12 +106,13 @@ export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', pat
 export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, { body });
 export const del = <T>(path: string) => request<T>('DELETE', path);
 
-/** Every page of a paged list (`{items, total}`), for lists the screens show whole. */
+/** Every page of a paged list (`{items, total}`, or a bare array for the lists that answer arrays), for lists the screens show whole. */
 export async function getAll<T>(path: string, query: RequestOptions['query'] = {}): Promise<T[]> {
   const items: T[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = await get<{ items: T[]; total: number }>(path, { ...query, limit: 500, offset });
-    items.push(...page.items);
-    if (page.items.length === 0 || items.length >= page.total) return items;
+    const page = await get<{ items: T[]; total: number } | T[]>(path, { ...query, limit: 500, offset });
+    const rows = Array.isArray(page) ? page : page.items;
+    items.push(...rows);
+    if (rows.length < 500 || (!Array.isArray(page) && items.length >= page.total)) return items;
   }
 }

@@ -160,6 +160,7 @@ export const en = {
   'map.zones': 'Zones',
   'map.closures': 'Road closures',
   'map.tier': 'Tier {n}',
+  'map.cluster': '{n} needs here: click to zoom in',
   'map.fulfilmentLegend': 'Solid dot: nothing delivered yet; pale: mostly delivered.',
   'map.gate': 'Gate',
   'map.addClosure': 'Close a road…',

@@ -162,6 +162,7 @@ export const zh: Record<keyof typeof en, string> = {
   'map.zones': '管控区',
   'map.closures': '道路封闭',
   'map.tier': '第 {n} 优先级',
+  'map.cluster': '此处 {n} 项需求：点击放大',
   'map.fulfilmentLegend': '实心点：尚未配送；浅色：大部分已配送。',
   'map.gate': '出入口',
   'map.addClosure': '封闭道路…',

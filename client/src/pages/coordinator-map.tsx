@@ -1,7 +1,8 @@
 // The coordinator's map: road network, warehouses, needs coloured by tier and fulfilment, zones by
 // status and road closures; a zone's status and the closures are edited right here.
 import L from 'leaflet';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import Supercluster from 'supercluster';
 import { del, get, getAll, newIdempotencyKey, put, request } from '../api.ts';
 import { fmtDate, fmtPercent, t, tOr } from '../i18n.ts';
 import type { Closure, Need, Warehouse, Zone, ZoneStatus } from '../types.ts';
@@ -15,9 +16,9 @@ type Selection = { kind: 'zone'; zone: Zone } | { kind: 'newClosure'; lat: numbe
 export function CoordinatorMap() {
   const { ref, map, network } = useMap();
   const warehouses = useLoad(() => getAll<Warehouse>('/warehouses'), []);
-  const zones = useLoad(() => get<Zone[]>('/zones'), []);
+  const zones = useLoad(() => getAll<Zone>('/zones'), []);
   const needs = useLoad(() => getAll<Need>('/needs', { status: 'open' }), []);
-  const closures = useLoad(() => get<Closure[] | { items: Closure[] }>('/network/closures').then((c) => (Array.isArray(c) ? c : c.items)), []);
+  const closures = useLoad(() => getAll<Closure>('/network/closures'), []);
   const [show, setShow] = useState({ warehouses: true, needs: true, zones: true, closures: true });
   const [selection, setSelection] = useState<Selection>();
   const [placing, setPlacing] = useState(false);
@@ -48,19 +49,39 @@ export function CoordinatorMap() {
     },
     [zones.data, show.zones],
   );
+  // A district has 10^5 needs: they are clustered (supercluster) and only what the view shows is drawn,
+  // again after every pan and zoom; single needs appear once the clusters break up.
+  const clusters = useMemo(() => needClusters(needs.data ?? []), [needs.data]);
+  const [view, setView] = useState(0);
+  useEffect(() => {
+    if (!map) return;
+    const moved = () => setView((n) => n + 1);
+    map.on('moveend', moved);
+    return () => void map.off('moveend', moved);
+  }, [map]);
   useLayer(
     map,
     (g) => {
-      if (!show.needs) return;
-      for (const need of needs.data ?? []) {
+      if (!show.needs || !map) return;
+      const b = map.getBounds();
+      for (const point of clusters.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], Math.round(map.getZoom()))) {
+        const [lon, lat] = point.geometry.coordinates as [number, number];
+        if ('cluster' in point.properties) {
+          const { point_count: count, cluster_id: id } = point.properties;
+          L.marker([lat, lon], { icon: clusterIcon(count), title: t('map.cluster', { n: count }) })
+            .on('click', () => map.setView([lat, lon], Math.min(clusters.getClusterExpansionZoom(id), 19)))
+            .addTo(g);
+          continue;
+        }
+        const need = point.properties.need;
         const tier = tierOf(need);
         const filled = fulfilment(need);
-        L.circleMarker([need.household.lat, need.household.lon], { radius: tier === 1 ? 6 : 4.5, color: tierColours[tier], weight: 1.5, fillColor: tierColours[tier], fillOpacity: 0.25 + 0.75 * (1 - filled) })
+        L.circleMarker([lat, lon], { radius: tier === 1 ? 6 : 4.5, color: tierColours[tier], weight: 1.5, fillColor: tierColours[tier], fillOpacity: 0.25 + 0.75 * (1 - filled) })
           .bindTooltip(asText(`${need.household.name} · ${t('map.tier', { n: tier })} · ${fmtPercent(filled)}`))
           .addTo(g);
       }
     },
-    [needs.data, show.needs],
+    [clusters, show.needs, view],
   );
   useLayer(
     map,
@@ -265,4 +286,17 @@ function ClosureCard({ closure, onRemoved, onClose }: { closure: Closure; onRemo
       </button>
     </div>
   );
+}
+
+/** The needs as clustered points: one index per load, asked for the view's clusters at each move. */
+function needClusters(needs: Need[]): Supercluster<{ need: Need }> {
+  const index = new Supercluster<{ need: Need }>({ radius: 60, maxZoom: 17 });
+  index.load(needs.map((need) => ({ type: 'Feature', properties: { need }, geometry: { type: 'Point', coordinates: [need.household.lon, need.household.lat] } })));
+  return index;
+}
+
+/** A cluster's disc, sized by how many needs it holds (the count as text, never as HTML from data). */
+function clusterIcon(count: number): L.DivIcon {
+  const size = count < 100 ? 30 : count < 1000 ? 38 : 46;
+  return L.divIcon({ className: 'need-cluster', html: asText(count >= 1000 ? `${Math.round(count / 1000)}k` : String(count)), iconSize: [size, size] });
 }
