@@ -13,6 +13,24 @@ type Route = { id: number; driverId: number; kind: string; warehouseId: number; 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+/** An API call the test makes itself, failing loudly on anything but success. */
+async function call<T>(lifeline: Lifeline, token: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${lifeline.url}/api${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** The demo's plan, run, approved and dispatched: its routes. */
+async function dispatchedRoutes(lifeline: Lifeline, coordinator: string): Promise<Route[]> {
+  const plan = await call<{ id: number }>(lifeline, coordinator, 'POST', '/plans', {});
+  await solving.get(plan.id);
+  await call(lifeline, coordinator, 'POST', `/plans/${plan.id}/approve`);
+  return (await call<{ routes: Route[] }>(lifeline, coordinator, 'POST', `/plans/${plan.id}/dispatch`, { timeLimitMs: 1000 })).routes;
+}
+
+/** True when nothing the page did ran planted markup as code. */
+const unharmed = async (page: Page) => (await page.evaluate(() => (window as { __pwned?: number }).__pwned)) === undefined;
+
 describe.skipIf(!hasChromium)('proof of delivery offline, recalls and the audit log in the web app', () => {
   let lifeline: Lifeline;
   let browser: Browser;
@@ -23,11 +41,6 @@ describe.skipIf(!hasChromium)('proof of delivery offline, recalls and the audit 
   let signedStop: number;
   let offlineStop: number;
 
-  const call = async <T,>(token: string, method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${lifeline.url}/api${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (res.status === 204 ? undefined : await res.json()) as T;
-  };
   const count = async (sql: string, params: unknown[]) => Number((await lifeline.db.query<{ n: number }>(sql, params))[0]!.n);
 
   /** Draws a stroke across the next stop's signature pad, as a finger would. */
@@ -41,20 +54,15 @@ describe.skipIf(!hasChromium)('proof of delivery offline, recalls and the audit 
     await page.mouse.up();
   };
 
-  /** True when nothing the page did ran planted markup as code. */
-  const unharmed = async (page: Page) => (await page.evaluate(() => (window as { __pwned?: number }).__pwned)) === undefined;
 
   beforeAll(async () => {
     [lifeline, browser] = await Promise.all([startLifeline(), launchChromium(), ensureClientBuilt()]).then(([l, b]) => [l, b] as const);
     coordinator = await apiToken(lifeline, 'coordinator@lifeline.local');
-    const plan = await call<{ id: number }>(coordinator, 'POST', '/plans', {});
-    await solving.get(plan.id);
-    await call(coordinator, 'POST', `/plans/${plan.id}/approve`);
-    const { routes } = await call<{ routes: Route[] }>(coordinator, 'POST', `/plans/${plan.id}/dispatch`, { timeLimitMs: 1000 });
+    const routes = await dispatchedRoutes(lifeline, coordinator);
     route = routes.find((r) => r.kind === 'vehicle' && r.stops.filter((s) => s.kind === 'delivery').length >= 2 && r.stops[0]!.kind === 'delivery' && r.stops[1]!.kind === 'delivery')!;
     [signedStop, offlineStop] = [route.stops[0]!.id, route.stops[1]!.id];
     driverEmail = (await lifeline.db.query<{ email: string }>('SELECT u.email FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [route.driverId]))[0]!.email;
-    await call(await apiToken(lifeline, driverEmail), 'POST', `/routes/${route.id}/pickup`);
+    await call(lifeline, await apiToken(lifeline, driverEmail), 'POST', `/routes/${route.id}/pickup`);
     // A household whose name is markup: wherever the recall lists it, it must show as text.
     await lifeline.db.query('UPDATE households SET name = $1 WHERE id = $2', [`Chen ${HOSTILE}`, route.stops[0]!.householdId]);
   }, 240_000);
@@ -162,26 +170,16 @@ describe.skipIf(!hasChromium)('the recall and audit pages', () => {
   let lot: { id: number; warehouseId: number; code: string };
   let household: { id: number; community: string };
 
-  const call = async <T,>(token: string, method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${lifeline.url}/api${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (res.status === 204 ? undefined : await res.json()) as T;
-  };
-  const unharmed = async (page: Page) => (await page.evaluate(() => (window as { __pwned?: number }).__pwned)) === undefined;
 
   beforeAll(async () => {
     [lifeline, browser] = await Promise.all([startLifeline(), launchChromium(), ensureClientBuilt()]).then(([l, b]) => [l, b] as const);
-    const coordinator = await apiToken(lifeline, 'coordinator@lifeline.local');
-    const plan = await call<{ id: number }>(coordinator, 'POST', '/plans', {});
-    await solving.get(plan.id);
-    await call(coordinator, 'POST', `/plans/${plan.id}/approve`);
-    const { routes } = await call<{ routes: Route[] }>(coordinator, 'POST', `/plans/${plan.id}/dispatch`, { timeLimitMs: 1000 });
+    const routes = await dispatchedRoutes(lifeline, await apiToken(lifeline, 'coordinator@lifeline.local'));
     const route = routes.find((r) => r.kind === 'vehicle' && r.stops[0]!.kind === 'delivery')!;
     const stop = route.stops[0]!;
     const email = (await lifeline.db.query<{ email: string }>('SELECT u.email FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [route.driverId]))[0]!.email;
     const driver = await apiToken(lifeline, email);
-    await call(driver, 'POST', `/routes/${route.id}/pickup`);
-    await call(driver, 'POST', `/stops/${stop.id}/status`, { status: 'delivered' });
+    await call(lifeline, driver, 'POST', `/routes/${route.id}/pickup`);
+    await call(lifeline, driver, 'POST', `/stops/${stop.id}/status`, { status: 'delivered' });
     const [delivered] = await lifeline.db.query<{ id: number; warehouse_id: number; lot_code: string }>(
       `SELECT l.id, l.warehouse_id, l.lot_code FROM stock_movements m JOIN lots l ON l.id = m.lot_id WHERE m.stop_id = $1 AND m.kind = 'delivered' ORDER BY l.id LIMIT 1`,
       [stop.id],
@@ -193,7 +191,7 @@ describe.skipIf(!hasChromium)('the recall and audit pages', () => {
     // Two community workers: one of the household's community, one of another.
     const admin = await apiToken(lifeline, 'admin@lifeline.local');
     for (const [name, community] of [['near', household.community], ['far', 'Somewhere Else']] as const) {
-      await call(admin, 'POST', '/users', { email: `${name}@lifeline.local`, name: `Worker ${name}`, role: 'community', password: DEMO_PASSWORD, communities: [community] });
+      await call(lifeline, admin, 'POST', '/users', { email: `${name}@lifeline.local`, name: `Worker ${name}`, role: 'community', password: DEMO_PASSWORD, communities: [community] });
     }
   }, 240_000);
   afterAll(async () => {
