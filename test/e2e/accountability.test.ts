@@ -276,7 +276,8 @@ describe.skipIf(!hasChromium)('the recall and audit pages', () => {
     await page.getByLabel('Record').fill(`lots:${lot.id}`);
     await page.getByRole('button', { name: 'Search' }).click();
     const stored = await lifeline.db.query('SELECT 1 FROM audit_log WHERE table_name = $1 AND record_id = $2', ['lots', String(lot.id)]);
-    await expect.poll(() => page.locator('.audit-table tbody tr').count()).toBe(stored.length);
+    // Newest first, 50 to a page: the recall is on the first page whatever came before it.
+    await expect.poll(() => page.locator('.audit-table tbody tr').count()).toBe(Math.min(stored.length, 50));
     await page.locator('.audit-change ins').getByText(`mould found ${HOSTILE}`, { exact: true }).waitFor();
     expect(await page.locator('.audit-table img').count()).toBe(0);
     expect(await unharmed(page)).toBe(true);
