@@ -4,14 +4,16 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
-import { assemblyBody, disassemblyBody, newPack, packLotQuery } from './packs.schema.ts';
+import { assemblyBody, disassemblyBody, newPack, packLotQuery, packQuery } from './packs.schema.ts';
 import * as packs from './packs.service.ts';
 
 export function packRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'packs';
   const roles = ['coordinator', 'admin'] as const;
-  endpoint(router, db, { method: 'get', path: '/packs', summary: 'Every standard pack with its bill of materials', tag, roles: 'signed-in' }, () => packs.listPacks(db));
+  endpoint(router, db, { method: 'get', path: '/packs', summary: 'The standard packs with their bills of materials', tag, roles: 'signed-in', query: packQuery, list: 'array' }, ({ query }) =>
+    packs.listPacks(db, query),
+  );
   endpoint(router, db, { method: 'get', path: '/packs/:id', summary: 'A standard pack with its bill of materials', tag, roles: 'signed-in', params: idParam }, ({ params }) =>
     packs.getPack(db, params.id),
   );

@@ -2,8 +2,12 @@
 // with a bill of materials, so needs, plans and routes carry it like any other commodity.
 import { z } from 'zod';
 import { optionalId, recordId, units } from '../http/schemas.ts';
+import { listQuery, MAX_LIMIT } from '../http/paging.ts';
 import { newCommodity, type Commodity } from '../commodities/commodities.schema.ts';
 import type { Lot } from '../stock/stock.schema.ts';
+
+/** The pack catalogue is small (a handful of kits), so it is paged in memory. */
+export const packQuery = listQuery({}, ['id', 'code', 'name'], { limit: MAX_LIMIT });
 
 const component = z.strictObject({ commodityId: recordId, quantity: units.describe('units of it in one pack') });
 

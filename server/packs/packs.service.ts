@@ -10,6 +10,7 @@ import type { Commodity } from '../commodities/commodities.schema.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { getLot, lockAvailable, lockUsable, lotsOfCommodity, openLot, recordMovement } from '../stock/stock.service.ts';
 import type { UsableLot } from '../stock/stock.repo.ts';
+import { pageOf, type Page, type Paging } from '../http/paging.ts';
 import * as repo from './packs.repo.ts';
 import type { AssemblyResult, MovedUnits, NewPack, Pack, PackComponent, PackLot, assemblyBody, disassemblyBody } from './packs.schema.ts';
 import type { z } from 'zod';
@@ -17,11 +18,12 @@ import type { z } from 'zod';
 const linesOf = (components: (PackComponent & { packId: number })[], packId: number): PackComponent[] =>
   components.filter((c) => c.packId === packId).map(({ packId: _p, ...line }) => line);
 
-/** Every pack with its bill of materials, by id. */
-export async function listPacks(db: Queryable): Promise<Pack[]> {
+/** A page of the packs with their bills of materials. */
+export async function listPacks(db: Queryable, paging: Paging<'id' | 'code' | 'name'>): Promise<Page<Pack>> {
   const components = await repo.componentsOf(db, null);
   const ids = new Set(components.map((c) => c.packId));
-  return (await allCommodities(db)).filter((c) => ids.has(c.id)).map((c) => ({ ...c, components: linesOf(components, c.id) }));
+  const packs = (await allCommodities(db)).filter((c) => ids.has(c.id)).map((c) => ({ ...c, components: linesOf(components, c.id) }));
+  return pageOf(packs, paging, { id: (p) => p.id, code: (p) => p.code, name: (p) => p.name }, (p) => p.id);
 }
 
 /** A pack with its bill of materials; 404 for an unknown id or a commodity that is not a pack. */

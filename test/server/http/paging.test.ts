@@ -64,6 +64,14 @@ const lists: Record<string, { role: Role; min: number; id: (row: Row) => unknown
       for (const reason of ['checkpoint', 'works']) await post(t, '/api/network/closures', { lat: 43.7385, lon: 7.4245, reason });
     },
   },
+  '/packs': {
+    role: 'coordinator',
+    min: 2,
+    id: (r) => r.id,
+    fill: async (t) => {
+      for (const code of ['KIT-A', 'KIT-B']) await post(t, '/api/packs', { code, name: code, category: 'food', components: [{ commodityId: 1, quantity: 2 }] });
+    },
+  },
   // Filled only by a dispatch or a held report: walked when they hold rows, checked for bad input always.
   '/routes': { role: 'coordinator', min: 0, id: (r) => r.id },
   '/household-reviews': { role: 'coordinator', min: 0, id: (r) => r.id },
@@ -73,6 +81,11 @@ const notLists: Record<string, string> = {
   '/health': 'one status',
   '/openapi.json': 'one document',
   '/auth/me': 'the signed-in user',
+  '/packs/:id': 'one pack',
+  '/packs/:id/lots': "one pack's lots, in the warehouses the user may see (a pack lot is made per assembly, a handful a day)",
+  '/jobs/:id': 'one job',
+  '/reports/deliveries': 'one report',
+  '/handover': "the one stop a sheet's code is for",
   '/needs/:id': 'one record',
   '/households/:id': 'one record',
   '/warehouses/:id': 'one record',
