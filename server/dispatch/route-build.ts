@@ -110,19 +110,14 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
     return false;
   });
 
-  // Points: warehouses, gates, then households outside sealed zones (vehicle matrix); gates and
-  // households inside sealed zones (foot matrix).
+  // Points: warehouses, gates, then households outside sealed zones (vehicle matrix). Inside sealed zones
+  // people walk, and only within their own zone: one small foot matrix per zone (its gates, then its doors).
   const vehiclePoints: LatLon[] = [...warehouses.map(at), ...gates.map(at)];
-  const footPoints: LatLon[] = gates.map(at);
   const vehicleIndex = new Map<string, number>();
-  const footIndex = new Map<string, number>();
   warehouses.forEach((w, i) => vehicleIndex.set(`w${w.id}`, i));
-  gates.forEach((g, i) => (vehicleIndex.set(`g${g.id}`, warehouses.length + i), footIndex.set(`g${g.id}`, i)));
-  for (const h of served) {
-    if (h.sealed) footIndex.set(h.key, footPoints.push(h.at) - 1);
-    else vehicleIndex.set(h.key, vehiclePoints.push(h.at) - 1);
-  }
-  const [drive, foot] = await Promise.all([roads.travelMatrix(vehiclePoints, 'van'), roads.travelMatrix(footPoints, 'foot')]);
+  gates.forEach((g, i) => vehicleIndex.set(`g${g.id}`, warehouses.length + i));
+  for (const h of served) if (!h.sealed) vehicleIndex.set(h.key, vehiclePoints.push(h.at) - 1);
+  const [drive, walks] = await Promise.all([roads.travelMatrix(vehiclePoints, 'van'), footMatrices(roads, gates, served.filter((h) => h.sealed))]);
 
   // The last hundred metres, per warehouse (a gate stop carries one warehouse's goods).
   const vehicleStops: Customer[] = [];
@@ -143,23 +138,23 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
         timeWindow: h.dueS !== undefined ? [0, h.dueS] : undefined,
         allowedVehicles: allowed,
         zoneId: h.sealed ? String(h.zoneId) : undefined,
-        footLocation: h.sealed ? footIndex.get(h.key) : undefined,
+        footLocation: h.sealed ? walks.get(h.zoneId!)!.index.get(h.key) : undefined,
         priority: h.priority,
       })),
       zones: zonesHere.map((zoneId) => ({
         id: String(zoneId),
+        footDistances: walks.get(zoneId)!.distances,
         gates: gates
           .filter((g) => g.zoneId === zoneId)
           .map((g, _, zoneGates) => ({
             id: String(g.id),
             location: vehicleIndex.get(`g${g.id}`)!,
-            footLocation: footIndex.get(`g${g.id}`)!,
+            footLocation: walks.get(zoneId)!.index.get(`g${g.id}`)!,
             volunteers: Math.max(1, volunteers.filter((v) => v.zoneId === zoneId).length),
             // A zone without volunteers of its own keeps the old way: goods left at the gate, no limit.
             ...(volunteers.some((v) => v.zoneId === zoneId) ? { handlingCapacity: [handlingKg(volunteers, zoneId) / zoneGates.length, Infinity] } : {}),
           })),
       })),
-      footDistances: matrixRows(foot, 'distancesM'),
       carryCapacity: carry,
       gateServiceTime: GATE_SERVICE_S,
       maxStopLoad: [Math.max(maxLoad[0]!, carry[0]!), Math.max(maxLoad[1]!, carry[1]!)],
@@ -224,6 +219,28 @@ export function asVehicle(v: Driver, limits: DayLimits = {}): Vehicle {
 /** The travel matrices the router takes, as rows. */
 export function matrixRows(m: { size: number; timesS: Float64Array; distancesM: Float64Array }, field: 'timesS' | 'distancesM'): number[][] {
   return Array.from({ length: m.size }, (_, i) => Array.from(m[field].subarray(i * m.size, (i + 1) * m.size)));
+}
+
+/** Per sealed zone with households to serve: walking distances between its gates and those doors. */
+async function footMatrices(roads: RoadMap, gates: Gate[], sealed: HouseholdStop[]): Promise<Map<number, { index: Map<string, number>; distances: number[][] }>> {
+  const zones = new Map<number, { index: Map<string, number>; points: LatLon[] }>();
+  const doors = new Map<number, number>();
+  for (const h of sealed) {
+    let zone = zones.get(h.zoneId!);
+    if (!zone) {
+      const own = gates.filter((g) => g.zoneId === h.zoneId);
+      zone = { index: new Map(own.map((g, i) => [`g${g.id}`, i])), points: own.map(at) };
+      zones.set(h.zoneId!, zone);
+    }
+    // A household served from two warehouses is one door: both its stops share the point.
+    if (!doors.has(h.householdId)) doors.set(h.householdId, zone.points.push(h.at) - 1);
+    zone.index.set(h.key, doors.get(h.householdId)!);
+  }
+  const walks = new Map<number, { index: Map<string, number>; distances: number[][] }>();
+  for (const [zoneId, { index, points }] of zones) {
+    walks.set(zoneId, { index, distances: matrixRows(await roads.travelMatrix(points, 'foot'), 'distancesM') });
+  }
+  return walks;
 }
 
 /** What a zone's volunteers carry in over their shifts: each one's hours × the carry rate. */

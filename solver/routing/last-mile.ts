@@ -8,7 +8,7 @@ export interface Gate {
   id: string;
   /** Index in the vehicle matrices. */
   location: number;
-  /** Index in the foot matrix. */
+  /** Index in the foot matrix (its zone's own, when the zone has one). */
   footLocation: number;
   /** Volunteers working from this gate (default 1). */
   volunteers?: number;
@@ -22,12 +22,18 @@ export interface Gate {
 export interface SealedZone {
   id: string;
   gates: Gate[];
+  /**
+   * Walking distances between this zone's gates and doors alone. A district has thousands of compounds and
+   * nobody walks from one to another, so one small matrix per zone replaces an all-pairs one that would not
+   * fit in memory; without it, the input's shared matrix is used.
+   */
+  footDistances?: ArrayLike<number>[];
 }
 
 export interface DeliveryStop extends Customer {
   /** The sealed zone it lies in, if any. */
   zoneId?: string;
-  /** Index in the foot matrix (needed inside a zone). */
+  /** Index in its zone's foot matrix (needed inside a zone). */
   footLocation?: number;
   /** Higher is more vulnerable (e.g. elderly alone, medicine, infants) and is served first. */
   priority?: number;
@@ -36,8 +42,8 @@ export interface DeliveryStop extends Customer {
 export interface GateDeliveryInput {
   stops: DeliveryStop[];
   zones: SealedZone[];
-  /** Walking distances (or times) between foot locations. */
-  footDistances: ArrayLike<number>[];
+  /** Walking distances (or times) between foot locations, for zones without a matrix of their own. */
+  footDistances?: ArrayLike<number>[];
   /** What one volunteer carries per trip, per capacity dimension. */
   carryCapacity: number[];
   /** Handover time of a gate stop for the vehicle (default: the largest service time of its households). */
@@ -81,7 +87,7 @@ export function planGateDeliveries(input: GateDeliveryInput): GatePlan {
     if (!(q >= capacity[k]!)) throw new InvalidProblemError(`maxStopLoad[${k}]`, 'must hold at least one walking trip');
   });
   const plan: GatePlan = { vehicleStops: [], gateStops: [], walkingTours: [], unassigned: [] };
-  const byGate = new Map<Gate, { zoneId: string; stops: DeliveryStop[] }>();
+  const byGate = new Map<Gate, { zoneId: string; walk: ArrayLike<number>[]; stops: DeliveryStop[] }>();
   input.stops.forEach((stop, i) => {
     if (stop.zoneId === undefined) {
       plan.vehicleStops.push(withoutFootFields(stop));
@@ -90,25 +96,26 @@ export function planGateDeliveries(input: GateDeliveryInput): GatePlan {
     const zone = zones.get(stop.zoneId);
     if (!zone) throw new InvalidProblemError(`stops[${i}].zoneId`, `no sealed zone "${stop.zoneId}"`);
     if (stop.demand.length !== capacity.length) throw new InvalidProblemError(`stops[${i}].demand`, `needs ${capacity.length} quantities`);
+    const walk = zone.footDistances ?? input.footDistances ?? [];
     const foot = stop.footLocation;
-    if (foot === undefined || !input.footDistances[foot]) throw new InvalidProblemError(`stops[${i}].footLocation`, 'must be a foot-matrix index');
+    if (foot === undefined || !walk[foot]) throw new InvalidProblemError(`stops[${i}].footLocation`, 'must be an index in its zone\'s foot matrix');
     if (zone.gates.length === 0) {
       plan.unassigned.push({ id: stop.id, reason: 'zone-without-gate' });
       return;
     }
-    const gate = nearestGate(zone.gates, foot, input.footDistances);
+    const gate = nearestGate(zone.gates, foot, walk);
     if (!gate) {
       plan.unassigned.push({ id: stop.id, reason: 'unreachable-on-foot' });
       return;
     }
-    const group = byGate.get(gate) ?? { zoneId: zone.id, stops: [] };
+    const group = byGate.get(gate) ?? { zoneId: zone.id, walk, stops: [] };
     group.stops.push(stop);
     byGate.set(gate, group);
   });
-  for (const [gate, { zoneId, stops: all }] of byGate) {
-    const stops = withinHandling(gate, all, input.footDistances, plan.unassigned);
+  for (const [gate, { zoneId, walk, stops: all }] of byGate) {
+    const stops = withinHandling(gate, all, walk, plan.unassigned);
     if (stops.length === 0) continue;
-    const trips = walkingTrips(gate, stops, input.footDistances, capacity);
+    const trips = walkingTrips(gate, stops, walk, capacity);
     const deliveries = splitByLoad(trips, maxStopLoad);
     deliveries.forEach((group, k) => {
       const stopId = `gate:${zoneId}:${gate.id}` + (deliveries.length > 1 ? `#${k + 1}` : '');

@@ -84,6 +84,24 @@ describe('planGateDeliveries on the demo sealed zone', () => {
     expect(solution.unassigned).toEqual([]);
   });
 
+  it("walks each zone on a matrix of its own (gates and doors only), as it would on the shared one", () => {
+    // Local indices: the zone's gates first, then its doors; nothing of the town in it.
+    const inside = stops.filter((s) => s.zoneId);
+    const global = [...zones[0]!.gates.map((g) => g.footLocation), ...inside.map((s) => s.footLocation!)];
+    const own = global.map((a) => global.map((b) => foot[a]![b]!));
+    const local = planGateDeliveries({
+      stops: stops.map((s) => (s.zoneId ? { ...s, footLocation: zones[0]!.gates.length + inside.indexOf(s) } : s)),
+      zones: [{ ...zones[0]!, footDistances: own, gates: zones[0]!.gates.map((g, j) => ({ ...g, footLocation: j })) }],
+      carryCapacity: [15, 3],
+      maxStopLoad: vanCapacity,
+    });
+    expect(local.walkingTours).toEqual(plan.walkingTours);
+    expect(local.gateStops).toEqual(plan.gateStops);
+    expect(() =>
+      planGateDeliveries({ stops, zones: [{ ...zones[0]!, footDistances: own }], carryCapacity: [15, 3] }),
+    ).toThrow(/footLocation/);
+  });
+
   it('splits a household heavier than one load over several trips of its own', () => {
     const heavy = planGateDeliveries({
       stops: [{ ...stops[0]!, demand: [40, 1], priority: 1 }, { ...stops[1]!, priority: 2 }],
