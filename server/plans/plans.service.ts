@@ -9,7 +9,7 @@ import type { Notify, Outbox } from '../live/outbox.ts';
 import type { LiveGateway } from '../live/gateway.ts';
 import { boardRoom } from '../live/rooms.ts';
 import type { RoadMap } from '../network/network.service.ts';
-import { lockAvailable, recordMovement } from '../stock/stock.service.ts';
+import { lockAvailable, recordMovements } from '../stock/stock.service.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { findNeed, lockNeeds } from '../needs/needs.repo.ts';
@@ -191,9 +191,8 @@ export async function approvePlan(outbox: Outbox, id: number, actorId: number, s
       await announce(tx, notify, id, 'stale');
       return changed;
     }
-    for (const a of await repo.allocationsToReserve(tx, id)) {
-      await recordMovement(tx, { lotId: a.lotId, kind: 'reserved', quantity: a.quantity, planId: id, needId: a.needId, actorId, reason: `plan ${id}` });
-    }
+    const reservations = await repo.allocationsToReserve(tx, id);
+    await recordMovements(tx, reservations.map((a) => ({ lotId: a.lotId, kind: 'reserved' as const, quantity: a.quantity, planId: id, needId: a.needId, actorId, reason: `plan ${id}` })));
     await repo.markApproved(tx, id, actorId);
     await announce(tx, notify, id, 'approved');
     return [];
@@ -211,9 +210,8 @@ export async function approvePlan(outbox: Outbox, id: number, actorId: number, s
 export async function withdrawPlansUsing(tx: Queryable, notify: Notify, lotId: number, actorId: number, reason: string): Promise<number[]> {
   const ids = await repo.approvedPlansUsing(tx, lotId);
   for (const id of ids) {
-    for (const a of await repo.allocationsToReserve(tx, id)) {
-      await recordMovement(tx, { lotId: a.lotId, kind: 'released', quantity: a.quantity, planId: id, needId: a.needId, actorId, reason });
-    }
+    const reservations = await repo.allocationsToReserve(tx, id);
+    await recordMovements(tx, reservations.map((a) => ({ lotId: a.lotId, kind: 'released' as const, quantity: a.quantity, planId: id, needId: a.needId, actorId, reason })));
     await repo.markStale(tx, id);
     await announce(tx, notify, id, 'stale');
   }

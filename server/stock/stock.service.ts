@@ -15,19 +15,38 @@ export async function recordMovement(db: Queryable, movement: Movement) {
   try {
     return await repo.insertMovement(db, movement);
   } catch (error) {
-    // The ledger's trigger refuses a balance below zero with a check violation: said here with the lot's numbers.
-    if (hasSqlState(error, 'restrictViolation') && (error as { hint?: string }).hint === 'recalled') {
-      throw new ConflictError(`lot ${movement.lotId} is recalled: it cannot be reserved or dispatched`, { lotId: movement.lotId }, 'recalled');
-    }
-    if (hasSqlState(error, 'checkViolation')) {
-      throw new ConflictError(
-        `lot ${movement.lotId} cannot cover ${movement.kind} of ${movement.quantity}: not enough stock`,
-        { lotId: movement.lotId, kind: movement.kind, quantity: movement.quantity },
-        'not-enough-stock',
-      );
-    }
-    throw error;
+    throw refusal(error, movement);
   }
+}
+
+/**
+ * Appends many movements in multi-row statements (a plan's thousands of reservations would otherwise cost
+ * a round trip each); any one the stock cannot cover refuses the lot and the transaction writes nothing.
+ */
+export async function recordMovements(db: Queryable, movements: Movement[]): Promise<void> {
+  try {
+    await repo.insertMovements(db, movements);
+  } catch (error) {
+    // The database names the refused lot in the failing row (its id comes first).
+    const lotId = Number(/\((\d+),/.exec((error as { detail?: string }).detail ?? '')?.[1]);
+    throw refusal(error, movements.find((m) => m.lotId === lotId) ?? movements[0]!);
+  }
+}
+
+/** The ledger's refusals said with the lot's numbers; anything else passes through. */
+function refusal(error: unknown, movement: Movement): unknown {
+  // The recall trigger refuses a recalled lot; the lots' checks refuse a balance below zero.
+  if (hasSqlState(error, 'restrictViolation') && (error as { hint?: string }).hint === 'recalled') {
+    return new ConflictError(`lot ${movement.lotId} is recalled: it cannot be reserved or dispatched`, { lotId: movement.lotId }, 'recalled');
+  }
+  if (hasSqlState(error, 'checkViolation')) {
+    return new ConflictError(
+      `lot ${movement.lotId} cannot cover ${movement.kind} of ${movement.quantity}: not enough stock`,
+      { lotId: movement.lotId, kind: movement.kind, quantity: movement.quantity },
+      'not-enough-stock',
+    );
+  }
+  return error;
 }
 
 export async function getLot(db: Queryable, id: number, field?: string, lock = false): Promise<Lot> {

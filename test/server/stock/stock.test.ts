@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support/app.ts';
 import { aCommodity, aLot, aWarehouse } from '../../support/records.ts';
+import { recordMovements } from '../../../server/stock/stock.service.ts';
 
 describe.each(databaseKinds)('stock ledger on %s', (kind) => {
   let t: TestApp;
@@ -43,6 +44,29 @@ describe.each(databaseKinds)('stock ledger on %s', (kind) => {
     expect(accepted).toBe(16); // 16 × 3 = 48 ≤ 50 < 17 × 3
     const [row] = await t.db.query<{ on_hand: number; reserved: number }>('SELECT on_hand, reserved FROM lots WHERE id = $1', [lot.id]);
     expect(row).toEqual({ on_hand: 50, reserved: 48 });
+  });
+
+  it('records many movements at once, each applied to its lot, or refuses the lot that cannot cover its part and writes none', async () => {
+    const [a, b] = [await aLot(t, warehouseId, commodityId, 10), await aLot(t, warehouseId, commodityId, 4)];
+    await t.db.transaction((tx) =>
+      recordMovements(tx, [
+        { lotId: a.id, kind: 'reserved', quantity: 6, reason: 'plan' },
+        { lotId: b.id, kind: 'reserved', quantity: 4, reason: 'plan' },
+        { lotId: a.id, kind: 'reserved', quantity: 3, reason: 'plan' },
+      ]),
+    );
+    const balances = async () => t.db.query<{ id: number; reserved: number }>('SELECT id, reserved FROM lots WHERE id = ANY($1::int[]) ORDER BY id', [[a.id, b.id]]);
+    expect(await balances()).toEqual([{ id: a.id, reserved: 9 }, { id: b.id, reserved: 4 }]);
+    const refused = t.db.transaction((tx) =>
+      recordMovements(tx, [
+        { lotId: a.id, kind: 'reserved', quantity: 1, reason: 'next plan' },
+        { lotId: b.id, kind: 'reserved', quantity: 1, reason: 'next plan' },
+      ]),
+    );
+    await expect(refused).rejects.toMatchObject({ code: 'not-enough-stock', message: expect.stringContaining(`lot ${b.id} `) });
+    expect(await balances()).toEqual([{ id: a.id, reserved: 9 }, { id: b.id, reserved: 4 }]);
+    const [{ count }] = await t.db.query<{ count: number }>("SELECT count(*)::int AS count FROM stock_movements WHERE reason = 'next plan'");
+    expect(count).toBe(0);
   });
 
   it('keeps the ledger append-only', async () => {
