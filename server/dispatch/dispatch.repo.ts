@@ -3,9 +3,9 @@
 // (a plan's lines with their households, an urgent need with its lot and gate), while a plain read of
 // another noun's table goes through that noun (plans, drivers, zones, warehouses, needs).
 import type { Queryable } from '../db/database.ts';
-import { limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
+import { insertRows, limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { PlannedRoute } from './route-build.ts';
-import { insertStop } from './stops.repo.ts';
+import { insertStops } from './stops.repo.ts';
 
 /** A stored route: what dispatch planned, without its stops, plus its identity and progress. */
 export interface RouteRow extends Omit<PlannedRoute, 'stops'> {
@@ -67,15 +67,18 @@ export interface UrgentLine {
   gateLon: number | null;
 }
 
-export async function insertRoute(tx: Queryable, planId: number, route: PlannedRoute): Promise<number> {
-  const [row] = await tx.query<{ id: number }>(
-    `INSERT INTO routes (plan_id, driver_id, kind, warehouse_id, zone_id, gate_id, departure_s, distance_m, duration_s)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [planId, route.driverId, route.kind, route.warehouseId, route.zoneId, route.gateId, route.departureS, route.distanceM, route.durationS],
-  );
-  for (const [seq, stop] of route.stops.entries()) await insertStop(tx, row!.id, seq + 1, stop);
-  return row!.id;
+/**
+ * Routes with their stops and goods in a few multi-row statements: a district's dispatch stores tens of
+ * thousands of stops, which one statement each would keep in one long transaction. Their ids, in order.
+ */
+export async function insertRoutes(tx: Queryable, planId: number, routes: PlannedRoute[]): Promise<number[]> {
+  const rows = routes.map((r) => ({ planId, driverId: r.driverId, kind: r.kind, warehouseId: r.warehouseId, zoneId: r.zoneId, gateId: r.gateId, departureS: r.departureS, distanceM: r.distanceM, durationS: r.durationS }));
+  const ids = (await insertRows<{ id: number }>(tx, 'routes', rows, 'id')).map((r) => r.id);
+  await insertStops(tx, routes.flatMap((route, i) => route.stops.map((stop, k) => ({ routeId: ids[i]!, seq: k + 1, stop }))));
+  return ids;
 }
+
+export const insertRoute = async (tx: Queryable, planId: number, route: PlannedRoute): Promise<number> => (await insertRoutes(tx, planId, [route]))[0]!;
 
 export async function findRoute(db: Queryable, id: number, lock = false): Promise<RouteRow | undefined> {
   const [row] = await db.query(`SELECT r.*, ${WAREHOUSES_OF_ROUTE} AS warehouse_ids FROM routes r WHERE r.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);

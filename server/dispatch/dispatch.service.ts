@@ -47,7 +47,7 @@ export async function dispatchPlan(deps: Deps, planId: number, options: { timeLi
     const locked = await planStatus(tx, planId, true);
     if (locked !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked });
     const views: RouteView[] = [];
-    for (const route of built.routes) views.push(await routeView(tx, await repo.insertRoute(tx, planId, route)));
+    for (const id of await repo.insertRoutes(tx, planId, built.routes)) views.push(await routeView(tx, id));
     await markDispatched(tx, planId);
     for (const view of views) {
       const userId = await userOfDriver(tx, view.driverId);

@@ -1,9 +1,9 @@
 // SQL for the stops of routes and what each stop hands over. Only this module writes stops and
 // stop_items; its reads may join the commodities, stock and needs tables into the views dispatch shows.
 import type { Queryable } from '../db/database.ts';
-import { toCamel } from '../db/rows.ts';
+import { insertRows, toCamel } from '../db/rows.ts';
 import type { LatLon } from '../../solver/network/index.ts';
-import type { ItemLine, PlannedStop } from './route-build.ts';
+import type { PlannedStop } from './route-build.ts';
 
 export interface StopRow {
   id: number;
@@ -42,17 +42,15 @@ export interface PendingStop {
   demand: [number, number];
 }
 
-export async function insertStop(tx: Queryable, routeId: number, seq: number, stop: PlannedStop): Promise<number> {
-  const [row] = await tx.query<{ id: number }>(
-    `INSERT INTO stops (route_id, seq, kind, household_id, gate_id, trip, lat, lon, eta_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [routeId, seq, stop.kind, stop.householdId, stop.gateId, stop.trip, stop.at.lat, stop.at.lon, stop.etaS],
-  );
-  for (const item of stop.items) await insertItem(tx, row!.id, item);
-  return row!.id;
+/** Stops of routes and the goods each hands over, in multi-row statements; the stops' ids, in order. */
+export async function insertStops(tx: Queryable, stops: { routeId: number; seq: number; stop: PlannedStop }[]): Promise<number[]> {
+  const rows = stops.map(({ routeId, seq, stop: s }) => ({ routeId, seq, kind: s.kind, householdId: s.householdId, gateId: s.gateId, trip: s.trip, lat: s.at.lat, lon: s.at.lon, etaS: s.etaS }));
+  const ids = (await insertRows<{ id: number }>(tx, 'stops', rows, 'id')).map((r) => r.id);
+  await insertRows(tx, 'stop_items', stops.flatMap(({ stop }, i) => stop.items.map((item) => ({ stopId: ids[i]!, needId: item.needId, lotId: item.lotId, commodityId: item.commodityId, quantity: item.quantity }))));
+  return ids;
 }
 
-const insertItem = (tx: Queryable, stopId: number, item: ItemLine) =>
-  tx.query('INSERT INTO stop_items (stop_id, need_id, lot_id, commodity_id, quantity) VALUES ($1, $2, $3, $4, $5)', [stopId, item.needId, item.lotId, item.commodityId, item.quantity]);
+export const insertStop = async (tx: Queryable, routeId: number, seq: number, stop: PlannedStop): Promise<number> => (await insertStops(tx, [{ routeId, seq, stop }]))[0]!;
 
 export async function stopsOf(db: Queryable, routeId: number): Promise<StopRow[]> {
   return (await db.query('SELECT * FROM stops WHERE route_id = $1 ORDER BY seq', [routeId])).map((r) => toCamel<StopRow>(r));

@@ -1,7 +1,7 @@
 // SQL for allocation plans and their allocations: the only module that writes plans and plan_allocations.
 // Other nouns read a plan through the plans service, or join these tables read-only into a view of their own.
 import type { Queryable } from '../db/database.ts';
-import { limitOffset, listRows, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
+import { insertRows, limitOffset, listRows, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import type { Snapshot } from './plan-inputs.ts';
 import type { PlanAllocation, PlanRecord } from './plans.service.ts';
@@ -24,12 +24,9 @@ export async function saveProgress(db: Queryable, id: number, progress: { stage:
 
 /** Stores a solved plan: its allocations, its result and the snapshot approval compares against. */
 export async function saveSolved(db: Queryable, id: number, allocations: SolverPlan['allocations'], result: object, snapshot: Snapshot): Promise<void> {
-  for (const a of allocations) {
-    await db.query(
-      `INSERT INTO plan_allocations (plan_id, need_id, lot_id, warehouse_id, commodity_id, quantity, travel_time_s) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, Number(a.needId), Number(a.lotId), Number(a.warehouseId), Number(a.commodityId), a.quantity, Number.isFinite(a.travelTimeS) ? a.travelTimeS : null],
-    );
-  }
+  // A district's plan has hundreds of thousands of lines: multi-row statements, not one round trip each.
+  const rows = allocations.map((a) => ({ planId: id, needId: Number(a.needId), lotId: Number(a.lotId), warehouseId: Number(a.warehouseId), commodityId: Number(a.commodityId), quantity: a.quantity, travelTimeS: Number.isFinite(a.travelTimeS) ? a.travelTimeS : null }));
+  await insertRows(db, 'plan_allocations', rows);
   await db.query(
     `UPDATE plans SET status = 'ready', result = $2, snapshot = $3, solved_at = now(), progress = '{"stage": "done", "fraction": 1}' WHERE id = $1`,
     [id, JSON.stringify(result), JSON.stringify(snapshot)],
