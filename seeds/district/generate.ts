@@ -362,7 +362,9 @@ function people(random: Random, vehicles: number, volunteers: number, warehouseC
     users.push({ email, name: `Driver ${i + 1}`, role: 'driver', phone: phone() });
     const r = random.next();
     const vehicle = FLEET.find((_, f) => r < FLEET.slice(0, f + 1).reduce((s, v) => s + v.share, 0)) ?? FLEET[0];
-    const early = i % 2 === 0;
+    // Early and late shifts alternate within each warehouse's crew (its drivers are i, i + count, …), so
+    // every warehouse has drivers out in the morning, when critical medicine is due.
+    const early = Math.floor(i / warehouseCount) % 2 === 0;
     drivers.push({ email, kind: 'driver', vehicleType: vehicle.vehicleType, capacityWeightKg: vehicle.capacityWeightKg, capacityVolumeM3: vehicle.capacityVolumeM3, shiftStart: early ? '07:00' : '12:00', shiftEnd: early ? '15:00' : '20:00', warehouse: i % warehouseCount, compound: null });
   }
   for (let i = 0; i < volunteers; i++) {

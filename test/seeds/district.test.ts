@@ -36,6 +36,12 @@ describe('a generated district', () => {
     expect(district.drivers.filter((d) => d.kind === 'gate_volunteer')).toHaveLength(2000);
     expect(district.users).toHaveLength(4 + 2400);
     expect(district.map.nodes.length).toBeGreaterThan(3000);
+    // Each warehouse's crew has morning and afternoon drivers: a crew all on the late shift could never
+    // bring critical medicine by noon.
+    for (let w = 0; w < 40; w++) {
+      const crew = vehicles.filter((v) => v.warehouse === w);
+      expect(new Set(crew.map((v) => v.shiftStart))).toEqual(new Set(['07:00', '12:00']));
+    }
   });
 
   it('gives vulnerability flags in realistic shares and every household at least one need', () => {
