@@ -1,15 +1,21 @@
 // A district day at scale on PGlite, stage by stage: a generated district seeded (`lifeline seed --district`),
 // a second survey of as many rows imported by CSV through the HTTP API while another user polls, then the
-// day's plan, its approval and dispatch through the API. Each stage is bounded in time and prints one line:
-// stage=... households=... ms=... peakRssMb=... ok=true|false (with the reason when not ok).
-// Usage: npm run bench -- district [--households N] [--seed S] [--stage-timeout-s T] [--stages seed,import,plan,approve,dispatch]
+// day's plan, its approval and dispatch through the API, the routes pushed to the phones of every driver and
+// gate volunteer, deliveries recorded from those phones, and the coordinator's dashboard. Each stage is
+// bounded in time and prints one line: stage=... households=... ms=... peakRssMb=... ok=true|false (with the
+// reason when not ok); quality lines follow (the allocation's optimality, the routes' time, vehicles and
+// unassigned stops by reason).
+// Usage: npm run bench -- district [--households N] [--seed S] [--stage-timeout-s T]
+//   [--stages seed,import,plan,approve,dispatch,push,deliver,dashboard] [--deliver-routes R]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
 import { createApp, createLive } from '../server/app.ts';
+import { startSession } from '../server/auth/auth.service.ts';
 import { openDatabase } from '../server/db/open.ts';
 import { RoadMap } from '../server/network/network.service.ts';
 import { generateDistrict, households, type District } from '../seeds/district/generate.ts';
@@ -25,10 +31,15 @@ const option = (name: string, fallback: string) => {
 const HOUSEHOLDS = Number(option('households', '20000'));
 const SEED = Number(option('seed', '1'));
 const STAGE_TIMEOUT_MS = Number(option('stage-timeout-s', '300')) * 1000;
-const STAGES = new Set(option('stages', 'seed,import,plan,approve,dispatch').split(','));
+const STAGES = new Set(option('stages', 'seed,import,plan,approve,dispatch,push,deliver,dashboard').split(','));
+/** Vehicle routes whose drivers record every stop in the deliver stage. */
+const DELIVER_ROUTES = Number(option('deliver-routes', '40'));
 const PASSWORD = 'district-bench';
 
-type Outcome = { ok: true; fields?: Record<string, string | number | boolean | undefined> } | { ok: false; reason: string; fields?: Record<string, string | number | boolean | undefined> };
+type Fields = Record<string, string | number | boolean | undefined>;
+type Outcome = { ok: true; fields?: Fields } | { ok: false; reason: string; fields?: Fields };
+/** Ok, or not with the reason given. */
+const outcomeOf = (failure: string | undefined, fields: Fields): Outcome => (failure === undefined ? { ok: true, fields } : { ok: false, reason: failure, fields });
 
 /**
  * The time bound when the main thread itself is stuck (a stage's synchronous work): a watchdog thread
@@ -83,6 +94,91 @@ function surveyCsv(district: District, rows: number): string {
   return lines.join('\n');
 }
 
+type Api = (method: string, path: string, body?: unknown, timeoutMs?: number) => Promise<{ status: number; body: Record<string, unknown> }>;
+interface RouteSummary {
+  id: number;
+  driverId: number;
+  kind: 'vehicle' | 'walking';
+  durationS: number | null;
+  distanceM: number | null;
+}
+
+/** A job answered 202, followed until it is done; its answer (a dispatch's route ids and unassigned stops). */
+async function followJob(api: Api, url: string): Promise<{ routeIds: number[]; unassigned: unknown } | undefined> {
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const job = await api('GET', url.replace(/^\/api/, ''));
+    if (job.body.state === 'done') return job.body.result as { routeIds: number[]; unassigned: unknown };
+    if (job.body.state === 'failed') return undefined;
+  }
+}
+
+/** The plan's routes, page by page as any client reads them. */
+async function allRoutes(api: Api, planId: number): Promise<RouteSummary[]> {
+  const out: RouteSummary[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = (await api('GET', `/routes?planId=${planId}&limit=500&offset=${offset}`)).body as unknown as RouteSummary[] | { items: RouteSummary[] };
+    const items = Array.isArray(page) ? page : page.items;
+    out.push(...items.map(({ id, driverId, kind, durationS, distanceM }) => ({ id, driverId, kind, durationS, distanceM })));
+    if (items.length < 500) return out;
+  }
+}
+
+/** The field's phones: one socket per driver and gate volunteer, reconnecting from the last event it saw. */
+class Phones {
+  readonly tokenOfDriver = new Map<number, string>();
+  readonly userOfDriver = new Map<number, number>();
+  private readonly sockets: Socket[] = [];
+  private readonly firstRouteAt = new Map<number, number>();
+  connectMs = 0;
+
+  static async open(db: Awaited<ReturnType<typeof openDatabase>>, base: string): Promise<Phones> {
+    const phones = new Phones();
+    const drivers = await db.query<{ id: number; user_id: number }>('SELECT id, user_id FROM drivers WHERE active');
+    const t0 = performance.now();
+    for (let i = 0; i < drivers.length; i += 200) {
+      await Promise.all(drivers.slice(i, i + 200).map(async (d) => {
+        const token = await startSession(db, d.user_id);
+        phones.tokenOfDriver.set(d.id, token);
+        phones.userOfDriver.set(d.id, d.user_id);
+        await phones.connect(base, d.user_id, token);
+      }));
+    }
+    phones.connectMs = Math.round(performance.now() - t0);
+    return phones;
+  }
+
+  get count(): number {
+    return this.sockets.length;
+  }
+
+  private connect(base: string, userId: number, token: string): Promise<void> {
+    let lastSeq = 0;
+    const socket = io(base, { auth: (cb) => cb({ token, lastSeq }), transports: ['websocket'], reconnection: true });
+    this.sockets.push(socket);
+    socket.on('route:assigned', (envelope: { seq: number }) => {
+      lastSeq = Math.max(lastSeq, envelope.seq);
+      if (!this.firstRouteAt.has(userId)) this.firstRouteAt.set(userId, performance.now());
+    });
+    return new Promise((resolve, reject) => {
+      socket.once('live:hello', () => resolve());
+      socket.once('connect_error', reject);
+    });
+  }
+
+  /** Waits until each of these users has had a route, or the time is up; how many had none, and when the last came. */
+  async waitFor(users: Set<number>, withinMs: number): Promise<{ missing: number; lastAt: number }> {
+    const deadline = performance.now() + withinMs;
+    const missing = () => [...users].filter((u) => !this.firstRouteAt.has(u)).length;
+    while (missing() > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    return { missing: missing(), lastAt: Math.max(0, ...[...users].map((u) => this.firstRouteAt.get(u) ?? 0)) };
+  }
+
+  close(): void {
+    for (const socket of this.sockets) socket.close();
+  }
+}
+
 async function run(): Promise<void> {
   // On disk, as the server keeps it: PGlite in memory grows its files by copying them whole, which a district's tables make quadratic.
   const dataDir = mkdtempSync(join(tmpdir(), 'district-bench-'));
@@ -95,7 +191,10 @@ async function run(): Promise<void> {
     return { value: summary, outcome: { ok: true, fields: { needs: summary.needs, compounds: summary.compounds, gates: summary.gates, roadNodes: district.map.nodes.length } } };
   });
   if (!seeded) return;
-  const server = createServer(createApp({ db, ...createLive(db), roads: new RoadMap(db, mapFile) })).listen(0);
+  const { outbox, live } = createLive(db);
+  const server = createServer(createApp({ db, outbox, live, roads: new RoadMap(db, mapFile) }));
+  await live.attach(server, { channel: 'district-bench' });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const community = await signIn(base, 'community@lifeline.local', PASSWORD);
   const coordinator = await signIn(base, 'coordinator@lifeline.local', PASSWORD);
@@ -144,14 +243,105 @@ async function run(): Promise<void> {
       })
     : undefined;
 
-  if (approved && STAGES.has('dispatch')) {
-    await stage('dispatch', async () => {
-      const res = await api('POST', `/plans/${planId}/dispatch`, {}, STAGE_TIMEOUT_MS);
-      const routes = res.body.routes as unknown[] | undefined;
-      const unassigned = res.body.unassigned as unknown[] | undefined;
-      return { value: undefined, outcome: res.status === 200 ? { ok: true, fields: { routes: routes?.length, unassigned: unassigned?.length } } : { ok: false, reason: `${res.status} ${String(res.body.detail)}` } };
+  // Every driver's and gate volunteer's phone is online before dispatch, as on the day (sessions made
+  // directly: the login throttle rightly refuses thousands of sign-ins from one address).
+  const phones = approved && STAGES.has('push') ? await Phones.open(db, base) : undefined;
+
+  const dispatched = approved
+    ? await stage('dispatch', async () => {
+        const startedAt = performance.now();
+        const res = await api('POST', `/plans/${planId}/dispatch`, {}, STAGE_TIMEOUT_MS);
+        const answer = res.status === 202 ? await followJob(api, res.body.url as string) : res.status === 200 ? { routeIds: (res.body.routes as { id: number }[]).map((r) => r.id), unassigned: res.body.unassigned } : undefined;
+        if (!answer) return { value: undefined, outcome: { ok: false, reason: `${res.status} ${String(res.body.detail ?? (res.body.error as { detail?: string } | null)?.detail)}` } };
+        const unassigned = answer.unassigned as { reason: string }[];
+        return { value: { startedAt, unassigned }, outcome: { ok: true, fields: { answered: res.status, routes: answer.routeIds.length, unassigned: unassigned.length } } };
+      })
+    : undefined;
+  const routes = dispatched ? await allRoutes(api, planId!) : [];
+
+  if (dispatched && phones) {
+    await stage('push', async () => {
+      const expected = new Set(routes.map((r) => phones.userOfDriver.get(r.driverId)!));
+      const done = await phones.waitFor(expected, 60_000);
+      const fields = { phones: phones.count, connectMs: phones.connectMs, expected: expected.size, received: expected.size - done.missing, lastSinceDispatchStartMs: Math.round(done.lastAt - dispatched.startedAt) };
+      return { value: undefined, outcome: outcomeOf(done.missing ? `${done.missing} phones got no route within 60 s` : undefined, fields) };
     });
   }
+
+  if (dispatched && phones && STAGES.has('deliver')) {
+    await stage('deliver', async () => {
+      const sample = routes.filter((r) => r.kind === 'vehicle').slice(0, DELIVER_ROUTES);
+      const times: number[] = [];
+      let refused = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        sample.map(async (route) => {
+          const token = phones.tokenOfDriver.get(route.driverId)!;
+          const as = (method: string, path: string, body: unknown) => send(`${base}/api${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          for (const step of ['accept', 'pickup']) {
+            const res = await as('POST', `/routes/${route.id}/${step}`, {});
+            if (res.status !== 200) throw new Error(`${step} of route ${route.id}: ${res.status} ${res.body.slice(0, 200)}`);
+          }
+          const read = await send(`${base}/api/routes/${route.id}`, { headers: { authorization: `Bearer ${token}` } });
+          if (read.status !== 200) throw new Error(`route ${route.id}: ${read.status} ${read.body.slice(0, 200)}`);
+          const view = JSON.parse(read.body) as { stops: { id: number }[] };
+          for (const stop of view.stops) {
+            const t0 = performance.now();
+            const res = await as('POST', `/stops/${stop.id}/status`, { status: 'delivered', proof: { receiverName: 'Resident', deviceTime: new Date().toISOString() } });
+            times.push(performance.now() - t0);
+            if (res.status !== 200) refused++;
+          }
+        }),
+      );
+      times.sort((a, b) => a - b);
+      const seconds = (performance.now() - t0) / 1000;
+      const fields = { routes: sample.length, stops: times.length, stopsPerS: Math.round(times.length / Math.max(seconds, 1e-3)), p50Ms: Math.round(percentile(times, 50)), p99Ms: Math.round(percentile(times, 99)), refused };
+      return { value: undefined, outcome: outcomeOf(refused ? `${refused} stops refused` : undefined, fields) };
+    });
+  }
+
+  if (STAGES.has('dashboard')) {
+    await stage('dashboard', async () => {
+      const fields: Record<string, number> = {};
+      for (const [name, path] of [['dashboard', '/dashboard'], ['routes', '/routes?limit=50'], ['needs', '/needs?limit=50'], ['plans', '/plans?limit=20']] as const) {
+        const times: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          const t0 = performance.now();
+          await api('GET', path);
+          times.push(performance.now() - t0);
+        }
+        times.sort((a, b) => a - b);
+        fields[`${name}P50Ms`] = Math.round(percentile(times, 50));
+        fields[`${name}P99Ms`] = Math.round(percentile(times, 99));
+      }
+      const worst = Math.max(...Object.entries(fields).filter(([k]) => k.endsWith('P99Ms')).map(([, v]) => v));
+      return { value: undefined, outcome: outcomeOf(worst > 200 ? `a p99 of ${worst} ms is over 200 ms` : undefined, fields) };
+    });
+  }
+
+  if (planId !== undefined) {
+    const plan = await api('GET', `/plans/${planId}?limit=1`);
+    const stats = (plan.body.result as { solver?: { backend: string; optimal: boolean; classes: number; ms: number; stopped?: { stage: string; reached: number; bound?: number } } } | null)?.solver;
+    printRow({ quality: 'allocation', households: HOUSEHOLDS, backend: stats?.backend, optimal: stats?.optimal, classes: stats?.classes, solveMs: stats?.ms, stoppedAt: stats?.stopped?.stage, reached: stats?.stopped?.reached, bound: stats?.stopped?.bound });
+  }
+  if (dispatched) {
+    const vehicles = routes.filter((r) => r.kind === 'vehicle');
+    const reasons = new Map<string, number>();
+    for (const u of dispatched.unassigned) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
+    printRow({
+      quality: 'routing',
+      households: HOUSEHOLDS,
+      vehiclesUsed: new Set(vehicles.map((r) => r.driverId)).size,
+      vehicleRoutes: vehicles.length,
+      walkingRoutes: routes.length - vehicles.length,
+      drivingHours: Math.round(vehicles.reduce((sum, r) => sum + (r.durationS ?? 0), 0) / 360) / 10,
+      drivingKm: Math.round(vehicles.reduce((sum, r) => sum + (r.distanceM ?? 0), 0) / 1000),
+      unassigned: dispatched.unassigned.length,
+      reasons: JSON.stringify(Object.fromEntries(reasons)),
+    });
+  }
+  phones?.close();
+  await live.close();
   server.close();
   await db.close();
   rmSync(dataDir, { recursive: true, force: true });
