@@ -80,6 +80,12 @@ export async function insertRoutes(tx: Queryable, planId: number, routes: Planne
 
 export const insertRoute = async (tx: Queryable, planId: number, route: PlannedRoute): Promise<number> => (await insertRoutes(tx, planId, [route]))[0]!;
 
+/** These routes, in the order of the ids given (missing ones left out). */
+export async function findRoutes(db: Queryable, ids: number[]): Promise<RouteRow[]> {
+  const rows = await db.query(`SELECT r.*, ${WAREHOUSES_OF_ROUTE} AS warehouse_ids FROM routes r WHERE r.id = ANY($1::int[]) ORDER BY array_position($1::int[], r.id)`, [ids]);
+  return rows.map((row) => toCamel<RouteRow>(row));
+}
+
 export async function findRoute(db: Queryable, id: number, lock = false): Promise<RouteRow | undefined> {
   const [row] = await db.query(`SELECT r.*, ${WAREHOUSES_OF_ROUTE} AS warehouse_ids FROM routes r WHERE r.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return row ? toCamel<RouteRow>(row) : undefined;

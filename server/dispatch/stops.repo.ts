@@ -52,8 +52,11 @@ export async function insertStops(tx: Queryable, stops: { routeId: number; seq: 
 
 export const insertStop = async (tx: Queryable, routeId: number, seq: number, stop: PlannedStop): Promise<number> => (await insertStops(tx, [{ routeId, seq, stop }]))[0]!;
 
-export async function stopsOf(db: Queryable, routeId: number): Promise<StopRow[]> {
-  return (await db.query('SELECT * FROM stops WHERE route_id = $1 ORDER BY seq', [routeId])).map((r) => toCamel<StopRow>(r));
+export const stopsOf = (db: Queryable, routeId: number): Promise<StopRow[]> => stopsOfRoutes(db, [routeId]);
+
+/** The stops of these routes, each route's in its order. */
+export async function stopsOfRoutes(db: Queryable, routeIds: number[]): Promise<StopRow[]> {
+  return (await db.query('SELECT * FROM stops WHERE route_id = ANY($1::int[]) ORDER BY route_id, seq', [routeIds])).map((r) => toCamel<StopRow>(r));
 }
 
 /** The route of a stop, the stop locked (a second outcome for it waits, then finds it done). */
