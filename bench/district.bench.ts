@@ -273,16 +273,25 @@ async function run(): Promise<void> {
       const sample = routes.filter((r) => r.kind === 'vehicle').slice(0, DELIVER_ROUTES);
       const times: number[] = [];
       let refused = 0;
+      let retried = 0;
       const t0 = performance.now();
       await Promise.all(
         sample.map(async (route) => {
           const token = phones.tokenOfDriver.get(route.driverId)!;
-          const as = (method: string, path: string, body: unknown) => send(`${base}/api${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          // As the app does: a request the server sheds (503/429 with Retry-After) is sent again after the wait.
+          const as = async (method: string, path: string, body: unknown): Promise<{ status: number; body: string }> => {
+            for (;;) {
+              const res = await send(`${base}/api${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+              if (res.status !== 503 && res.status !== 429) return res;
+              retried++;
+              await new Promise((resolve) => setTimeout(resolve, 1000 * Number((JSON.parse(res.body) as { retryAfterS?: number }).retryAfterS ?? 1)));
+            }
+          };
           for (const step of ['accept', 'pickup']) {
             const res = await as('POST', `/routes/${route.id}/${step}`, {});
             if (res.status !== 200) throw new Error(`${step} of route ${route.id}: ${res.status} ${res.body.slice(0, 200)}`);
           }
-          const read = await send(`${base}/api/routes/${route.id}`, { headers: { authorization: `Bearer ${token}` } });
+          const read = await as('GET', `/routes/${route.id}`, undefined);
           if (read.status !== 200) throw new Error(`route ${route.id}: ${read.status} ${read.body.slice(0, 200)}`);
           const view = JSON.parse(read.body) as { stops: { id: number }[] };
           for (const stop of view.stops) {
@@ -295,7 +304,7 @@ async function run(): Promise<void> {
       );
       times.sort((a, b) => a - b);
       const seconds = (performance.now() - t0) / 1000;
-      const fields = { routes: sample.length, stops: times.length, stopsPerS: Math.round(times.length / Math.max(seconds, 1e-3)), p50Ms: Math.round(percentile(times, 50)), p99Ms: Math.round(percentile(times, 99)), refused };
+      const fields = { routes: sample.length, stops: times.length, stopsPerS: Math.round(times.length / Math.max(seconds, 1e-3)), p50Ms: Math.round(percentile(times, 50)), p99Ms: Math.round(percentile(times, 99)), refused, retried };
       return { value: undefined, outcome: outcomeOf(refused ? `${refused} stops refused` : undefined, fields) };
     });
   }
