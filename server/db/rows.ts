@@ -101,6 +101,8 @@ export async function listRows<T>(
   filters: Record<string, unknown>,
   paging: Paging,
   within?: Within,
+  /** What to read of each row (all columns by default): a list can leave out a large document. */
+  columns = '*',
 ): Promise<Page<T>> {
   const entries = definedEntries(filters);
   const conditions = entries.map(([k], i) => `${quoteIdent(columnName(k))} = $${i + 1}`);
@@ -115,7 +117,7 @@ export async function listRows<T>(
     { total: number },
   ];
   const column = quoteIdent(columnName(paging.sort.field));
-  const rows = await db.query(`SELECT * FROM ${quoteIdent(table)} ${where} ${orderBy(paging.sort, { [paging.sort.field]: column }, '"id"')} ${limitOffset(params, paging)}`, params);
+  const rows = await db.query(`SELECT ${columns} FROM ${quoteIdent(table)} ${where} ${orderBy(paging.sort, { [paging.sort.field]: column }, '"id"')} ${limitOffset(params, paging)}`, params);
   return { items: rows.map((r) => toCamel<T>(r)), total, limit: paging.limit, offset: paging.offset };
 }
 

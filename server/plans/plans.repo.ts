@@ -79,7 +79,14 @@ export async function warehousesOfAllocations(db: Queryable, id: number): Promis
   return rows.map((r) => r.warehouse_id);
 }
 
-export const listPlans = (db: Queryable, query: Paging & { status?: string }) => listRows<StoredPlan>(db, 'plans', { status: query.status }, query);
+/**
+ * Plans with their figures, without what only one plan's page needs: a district plan's snapshot and result
+ * hold every lot and need (tens of megabytes), which a list would read and send for nothing.
+ */
+const PLAN_SUMMARY = `id, status, request, progress, error, created_by, created_at, solved_at, approved_by, approved_at, dispatched_at,
+  CASE WHEN result IS NULL THEN NULL ELSE jsonb_build_object('metrics', result->'metrics') END AS result`;
+
+export const listPlans = (db: Queryable, query: Paging & { status?: string }) => listRows<StoredPlan>(db, 'plans', { status: query.status }, query, undefined, PLAN_SUMMARY);
 
 /** Plans with a result, oldest first: the dashboard's fill rates over time. */
 export async function solvedPlans(db: Queryable) {
