@@ -9,6 +9,9 @@ import type { NewPlan, PlanStatus } from './plans.schema.ts';
 
 type StoredPlan = PlanRecord & { snapshot: unknown };
 
+/** A plan's own columns but its two large documents (the snapshot and the result). */
+const PLAN_COLUMNS = 'id, status, request, progress, error, created_by, created_at, solved_at, approved_by, approved_at, dispatched_at';
+
 export async function insertPlan(db: Queryable, request: NewPlan, createdBy: number): Promise<number> {
   const [row] = await db.query<{ id: number }>('INSERT INTO plans (request, created_by) VALUES ($1, $2) RETURNING id', [JSON.stringify(request), createdBy]);
   return row!.id;
@@ -36,6 +39,22 @@ export async function saveSolved(db: Queryable, id: number, allocations: SolverP
 export async function findPlan(db: Queryable, id: number, lock = false): Promise<StoredPlan | undefined> {
   const [row] = await db.query(`SELECT * FROM plans WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return row && toCamel<StoredPlan>(row);
+}
+
+/**
+ * One plan with one window of its per-need lists (unmet needs, fulfilment) cut out by the database, and
+ * those lists' lengths: a district plan's result holds hundreds of thousands of entries.
+ */
+export async function findPlanWindow(db: Queryable, id: number, window: { offset: number; limit: number }): Promise<(PlanRecord & { unmetCount: number; fulfilmentCount: number }) | undefined> {
+  const slice = (list: string) => `coalesce(jsonb_path_query_array(result->'${list}', '$[$from to $to]', $2), '[]'::jsonb)`;
+  const [row] = await db.query(
+    `SELECT ${PLAN_COLUMNS},
+       CASE WHEN result IS NULL THEN NULL ELSE (result - 'unmet' - 'fulfilment') || jsonb_build_object('unmet', ${slice('unmet')}, 'fulfilment', ${slice('fulfilment')}) END AS result,
+       coalesce(jsonb_array_length(result->'unmet'), 0) AS unmet_count, coalesce(jsonb_array_length(result->'fulfilment'), 0) AS fulfilment_count
+     FROM plans WHERE id = $1`,
+    [id, JSON.stringify({ from: window.offset, to: window.offset + window.limit - 1 })],
+  );
+  return row && toCamel(row);
 }
 
 /** A plan's status alone (locked, for a change that depends on it); undefined when there is no such plan. */
@@ -83,8 +102,7 @@ export async function warehousesOfAllocations(db: Queryable, id: number): Promis
  * Plans with their figures, without what only one plan's page needs: a district plan's snapshot and result
  * hold every lot and need (tens of megabytes), which a list would read and send for nothing.
  */
-const PLAN_SUMMARY = `id, status, request, progress, error, created_by, created_at, solved_at, approved_by, approved_at, dispatched_at,
-  CASE WHEN result IS NULL THEN NULL ELSE jsonb_build_object('metrics', result->'metrics') END AS result`;
+const PLAN_SUMMARY = `${PLAN_COLUMNS}, CASE WHEN result IS NULL THEN NULL ELSE jsonb_build_object('metrics', result->'metrics') END AS result`;
 
 export const listPlans = (db: Queryable, query: Paging & { status?: string }) => listRows<StoredPlan>(db, 'plans', { status: query.status }, query, undefined, PLAN_SUMMARY);
 

@@ -137,16 +137,14 @@ async function announce(tx: Queryable, notify: Notify, planId: number, status: P
  * allocations, its unmet needs, its fulfilment — so that a district's plan never answers in one piece.
  */
 export async function planPage(db: Queryable, id: number, paging: Paging<'id' | 'needId' | 'warehouseId'>): Promise<PlanRecord> {
-  const stored = await repo.findPlan(db, id);
+  const stored = await repo.findPlanWindow(db, id, paging);
   if (!stored) throw new NotFoundError('plan', id);
-  const { snapshot: _snapshot, result, ...plan } = stored;
+  const { unmetCount, fulfilmentCount, ...plan } = stored;
   const allocations = await repo.allocationPage(db, id, paging);
-  const window = <T>(rows: T[] | undefined) => (rows ?? []).slice(paging.offset, paging.offset + paging.limit);
   return {
     ...plan,
-    result: result && { ...result, unmet: window(result.unmet), fulfilment: window(result.fulfilment) },
     allocations: allocations.items,
-    pages: { allocations: allocations.total, unmet: result?.unmet.length ?? 0, fulfilment: result?.fulfilment.length ?? 0, limit: paging.limit, offset: paging.offset },
+    pages: { allocations: allocations.total, unmet: unmetCount, fulfilment: fulfilmentCount, limit: paging.limit, offset: paging.offset },
     warehouseIds: await warehousesOfPlan(db, id),
   };
 }

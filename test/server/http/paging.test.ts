@@ -192,14 +192,21 @@ describe.each(databaseKinds)('lists on %s', (kind) => {
     const pages = plan.pages as { allocations: number; unmet: number; fulfilment: number };
     expect(pages.allocations).toBeGreaterThan(2);
     const walked: unknown[] = [];
-    for (let offset = 0; offset < pages.allocations; offset += 2) {
+    const lists = { fulfilment: [] as unknown[], unmet: [] as unknown[] };
+    for (let offset = 0; offset < Math.max(pages.allocations, pages.fulfilment, pages.unmet); offset += 2) {
       const page = (await t.api.get(`/api/plans/${id}`).query({ limit: 2, offset, sort: '-needId' }).set(coordinator).expect(200)).body;
       expect(page.allocations.length).toBeLessThanOrEqual(2);
       expect(page.result.fulfilment.length).toBeLessThanOrEqual(2);
       expect(page.result.unmet.length).toBeLessThanOrEqual(2);
       walked.push(...page.allocations.map((a: Row) => a.needId));
+      lists.fulfilment.push(...page.result.fulfilment.map((f: Row) => f.needId));
+      lists.unmet.push(...page.result.unmet.map((u: Row) => u.needId));
     }
     expect(walked).toHaveLength(pages.allocations);
+    // The windows of the per-need lists tile them: each entry once, none skipped at a window's edge.
+    expect(lists.fulfilment).toHaveLength(pages.fulfilment);
+    expect(new Set(lists.fulfilment).size).toBe(pages.fulfilment);
+    expect(lists.unmet).toHaveLength(pages.unmet);
     expect(walked).toEqual([...walked].sort((a, b) => Number(b) - Number(a)));
     await t.api.get(`/api/plans/${id}`).query({ limit: 5001 }).set(coordinator).expect(400);
   });
