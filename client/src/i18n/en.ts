@@ -598,4 +598,9 @@ export const en = {
   'report.lot': 'Lot',
   'report.reason': 'Reason',
   'report.recalls': 'Recalls',
+  'sheets.title': 'Handover sheets',
+  'sheets.hint': 'For volunteers without the app: doors in walking order, a QR code per door to record the delivery on any phone. Printing again replaces the earlier sheet’s codes.',
+  'sheets.none': 'No walking route from a gate is under way in this plan.',
+  'sheets.gate': 'Print the sheet for {gate} (every walk)',
+  'sheets.route': 'Print the sheet for {walker} ({n} doors)',
 };

@@ -600,4 +600,9 @@ export const zh: Record<keyof typeof en, string> = {
   'report.lot': '批次',
   'report.reason': '原因',
   'report.recalls': '召回',
+  'sheets.title': '交接单',
+  'sheets.hint': '供没有应用的志愿者使用：按步行顺序列出各户，每户一个二维码，任何手机扫码即可登记送达。重新打印后，旧交接单上的二维码失效。',
+  'sheets.none': '本计划没有进行中的门岗步行路线。',
+  'sheets.gate': '打印 {gate} 的交接单（全部步行路线）',
+  'sheets.route': '打印 {walker} 的交接单（{n} 户）',
 };
