@@ -51,7 +51,7 @@ describe.each(databaseKinds)('handover sheets on %s', (kind) => {
         if (text === undefined) continue;
         expect(text).toContain(lang === 'zh' ? '交接单' : 'Handover sheet');
         expect(text).toContain(HOSTILE_NAME);
-        expect(text).toContain('Eggs × 1 box of 12');
+        expect(text).toContain('Eggs × 1 (box of 12)');
       }
     }
     expect((await t.api.get(`/api/routes/${g.walk.id}`).set(coordinator())).body.status).toBe('accepted');
