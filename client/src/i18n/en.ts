@@ -603,4 +603,5 @@ export const en = {
   'sheets.none': 'No walking route from a gate is under way in this plan.',
   'sheets.gate': 'Print the sheet for {gate} (every walk)',
   'sheets.route': 'Print the sheet for {walker} ({n} doors)',
+  'handover.deadCode': 'This code does not work (any more): the sheet was printed again, it is more than two days old, or its route has ended. Ask the coordinator for a new sheet.',
 };

@@ -605,4 +605,5 @@ export const zh: Record<keyof typeof en, string> = {
   'sheets.none': '本计划没有进行中的门岗步行路线。',
   'sheets.gate': '打印 {gate} 的交接单（全部步行路线）',
   'sheets.route': '打印 {walker} 的交接单（{n} 户）',
+  'handover.deadCode': '此二维码已失效：交接单已重新打印、已超过两天，或该路线已结束。请向调度员索取新的交接单。',
 };
