@@ -12,17 +12,11 @@ import { parse } from 'csv-parse/sync';
 import type { Browser, Download } from 'playwright-core';
 import { solving } from '../../server/plans/plans.service.ts';
 import type { DeliveriesReport } from '../../server/reports/reports.schema.ts';
-import { apiToken, ensureClientBuilt, hasChromium, launchChromium, openContext, phone, screenshot, signedInPage, startLifeline, type Lifeline } from './harness.ts';
+import { apiToken, call, ensureClientBuilt, hasChromium, launchChromium, openContext, phone, screenshot, signedInPage, startLifeline, type Lifeline } from './harness.ts';
 
 type Route = { id: number; planId: number; driverId: number; kind: string; gateId: number | null; stops: { id: number; kind: string; status: string; gateId?: number | null; proof?: { receiverName: string } | null }[] };
 
 const hasPoppler = existsSync('/usr/bin/pdftoppm') && existsSync('/usr/bin/pdftotext');
-
-async function call<T>(lifeline: Lifeline, token: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${lifeline.url}/api${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 const driverEmail = async (lifeline: Lifeline, driverId: number) =>
   (await lifeline.db.query<{ email: string }>('SELECT u.email FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [driverId]))[0]!.email;

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { get } from '../api.ts';
 import { currentLang, fmtDate, fmtDateTime, fmtNumber, fmtPercent, t, useLang } from '../i18n.ts';
 import { downloadFile } from '../download.ts';
-import { ErrorNote, Field, formError, Show, useLoad, useSubmit } from '../components/ui.tsx';
+import { ErrorNote, Field, fieldErrors, formError, Show, useLoad, useSubmit } from '../components/ui.tsx';
 import type { DeliveriesReport, ReportPeriod } from '../../../server/reports/reports.schema.ts';
 
 const PERIODS: ReportPeriod[] = ['day', 'week', 'month'];
@@ -34,7 +34,7 @@ export function ReportsPage() {
     files.run(async () => {
       await downloadFile('GET', '/reports/deliveries', { query: { ...draft, format, ...(format === 'pdf' ? { lang: currentLang() } : {}) } }, `deliveries-${draft.from}-${draft.to}.${format}`);
     });
-  const fieldProblems = { ...files.errors, ...(report.error ? fieldsOf(report.error) : {}) };
+  const fieldProblems = { ...files.errors, ...fieldErrors(report.error) };
 
   return (
     <div class="page reports-page">
@@ -82,13 +82,17 @@ export function ReportsPage() {
   );
 }
 
-function fieldsOf(error: unknown): Record<string, string> {
-  return error && typeof error === 'object' && 'byField' in error ? (error as { byField(): Record<string, string> }).byField() : {};
+/** One section of figures: a heading and a small table, a header row then rows of cells (numbers right-aligned). */
+function FigureCard({ title, head, rows }: { title: string; head: string[]; rows: (string | number)[][] }) {
+  return (
+    <section class="card">
+      <h2>{title}</h2>
+      {rows.length === 0 ? <p class="muted">{t('report.nothing')}</p> : <FigureTable label={title} head={head} rows={rows} />}
+    </section>
+  );
 }
 
-/** A small table: a header row, then rows of cells (numbers right-aligned). */
-function Table({ label, head, rows }: { label: string; head: string[]; rows: (string | number)[][] }) {
-  if (rows.length === 0) return <p class="muted">{t('report.nothing')}</p>;
+function FigureTable({ label, head, rows }: { label: string; head: string[]; rows: (string | number)[][] }) {
   return (
     <table class="table report-table" aria-label={label}>
       <thead>
@@ -132,50 +136,14 @@ function ReportFigures({ report: r }: { report: DeliveriesReport }) {
         </span>
       </div>
       <div class="dash-grid">
-        <section class="card">
-          <h2>{t('report.byTier')}</h2>
-          <Table label={t('report.byTier')} head={[t('report.tier'), t('report.delivered')]} rows={d.byTier.map((x) => [t('map.tier', { n: x.tier }), x.quantity])} />
-        </section>
-        <section class="card">
-          <h2>{t('report.byCommunity')}</h2>
-          <Table label={t('report.byCommunity')} head={[t('report.community'), t('report.delivered'), t('report.households')]} rows={d.byCommunity.map((x) => [x.community, x.quantity, x.households])} />
-        </section>
-        <section class="card">
-          <h2>{t('report.byCommodity')}</h2>
-          <Table label={t('report.byCommodity')} head={[t('report.commodity'), t('report.delivered')]} rows={d.byCommodity.map((x) => [`${x.commodity} (${x.unit})`, x.quantity])} />
-        </section>
-        <section class="card">
-          <h2>{t('report.byPeriod')}</h2>
-          <Table label={t('report.byPeriod')} head={[t('report.periodCol'), t('report.delivered')]} rows={d.byPeriod.map((x) => [x.period, x.quantity])} />
-        </section>
-        <section class="card">
-          <h2>{t('report.fillRate')}</h2>
-          <Table
-            label={t('report.fillRate')}
-            head={[t('report.periodCol'), t('report.asked'), t('report.delivered'), t('report.fill'), t('plans.gini')]}
-            rows={r.fillRate.map((x) => [x.period, x.asked, x.delivered, fmtPercent(x.fillRate), x.gini])}
-          />
-        </section>
-        <section class="card">
-          <h2>{t('report.donations')}</h2>
-          <Table
-            label={t('report.donations')}
-            head={[t('report.donor'), t('report.commodity'), t('report.received'), t('report.delivered'), t('report.spoiled')]}
-            rows={r.donations.map((x) => [`${x.donor} · ${x.trackingCode}`, `${x.commodity} (${x.unit})`, x.received, x.delivered, x.spoiled])}
-          />
-        </section>
-        <section class="card">
-          <h2>{t('report.spoilage')}</h2>
-          <Table label={t('report.spoilage')} head={[t('report.lot'), t('report.commodity'), t('report.spoiled'), t('report.reason')]} rows={r.spoilage.map((x) => [x.lotCode, `${x.commodity} (${x.unit})`, x.quantity, x.reason ?? ''])} />
-        </section>
-        <section class="card">
-          <h2>{t('report.recalls')}</h2>
-          <Table
-            label={t('report.recalls')}
-            head={[t('report.lot'), t('report.commodity'), t('report.reason'), t('report.delivered'), t('report.households')]}
-            rows={r.recalls.map((x) => [x.lotCode, `${x.commodity} (${x.unit})`, x.reason, x.delivered, x.households])}
-          />
-        </section>
+        <FigureCard title={t('report.byTier')} head={[t('report.tier'), t('report.delivered')]} rows={d.byTier.map((x) => [t('map.tier', { n: x.tier }), x.quantity])} />
+        <FigureCard title={t('report.byCommunity')} head={[t('report.community'), t('report.delivered'), t('report.households')]} rows={d.byCommunity.map((x) => [x.community, x.quantity, x.households])} />
+        <FigureCard title={t('report.byCommodity')} head={[t('report.commodity'), t('report.delivered')]} rows={d.byCommodity.map((x) => [`${x.commodity} (${x.unit})`, x.quantity])} />
+        <FigureCard title={t('report.byPeriod')} head={[t('report.periodCol'), t('report.delivered')]} rows={d.byPeriod.map((x) => [x.period, x.quantity])} />
+        <FigureCard title={t('report.fillRate')} head={[t('report.periodCol'), t('report.asked'), t('report.delivered'), t('report.fill'), t('plans.gini')]} rows={r.fillRate.map((x) => [x.period, x.asked, x.delivered, fmtPercent(x.fillRate), x.gini])} />
+        <FigureCard title={t('report.donations')} head={[t('report.donor'), t('report.commodity'), t('report.received'), t('report.delivered'), t('report.spoiled')]} rows={r.donations.map((x) => [`${x.donor} · ${x.trackingCode}`, `${x.commodity} (${x.unit})`, x.received, x.delivered, x.spoiled])} />
+        <FigureCard title={t('report.spoilage')} head={[t('report.lot'), t('report.commodity'), t('report.spoiled'), t('report.reason')]} rows={r.spoilage.map((x) => [x.lotCode, `${x.commodity} (${x.unit})`, x.quantity, x.reason ?? ''])} />
+        <FigureCard title={t('report.recalls')} head={[t('report.lot'), t('report.commodity'), t('report.reason'), t('report.delivered'), t('report.households')]} rows={r.recalls.map((x) => [x.lotCode, `${x.commodity} (${x.unit})`, x.reason, x.delivered, x.households])} />
       </div>
     </div>
   );
