@@ -97,8 +97,10 @@ function FigureTable({ label, head, rows }: { label: string; head: string[]; row
     <table class="table report-table" aria-label={label}>
       <thead>
         <tr>
-          {head.map((h) => (
-            <th key={h}>{h}</th>
+          {head.map((h, j) => (
+            <th key={h} class={typeof rows[0]?.[j] === 'number' ? 'num' : undefined}>
+              {h}
+            </th>
           ))}
         </tr>
       </thead>
