@@ -51,6 +51,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Extra headers, e.g. the code of a handover sheet. */
   headers?: Record<string, string>;
+  /** A file answer (CSV, PDF): resolves to `{blob, disposition}` (see download.ts). */
+  asBlob?: boolean;
 }
 
 export function newIdempotencyKey(): string {
@@ -58,7 +60,7 @@ export function newIdempotencyKey(): string {
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'X-Lifeline-Client': 'web', ...options.headers };
+  const headers: Record<string, string> = { Accept: options.asBlob ? '*/*' : 'application/json', 'X-Lifeline-Client': 'web', ...options.headers };
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   let body: string | undefined;
   if (options.csv !== undefined) {
@@ -76,6 +78,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     throw new ApiError(0, 'offline');
   }
   if (res.status === 204) return undefined as T;
+  if (res.ok && options.asBlob) return { blob: await res.blob(), disposition: res.headers.get('Content-Disposition') } as T;
   const text = await res.text();
   const data = text ? safeJson(text) : undefined;
   if (res.ok) return data as T;

@@ -29,6 +29,7 @@ import { DashboardPage } from './pages/dashboard.tsx';
 import { UsersPage } from './pages/users.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { RecallsPage } from './pages/recalls.tsx';
+import { ReportsPage } from './pages/reports.tsx';
 import { CampaignLivePage, CampaignPage, CampaignsPage } from './pages/campaigns.tsx';
 import { ErrorNote } from './components/ui.tsx';
 
@@ -115,6 +116,7 @@ function Page({ me, path }: { me: Me; path: string }) {
     if (path === '/coordinator/dashboard') return <DashboardPage />;
     if (path === '/coordinator/campaigns') return <CampaignsPage />;
     if (path === '/coordinator/recalls') return <RecallsPage me={me} />;
+    if (path === '/coordinator/reports') return <ReportsPage />;
     const campaignLive = match('/coordinator/campaigns/:id', path);
     if (campaignLive) return <CampaignLivePage id={campaignLive.id} />;
     if (path.startsWith('/community')) return <CommunityPage me={me} />;

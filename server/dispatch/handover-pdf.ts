@@ -75,7 +75,8 @@ export async function sheetPdf(sheet: Sheet, lang: Lang, link: (code: string) =>
         seq: stop.seq,
         name: stop.recipient?.name ?? '',
         address: stop.recipient?.address ?? '',
-        items: stop.items.map((i) => `${i.commodity} × ${i.quantity} ${i.unit}`).join('   '),
+        // The unit in brackets: "× 2 (400 g can)", never "× 2 400 g can".
+        items: stop.items.map((i) => `${i.commodity} × ${i.quantity} (${i.unit})`).join('   '),
         qr: code === undefined ? undefined : await QRCode.toBuffer(link(code), { margin: 1, width: 240, errorCorrectionLevel: 'M' }),
         done: code === undefined ? t.done(stop.status, stop.reason) : undefined,
         t,

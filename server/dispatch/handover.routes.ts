@@ -4,10 +4,11 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
+import { CodeThrottle } from '../residents/code-throttle.ts';
 import { readerLang, type Lang } from '../residents/resident-texts.ts';
 import { stopStatus } from './dispatch.schema.ts';
 import { gateSheetBody, routeSheetBody, TOKEN_HEADER, type SheetLinks } from './handover.schema.ts';
-import { handoverStop, issueSheet, recordByCode, sheetLinks, type Sheet } from './handover.service.ts';
+import { handoverStop, issueSheet, lookUpCode, recordByCode, sheetLinks, type Sheet } from './handover.service.ts';
 import { sheetPdf } from './handover-pdf.ts';
 
 export function handoverRoutes({ db, outbox, timeZone }: AppDeps): Router {
@@ -15,6 +16,9 @@ export function handoverRoutes({ db, outbox, timeZone }: AppDeps): Router {
   const tag = 'handover';
   const coordinators = ['coordinator', 'admin'] as const;
   const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  /** Wrong codes are counted per address and a right code's uses per code, as for residents' codes (429 past either). */
+  const codes = new CodeThrottle(db, 'handover-code');
+  const scanned = (req: Request, res: Response) => codes.attempt(req.ip ?? 'unknown', res, readerLang(req, undefined), () => lookUpCode(db, req.get(TOKEN_HEADER)));
   /** The sheet as a PDF (or its links as JSON) whose codes open this server's /s/<code> page. */
   const send = async (req: Request, res: Response, sheet: Sheet, options: { lang?: Lang; format: 'pdf' | 'json' }): Promise<SheetLinks | undefined> => {
     const origin = `${req.protocol}://${req.get('host')}`;
@@ -36,14 +40,14 @@ export function handoverRoutes({ db, outbox, timeZone }: AppDeps): Router {
     { method: 'post', path: '/routes/:id/handover-sheet', summary: "Print a building leader's handover sheet (PDF): one walking route's doors in walking order, a QR code per stop", tag, roles: coordinators, params: idParam, body: routeSheetBody, produces: 'application/pdf' },
     async ({ params, body, user, req, res }) => send(req, res, await issueSheet(outbox, user, { routeId: params.id }), body),
   );
-  endpoint(router, db, { method: 'get', path: '/handover', summary: 'The stop a handover sheet’s code is for (code in the X-Handover-Token header)', tag, roles: 'public' }, ({ req }) =>
-    handoverStop(db, req.get(TOKEN_HEADER)),
+  endpoint(router, db, { method: 'get', path: '/handover', summary: 'The stop a handover sheet’s code is for (code in the X-Handover-Token header)', tag, roles: 'public' }, async ({ req, res }) =>
+    handoverStop(db, await scanned(req, res)),
   );
   endpoint(
     router,
     db,
     { method: 'post', path: '/handover/status', summary: 'Record the outcome of the stop a handover sheet’s code is for, as the driver app does (code in the X-Handover-Token header; a delivery names who took it)', tag, roles: 'public', body: stopStatus },
-    ({ req, body }) => recordByCode(outbox, req.get(TOKEN_HEADER), body),
+    async ({ req, res, body }) => recordByCode(outbox, await scanned(req, res), body),
   );
   return router;
 }

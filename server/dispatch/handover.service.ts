@@ -24,7 +24,7 @@ const newToken = () => randomBytes(16).toString('base64url');
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 
 /** One answer for every code that does not work (unknown, replaced, expired, its route ended): nothing to probe. */
-const unknownCode = () => new HttpError(404, 'not-found', 'Not found', 'This code does not work (any more): the sheet was printed again, or its route has ended.');
+const unknownCode = () => new HttpError(404, 'not-found', 'Not found', 'This code does not work (any more): the sheet was printed again, it is more than two days old, or its route has ended. Ask the coordinator for a new sheet.');
 
 /** What a sheet prints: its routes as they are now, who walks each, the gate, and each pending stop's code. */
 export interface Sheet {
@@ -92,27 +92,42 @@ export function sheetLinks(sheet: Sheet, link: (code: string) => string): SheetL
   };
 }
 
-/** The stop a code is for, while the code works. */
-export async function handoverStop(db: Queryable, token: string | undefined): Promise<HandoverStop> {
-  const grant = token && TOKEN_SHAPE.test(token) ? await repo.liveGrant(db, hashToken(token)) : undefined;
-  if (!grant) throw unknownCode();
-  return stopOf(db, await routeView(db, grant.routeId), grant);
+/** A code that works, as found by its hash (see lookUpCode). */
+export interface LiveCode {
+  tokenHash: string;
+  grant: repo.LiveGrant;
+}
+
+/**
+ * The code a phone sent, if it works: `{key, found}` for the CodeThrottle (its hash, so a right code is counted
+ * against its own limit), undefined for a code that does not (unknown, replaced, expired, its route ended).
+ */
+export async function lookUpCode(db: Queryable, token: string | undefined): Promise<{ key: string; found: LiveCode } | undefined> {
+  if (!token || !TOKEN_SHAPE.test(token)) return undefined;
+  const tokenHash = hashToken(token);
+  const grant = await repo.liveGrant(db, tokenHash);
+  return grant && { key: tokenHash, found: { tokenHash, grant } };
+}
+
+/** The stop a code is for, while the code works (undefined: a code that does not, refused as unknownCode). */
+export async function handoverStop(db: Queryable, code: LiveCode | undefined): Promise<HandoverStop> {
+  if (!code) throw unknownCode();
+  return stopOf(db, await routeView(db, code.grant.routeId), code.grant);
 }
 
 /**
  * Records a stop's outcome from its code, as the driver app would (recorded as the coordinator who printed the
  * sheet; the audit row has no user and the code's row says when it was used). A delivery names who took it.
  */
-export async function recordByCode(outbox: Outbox, token: string | undefined, input: StopStatus): Promise<HandoverStop> {
+export async function recordByCode(outbox: Outbox, code: LiveCode | undefined, input: StopStatus): Promise<HandoverStop> {
   if (input.status === 'delivered' && !input.proof) throw new ValidationError([{ field: 'body.proof', reason: 'say who took the goods' }]);
-  const tokenHash = token && TOKEN_SHAPE.test(token) ? hashToken(token) : undefined;
-  const grant = tokenHash && (await repo.liveGrant(outbox.db, tokenHash));
-  if (!grant) throw unknownCode();
+  if (!code) throw unknownCode();
+  const { tokenHash, grant } = code;
   const route = await recordOutcome(outbox, grant.stopId, input, {
     actorId: grant.issuedBy,
     async routeOf(tx, routeId) {
       // Checked again under the stop's lock: a reprint or a re-plan meanwhile stops the code.
-      const again = await repo.liveGrant(tx, tokenHash!, true);
+      const again = await repo.liveGrant(tx, tokenHash, true);
       if (!again || again.routeId !== routeId) throw unknownCode();
       await repo.markUsed(tx, again.id);
       return (await findRoute(tx, routeId, true))!;

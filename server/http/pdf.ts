@@ -167,7 +167,9 @@ export function table(doc: Pdf, columns: Column[], rows: string[][], empty: stri
 /** Horizontal bars, one per label, the value written at the bar's end. */
 export function barChart(doc: Pdf, bars: { label: string; value: number }[], format: (v: number) => string): void {
   if (bars.length === 0) return;
-  const labelWidth = 150;
+  // As wide as the longest label (a commodity with its unit runs long), up to 40% of the page.
+  doc.font('regular').fontSize(8.5);
+  const labelWidth = Math.min(contentWidth(doc) * 0.4, Math.max(80, ...bars.map((b) => doc.widthOfString(b.label) + 10)));
   const barHeight = 12;
   const gap = 5;
   const width = contentWidth(doc) - labelWidth - 60;

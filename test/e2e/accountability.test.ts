@@ -6,19 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { solving } from '../../server/plans/plans.service.ts';
-import { apiToken, DEMO_PASSWORD, ensureClientBuilt, hasChromium, launchChromium, openContext, phone, screenshot, signedInPage, startLifeline, type Lifeline } from './harness.ts';
+import { apiToken, call, DEMO_PASSWORD, ensureClientBuilt, hasChromium, launchChromium, openContext, phone, screenshot, signedInPage, startLifeline, type Lifeline } from './harness.ts';
 
 type Route = { id: number; driverId: number; kind: string; warehouseId: number; stops: { id: number; kind: string; householdId: number | null }[] };
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** An API call the test makes itself, failing loudly on anything but success. */
-async function call<T>(lifeline: Lifeline, token: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${lifeline.url}/api${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
 
 /** The demo's plan, run, approved and dispatched: its routes. */
 async function dispatchedRoutes(lifeline: Lifeline, coordinator: string): Promise<Route[]> {

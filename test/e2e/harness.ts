@@ -150,3 +150,10 @@ export async function api<T>(lifeline: Lifeline, token: string, path: string): P
   const res = await fetch(`${lifeline.url}/api${path}`, { headers: { Authorization: `Bearer ${token}` } });
   return (await res.json()) as T;
 }
+
+/** An API call the test makes itself, failing loudly on anything but success. */
+export async function call<T>(lifeline: Lifeline, token: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${lifeline.url}/api${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}

@@ -17,6 +17,7 @@ const coordinatorPages: [string, MessageKey][] = [
   ['/coordinator/dashboard', 'nav.dashboard'],
   ['/coordinator/campaigns', 'nav.campaigns'],
   ['/coordinator/recalls', 'nav.recalls'],
+  ['/coordinator/reports', 'nav.reports'],
   ['/community', 'nav.needSheet'],
   ['/community/queue', 'nav.queue'],
 ];

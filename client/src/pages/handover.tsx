@@ -2,7 +2,7 @@
 // what), and a form to record who took the goods or why they could not be delivered. The server records it
 // through the same stop-status service as the driver app. The code travels in a header, never in an API path.
 import { useState } from 'preact/hooks';
-import { request } from '../api.ts';
+import { ApiError, request } from '../api.ts';
 import { t, tOr, useLang, fmtDateTime } from '../i18n.ts';
 import type { HandoverStop } from '../types.ts';
 import { ErrorNote, Field, Show, useLoad, useSubmit } from '../components/ui.tsx';
@@ -20,7 +20,14 @@ export function HandoverPage({ code }: { code: string }) {
         <h1>{t('handover.title')}</h1>
         <LangSwitch />
       </div>
-      <Show state={stop}>{(data) => <StopCard stop={data} code={code} onRecorded={(next) => stop.setData(next)} />}</Show>
+      {stop.error instanceof ApiError && stop.error.status === 404 ? (
+        // A dead code (reprinted, over two days old, its route ended) is no fault to retry: say what to do.
+        <p class="error-note" role="alert">
+          {t('handover.deadCode')}
+        </p>
+      ) : (
+        <Show state={stop}>{(data) => <StopCard stop={data} code={code} onRecorded={(next) => stop.setData(next)} />}</Show>
+      )}
     </main>
   );
 }

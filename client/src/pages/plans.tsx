@@ -8,6 +8,7 @@ import { ErrorNote, ExportCsvButton, Field, formError, isMissingEndpoint, NotYet
 import { BarChart } from '../components/charts.tsx';
 import { onLive, onLiveResync } from '../live.ts';
 import { Link, navigate } from '../router.tsx';
+import { HandoverSheets } from '../components/handover-sheets.tsx';
 import { useCatalogue } from '../catalogue.ts';
 import { readPlan } from '../plan-data.ts';
 import { readRoutes } from '../route-data.ts';
@@ -228,6 +229,7 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
           {t('plans.dispatched', { n: routes.length })} <Link href="/coordinator/board">{t('nav.board')} →</Link>
         </p>
       )}
+      {plan.status === 'dispatched' && <HandoverSheets planId={plan.id} />}
       {result && (
         <div class="plan-review">
           <section class="card">

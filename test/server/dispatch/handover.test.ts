@@ -51,7 +51,7 @@ describe.each(databaseKinds)('handover sheets on %s', (kind) => {
         if (text === undefined) continue;
         expect(text).toContain(lang === 'zh' ? '交接单' : 'Handover sheet');
         expect(text).toContain(HOSTILE_NAME);
-        expect(text).toContain('Eggs × 1 box of 12');
+        expect(text).toContain('Eggs × 1 (box of 12)');
       }
     }
     expect((await t.api.get(`/api/routes/${g.walk.id}`).set(coordinator())).body.status).toBe('accepted');
@@ -138,6 +138,24 @@ describe.each(databaseKinds)('handover sheets on %s', (kind) => {
     expect((await t.api.get(`/api/routes/${g.walk.id}`).set(coordinator())).body.status).toBe('completed');
     await read(third.get(c)).expect(404);
     await sheet().expect(409);
+  });
+
+  it('throttles wrong codes per address as residents\' codes are (429 with Retry-After, for reading and recording alike), and a used or dead code is refused with words that say so', async () => {
+    // Every code of this route is dead now (its route ended): refused clearly, not as a server fault.
+    const dead = await read('y'.repeat(22)).expect(404);
+    expect(dead.body.detail).toMatch(/does not work \(any more\).*more than two days old/);
+    let refused: Awaited<ReturnType<typeof read>> | undefined;
+    for (let i = 0; i < 25 && !refused; i++) {
+      const res = await read(`${'Z'.repeat(20)}${String(i).padStart(2, '0')}`);
+      if (res.status === 429) refused = res;
+      else expect(res.status).toBe(404);
+    }
+    expect(refused).toBeDefined();
+    expect(refused!.body.code).toBeDefined();
+    expect(Number(refused!.headers['retry-after'])).toBeGreaterThan(0);
+    const recording = await record('Q'.repeat(22), { status: 'failed', reason: 'nobody_home' }).set('Accept-Language', 'zh').expect(429);
+    expect(Number(recording.headers['retry-after'])).toBeGreaterThan(0);
+    expect(recording.body.detail).toMatch(/秒后再试/);
   });
 
   it('audits each outcome with no user, and never writes a code anywhere', async () => {
