@@ -82,7 +82,7 @@ export async function dispatchJob(deps: Deps, planId: number, input: { options: 
 
 /** A dispatch job's answer as POST /plans/:id/dispatch gives it: the routes with their stops. */
 export async function dispatchAnswer(db: Queryable, result: DispatchJobResult): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
-  return { routes: await Promise.all(result.routeIds.map((id) => routeView(db, id))), unassigned: result.unassigned, stats: result.stats };
+  return { routes: await routeViews(db, result.routeIds), unassigned: result.unassigned, stats: result.stats };
 }
 
 export async function routeView(db: Queryable, id: number): Promise<RouteView> {
