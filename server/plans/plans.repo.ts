@@ -31,7 +31,7 @@ export async function saveSolved(db: Queryable, id: number, allocations: SolverP
   const rows = allocations.map((a) => ({ planId: id, needId: Number(a.needId), lotId: Number(a.lotId), warehouseId: Number(a.warehouseId), commodityId: Number(a.commodityId), quantity: a.quantity, travelTimeS: Number.isFinite(a.travelTimeS) ? a.travelTimeS : null }));
   await insertRows(db, 'plan_allocations', rows);
   await db.query(
-    `UPDATE plans SET status = 'ready', result = $2, snapshot = $3, solved_at = now(), progress = '{"stage": "done", "fraction": 1}' WHERE id = $1`,
+    `UPDATE plans SET status = 'ready', result = $2, metrics = $2::jsonb->'metrics', snapshot = $3, solved_at = now(), progress = '{"stage": "done", "fraction": 1}' WHERE id = $1`,
     [id, JSON.stringify(result), JSON.stringify(snapshot)],
   );
 }
@@ -102,7 +102,7 @@ export async function warehousesOfAllocations(db: Queryable, id: number): Promis
  * Plans with their figures, without what only one plan's page needs: a district plan's snapshot and result
  * hold every lot and need (tens of megabytes), which a list would read and send for nothing.
  */
-const PLAN_SUMMARY = `${PLAN_COLUMNS}, CASE WHEN result IS NULL THEN NULL ELSE jsonb_build_object('metrics', result->'metrics') END AS result`;
+const PLAN_SUMMARY = `${PLAN_COLUMNS}, CASE WHEN metrics IS NULL THEN NULL ELSE jsonb_build_object('metrics', metrics) END AS result`;
 
 export const listPlans = (db: Queryable, query: Paging & { status?: string }) => listRows<StoredPlan>(db, 'plans', { status: query.status }, query, undefined, PLAN_SUMMARY);
 
@@ -110,7 +110,7 @@ export const listPlans = (db: Queryable, query: Paging & { status?: string }) =>
 export async function solvedPlans(db: Queryable) {
   // Only the figures: a district plan's result holds every need's fulfilment (megabytes).
   return db.query<{ id: number; solved_at: string; result: { metrics: { tiers: { tier: number; fillRate: number }[]; giniOfFulfilment: number; overallFillRate: number } } }>(
-    `SELECT id, solved_at, jsonb_build_object('metrics', result->'metrics') AS result FROM plans WHERE result IS NOT NULL ORDER BY id`,
+    `SELECT id, solved_at, jsonb_build_object('metrics', metrics) AS result FROM plans WHERE metrics IS NOT NULL ORDER BY id`,
   );
 }
 
