@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support/app.ts';
 import { aCommodity, aLot, aWarehouse } from '../../support/records.ts';
-import { recordMovements } from '../../../server/stock/stock.service.ts';
+import { flowRates, FLOW_WINDOW_DAYS, recordMovements } from '../../../server/stock/stock.service.ts';
 
 describe.each(databaseKinds)('stock ledger on %s', (kind) => {
   let t: TestApp;
@@ -67,6 +67,15 @@ describe.each(databaseKinds)('stock ledger on %s', (kind) => {
     expect(await balances()).toEqual([{ id: a.id, reserved: 9 }, { id: b.id, reserved: 4 }]);
     const [{ count }] = await t.db.query<{ count: number }>("SELECT count(*)::int AS count FROM stock_movements WHERE reason = 'next plan'");
     expect(count).toBe(0);
+  });
+
+  it("gives each commodity's available stock and its inflow and outflow per day over the last week, from the ledger", async () => {
+    const other = (await aCommodity(t)).id;
+    const lot = await aLot(t, warehouseId, other, 14);
+    await t.api.post('/api/stock/movements').set(coordinator()).send({ lotId: lot.id, kind: 'spoiled', quantity: 7, reason: 'flood' }).expect(201);
+    await t.api.post('/api/stock/movements').set(coordinator()).send({ lotId: lot.id, kind: 'reserved', quantity: 2, reason: 'plan' }).expect(201);
+    const flow = (await flowRates(t.db)).find((f) => f.commodityId === other);
+    expect(flow).toEqual({ commodityId: other, available: 5, inflowPerDay: 14 / FLOW_WINDOW_DAYS, outflowPerDay: 7 / FLOW_WINDOW_DAYS });
   });
 
   it('keeps the ledger append-only', async () => {
