@@ -1,7 +1,7 @@
-// The server process of the rush benchmark (a separate process, so that it can be killed -9 mid-burst and
+// The server process of the rush and intake benchmarks (a separate process, so that it can be killed -9 mid-burst and
 // so that the load generator does not share its event loop): the Lifeline app on the database named, or
 // (--bare) a bare Express handler that parses the same JSON and answers at once, the ceiling to compare with.
-// Usage: node --import tsx bench/rush-server.ts (--data-dir DIR | --database-url URL | --bare) [--port N]
+// Usage: node --import tsx bench/server.ts (--data-dir DIR | --database-url URL | --bare) [--port N]
 // Prints `listening <port>` once it serves.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +32,11 @@ function bare() {
 }
 
 const app = args.includes('--bare') ? bare() : await lifeline();
-const server = createServer(app).listen(Number(option('port') ?? 0), '127.0.0.1', () => {
+// A request tagged x-bench-request is told when it reached the server (epoch ms, sub-millisecond), so that the
+// intake bench can tell the time to reach the server from the time to be served.
+const server = createServer((req, res) => {
+  if (req.headers['x-bench-request']) res.setHeader('x-bench-arrived', String(performance.timeOrigin + performance.now()));
+  void app(req, res);
+}).listen(Number(option('port') ?? 0), '127.0.0.1', () => {
   console.log(`listening ${(server.address() as AddressInfo).port}`);
 });
