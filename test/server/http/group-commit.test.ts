@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../../server/campaigns/group-commit.ts';
+import { GroupCommit } from '../../../server/http/group-commit.ts';
 import { BusyError } from '../../../server/http/errors.ts';
 
 /** A write the test lets finish: each call's requests, and a way to end the call. */
