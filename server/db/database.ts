@@ -41,8 +41,8 @@ async function applySettings(tx: Tx): Promise<void> {
 
 /** Sets these settings for the rest of the transaction (grouped.ts sets each grouped request's own in turn). */
 export async function setTransactionSettings(tx: Tx, settings: Record<string, string> | undefined): Promise<void> {
-  if (!settings) return;
-  const names = Object.keys(settings);
+  const names = Object.keys(settings ?? {});
+  if (!settings || names.length === 0) return;
   await tx.query(`SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, names.flatMap((name) => [name, settings[name]]));
 }
 

@@ -11,6 +11,8 @@ import { GroupCommit, type GroupCommitLimits } from '../http/group-commit.ts';
 
 interface Unit {
   fn: (tx: Tx) => Promise<unknown>;
+  /** One statement (no savepoint: should it fail, the batch is run again, each alone). */
+  statement?: boolean;
   settings: Record<string, string> | undefined;
   firstCommit: { work?: (tx: Tx) => Promise<void> } | undefined;
 }
@@ -31,10 +33,10 @@ export const defaultGroupLimits = (db: Db): GroupCommitLimits => ({
 /** The database, its transactions (and statements that carry settings) grouped with those of concurrent requests. */
 export function grouped(db: Db, limits: GroupCommitLimits = defaultGroupLimits(db)): Db {
   const group = new GroupCommit<Unit, Outcome>((units) => writeTogether(db, units), limits);
-  const transaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+  const transaction = async <T>(fn: (tx: Tx) => Promise<T>, statement = false): Promise<T> => {
     const inside = runningIn.getStore();
     if (inside) return fn(inside);
-    const outcome = await group.submit({ fn, settings: transactionSettings.getStore(), firstCommit: atFirstCommit.getStore() });
+    const outcome = await group.submit({ fn, statement, settings: transactionSettings.getStore(), firstCommit: atFirstCommit.getStore() });
     if (!outcome.ok) throw outcome.error;
     return outcome.value as T;
   };
@@ -45,9 +47,9 @@ export function grouped(db: Db, limits: GroupCommitLimits = defaultGroupLimits(d
       const inside = runningIn.getStore();
       if (inside) return inside.query<T>(sql, params);
       // A statement without settings needs no transaction (nor a batch): a plain read.
-      return transactionSettings.getStore() ? transaction((tx) => tx.query<T>(sql, params)) : db.query<T>(sql, params);
+      return transactionSettings.getStore() ? transaction((tx) => tx.query<T>(sql, params), true) : db.query<T>(sql, params);
     },
-    transaction,
+    transaction: (fn) => transaction(fn),
     exec: (sql) => db.exec(sql),
     close: () => db.close(),
   };
@@ -76,12 +78,20 @@ async function writeTogether(db: Db, units: Unit[]): Promise<Outcome[]> {
   return Promise.all(units.map((unit) => alone(db, unit)));
 }
 
+/** This unit's settings, and none left over from the one before. */
+async function settingsOf(tx: Tx, unit: Unit, names: Set<string>): Promise<void> {
+  for (const name of Object.keys(unit.settings ?? {})) names.add(name);
+  await setTransactionSettings(tx, Object.fromEntries([...names].map((name) => [name, unit.settings?.[name] ?? ''])));
+}
+
 async function inSavepoint(tx: Tx, unit: Unit, names: Set<string>): Promise<Outcome> {
+  if (unit.statement) {
+    await settingsOf(tx, unit, names);
+    return { ok: true, value: await unit.fn(tx) };
+  }
   await tx.query('SAVEPOINT grouped');
   try {
-    // This unit's settings, and none left over from the one before.
-    for (const name of Object.keys(unit.settings ?? {})) names.add(name);
-    await setTransactionSettings(tx, Object.fromEntries([...names].map((name) => [name, unit.settings?.[name] ?? ''])));
+    await settingsOf(tx, unit, names);
     const value = await inContext(unit, () => runningIn.run(tx, () => unit.fn(tx)));
     const work = unit.firstCommit?.work;
     if (work) await inContext(unit, () => runningIn.run(tx, () => work(tx)));
