@@ -2,6 +2,7 @@
 // Revoking one (sign-out), deactivating a user or changing their scope also closes their live sockets and
 // forgets their sessions kept in memory (session-cache.ts).
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Lane } from '../http/overload.ts';
 import type { Db, Queryable } from '../db/database.ts';
@@ -138,8 +139,18 @@ export class KnownSessions {
   /** The lane of a request: the health check, a live staff session, signing in (or a token not known yet), or the public. */
   laneOf(req: Request): Lane {
     if (req.path === '/health') return 'always';
-    const token = bearerToken(req.get('authorization')) ?? cookieValue(req.get('cookie'), SESSION_COOKIE);
-    if (token) return (this.until.get(hashToken(token)) ?? 0) > Date.now() ? 'staff' : 'sign-in';
+    if (this.tokenOf(req)) return this.isStaff(req) ? 'staff' : 'sign-in';
     return req.path === '/auth/login' ? 'sign-in' : 'public';
+  }
+
+  /** Whether the request carries the token of a session seen live lately (by its headers alone: the door asks before Express). */
+  isStaff(req: IncomingMessage): boolean {
+    const token = this.tokenOf(req);
+    return token !== undefined && (this.until.get(hashToken(token)) ?? 0) > Date.now();
+  }
+
+  private tokenOf(req: IncomingMessage): string | undefined {
+    const cookie = req.headers.cookie;
+    return bearerToken(req.headers.authorization) ?? cookieValue(Array.isArray(cookie) ? cookie.join('; ') : cookie, SESSION_COOKIE);
   }
 }
