@@ -1,17 +1,15 @@
-// Intake throughput: donations and needs per second through the real HTTP API under concurrent load,
+// Intake throughput: donations and needs per second through the real HTTP API under concurrent load, the
+// server in its own process (bench/server-process.ts: the load generator's CPU is not counted as the server's),
 // on PGlite and on the PostgreSQL server, with every request retried once (same Idempotency-Key) to
 // prove that nothing is lost and nothing is duplicated; then the latency of single creates with and without
 // an Idempotency-Key side by side, whether the first requests sent are the first answered, and how long the
 // first wave took to reach the server (send to Express), on fresh connections (cold) and after a warm-up.
 // Usage: npm run bench -- intake [--records N] [--concurrency C] [--latency-records N]
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApp, createLive } from '../server/app.ts';
-import { openTestDatabase, type DatabaseKind } from '../test/support/app.ts';
+import type { DatabaseKind } from '../test/support/app.ts';
 import { createUser } from '../server/auth/auth.service.ts';
 import { measure, printRow } from './measure.ts';
 import { numberOption, postgresReachable } from './options.ts';
-import { RoadMap } from '../server/network/network.service.ts';
+import { benchDatabase, startServer } from './server-process.ts';
 
 const RECORDS = numberOption('records', 2000);
 const CONCURRENCY = numberOption('concurrency', 32);
@@ -31,8 +29,9 @@ async function pool(count: number, limit: number, job: (i: number) => Promise<vo
   }));
 }
 
-/** When each tagged request reached the app (its headers parsed), by tag. */
+/** When each tagged request reached the server (its headers parsed; epoch ms from the server's x-bench-arrived), by tag. */
 const arrivals = new Map<string, number>();
+const now = () => performance.timeOrigin + performance.now();
 
 /**
  * Like pool, timing each request from its submission, noting the order in which they finish, and how long
@@ -43,10 +42,10 @@ async function timed(label: string, count: number, limit: number, request: (i: n
   const arriveMs: number[] = [];
   const finishOrder: number[] = [];
   await pool(count, limit, async (i) => {
-    const start = performance.now();
+    const start = now();
     const status = await request(i, `${label}-${i}`);
     if (status !== 201) throw new Error(`request ${i} answered ${status}`);
-    latencies[i] = performance.now() - start;
+    latencies[i] = now() - start;
     arriveMs[i] = arrivals.get(`${label}-${i}`)! - start;
     finishOrder.push(i);
   });
@@ -71,30 +70,30 @@ function fairness({ finishOrder, arriveMs }: { finishOrder: number[]; arriveMs: 
 }
 
 async function run(kind: DatabaseKind): Promise<void> {
-  const db = await openTestDatabase(kind);
-  const app = createApp({ db, ...createLive(db), roads: new RoadMap(db) });
-  const server: Server = createServer((req, res) => {
-    const tag = req.headers['x-bench-request'];
-    if (typeof tag === 'string') arrivals.set(tag, performance.now());
-    void app(req, res);
-  }).listen(0);
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const role of ['coordinator', 'charity', 'community'] as const) {
-    await createUser(db, { email: `${role}@bench.local`, name: role, role, password: 'bench-password' });
-  }
+  const { use, where, done } = await benchDatabase(kind);
+  const { warehouse, commodity } = await use(async (db) => {
+    for (const role of ['coordinator', 'charity', 'community'] as const) {
+      await createUser(db, { email: `${role}@bench.local`, name: role, role, password: 'bench-password' });
+    }
+    const [warehouse] = await db.query<{ id: number }>(`INSERT INTO warehouses (name, address, lat, lon, capacity_weight_kg, capacity_volume_m3) VALUES ('W', 'A', 43.73, 7.42, 1000, 10) RETURNING id`);
+    const [commodity] = await db.query<{ id: number }>(`INSERT INTO commodities (code, name, unit, weight_kg, volume_m3, category) VALUES ('R', 'Rice', 'bag', 5, 0.01, 'food') RETURNING id`);
+    return { warehouse, commodity };
+  });
+  const server = await startServer(where);
+  const base = server.base;
   const tokens = { coordinator: await signIn(base, 'coordinator@bench.local'), charity: await signIn(base, 'charity@bench.local'), community: await signIn(base, 'community@bench.local') };
   const send = async (path: string, token: string, key: string | undefined, body: unknown, tag?: string) => {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}), ...(tag ? { 'x-bench-request': tag } : {}) };
     const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    if (tag) arrivals.set(tag, Number(res.headers.get('x-bench-arrived')));
     await res.arrayBuffer();
     return res.status;
   };
-  const [warehouse] = await db.query<{ id: number }>(`INSERT INTO warehouses (name, address, lat, lon, capacity_weight_kg, capacity_volume_m3) VALUES ('W', 'A', 43.73, 7.42, 1000, 10) RETURNING id`);
-  const [commodity] = await db.query<{ id: number }>(`INSERT INTO commodities (code, name, unit, weight_kg, volume_m3, category) VALUES ('R', 'Rice', 'bag', 5, 0.01, 'food') RETURNING id`);
-  const count = async (table: string) => Number((await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n);
-  let failures = 0;
+  // Only the records of the throughput cases are counted (the latency runs pledge as other donors); PGlite's
+  // files are read once the server has stopped.
+  const counted: { name: string; records: number; ms: number; peakRssMb: number; failures: number }[] = [];
   const donate = (key: string | undefined, i: number, tag?: string) =>
-    send('/api/donations', tokens.charity, key, { warehouseId: warehouse!.id, donorName: `Donor ${i}`, items: [{ commodityId: commodity!.id, quantity: 1 + (i % 9) }] }, tag);
+    send('/api/donations', tokens.charity, key, { warehouseId: warehouse!.id, donorName: `${key?.startsWith('donation-') ? 'Intake' : 'Latency'} donor ${i}`, items: [{ commodityId: commodity!.id, quantity: 1 + (i % 9) }] }, tag);
   // The first batch goes on fresh connections (each new one must be accepted by the server's event loop):
   // it is shown apart as the cold case, and both cases compared are measured after it.
   const cold = await timed(`${kind}-cold`, LATENCY_RECORDS, CONCURRENCY, (i, tag) => donate(undefined, i, tag));
@@ -106,12 +105,10 @@ async function run(kind: DatabaseKind): Promise<void> {
   const cases = [
     {
       name: 'donations',
-      table: 'donations',
       request: (i: number) => donate(`donation-${i}`, i),
     },
     {
       name: 'needs',
-      table: 'needs',
       request: (i: number) =>
         send('/api/needs', tokens.community, `need-${i}`, {
           household: { name: `H${i}`, address: `${i} Rue Grimaldi`, phone: `+377 93 ${String(10_000_000 + i).slice(-6)}`, lat: 43.73 + (i % 100) * 1e-4, lon: 7.42, people: 1 + (i % 5), community: 'Condamine', elderlyAlone: i % 7 === 0 },
@@ -121,7 +118,7 @@ async function run(kind: DatabaseKind): Promise<void> {
     },
   ];
   for (const c of cases) {
-    const before = await count(c.table);
+    let failures = 0;
     // Each record is sent twice (a retry of the same request), interleaved with other requests.
     const m = await measure(() =>
       pool(RECORDS * 2, CONCURRENCY, async (j) => {
@@ -129,25 +126,32 @@ async function run(kind: DatabaseKind): Promise<void> {
         if (status !== 201) failures++;
       }),
     );
-    const n = (await count(c.table)) - before;
+    counted.push({ name: c.name, records: RECORDS, ms: m.ms, peakRssMb: server.peakRssMb(), failures });
+  }
+  await server.kill();
+  const stored = await use(async (db) => ({
+    donations: Number((await db.query<{ n: number }>(`SELECT count(*) AS n FROM donations WHERE donor_name LIKE 'Intake %'`))[0]!.n),
+    needs: Number((await db.query<{ n: number }>('SELECT count(*) AS n FROM needs'))[0]!.n),
+  }));
+  for (const c of counted) {
+    const n = stored[c.name as keyof typeof stored];
     printRow({
       case: `intake-${c.name}`,
       db: kind,
       records: RECORDS,
       requests: RECORDS * 2,
       concurrency: CONCURRENCY,
-      ms: Math.round(m.ms),
-      recordsPerS: Math.round(RECORDS / (m.ms / 1000)),
-      requestsPerS: Math.round((RECORDS * 2) / (m.ms / 1000)),
-      peakRssMb: Math.round(m.peakRssMb),
+      ms: Math.round(c.ms),
+      recordsPerS: Math.round(RECORDS / (c.ms / 1000)),
+      requestsPerS: Math.round((RECORDS * 2) / (c.ms / 1000)),
+      serverPeakRssMb: Math.round(c.peakRssMb),
       stored: n,
       lost: Math.max(0, RECORDS - n),
       duplicated: Math.max(0, n - RECORDS),
-      non201: failures,
+      non201: c.failures,
     });
   }
-  server.close();
-  await db.drop();
+  await done();
 }
 
 await run('pglite');

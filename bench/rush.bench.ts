@@ -1,4 +1,4 @@
-// A campaign's opening rush through the real HTTP API, the server in its own process (bench/rush-server.ts):
+// A campaign's opening rush through the real HTTP API, the server in its own process (bench/server.ts):
 // - main: every household sends 1–3 requests (the same code: retries), plus 10 % bogus codes, each client
 //   from its own address; throughput, latency, and against the receipts stored: lost and duplicated entries;
 //   beside it, the ceiling: a bare Express handler parsing the same requests, measured the same way;
@@ -8,17 +8,12 @@
 // On PGlite (files on disk, as `npm start` runs) and on the PostgreSQL server when reachable.
 // Usage: npm run bench -- rush [--households N] [--concurrency C] [--crash-households N] [--overload-s S] [--db pglite|postgres]
 // (RUSH_PROGRESS=1 prints how far each case has got, every 5 s.)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { openPglite, type Db } from '../server/db/database.ts';
-import { migrate } from '../server/db/migrate.ts';
+import type { Db } from '../server/db/database.ts';
 import { hashCode, newCode } from '../server/residents/access.service.ts';
 import { openCampaign } from '../server/campaigns/campaigns.service.ts';
-import { databaseUrlOf, openTestDatabase, type DatabaseKind } from '../test/support/app.ts';
+import type { DatabaseKind } from '../test/support/app.ts';
 import { printRow } from './measure.ts';
+import { benchDatabase, startServer, type Use } from './server-process.ts';
 import { numberOption, postgresReachable, textOption } from './options.ts';
 
 const HOUSEHOLDS = numberOption('households', 20_000);
@@ -26,38 +21,6 @@ const CONCURRENCY = numberOption('concurrency', 64);
 const CRASH_HOUSEHOLDS = numberOption('crash-households', 5_000);
 const OVERLOAD_S = numberOption('overload-s', 10);
 const onlyDb = textOption('db');
-
-// ---------------------------------------------------------------------------------------------- the server
-
-interface Server {
-  base: string;
-  child: ChildProcess;
-  /** Peak resident memory of the server process so far, in MiB. */
-  peakRssMb(): number;
-  kill(signal?: NodeJS.Signals): Promise<void>;
-}
-
-async function startServer(where: string[]): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'rush-server.ts'), ...where], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /^listening (\d+)$/.exec(line);
-      if (m) resolve(Number(m[1]));
-    });
-  });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    child,
-    peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-    kill: (signal = 'SIGTERM') =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill(signal);
-      }),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------- the data
 
@@ -181,9 +144,6 @@ async function ceiling(all: Shot[]): Promise<number> {
   await server.kill();
   return Math.round(count / (ms / 1000));
 }
-
-/** Runs `fn` on the database while no server holds it (PGlite has one connection per data folder). */
-type Use = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
 
 interface Setup {
   kind: DatabaseKind;
@@ -341,28 +301,7 @@ async function overload({ kind, use, where, codes, commodityId, userId }: Setup,
 }
 
 async function run(kind: DatabaseKind): Promise<void> {
-  let use: Use;
-  let where: string[];
-  let done: () => Promise<void>;
-  if (kind === 'pglite') {
-    const dir = mkdtempSync(join(tmpdir(), 'rush-'));
-    use = async (fn) => {
-      const db = await openPglite(join(dir, 'pglite'));
-      try {
-        return await fn(db);
-      } finally {
-        await db.close();
-      }
-    };
-    await use(migrate);
-    where = ['--data-dir', dir];
-    done = async () => rmSync(dir, { recursive: true, force: true });
-  } else {
-    const test = await openTestDatabase('postgres');
-    use = (fn) => fn(test);
-    where = ['--database-url', databaseUrlOf({ db: test })];
-    done = () => test.drop();
-  }
+  const { use, where, done } = await benchDatabase(kind);
   const seedStart = performance.now();
   const { codes, commodityId, userId } = await use((db) => seed(db, HOUSEHOLDS));
   console.log(`(${kind}: seeded ${HOUSEHOLDS} households with codes in ${Math.round(performance.now() - seedStart)} ms, by SQL)`);

@@ -74,7 +74,7 @@ export function createApp(given: Omit<AppDeps, 'jobs'> & { jobs?: JobQueue }): e
   app.use(securityHeaders({ tileUrl: deps.tileUrl }));
   app.set('trust proxy', deps.trustProxy ?? false);
   const api = Router();
-  const sessions = new KnownSessions();
+  const sessions = deps.sessions ?? new KnownSessions();
   // First of all, before bodies are parsed or sessions looked up: a rush is refused at the door, not inside.
   api.use(shedLoad(deps.overload ?? defaultOverloadLimits, (req) => sessions.laneOf(req)));
   // Routing problems carry their matrices: a larger limit for them alone (the parser below then skips the parsed body).

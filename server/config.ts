@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { defaultLoginLimits, type LoginLimits } from './auth/login-throttle.ts';
 import { defaultOverloadLimits, type OverloadLimits } from './http/overload.ts';
+import { defaultDoorLimits, type DoorLimits } from './http/door.ts';
 
 /** The demo's password, published in the README: no account may keep it in production. */
 export const PUBLISHED_DEMO_PASSWORD = 'lifeline-demo';
@@ -33,6 +34,8 @@ export interface Config {
   loginLimits: LoginLimits;
   /** When the public's requests are refused at the door (503, Retry-After): event-loop delay and requests in hand. */
   overload: OverloadLimits;
+  /** Connections open at once, and the staff's reserve above them (the door in front of Express). */
+  door: DoorLimits;
   /** Which proxies in front are trusted to name the client in X-Forwarded-For (Express's 'trust proxy'); false: none. */
   trustProxy: boolean | number | string;
   /** Solve jobs: whether this process runs them, how many of each kind at once, how long a request waits for one. */
@@ -69,6 +72,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       targetMs: positive('LIFELINE_SHED_TARGET_MS', env.LIFELINE_SHED_TARGET_MS, defaultOverloadLimits.targetMs),
       maxInFlight: { ...defaultOverloadLimits.maxInFlight, public: positive('LIFELINE_MAX_IN_FLIGHT', env.LIFELINE_MAX_IN_FLIGHT, defaultOverloadLimits.maxInFlight.public) },
     },
+    door: { ...defaultDoorLimits, maxConnections: Math.ceil(positive('LIFELINE_MAX_CONNECTIONS', env.LIFELINE_MAX_CONNECTIONS, defaultDoorLimits.maxConnections)) },
     trustProxy: trustProxy(env.LIFELINE_TRUST_PROXY),
     jobs: {
       process: oneOf('LIFELINE_JOBS', env.LIFELINE_JOBS || 'on', ['on', 'off']) === 'on',

@@ -6,6 +6,7 @@ import type { RoadMap } from './network/network.service.ts';
 import type { LoginLimits } from './auth/login-throttle.ts';
 import type { OverloadLimits } from './http/overload.ts';
 import type { JobQueue } from './jobs/jobs.service.ts';
+import type { KnownSessions } from './auth/auth.service.ts';
 
 export interface AppDeps {
   db: Db;
@@ -25,6 +26,8 @@ export interface AppDeps {
   loginLimits?: LoginLimits;
   /** When requests are shed at the door: event-loop delay and requests in hand per lane (default: defaultOverloadLimits). */
   overload?: OverloadLimits;
+  /** Sessions seen live lately (shared with the door in front of the app, which lets staff into its reserve). */
+  sessions?: KnownSessions;
   /** Express's 'trust proxy': which proxies' X-Forwarded-For names the client (default: none, the socket's address). */
   trustProxy?: boolean | number | string;
 }

@@ -1,12 +1,13 @@
 // Starts Lifeline: opens the database (PGlite under DATA_DIR, or DATABASE_URL), applies migrations,
 // loads the demo on first start (demo mode) or refuses demo accounts (production mode), serves the API,
 // and closes the database cleanly on shutdown.
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readConfig, type Config } from './config.ts';
 import { accountsWithPublishedPassword } from './auth/demo-passwords.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp, createLive } from './app.ts';
+import { KnownSessions } from './auth/auth.service.ts';
+import { LISTEN_BACKLOG, serverBehindDoor } from './http/door.ts';
 import { JobQueue } from './jobs/jobs.service.ts';
 import { RoadMap } from './network/network.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
@@ -41,8 +42,10 @@ await refreshStatistics(db);
 const pruner = startPruning(db);
 const { outbox, live } = createLive(db);
 const jobs = new JobQueue(db, config.jobs);
+const sessions = new KnownSessions();
 const app = createApp({
   db,
+  sessions,
   outbox,
   live,
   jobs,
@@ -53,11 +56,11 @@ const app = createApp({
   overload: config.overload,
   trustProxy: config.trustProxy,
 });
-const server = createServer(app);
+const server = serverBehindDoor(app, config.door, (req) => sessions.isStaff(req));
 await live.attach(server, { channel: config.liveChannel, keepDays: config.liveKeepDays });
 // Jobs a stopped process left are retried now (on PGlite, this is the only process that could run them).
 await jobs.ready();
-server.listen(config.port, config.host, async () => {
+server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, async () => {
   const port = (server.address() as AddressInfo).port;
   const host = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}/`;

@@ -1,6 +1,8 @@
 // Sign-in with opaque session tokens (bearer, or the web app's cookie): random, stored only as a SHA-256 hash, revocable, 12 hours long.
-// Revoking one (sign-out), deactivating a user or changing their scope also closes their live sockets.
+// Revoking one (sign-out), deactivating a user or changing their scope also closes their live sockets and
+// forgets their sessions kept in memory (session-cache.ts).
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Lane } from '../http/overload.ts';
 import type { Db, Queryable } from '../db/database.ts';
@@ -8,6 +10,7 @@ import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { UnauthenticatedError, ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './auth.repo.ts';
+import { sessionCache, type LiveSession } from './session-cache.ts';
 import { bearerToken, cookieValue, requestToken, SESSION_COOKIE } from './web-session.ts';
 import { tiedRoles, type ListedUser, type NewUser, type UserPatch } from './auth.schema.ts';
 import type { Role, SignedInUser } from './roles.ts';
@@ -43,14 +46,17 @@ export async function startSession(db: Db, userId: number, ttlS = SESSION_S): Pr
 export async function logout(db: Db, live: LiveSockets, token: string): Promise<void> {
   const sessionId = hashToken(token);
   await repo.deleteSession(db, sessionId);
+  sessionCache.forgetSession(sessionId);
   live.closeSession(sessionId);
 }
 
-/** The session a token opens (its id, user and end), if it is live. */
-export async function sessionForToken(db: Db, token: string): Promise<{ id: string; user: SignedInUser; expiresAt: Date } | undefined> {
+/** The session a token opens (its id, user and end), if it is live; kept in memory a moment (session-cache.ts). */
+export async function sessionForToken(db: Db, token: string): Promise<LiveSession | undefined> {
   const id = hashToken(token);
-  const session = await repo.findSession(db, id);
-  return session && { id, ...session };
+  return sessionCache.get(id, async () => {
+    const session = await repo.findSession(db, id);
+    return session && { id, ...session };
+  });
 }
 
 export async function createUser(db: Db, input: NewUser): Promise<SignedInUser> {
@@ -83,7 +89,10 @@ export async function updateUser(db: Db, live: LiveSockets, id: number, patch: U
     await checkWarehouses(tx, patch.warehouseIds);
     return repo.updateUser(tx, id, patch);
   });
-  if (patch.active === false || patch.communities !== undefined || patch.warehouseIds !== undefined) live.closeUser(id);
+  if (patch.active === false || patch.communities !== undefined || patch.warehouseIds !== undefined) {
+    sessionCache.forgetUser(id);
+    live.closeUser(id);
+  }
   return updated;
 }
 
@@ -116,7 +125,7 @@ export function authenticate(db: Db, known?: KnownSessions): RequestHandler {
 
 /**
  * Sessions seen live lately, in memory, so that the load shedder can tell staff from the public before
- * anything costly is done. It only chooses a lane: every request is still signed in from the database.
+ * anything costly is done. It only chooses a lane: every request is still signed in by sessionForToken.
  */
 export class KnownSessions {
   private readonly until = new Map<string, number>();
@@ -130,8 +139,18 @@ export class KnownSessions {
   /** The lane of a request: the health check, a live staff session, signing in (or a token not known yet), or the public. */
   laneOf(req: Request): Lane {
     if (req.path === '/health') return 'always';
-    const token = bearerToken(req.get('authorization')) ?? cookieValue(req.get('cookie'), SESSION_COOKIE);
-    if (token) return (this.until.get(hashToken(token)) ?? 0) > Date.now() ? 'staff' : 'sign-in';
+    if (this.tokenOf(req)) return this.isStaff(req) ? 'staff' : 'sign-in';
     return req.path === '/auth/login' ? 'sign-in' : 'public';
+  }
+
+  /** Whether the request carries the token of a session seen live lately (by its headers alone: the door asks before Express). */
+  isStaff(req: IncomingMessage): boolean {
+    const token = this.tokenOf(req);
+    return token !== undefined && (this.until.get(hashToken(token)) ?? 0) > Date.now();
+  }
+
+  private tokenOf(req: IncomingMessage): string | undefined {
+    const cookie = req.headers.cookie;
+    return bearerToken(req.headers.authorization) ?? cookieValue(Array.isArray(cookie) ? cookie.join('; ') : cookie, SESSION_COOKIE);
   }
 }

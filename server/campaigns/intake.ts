@@ -10,7 +10,7 @@ import { hashCode, normalCode } from '../residents/access.service.ts';
 import { CodeThrottle } from '../residents/code-throttle.ts';
 import { readerLang, say, unknownCode } from '../residents/resident-texts.ts';
 import { invalidField } from '../http/errors.ts';
-import { GroupCommit, type GroupCommitLimits } from './group-commit.ts';
+import { GroupCommit, type GroupCommitLimits } from '../http/group-commit.ts';
 import { ClosedError, getCampaign, NotOpenError, stateAt, writeEntries, campaignView, type EntryAnswer, type EntryRequest } from './campaigns.service.ts';
 import type { Campaign, CampaignView, Entry } from './campaigns.schema.ts';
 

@@ -36,9 +36,13 @@ export const atFirstCommit = new AsyncLocalStorage<{ work?: (tx: Tx) => Promise<
 export const transactionSettings = new AsyncLocalStorage<Record<string, string>>();
 
 async function applySettings(tx: Tx): Promise<void> {
-  const settings = transactionSettings.getStore();
-  if (!settings) return;
-  const names = Object.keys(settings);
+  await setTransactionSettings(tx, transactionSettings.getStore());
+}
+
+/** Sets these settings for the rest of the transaction (grouped.ts sets each grouped request's own in turn). */
+export async function setTransactionSettings(tx: Tx, settings: Record<string, string> | undefined): Promise<void> {
+  const names = Object.keys(settings ?? {});
+  if (!settings || names.length === 0) return;
   await tx.query(`SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, names.flatMap((name) => [name, settings[name]]));
 }
 

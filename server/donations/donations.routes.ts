@@ -5,15 +5,18 @@ import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { donationQuery, newDonation, receipt, trackingParam } from './donations.schema.ts';
 import * as donations from './donations.service.ts';
+import { grouped } from '../db/grouped.ts';
 
 export function donationRoutes({ db }: AppDeps): Router {
   const router = Router();
   const tag = 'donations';
+  // Concurrent pledges share one transaction and one commit, each in its own savepoint (db/grouped.ts).
+  const intake = grouped(db);
   endpoint(
     router,
-    db,
+    intake,
     { method: 'post', path: '/donations', summary: 'Pledge a donation to a warehouse; returns its id and tracking code', tag, roles: ['charity', 'coordinator', 'admin'], body: newDonation, status: 201, idempotent: true },
-    ({ body, user }) => donations.pledge(db, body, user),
+    ({ body, user }) => donations.pledge(intake, body, user),
   );
   endpoint(
     router,

@@ -27,16 +27,27 @@ export interface Delivery {
 }
 
 export class Outbox {
-  private delivery: Delivery | undefined;
+  private deliveredBy: Delivery | undefined;
 
   constructor(
     readonly db: Db,
     private readonly echo?: Echo,
+    /** The outbox this one opens transactions for through another door (see `through`). */
+    private readonly parent?: Outbox,
   ) {}
 
   /** The gateway that delivers this outbox's events (until then they are only stored). */
   deliverBy(delivery: Delivery): void {
-    this.delivery = delivery;
+    this.deliveredBy = delivery;
+  }
+
+  private get delivery(): Delivery | undefined {
+    return this.parent ? this.parent.delivery : this.deliveredBy;
+  }
+
+  /** The same outbox (same echo, same gateway), its transactions opened through `db` (e.g. db/grouped.ts). */
+  through(db: Db): Outbox {
+    return new Outbox(db, this.echo, this);
   }
 
   /** Runs `fn` in one transaction; the events it queues are stored at its end and delivered once it has committed. */

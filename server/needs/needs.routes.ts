@@ -10,6 +10,7 @@ import * as needs from './needs.service.ts';
 import * as households from './households.service.ts';
 import { importNeedsCsv } from './needs.import.ts';
 import { spoolBody } from '../http/spool.ts';
+import { grouped } from '../db/grouped.ts';
 
 /** Who may see households' addresses, phones and health flags. */
 export const needRoles = ['community', 'coordinator', 'admin'] as const;
@@ -21,6 +22,8 @@ export function needRoutes({ db, outbox }: AppDeps): Router {
   const tag = 'needs';
   // Another community's need or household answers 404 to a worker tied to communities, as a missing one does.
   const roles = needRoles;
+  // Concurrent creates share one transaction and one commit, each in its own savepoint (db/grouped.ts).
+  const intake = grouped(db);
   endpoint(router, db, { method: 'get', path: '/needs', summary: 'Needs with their households (filter by community, status, commodity, zone)', tag, roles, query: needQuery, list: 'page' }, ({ query, user }) =>
     needs.listNeeds(db, { ...query, communities: communityScope(user) }),
   );
@@ -29,9 +32,9 @@ export function needRoutes({ db, outbox }: AppDeps): Router {
   );
   endpoint(
     router,
-    db,
+    intake,
     { method: 'post', path: '/needs', summary: 'Record a need (a second report of the same open need merges)', tag, roles, body: newNeed, status: 201, idempotent: true },
-    ({ body, user }) => needs.createNeed(outbox, body, user.id, communityScope(user)),
+    ({ body, user }) => needs.createNeed(outbox.through(intake), body, user.id, communityScope(user)),
   );
   endpoint(
     router,

@@ -115,4 +115,31 @@ describe.each(databaseKinds)('donations on %s', (kind) => {
     }
     await t.api.get('/api/track/LL-NOPE1234').expect(404);
   });
+
+  it('takes concurrent pledges together, each with its own answer, idempotency key and audit row, and refuses a bad one alone', async () => {
+    const send = (i: number) =>
+      t.api
+        .post('/api/donations')
+        .set(bearer(t.tokens.charity))
+        .set('Idempotency-Key', `together-${i}`)
+        // The fifth names a commodity that does not exist.
+        .send({ warehouseId, donorName: `Together ${i}`, items: [{ commodityId: i === 4 ? 999_999 : rice, quantity: 1 + i }] });
+    const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => send(i)));
+    expect(answers.map((a) => a.status)).toEqual(answers.map((_, i) => (i === 4 ? 404 : 201)));
+    expect(answers.map((a) => a.body.donorName)).toEqual(answers.map((_, i) => (i === 4 ? undefined : `Together ${i}`)));
+    const rows = await t.db.query<{ id: number; donor_name: string }>(`SELECT id, donor_name FROM donations WHERE donor_name LIKE 'Together %' ORDER BY id`);
+    expect(rows.map((r) => r.donor_name).sort()).toEqual(answers.flatMap((_, i) => (i === 4 ? [] : [`Together ${i}`])).sort());
+    // Each donation's audit row names the request that pledged it (its X-Request-Id) and the charity.
+    const audit = await t.db.query<{ record_id: string; request_id: string; user_id: number; at: Date }>(`SELECT record_id, request_id, user_id, at FROM audit_log WHERE table_name = 'donations' AND record_id = ANY($1::text[])`, [rows.map((r) => String(r.id))]);
+    expect(audit).toHaveLength(15);
+    // Written together: fewer transactions (now() is a transaction's start) than pledges.
+    expect(new Set(audit.map((a) => a.at.getTime())).size).toBeLessThan(15);
+    for (const [i, a] of answers.entries()) {
+      if (i === 4) continue;
+      expect(audit.find((row) => row.record_id === String(a.body.id))).toMatchObject({ record_id: String(a.body.id), request_id: a.headers['x-request-id'], user_id: t.userIds.charity });
+    }
+    // A retry gets its own first answer.
+    const again = await Promise.all([send(3), send(4)]);
+    expect(again.map((a) => [a.status, a.body.id])).toEqual([[201, answers[3]!.body.id], [404, undefined]]);
+  });
 });

@@ -160,4 +160,27 @@ describe.each(databaseKinds)('needs on %s', (kind) => {
     const one = await t.api.get(`/api/households/${list.body.items[0].householdId}`).set(bearer(t.tokens.coordinator)).expect(200);
     expect(one.body).not.toHaveProperty('phoneKey');
   });
+
+  it('records concurrent needs together, each with its own answer and audit row, and refuses a bad one alone', async () => {
+    const send = (i: number) =>
+      t.api
+        .post('/api/needs')
+        .set(worker())
+        .set('Idempotency-Key', `together-need-${i}`)
+        // The fourth asks for a commodity that does not exist.
+        .send({ household: aHousehold({ name: `Together ${i}`, address: `${i} Rue des Ensembles`, phone: `+377 93 60 00 ${String(10 + i)}` }), commodityId: i === 3 ? 999_999 : rice.id, quantity: 1 });
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => send(i)));
+    expect(answers.map((a) => a.status)).toEqual(answers.map((_, i) => (i === 3 ? 404 : 201)));
+    const ids = answers.flatMap((a, i) => (i === 3 ? [] : [a.body.need.id as number]));
+    expect(new Set(ids).size).toBe(11);
+    const audit = await t.db.query<{ record_id: string; request_id: string; at: Date }>(`SELECT record_id, request_id, at FROM audit_log WHERE table_name = 'needs' AND action = 'insert' AND record_id = ANY($1::text[])`, [ids.map(String)]);
+    expect(audit).toHaveLength(11);
+    for (const [i, a] of answers.entries()) {
+      if (i !== 3) expect(audit.find((row) => row.record_id === String(a.body.need.id))?.request_id).toBe(a.headers['x-request-id']);
+    }
+    // Written together: fewer transactions (now() is a transaction's start) than needs.
+    expect(new Set(audit.map((a) => a.at.getTime())).size).toBeLessThan(11);
+    const households = await t.db.query(`SELECT id FROM households WHERE name LIKE 'Together %'`);
+    expect(households).toHaveLength(11);
+  });
 });

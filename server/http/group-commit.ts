@@ -2,7 +2,9 @@
 // are written together by one call (one transaction); each is answered once that call has resolved, that
 // is once its batch has committed. A newcomer who fits in the next batch is always taken (joining a batch
 // costs little); one who would wait behind full batches longer than a bound is refused at once (503 with
-// Retry-After), so a burst meets backpressure before the server degrades.
+// Retry-After), so a burst meets backpressure before the server degrades; one queued behind full batches
+// that has waited longer than the bound all the same (the batches ahead were slower than expected) is
+// refused when its turn comes, rather than served late.
 import { BusyError } from '../http/errors.ts';
 
 export interface GroupCommitLimits {
@@ -22,6 +24,8 @@ interface Waiting<Q, A> {
   request: Q;
   resolve: (answer: A) => void;
   reject: (error: unknown) => void;
+  /** When it queued (performance.now()), if it queued behind full batches (else it is always served). */
+  behindSince?: number;
 }
 
 export class GroupCommit<Q, A> {
@@ -50,7 +54,7 @@ export class GroupCommit<Q, A> {
       return Promise.reject(new BusyError(Math.max(1, Math.ceil(expectedWaitMs / 1000))));
     }
     return new Promise<A>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      this.queue.push({ request, resolve, reject, behindSince: fullBatchesAhead > 0 ? performance.now() : undefined });
       this.schedule();
     });
   }
@@ -64,8 +68,27 @@ export class GroupCommit<Q, A> {
     }, this.limits.lingerMs);
   }
 
+  /**
+   * Whoever queued behind full batches and has waited longer than maxWaitMs (the batches ahead were slower
+   * than expected) is refused now (503, Retry-After) rather than served late: the wait stays bounded.
+   */
+  private refuseLate(): void {
+    const now = performance.now();
+    const late = (w: Waiting<Q, A>) => w.behindSince !== undefined && now - w.behindSince > this.limits.maxWaitMs;
+    if (!this.queue.some(late)) return;
+    const retryS = Math.max(1, Math.ceil(this.limits.maxWaitMs / 1000));
+    this.queue = this.queue.filter((w) => {
+      if (!late(w)) return true;
+      this.refused++;
+      w.reject(new BusyError(retryS));
+      return false;
+    });
+  }
+
   private async flush(): Promise<void> {
-    if (this.writing >= this.limits.concurrency || this.queue.length === 0) return;
+    if (this.writing >= this.limits.concurrency) return;
+    this.refuseLate();
+    if (this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.limits.maxBatch);
     this.writing++;
     const start = performance.now();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../../server/campaigns/group-commit.ts';
+import { GroupCommit } from '../../../server/http/group-commit.ts';
 import { BusyError } from '../../../server/http/errors.ts';
 
 /** A write the test lets finish: each call's requests, and a way to end the call. */
@@ -68,5 +68,24 @@ describe('group commit', () => {
     expect(await commit.submit(6).catch((e: unknown) => e)).toBeInstanceOf(BusyError);
     calls[1]!.finish();
     expect(await Promise.all(next)).toEqual(['done 2', 'done 3']);
+  });
+
+  it('refuses, when their turn comes, those queued behind full batches who waited longer than maxWaitMs, and still serves the next batch', async () => {
+    const { calls, write } = controlledWrite();
+    const commit = new GroupCommit(write, { maxBatch: 2, lingerMs: 1, maxQueued: 100, maxWaitMs: 50, concurrency: 1 });
+    const first = commit.submit(1);
+    await until(() => calls.length === 1);
+    // Nothing measured yet, so nobody is refused on arrival: 2 and 3 make the next batch, 4 and 5 queue behind it.
+    const next = [commit.submit(2), commit.submit(3)];
+    const behind = [commit.submit(4), commit.submit(5)].map((p) => p.catch((e: unknown) => e));
+    await new Promise((r) => setTimeout(r, 80));
+    calls[0]!.finish();
+    expect(await first).toBe('done 1');
+    await until(() => calls.length === 2);
+    expect(calls[1]!.requests).toEqual([2, 3]);
+    calls[1]!.finish();
+    expect(await Promise.all(next)).toEqual(['done 2', 'done 3']);
+    for (const refused of await Promise.all(behind)) expect(refused).toBeInstanceOf(BusyError);
+    expect(calls).toHaveLength(2);
   });
 });

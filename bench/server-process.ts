@@ -1,0 +1,67 @@
+// The benchmarked server in a process of its own (bench/server.ts), so that the load generator does not
+// share its event loop and its two cores' time is not counted as the server's; it can also be killed -9
+// mid-burst. Shared by the rush and intake benches.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { openPglite, type Db } from '../server/db/database.ts';
+import { migrate } from '../server/db/migrate.ts';
+import { databaseUrlOf, openTestDatabase, type DatabaseKind } from '../test/support/app.ts';
+
+export interface ServerProcess {
+  base: string;
+  child: ChildProcess;
+  /** Peak resident memory of the server process so far, in MiB. */
+  peakRssMb(): number;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts bench/server.ts with these arguments (`--data-dir DIR`, `--database-url URL` or `--bare`); resolves once it listens. */
+export async function startServer(where: string[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'server.ts'), ...where], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^listening (\d+)$/.exec(line);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    child,
+    peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    kill: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+/** Runs `fn` on the database while no server holds it (PGlite has one connection per data folder). */
+export type Use = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
+
+/**
+ * A fresh database for a benchmarked server: PGlite files in a temporary folder (as `npm start` runs) or a
+ * fresh schema on the PostgreSQL server; `use` reaches it from the bench, `where` tells the server process.
+ */
+export async function benchDatabase(kind: DatabaseKind): Promise<{ use: Use; where: string[]; done: () => Promise<void> }> {
+  if (kind === 'postgres') {
+    const test = await openTestDatabase('postgres');
+    return { use: (fn) => fn(test), where: ['--database-url', databaseUrlOf({ db: test })], done: () => test.drop() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const use: Use = async (fn) => {
+    const db = await openPglite(join(dir, 'pglite'));
+    try {
+      return await fn(db);
+    } finally {
+      await db.close();
+    }
+  };
+  await use(migrate);
+  return { use, where: ['--data-dir', dir], done: async () => rmSync(dir, { recursive: true, force: true }) };
+}
