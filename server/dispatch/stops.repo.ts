@@ -9,14 +9,16 @@ export interface StopRow {
   id: number;
   routeId: number;
   seq: number;
-  kind: 'delivery' | 'gate' | 'door';
+  kind: 'delivery' | 'gate' | 'door' | 'collection';
   householdId: number | null;
   gateId: number | null;
+  /** The pledge a collection stop picks up. */
+  donationId: number | null;
   trip: number | null;
   lat: number;
   lon: number;
   etaS: number | null;
-  status: 'pending' | 'delivered' | 'failed';
+  status: 'pending' | 'delivered' | 'failed' | 'collected';
   reason: string | null;
   note: string | null;
 }
@@ -44,8 +46,8 @@ export interface PendingStop {
 
 export async function insertStop(tx: Queryable, routeId: number, seq: number, stop: PlannedStop): Promise<number> {
   const [row] = await tx.query<{ id: number }>(
-    `INSERT INTO stops (route_id, seq, kind, household_id, gate_id, trip, lat, lon, eta_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [routeId, seq, stop.kind, stop.householdId, stop.gateId, stop.trip, stop.at.lat, stop.at.lon, stop.etaS],
+    `INSERT INTO stops (route_id, seq, kind, household_id, gate_id, donation_id, trip, lat, lon, eta_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [routeId, seq, stop.kind, stop.householdId, stop.gateId, stop.donationId ?? null, stop.trip, stop.at.lat, stop.at.lon, stop.etaS],
   );
   for (const item of stop.items) await insertItem(tx, row!.id, item);
   return row!.id;
@@ -95,8 +97,8 @@ export async function loadOf(db: Queryable, planId: number, stop: Pick<StopRow, 
   return rows.map((r) => toCamel<LoadLine>(r));
 }
 
-/** A stop's outcome: delivered, or failed with a reason and a note. */
-export async function closeStop(tx: Queryable, stopId: number, outcome: { status: 'delivered' | 'failed'; reason: string | null; note: string | null }): Promise<void> {
+/** A stop's outcome: delivered (a collection: collected), or failed with a reason and a note. */
+export async function closeStop(tx: Queryable, stopId: number, outcome: { status: Exclude<StopRow['status'], 'pending'>; reason: string | null; note: string | null }): Promise<void> {
   await tx.query('UPDATE stops SET status = $2, reason = $3, note = $4, done_at = now() WHERE id = $1', [stopId, outcome.status, outcome.reason, outcome.note]);
 }
 

@@ -130,3 +130,26 @@ export async function journeyOf(db: Queryable, donationId: number): Promise<Jour
   );
   return rows.map((r) => toCamel<JourneyRow>(r));
 }
+
+/** A pledge as the driver who collects it sees it: from whom, where, and what to load. */
+export interface PledgeForDriver {
+  donationId: number;
+  trackingCode: string;
+  donorName: string;
+  donorContact: string | null;
+  address: string;
+  items: { commodity: string; unit: string; quantity: number }[];
+}
+
+export async function pledgesForDrivers(db: Queryable, donationIds: number[]): Promise<Map<number, PledgeForDriver>> {
+  if (donationIds.length === 0) return new Map();
+  const rows = await db.query<PledgeForDriver>(
+    `SELECT d.id AS "donationId", d.tracking_code AS "trackingCode", d.donor_name AS "donorName", d.donor_contact AS "donorContact",
+            d.collection_address AS address,
+            json_agg(json_build_object('commodity', c.name, 'unit', c.unit, 'quantity', i.quantity_pledged) ORDER BY i.id) AS items
+     FROM donations d JOIN donation_items i ON i.donation_id = d.id JOIN commodities c ON c.id = i.commodity_id
+     WHERE d.id = ANY($1::int[]) GROUP BY d.id`,
+    [donationIds],
+  );
+  return new Map(rows.map((r) => [r.donationId, r]));
+}

@@ -96,6 +96,9 @@ export async function collectPledge(tx: Tx, donationId: number, by: { actorId: n
 /** Pledges waiting for a pickup route, for dispatch. */
 export const pledgesToCollect = (db: Queryable) => repo.pledgesToCollect(db);
 
+/** The pledges of collection stops, as their drivers see them. */
+export const pledgesForDrivers = (db: Queryable, donationIds: number[]) => repo.pledgesForDrivers(db, donationIds);
+
 function checkReceiptCoversItems(donation: Donation, input: Receipt): void {
   const problems = input.items.flatMap((entry, i) =>
     donation.items.some((it) => it.id === entry.itemId) ? [] : [{ field: `body.items.${i}.itemId`, reason: `not an item of donation ${donation.id}` }],
