@@ -327,31 +327,21 @@ function NextStop({ stop, path, pathMissing, position }: { stop: Stop; path?: Pa
           <SignatureField onChange={setSignature} />
         </fieldset>
       )}
-      {!collection && !failing && (
+      {collection && !failing && (
+        <label class="field">
+          <span class="field-label">{t('driver.expiresOn')}</span>
+          <input name="expiresOn" type="date" value={expiresOn} onInput={(e) => setExpiresOn(e.currentTarget.value)} />
+        </label>
+      )}
+      {!failing && (
         <div class="big-actions">
-          <button type="button" class="primary big" onClick={deliver}>
-            ✓ {t('driver.delivered')}
+          <button type="button" class="primary big" onClick={collection ? collect : deliver}>
+            ✓ {t(collection ? 'driver.collected' : 'driver.delivered')}
           </button>
           <button type="button" class="danger-outline big" onClick={() => setFailing(true)}>
-            ✗ {t('driver.failed')}
+            ✗ {t(collection ? 'driver.notCollected' : 'driver.failed')}
           </button>
         </div>
-      )}
-      {collection && !failing && (
-        <>
-          <label class="field">
-            <span class="field-label">{t('driver.expiresOn')}</span>
-            <input name="expiresOn" type="date" value={expiresOn} onInput={(e) => setExpiresOn(e.currentTarget.value)} />
-          </label>
-          <div class="big-actions">
-            <button type="button" class="primary big" onClick={collect}>
-              ✓ {t('driver.collected')}
-            </button>
-            <button type="button" class="danger-outline big" onClick={() => setFailing(true)}>
-              ✗ {t('driver.notCollected')}
-            </button>
-          </div>
-        </>
       )}
       {failing && (
         <div class="fail-form">
