@@ -39,9 +39,11 @@ export interface PendingStop {
   routeId: number;
   driverId: number;
   warehouseId: number;
-  kind: 'delivery' | 'gate';
+  kind: 'delivery' | 'gate' | 'collection';
   at: LatLon;
   demand: [number, number];
+  /** What a collection stop's pledge weighs and fills, brought back to the warehouse ([0, 0] otherwise). */
+  pickup: [number, number];
 }
 
 export async function insertStop(tx: Queryable, routeId: number, seq: number, stop: PlannedStop): Promise<number> {
@@ -128,7 +130,9 @@ export async function pendingStops(db: Queryable, planId: number): Promise<Pendi
   return db.query<PendingStop>(
     `SELECT s.id, s.route_id AS "routeId", r.driver_id AS "driverId", r.warehouse_id AS "warehouseId", s.kind,
             json_build_object('lat', s.lat, 'lon', s.lon) AS at,
-            json_build_array(coalesce(sum(si.quantity * c.weight_kg), 0), coalesce(sum(si.quantity * c.volume_m3), 0)) AS demand
+            json_build_array(coalesce(sum(si.quantity * c.weight_kg), 0), coalesce(sum(si.quantity * c.volume_m3), 0)) AS demand,
+            (SELECT json_build_array(coalesce(sum(i.quantity_pledged * pc.weight_kg), 0), coalesce(sum(i.quantity_pledged * pc.volume_m3), 0))
+             FROM donation_items i JOIN commodities pc ON pc.id = i.commodity_id WHERE i.donation_id = s.donation_id) AS pickup
      FROM stops s JOIN routes r ON r.id = s.route_id
      LEFT JOIN stop_items si ON si.stop_id = s.id LEFT JOIN commodities c ON c.id = si.commodity_id
      WHERE r.plan_id = $1 AND r.kind = 'vehicle' AND r.status NOT IN ('completed', 'cancelled') AND s.status = 'pending'
