@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startDemoApp } from '../../support/app.ts';
 import { solving } from '../../../server/plans/plans.service.ts';
+import { pledgesToCollect } from '../../../server/donations/donations.service.ts';
 
 type Stop = { id: number; kind: string; status: string; trip: number | null; donationId: number | null; pledge?: { trackingCode: string; address: string; items: { quantity: number }[] } };
 type Route = { id: number; driverId: number; kind: string; status: string; reloads: number[]; stops: Stop[] };
@@ -14,8 +15,9 @@ const drivers = Array.from({ length: 8 }, (_, i) => `driver${i + 1}@lifeline.loc
 describe('pledges collected on pickup routes, and reload trips, on the demo', () => {
   let t: Awaited<ReturnType<typeof startDemoApp>>;
   let dispatched: { routes: Route[]; uncollected: Uncollected[] };
-  let parish: { id: number; trackingCode: string; items: { id: number; quantityPledged: number }[] };
+  let parish: { id: number; trackingCode: string; warehouseId: number; items: { id: number; quantityPledged: number }[] };
   let onTheRock: { id: number };
+  let nearThePort: { id: number };
   const coordinator = () => bearer(t.tokens[COORDINATOR]!);
   const charity = () => bearer(t.tokens[CHARITY]!);
 
@@ -33,6 +35,14 @@ describe('pledges collected on pickup routes, and reload trips, on the demo', ()
         .send({ warehouseId: warehouse!.id, donorName: 'Palace kitchens', items: [{ commodityId: rice!.id, quantity: 4 }], collection: { address: 'Place du Palais', lat: 43.7312, lon: 7.4202 } })
         .expect(201)
     ).body;
+    // Near the parish pledge's warehouse, on the same street grid: a second collection, to fail.
+    nearThePort = (
+      await t.api
+        .post('/api/donations')
+        .set(charity())
+        .send({ warehouseId: parish.warehouseId, donorName: 'Condamine market stall', items: [{ commodityId: rice!.id, quantity: 2 }], collection: { address: 'Place d’Armes', lat: 43.7347, lon: 7.4206 } })
+        .expect(201)
+    ).body;
     const planId = (await t.api.post('/api/plans').set(coordinator()).send({}).expect(202)).body.id;
     await solving.get(planId);
     await t.api.post(`/api/plans/${planId}/approve`).set(coordinator()).expect(200);
@@ -40,10 +50,15 @@ describe('pledges collected on pickup routes, and reload trips, on the demo', ()
   });
   afterAll(() => t.close());
 
-  const collectionStop = () => {
-    const route = dispatched.routes.find((r) => r.stops.some((s) => s.kind === 'collection' && s.donationId === parish.id))!;
-    return { route, stop: route.stops.find((s) => s.donationId === parish.id)! };
+  const collectionStop = (donationId = parish.id) => {
+    const route = dispatched.routes.find((r) => r.stops.some((s) => s.kind === 'collection' && s.donationId === donationId))!;
+    return { route, stop: route.stops.find((s) => s.donationId === donationId)! };
   };
+  const driverOf = async (route: Route) => {
+    const [owner] = await t.db.query<{ email: string }>('SELECT u.email FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [route.driverId]);
+    return bearer(t.tokens[owner!.email]!);
+  };
+  const waiting = async () => (await pledgesToCollect(t.db)).map((p) => p.donationId);
 
   it('sends the vans back to the warehouse to reload when the coordinator sets no trips, and shows where each trip starts', () => {
     const vehicle = dispatched.routes.filter((r) => r.kind === 'vehicle');
@@ -78,8 +93,7 @@ describe('pledges collected on pickup routes, and reload trips, on the demo', ()
 
   it('receives the pledge into stock once when the driver marks it collected (a retry changes nothing), the ledger balanced', async () => {
     const { route, stop } = collectionStop();
-    const [owner] = await t.db.query<{ email: string }>('SELECT u.email FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [route.driverId]);
-    const driver = bearer(t.tokens[owner!.email]!);
+    const driver = await driverOf(route);
     await t.api.post(`/api/routes/${route.id}/pickup`).set(driver).expect(200);
     const wrong = await t.api.post(`/api/stops/${stop.id}/status`).set(driver).send({ status: 'delivered' }).expect(400);
     expect(wrong.body.errors[0].field).toBe('body.status');
@@ -104,5 +118,17 @@ describe('pledges collected on pickup routes, and reload trips, on the demo', ()
     expect(mine.status).toBe('received');
     expect(mine.pickup).toMatchObject({ status: 'collected', doneAt: expect.any(String) });
     expect(mine.items.every((i: { quantityAccepted: number; quantityPledged: number }) => i.quantityAccepted === i.quantityPledged)).toBe(true);
+  });
+
+  it('offers the next dispatch no pledge on a route under way or collected, and a pledge whose collection failed again', async () => {
+    expect(await waiting()).toEqual([onTheRock.id]);
+    const { route, stop } = collectionStop(nearThePort.id);
+    const driver = await driverOf(route);
+    const [{ status }] = (await t.db.query<{ status: string }>('SELECT status FROM routes WHERE id = $1', [route.id])) as [{ status: string }];
+    if (status !== 'picked_up') await t.api.post(`/api/routes/${route.id}/pickup`).set(driver).expect(200);
+    await t.api.post(`/api/stops/${stop.id}/status`).set(driver).send({ status: 'failed', reason: 'nobody_home' }).expect(200);
+    expect(await waiting()).toEqual([onTheRock.id, nearThePort.id]);
+    const mine = (await t.api.get(`/api/donations/${nearThePort.id}`).set(charity()).expect(200)).body;
+    expect(mine).toMatchObject({ status: 'pledged', pickup: { status: 'failed' } });
   });
 });
