@@ -1,9 +1,9 @@
-// A pledge collected on a pickup route, in headless Chromium on the seeded demo: the charity sees when it
-// is to be collected, the driver sees the collection stop and the reloads between trips and taps Collected,
+// A pledge collected on a pickup route, in headless Chromium on the seeded demo: the coordinator dispatches
+// and sees the pledge no route can collect, the charity sees when its pledge is to be collected, the driver sees the collection stop and the reloads between trips and taps Collected,
 // and the charity then sees it collected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { apiToken, ensureClientBuilt, hasChromium, launchChromium, openContext, phone, screenshot, signedInPage, startLifeline, type Lifeline } from './harness.ts';
+import { api, apiToken, ensureClientBuilt, hasChromium, launchChromium, openContext, phone, screenshot, signedInPage, startLifeline, type Lifeline } from './harness.ts';
 import { solving } from '../../server/plans/plans.service.ts';
 
 type Route = { id: number; driverId: number; kind: string; reloads: number[]; stops: { id: number; kind: string; donationId: number | null }[] };
@@ -13,6 +13,7 @@ describe.skipIf(!hasChromium)('a pledge collected on a pickup route', () => {
   let browser: Browser;
   let route: Route;
   let driverEmail: string;
+  let planId: number;
 
   const send = async (token: string, path: string, body: unknown = {}) => {
     const res = await fetch(`${lifeline.url}/api${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -23,18 +24,33 @@ describe.skipIf(!hasChromium)('a pledge collected on a pickup route', () => {
   beforeAll(async () => {
     [lifeline, browser] = await Promise.all([startLifeline(), launchChromium(), ensureClientBuilt()]).then(([l, b]) => [l, b] as const);
     const coordinator = await apiToken(lifeline, 'coordinator@lifeline.local');
-    const planId = (await send(coordinator, '/plans')).id;
+    // A pledge inside the sealed compound, where no vehicle may drive.
+    const [rice] = await lifeline.db.query<{ id: number }>(`SELECT id FROM commodities WHERE code = 'RICE-5KG'`);
+    const [warehouse] = await lifeline.db.query<{ id: number }>('SELECT id FROM warehouses ORDER BY id LIMIT 1');
+    const charity = await apiToken(lifeline, 'charity@lifeline.local');
+    await send(charity, '/donations', { warehouseId: warehouse!.id, donorName: 'Palace kitchens', items: [{ commodityId: rice!.id, quantity: 4 }], collection: { address: 'Place du Palais', lat: 43.7312, lon: 7.4202 } });
+    planId = (await send(coordinator, '/plans')).id;
     await solving.get(planId);
     await send(coordinator, `/plans/${planId}/approve`);
-    const dispatched = (await send(coordinator, `/plans/${planId}/dispatch`, { timeLimitMs: 1500 })) as { routes: Route[] };
-    route = dispatched.routes.find((r) => r.stops.some((s) => s.kind === 'collection'))!;
-    expect(route).toBeDefined();
-    [{ email: driverEmail }] = (await lifeline.db.query<{ email: string }>('SELECT u.email FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [route.driverId])) as [{ email: string }];
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
     await lifeline?.close();
   });
+
+  it('lets the coordinator dispatch and shows the pledges no route collects, with why', async () => {
+    const context = await openContext(browser, lifeline);
+    const page = await signedInPage(context, lifeline, 'coordinator@lifeline.local', `/coordinator/plans/${planId}`);
+    await page.getByRole('button', { name: 'Dispatch to drivers' }).click();
+    await page.getByText(/\d+ routes sent to drivers and gate volunteers/).waitFor({ timeout: 60_000 });
+    await page.getByText('Pledges no route collects today (1)').waitFor();
+    await page.getByText(/no road reaches it|cannot drive there/).waitFor();
+    await context.close();
+    const coordinator = await apiToken(lifeline, 'coordinator@lifeline.local');
+    route = (await api<Route[]>(lifeline, coordinator, `/routes?planId=${planId}`)).find((r) => r.stops.some((s) => s.kind === 'collection'))!;
+    expect(route).toBeDefined();
+    [{ email: driverEmail }] = (await lifeline.db.query<{ email: string }>('SELECT u.email FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [route.driverId])) as [{ email: string }];
+  }, 90_000);
 
   it('tells the charity when, and by which route, the pledge is to be collected', async () => {
     const context = await openContext(browser, lifeline);

@@ -197,6 +197,7 @@ export const en = {
   'plans.runAgain': 'Run a fresh plan',
   'plans.staleNote': 'Stock or needs changed after this plan was made: run a fresh plan before approving.',
   'plans.dispatched': '{n} routes sent to drivers and gate volunteers.',
+  'plans.uncollected': 'Pledges no route collects today ({n}):',
   'plans.fillByTier': 'Fill rate by priority tier',
   'plans.gini': 'Inequality (Gini, 0 = equal)',
   'plans.priceOfFairness': 'Price of fairness',

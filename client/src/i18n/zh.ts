@@ -199,6 +199,7 @@ export const zh: Record<keyof typeof en, string> = {
   'plans.runAgain': '重新运行方案',
   'plans.staleNote': '方案生成后库存或需求已变化：批准前请重新运行。',
   'plans.dispatched': '已向司机和出入口志愿者派发 {n} 条路线。',
+  'plans.uncollected': '今天没有路线收取的捐赠（{n}）：',
   'plans.fillByTier': '各优先级满足率',
   'plans.gini': '不平等程度（基尼系数，0 为完全平等）',
   'plans.priceOfFairness': '公平的代价',

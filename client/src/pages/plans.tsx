@@ -150,6 +150,7 @@ const pinKey = (a: Pick<Allocation, 'needId' | 'warehouseId'>) => `${a.needId}:$
 function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }: { plan: Plan; progress?: { stage: string; fraction: number }; needs: Need[]; commodities: Commodity[]; warehouses: Warehouse[]; onChanged: () => void }) {
   const { busy, error, run: act } = useSubmit();
   const [routes, setRoutes] = useState<Route[]>();
+  const [uncollected, setUncollected] = useState<{ trackingCode: string; reason: string }[]>([]);
   const [dispatching, setDispatching] = useState(false);
   const [pins, setPins] = useState<PinState>({});
   const needById = useMemo(() => new Map(needs.map((n) => [n.id, n])), [needs]);
@@ -167,6 +168,7 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
       .then((started) => (started.job ? followDispatch(started.job.id, plan.id) : started))
       .finally(() => setDispatching(false));
     setRoutes(readRoutes(answer));
+    setUncollected((answer as { uncollected?: { trackingCode: string; reason: string }[] }).uncollected ?? []);
     onChanged();
   });
   const rerun = () => act(async () => {
@@ -227,6 +229,18 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
         <p class="ok-note" role="status">
           {t('plans.dispatched', { n: routes.length })} <Link href="/coordinator/board">{t('nav.board')} →</Link>
         </p>
+      )}
+      {uncollected.length > 0 && (
+        <div class="warn-note">
+          {t('plans.uncollected', { n: uncollected.length })}
+          <ul>
+            {uncollected.map((u) => (
+              <li key={u.trackingCode}>
+                {u.trackingCode}: {u.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {result && (
         <div class="plan-review">
