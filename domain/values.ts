@@ -53,7 +53,7 @@ export const unmetReasons = ['no_stock', 'capacity', 'unreachable', 'outranked']
 export type UnmetReason = (typeof unmetReasons)[number];
 
 // routes and stops
-export const stopStatuses = ['pending', 'delivered', 'failed'] as const;
+export const stopStatuses = ['pending', 'delivered', 'failed', 'collected'] as const;
 export type StopStatus = (typeof stopStatuses)[number];
 export const failureReasons = ['nobody_home', 'road_blocked', 'refused', 'volunteer_no_show', 'other'] as const;
 export type FailureReason = (typeof failureReasons)[number];

@@ -1,6 +1,7 @@
-// The demo scenario on the real Monaco map: four warehouses with stock (some of it donated), fifteen
-// commodities, a sealed and a controlled zone, 320 households with realistic needs and vulnerability
-// flags placed on real streets, eight drivers, four gate volunteers and one sign-in per role.
+// The demo scenario on the real Monaco map: four warehouses with stock (some of it donated, one parish
+// food drive pledged for collection), fifteen commodities, a sealed and a controlled zone, 320 households
+// with realistic needs and vulnerability flags placed on real streets, eight drivers, four gate
+// volunteers and one sign-in per role.
 // Deterministic: the same map gives the same demo.
 import type { Db } from '../server/db/database.ts';
 import type { OsmData } from '../solver/network/osm.ts';
@@ -115,6 +116,19 @@ async function seedStock(db: Db, random: Random, warehouseIds: number[], commodi
       coordinator,
     );
   }
+  // A parish food drive pledged for collection: dispatch sends a van from Port Hercule to pick it up.
+  const drive = [['RICE-5KG', 12], ['PASTA-1KG', 40], ['BEANS-CAN', 60]] as const;
+  await pledge(
+    db,
+    {
+      warehouseId: warehouseIds[1]!,
+      donorName: 'Paroisse Saint-Charles food drive',
+      donorContact: '+377 93 50 00 00',
+      collection: { address: 'Église Saint-Charles, Avenue Saint-Charles, Monte-Carlo', lat: 43.7405, lon: 7.4262 },
+      items: drive.map(([code, quantity]) => ({ commodityId: commodities.find((c) => c.code === code)!.id, quantity })),
+    },
+    charity,
+  );
 }
 
 const SURNAMES = ['Rossi', 'Bianchi', 'Martin', 'Bernard', 'Gastaud', 'Boeri', 'Pastor', 'Notari', 'Crovetto', 'Marsan', 'Ferrero', 'Giordano', 'Moreau', 'Lefèvre', 'Rinaldi', 'Bertrand', 'Fissore', 'Médecin', 'Vatrican', 'Bellando', 'Cellario', 'Ramponi', 'Grinda', 'Palmaro', 'Devissi'];

@@ -63,8 +63,12 @@ export interface Plan {
 export interface Stop {
   id: number;
   seq: number;
-  kind: 'pickup' | 'delivery' | 'gate' | 'door';
+  kind: 'collection' | 'delivery' | 'gate' | 'door';
   status: StopStatus;
+  /** Which trip of the route (the driver reloads at the warehouse between trips); null for a single trip. */
+  trip?: number | null;
+  /** A collection stop's pledge: from whom, where, and what to load. */
+  pledge?: { trackingCode: string; donorName: string; donorContact: string | null; address: string; items: { commodity: string; unit: string; quantity: number }[] } | null;
   eta: string | null;
   lat: number;
   lon: number;
@@ -80,6 +84,8 @@ export interface Route {
   kind: 'vehicle' | 'walking';
   status: string;
   stops: Stop[];
+  /** Indexes into `stops` of the stops that start a new trip (back to the warehouse to reload before each). */
+  reloads?: number[];
   geometry?: { type: 'LineString'; coordinates: [number, number][] } | null;
   distanceM?: number;
   durationS?: number;

@@ -1,6 +1,6 @@
 // Input schemas for dispatch, routes, stops and positions.
 import { z } from 'zod';
-import { latitude, longitude, optionalId, recordId, seed, units } from '../http/schemas.ts';
+import { isoDate, latitude, longitude, optionalId, recordId, seed, units } from '../http/schemas.ts';
 import { listQuery, MAX_LIMIT } from '../http/paging.ts';
 import { failureReasons, handovers, vehicleTypes, type Handover } from '../../domain/values.ts';
 
@@ -11,7 +11,7 @@ export const dayLimits = z.strictObject({
   maxStops: z.number().int().min(1).max(10_000).optional().describe('most stops on one route'),
   maxTravelTimeS: z.number().min(0).max(86_400).optional().describe('longest driving time on one route, in seconds'),
   maxDistanceM: z.number().min(0).max(2_000_000).optional().describe('longest route, in metres'),
-  maxTrips: z.number().int().min(1).max(20).optional().describe('trips per shift: returns to the warehouse to reload in between (default 1)'),
+  maxTrips: z.number().int().min(1).max(20).optional().describe('trips per shift: returns to the warehouse to reload in between (default: vans and cars 3, cargo bikes 4)'),
   shift: z.strictObject({ start: clock, end: clock }).optional().describe("today's shift, instead of each driver's own"),
 });
 export type DayLimits = z.infer<typeof dayLimits>;
@@ -36,13 +36,15 @@ export const proof = z.strictObject({
 
 export const stopStatus = z
   .strictObject({
-    status: z.enum(['delivered', 'failed']),
+    status: z.enum(['delivered', 'failed', 'collected']).describe('collected: the pledge of a collection stop is on board (received into stock at its warehouse)'),
     reason: z.enum(failureReasons).optional(),
     note: z.string().trim().max(1000).optional(),
     proof: proof.optional(),
+    expiresOn: isoDate.optional().describe('a collected pledge of perishable goods: their expiry date'),
   })
-  .refine((s) => s.status === 'delivered' || s.reason, { path: ['reason'], message: 'say why the delivery failed' })
-  .refine((s) => s.status === 'delivered' || !s.proof, { path: ['proof'], message: 'proof is for a delivery' });
+  .refine((s) => s.status !== 'failed' || s.reason, { path: ['reason'], message: 'say why the stop failed' })
+  .refine((s) => s.status === 'delivered' || !s.proof, { path: ['proof'], message: 'proof is for a delivery' })
+  .refine((s) => s.status === 'collected' || !s.expiresOn, { path: ['expiresOn'], message: 'an expiry date is for a collected pledge' });
 
 /** A stop's proof as the route shows it: who, when and where by the phone, when the server heard; the images only by their own endpoint. */
 export interface ProofSummary {

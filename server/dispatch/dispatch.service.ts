@@ -15,7 +15,9 @@ import { checkPlanInScope, markDispatched, planStatus } from '../plans/plans.ser
 import { recordMovement } from '../stock/stock.service.ts';
 import { driverOfUser, userOfDriver } from '../drivers/drivers.service.ts';
 import { recipients } from '../needs/households.service.ts';
-import { buildRoutes, type Unassigned } from './route-build.ts';
+import { buildRoutes, type Uncollected, type Unassigned } from './route-build.ts';
+import { pledgesForDrivers } from '../donations/donations.service.ts';
+import type { PledgeForDriver } from '../donations/donations.repo.ts';
 import * as repo from './dispatch.repo.ts';
 import * as stops from './stops.repo.ts';
 import { checkMove } from './route-states.ts';
@@ -23,9 +25,13 @@ import type { ProofSummary } from './dispatch.schema.ts';
 import { proofsOfStops } from './proofs.repo.ts';
 
 export interface RouteView extends repo.RouteRow {
+  /** Indexes into `stops` of the stops that start a new trip: the driver goes back to the warehouse to reload before each. */
+  reloads: number[];
   stops: (stops.StopRow & {
     items: Omit<stops.StopItemRow, 'stopId'>[];
     recipient?: { name: string; address: string; phone: string | null; people: number };
+    /** A collection stop's pledge: from whom, where, and what to load. */
+    pledge?: Omit<PledgeForDriver, 'donationId'>;
     /** Who took the goods, when and where by the phone, and when the server heard (the images: GET /api/stops/:id/proof/photo). */
     proof?: ProofSummary;
   })[];
@@ -36,7 +42,15 @@ interface Deps {
   roads: RoadMap;
 }
 
-export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }, scope: WarehouseScope): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
+/** What dispatching answers: the routes, the households left out and the pledges left where they are, each with its reason. */
+export interface DispatchAnswer {
+  routes: RouteView[];
+  unassigned: Unassigned[];
+  uncollected: Uncollected[];
+  stats: unknown;
+}
+
+export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }, scope: WarehouseScope): Promise<DispatchAnswer> {
   const db = deps.outbox.db;
   const status = await planStatus(db, planId);
   if (!status) throw new NotFoundError('plan', planId);
@@ -57,13 +71,14 @@ export async function dispatchPlan(deps: Deps, planId: number, options: { timeLi
     await notify(await audience.board(tx), 'plan:status', { planId, status: 'dispatched' });
     return views;
   });
-  return { routes, unassigned: built.unassigned, stats: built.stats };
+  return { routes, unassigned: built.unassigned, uncollected: built.uncollected, stats: built.stats };
 }
 
 /** What a dispatch job keeps as its answer: its routes by id (the routes themselves, with recipients, stay in their tables). */
 export interface DispatchJobResult {
   routeIds: number[];
   unassigned: Unassigned[];
+  uncollected?: Uncollected[];
   stats: unknown;
 }
 
@@ -74,15 +89,15 @@ export interface DispatchJobResult {
 export async function dispatchJob(deps: Deps, planId: number, input: { options: { timeLimitMs: number; seed: number }; scope: WarehouseScope }, retried: boolean): Promise<DispatchJobResult> {
   if (retried && (await planStatus(deps.outbox.db, planId)) === 'dispatched') {
     const stored = await repo.routeIds(deps.outbox.db, { planId, warehouseIds: null, limit: 100_000, offset: 0, sort: { field: 'id', descending: false } });
-    return { routeIds: stored.items, unassigned: [], stats: null };
+    return { routeIds: stored.items, unassigned: [], uncollected: [], stats: null };
   }
-  const { routes, unassigned, stats } = await dispatchPlan(deps, planId, input.options, input.scope);
-  return { routeIds: routes.map((r) => r.id), unassigned, stats };
+  const { routes, unassigned, uncollected, stats } = await dispatchPlan(deps, planId, input.options, input.scope);
+  return { routeIds: routes.map((r) => r.id), unassigned, uncollected, stats };
 }
 
 /** A dispatch job's answer as POST /plans/:id/dispatch gives it: the routes with their stops. */
-export async function dispatchAnswer(db: Queryable, result: DispatchJobResult): Promise<{ routes: RouteView[]; unassigned: Unassigned[]; stats: unknown }> {
-  return { routes: await routeViews(db, result.routeIds), unassigned: result.unassigned, stats: result.stats };
+export async function dispatchAnswer(db: Queryable, result: DispatchJobResult): Promise<DispatchAnswer> {
+  return { routes: await routeViews(db, result.routeIds), unassigned: result.unassigned, uncollected: result.uncollected ?? [], stats: result.stats };
 }
 
 export async function routeView(db: Queryable, id: number): Promise<RouteView> {
@@ -92,8 +107,9 @@ export async function routeView(db: Queryable, id: number): Promise<RouteView> {
 }
 
 /**
- * Routes with their stops, goods, recipients and proofs, in the order asked, read in five queries whatever
- * their number (a page of the board, a district's dispatch) instead of five per route; missing ids are left out.
+ * Routes with their stops, goods, recipients, pledges and proofs, in the order asked, read in six queries
+ * whatever their number (a page of the board, a district's dispatch) instead of six per route; missing ids
+ * are left out.
  */
 export async function routeViews(db: Queryable, ids: number[]): Promise<RouteView[]> {
   const routes = await repo.findRoutes(db, ids);
@@ -102,16 +118,22 @@ export async function routeViews(db: Queryable, ids: number[]): Promise<RouteVie
   const items = groupBy(await stops.itemsOfStops(db, stopIds), (i) => i.stopId);
   const people = await recipients(db, [...new Set(theirStops.flatMap((s) => (s.householdId ? [s.householdId] : [])))]);
   const proofs = await proofsOfStops(db, stopIds);
+  const pledges = await pledgesForDrivers(db, theirStops.flatMap((s) => (s.donationId ? [s.donationId] : [])));
   const byRoute = groupBy(theirStops, (s) => s.routeId);
-  return routes.map((route) => ({
-    ...route,
-    stops: (byRoute.get(route.id) ?? []).map((s) => ({
-      ...s,
-      items: (items.get(s.id) ?? []).map(({ stopId: _s, ...i }) => i),
-      ...(s.householdId ? { recipient: people.get(s.householdId) } : {}),
-      ...(proofs.has(s.id) ? { proof: proofs.get(s.id) } : {}),
-    })),
-  }));
+  return routes.map((route) => {
+    const itsStops = byRoute.get(route.id) ?? [];
+    return {
+      ...route,
+      reloads: route.kind === 'vehicle' ? itsStops.flatMap((s, k) => (k > 0 && s.trip !== itsStops[k - 1]!.trip ? [k] : [])) : [],
+      stops: itsStops.map((s) => ({
+        ...s,
+        items: (items.get(s.id) ?? []).map(({ stopId: _s, ...i }) => i),
+        ...(s.householdId ? { recipient: people.get(s.householdId) } : {}),
+        ...(s.donationId ? { pledge: withoutId(pledges.get(s.donationId)!) } : {}),
+        ...(proofs.has(s.id) ? { proof: proofs.get(s.id) } : {}),
+      })),
+    };
+  });
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
@@ -123,6 +145,8 @@ function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
   }
   return groups;
 }
+
+const withoutId = ({ donationId: _d, ...pledge }: PledgeForDriver) => pledge;
 
 /** Routes for the board; a coordinator tied to warehouses sees the routes whose goods all come from theirs. */
 export async function listRoutes(db: Queryable, user: SignedInUser, filter: Paging<'id'> & { planId?: number; driverId?: number }): Promise<Page<RouteView>> {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { recordId } from '../http/schemas.ts';
 import { langs } from '../residents/resident-texts.ts';
-import type { Handover } from '../../domain/values.ts';
+import type { Handover, StopStatus } from '../../domain/values.ts';
 
 const print = {
   lang: z.enum(langs).optional().describe('the sheet’s language (default: from Accept-Language, else en)'),
@@ -16,7 +16,7 @@ export interface SheetLinks {
   planId: number;
   gate: string | null;
   expiresAt: string;
-  stops: { routeId: number; stopId: number; seq: number; trip: number | null; status: 'pending' | 'delivered' | 'failed'; url: string | null }[];
+  stops: { routeId: number; stopId: number; seq: number; trip: number | null; status: StopStatus; url: string | null }[];
 }
 
 /** The header that carries a sheet's code (never in a path, so no log or audit row keeps it). */
@@ -27,7 +27,7 @@ export interface HandoverStop {
   stopId: number;
   seq: number;
   trip: number | null;
-  status: 'pending' | 'delivered' | 'failed';
+  status: StopStatus;
   reason: string | null;
   gate: string | null;
   recipient: { name: string; address: string } | null;

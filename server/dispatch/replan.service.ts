@@ -90,6 +90,7 @@ export async function replan(deps: { outbox: Outbox; roads: RoadMap; timeZone?: 
     id: `s${s.id}`,
     location: index.get(`s${s.id}`)!,
     demand: s.demand,
+    ...(s.kind === 'collection' ? { pickup: s.pickup } : {}),
     serviceTime: s.kind === 'gate' ? GATE_SERVICE_S : SERVICE_S,
     allowedVehicles: fleet.filter((d) => d.homeWarehouseId === s.warehouseId).map((d) => `d${d.id}`),
   }));

@@ -1,13 +1,15 @@
 // Dispatch: turns an approved plan into routes. Each driver leaves their home warehouse with the goods
-// allocated from it; households in a sealed zone are served through its gate (one vehicle stop with all
-// their goods) and gate volunteers walk the goods in, the most vulnerable first. Travel times come from
-// today's road network; the vehicle router runs in a worker thread.
+// allocated from it, reloading there between trips; households in a sealed zone are served through its
+// gate (one vehicle stop with all their goods) and gate volunteers walk the goods in, the most vulnerable
+// first. Pledges waiting at a collection point are picked up on the routes of their warehouse and brought
+// back to it. Travel times come from today's road network; the vehicle router runs in a worker thread.
 import type { Queryable } from '../db/database.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
 import { planGateDeliveries, type DeliveryStop, type GatePlan } from '../../solver/routing/last-mile.ts';
 import type { Customer, Vehicle } from '../../solver/routing/problem.ts';
 import type { RoutingSolution } from '../../solver/routing/solve.ts';
+import type { UnassignedReason } from '../../solver/routing/unservable.ts';
 import type { RouterJob } from './route.worker.ts';
 import type { LatLon } from '../../solver/network/index.ts';
 import * as repo from './dispatch.repo.ts';
@@ -18,6 +20,8 @@ import type { DayLimits } from './dispatch.schema.ts';
 import { viaGateOf } from '../plans/plans.service.ts';
 import { allWarehouses } from '../warehouses/warehouses.service.ts';
 import { allGates, type Gate } from '../zones/zones.service.ts';
+import { pledgesToCollect } from '../donations/donations.service.ts';
+import type { PledgeToCollect } from '../donations/donations.repo.ts';
 
 export const ROUTER = new URL('./route.worker.ts', import.meta.url);
 /** Minutes at a door to hand over goods, and at a gate to unload for the volunteers. */
@@ -27,6 +31,11 @@ export const GATE_SERVICE_S = 600;
 const SPEED: Record<string, number> = { car: 1, van: 1, cargo_bike: 0.6, on_foot: 0.25 };
 /** Time to load the next trip at the warehouse. */
 export const RELOAD_S = 900;
+/**
+ * Trips per shift when the coordinator sets none: a van or car goes back to its warehouse to reload up to
+ * twice, a cargo bike (small load, short hops) three times. Stops are served in as few trips as fit.
+ */
+export const DEFAULT_TRIPS: Record<string, number> = { van: 3, car: 3, cargo_bike: 4 };
 /**
  * Kilograms one gate volunteer carries from the gate to the doors in an hour: in Shanghai one compound's
  * 40 volunteers carried 2,600 bags in 5 hours (13 bags an hour each, at about 5 kg a bag).
@@ -43,9 +52,11 @@ export interface ItemLine {
 }
 
 export interface PlannedStop {
-  kind: 'delivery' | 'gate' | 'door';
+  kind: 'delivery' | 'gate' | 'door' | 'collection';
   householdId: number | null;
   gateId: number | null;
+  /** The pledge a collection stop picks up. */
+  donationId?: number;
   trip: number | null;
   at: LatLon;
   etaS: number | null;
@@ -71,9 +82,18 @@ export interface Unassigned {
   reason: string;
 }
 
+/** A pledge waiting at its collection point that no route picks up today, and why. */
+export interface Uncollected {
+  donationId: number;
+  trackingCode: string;
+  warehouseId: number;
+  reason: string;
+}
+
 export interface DispatchResult {
   routes: PlannedRoute[];
   unassigned: Unassigned[];
+  uncollected: Uncollected[];
   stats: RoutingSolution['stats'] | null;
 }
 
@@ -102,13 +122,21 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
   const vehicles = drivers.filter((d) => d.kind === 'driver' && d.homeWarehouseId !== null);
   const volunteers = drivers.filter((d) => d.kind === 'gate_volunteer');
   const unassigned: Unassigned[] = [];
+  const uncollected: Uncollected[] = [];
+  const noDriver = (warehouseId: number) => `no active driver is based at warehouse ${warehouseId}`;
 
-  // Goods at a warehouse with no driver based there cannot leave it.
+  // Goods at a warehouse with no driver based there cannot leave it, nor pledges reach it.
   const served = households.filter((h) => {
     if (vehicles.some((v) => v.homeWarehouseId === h.warehouseId)) return true;
-    unassigned.push(unassignedOf(h, `no active driver is based at warehouse ${h.warehouseId}`));
+    unassigned.push(unassignedOf(h, noDriver(h.warehouseId)));
     return false;
   });
+  const pledges = (await pledgesToCollect(db)).filter((p) => {
+    if (vehicles.some((v) => v.homeWarehouseId === p.warehouseId)) return true;
+    uncollected.push(uncollectedOf(p, noDriver(p.warehouseId)));
+    return false;
+  });
+  const pledgeByKey = new Map(pledges.map((p) => [pledgeKey(p), p]));
 
   // Points: warehouses, gates, then households outside sealed zones (vehicle matrix). Inside sealed zones
   // people walk, and only within their own zone: one small foot matrix per zone (its gates, then its doors).
@@ -117,6 +145,7 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
   warehouses.forEach((w, i) => vehicleIndex.set(`w${w.id}`, i));
   gates.forEach((g, i) => vehicleIndex.set(`g${g.id}`, warehouses.length + i));
   for (const h of served) if (!h.sealed) vehicleIndex.set(h.key, vehiclePoints.push(h.at) - 1);
+  for (const p of pledges) vehicleIndex.set(pledgeKey(p), vehiclePoints.push(at(p)) - 1);
   const [drive, walks] = await Promise.all([roads.travelMatrix(vehiclePoints, 'van'), footMatrices(roads, gates, served.filter((h) => h.sealed))]);
 
   // The last hundred metres, per warehouse (a gate stop carries one warehouse's goods).
@@ -165,6 +194,17 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
     }
     gatePlans.push({ warehouseId, plan });
   }
+  // A pledge is picked up on a route of its warehouse and carried back to it (dropped there at a reload too).
+  for (const p of pledges) {
+    vehicleStops.push({
+      id: pledgeKey(p),
+      location: vehicleIndex.get(pledgeKey(p))!,
+      demand: [0, 0],
+      pickup: [p.weightKg, p.volumeM3],
+      serviceTime: SERVICE_S,
+      allowedVehicles: vehicles.filter((v) => v.homeWarehouseId === p.warehouseId).map((v) => `d${v.id}`),
+    });
+  }
 
   const solution = vehicleStops.length
     ? await runInWorker<RouterJob, RoutingSolution>(ROUTER, {
@@ -181,13 +221,34 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
     : null;
 
   for (const u of solution?.unassigned ?? []) {
+    const pledge = pledgeByKey.get(u.id);
+    if (pledge) {
+      uncollected.push(uncollectedOf(pledge, PICKUP_REASONS[u.reason]));
+      continue;
+    }
     const households = u.id.startsWith('gate:') ? gateHouseholds(gatePlans, byKey, u.id) : [byKey.get(u.id)!];
     for (const h of households) unassigned.push(unassignedOf(h, u.reason));
   }
-  const routes = vehicleRoutes(solution, byKey, gatePlans, gates);
+  const routes = vehicleRoutes(solution, byKey, pledgeByKey, gatePlans, gates, vehicles);
   routes.push(...walkingRoutes(gatePlans, byKey, gates, volunteers, routes));
-  return { routes, unassigned, stats: solution?.stats ?? null };
+  return { routes, unassigned, uncollected, stats: solution?.stats ?? null };
 }
+
+const pledgeKey = (p: PledgeToCollect) => `pledge:${p.donationId}`;
+
+function uncollectedOf(p: PledgeToCollect, reason: string): Uncollected {
+  return { donationId: p.donationId, trackingCode: p.trackingCode, warehouseId: p.warehouseId, reason };
+}
+
+/** The router's reasons, as a coordinator reads them for a pledge left where it is. */
+const PICKUP_REASONS: Record<UnassignedReason, string> = {
+  'exceeds-capacity': 'it weighs or fills more than any vehicle of its warehouse carries',
+  'window-unreachable': 'no vehicle of its warehouse can drive there and back within its shift (or no road reaches it)',
+  'exceeds-max-duration': 'the trip there and back is longer than a route may last',
+  'exceeds-route-limits': "the trip there and back is longer than today's limits allow",
+  'no-allowed-vehicle': 'no vehicle of its warehouse may take it',
+  'no-vehicle-left': 'the vehicles of its warehouse are full today',
+};
 
 const GATE_REASONS: Record<GatePlan['unassigned'][number]['reason'], string> = {
   'zone-without-gate': 'its sealed zone has no gate',
@@ -202,7 +263,7 @@ export const at = (p: { lat: number; lon: number }): LatLon => ({ lat: p.lat, lo
  * reloads there between trips, and keeps the day's limits of their vehicle type.
  */
 export function asVehicle(v: Driver, limits: DayLimits = {}): Vehicle {
-  const trips = limits.maxTrips ?? 1;
+  const trips = limits.maxTrips ?? DEFAULT_TRIPS[v.vehicleType] ?? 1;
   return {
     id: `d${v.id}`,
     startDepot: `w${v.homeWarehouseId}`,
@@ -295,13 +356,22 @@ function gateHouseholds(gatePlans: { warehouseId: number; plan: GatePlan }[], by
   return gateStopOf(gatePlans, id).gateStop.households.map((key) => byKey.get(key)!);
 }
 
-function vehicleRoutes(solution: RoutingSolution | null, byKey: Map<string, HouseholdStop>, gatePlans: { warehouseId: number; plan: GatePlan }[], gates: Gate[]): PlannedRoute[] {
+function vehicleRoutes(
+  solution: RoutingSolution | null,
+  byKey: Map<string, HouseholdStop>,
+  pledgeByKey: Map<string, PledgeToCollect>,
+  gatePlans: { warehouseId: number; plan: GatePlan }[],
+  gates: Gate[],
+  vehicles: Driver[],
+): PlannedRoute[] {
   return (solution?.routes ?? [])
     .filter((r) => r.stops.length > 0)
     .map((r) => {
       // A vehicle that reloads numbers its stops by trip: the driver goes back to the warehouse between them.
       const tripOf = (k: number) => (r.reloads === undefined ? null : 1 + r.reloads.filter((x) => x.after <= k).length);
       const stops = r.stops.map((id, k): PlannedStop => {
+        const pledge = pledgeByKey.get(id);
+        if (pledge) return { kind: 'collection', householdId: null, gateId: null, donationId: pledge.donationId, trip: tripOf(k), at: at(pledge), etaS: r.serviceStarts[k] ?? null, items: [] };
         if (!id.startsWith('gate:')) {
           const h = byKey.get(id)!;
           return { kind: 'delivery', householdId: h.householdId, gateId: null, trip: tripOf(k), at: h.at, etaS: r.serviceStarts[k] ?? null, items: h.items };
@@ -310,8 +380,9 @@ function vehicleRoutes(solution: RoutingSolution | null, byKey: Map<string, Hous
         const gate = gates.find((g) => String(g.id) === gateStop.gateId)!;
         return { kind: 'gate', householdId: null, gateId: gate.id, trip: tripOf(k), at: at(gate), etaS: r.serviceStarts[k] ?? null, items: gateStop.households.flatMap((key) => byKey.get(key)!.items) };
       });
-      const warehouseId = byKey.get(r.stops.find((id) => !id.startsWith('gate:')) ?? '')?.warehouseId ?? Number(r.stops[0]!.split('@')[1]);
-      return { driverId: Number(r.vehicleId.slice(1)), kind: 'vehicle', warehouseId, zoneId: null, gateId: null, departureS: r.departure, distanceM: r.distance, durationS: r.duration, stops };
+      const driverId = Number(r.vehicleId.slice(1));
+      const warehouseId = vehicles.find((v) => v.id === driverId)!.homeWarehouseId!;
+      return { driverId, kind: 'vehicle', warehouseId, zoneId: null, gateId: null, departureS: r.departure, distanceM: r.distance, durationS: r.duration, stops };
     });
 }
 

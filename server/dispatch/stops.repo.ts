@@ -9,14 +9,16 @@ export interface StopRow {
   id: number;
   routeId: number;
   seq: number;
-  kind: 'delivery' | 'gate' | 'door';
+  kind: 'delivery' | 'gate' | 'door' | 'collection';
   householdId: number | null;
   gateId: number | null;
+  /** The pledge a collection stop picks up. */
+  donationId: number | null;
   trip: number | null;
   lat: number;
   lon: number;
   etaS: number | null;
-  status: 'pending' | 'delivered' | 'failed';
+  status: 'pending' | 'delivered' | 'failed' | 'collected';
   reason: string | null;
   note: string | null;
 }
@@ -37,14 +39,16 @@ export interface PendingStop {
   routeId: number;
   driverId: number;
   warehouseId: number;
-  kind: 'delivery' | 'gate';
+  kind: 'delivery' | 'gate' | 'collection';
   at: LatLon;
   demand: [number, number];
+  /** What a collection stop's pledge weighs and fills, brought back to the warehouse ([0, 0] otherwise). */
+  pickup: [number, number];
 }
 
 /** Stops of routes and the goods each hands over, in multi-row statements; the stops' ids, in order. */
 export async function insertStops(tx: Queryable, stops: { routeId: number; seq: number; stop: PlannedStop }[]): Promise<number[]> {
-  const rows = stops.map(({ routeId, seq, stop: s }) => ({ routeId, seq, kind: s.kind, householdId: s.householdId, gateId: s.gateId, trip: s.trip, lat: s.at.lat, lon: s.at.lon, etaS: s.etaS }));
+  const rows = stops.map(({ routeId, seq, stop: s }) => ({ routeId, seq, kind: s.kind, householdId: s.householdId, gateId: s.gateId, donationId: s.donationId ?? null, trip: s.trip, lat: s.at.lat, lon: s.at.lon, etaS: s.etaS }));
   const ids = (await insertRows<{ id: number }>(tx, 'stops', rows, 'id')).map((r) => r.id);
   await insertRows(tx, 'stop_items', stops.flatMap(({ stop }, i) => stop.items.map((item) => ({ stopId: ids[i]!, needId: item.needId, lotId: item.lotId, commodityId: item.commodityId, quantity: item.quantity }))));
   return ids;
@@ -96,8 +100,8 @@ export async function loadOf(db: Queryable, planId: number, stop: Pick<StopRow, 
   return rows.map((r) => toCamel<LoadLine>(r));
 }
 
-/** A stop's outcome: delivered, or failed with a reason and a note. */
-export async function closeStop(tx: Queryable, stopId: number, outcome: { status: 'delivered' | 'failed'; reason: string | null; note: string | null }): Promise<void> {
+/** A stop's outcome: delivered (a collection: collected), or failed with a reason and a note. */
+export async function closeStop(tx: Queryable, stopId: number, outcome: { status: Exclude<StopRow['status'], 'pending'>; reason: string | null; note: string | null }): Promise<void> {
   await tx.query('UPDATE stops SET status = $2, reason = $3, note = $4, done_at = now() WHERE id = $1', [stopId, outcome.status, outcome.reason, outcome.note]);
 }
 
@@ -127,7 +131,9 @@ export async function pendingStops(db: Queryable, planId: number): Promise<Pendi
   return db.query<PendingStop>(
     `SELECT s.id, s.route_id AS "routeId", r.driver_id AS "driverId", r.warehouse_id AS "warehouseId", s.kind,
             json_build_object('lat', s.lat, 'lon', s.lon) AS at,
-            json_build_array(coalesce(sum(si.quantity * c.weight_kg), 0), coalesce(sum(si.quantity * c.volume_m3), 0)) AS demand
+            json_build_array(coalesce(sum(si.quantity * c.weight_kg), 0), coalesce(sum(si.quantity * c.volume_m3), 0)) AS demand,
+            (SELECT json_build_array(coalesce(sum(i.quantity_pledged * pc.weight_kg), 0), coalesce(sum(i.quantity_pledged * pc.volume_m3), 0))
+             FROM donation_items i JOIN commodities pc ON pc.id = i.commodity_id WHERE i.donation_id = s.donation_id) AS pickup
      FROM stops s JOIN routes r ON r.id = s.route_id
      LEFT JOIN stop_items si ON si.stop_id = s.id LEFT JOIN commodities c ON c.id = si.commodity_id
      WHERE r.plan_id = $1 AND r.kind = 'vehicle' AND r.status NOT IN ('completed', 'cancelled') AND s.status = 'pending'

@@ -1,13 +1,15 @@
 // A stop's outcome on the driver's day: delivered (ledger: delivered, the need fulfilled, the donation's
-// journey extended) or failed with a reason (the goods go back to stock and the need back to the next plan).
+// journey extended) or failed with a reason (the goods go back to stock and the need back to the next plan);
+// a collection stop's pledge collected (received into stock at the route's warehouse) or failed.
 import type { Queryable, Tx } from '../db/database.ts';
-import { ConflictError, NotFoundError } from '../http/errors.ts';
+import { ConflictError, invalidField, NotFoundError } from '../http/errors.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
 import type { SignedInUser } from '../auth/roles.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { recordDelivery } from '../needs/needs.service.ts';
 import { deliveryFailed } from '../campaigns/campaigns.service.ts';
+import { collectPledge } from '../donations/donations.service.ts';
 import { ownRoute, tellRoute, type RouteView } from './dispatch.service.ts';
 import { completeIfDone, type RouteRow } from './dispatch.repo.ts';
 import * as repo from './stops.repo.ts';
@@ -45,8 +47,10 @@ export async function recordOutcome(outbox: Outbox, stopId: number, input: StopS
     const stop = (await repo.stopsOf(tx, route.id)).find((s) => s.id === stopId)!;
     if (stop.status !== 'pending') throw new ConflictError(`stop ${stopId} is ${stop.status} already`, { status: stop.status });
     checkOnItsWay(route);
+    checkOutcomeOfKind(stop, input.status);
     const load = await repo.loadOf(tx, route.planId, stop);
-    if (input.status === 'delivered') await deliver(tx, notify, by.actorId, route, stop, load);
+    if (input.status === 'collected') await collectPledge(tx, stop.donationId!, { actorId: by.actorId, routeId: route.id, stopId, expiresOn: input.expiresOn });
+    else if (input.status === 'delivered') await deliver(tx, notify, by.actorId, route, stop, load);
     else await fail(tx, notify, by.actorId, route, stop, load, input);
     await repo.closeStop(tx, stopId, { status: input.status, reason: input.reason ?? null, note: input.note ?? null });
     if (proof) await insertProof(tx, proof);
@@ -55,6 +59,12 @@ export async function recordOutcome(outbox: Outbox, stopId: number, input: StopS
     await completeIfDone(tx, route.id, completable);
     return tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}`, board);
   });
+}
+
+/** A collection stop is collected or failed; any other stop delivered or failed (400 naming the field otherwise). */
+function checkOutcomeOfKind(stop: repo.StopRow, status: StopStatus['status']): void {
+  const done = stop.kind === 'collection' ? 'collected' : 'delivered';
+  if (status !== 'failed' && status !== done) throw invalidField('body.status', `stop ${stop.id} is a ${stop.kind} stop: it is ${done} or failed`);
 }
 
 /** The proof as kept: images checked by their content and stripped of metadata (400 naming the field otherwise). */
@@ -122,7 +132,8 @@ async function fail(tx: Tx, notify: Notify, actorId: number, route: RouteRow, st
     }
   }
   // At the door (not a gate the household could not help): a campaign's winner forfeits, the waiting list moves up.
-  if (stop.kind !== 'gate') await deliveryFailed(tx, notify, load.map((line) => line.needId), actorId);
+  // A failed collection leaves its pledge waiting for the next dispatch.
+  if (stop.kind === 'delivery' || stop.kind === 'door') await deliveryFailed(tx, notify, load.map((line) => line.needId), actorId);
   if (stop.kind === 'gate') {
     // Nothing reached the gate, so nobody can walk it in: the door visits it fed fail with it.
     for (const door of await repo.pendingDoorsFedBy(tx, stop.id)) {

@@ -2,16 +2,26 @@
 // writes the donations and donation_items tables.
 import type { Queryable } from '../db/database.ts';
 import { insertRow, listRows, toCamel, type Paging, type Within } from '../db/rows.ts';
-import type { Donation, DonationItem, NewDonation } from './donations.schema.ts';
+import type { CollectionStop, Donation, DonationItem, NewDonation } from './donations.schema.ts';
 
-export const listDonations = (db: Queryable, filters: { status?: string; warehouseId?: number; charityUserId?: number }, paging: Paging, within: Within) =>
-  listRows<Donation>(db, 'donations', filters, paging, within);
+type DonationRow = Omit<Donation, 'items' | 'collection' | 'pickup'> & { collectionAddress: string | null; collectionLat: number | null; collectionLon: number | null };
+
+/** A stored donation with its collection point as one field (its items and pickup are added by the caller). */
+function fromRow({ collectionAddress, collectionLat, collectionLon, ...row }: DonationRow): Omit<Donation, 'items' | 'pickup'> {
+  return { ...row, collection: collectionAddress === null ? null : { address: collectionAddress, lat: collectionLat!, lon: collectionLon! } };
+}
+
+export async function listDonations(db: Queryable, filters: { status?: string; warehouseId?: number; charityUserId?: number }, paging: Paging, within: Within) {
+  const page = await listRows<DonationRow>(db, 'donations', filters, paging, within);
+  return { ...page, items: page.items.map(fromRow) };
+}
 
 export async function insertDonation(
   db: Queryable,
-  { items, ...donation }: NewDonation & { trackingCode: string; charityUserId: number },
+  { items, collection, ...donation }: NewDonation & { trackingCode: string; charityUserId: number },
 ): Promise<number> {
-  const { id } = await insertRow<{ id: number }>(db, 'donations', donation);
+  const where = collection && { collectionAddress: collection.address, collectionLat: collection.lat, collectionLon: collection.lon };
+  const { id } = await insertRow<{ id: number }>(db, 'donations', { ...donation, ...where });
   for (const item of items) await insertRow(db, 'donation_items', { donationId: id, commodityId: item.commodityId, quantityPledged: item.quantity });
   return id;
 }
@@ -40,8 +50,48 @@ export async function itemsOf(db: Queryable, donationIds: number[]): Promise<Don
 export async function findDonation(db: Queryable, where: 'id' | 'tracking_code', value: number | string, lock = false): Promise<Donation | undefined> {
   const [row] = await db.query(`SELECT * FROM donations WHERE ${where} = $1${lock ? ' FOR UPDATE' : ''}`, [value]);
   if (!row) return undefined;
-  const donation = toCamel<Donation>(row);
-  return { ...donation, items: await itemsOf(db, [donation.id]) };
+  const donation = fromRow(toCamel<DonationRow>(row));
+  return { ...donation, items: await itemsOf(db, [donation.id]), pickup: (await pickupsOf(db, [donation.id])).get(donation.id) ?? null };
+}
+
+/** Each donation's latest stop on a pickup route (a failed collection is followed by the next dispatch's). */
+export async function pickupsOf(db: Queryable, donationIds: number[]): Promise<Map<number, CollectionStop>> {
+  if (donationIds.length === 0) return new Map();
+  const rows = await db.query<CollectionStop & { donationId: number }>(
+    `SELECT DISTINCT ON (s.donation_id) s.donation_id AS "donationId", s.route_id AS "routeId", s.id AS "stopId", s.status,
+            to_char(r.created_at, 'YYYY-MM-DD') AS "on", d.name AS driver, s.done_at AS "doneAt"
+     FROM stops s JOIN routes r ON r.id = s.route_id JOIN drivers d ON d.id = r.driver_id
+     WHERE s.donation_id = ANY($1::int[]) AND r.status <> 'cancelled' ORDER BY s.donation_id, s.id DESC`,
+    [donationIds],
+  );
+  return new Map(rows.map(({ donationId, ...stop }) => [donationId, stop]));
+}
+
+/** A pledge waiting to be collected: where, for which warehouse, and what it weighs and fills. */
+export interface PledgeToCollect {
+  donationId: number;
+  trackingCode: string;
+  donorName: string;
+  warehouseId: number;
+  address: string;
+  lat: number;
+  lon: number;
+  weightKg: number;
+  volumeM3: number;
+}
+
+/** Pledges with a collection point not received yet and on no route under way or done (a failed collection comes back). */
+export async function pledgesToCollect(db: Queryable): Promise<PledgeToCollect[]> {
+  return db.query<PledgeToCollect>(
+    `SELECT d.id AS "donationId", d.tracking_code AS "trackingCode", d.donor_name AS "donorName", d.warehouse_id AS "warehouseId",
+            d.collection_address AS address, d.collection_lat AS lat, d.collection_lon AS lon,
+            sum(i.quantity_pledged * c.weight_kg)::float8 AS "weightKg", sum(i.quantity_pledged * c.volume_m3)::float8 AS "volumeM3"
+     FROM donations d JOIN donation_items i ON i.donation_id = d.id JOIN commodities c ON c.id = i.commodity_id
+     WHERE d.status = 'pledged' AND d.collection_address IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM stops s JOIN routes r ON r.id = s.route_id
+                       WHERE s.donation_id = d.id AND s.status IN ('pending', 'collected') AND r.status <> 'cancelled')
+     GROUP BY d.id ORDER BY d.id`,
+  );
 }
 
 /** The recalled lots of a donation. */
@@ -79,4 +129,27 @@ export async function journeyOf(db: Queryable, donationId: number): Promise<Jour
     [donationId],
   );
   return rows.map((r) => toCamel<JourneyRow>(r));
+}
+
+/** A pledge as the driver who collects it sees it: from whom, where, and what to load. */
+export interface PledgeForDriver {
+  donationId: number;
+  trackingCode: string;
+  donorName: string;
+  donorContact: string | null;
+  address: string;
+  items: { commodity: string; unit: string; quantity: number }[];
+}
+
+export async function pledgesForDrivers(db: Queryable, donationIds: number[]): Promise<Map<number, PledgeForDriver>> {
+  if (donationIds.length === 0) return new Map();
+  const rows = await db.query<PledgeForDriver>(
+    `SELECT d.id AS "donationId", d.tracking_code AS "trackingCode", d.donor_name AS "donorName", d.donor_contact AS "donorContact",
+            d.collection_address AS address,
+            json_agg(json_build_object('commodity', c.name, 'unit', c.unit, 'quantity', i.quantity_pledged) ORDER BY i.id) AS items
+     FROM donations d JOIN donation_items i ON i.donation_id = d.id JOIN commodities c ON c.id = i.commodity_id
+     WHERE d.id = ANY($1::int[]) GROUP BY d.id`,
+    [donationIds],
+  );
+  return new Map(rows.map((r) => [r.donationId, r]));
 }

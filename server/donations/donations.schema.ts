@@ -1,7 +1,7 @@
 // Donations: a pledge of items to a warehouse, and its receipt at the door. The input schemas, and the
 // records the API answers with.
 import { z } from 'zod';
-import { isoDate, optionalId, recordId, units } from '../http/schemas.ts';
+import { isoDate, latitude, longitude, optionalId, recordId, units } from '../http/schemas.ts';
 import { listQuery } from '../http/paging.ts';
 
 import { donationStatuses, type DonationStatus } from '../../domain/values.ts';
@@ -11,6 +11,10 @@ export const newDonation = z.strictObject({
   donorName: z.string().trim().min(1).max(200),
   donorContact: z.string().trim().max(200).optional().describe('phone or email; never shown publicly'),
   note: z.string().trim().max(1000).optional(),
+  collection: z
+    .strictObject({ address: z.string().trim().min(3).max(500), lat: latitude, lon: longitude })
+    .optional()
+    .describe("where a driver collects the goods (e.g. a parish food drive): dispatch puts it on a route from the pledge's warehouse"),
   items: z
     .array(z.strictObject({ commodityId: recordId, quantity: units }))
     .min(1, 'pledge at least one item')
@@ -63,7 +67,22 @@ export interface Donation {
   note: string | null;
   pledgedAt: string;
   receivedAt: string | null;
+  /** Where a driver collects it, when it is not brought to the warehouse. */
+  collection: { address: string; lat: number; lon: number } | null;
+  /** Its latest collection stop: on a route to be collected (pending), collected or failed, and when it was dispatched. */
+  pickup: CollectionStop | null;
   items: DonationItem[];
+}
+
+/** A pledge's stop on a pickup route, as its charity and the coordinators see it. */
+export interface CollectionStop {
+  routeId: number;
+  stopId: number;
+  status: 'pending' | 'collected' | 'failed';
+  /** The day the route was dispatched (YYYY-MM-DD). */
+  on: string;
+  driver: string;
+  doneAt: string | null;
 }
 
 /** The public journey of a donation: names of places and communities, no personal data. */

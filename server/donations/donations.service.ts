@@ -1,7 +1,8 @@
 // Donations: a charity pledges items to a warehouse and gets a tracking code; a coordinator receives
-// them into lots (the ledger grows, provenance stays linked); anyone can follow the journey by code.
+// them into lots (the ledger grows, provenance stays linked), or a driver collects a pledge from its
+// collection point on a pickup route (received at collection); anyone can follow the journey by code.
 import { randomInt } from 'node:crypto';
-import type { Db } from '../db/database.ts';
+import type { Db, Queryable, Tx } from '../db/database.ts';
 import type { Page, Paging } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField, ValidationError } from '../http/errors.ts';
 import type { SignedInUser } from '../auth/roles.ts';
@@ -11,7 +12,7 @@ import { getCommodity } from '../commodities/commodities.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { insertLot } from '../stock/stock.repo.ts';
 import * as repo from './donations.repo.ts';
-import type { Donation, NewDonation, Receipt, Tracking } from './donations.schema.ts';
+import type { Donation, DonationItem, NewDonation, Receipt, Tracking } from './donations.schema.ts';
 
 // No 0/O or 1/I: codes are read aloud over the phone and typed from paper receipts.
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -43,30 +44,60 @@ export async function receive(db: Db, donationId: number, input: Receipt, coordi
     checkReceiptCoversItems(donation, input);
     for (const [i, entry] of input.items.entries()) {
       const item = donation.items.find((it) => it.id === entry.itemId)!;
-      const commodity = await getCommodity(tx, item.commodityId);
-      if (entry.accepted > 0 && commodity.perishable && !entry.expiresOn) {
-        throw invalidField(`body.items.${i}.expiresOn`, `${commodity.name} is perishable: give the expiry date`);
-      }
-      let lotId: number | null = null;
-      if (entry.accepted > 0) {
-        const lot = await insertLot(tx, {
-          warehouseId: donation.warehouseId,
-          commodityId: item.commodityId,
-          lotCode: entry.lotCode ?? `${donation.trackingCode}-${item.id}`,
-          expiresOn: entry.expiresOn ?? null,
-          donationId,
-          supplierKind: 'donor',
-          supplier: donation.donorName,
-        });
-        await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity: entry.accepted, reason: `donation ${donation.trackingCode}`, actorId: coordinator.id });
-        lotId = lot.id;
-      }
-      await repo.recordItemReceipt(tx, item.id, { accepted: entry.accepted, rejected: entry.rejected, rejectionReason: entry.rejectionReason ?? null, lotId });
+      await receiveItem(tx, donation, item, { ...entry, field: `body.items.${i}.expiresOn`, reason: `donation ${donation.trackingCode}`, actorId: coordinator.id });
     }
     await repo.markReceived(tx, donationId, coordinator.id);
     return (await repo.findDonation(tx, 'id', donationId))!;
   });
 }
+
+/** One pledged item received: what was accepted becomes a lot with a `received` movement; the item records both. */
+async function receiveItem(
+  tx: Queryable,
+  donation: Donation,
+  item: DonationItem,
+  entry: { accepted: number; rejected: number; rejectionReason?: string; lotCode?: string; expiresOn?: string; field: string; reason: string; actorId: number },
+): Promise<void> {
+  const commodity = await getCommodity(tx, item.commodityId);
+  if (entry.accepted > 0 && commodity.perishable && !entry.expiresOn) throw invalidField(entry.field, `${commodity.name} is perishable: give the expiry date`);
+  let lotId: number | null = null;
+  if (entry.accepted > 0) {
+    const lot = await insertLot(tx, {
+      warehouseId: donation.warehouseId,
+      commodityId: item.commodityId,
+      lotCode: entry.lotCode ?? `${donation.trackingCode}-${item.id}`,
+      expiresOn: entry.expiresOn ?? null,
+      donationId: donation.id,
+      supplierKind: 'donor',
+      supplier: donation.donorName,
+    });
+    await recordMovement(tx, { lotId: lot.id, kind: 'received', quantity: entry.accepted, reason: entry.reason, actorId: entry.actorId });
+    lotId = lot.id;
+  }
+  await repo.recordItemReceipt(tx, item.id, { accepted: entry.accepted, rejected: entry.rejected, rejectionReason: entry.rejectionReason ?? null, lotId });
+}
+
+/**
+ * A pledge collected on a route: everything pledged is received into stock at its warehouse (the van's
+ * depot) at once, in the stop's transaction — there is no event for the van's return, and between trips
+ * it unloads there anyway. The collection stop is marked by the caller, so a retry finds it done.
+ */
+export async function collectPledge(tx: Tx, donationId: number, by: { actorId: number; routeId: number; stopId: number; expiresOn?: string }): Promise<void> {
+  const donation = await repo.findDonation(tx, 'id', donationId, true);
+  if (!donation) throw new NotFoundError('donation', donationId);
+  if (donation.status === 'received') throw new ConflictError(`donation ${donationId} was received already`, { status: donation.status });
+  for (const item of donation.items) {
+    const reason = `donation ${donation.trackingCode} collected on route ${by.routeId}, stop ${by.stopId}`;
+    await receiveItem(tx, donation, item, { accepted: item.quantityPledged, rejected: 0, expiresOn: by.expiresOn, field: 'body.expiresOn', reason, actorId: by.actorId });
+  }
+  await repo.markReceived(tx, donationId, by.actorId);
+}
+
+/** Pledges waiting for a pickup route, for dispatch. */
+export const pledgesToCollect = (db: Queryable) => repo.pledgesToCollect(db);
+
+/** The pledges of collection stops, as their drivers see them. */
+export const pledgesForDrivers = (db: Queryable, donationIds: number[]) => repo.pledgesForDrivers(db, donationIds);
 
 function checkReceiptCoversItems(donation: Donation, input: Receipt): void {
   const problems = input.items.flatMap((entry, i) =>
@@ -86,7 +117,8 @@ export async function listDonations(db: Db, user: SignedInUser, query: Paging & 
   const filters = { status: query.status, warehouseId: query.warehouseId, charityUserId: mine };
   const page = await repo.listDonations(db, filters, query, { column: 'warehouseId', ids: warehouseScope(user) });
   const items = await repo.itemsOf(db, page.items.map((d) => d.id));
-  return { ...page, items: page.items.map((d) => ({ ...d, items: items.filter((it) => it.donationId === d.id) })) };
+  const pickups = await repo.pickupsOf(db, page.items.map((d) => d.id));
+  return { ...page, items: page.items.map((d) => ({ ...d, items: items.filter((it) => it.donationId === d.id), pickup: pickups.get(d.id) ?? null })) };
 }
 
 export async function getDonation(db: Db, id: number, user: SignedInUser): Promise<Donation> {

@@ -29,7 +29,7 @@ export interface JobView {
   startedAt: string | null;
   finishedAt: string | null;
   startedBy: number;
-  /** What the job answered: a plan job `null` (read the plan), a dispatch `{routeIds, unassigned, stats}`, a re-plan its outcome. */
+  /** What the job answered: a plan job `null` (read the plan), a dispatch `{routeIds, unassigned, uncollected, stats}`, a re-plan its outcome. */
   result: unknown;
   error: JobError | null;
 }

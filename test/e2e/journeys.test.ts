@@ -193,8 +193,9 @@ describe.skipIf(!hasChromium)('the web app', () => {
   it('lets a driver complete stops, online and offline, each recorded once, or report a failure, while the board updates live; a gate volunteer gets a walking tour', async () => {
     expect(planId, 'this journey continues from the routes the coordinator dispatched above').toBeGreaterThan(0);
     const token = await apiToken(lifeline, 'coordinator@lifeline.local');
-    const routes = await api<{ id: number; driverId: number; kind: string; stops: { id: number }[] }[]>(lifeline, token, `/routes?planId=${planId}`);
-    const route = routes.find((r) => r.kind === 'vehicle' && r.stops.length >= 3)!;
+    const routes = await api<{ id: number; driverId: number; kind: string; stops: { id: number; kind: string }[] }[]>(lifeline, token, `/routes?planId=${planId}`);
+    // A route whose first three stops hand goods over (a collection stop is collected, not delivered).
+    const route = routes.find((r) => r.kind === 'vehicle' && r.stops.length >= 3 && !r.stops.slice(0, 3).some((s) => s.kind === 'collection'))!;
     const [driver] = await lifeline.db.query<{ email: string; name: string }>('SELECT u.email, d.name FROM drivers d JOIN users u ON u.id = d.user_id WHERE d.id = $1', [route.driverId]);
 
     const board = await openContext(browser, lifeline);

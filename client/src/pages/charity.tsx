@@ -1,9 +1,10 @@
 // The charity desk: log a donation (kept as a draft until it is saved), its receipt with the tracking
-// code and a QR code of the public tracking link, and the desk's past donations.
+// code and a QR code of the public tracking link, and the desk's past donations (a pledge with a
+// collection point says when a route collects it, and once it has).
 import { useEffect, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
 import { get, newIdempotencyKey, request } from '../api.ts';
-import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
+import { fmtDate, fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
 import type { Commodity, Donation, Tracking, Warehouse } from '../types.ts';
 import { CommodityOptions, ErrorNote, Field, formError, Show, useDraft, useLoad, useSubmit } from '../components/ui.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -156,6 +157,7 @@ function Receipt({ id, commodities, warehouses }: { id: number; commodities: Com
                 </li>
               ))}
             </ul>
+            <PickupNote donation={d} />
             <WhereItWent code={d.trackingCode} />
             <div class="actions">
               <button type="button" onClick={() => window.print()}>
@@ -170,6 +172,21 @@ function Receipt({ id, commodities, warehouses }: { id: number; commodities: Com
       </Show>
     </section>
   );
+}
+
+/** Where a pledge with a collection point stands: waiting for a route, to be collected on a day by a route, collected. */
+function PickupNote({ donation: d }: { donation: Donation }) {
+  if (!d.collection) return null;
+  const p = d.pickup;
+  const text =
+    p?.status === 'collected'
+      ? t('charity.collected', { date: fmtDate(p.doneAt) })
+      : p?.status === 'pending'
+        ? t('charity.toBeCollected', { date: fmtDate(p.on), route: p.routeId, driver: p.driver })
+        : d.status === 'pledged'
+          ? t('charity.awaitingPickup', { address: d.collection.address })
+          : null;
+  return text ? <div class="small pickup-note">{text}</div> : null;
 }
 
 /** The communities the donation reached so far (from its public journey). */
@@ -215,6 +232,7 @@ function PastDonations({ commodities, warehouses }: { commodities: Commodity[]; 
                     </td>
                     <td>
                       <span class={`badge status-${d.status}`}>{tOr(`donation.${d.status}`, d.status)}</span>
+                      <PickupNote donation={d} />
                     </td>
                     <td class="hide-phone small">{d.items.map((i) => `${fmtNumber(i.quantityPledged)} × ${commodities.find((c) => c.id === i.commodityId)?.name ?? i.commodityId}`).join(', ')}</td>
                   </tr>

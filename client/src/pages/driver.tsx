@@ -1,5 +1,6 @@
-// The driver's and gate volunteer's phone screen: today's route as a list and on the map, the next
-// stop with its path, one-tap delivered or failed-with-reason. Actions go through the offline queue,
+// The driver's and gate volunteer's phone screen: today's route as a list and on the map (with where the
+// van goes back to the warehouse to reload between trips), the next stop with its path, one-tap delivered,
+// collected (a pledge picked up at its collection point) or failed-with-reason. Actions go through the offline queue,
 // so they survive a flaky connection and are recorded once each; the screen says what is waiting.
 import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -190,28 +191,39 @@ function RouteView({ route, otherRoutes, waiting, view, position, warehouse }: {
         </div>
         {next ? <NextStop key={next.id} stop={next} path={path.data} pathMissing={isMissingEndpoint(path.error)} position={position} /> : <p class="ok-note">{t('driver.allDone')}</p>}
         <ol class="stops">
-          {route.stops.map((s) => (
+          {route.stops.map((s, k) => [
+            route.reloads?.includes(k) && (
+              <li key={`reload-${k}`} class="reload-note small">
+                ↺ {t('driver.reload', { trip: s.trip ?? '' })}
+              </li>
+            ),
             <li key={s.id} class={`stop stop-${statusOf(s)} ${s === next ? 'is-next' : ''}`} data-stop={s.id}>
               <span class="seq">{s.seq}</span>
               <div class="stop-body">
                 <div>
-                  <strong>{s.recipient?.name ?? t(`stopKind.${s.kind}`)}</strong> {s.eta && <span class="muted small">{fmtTime(s.eta)}</span>}
+                  <strong>{whoAt(s)}</strong> {s.eta && <span class="muted small">{fmtTime(s.eta)}</span>}
                 </div>
-                {s.recipient?.address && <div class="small">{s.recipient.address}</div>}
-                <div class="small muted">{s.items.map((i) => `${fmtNumber(i.quantity)} × ${i.name}`).join(', ')}</div>
+                {addressOf(s) && <div class="small">{addressOf(s)}</div>}
+                <div class="small muted">{goodsOf(s).map((i) => `${fmtNumber(i.quantity)} × ${i.name}`).join(', ')}</div>
               </div>
               <span class={`badge stop-badge-${statusOf(s)}`}>
                 {tOr(`stop.${statusOf(s)}`, statusOf(s))}
                 {waiting.has(s.id) && ` · ${t('driver.notSynced')}`}
               </span>
-            </li>
-          ))}
+            </li>,
+          ])}
         </ol>
       </section>
       <RouteMap route={route} next={next} path={path.data} statusOf={statusOf} position={position} />
     </div>
   );
 }
+
+/** Whom a stop is for: the household, the pledge's donor, or the kind of stop. */
+const whoAt = (s: Stop) => s.recipient?.name ?? s.pledge?.donorName ?? t(`stopKind.${s.kind}`);
+const addressOf = (s: Stop) => s.recipient?.address ?? s.pledge?.address;
+/** What changes hands at a stop: the goods handed over, or the pledge's goods loaded at a collection. */
+const goodsOf = (s: Stop) => (s.pledge ? s.pledge.items.map((i) => ({ name: i.commodity, quantity: i.quantity })) : s.items);
 
 function RouteActions({ route }: { route: Route }) {
   const [error, setError] = useState<unknown>();
@@ -244,7 +256,11 @@ function NextStop({ stop, path, pathMissing, position }: { stop: Stop; path?: Pa
   const [receiver, setReceiver] = useState(stop.recipient?.name ?? '');
   const [photo, setPhoto] = useState<{ data?: string; error?: string }>({});
   const [signature, setSignature] = useState<string>();
-  const who = stop.recipient?.name ?? t(`stopKind.${stop.kind}`);
+  const [expiresOn, setExpiresOn] = useState('');
+  const who = whoAt(stop);
+  const phone = stop.recipient?.phone ?? stop.pledge?.donorContact;
+  const collection = stop.kind === 'collection';
+  const collect = () => void perform(`/stops/${stop.id}/status`, { status: 'collected', expiresOn: expiresOn || undefined }, t('driver.collectedFrom', { who }));
   // The phone's time and place are taken at the tap and travel in the queued body: a later sync keeps them.
   const deliver = () => {
     const name = receiver.trim();
@@ -271,17 +287,17 @@ function NextStop({ stop, path, pathMissing, position }: { stop: Stop; path?: Pa
         {t('driver.nextStop')} · {stop.seq} · {t(`stopKind.${stop.kind}`)} {stop.eta && `· ${t('driver.eta', { time: fmtTime(stop.eta) })}`}
       </div>
       <h2>{who}</h2>
-      {stop.recipient?.address && <p class="address">{stop.recipient.address}</p>}
-      {stop.recipient?.phone && (
+      {addressOf(stop) && <p class="address">{addressOf(stop)}</p>}
+      {phone && /\d/.test(phone) && (
         <p>
-          <a href={`tel:${stop.recipient.phone.replace(/[^+0-9]/g, '')}`} class="button">
-            {t('driver.call')} {stop.recipient.phone}
+          <a href={`tel:${phone.replace(/[^+0-9]/g, '')}`} class="button">
+            {t('driver.call')} {phone}
           </a>
         </p>
       )}
       <ul class="items-list">
-        {stop.items.map((i) => (
-          <li key={i.commodityId}>
+        {goodsOf(stop).map((i, k) => (
+          <li key={k}>
             <strong>{fmtNumber(i.quantity)}</strong> × {i.name}
           </li>
         ))}
@@ -289,7 +305,7 @@ function NextStop({ stop, path, pathMissing, position }: { stop: Stop; path?: Pa
       {path && path.reachable !== false && <p class="small">{t('driver.pathInfo', { time: fmtDuration(path.timeS), length: fmtKm(path.lengthM) })}</p>}
       {path?.reachable === false && <p class="warn-note small">{t('driver.noWay', { reason: path.reason ?? '' })}</p>}
       {pathMissing && <p class="muted small">{t('driver.noPath')}</p>}
-      {stop.kind !== 'pickup' && !failing && (
+      {!collection && !failing && (
         <fieldset class="proof-form">
           <legend class="small">{t('driver.handedTo')}</legend>
           <div class="reason-grid">
@@ -311,20 +327,21 @@ function NextStop({ stop, path, pathMissing, position }: { stop: Stop; path?: Pa
           <SignatureField onChange={setSignature} />
         </fieldset>
       )}
-      {stop.kind !== 'pickup' && !failing && (
+      {collection && !failing && (
+        <label class="field">
+          <span class="field-label">{t('driver.expiresOn')}</span>
+          <input name="expiresOn" type="date" value={expiresOn} onInput={(e) => setExpiresOn(e.currentTarget.value)} />
+        </label>
+      )}
+      {!failing && (
         <div class="big-actions">
-          <button type="button" class="primary big" onClick={deliver}>
-            ✓ {t('driver.delivered')}
+          <button type="button" class="primary big" onClick={collection ? collect : deliver}>
+            ✓ {t(collection ? 'driver.collected' : 'driver.delivered')}
           </button>
           <button type="button" class="danger-outline big" onClick={() => setFailing(true)}>
-            ✗ {t('driver.failed')}
+            ✗ {t(collection ? 'driver.notCollected' : 'driver.failed')}
           </button>
         </div>
-      )}
-      {stop.kind === 'pickup' && (
-        <button type="button" class="primary big" onClick={deliver}>
-          ✓ {t('driver.pickedUpHere')}
-        </button>
       )}
       {failing && (
         <div class="fail-form">

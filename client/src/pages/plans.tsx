@@ -151,6 +151,7 @@ const pinKey = (a: Pick<Allocation, 'needId' | 'warehouseId'>) => `${a.needId}:$
 function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }: { plan: Plan; progress?: { stage: string; fraction: number }; needs: Need[]; commodities: Commodity[]; warehouses: Warehouse[]; onChanged: () => void }) {
   const { busy, error, run: act } = useSubmit();
   const [routes, setRoutes] = useState<Route[]>();
+  const [uncollected, setUncollected] = useState<{ trackingCode: string; reason: string }[]>([]);
   const [dispatching, setDispatching] = useState(false);
   const [pins, setPins] = useState<PinState>({});
   const needById = useMemo(() => new Map(needs.map((n) => [n.id, n])), [needs]);
@@ -168,6 +169,7 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
       .then((started) => (started.job ? followDispatch(started.job.id, plan.id) : started))
       .finally(() => setDispatching(false));
     setRoutes(readRoutes(answer));
+    setUncollected((answer as { uncollected?: { trackingCode: string; reason: string }[] }).uncollected ?? []);
     onChanged();
   });
   const rerun = () => act(async () => {
@@ -230,6 +232,18 @@ function PlanView({ plan, progress, needs, commodities, warehouses, onChanged }:
         </p>
       )}
       {plan.status === 'dispatched' && <HandoverSheets planId={plan.id} />}
+      {uncollected.length > 0 && (
+        <div class="warn-note">
+          {t('plans.uncollected', { n: uncollected.length })}
+          <ul>
+            {uncollected.map((u) => (
+              <li key={u.trackingCode}>
+                {u.trackingCode}: {u.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {result && (
         <div class="plan-review">
           <section class="card">

@@ -26,6 +26,23 @@ describe.each(databaseKinds)('donations on %s', (kind) => {
     expect(donation.items).toHaveLength(2);
   });
 
+  it('keeps a pledge’s collection point, and refuses a malformed one naming the field', async () => {
+    const collection = { address: 'Paroisse Saint-Charles, 4 av. Saint-Charles', lat: 43.7406, lon: 7.4262 };
+    const donation = await post(t, '/api/donations', { warehouseId, donorName: 'Parish food drive', items: [{ commodityId: rice, quantity: 5 }], collection }, 'charity');
+    expect(donation.collection).toEqual(collection);
+    expect(donation.pickup).toBeNull();
+    const listed = (await t.api.get('/api/donations').set(bearer(t.tokens.charity)).expect(200)).body.items;
+    expect(listed.find((d: { id: number }) => d.id === donation.id).collection).toEqual(collection);
+    expect((await pledge()).collection).toBeNull();
+    const bad = await t.api
+      .post('/api/donations')
+      .set(bearer(t.tokens.charity))
+      .send({ warehouseId, donorName: 'Parish', items: [{ commodityId: rice, quantity: 5 }], collection: { ...collection, lat: 123 } })
+      .expect(400);
+    expect(bad.headers['content-type']).toMatch(/problem\+json/);
+    expect(bad.body.errors[0].field).toBe('body.collection.lat');
+  });
+
   it('receives accepted quantities into lots linked to the donation, in the ledger', async () => {
     const donation = await pledge();
     const [riceItem, milkItem] = donation.items;
