@@ -50,9 +50,16 @@ export class SwapStar {
     this.additiveLoad = !s.mixed && !s.reloads;
   }
 
-  /** Whether the problem is one SWAP* serves: distance is the cost, and every task moves on its own. */
+  /**
+   * Whether the problem is one SWAP* serves: distance is the cost, every task moves on its own, and no
+   * task has a time window (there the best places by distance are mostly late, and the exact checks
+   * cost more than SWAP* gains: R1_10_1 at 5 s went from 4.82 % to 6.81 %, iterations 5089 to 837).
+   */
   static applies(s: SearchState): boolean {
-    return s.screen && !s.pairs && s.inst.isBreak === null && s.inst.isReload === null;
+    const { inst } = s;
+    if (!s.screen || s.pairs || inst.isBreak !== null || inst.isReload !== null) return false;
+    for (let c = 0; c < inst.customerCount; c++) if (inst.ready[c]! > 0 || inst.due[c]! < Infinity) return false;
+    return true;
   }
 
   /**
