@@ -13,6 +13,8 @@ const EPS = 1e-7;
 /** The customers of one vehicle slot, plus the summaries of every prefix (fw) and suffix (bw). */
 export class Route {
   nodes: number[] = [];
+  /** The search state's change count when the route last changed (SWAP* recomputes only what changed). */
+  changedAt = 0;
   /** Distance plus reassignment penalties of the whole route. */
   cost = 0;
   fwDist = new Float64Array(2);
@@ -410,6 +412,8 @@ export class SearchState {
   /** Scratch chains for the moves (two routes change at most at once). */
   readonly chainA: Chain;
   readonly chainB: Chain;
+  /** Routes set so far: each change stamps its route with the new count. */
+  changes = 0;
   private readonly saved = new Map<number, number[]>();
   private recording = false;
 
@@ -495,6 +499,7 @@ export class SearchState {
     const d = inst.dims;
     if (route.fwDist.length < k + 2) grow(route, k + 2, d);
     route.nodes = nodes;
+    route.changedAt = ++this.changes;
     for (let p = 1; p <= k; p++) {
       this.routeOf[nodes[p - 1]!] = r;
       this.posOf[nodes[p - 1]!] = p;
