@@ -3,7 +3,7 @@
 import type { Queryable } from '../db/database.ts';
 import { columnName, findRow, insertRow, insertRows, limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import { vulnerabilityFlags } from '../../domain/values.ts';
-import type { Household, Need, NeedSort, NeedWithHousehold } from './needs.schema.ts';
+import type { Household, Need, NeedCommunity, NeedSort, NeedWithHousehold } from './needs.schema.ts';
 
 export type { Need, NeedWithHousehold };
 
@@ -238,6 +238,16 @@ export async function listNeeds(db: Queryable, f: NeedFilter): Promise<Page<Need
   );
   const items = rows.map((r) => ({ ...toCamel<Need>(r.need), household: toCamel<Household>(r.household) }));
   return { items, total, limit: f.limit, offset: f.offset };
+}
+
+/** The communities of households (only these, when given), each with its open needs' count: one row per community. */
+export async function needCommunities(db: Queryable, communities: readonly string[] | null): Promise<NeedCommunity[]> {
+  return db.query<NeedCommunity>(
+    `SELECT h.community AS name, count(n.id)::int AS "openNeeds"
+     FROM households h LEFT JOIN needs n ON n.household_id = h.id AND n.status = 'open'
+     WHERE $1::text[] IS NULL OR h.community = ANY($1) GROUP BY h.community`,
+    [communities],
+  );
 }
 
 /** Counts goods handed over towards a need (never past what it asks for); the need is fulfilled once they cover it. */

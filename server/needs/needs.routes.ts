@@ -4,7 +4,7 @@ import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { communityScope } from '../auth/communities.ts';
-import { householdPatch, importQuery, needPatch, needQuery, newNeed, reviewDecision, reviewQuery } from './needs.schema.ts';
+import { householdPatch, importQuery, needCommunityQuery, needPatch, needQuery, newNeed, reviewDecision, reviewQuery } from './needs.schema.ts';
 import * as reviews from './household-reviews.service.ts';
 import * as needs from './needs.service.ts';
 import * as households from './households.service.ts';
@@ -26,6 +26,13 @@ export function needRoutes({ db, outbox }: AppDeps): Router {
   const intake = grouped(db);
   endpoint(router, db, { method: 'get', path: '/needs', summary: 'Needs with their households (filter by community, status, commodity, zone)', tag, roles, query: needQuery, list: 'page' }, ({ query, user }) =>
     needs.listNeeds(db, { ...query, communities: communityScope(user) }),
+  );
+  // Before /needs/:id, which would take "communities" for an id.
+  endpoint(
+    router,
+    db,
+    { method: 'get', path: '/needs/communities', summary: "The communities whose households you may see, each with its open needs' count (the need sheet's picker)", tag, roles, query: needCommunityQuery, list: 'page' },
+    ({ query, user }) => needs.needCommunities(db, query, communityScope(user)),
   );
   endpoint(router, db, { method: 'get', path: '/needs/:id', summary: 'One need with its household', tag, roles, params: idParam }, ({ params, user }) =>
     needs.getNeed(db, params.id, communityScope(user)),

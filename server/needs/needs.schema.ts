@@ -73,6 +73,15 @@ export const needQuery = listQuery(
   needSorts,
 );
 
+/** The need sheet's community picker: the communities the user may see, each with its open needs. */
+export const needCommunityQuery = listQuery({}, ['name', 'openNeeds'], { limit: 500 });
+
+export interface NeedCommunity {
+  name: string;
+  /** Its households' open needs. */
+  openNeeds: number;
+}
+
 export const importQuery = z.strictObject({
   source: z.string().trim().min(1).max(100).default('csv'),
   preview: z

@@ -12,7 +12,8 @@ import { checkCommunity, checkRecordInScope, inScope, type CommunityScope } from
 import { createHousehold, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
 import { heldForReview, holdForReview } from './household-reviews.service.ts';
 import * as repo from './needs.repo.ts';
-import type { HouseholdInput, Need, NewNeed, needPatch } from './needs.schema.ts';
+import type { HouseholdInput, Need, NeedCommunity, NewNeed, needPatch } from './needs.schema.ts';
+import { pageOf, type Page, type Paging } from '../http/paging.ts';
 import type { z } from 'zod';
 
 const URGENCY_RANK = { low: 0, normal: 1, high: 2, critical: 3 } as const;
@@ -171,6 +172,11 @@ async function inScopeOf(db: Queryable, need: Need, scope: CommunityScope) {
 }
 
 export const listNeeds = repo.listNeeds;
+
+/** A page of the communities a user may see, with their open needs (a district has about a thousand: counted whole, then paged). */
+export async function needCommunities(db: Queryable, paging: Paging<'name' | 'openNeeds'>, scope: CommunityScope): Promise<Page<NeedCommunity>> {
+  return pageOf(await repo.needCommunities(db, scope), paging, { name: (c) => c.name, openNeeds: (c) => c.openNeeds }, (c) => c.name);
+}
 
 /** Goods delivered at a household's door count towards their need; its community's sheet hears of it. */
 export async function recordDelivery(tx: Queryable, notify: Notify, needId: number, quantity: number, by: number): Promise<void> {

@@ -310,7 +310,7 @@ export const en = {
 
   'sheet.title': 'Need sheet',
   'sheet.empty': 'No needs recorded yet.',
-  'sheet.search': 'Search name, address, item',
+  'sheet.search': 'Search name, address, phone',
   'sheet.showClosed': 'Show delivered and cancelled',
   'sheet.addNeed': '+ Add a need',
   'sheet.addNeedIn': 'New need in {community}',

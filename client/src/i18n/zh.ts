@@ -312,7 +312,7 @@ export const zh: Record<keyof typeof en, string> = {
 
   'sheet.title': '需求表',
   'sheet.empty': '尚未登记任何需求。',
-  'sheet.search': '搜索姓名、地址、物资',
+  'sheet.search': '搜索姓名、地址、电话',
   'sheet.showClosed': '显示已送达和已取消',
   'sheet.addNeed': '+ 添加需求',
   'sheet.addNeedIn': '在{community}新增需求',

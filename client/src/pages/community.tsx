@@ -1,10 +1,10 @@
 // The community worker's live need sheet: a grid of the community's households and needs that several
 // workers edit at once (changes from others appear as they happen), with vulnerability flags,
 // validation as you type, and stale-edit conflicts explained (CSV import is in need-import.tsx).
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, getAll, newIdempotencyKey, patch, request } from '../api.ts';
 import { fmtDateTime, fmtNumber, t, tOr } from '../i18n.ts';
-import type { Commodity, Flag, Me, Need, Urgency } from '../types.ts';
+import type { Commodity, Flag, Me, Need, NeedCommunity, Urgency } from '../types.ts';
 import { flagColumns, urgencies, vulnerabilityFlags } from '../../../domain/values.ts';
 import { CommodityOptions, ErrorNote, Field, formError, plainError, plainReason, Show, useDraft, useLoad, useSubmit } from '../components/ui.tsx';
 import { onLive, onLiveResync } from '../live.ts';
@@ -14,6 +14,7 @@ import * as v from '../validate.ts';
 import { downloadCsv } from '../csv.ts';
 import { ImportPage } from './need-import.tsx';
 import { QueueCounts, QueuePage } from './community-queue.tsx';
+import { usePagedRows, type RowPage } from '../components/paged-rows.ts';
 
 export function CommunityPage({ me }: { me: Me }) {
   const path = usePath();
@@ -24,9 +25,10 @@ export function CommunityPage({ me }: { me: Me }) {
 
 
 function NeedSheetPage({ me }: { me: Me }) {
-  const all = useLoad(() => getAll<Need>('/needs'), []);
+  // The communities and their open needs are counted on the server: the sheet never loads a district's needs.
+  const communityList = useLoad(() => getAll<NeedCommunity>('/needs/communities'), []);
   const commodities = useLoad(() => getAll<Commodity>('/commodities'), []);
-  const communities = useMemo(() => [...new Set((all.data ?? []).map((n) => n.household.community))].sort(), [all.data]);
+  const communities = (communityList.data ?? []).map((c) => c.name);
   const [community, setCommunity] = useState(() => localStorage.getItem('lifeline.community') ?? '');
   const chosen = community && communities.includes(community) ? community : communities[0] ?? '';
   useEffect(() => {
@@ -42,9 +44,9 @@ function NeedSheetPage({ me }: { me: Me }) {
           <label class="inline-field">
             {t('field.community')}{' '}
             <select name="community" value={chosen} onChange={(e) => setCommunity(e.currentTarget.value)}>
-              {communities.map((c) => (
-                <option key={c} value={c}>
-                  {c}
+              {(communityList.data ?? []).map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name} ({fmtNumber(c.openNeeds)})
                 </option>
               ))}
             </select>
@@ -54,33 +56,50 @@ function NeedSheetPage({ me }: { me: Me }) {
           </Link>
         </div>
       </div>
-      <Show state={all}>{() => <Show state={commodities}>{(cs) => (chosen ? <NeedSheet key={chosen} me={me} community={chosen} commodities={cs} /> : <p class="muted">{t('sheet.empty')}</p>)}</Show>}</Show>
+      <Show state={communityList}>{() => <Show state={commodities}>{(cs) => (chosen ? <NeedSheet key={chosen} me={me} community={chosen} commodities={cs} /> : <p class="muted">{t('sheet.empty')}</p>)}</Show>}</Show>
     </div>
   );
 }
 
-type Rows = Need[];
+/** Each row of the sheet is this tall (styles.css), so the rows above and below the window are spacers. */
+const ROW_HEIGHT = 38;
+
+/** The value after it has stopped changing for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value]);
+  return settled;
+}
 
 function NeedSheet({ me, community, commodities }: { me: Me; community: string; commodities: Commodity[] }) {
-  const rows = useLoad(() => getAll<Need>('/needs', { community }), [community]);
   const [flash, setFlash] = useState<Record<number, string>>({});
   const [filter, setFilter] = useState('');
   const [showClosed, setShowClosed] = useState(false);
   const [adding, setAdding] = useState(false);
+  // The search and the filter go to the server: the sheet holds only the pages scrolled into view.
+  const q = useSettled(filter.trim(), 300);
+  const query = { community, sort: 'household', ...(q ? { q } : {}), ...(showClosed ? {} : { status: 'open' }) };
+  const rows = usePagedRows<Need>((offset, limit) => get<RowPage<Need>>('/needs', { ...query, offset, limit }), [community, q, showClosed], { rowHeight: ROW_HEIGHT });
 
   const merge = (need: Need) =>
-    rows.setData((old?: Rows) => {
-      const list = old ?? [];
-      const at = list.findIndex((n) => n.id === need.id);
-      // A household change shows on every row of that household.
-      const withHousehold = list.map((n) => (n.householdId === need.householdId && n.household.version <= need.household.version ? { ...n, household: need.household } : n));
-      if (at < 0) return [...withHousehold, need];
-      return withHousehold.map((n) => (n.id === need.id ? need : n));
-    });
+    // A household change shows on every loaded row of that household.
+    rows.update((n) => (n.id === need.id ? need : n.householdId === need.householdId && n.household.version <= need.household.version ? { ...n, household: need.household } : n));
+
+  // A change to a need not loaded (a new one, or one out of view) refreshes the pages in view, at most twice a second.
+  const refreshSoon = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const refresh = () => {
+    clearTimeout(refreshSoon.current);
+    refreshSoon.current = setTimeout(rows.refresh, 500);
+  };
+  useEffect(() => () => clearTimeout(refreshSoon.current), []);
 
   useEffect(() => {
     const off = onLive('need:changed', async (e) => {
       if (e.data.community.trim().toLowerCase() !== community.trim().toLowerCase()) return;
+      if (!rows.loaded().some((n) => n.id === e.data.needId)) return refresh();
       try {
         const need = await get<Need>(`/needs/${e.data.needId}`);
         merge(need);
@@ -89,28 +108,49 @@ function NeedSheet({ me, community, commodities }: { me: Me; community: string; 
           setTimeout(() => setFlash((f) => Object.fromEntries(Object.entries(f).filter(([k]) => Number(k) !== need.id))), 6000);
         }
       } catch {
-        rows.reload();
+        refresh();
       }
     });
-    const offResync = onLiveResync(rows.reload);
+    const offResync = onLiveResync(refresh);
     return () => {
       offResync();
       off();
     };
-  }, [community]);
+  });
 
   const commodityName = (id: number) => commodities.find((c) => c.id === id)?.name ?? `#${id}`;
-  const visible = (rows.data ?? []).filter((n) => (showClosed || n.status === 'open') && (!filter || `${n.household.name} ${n.household.address} ${commodityName(n.commodityId)}`.toLowerCase().includes(filter.toLowerCase())));
-  visible.sort((a, b) => a.householdId - b.householdId || a.id - b.id);
 
-  const exportCsv = () =>
+  const exportCsv = async () => {
+    const all = await getAll<Need>('/needs', query);
     downloadCsv(`needs-${community}.csv`, [
       ['name', 'address', 'phone', 'people', 'community', 'commodity', 'quantity', 'urgency', 'deadline', 'status', 'delivered', ...vulnerabilityFlags.map((f) => flagColumns[f])],
-      ...visible.map((n) => [
+      ...all.map((n) => [
         n.household.name, n.household.address, n.household.phone ?? '', n.household.people, n.household.community, commodities.find((c) => c.id === n.commodityId)?.code ?? n.commodityId,
         n.quantity, n.urgency, n.deadline ?? '', n.status, n.fulfilled, ...vulnerabilityFlags.map((f) => (n.household[f] ? 'yes' : 'no')),
       ]),
     ]);
+  };
+
+  const created = (recorded: { need: Need; householdCreated: boolean }) => {
+    setAdding(false);
+    rows.refresh();
+    // The sheet is in household order, so a new household's need is its last row.
+    if (recorded.householdCreated) setTimeout(rows.scrollToEnd, 300);
+  };
+
+  const window: preact.JSX.Element[] = [];
+  for (let i = rows.first; i < rows.last; i++) {
+    const n = rows.rowAt(i);
+    window.push(
+      n ? (
+        <SheetRow key={n.id} need={n} commodity={commodityName(n.commodityId)} flash={flash[n.id]} onSaved={merge} />
+      ) : (
+        <tr key={`row-${i}`} class="sheet-pending" aria-busy="true">
+          <td colSpan={12} />
+        </tr>
+      ),
+    );
+  }
 
   return (
     <>
@@ -122,10 +162,10 @@ function NeedSheet({ me, community, commodities }: { me: Me; community: string; 
         <button type="button" onClick={() => setAdding(!adding)} class={adding ? '' : 'primary'}>
           {adding ? t('action.cancel') : t('sheet.addNeed')}
         </button>
-        <button type="button" onClick={exportCsv}>
+        <button type="button" onClick={() => void exportCsv()}>
           {t('action.exportCsv')}
         </button>
-        <span class="muted small">{t('sheet.count', { n: visible.length })}</span>
+        <span class="muted small sheet-count">{rows.total === undefined ? '' : t('sheet.count', { n: rows.total })}</span>
       </div>
       <p class="legend small">
         {vulnerabilityFlags.map((f) => (
@@ -134,38 +174,44 @@ function NeedSheet({ me, community, commodities }: { me: Me; community: string; 
           </span>
         ))}
       </p>
-      {adding && <NewNeedForm community={community} commodities={commodities} near={rows.data ?? []} onCreated={(n) => { merge(n); setAdding(false); }} />}
-      <Show state={rows}>
-        {() => (
-          <div class="sheet-scroll">
-            <table class="sheet" aria-label={t('sheet.title')}>
-              <thead>
-                <tr>
-                  <th>{t('field.name')}</th>
-                  <th>{t('field.address')}</th>
-                  <th>{t('field.phone')}</th>
-                  <th class="num">{t('field.people')}</th>
-                  <th>{t('sheet.flags')}</th>
-                  <th>{t('field.commodity')}</th>
-                  <th class="num">{t('field.quantity')}</th>
-                  <th>{t('field.urgency')}</th>
-                  <th>{t('field.deadline')}</th>
-                  <th>{t('field.status')}</th>
-                  <th class="num">{t('sheet.delivered')}</th>
-                  <th>
-                    <span class="visually-hidden">{t('sheet.history')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {visible.map((n) => (
-                  <SheetRow key={n.id} need={n} commodity={commodityName(n.commodityId)} flash={flash[n.id]} onSaved={merge} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Show>
+      {adding && <NewNeedForm community={community} commodities={commodities} near={rows.loaded()} onCreated={created} />}
+      {rows.error !== undefined && <ErrorNote error={rows.error} />}
+      <div class="sheet-scroll" ref={rows.scrollRef}>
+        <table class="sheet virtual" aria-label={t('sheet.title')} aria-rowcount={rows.total === undefined ? undefined : rows.total + 1}>
+          <thead>
+            <tr>
+              <th>{t('field.name')}</th>
+              <th>{t('field.address')}</th>
+              <th>{t('field.phone')}</th>
+              <th class="num">{t('field.people')}</th>
+              <th>{t('sheet.flags')}</th>
+              <th>{t('field.commodity')}</th>
+              <th class="num">{t('field.quantity')}</th>
+              <th>{t('field.urgency')}</th>
+              <th>{t('field.deadline')}</th>
+              <th>{t('field.status')}</th>
+              <th class="num">{t('sheet.delivered')}</th>
+              <th>
+                <span class="visually-hidden">{t('sheet.history')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.above > 0 && (
+              <tr class="spacer" aria-hidden="true">
+                <td colSpan={12} style={{ height: `${rows.above}px` }} />
+              </tr>
+            )}
+            {window}
+            {rows.below > 0 && (
+              <tr class="spacer" aria-hidden="true">
+                <td colSpan={12} style={{ height: `${rows.below}px` }} />
+              </tr>
+            )}
+          </tbody>
+        </table>
+        {rows.total === undefined && rows.error === undefined && <p class="muted" aria-busy="true">{t('state.loading')}</p>}
+      </div>
     </>
   );
 }
@@ -417,7 +463,7 @@ interface NewNeedDraft {
   key: string;
 }
 
-function NewNeedForm({ community, commodities, near, onCreated }: { community: string; commodities: Commodity[]; near: Need[]; onCreated: (n: Need) => void }) {
+function NewNeedForm({ community, commodities, near, onCreated }: { community: string; commodities: Commodity[]; near: Need[]; onCreated: (recorded: { need: Need; householdCreated: boolean }) => void }) {
   // A new household starts at the middle of its community; the worker corrects it if they know better.
   const centre = near.length
     ? { lat: near.reduce((s, n) => s + n.household.lat, 0) / near.length, lon: near.reduce((s, n) => s + n.household.lon, 0) / near.length }
@@ -463,9 +509,9 @@ function NewNeedForm({ community, commodities, near, onCreated }: { community: s
         quantity: Number(d.quantity),
         urgency: d.urgency,
       };
-      const created = await request<Need>('POST', '/needs', { body, idempotencyKey: d.key });
+      const created = await request<{ need: Need; householdCreated: boolean }>('POST', '/needs', { body, idempotencyKey: d.key });
       clear();
-      onCreated(await get<Need>(`/needs/${created.id}`));
+      onCreated(created);
     });
   };
   const shown = ['household.name', 'household.address', 'household.phone', 'household.lat', 'household.lon', 'household.people', 'commodityId', 'quantity', 'urgency'];

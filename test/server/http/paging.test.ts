@@ -18,6 +18,7 @@ const lists: Record<string, { role: Role; min: number; id: (row: Row) => unknown
   '/commodities': { role: 'coordinator', min: 3, id: (r) => r.id },
   '/drivers': { role: 'coordinator', min: 3, id: (r) => r.id },
   '/needs': { role: 'coordinator', min: 3, id: (r) => r.id },
+  '/needs/communities': { role: 'coordinator', min: 2, id: (r) => r.name },
   '/zones': { role: 'coordinator', min: 2, id: (r) => r.id },
   '/communities': { role: 'coordinator', min: 2, id: (r) => r },
   '/stock/movements': { role: 'coordinator', min: 3, id: (r) => r.id },

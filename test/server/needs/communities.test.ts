@@ -67,6 +67,24 @@ describe.each(databaseKinds)('community workers tied to their communities, on %s
     expect(need.quantity).toBe(2);
   });
 
+  it('lists only their communities for the need sheet, each with its open needs counted on the server', async () => {
+    const own = (await t.api.get('/api/needs').set(bearer(worker.token)).expect(200)).body.items[0];
+    const oil = (await aCommodity(t, { name: 'Oil' })).id;
+    const { need: dropped } = await post(t, '/api/needs', { householdId: own.household.id, commodityId: oil, quantity: 1 }, 'coordinator');
+    await t.api.patch(`/api/needs/${dropped.id}`).set(bearer(t.tokens.coordinator)).send({ status: 'cancelled', version: dropped.version }).expect(200);
+    const theirs = await t.api.get('/api/needs/communities').set(bearer(worker.token)).expect(200);
+    expect(theirs.body.items).toEqual([{ name: 'Fontvieille', openNeeds: 1 }]);
+    expect(theirs.headers['x-total-count']).toBe('1');
+    const all = await t.api.get('/api/needs/communities').set(bearer(t.tokens.coordinator)).expect(200);
+    expect(all.body.items).toEqual([
+      { name: 'Fontvieille', openNeeds: 1 },
+      { name: 'La Condamine', openNeeds: 1 },
+    ]);
+    const bad = await t.api.get('/api/needs/communities').query({ limit: 'many' }).set(bearer(worker.token));
+    expect(bad.status).toBe(400);
+    await t.api.get('/api/needs/communities').set(bearer(t.tokens.driver)).expect(403);
+  });
+
   it('refuses a file with rows of other communities, naming their lines, and writes nothing', async () => {
     const csv = ['name,address,phone,lat,lon,people,community,commodity,quantity', `Ours,2 Rue du Gabian,,43.7305,7.4165,2,Fontvieille,${(await t.db.query<{ code: string }>('SELECT code FROM commodities WHERE id = $1', [rice]))[0]!.code},1`, 'Theirs,4 Rue Grimaldi,,43.7335,7.4195,2,La Condamine,' + (await t.db.query<{ code: string }>('SELECT code FROM commodities WHERE id = $1', [rice]))[0]!.code + ',1'].join('\n');
     const before = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM needs');
