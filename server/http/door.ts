@@ -2,7 +2,9 @@
 // server serves. Past LIFELINE_MAX_CONNECTIONS, a new connection's requests are answered 503 with
 // Retry-After (problem+json) and the connection closed, before Express, sign-in or any body is read; a
 // reserve above the cap lets staff with a live session still in (coordinators must reach a rush's live
-// view); and under pressure, idle keep-alive connections are closed so that the sockets go to those asking.
+// view); under pressure, idle keep-alive connections are closed so that the sockets go to those asking; and
+// under pressure, a new connection whose first request is read long after it was accepted (the server fell
+// behind) is refused rather than served late.
 // The listen backlog is deep (LISTEN_BACKLOG) so that a burst of connections waits for the door rather than
 // being reset by the kernel.
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
@@ -14,9 +16,14 @@ export interface DoorLimits {
   maxConnections: number;
   /** More connections for staff with a live session, above the cap. */
   staffReserve: number;
+  /**
+   * Under pressure, a new connection's first request that reaches the door this long after the connection
+   * was accepted (the server fell behind reading its sockets) is refused rather than served late, in ms.
+   */
+  maxAcceptWaitMs: number;
 }
 
-export const defaultDoorLimits: DoorLimits = { maxConnections: 512, staffReserve: 64 };
+export const defaultDoorLimits: DoorLimits = { maxConnections: 512, staffReserve: 64, maxAcceptWaitMs: 1000 };
 
 export const LISTEN_BACKLOG = 4096;
 
@@ -29,14 +36,21 @@ export function serverBehindDoor(app: RequestListener, limits: DoorLimits, isSta
   /** Connections past the cap: staff only. Past cap + reserve: nobody. */
   const reserve = new WeakSet<Socket>();
   const shut = new WeakSet<Socket>();
+  /** When each connection was accepted, until its first request arrives. */
+  const acceptedAt = new WeakMap<Socket, number>();
   let open = 0;
   let lastSweep = 0;
   const server = createServer((req, res) => {
-    if (shut.has(req.socket) || (reserve.has(req.socket) && !isStaff(req))) return refuse(req, res);
+    const at = acceptedAt.get(req.socket);
+    acceptedAt.delete(req.socket);
+    // Only under pressure: a slow phone on a quiet server is served however long its request took to come.
+    const late = at !== undefined && open > limits.maxConnections * PRESSURE && performance.now() - at > limits.maxAcceptWaitMs;
+    if (shut.has(req.socket) || (reserve.has(req.socket) && !isStaff(req)) || (late && !isStaff(req))) return refuse(req, res);
     app(req, res);
   });
   server.on('connection', (socket: Socket) => {
     open++;
+    acceptedAt.set(socket, performance.now());
     socket.once('close', () => open--);
     if (open > limits.maxConnections + limits.staffReserve) shut.add(socket);
     else if (open > limits.maxConnections) reserve.add(socket);

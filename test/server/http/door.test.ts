@@ -13,14 +13,14 @@ describe('the door in front of Express', () => {
     await new Promise((r) => server.close(r));
   });
 
-  const start = async (maxConnections: number, staffReserve: number) => {
+  const start = async (maxConnections: number, staffReserve: number, maxAcceptWaitMs = 1000) => {
     let served = 0;
     server = serverBehindDoor(
       (_req, res) => {
         served++;
         res.end('ok');
       },
-      { maxConnections, staffReserve },
+      { maxConnections, staffReserve, maxAcceptWaitMs },
       (req) => req.headers.authorization === 'Bearer staff',
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -86,5 +86,28 @@ describe('the door in front of Express', () => {
     // A third connection puts the door under pressure: the idle two are closed.
     expect((await get(port)).status).toBe(200);
     await Promise.all(closed);
+  });
+
+  /** A connection whose request comes `afterMs` after it was accepted: its status. */
+  const askLate = async (port: number, afterMs: number) => {
+    const socket = connect(port, '127.0.0.1');
+    held.push(socket);
+    await new Promise((r) => socket.once('connect', r));
+    await new Promise((r) => setTimeout(r, afterMs));
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    const answer = await new Promise<string>((r) => socket.once('data', (chunk) => r(String(chunk))));
+    // Gone before the next one comes (the server counts it closed).
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 20));
+    return Number(/^HTTP\/1\.1 (\d+)/.exec(answer)![1]);
+  };
+
+  it('under pressure, refuses a new connection whose first request came long after it was accepted; not on a quiet server', async () => {
+    const { port, served } = await start(4, 0, 100);
+    expect(await askLate(port, 150)).toBe(200);
+    for (let i = 0; i < 3; i++) await hold(port);
+    expect(await askLate(port, 150)).toBe(503);
+    expect(await askLate(port, 0)).toBe(200);
+    expect(served()).toBe(2);
   });
 });
