@@ -81,7 +81,7 @@ describe('pledges collected on pickup routes, and reload trips, on the demo', ()
 
   it('lists a pledge the fleet cannot reach as uncollected, with its reason', () => {
     const left = dispatched.uncollected.find((u) => u.donationId === onTheRock.id);
-    expect(left).toMatchObject({ reason: expect.stringMatching(/no road reaches it|cannot drive there/) });
+    expect(left).toMatchObject({ reason: 'no road open to vehicles reaches it (a sealed zone or a closure)' });
     expect(dispatched.routes.flatMap((r) => r.stops).some((s) => s.donationId === onTheRock.id)).toBe(false);
   });
 
