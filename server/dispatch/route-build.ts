@@ -223,7 +223,8 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
   for (const u of solution?.unassigned ?? []) {
     const pledge = pledgeByKey.get(u.id);
     if (pledge) {
-      uncollected.push(uncollectedOf(pledge, PICKUP_REASONS[u.reason]));
+      const there = drive.timesS[vehicleIndex.get(`w${pledge.warehouseId}`)! * drive.size + vehicleIndex.get(u.id)!]!;
+      uncollected.push(uncollectedOf(pledge, Number.isFinite(there) ? PICKUP_REASONS[u.reason] : 'no road open to vehicles reaches it (a sealed zone or a closure)'));
       continue;
     }
     const households = u.id.startsWith('gate:') ? gateHouseholds(gatePlans, byKey, u.id) : [byKey.get(u.id)!];
@@ -243,7 +244,7 @@ function uncollectedOf(p: PledgeToCollect, reason: string): Uncollected {
 /** The router's reasons, as a coordinator reads them for a pledge left where it is. */
 const PICKUP_REASONS: Record<UnassignedReason, string> = {
   'exceeds-capacity': 'it weighs or fills more than any vehicle of its warehouse carries',
-  'window-unreachable': 'no vehicle of its warehouse can drive there and back within its shift (or no road reaches it)',
+  'window-unreachable': 'no vehicle of its warehouse can drive there and back within its shift',
   'exceeds-max-duration': 'the trip there and back is longer than a route may last',
   'exceeds-route-limits': "the trip there and back is longer than today's limits allow",
   'no-allowed-vehicle': 'no vehicle of its warehouse may take it',

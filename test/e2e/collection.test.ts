@@ -44,7 +44,7 @@ describe.skipIf(!hasChromium)('a pledge collected on a pickup route', () => {
     await page.getByRole('button', { name: 'Dispatch to drivers' }).click();
     await page.getByText(/\d+ routes sent to drivers and gate volunteers/).waitFor({ timeout: 60_000 });
     await page.getByText('Pledges no route collects today (1)').waitFor();
-    await page.getByText(/no road reaches it|cannot drive there/).waitFor();
+    await page.getByText(/no road open to vehicles reaches it/).waitFor();
     await context.close();
     const coordinator = await apiToken(lifeline, 'coordinator@lifeline.local');
     route = (await api<Route[]>(lifeline, coordinator, `/routes?planId=${planId}`)).find((r) => r.stops.some((s) => s.kind === 'collection'))!;

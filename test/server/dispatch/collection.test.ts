@@ -81,7 +81,7 @@ describe('pledges collected on pickup routes, and reload trips, on the demo', ()
 
   it('lists a pledge the fleet cannot reach as uncollected, with its reason', () => {
     const left = dispatched.uncollected.find((u) => u.donationId === onTheRock.id);
-    expect(left).toMatchObject({ reason: expect.stringMatching(/no road reaches it|cannot drive there/) });
+    expect(left).toMatchObject({ reason: 'no road open to vehicles reaches it (a sealed zone or a closure)' });
     expect(dispatched.routes.flatMap((r) => r.stops).some((s) => s.donationId === onTheRock.id)).toBe(false);
   });
 
@@ -97,6 +97,10 @@ describe('pledges collected on pickup routes, and reload trips, on the demo', ()
     await t.api.post(`/api/routes/${route.id}/pickup`).set(driver).expect(200);
     const wrong = await t.api.post(`/api/stops/${stop.id}/status`).set(driver).send({ status: 'delivered' }).expect(400);
     expect(wrong.body.errors[0].field).toBe('body.status');
+    // Nor is a delivery collected (the database would refuse it: a client mistake, never a 500).
+    const delivery = route.stops.find((s) => s.kind !== 'collection')!;
+    const notAPledge = await t.api.post(`/api/stops/${delivery.id}/status`).set(driver).send({ status: 'collected' }).expect(400);
+    expect(notAPledge.body.errors[0].field).toBe('body.status');
 
     const key = `collect-${stop.id}`;
     const first = await t.api.post(`/api/stops/${stop.id}/status`).set(driver).set('Idempotency-Key', key).send({ status: 'collected' }).expect(200);
