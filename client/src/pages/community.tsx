@@ -84,22 +84,25 @@ function NeedSheet({ me, community, commodities }: { me: Me; community: string; 
   const query = { community, sort: 'household', ...(q ? { q } : {}), ...(showClosed ? {} : { status: 'open' }) };
   const rows = usePagedRows<Need>((offset, limit) => get<RowPage<Need>>('/needs', { ...query, offset, limit }), [community, q, showClosed], { rowHeight: ROW_HEIGHT });
 
+  // The live handlers below are subscribed once per community and read the sheet as it is now.
+  const latest = useRef(rows);
+  latest.current = rows;
   const merge = (need: Need) =>
     // A household change shows on every loaded row of that household.
-    rows.update((n) => (n.id === need.id ? need : n.householdId === need.householdId && n.household.version <= need.household.version ? { ...n, household: need.household } : n));
+    latest.current.update((n) => (n.id === need.id ? need : n.householdId === need.householdId && n.household.version <= need.household.version ? { ...n, household: need.household } : n));
 
   // A change to a need not loaded (a new one, or one out of view) refreshes the pages in view, at most twice a second.
   const refreshSoon = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const refresh = () => {
     clearTimeout(refreshSoon.current);
-    refreshSoon.current = setTimeout(rows.refresh, 500);
+    refreshSoon.current = setTimeout(() => latest.current.refresh(), 500);
   };
   useEffect(() => () => clearTimeout(refreshSoon.current), []);
 
   useEffect(() => {
     const off = onLive('need:changed', async (e) => {
       if (e.data.community.trim().toLowerCase() !== community.trim().toLowerCase()) return;
-      if (!rows.loaded().some((n) => n.id === e.data.needId)) return refresh();
+      if (!latest.current.loaded().some((n) => n.id === e.data.needId)) return refresh();
       try {
         const need = await get<Need>(`/needs/${e.data.needId}`);
         merge(need);
@@ -116,7 +119,7 @@ function NeedSheet({ me, community, commodities }: { me: Me; community: string; 
       offResync();
       off();
     };
-  });
+  }, [community]);
 
   const commodityName = (id: number) => commodities.find((c) => c.id === id)?.name ?? `#${id}`;
 
