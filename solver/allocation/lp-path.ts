@@ -52,12 +52,19 @@ async function solveStagesIn(
   const weights = objective((j) => (j < arcCount ? inst.needs[inst.arcs[j]!.need]!.weight : 0));
   const tierFloors: { tier: number; floor: number }[] = [];
   let best: Float64Array | undefined;
-  /** The stage's optimum, or undefined when the time limit stopped it. */
+  let failure: string | undefined;
+  /** The stage's optimum, or undefined when the time limit (or the solver, see below) stopped it. */
   const solve = async (stage: string): Promise<LpResult | undefined> => {
     const left = deadline - performance.now();
     if (left <= 0) return undefined;
     const result = await session.solve(Number.isFinite(left) ? left : undefined);
     if (result.status === 'time_limit') return undefined;
+    if (result.status !== 'optimal' && result.status !== 'infeasible' && best !== undefined) {
+      // A solver that gives up on a later stage of a large model (seen: HiGHS "failed" on a district's travel
+      // stage) leaves the stages before standing, as a time limit does: the coordinator still gets that plan.
+      failure = `the ${result.backend} solve of ${stage} ended with status ${result.status}`;
+      return undefined;
+    }
     checked(stage, result);
     best = result.x.slice(0, arcCount);
     return result;
@@ -68,7 +75,7 @@ async function solveStagesIn(
   };
   const stoppedAt = (stage: Stopped['stage'], tier?: number) => {
     const x = best ?? greedyPlan(inst);
-    return solved(x, { stopped: stopped(inst, x, stage, tier, best === undefined) });
+    return solved(x, { stopped: { ...stopped(inst, x, stage, tier, best === undefined), ...(failure ? { because: failure } : {}) } });
   };
 
   for (const [tier, t] of tierColumns) {

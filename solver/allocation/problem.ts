@@ -221,7 +221,7 @@ export interface PlanMetrics {
 }
 
 /**
- * The stage a time limit stopped: the plan is feasible and optimal for the stages before it. `reached`
+ * The stage a time limit (or a solver giving up) stopped: the plan is feasible and optimal for the stages before it. `reached`
  * is its value at this stage (the smallest share of a tier, weighted fulfilment or travel), `bound` what
  * the optimum cannot exceed there, when known.
  */
@@ -232,6 +232,8 @@ export interface Stopped {
   bound?: number;
   /** Where the plan comes from. */
   from: string;
+  /** Set when the solver gave up on the stage rather than running out of time: what it said. */
+  because?: string;
 }
 
 export interface SolverStats {
