@@ -2,7 +2,7 @@
 // the others from the server as they scroll into view, searches on the server, and saves an edit far down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ensureClientBuilt, hasChromium, launchChromium, openContext, screenshot, signedInPage, startLifeline, type Lifeline } from './harness.ts';
+import { apiToken, ensureClientBuilt, hasChromium, launchChromium, openContext, screenshot, signedInPage, startLifeline, type Lifeline } from './harness.ts';
 import { insertHouseholds } from '../../server/needs/households.repo.ts';
 import { insertNeeds } from '../../server/needs/needs.repo.ts';
 import { addressKey, phoneKey } from '../../server/needs/households.service.ts';
@@ -58,6 +58,19 @@ describe.skipIf(!hasChromium)('a need sheet of thousands of needs', () => {
     await quantity.fill('9');
     await quantity.press('Enter');
     await expect.poll(() => lifeline.db.query<{ quantity: number }>('SELECT quantity FROM needs WHERE id = $1', [last]).then((r) => r[0]!.quantity)).toBe(9);
+
+    // A colleague's new household arrives live: the pages in view are fetched again, with the new total.
+    const token = await apiToken(lifeline, 'coordinator@lifeline.local');
+    const res = await fetch(`${lifeline.url}/api/needs`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ household: { name: 'Newcomer household', address: '9999 Avenue Princesse Grace', lat: 43.75, lon: 7.43, people: 1, community: COMMUNITY }, commodityId: 1, quantity: 1 }),
+    });
+    expect(res.status).toBe(201);
+    const { need: added } = (await res.json()) as { need: { id: number } };
+    await page.locator('.sheet-count').getByText(`${(HOUSEHOLDS + 1).toLocaleString('en-GB')} rows`).waitFor();
+    await page.locator('.sheet-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.locator(`tr[data-need="${added.id}"]`).waitFor();
 
     // The search runs on the server: a household in the middle, never scrolled to, is found alone.
     const middle = Math.floor(HOUSEHOLDS / 2) + 7;
