@@ -330,8 +330,8 @@ async function run(): Promise<void> {
 
   if (planId !== undefined) {
     const plan = await api('GET', `/plans/${planId}?limit=1`);
-    const stats = (plan.body.result as { solver?: { backend: string; optimal: boolean; classes: number; ms: number; stopped?: { stage: string; reached: number; bound?: number } } } | null)?.solver;
-    printRow({ quality: 'allocation', households: HOUSEHOLDS, backend: stats?.backend, optimal: stats?.optimal, classes: stats?.classes, solveMs: stats?.ms, stoppedAt: stats?.stopped?.stage, reached: stats?.stopped?.reached, bound: stats?.stopped?.bound });
+    const stats = (plan.body.result as { solver?: { backend: string; optimal: boolean; classes: number; ms: number; stopped?: { stage: string; reached: number; bound?: number; because?: string } } } | null)?.solver;
+    printRow({ quality: 'allocation', households: HOUSEHOLDS, backend: stats?.backend, optimal: stats?.optimal, classes: stats?.classes, solveMs: stats?.ms, stoppedAt: stats?.stopped?.stage, reached: stats?.stopped?.reached, bound: stats?.stopped?.bound, because: stats?.stopped?.because && JSON.stringify(stats.stopped.because) });
   }
   if (dispatched) {
     const vehicles = routes.filter((r) => r.kind === 'vehicle');
