@@ -2,18 +2,7 @@
 // cookie and the web app's CSRF header, as every API call (a plain link cannot send the header a POST needs),
 // then saved under the name the server gives. Refusals become the same ApiError as any call.
 import { request, type RequestOptions } from './api.ts';
-
-/** Saves a blob as a file, as a download link would. */
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { saveBlob } from './save-file.ts';
 
 /** The file name in a Content-Disposition header (`filename*=UTF-8''…` first), else the fallback. */
 export function attachmentName(disposition: string | null, fallback: string): string {
