@@ -38,8 +38,10 @@ describe('lifeline verify-draw', () => {
 
   it('refutes a tampered file with a non-zero exit naming the first mismatch', async () => {
     const tampered = structuredClone(results);
-    const loser = tampered.entries.find((e) => e.outcome === 'waiting')!;
-    const winner = tampered.entries.find((e) => e.outcome === 'won')!;
+    // A winner and a waiting entry of the same tier trade places. (Across tiers, a swap can make another
+    // self-consistent file, one that claims other tiers, so that this seed's draw would confirm it.)
+    const winner = tampered.entries.find((w) => w.outcome === 'won' && tampered.entries.some((e) => e.outcome === 'waiting' && e.tier === w.tier))!;
+    const loser = tampered.entries.find((e) => e.outcome === 'waiting' && e.tier === winner.tier)!;
     [loser.receiptHash, winner.receiptHash] = [winner.receiptHash, loser.receiptHash];
     const res = await verify(file('tampered.json', tampered));
     expect(res.code).toBe(1);
