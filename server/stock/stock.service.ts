@@ -27,8 +27,10 @@ export async function recordMovements(db: Queryable, movements: Movement[]): Pro
   try {
     await repo.insertMovements(db, movements);
   } catch (error) {
-    // The database names the refused lot in the failing row (its id comes first).
-    const lotId = Number(/\((\d+),/.exec((error as { detail?: string }).detail ?? '')?.[1]);
+    // The database names the refused lot: the lots' checks in the failing row (its id first), the recall
+    // trigger in its message.
+    const { detail = '', message = '' } = error as { detail?: string; message?: string };
+    const lotId = Number((/\((\d+),/.exec(detail) ?? /lot (\d+) is recalled/.exec(message))?.[1]);
     throw refusal(error, movements.find((m) => m.lotId === lotId) ?? movements[0]!);
   }
 }

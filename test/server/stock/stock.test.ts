@@ -67,6 +67,17 @@ describe.each(databaseKinds)('stock ledger on %s', (kind) => {
     expect(await balances()).toEqual([{ id: a.id, reserved: 9 }, { id: b.id, reserved: 4 }]);
     const [{ count }] = await t.db.query<{ count: number }>("SELECT count(*)::int AS count FROM stock_movements WHERE reason = 'next plan'");
     expect(count).toBe(0);
+
+    // A recalled lot among them is the one named.
+    const c = await aLot(t, warehouseId, commodityId, 5);
+    await t.api.post(`/api/lots/${c.id}/recall`).set(coordinator()).send({ reason: 'mould' }).expect(200);
+    const recalled = t.db.transaction((tx) =>
+      recordMovements(tx, [
+        { lotId: a.id, kind: 'released', quantity: 1, reason: 'next plan' },
+        { lotId: c.id, kind: 'reserved', quantity: 1, reason: 'next plan' },
+      ]),
+    );
+    await expect(recalled).rejects.toMatchObject({ code: 'recalled', message: expect.stringContaining(`lot ${c.id} `) });
   });
 
   it("gives each commodity's available stock and its inflow and outflow per day over the last week, from the ledger", async () => {
