@@ -60,9 +60,7 @@ export async function dispatchPlan(deps: Deps, planId: number, options: { timeLi
   const routes = await deps.outbox.transaction(async (tx, notify) => {
     const locked = await planStatus(tx, planId, true);
     if (locked !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked });
-    const views: RouteView[] = [];
-    const ids = await repo.insertRoutes(tx, planId, built.routes);
-    for (let i = 0; i < ids.length; i += 500) views.push(...(await routeViews(tx, ids.slice(i, i + 500))));
+    const views = await routeViews(tx, await repo.insertRoutes(tx, planId, built.routes));
     await markDispatched(tx, planId);
     for (const view of views) {
       const userId = await userOfDriver(tx, view.driverId);
@@ -106,12 +104,20 @@ export async function routeView(db: Queryable, id: number): Promise<RouteView> {
   return view;
 }
 
+const ROUTES_PER_READ = 500;
+
 /**
  * Routes with their stops, goods, recipients, pledges and proofs, in the order asked, read in six queries
  * whatever their number (a page of the board, a district's dispatch) instead of six per route; missing ids
  * are left out.
  */
 export async function routeViews(db: Queryable, ids: number[]): Promise<RouteView[]> {
+  // A district's dispatch reads thousands of routes: a few hundred at a time keeps each answer small.
+  if (ids.length > ROUTES_PER_READ) {
+    const views: RouteView[] = [];
+    for (let i = 0; i < ids.length; i += ROUTES_PER_READ) views.push(...(await routeViews(db, ids.slice(i, i + ROUTES_PER_READ))));
+    return views;
+  }
   const routes = await repo.findRoutes(db, ids);
   const theirStops = await stops.stopsOfRoutes(db, routes.map((r) => r.id));
   const stopIds = theirStops.map((s) => s.id);
