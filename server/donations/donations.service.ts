@@ -86,8 +86,8 @@ export async function collectPledge(tx: Tx, donationId: number, by: { actorId: n
   const donation = await repo.findDonation(tx, 'id', donationId, true);
   if (!donation) throw new NotFoundError('donation', donationId);
   if (donation.status === 'received') throw new ConflictError(`donation ${donationId} was received already`, { status: donation.status });
+  const reason = `donation ${donation.trackingCode} collected on route ${by.routeId}, stop ${by.stopId}`;
   for (const item of donation.items) {
-    const reason = `donation ${donation.trackingCode} collected on route ${by.routeId}, stop ${by.stopId}`;
     await receiveItem(tx, donation, item, { accepted: item.quantityPledged, rejected: 0, expiresOn: by.expiresOn, field: 'body.expiresOn', reason, actorId: by.actorId });
   }
   await repo.markReceived(tx, donationId, by.actorId);
