@@ -56,7 +56,7 @@ export async function dispatchPlan(deps: Deps, planId: number, options: { timeLi
   if (!status) throw new NotFoundError('plan', planId);
   await checkPlanInScope(db, planId, scope, 'dispatch');
   if (status !== 'approved') throw new ConflictError(`plan ${planId} is ${status}; only an approved plan can be dispatched`, { status });
-  const built = await buildRoutes(db, deps.roads, planId, options);
+  const built = await buildRoutes(db, deps.roads, planId, options, scope);
   const routes = await deps.outbox.transaction(async (tx, notify) => {
     const locked = await planStatus(tx, planId, true);
     if (locked !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked });

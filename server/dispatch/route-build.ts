@@ -21,6 +21,7 @@ import { viaGateOf } from '../plans/plans.service.ts';
 import { allWarehouses } from '../warehouses/warehouses.service.ts';
 import { allGates, type Gate } from '../zones/zones.service.ts';
 import { pledgesToCollect } from '../donations/donations.service.ts';
+import { covers, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import type { PledgeToCollect } from '../donations/donations.repo.ts';
 
 export const ROUTER = new URL('./route.worker.ts', import.meta.url);
@@ -113,7 +114,17 @@ interface HouseholdStop {
   dueS: number | undefined;
 }
 
-export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number, options: { timeLimitMs: number; seed: number; limits?: Partial<Record<string, DayLimits>> }): Promise<DispatchResult> {
+/**
+ * Routes for an approved plan. `scope` is the dispatching coordinator's warehouses: only pledges brought to
+ * those are collected (another warehouse's pledges are not theirs to send a driver for, nor to read).
+ */
+export async function buildRoutes(
+  db: Queryable,
+  roads: RoadMap,
+  planId: number,
+  options: { timeLimitMs: number; seed: number; limits?: Partial<Record<string, DayLimits>> },
+  scope: WarehouseScope,
+): Promise<DispatchResult> {
   const lines = await allocationLines(db, planId);
   const drivers = await activeDrivers(db);
   const gates = await allGates(db);
@@ -132,6 +143,7 @@ export async function buildRoutes(db: Queryable, roads: RoadMap, planId: number,
     return false;
   });
   const pledges = (await pledgesToCollect(db)).filter((p) => {
+    if (!covers(scope, [p.warehouseId])) return false;
     if (vehicles.some((v) => v.homeWarehouseId === p.warehouseId)) return true;
     uncollected.push(uncollectedOf(p, noDriver(p.warehouseId)));
     return false;

@@ -39,8 +39,19 @@ describe.each(databaseKinds)('a coordinator tied to a warehouse works on that wa
     const approved = await planState(local.id);
     await t.api.post(`/api/plans/${local.id}/dispatch`).set(as(theirs)).send({ timeLimitMs: 200 }).expect(403);
     expect(await planState(local.id)).toEqual(approved);
-    const routes = (await t.api.post(`/api/plans/${local.id}/dispatch`).set(as(ours)).send({ timeLimitMs: 200 }).expect(200)).body.routes;
+    // A pledge waiting to be collected for Monte-Carlo is not Fontvieille's coordinator's to send a driver for.
+    const pledge = (
+      await t.api
+        .post('/api/donations')
+        .set(bearer(t.tokens.charity))
+        .send({ warehouseId: s.monteCarlo, donorName: 'Moulins bakery', items: [{ commodityId: s.water, quantity: 2 }], collection: { address: '12 Bd des Moulins', lat: 43.7425, lon: 7.4275 } })
+        .expect(201)
+    ).body;
+    const localDispatch = (await t.api.post(`/api/plans/${local.id}/dispatch`).set(as(ours)).send({ timeLimitMs: 200 }).expect(200)).body;
+    const routes = localDispatch.routes;
     expect(routes.map((r: RouteBody) => r.warehouseIds)).toEqual([[s.fontvieille]]);
+    expect(JSON.stringify(localDispatch)).not.toContain(pledge.trackingCode);
+    expect(await t.db.query('SELECT id FROM stops WHERE donation_id = $1', [pledge.id])).toEqual([]);
 
     const versions = async () => t.db.query('SELECT id, version, status FROM routes WHERE plan_id = $1 ORDER BY id', [local.id]);
     const routesBefore = await versions();
@@ -62,7 +73,9 @@ describe.each(databaseKinds)('a coordinator tied to a warehouse works on that wa
     const bothApproved = await planState(both.id);
     for (const who of [ours, theirs]) await t.api.post(`/api/plans/${both.id}/dispatch`).set(as(who)).send({ timeLimitMs: 200 }).expect(403);
     expect(await planState(both.id)).toEqual(bothApproved);
-    await t.api.post(`/api/plans/${both.id}/dispatch`).set(bearer(t.tokens.coordinator)).send({ timeLimitMs: 200 }).expect(200);
+    const collected = (await t.api.post(`/api/plans/${both.id}/dispatch`).set(bearer(t.tokens.coordinator)).send({ timeLimitMs: 200 }).expect(200)).body.routes;
+    // A coordinator of every warehouse does send a driver for it.
+    expect(collected.flatMap((r: { stops: { donationId?: number | null }[] }) => r.stops.map((stop) => stop.donationId))).toContain(pledge.id);
   });
 
   it('answers another warehouse’s routes and stops as unknown, for reading and for every change, and changes nothing', async () => {
