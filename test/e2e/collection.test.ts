@@ -1,6 +1,6 @@
 // A pledge collected on a pickup route, in headless Chromium on the seeded demo: the coordinator dispatches
 // and sees the pledge no route can collect, the charity sees when its pledge is to be collected, the driver sees the collection stop and the reloads between trips and taps Collected,
-// and the charity then sees it collected.
+// and the charity then sees it collected. The charity logs the pledge, with its collection point, on its desk.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { api, apiToken, ensureClientBuilt, hasChromium, launchChromium, openContext, phone, screenshot, signedInPage, startLifeline, type Lifeline } from './harness.ts';
@@ -21,14 +21,41 @@ describe.skipIf(!hasChromium)('a pledge collected on a pickup route', () => {
     return res.json();
   };
 
+  /** The charity logs a pledge with its collection point on its desk: the pin placed on the map, then typed exactly. */
+  const pledgeOnTheDesk = async (warehouseId: number, riceId: number) => {
+    const context = await openContext(browser, lifeline);
+    const page = await signedInPage(context, lifeline, 'charity@lifeline.local', '/charity');
+    await page.locator('select[name=warehouseId]').selectOption(String(warehouseId));
+    await page.locator('input[name=donorName]').fill('Palace kitchens');
+    await page.locator('select[name="items.0.commodityId"]').selectOption(String(riceId));
+    await page.locator('input[name="items.0.quantity"]').fill('4');
+    await page.getByLabel('A driver collects it from the donor').check();
+    const donations = async () => (await lifeline.db.query<{ n: number }>('SELECT count(*)::int AS n FROM donations'))[0]!.n;
+    const before = await donations();
+    // No address and no point: refused, naming both, and nothing recorded.
+    await page.getByRole('button', { name: 'Save and get the receipt' }).click();
+    await page.locator('.collection .has-error input[name=collectionAddress]').waitFor();
+    await page.locator('.collection .has-error input[name=lat]').waitFor();
+    expect(await donations()).toBe(before);
+    await page.locator('input[name=collectionAddress]').fill('Place du Palais');
+    await page.locator('.point-map .map').click({ position: { x: 150, y: 120 } });
+    await page.waitForFunction(() => Number(document.querySelector<HTMLInputElement>('input[name=lat]')!.value) > 43.7);
+    await page.locator('input[name=lat]').fill('43.7312');
+    await page.locator('input[name=lon]').fill('7.4202');
+    await page.getByRole('button', { name: 'Save and get the receipt' }).click();
+    await page.getByText('to be collected from Place du Palais: waiting for a route').first().waitFor();
+    const [stored] = await lifeline.db.query<{ collection_lat: number; collection_lon: number }>(`SELECT collection_lat, collection_lon FROM donations WHERE donor_name = 'Palace kitchens'`);
+    expect([stored!.collection_lat, stored!.collection_lon].map(Number)).toEqual([43.7312, 7.4202]);
+    await context.close();
+  };
+
   beforeAll(async () => {
     [lifeline, browser] = await Promise.all([startLifeline(), launchChromium(), ensureClientBuilt()]).then(([l, b]) => [l, b] as const);
     const coordinator = await apiToken(lifeline, 'coordinator@lifeline.local');
     // A pledge inside the sealed compound, where no vehicle may drive.
     const [rice] = await lifeline.db.query<{ id: number }>(`SELECT id FROM commodities WHERE code = 'RICE-5KG'`);
     const [warehouse] = await lifeline.db.query<{ id: number }>('SELECT id FROM warehouses ORDER BY id LIMIT 1');
-    const charity = await apiToken(lifeline, 'charity@lifeline.local');
-    await send(charity, '/donations', { warehouseId: warehouse!.id, donorName: 'Palace kitchens', items: [{ commodityId: rice!.id, quantity: 4 }], collection: { address: 'Place du Palais', lat: 43.7312, lon: 7.4202 } });
+    await pledgeOnTheDesk(warehouse!.id, rice!.id);
     planId = (await send(coordinator, '/plans')).id;
     await solving.get(planId);
     await send(coordinator, `/plans/${planId}/approve`);

@@ -9,6 +9,8 @@ import type { Commodity, Donation, Tracking, Warehouse } from '../types.ts';
 import { CommodityOptions, ErrorNote, Field, formError, Show, useDraft, useLoad, useSubmit } from '../components/ui.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useCatalogue } from '../catalogue.ts';
+import { PointPicker, type PointDraft } from '../components/point-picker.tsx';
+import { MONACO } from '../components/map.tsx';
 
 export function CharityPage({ receiptId }: { receiptId?: number }) {
   const catalogue = useCatalogue();
@@ -37,6 +39,10 @@ interface Draft {
   donorContact: string;
   note: string;
   items: DraftItem[];
+  /** A driver collects the goods from the donor (a parish food drive) instead of the donor bringing them. */
+  collect?: boolean;
+  collectionAddress?: string;
+  collectionPoint?: PointDraft;
   /** One key per draft: a double submit or a retry after a lost answer creates one donation. */
   key: string;
 }
@@ -56,6 +62,7 @@ function DonationForm({ warehouses, commodities }: { warehouses: Warehouse[]; co
       donorContact: draft.donorContact.trim() || undefined,
       note: draft.note.trim() || undefined,
       items: draft.items.map((it) => ({ commodityId: Number(it.commodityId) || 0, quantity: Number(it.quantity) })),
+      collection: draft.collect ? collectionOf(draft) : undefined,
     };
     const created = await request<Donation>('POST', '/donations', { body, idempotencyKey: draft.key });
     clearDraft();
@@ -63,7 +70,9 @@ function DonationForm({ warehouses, commodities }: { warehouses: Warehouse[]; co
     navigate(`/charity/donations/${created.id}`);
   });
 
-  const shown = ['warehouseId', 'donorName', 'donorContact', 'note', 'items', ...draft.items.flatMap((_, i) => [`items.${i}.commodityId`, `items.${i}.quantity`])];
+  const warehouse = warehouses.find((w) => w.id === Number(draft.warehouseId));
+  const point = draft.collectionPoint ?? { lat: '', lon: '' };
+  const shown = ['warehouseId', 'donorName', 'donorContact', 'note', 'items', 'collection', 'collection.address', 'collection.lat', 'collection.lon', ...draft.items.flatMap((_, i) => [`items.${i}.commodityId`, `items.${i}.quantity`])];
   return (
     <section class="card">
       <h1>{t('charity.logDonation')}</h1>
@@ -108,6 +117,25 @@ function DonationForm({ warehouses, commodities }: { warehouses: Warehouse[]; co
             {t('charity.addItem')}
           </button>
         </fieldset>
+        <label class="check">
+          <input type="checkbox" name="collect" checked={draft.collect ?? false} onChange={(e) => set({ collect: e.currentTarget.checked })} />
+          {t('charity.collect')}
+        </label>
+        {draft.collect && (
+          <fieldset class="collection">
+            <legend>{t('charity.collectionPoint')}</legend>
+            {errors.collection && <span class="field-error" role="alert">{errors.collection}</span>}
+            <Field label={t('field.address')} error={errors['collection.address']}>
+              <input name="collectionAddress" value={draft.collectionAddress ?? ''} onInput={(e) => set({ collectionAddress: e.currentTarget.value })} />
+            </Field>
+            <PointPicker
+              value={point}
+              centre={warehouse ? [warehouse.lat, warehouse.lon] : MONACO}
+              onChange={(collectionPoint) => set({ collectionPoint })}
+              errors={{ lat: errors['collection.lat'], lon: errors['collection.lon'] }}
+            />
+          </fieldset>
+        )}
         <Field label={t('field.note')} error={errors.note}>
           <textarea name="note" rows={2} value={draft.note} onInput={(e) => set({ note: e.currentTarget.value })} />
         </Field>
@@ -119,6 +147,15 @@ function DonationForm({ warehouses, commodities }: { warehouses: Warehouse[]; co
       </form>
     </section>
   );
+}
+
+/**
+ * The collection point as the API takes it. Left out coordinates are sent as nothing, so the server names
+ * the missing field; typed ones are sent as typed (a number the server checks, or text it refuses).
+ */
+function collectionOf(draft: Draft) {
+  const coordinate = (typed: string | undefined) => (typed?.trim() ? (Number.isFinite(Number(typed)) ? Number(typed) : typed) : undefined);
+  return { address: draft.collectionAddress ?? '', lat: coordinate(draft.collectionPoint?.lat), lon: coordinate(draft.collectionPoint?.lon) };
 }
 
 export const trackingUrl = (code: string) => `${location.origin}/track/${encodeURIComponent(code)}`;
