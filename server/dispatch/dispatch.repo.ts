@@ -111,12 +111,13 @@ export async function setRouteStatus(tx: Queryable, id: number, status: RouteRow
 }
 
 /** Completes a route in one of the given states once none of its stops is pending. */
-export async function completeIfDone(tx: Queryable, routeId: number, from: readonly RouteRow['status'][]): Promise<void> {
-  await tx.query(
+export async function completeIfDone(tx: Queryable, routeId: number, from: readonly RouteRow['status'][]): Promise<boolean> {
+  const done = await tx.query(
     `UPDATE routes SET status = 'completed', version = version + 1, updated_at = now()
-     WHERE id = $1 AND status = ANY($2::text[]) AND NOT EXISTS (SELECT 1 FROM stops WHERE route_id = $1 AND status = 'pending')`,
+     WHERE id = $1 AND status = ANY($2::text[]) AND NOT EXISTS (SELECT 1 FROM stops WHERE route_id = $1 AND status = 'pending') RETURNING id`,
     [routeId, from],
   );
+  return done.length > 0;
 }
 
 /** The vehicle routes of a plan not yet completed or cancelled. */

@@ -219,12 +219,17 @@ export async function ownRoute(db: Queryable, user: SignedInUser, id: number, lo
   return route;
 }
 
-/** Sends a route's new state to its driver and the board (its followers, when the caller has them already); returns it. */
-export async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string, board?: number[]): Promise<RouteView> {
-  const view = await routeView(tx, id);
-  const driverUser = await userOfDriver(tx, view.driverId);
-  await notify([...(board ?? (await audience.board(tx, view.warehouseId))), ...(driverUser ? [driverUser] : [])], 'route:updated', { routeId: id, reason, route: view });
-  return view;
+/** Tells a route's driver and the board (its followers, when the caller has them already) that it changed, and why; returns it as stored. */
+export async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string, board?: number[]): Promise<repo.RouteRow> {
+  const route = (await repo.findRoute(tx, id))!;
+  await notify(await routeAudience(tx, route, board), 'route:updated', { routeId: id, reason, status: route.status, version: route.version });
+  return route;
+}
+
+/** Who follows a route: the board of its warehouse (or the one given) and its driver. */
+export async function routeAudience(tx: Queryable, route: Pick<repo.RouteRow, 'driverId' | 'warehouseId'>, board?: number[]): Promise<number[]> {
+  const driverUser = await userOfDriver(tx, route.driverId);
+  return [...(board ?? (await audience.board(tx, route.warehouseId))), ...(driverUser ? [driverUser] : [])];
 }
 
 /** A driver's position for the live board (not stored per event: the board wants the latest). */

@@ -10,7 +10,7 @@ import { recordMovement } from '../stock/stock.service.ts';
 import { recordDelivery } from '../needs/needs.service.ts';
 import { deliveryFailed } from '../campaigns/campaigns.service.ts';
 import { collectPledge } from '../donations/donations.service.ts';
-import { ownRoute, tellRoute, type RouteView } from './dispatch.service.ts';
+import { ownRoute, routeAudience, routeView, tellRoute, type RouteView } from './dispatch.service.ts';
 import { completeIfDone, type RouteRow } from './dispatch.repo.ts';
 import * as repo from './stops.repo.ts';
 import { checkOnItsWay, completable } from './route-states.ts';
@@ -54,10 +54,12 @@ export async function recordOutcome(outbox: Outbox, stopId: number, input: StopS
     else await fail(tx, notify, by.actorId, route, stop, load, input);
     await repo.closeStop(tx, stopId, { status: input.status, reason: input.reason ?? null, note: input.note ?? null });
     if (proof) await insertProof(tx, proof);
+    // The stop alone is news (the board patches it, the driver's app reads the route again); the route is only
+    // when it ends with it. A route's every stop announcing the whole route cost O(stops²) per route.
     const board = await audience.board(tx, route.warehouseId);
-    await notify(board, 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
-    await completeIfDone(tx, route.id, completable);
-    return tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}`, board);
+    await notify(await routeAudience(tx, route, board), 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
+    if (await completeIfDone(tx, route.id, completable)) await tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}: route completed`, board);
+    return routeView(tx, route.id);
   });
 }
 

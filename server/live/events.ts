@@ -8,9 +8,13 @@ import type { RouteView } from '../dispatch/dispatch.service.ts';
 export interface LiveEvents {
   /** A route was given to this driver or gate volunteer. */
   'route:assigned': { routeId: number; planId: number | null; route: RouteView };
-  /** A route changed (re-plan, closure, accepted, picked up). */
-  'route:updated': { routeId: number; reason: string; route: RouteView };
-  /** A stop was delivered or failed (to the coordinators' board and the route's driver). */
+  /**
+   * A route changed (re-plan, closure, recall, accepted, picked up, completed): what and why; the apps read
+   * the route again. It carries no copy of the route: events are kept for replay, and a route's people should
+   * not be copied into every change.
+   */
+  'route:updated': { routeId: number; reason: string; status: RouteView['status']; version: number };
+  /** A stop was delivered, collected or failed (to the coordinators' board and the route's driver). */
   'stop:updated': { routeId: number; stopId: number; status: string; reason?: string | null };
   /** A plan changed status (ready, approved, dispatched, failed, stale). */
   'plan:status': { planId: number; status: string };

@@ -32,7 +32,8 @@ export async function echoToResidents(tx: Tx, pending: Pending[]): Promise<Pendi
   const touched = {
     needIds: ids(pending, 'need:changed', (d) => d.needId),
     stopIds: ids(pending, 'stop:updated', (d) => d.stopId),
-    routeIds: [...ids(pending, 'route:assigned', (d) => d.routeId), ...ids(pending, 'route:updated', (d) => d.routeId)],
+    // A stop done on a route moves every later household on it up: their pages reload too.
+    routeIds: [...ids(pending, 'route:assigned', (d) => d.routeId), ...ids(pending, 'route:updated', (d) => d.routeId), ...ids(pending, 'stop:updated', (d) => d.routeId)],
     planIds,
     campaignIds: ids(pending, 'campaign:changed', (d) => d.campaignId),
   };

@@ -1,7 +1,7 @@
 // The coordinators' live board: every route of the day with its stops, drivers' positions on the
 // map, updated as deliveries and positions arrive over the live connection.
 import L from 'leaflet';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, getAll } from '../api.ts';
 import { fmtDateTime, fmtTime, t, tOr } from '../i18n.ts';
 import type { Driver, Route } from '../types.ts';
@@ -9,7 +9,7 @@ import { isMissingEndpoint, NotYet, Show, useLoad } from '../components/ui.tsx';
 import { asText, MapBox, toLatLngs, useLayer, useMap } from '../components/map.tsx';
 import { onLive, onLiveResync } from '../live.ts';
 import { downloadCsv } from '../csv.ts';
-import { readRoutes } from '../route-data.ts';
+import { readRoute, readRoutes } from '../route-data.ts';
 
 const routeColours = ['#2563eb', '#db2777', '#059669', '#7c3aed', '#ea580c', '#0891b2', '#65a30d', '#be123c', '#4f46e5', '#a16207'];
 
@@ -17,6 +17,9 @@ export function BoardPage() {
   const { ref, map, network } = useMap();
   const routes = useLoad(() => get<unknown>('/routes', { limit: 500 }).then(readRoutes), []);
   const drivers = useLoad(() => getAll<Driver>('/drivers'), []);
+  // The routes shown now, for the live handlers (subscribed once).
+  const shown = useRef(routes.data);
+  shown.current = routes.data;
   const [positions, setPositions] = useState<Record<number, { lat: number; lon: number; at: string }>>({});
   const [feed, setFeed] = useState<{ at: string; text: string }[]>([]);
 
@@ -27,7 +30,10 @@ export function BoardPage() {
         setFeed((f) => [{ at: e.at, text: t('board.stopEvent', { stop: e.data.stopId, route: e.data.routeId, status: tOr(`stop.${e.data.status}`, e.data.status) }) }, ...f].slice(0, 30));
       }),
       onLive('route:updated', (e) => {
-        routes.reload();
+        // Only the route that changed is read again: a board of hundreds of routes is not reloaded per change.
+        const id = e.data.routeId;
+        if (shown.current?.some((r) => r.id === id)) void get<Record<string, unknown>>(`/routes/${id}`).then((raw) => routes.setData((rs) => rs?.map((r) => (r.id === id ? readRoute(raw) : r))), routes.reload);
+        else routes.reload();
         setFeed((f) => [{ at: e.at, text: t('board.routeEvent', { route: e.data.routeId, reason: e.data.reason }) }, ...f].slice(0, 30));
       }),
       onLive('route:assigned', () => routes.reload()),

@@ -121,6 +121,7 @@ describe('dispatch and the driver’s day on the demo scenario', () => {
     expect(picked.body.status).toBe('picked_up');
 
     const needBefore = await needRow(first!.items[0]!.needId);
+    const [{ seq: seqBefore }] = (await t.db.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::int AS seq FROM live_events')) as [{ seq: number }];
     const key = `deliver-${first!.id}`;
     await t.api.post(`/api/stops/${first!.id}/status`).set(driver).set('Idempotency-Key', key).send({ status: 'delivered' }).expect(200);
     await t.api.post(`/api/stops/${first!.id}/status`).set(driver).set('Idempotency-Key', key).send({ status: 'delivered' }).expect(200); // a retry, once
@@ -129,6 +130,15 @@ describe('dispatch and the driver’s day on the demo scenario', () => {
     const delivered = await t.db.query<{ n: number }>(`SELECT count(*) AS n FROM stock_movements WHERE kind = 'delivered' AND stop_id = $1`, [first!.id]);
     expect(delivered[0]!.n).toBe(first!.items.length);
     await board.next((e) => e.type === 'stop:updated' && (e.data as { stopId: number }).stopId === first!.id);
+    // The stop is the news, once, to the board and the driver: the route is not announced again (with its
+    // households) for each of its stops, only when it ends.
+    const told = await t.db.query<{ type: string; data: Record<string, unknown>; recipients: number[] }>(
+      `SELECT type, data, recipients FROM live_events WHERE seq > $1 AND (data->>'routeId')::int = $2 ORDER BY seq`,
+      [seqBefore, route.id],
+    );
+    expect(told.map((e) => [e.type, e.data.stopId])).toEqual([['stop:updated', first!.id]]);
+    const [driverUser] = await t.db.query<{ user_id: number }>('SELECT user_id FROM drivers WHERE id = $1', [route.driverId]);
+    expect(told[0]!.recipients).toContain(driverUser!.user_id);
 
     const lot = second!.items[0]!.lotId;
     const [before] = await t.db.query<{ on_hand: number; in_transit: number }>('SELECT on_hand, in_transit FROM lots WHERE id = $1', [lot]);

@@ -69,11 +69,11 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
   it('replays what a driver missed while offline, after the last sequence number it saw', async () => {
     const driver = connect(url, t.tokens.driver);
     await driver.hello;
-    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 1, reason: 'first', route: routePayload() }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 1, reason: 'first', status: 'assigned', version: 1 }));
     const seen = await driver.next((e) => (e.data as { reason?: string }).reason === 'first');
     driver.close();
     for (const reason of ['missed-1', 'missed-2']) {
-      await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 1, reason, route: routePayload() }));
+      await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 1, reason, status: 'assigned', version: 1 }));
     }
     const back = connect(url, t.tokens.driver, seen.seq);
     const hello = await back.hello;
@@ -88,7 +88,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const coordinator = connect(url, t.tokens.coordinator);
     await Promise.all([driver.hello, coordinator.hello]);
     const before = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM live_events');
-    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver, t.userIds.coordinator, t.userIds.driver], 'route:updated', { routeId: 5, reason: 'shared', route: routePayload() }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver, t.userIds.coordinator, t.userIds.driver], 'route:updated', { routeId: 5, reason: 'shared', status: 'assigned', version: 1 }));
     const [a, b] = await Promise.all([driver, coordinator].map((c) => c.next((e) => (e.data as { reason?: string }).reason === 'shared')));
     expect(a).toEqual(b);
     const after = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM live_events');
@@ -108,7 +108,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
         new Promise((r) => setTimeout(r, i * 3)).then(() =>
           t.outbox.transaction(async (tx, notify) => {
             await tx.query('SELECT pg_sleep(0.002)');
-            await notify([t.userIds.driver], 'route:updated', { routeId: 6, reason, route: routePayload() });
+            await notify([t.userIds.driver], 'route:updated', { routeId: 6, reason, status: 'assigned', version: 1 });
           }),
         ),
       ),
@@ -134,7 +134,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const driver = connect(url, t.tokens.driver);
     await driver.hello;
     for (const reason of ['old-acked', 'old-unacked', 'recent']) {
-      await t.outbox.transaction((_tx, notify) => notify(reason === 'old-unacked' ? [t.userIds.driver, t.userIds.charity] : [t.userIds.driver], 'route:updated', { routeId: 4, reason, route: routePayload() }));
+      await t.outbox.transaction((_tx, notify) => notify(reason === 'old-unacked' ? [t.userIds.driver, t.userIds.charity] : [t.userIds.driver], 'route:updated', { routeId: 4, reason, status: 'assigned', version: 1 }));
     }
     const recent = await driver.next((e) => (e.data as { reason?: string }).reason === 'recent');
     await expect.poll(async () => (await t.db.query<{ acked_seq: number }>('SELECT acked_seq FROM live_recipients WHERE user_id = $1', [t.userIds.driver]))[0]?.acked_seq, { timeout: 3000 }).toBe(recent.seq);
@@ -158,7 +158,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const driver = connect(url, t.tokens.driver);
     const hello = await driver.hello;
     driver.close();
-    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 2, reason: 'before-crash', route: routePayload() }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 2, reason: 'before-crash', status: 'assigned', version: 1 }));
     url = await t.restart();
     const back = connect(url, t.tokens.driver, hello.lastSeq);
     await back.hello;
@@ -169,7 +169,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
   it('records what a client acknowledged', async () => {
     const driver = connect(url, t.tokens.driver);
     await driver.hello;
-    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 3, reason: 'ack-me', route: routePayload() }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 3, reason: 'ack-me', status: 'assigned', version: 1 }));
     const event = await driver.next((e) => (e.data as { reason?: string }).reason === 'ack-me');
     await expect.poll(async () => (await t.db.query<{ acked_seq: number }>('SELECT acked_seq FROM live_recipients WHERE user_id = $1', [t.userIds.driver]))[0]!.acked_seq, { timeout: 3000 }).toBe(event.seq);
     driver.close();
@@ -203,7 +203,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
     const outboxes = [t.outbox, nodeB.outbox];
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        outboxes[i % 2]!.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 8, reason: `both-${i}`, route: routePayload() })),
+        outboxes[i % 2]!.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 8, reason: `both-${i}`, status: 'assigned', version: 1 })),
       ),
     );
     const stored = (
@@ -225,7 +225,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
       [`LISTEN "${channel}#events"`],
     );
     expect(cut.length).toBeGreaterThanOrEqual(2);
-    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 9, reason: 'while-cut', route: routePayload() }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:updated', { routeId: 9, reason: 'while-cut', status: 'assigned', version: 1 }));
     const event = await driver.next((e) => (e.data as { reason?: string }).reason === 'while-cut', 8000);
     expect(event.seq).toBeGreaterThan(0);
     driver.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { bearer, databaseKinds, PASSWORD, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
-import { connect, routePayload, type LiveClient } from '../../support/sockets.ts';
+import { connect, type LiveClient } from '../../support/sockets.ts';
 import { createUser, startSession } from '../../../server/auth/auth.service.ts';
 import type { Role } from '../../../server/auth/roles.ts';
 
@@ -36,9 +36,8 @@ describe.each(databaseKinds)('live sockets end with their session on %s', (kind)
     return { id: user.id as number, token: body.token as string, client };
   }
 
-  /** Pushes a route update to the user (with the recipient's address and phone, as real ones carry). */
-  const pushRoute = (userId: number, reason: string) =>
-    t.outbox.transaction((_tx, notify) => notify([userId], 'route:updated', { routeId: 1, reason, route: routePayload({ stops: [{ address: '3 Rue Basse', phone: '+377 6 12 34 56 78' }] }) }));
+  /** Pushes a route update to the user. */
+  const pushRoute = (userId: number, reason: string) => t.outbox.transaction((_tx, notify) => notify([userId], 'route:updated', { routeId: 1, reason, status: 'assigned', version: 2 }));
 
   it('closes the socket on logout, and it receives no further route update; another sign-in of the user stays connected', async () => {
     const { id, token, client } = await signedIn();

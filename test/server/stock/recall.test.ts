@@ -40,7 +40,10 @@ describe.each(databaseKinds)('recalling a lot on %s', (kind) => {
     const res = await t.api.post(`/api/lots/${s.lots.rice}/recall`).set(coordinator()).send({ reason: 'mould found in bags of this lot' }).expect(200);
     expect(res.body.routes).toEqual([{ routeId: carrying.id, driverId: s.drivers.fontvieille.driverId, status: 'completed', stopIds: [carrying.stops[0]!.id] }]);
     const told = await phone.next((e) => e.type === 'route:updated' && (e.data as { routeId: number }).routeId === carrying.id && /recalled/.test((e.data as { reason: string }).reason));
-    const stop = (told.data as { route: RouteBody & { stops: { status: string; reason: string | null }[] } }).route.stops[0]!;
+    expect(told.data).toMatchObject({ status: 'completed' });
+    // The driver's app reads the route again, as it does on every route:updated.
+    const reread: RouteBody & { stops: { status: string; reason: string | null }[] } = (await t.api.get(`/api/routes/${carrying.id}`).set(bearer(s.drivers.fontvieille.token)).expect(200)).body;
+    const stop = reread.stops[0]!;
     expect(stop).toMatchObject({ status: 'failed', reason: 'recalled', items: [] });
     phone.close();
     // What was on the road is back on hand, where no plan will take it; what was delivered stays delivered.
