@@ -23,12 +23,20 @@ export async function needMap(db: Queryable, { bbox, zoom }: MapQuery, communiti
   }
   const cellZoom = Math.min(zoom, LEDGER_ZOOM);
   const cells = await needCells(db, bbox, cellZoom, communities);
-  const few = cells.filter((c) => c.count < MIN_CLUSTER);
-  // The small cells' needs are read within their own extent, not the whole view's.
-  const extent: Bbox = [Math.min(...few.map((c) => c.west)), Math.min(...few.map((c) => c.south)), Math.max(...few.map((c) => c.east)), Math.max(...few.map((c) => c.north))];
-  const points = few.length > 0 ? await needPoints(db, bbox, communities, MAX_SINGLES, { zoom: cellZoom, at: few, extent }) : [];
+  // Small cells are opened smallest first while the answer has room; any left over stay bubbles.
+  let room = MAX_SINGLES;
+  const few = new Set(
+    cells
+      .filter((c) => c.count < MIN_CLUSTER)
+      .sort((a, b) => a.count - b.count)
+      .filter((c) => (room -= c.count) >= 0),
+  );
+  // Their needs are read within their own extent, not the whole view's.
+  const at = [...few];
+  const extent: Bbox = [Math.min(...at.map((c) => c.west)), Math.min(...at.map((c) => c.south)), Math.max(...at.map((c) => c.east)), Math.max(...at.map((c) => c.north))];
+  const points = at.length > 0 ? await needPoints(db, bbox, communities, MAX_SINGLES, { zoom: cellZoom, at, extent }) : [];
   return answer(
-    cells.filter((c) => c.count >= MIN_CLUSTER),
+    cells.filter((c) => !few.has(c)),
     points,
   );
 }
