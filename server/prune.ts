@@ -1,9 +1,10 @@
 // Drops what is kept only for a while: expired sessions, idempotent replies past their retry window and
-// login counts whose window has ended. Runs at start and then hourly on each node (the DELETEs are idempotent).
+// login counts whose window has ended; and folds the map's ledger of needs by cell into one row a cell. Runs at start and then hourly on each node (the DELETEs are idempotent).
 import type { Db } from './db/database.ts';
 import { deleteExpiredSessions } from './auth/auth.repo.ts';
 import { pruneLoginAttempts } from './auth/login-throttle.ts';
 import { pruneReplies } from './http/idempotency.ts';
+import { foldNeedCells } from './needs/need-map.repo.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -11,6 +12,8 @@ export interface Pruned {
   sessions: number;
   idempotentReplies: number;
   loginAttempts: number;
+  /** The map's ledger rows left after folding. */
+  needMapCells: number;
 }
 
 export async function pruneOnce(db: Db): Promise<Pruned> {
@@ -18,6 +21,7 @@ export async function pruneOnce(db: Db): Promise<Pruned> {
     sessions: await deleteExpiredSessions(db),
     idempotentReplies: await pruneReplies(db),
     loginAttempts: await pruneLoginAttempts(db),
+    needMapCells: await foldNeedCells(db),
   };
 }
 

@@ -105,6 +105,7 @@ const WRITER: Record<string, string | null> = {
   household_field_history: 'server/needs/households.repo.ts',
   needs: 'server/needs/needs.repo.ts',
   household_reviews: 'server/needs/household-reviews.repo.ts',
+  need_map_cells: 'server/needs/need-map.repo.ts', // appended by 030_needs_on_the_map.sql's triggers; folded by the repo (need_map_fold)
   drivers: 'server/drivers/drivers.repo.ts',
   closures: 'server/network/network.repo.ts',
   plans: 'server/plans/plans.repo.ts',

@@ -1,5 +1,4 @@
-// Facts about needs the screens share: the priority tier (as the allocation's default policy sets it)
-// and how much of a need has been delivered.
+// Facts about needs the screens share: the priority tier (as the allocation's default policy sets it).
 import type { Need } from './types.ts';
 
 /**
@@ -12,5 +11,3 @@ export function tierOf(need: Need): number {
   if (need.urgency === 'critical') tier -= 1;
   return Math.max(1, tier);
 }
-
-export const fulfilment = (need: Need) => (need.quantity > 0 ? Math.min(1, need.fulfilled / need.quantity) : 1);

@@ -8,7 +8,7 @@ export type { ListedUser } from '../../server/auth/auth.schema.ts';
 export type { Warehouse } from '../../server/warehouses/warehouses.schema.ts';
 export type { Commodity } from '../../server/commodities/commodities.schema.ts';
 export type { DonationItem, Donation, Tracking } from '../../server/donations/donations.schema.ts';
-export type { Household, NeedCommunity, NeedWithHousehold as Need, ImportReport } from '../../server/needs/needs.schema.ts';
+export type { Household, MapNeed, NeedCluster, NeedCommunity, NeedMap, NeedWithHousehold as Need, ImportReport } from '../../server/needs/needs.schema.ts';
 export type { Zone } from '../../server/zones/zones.schema.ts';
 export type { Closure, PathAnswer } from '../../server/network/network.schema.ts';
 export type { Driver } from '../../server/drivers/drivers.schema.ts';

@@ -4,9 +4,10 @@ import type { AppDeps } from '../deps.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { idParam } from '../http/schemas.ts';
 import { communityScope } from '../auth/communities.ts';
-import { householdPatch, importQuery, needCommunityQuery, needPatch, needQuery, newNeed, reviewDecision, reviewQuery } from './needs.schema.ts';
+import { householdPatch, importQuery, mapQuery, needCommunityQuery, needPatch, needQuery, newNeed, reviewDecision, reviewQuery } from './needs.schema.ts';
 import * as reviews from './household-reviews.service.ts';
 import * as needs from './needs.service.ts';
+import { needMap } from './need-map.service.ts';
 import * as households from './households.service.ts';
 import { importNeedsCsv } from './needs.import.ts';
 import { spoolBody } from '../http/spool.ts';
@@ -33,6 +34,19 @@ export function needRoutes({ db, outbox }: AppDeps): Router {
     db,
     { method: 'get', path: '/needs/communities', summary: "The communities whose households you may see, each with its open needs' count (the need sheet's picker)", tag, roles, query: needCommunityQuery, list: 'page' },
     ({ query, user }) => needs.needCommunities(db, query, communityScope(user)),
+  );
+  endpoint(
+    router,
+    db,
+    {
+      method: 'get',
+      path: '/map/needs',
+      summary: "The open needs in a map view (bbox=west,south,east,north, zoom): clusters of nearby needs (count, centre, tiers, worst tier, share delivered) and single needs where few lie together or from zoom 18",
+      tag,
+      roles,
+      query: mapQuery,
+    },
+    ({ query, user }) => needMap(db, query, communityScope(user)),
   );
   endpoint(router, db, { method: 'get', path: '/needs/:id', summary: 'One need with its household', tag, roles, params: idParam }, ({ params, user }) =>
     needs.getNeed(db, params.id, communityScope(user)),

@@ -73,6 +73,54 @@ export const needQuery = listQuery(
   needSorts,
 );
 
+/** The map's view as `west,south,east,north` in decimal degrees. */
+const bbox = z
+  .string()
+  .regex(/^\s*-?\d+(\.\d+)?(\s*,\s*-?\d+(\.\d+)?){3}\s*$/, 'west,south,east,north in decimal degrees')
+  .transform((v) => v.split(',').map(Number))
+  .pipe(z.tuple([longitude, latitude, longitude, latitude]))
+  .refine(([west, south, east, north]) => west <= east && south <= north, 'west must not lie east of east, nor south north of north');
+
+export const mapQuery = z.strictObject({
+  bbox: bbox.describe('the view: west,south,east,north in decimal degrees'),
+  zoom: z.coerce.number().int().min(0).max(22).describe("the map's zoom (Web Mercator, 0–22): the cells needs are summed in are 64 pixels wide at it"),
+});
+export type MapQuery = z.infer<typeof mapQuery>;
+
+/** Many open needs near each other on the map: how many, of which tiers, how much of them is delivered. */
+export interface NeedCluster {
+  lat: number;
+  lon: number;
+  count: number;
+  /** Needs by tier (1 the most vulnerable). */
+  tiers: Record<number, number>;
+  worstTier: number;
+  /** The share of the quantity asked that was delivered (0–1). */
+  fulfilled: number;
+  /** Where its needs lie: west, south, east, north (zooming to it breaks it up). */
+  bounds: [number, number, number, number];
+}
+
+/** An open need drawn on its own. */
+export interface MapNeed {
+  id: number;
+  lat: number;
+  lon: number;
+  tier: number;
+  fulfilled: number;
+  /** The household's name. */
+  household: string;
+}
+
+/** The open needs in a view: clustered, and one by one where few lie together or the map is zoomed right in. */
+export interface NeedMap {
+  /** Open needs in the view, by tier and in all. */
+  total: number;
+  tiers: Record<number, number>;
+  clusters: NeedCluster[];
+  needs: MapNeed[];
+}
+
 /** The need sheet's community picker: the communities the user may see, each with its open needs. */
 export const needCommunityQuery = listQuery({}, ['name', 'openNeeds'], { limit: 500 });
 

@@ -1,15 +1,14 @@
 // The coordinator's map: road network, warehouses, needs coloured by tier and fulfilment, zones by
-// status and road closures; a zone's status and the closures are edited right here.
+// status and road closures; a zone's status and the closures are edited right here. The needs are asked
+// for view by view (GET /map/needs): the server clusters them, so a district's half a million never cross.
 import L from 'leaflet';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import Supercluster from 'supercluster';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { del, get, getAll, newIdempotencyKey, put, request } from '../api.ts';
 import { fmtDate, fmtPercent, t, tOr } from '../i18n.ts';
-import type { Closure, Need, Warehouse, Zone, ZoneStatus } from '../types.ts';
+import type { Closure, NeedCluster, NeedMap, Warehouse, Zone, ZoneStatus } from '../types.ts';
 import { zoneStatuses } from '../../../domain/values.ts';
 import { ErrorNote, Field, isMissingEndpoint, formError, NotYet, useLoad, useSubmit } from '../components/ui.tsx';
 import { asText, closureIcon, MapBox, tierColours, useLayer, useMap, warehouseIcon, zoneColours, toLatLngs } from '../components/map.tsx';
-import { fulfilment, tierOf } from '../needs.ts';
 
 type Selection = { kind: 'zone'; zone: Zone } | { kind: 'newClosure'; lat: number; lon: number } | { kind: 'closure'; closure: Closure } | undefined;
 
@@ -17,7 +16,7 @@ export function CoordinatorMap() {
   const { ref, map, network } = useMap();
   const warehouses = useLoad(() => getAll<Warehouse>('/warehouses'), []);
   const zones = useLoad(() => getAll<Zone>('/zones'), []);
-  const needs = useLoad(() => getAll<Need>('/needs', { status: 'open' }), []);
+  const needs = useNeedMap(map);
   const closures = useLoad(() => getAll<Closure>('/network/closures'), []);
   const [show, setShow] = useState({ warehouses: true, needs: true, zones: true, closures: true });
   const [selection, setSelection] = useState<Selection>();
@@ -49,40 +48,30 @@ export function CoordinatorMap() {
     },
     [zones.data, show.zones],
   );
-  // A district has 10^5 needs: they are clustered (supercluster) and only what the view shows is drawn,
-  // again after every pan and zoom; single needs appear once the clusters break up.
-  const clusters = useMemo(() => needClusters(needs.data ?? []), [needs.data]);
-  const [view, setView] = useState(0);
-  useEffect(() => {
-    if (!map) return;
-    const moved = () => setView((n) => n + 1);
-    map.on('moveend', moved);
-    return () => void map.off('moveend', moved);
-  }, [map]);
   useLayer(
     map,
     (g) => {
-      if (!show.needs || !map) return;
-      const b = map.getBounds();
-      for (const point of clusters.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], Math.round(map.getZoom()))) {
-        const [lon, lat] = point.geometry.coordinates as [number, number];
-        if ('cluster' in point.properties) {
-          const { point_count: count, cluster_id: id } = point.properties;
-          L.marker([lat, lon], { icon: clusterIcon(count), title: t('map.cluster', { n: count }) })
-            .on('click', () => map.setView([lat, lon], Math.min(clusters.getClusterExpansionZoom(id), 19)))
-            .addTo(g);
-          continue;
-        }
-        const need = point.properties.need;
-        const tier = tierOf(need);
-        const filled = fulfilment(need);
-        L.circleMarker([lat, lon], { radius: tier === 1 ? 6 : 4.5, color: tierColours[tier], weight: 1.5, fillColor: tierColours[tier], fillOpacity: 0.25 + 0.75 * (1 - filled) })
-          .bindTooltip(asText(`${need.household.name} · ${t('map.tier', { n: tier })} · ${fmtPercent(filled)}`))
+      if (!show.needs || !map || !needs.data) return;
+      for (const cluster of needs.data.clusters) {
+        const [west, south, east, north] = cluster.bounds;
+        L.marker([cluster.lat, cluster.lon], { icon: clusterIcon(cluster), title: t('map.cluster', { n: cluster.count, delivered: fmtPercent(cluster.fulfilled) }) })
+          .on('click', () => map.fitBounds([[south, west], [north, east]], { maxZoom: SINGLES_ZOOM }))
+          .addTo(g);
+      }
+      for (const need of needs.data.needs) {
+        L.circleMarker([need.lat, need.lon], { radius: need.tier === 1 ? 6 : 4.5, color: tierColours[need.tier], weight: 1.5, fillColor: tierColours[need.tier], fillOpacity: 0.25 + 0.75 * (1 - need.fulfilled) })
+          .bindTooltip(asText(`${need.household} · ${t('map.tier', { n: need.tier })} · ${fmtPercent(need.fulfilled)}`))
           .addTo(g);
       }
     },
-    [clusters, show.needs, view],
+    [needs.data, show.needs],
   );
+  // The district where its warehouses are: a map that opens elsewhere (on the demo's Monaco) moves to them.
+  useEffect(() => {
+    const all = warehouses.data ?? [];
+    if (!map || all.length === 0 || all.some((w) => map.getBounds().contains([w.lat, w.lon]))) return;
+    map.fitBounds(L.latLngBounds(all.map((w) => [w.lat, w.lon] as L.LatLngTuple)), { padding: [20, 20] });
+  }, [map, warehouses.data]);
   useLayer(
     map,
     (g) => {
@@ -116,8 +105,7 @@ export function CoordinatorMap() {
     };
   }, [placing, map]);
 
-  const counts = { 1: 0, 2: 0, 3: 0 } as Record<number, number>;
-  for (const n of needs.data ?? []) counts[tierOf(n)] = (counts[tierOf(n)] ?? 0) + 1;
+  const counts = needs.data?.tiers ?? {};
   const closuresMissing = isMissingEndpoint(closures.error);
 
   return (
@@ -138,7 +126,7 @@ export function CoordinatorMap() {
               <i class="swatch round" style={{ background: tierColours[tier] }} /> {t('map.tier', { n: tier })} ({counts[tier] ?? 0})
             </span>
           ))}
-          <span class="muted small">{t('map.fulfilmentLegend')}</span>
+          <span class="muted small">{t('map.inView')} {t('map.fulfilmentLegend')}</span>
           {zoneStatuses.map((s) => (
             <span key={s}>
               <i class="swatch" style={{ background: zoneColours[s] }} /> {t(`zone.${s}`)}
@@ -288,15 +276,47 @@ function ClosureCard({ closure, onRemoved, onClose }: { closure: Closure; onRemo
   );
 }
 
-/** The needs as clustered points: one index per load, asked for the view's clusters at each move. */
-function needClusters(needs: Need[]): Supercluster<{ need: Need }> {
-  const index = new Supercluster<{ need: Need }>({ radius: 60, maxZoom: 17 });
-  index.load(needs.map((need) => ({ type: 'Feature', properties: { need }, geometry: { type: 'Point', coordinates: [need.household.lon, need.household.lat] } })));
-  return index;
+/** From this zoom the server sends every need of the view on its own (server/needs/need-map.service.ts). */
+const SINGLES_ZOOM = 18;
+
+/**
+ * The open needs of the map's view, asked for again a moment after each pan or zoom ends; an answer for a
+ * view already left is dropped (its request aborted), and the last answer stays drawn until the next arrives.
+ */
+function useNeedMap(map: L.Map | undefined) {
+  const [state, setState] = useState<{ data?: NeedMap; error?: Error }>({});
+  useEffect(() => {
+    if (!map) return;
+    let pending: AbortController | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ask = () => {
+      pending?.abort();
+      const asking = (pending = new AbortController());
+      const b = map.getBounds();
+      const clamp = (v: number, limit: number) => Math.max(-limit, Math.min(limit, v)).toFixed(6);
+      const bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(',');
+      get<NeedMap>('/map/needs', { bbox, zoom: Math.round(map.getZoom()) }, asking.signal).then(
+        (data) => !asking.signal.aborted && setState({ data }),
+        (error: Error) => !asking.signal.aborted && setState((s) => ({ ...s, error })),
+      );
+    };
+    const moved = () => {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 200);
+    };
+    map.on('moveend', moved);
+    ask();
+    return () => {
+      map.off('moveend', moved);
+      clearTimeout(timer);
+      pending?.abort();
+    };
+  }, [map]);
+  return state;
 }
 
-/** A cluster's disc, sized by how many needs it holds (the count as text, never as HTML from data). */
-function clusterIcon(count: number): L.DivIcon {
+/** A cluster's disc, sized by how many needs it holds and coloured by its most vulnerable tier (the count as text, never as HTML from data). */
+function clusterIcon({ count, worstTier }: NeedCluster): L.DivIcon {
   const size = count < 100 ? 30 : count < 1000 ? 38 : 46;
-  return L.divIcon({ className: 'need-cluster', html: asText(count >= 1000 ? `${Math.round(count / 1000)}k` : String(count)), iconSize: [size, size] });
+  return L.divIcon({ className: `need-cluster tier-${worstTier}`, html: asText(count >= 1000 ? `${Math.round(count / 1000)}k` : String(count)), iconSize: [size, size] });
 }

@@ -111,6 +111,7 @@ const notLists: Record<string, string> = {
   '/campaigns/:id/results': 'a published file that must be whole to be verified',
   '/campaigns/:id/live': "one campaign's figures",
   '/network': 'the map, simplified',
+  '/map/needs': "one view's needs, clustered on the server (at most 5,000 drawn one by one)",
   '/paths': 'one path',
   '/dashboard': 'figures',
   '/stops/:id/proof/photo': 'one image',
