@@ -41,11 +41,21 @@ interface LowerNeighbours {
   /** Layer arcs sorted by the hierarchy arc carrying them (then by arc), beside that hierarchy arc. */
   inputArc: Int32Array;
   inputCarrier: Int32Array;
-  /** Arcs whose basic weight, then whose exact time, is to be worked out again; nodes whose arcs changed. */
-  pendingArc: Uint8Array;
+  /** Arcs whose basic weight, then whose exact time, is to be worked out again. */
+  pendingBasic: Uint8Array;
   pendingExact: Uint8Array;
+  /** Nodes with arcs pending: basic; exact (EXACT_SOME or EXACT_ALL, after a basic time changed); changed. */
+  basicNode: Uint8Array;
+  exactNode: Uint8Array;
   changedNode: Uint8Array;
+  /** One node's arcs before they are redone (four and two numbers each), and which changed. */
+  oldBasic: Float64Array;
+  oldExact: Float64Array;
+  changed: Uint8Array;
 }
+
+const EXACT_SOME = 1;
+const EXACT_ALL = 2;
 
 export function customizationWorkspace(topology: HierarchyTopology): CustomizationWorkspace {
   return { basic: new Float64Array(4 * topology.upHead.length), exact: new Float64Array(2 * topology.upHead.length) };
@@ -105,12 +115,12 @@ function customizeFully(
 }
 
 /**
- * Partial customization. Basic weights: the hierarchy arcs carrying changed layer arcs are worked out again,
- * in increasing order, and so is every arc a changed arc forms a lower triangle with, where that triangle
- * decided the arc's weight before (ties included) or may now; changes spread while values change. Exact
- * times: then, top down, every arc whose basic time changed, or one of whose triangles (the arc's basic
- * first leg, an exact arc above) changed where it decided or may now decide. Every redone arc goes through
- * the same candidates, in the same order, as in the full customization, so the result is the same to the bit.
+ * Partial customization, node by node. Basic weights, bottom up: a node's arcs carrying changed layer arcs
+ * are worked out again, and so is every arc that one of its changed arcs forms a lower triangle with, where
+ * that triangle gave the arc its weight (ties included) or may now. Exact times, top down: every arc of a node
+ * whose basic time changed, and every arc one of whose triangles changed where it decided or may now decide.
+ * Every redone arc goes through the same candidates, in the same order, as in the full customization, so the
+ * result is the same to the bit.
  */
 function customizePartially(
   topology: HierarchyTopology,
@@ -121,83 +131,66 @@ function customizePartially(
   previous: CustomizedHierarchy,
   heldTimeS: Float64Array,
 ): CustomizedHierarchy {
-  const { upStart, upHead, arcOfInput } = topology;
+  const { upStart, arcOfInput } = topology;
   const { basic, exact } = workspace;
   const lower = (workspace.lower ??= lowerNeighbours(topology));
-  const { pendingArc, pendingExact, changedNode } = lower;
-  let firstArc = upHead.length;
+  const { pendingBasic, pendingExact, basicNode, exactNode, changedNode, oldExact, changed } = lower;
+  const n = upStart.length - 1;
   for (let a = 0; a < arcTimeS.length; a++) {
     if (arcTimeS[a] === heldTimeS[a]) continue;
     heldTimeS[a] = arcTimeS[a];
     const h = arcOfInput[a];
     if (h < 0) continue;
-    pendingArc[h] = 1;
-    firstArc = Math.min(firstArc, h);
+    pendingBasic[h] = 1;
+    basicNode[tailOf(upStart, h)] = 1;
   }
   let recomputedArcs = 0;
-  let lastExact = -1;
-  const old = new Float64Array(4);
-  for (let b = firstArc, u = tailOf(upStart, b); b < upHead.length; b++) {
-    if (!pendingArc[b]) continue;
-    pendingArc[b] = 0;
-    recomputedArcs++;
-    while (upStart[u + 1] <= b) u++;
-    for (let k = 0; k < 4; k++) old[k] = basic[4 * b + k];
-    if (!lowerRoute(topology, lower, arcTimeS, arcLengthM, basic, b, u)) continue;
+  for (let u = 0; u < n; u++) {
+    if (!basicNode[u]) continue;
+    basicNode[u] = 0;
+    let pending = 0;
+    for (let a = upStart[u]; a < upStart[u + 1]; a++) pending += pendingBasic[a];
+    recomputedArcs += pending;
+    const { count, timeChanged } = redoLowerRoutes(topology, lower, arcTimeS, arcLengthM, basic, u, pending);
+    if (count === 0) continue;
     changedNode[u] = 1;
-    if (basic[4 * b + UP] !== old[UP] || basic[4 * b + DOWN] !== old[DOWN]) {
-      pendingExact[b] = 1;
-      lastExact = Math.max(lastExact, b);
-      lastExact = Math.max(lastExact, firstLegChanged(topology, basic, exact, pendingExact, u, b, old[UP], old[DOWN]));
-    }
-    // b is arc u–w of the triangle u, w, z at every other upward neighbour z of u: it feeds arc w–z, whose
-    // route w → u → z is b.DOWN + k.UP and z → u → w is k.DOWN + b.UP (k = u–z).
-    const w = upHead[b];
-    for (let k = upStart[u]; k < upStart[u + 1]; k++) {
-      const z = upHead[k];
-      if (z === w) continue;
-      const t = z < w ? arcIndex(upStart, upHead, z, w) : arcIndex(upStart, upHead, w, z);
-      const [wz, zw] = w < z ? [4 * t + UP, 4 * t + DOWN] : [4 * t + DOWN, 4 * t + UP];
-      if (
-        decides(old[DOWN] + basic[4 * k + UP], basic[4 * b + DOWN] + basic[4 * k + UP], basic[wz]) ||
-        decides(basic[4 * k + DOWN] + old[UP], basic[4 * k + DOWN] + basic[4 * b + UP], basic[zw])
-      ) {
-        pendingArc[t] = 1;
-      }
-    }
+    if (timeChanged) exactNode[u] = EXACT_ALL;
+    spreadBasic(topology, lower, basic, u, count);
   }
-  for (let i = lastExact, x = tailOf(upStart, Math.max(i, 0)); i >= 0; i--) {
-    if (!pendingExact[i]) continue;
-    pendingExact[i] = 0;
-    while (upStart[x] > i) x--;
-    const [oldUp, oldDown] = [exact[2 * i + UP], exact[2 * i + DOWN]];
-    exactArc(topology, basic, exact, i, x);
-    const [up, down] = [exact[2 * i + UP], exact[2 * i + DOWN]];
-    if (up === oldUp && down === oldDown) continue;
-    changedNode[x] = 1;
-    // Arc i = x–u is the upper arc of each lower triangle x', x, u: it is the second leg of x' → x → u (after
-    // p = x'–x) and of x' → u → x (after q = x'–u).
-    const u = upHead[i];
-    const walked = shorterDownList(lower, x, u);
-    for (let k = lower.downStart[walked]; k < lower.downStart[walked + 1]; k++) {
-      const [p, q] = walked === x ? [lower.downArc[k], otherLeg(topology, lower, k, u)] : [otherLeg(topology, lower, k, x), lower.downArc[k]];
-      if (p < 0 || q < 0) continue;
-      if (
-        decides(basic[4 * p + UP] + oldUp, basic[4 * p + UP] + up, exact[2 * q + UP]) ||
-        decides(oldDown + basic[4 * p + DOWN], down + basic[4 * p + DOWN], exact[2 * q + DOWN])
-      ) {
-        pendingExact[q] = 1;
+  for (let x = n - 1; x >= 0; x--) {
+    if (!exactNode[x]) continue;
+    const first = upStart[x];
+    const end = upStart[x + 1];
+    for (let a = first; a < end; a++) {
+      oldExact[2 * (a - first) + UP] = exact[2 * a + UP];
+      oldExact[2 * (a - first) + DOWN] = exact[2 * a + DOWN];
+    }
+    if (exactNode[x] === EXACT_ALL) {
+      for (let a = first; a < end; a++) {
+        pendingExact[a] = 0;
+        exact[2 * a + UP] = basic[4 * a + UP];
+        exact[2 * a + DOWN] = basic[4 * a + DOWN];
       }
-      if (
-        decides(basic[4 * q + UP] + oldDown, basic[4 * q + UP] + down, exact[2 * p + UP]) ||
-        decides(oldUp + basic[4 * q + DOWN], up + basic[4 * q + DOWN], exact[2 * p + DOWN])
-      ) {
-        pendingExact[p] = 1;
+      otherTriangles(topology, basic, exact, x);
+    } else {
+      for (let a = first; a < end; a++) {
+        if (!pendingExact[a]) continue;
+        pendingExact[a] = 0;
+        exactArc(topology, basic, exact, a, x);
       }
     }
+    exactNode[x] = 0;
+    let count = 0;
+    for (let a = first; a < end; a++) {
+      changed[a - first] = exact[2 * a + UP] !== oldExact[2 * (a - first) + UP] || exact[2 * a + DOWN] !== oldExact[2 * (a - first) + DOWN] ? 1 : 0;
+      count += changed[a - first];
+    }
+    if (count === 0) continue;
+    changedNode[x] = 1;
+    spreadExact(topology, lower, basic, exact, x, count);
   }
   const rebuilt: number[] = [];
-  for (let r = 0; r < changedNode.length; r++) {
+  for (let r = 0; r < n; r++) {
     if (!changedNode[r]) continue;
     changedNode[r] = 0;
     rebuilt.push(r);
@@ -212,46 +205,111 @@ function customizePartially(
 }
 
 /**
- * Whether a triangle whose route was `before` and is now `after` must have the arc's weight worked out again:
- * it gave the arc its weight (or tied with the one that did), or it beats or ties it now. The arc still
- * holds its former weight.
+ * Node u's `count` changed arcs (marked in `lower.changed`, former weights in `lower.oldBasic`) take part in
+ * the lower triangles at u: arcs i = u–v and j = u–w (v < w) offer v → u → w (i.DOWN + j.UP) and back
+ * (j.DOWN + i.UP) to arc v–w. Marks the arcs whose weight such a changed triangle decided or may now
+ * decide. A few changed arcs look their triangles' arcs up; many walk all pairs, as `lowerTriangles` does.
  */
-function decides(before: number, after: number, weight: number): boolean {
-  return weight < Infinity ? before <= weight || after <= weight : after < Infinity;
+function spreadBasic(topology: HierarchyTopology, lower: LowerNeighbours, basic: Metric, u: number, count: number): void {
+  const { upStart, upHead } = topology;
+  const { changed, oldBasic, pendingBasic, basicNode } = lower;
+  const first = upStart[u];
+  const end = upStart[u + 1];
+  const offer = (i: number, j: number, b: number) => {
+    const [oi, oj] = [4 * (i - first), 4 * (j - first)];
+    if (
+      decides(oldBasic[oi + DOWN] + oldBasic[oj + UP], basic[4 * i + DOWN] + basic[4 * j + UP], basic[4 * b + UP]) ||
+      decides(oldBasic[oj + DOWN] + oldBasic[oi + UP], basic[4 * j + DOWN] + basic[4 * i + UP], basic[4 * b + DOWN])
+    ) {
+      pendingBasic[b] = 1;
+      basicNode[upHead[i]] = 1;
+    }
+  };
+  if (count * FEW_CHANGED < end - first) {
+    for (let c = first; c < end; c++) {
+      if (!changed[c - first]) continue;
+      for (let k = first; k < end; k++) {
+        if (k === c || (changed[k - first] && k < c)) continue;
+        const [i, j] = k < c ? [k, c] : [c, k];
+        offer(i, j, arcIndex(upStart, upHead, upHead[i], upHead[j]));
+      }
+    }
+    return;
+  }
+  for (let i = first; i < end; i++) {
+    let b = upStart[upHead[i]];
+    for (let j = i + 1; j < end; j++) {
+      const w = upHead[j];
+      while (upHead[b] !== w) b++;
+      if (changed[i - first] || changed[j - first]) offer(i, j, b);
+    }
+  }
+}
+
+/** Below this share of a node's arcs changed (one in FEW_CHANGED), their triangles are looked up one by one. */
+const FEW_CHANGED = 16;
+
+/**
+ * Node x's `count` changed exact arcs (marked in `lower.changed`, former times in `lower.oldExact`) are upper
+ * arcs of lower triangles: with p = x'–x and q = x'–u for a lower neighbour x' of x, arc e = x–u is the
+ * second leg of x' → x → u (p.UP + e.UP, for q) and of x' → u → x (q.UP + e.DOWN, for p), and back. Marks the
+ * arcs whose time such a changed route decided or may now decide. A few changed arcs look their triangles up
+ * from the shorter list of lower neighbours; many walk each lower neighbour's arcs beside x's.
+ */
+function spreadExact(topology: HierarchyTopology, lower: LowerNeighbours, basic: Metric, exact: Float64Array, x: number, count: number): void {
+  const { upStart, upHead } = topology;
+  const { changed, oldExact, pendingExact, exactNode, downStart, downTail, downArc } = lower;
+  const first = upStart[x];
+  const end = upStart[x + 1];
+  const offer = (e: number, below: number, p: number, q: number) => {
+    const [oldUp, oldDown] = [oldExact[2 * (e - first) + UP], oldExact[2 * (e - first) + DOWN]];
+    const [up, down] = [exact[2 * e + UP], exact[2 * e + DOWN]];
+    if (
+      decides(basic[4 * p + UP] + oldUp, basic[4 * p + UP] + up, exact[2 * q + UP]) ||
+      decides(oldDown + basic[4 * p + DOWN], down + basic[4 * p + DOWN], exact[2 * q + DOWN])
+    ) {
+      pendingExact[q] = 1;
+      exactNode[below] ||= EXACT_SOME;
+    }
+    if (
+      decides(basic[4 * q + UP] + oldDown, basic[4 * q + UP] + down, exact[2 * p + UP]) ||
+      decides(oldUp + basic[4 * q + DOWN], up + basic[4 * q + DOWN], exact[2 * p + DOWN])
+    ) {
+      pendingExact[p] = 1;
+      exactNode[below] ||= EXACT_SOME;
+    }
+  };
+  if (count * FEW_CHANGED < end - first) {
+    for (let e = first; e < end; e++) {
+      if (!changed[e - first]) continue;
+      const u = upHead[e];
+      const walked = shorterDownList(lower, x, u);
+      for (let k = downStart[walked]; k < downStart[walked + 1]; k++) {
+        const p = walked === x ? downArc[k] : otherLeg(topology, lower, k, x);
+        const q = walked === x ? otherLeg(topology, lower, k, u) : downArc[k];
+        if (p >= 0 && q >= 0) offer(e, downTail[k], p, q);
+      }
+    }
+    return;
+  }
+  for (let k = downStart[x]; k < downStart[x + 1]; k++) {
+    const p = downArc[k];
+    const qEnd = upStart[downTail[k] + 1];
+    // x' 's arcs above x are among x's (its upward neighbours form a clique): walk both lists together.
+    for (let q = p + 1, e = first; q < qEnd; q++) {
+      while (upHead[e] !== upHead[q]) e++;
+      if (changed[e - first]) offer(e, downTail[k], p, q);
+    }
+  }
 }
 
 /**
- * Arc k = x–z's basic time changed from (oldUp, oldDown): it is the first leg of x → z → u (then z–u, exact)
- * for every other arc i = x–u of x. Marks those arcs whose exact time it decided or may now decide; returns
- * the last one marked (-1: none).
+ * Whether a triangle whose route was `before` and is now `after` must have the arc's weight worked out again:
+ * it gave the arc its weight (or tied with the one that did), or it beats or ties it now. The arc still
+ * holds its former weight; an arc that no route reaches keeps no length, so only a route now decides it.
  */
-function firstLegChanged(
-  topology: HierarchyTopology,
-  basic: Metric,
-  exact: Float64Array,
-  pendingExact: Uint8Array,
-  x: number,
-  k: number,
-  oldUp: number,
-  oldDown: number,
-): number {
-  const { upStart, upHead } = topology;
-  const z = upHead[k];
-  let last = -1;
-  for (let i = upStart[x]; i < upStart[x + 1]; i++) {
-    const u = upHead[i];
-    if (u === z) continue;
-    const e = u < z ? arcIndex(upStart, upHead, u, z) : arcIndex(upStart, upHead, z, u);
-    const [zu, uz] = z < u ? [exact[2 * e + UP], exact[2 * e + DOWN]] : [exact[2 * e + DOWN], exact[2 * e + UP]];
-    if (
-      decides(oldUp + zu, basic[4 * k + UP] + zu, exact[2 * i + UP]) ||
-      decides(uz + oldDown, uz + basic[4 * k + DOWN], exact[2 * i + DOWN])
-    ) {
-      pendingExact[i] = 1;
-      last = i;
-    }
-  }
-  return last;
+function decides(before: number, after: number, weight: number): boolean {
+  return weight < Infinity ? before <= weight || after <= weight : after < Infinity;
 }
 
 function lowerNeighbours(topology: HierarchyTopology): LowerNeighbours {
@@ -263,7 +321,9 @@ function lowerNeighbours(topology: HierarchyTopology): LowerNeighbours {
   const downTail = new Int32Array(upHead.length);
   const downArc = new Int32Array(upHead.length);
   const next = downStart.slice(0, n);
+  let maxDegree = 0;
   for (let x = 0; x < n; x++) {
+    maxDegree = Math.max(maxDegree, upStart[x + 1] - upStart[x]);
     for (let a = upStart[x]; a < upStart[x + 1]; a++) {
       const k = next[upHead[a]]++;
       downTail[k] = x;
@@ -280,9 +340,14 @@ function lowerNeighbours(topology: HierarchyTopology): LowerNeighbours {
     downArc,
     inputArc,
     inputCarrier,
-    pendingArc: new Uint8Array(upHead.length),
+    pendingBasic: new Uint8Array(upHead.length),
     pendingExact: new Uint8Array(upHead.length),
+    basicNode: new Uint8Array(n),
+    exactNode: new Uint8Array(n),
     changedNode: new Uint8Array(n),
+    oldBasic: new Float64Array(4 * maxDegree),
+    oldExact: new Float64Array(2 * maxDegree),
+    changed: new Uint8Array(maxDegree),
   };
 }
 
@@ -350,83 +415,99 @@ function lowerTriangles(topology: HierarchyTopology, metric: Metric): void {
   for (let x = 0; x < n; x++) {
     const end = upStart[x + 1];
     for (let i = upStart[x]; i < end; i++) {
-      const fromX = metric[4 * i + UP];
-      const toX = metric[4 * i + DOWN];
-      if (toX === Infinity && fromX === Infinity) continue;
+      if (metric[4 * i + DOWN] === Infinity && metric[4 * i + UP] === Infinity) continue;
       let b = upStart[upHead[i]];
       for (let j = i + 1; j < end; j++) {
         const w = upHead[j];
         while (upHead[b] !== w) b++;
-        const there = toX + metric[4 * j + UP];
-        if (there < metric[4 * b + UP]) {
-          metric[4 * b + UP] = there;
-          metric[4 * b + UP_LENGTH] = metric[4 * i + DOWN_LENGTH] + metric[4 * j + UP_LENGTH];
-        }
-        const back = metric[4 * j + DOWN] + fromX;
-        if (back < metric[4 * b + DOWN]) {
-          metric[4 * b + DOWN] = back;
-          metric[4 * b + DOWN_LENGTH] = metric[4 * j + DOWN_LENGTH] + metric[4 * i + UP_LENGTH];
-        }
+        offerTriangle(metric, i, j, b);
       }
     }
   }
 }
 
+/** Offers arc b = v–w the lower triangle at x (i = x–v, j = x–w, v < w): v → x → w and back. */
+function offerTriangle(metric: Metric, i: number, j: number, b: number): void {
+  const there = metric[4 * i + DOWN] + metric[4 * j + UP];
+  if (there < metric[4 * b + UP]) {
+    metric[4 * b + UP] = there;
+    metric[4 * b + UP_LENGTH] = metric[4 * i + DOWN_LENGTH] + metric[4 * j + UP_LENGTH];
+  }
+  const back = metric[4 * j + DOWN] + metric[4 * i + UP];
+  if (back < metric[4 * b + DOWN]) {
+    metric[4 * b + DOWN] = back;
+    metric[4 * b + DOWN_LENGTH] = metric[4 * j + DOWN_LENGTH] + metric[4 * i + UP_LENGTH];
+  }
+}
+
 /**
- * Arc b = u–w's basic weights again, from the layer arcs it carries and then its lower triangles in increasing
- * rank of their lowest node, as `inputMetric` and `lowerTriangles` meet them (ties go the same way). Says
- * whether any of its four numbers changed.
+ * Node u's `pending` marked arcs get their basic weights again: from the layer arcs each carries, then its
+ * lower triangles in increasing rank of their lowest node, as `inputMetric` and `lowerTriangles` meet them
+ * (ties go the same way). A few arcs walk the shorter list of lower neighbours of their two ends; many walk
+ * the arcs of each lower neighbour of u beside u's, as `lowerTriangles` does. Marks which arcs changed in
+ * `lower.changed`, with their former weights in `lower.oldBasic`; returns how many did, and whether a time did.
  */
-function lowerRoute(
+function redoLowerRoutes(
   topology: HierarchyTopology,
   lower: LowerNeighbours,
   arcTimeS: Float64Array,
   arcLengthM: Float64Array,
   metric: Metric,
-  b: number,
   u: number,
-): boolean {
-  const { upHead, inputUpward } = topology;
-  let up = Infinity;
-  let down = Infinity;
-  let upLength = Infinity;
-  let downLength = Infinity;
-  for (let k = lowerBound(lower.inputCarrier, b); k < lower.inputCarrier.length && lower.inputCarrier[k] === b; k++) {
-    const a = lower.inputArc[k];
-    if (inputUpward[a] && arcTimeS[a] < up) {
-      up = arcTimeS[a];
-      upLength = arcLengthM[a];
-    } else if (!inputUpward[a] && arcTimeS[a] < down) {
-      down = arcTimeS[a];
-      downLength = arcLengthM[a];
+  pending: number,
+): { count: number; timeChanged: boolean } {
+  const { upStart, upHead, inputUpward } = topology;
+  const { pendingBasic, oldBasic, changed, inputArc, inputCarrier, downStart, downTail, downArc } = lower;
+  const first = upStart[u];
+  const end = upStart[u + 1];
+  for (let b = first; b < end; b++) {
+    for (let k = 0; k < 4; k++) oldBasic[4 * (b - first) + k] = metric[4 * b + k];
+    if (!pendingBasic[b]) continue;
+    metric.fill(Infinity, 4 * b, 4 * b + 4);
+    for (let k = lowerBound(inputCarrier, b); k < inputCarrier.length && inputCarrier[k] === b; k++) {
+      const a = inputArc[k];
+      const side = 4 * b + (inputUpward[a] ? UP : DOWN);
+      if (arcTimeS[a] < metric[side]) {
+        metric[side] = arcTimeS[a];
+        metric[side + 2] = arcLengthM[a];
+      }
     }
   }
-  const w = upHead[b];
-  const walked = shorterDownList(lower, u, w);
-  for (let k = lower.downStart[walked]; k < lower.downStart[walked + 1]; k++) {
-    const i = walked === u ? lower.downArc[k] : otherLeg(topology, lower, k, u);
-    const j = walked === u ? otherLeg(topology, lower, k, w) : lower.downArc[k];
-    if (i < 0 || j < 0) continue;
-    const there = metric[4 * i + DOWN] + metric[4 * j + UP];
-    if (there < up) {
-      up = there;
-      upLength = metric[4 * i + DOWN_LENGTH] + metric[4 * j + UP_LENGTH];
+  if (pending * FEW_CHANGED < end - first) {
+    for (let b = first; b < end; b++) {
+      if (!pendingBasic[b]) continue;
+      const w = upHead[b];
+      const walked = shorterDownList(lower, u, w);
+      for (let k = downStart[walked]; k < downStart[walked + 1]; k++) {
+        const i = walked === u ? downArc[k] : otherLeg(topology, lower, k, u);
+        const j = walked === u ? otherLeg(topology, lower, k, w) : downArc[k];
+        if (i >= 0 && j >= 0) offerTriangle(metric, i, j, b);
+      }
     }
-    const back = metric[4 * j + DOWN] + metric[4 * i + UP];
-    if (back < down) {
-      down = back;
-      downLength = metric[4 * j + DOWN_LENGTH] + metric[4 * i + UP_LENGTH];
+  } else {
+    for (let k = downStart[u]; k < downStart[u + 1]; k++) {
+      const i = downArc[k];
+      const jEnd = upStart[downTail[k] + 1];
+      // x's arcs above u are among u's (x's upward neighbours form a clique): walk both lists together.
+      for (let j = i + 1, b = first; j < jEnd; j++) {
+        while (upHead[b] !== upHead[j]) b++;
+        if (pendingBasic[b]) offerTriangle(metric, i, j, b);
+      }
     }
   }
-  const at = 4 * b;
-  if (metric[at + UP] === up && metric[at + DOWN] === down && metric[at + UP_LENGTH] === upLength && metric[at + DOWN_LENGTH] === downLength) {
-    return false;
+  let count = 0;
+  let timeChanged = false;
+  for (let b = first; b < end; b++) {
+    changed[b - first] = 0;
+    if (!pendingBasic[b]) continue;
+    pendingBasic[b] = 0;
+    const old = 4 * (b - first);
+    if (metric[4 * b + UP] !== oldBasic[old + UP] || metric[4 * b + DOWN] !== oldBasic[old + DOWN]) timeChanged = true;
+    else if (metric[4 * b + UP_LENGTH] === oldBasic[old + UP_LENGTH] && metric[4 * b + DOWN_LENGTH] === oldBasic[old + DOWN_LENGTH]) continue;
+    changed[b - first] = 1;
+    count++;
   }
-  metric[at + UP] = up;
-  metric[at + DOWN] = down;
-  metric[at + UP_LENGTH] = upLength;
-  metric[at + DOWN_LENGTH] = downLength;
-  return true;
+  return { count, timeChanged };
 }
 
 function lowerBound(sorted: Int32Array, value: number): number {
