@@ -56,6 +56,9 @@ interface LowerNeighbours {
 
 const EXACT_SOME = 1;
 const EXACT_ALL = 2;
+/** In `changed`: an arc whose length alone changed, or whose time did. */
+const LENGTH_CHANGED = 1;
+const TIME_CHANGED = 2;
 
 export function customizationWorkspace(topology: HierarchyTopology): CustomizationWorkspace {
   return { basic: new Float64Array(4 * topology.upHead.length), exact: new Float64Array(2 * topology.upHead.length) };
@@ -151,10 +154,10 @@ function customizePartially(
     let pending = 0;
     for (let a = upStart[u]; a < upStart[u + 1]; a++) pending += pendingBasic[a];
     recomputedArcs += pending;
-    const { count, timeChanged } = redoLowerRoutes(topology, lower, arcTimeS, arcLengthM, basic, u, pending);
+    const { count, times } = redoLowerRoutes(topology, lower, arcTimeS, arcLengthM, basic, u, pending);
     if (count === 0) continue;
     changedNode[u] = 1;
-    if (timeChanged) exactNode[u] = EXACT_ALL;
+    if (times > 0) spreadFirstLegs(topology, lower, basic, exact, u, times);
     spreadBasic(topology, lower, basic, u, count);
   }
   for (let x = n - 1; x >= 0; x--) {
@@ -165,7 +168,9 @@ function customizePartially(
       oldExact[2 * (a - first) + UP] = exact[2 * a + UP];
       oldExact[2 * (a - first) + DOWN] = exact[2 * a + DOWN];
     }
-    if (exactNode[x] === EXACT_ALL) {
+    let pending = 0;
+    for (let a = first; a < end; a++) pending += pendingExact[a];
+    if (exactNode[x] === EXACT_ALL || pending * FEW_CHANGED >= end - first) {
       for (let a = first; a < end; a++) {
         pendingExact[a] = 0;
         exact[2 * a + UP] = basic[4 * a + UP];
@@ -206,32 +211,26 @@ function customizePartially(
 
 /**
  * Node u's `count` changed arcs (marked in `lower.changed`, former weights in `lower.oldBasic`) take part in
- * the lower triangles at u: arcs i = u–v and j = u–w (v < w) offer v → u → w (i.DOWN + j.UP) and back
- * (j.DOWN + i.UP) to arc v–w. Marks the arcs whose weight such a changed triangle decided or may now
- * decide. A few changed arcs look their triangles' arcs up; many walk all pairs, as `lowerTriangles` does.
+ * the lower triangles at u: arcs i = u–v and j = u–w (v < w) offer v → u → w and back to arc v–w. Marks the
+ * arcs whose weight such a changed triangle decided or may now decide. A few changed arcs go through their
+ * own triangles; many walk all pairs, as `lowerTriangles` does.
  */
 function spreadBasic(topology: HierarchyTopology, lower: LowerNeighbours, basic: Metric, u: number, count: number): void {
   const { upStart, upHead } = topology;
-  const { changed, oldBasic, pendingBasic, basicNode } = lower;
+  const { changed } = lower;
   const first = upStart[u];
   const end = upStart[u + 1];
-  const offer = (i: number, j: number, b: number) => {
-    const [oi, oj] = [4 * (i - first), 4 * (j - first)];
-    if (
-      decides(oldBasic[oi + DOWN] + oldBasic[oj + UP], basic[4 * i + DOWN] + basic[4 * j + UP], basic[4 * b + UP]) ||
-      decides(oldBasic[oj + DOWN] + oldBasic[oi + UP], basic[4 * j + DOWN] + basic[4 * i + UP], basic[4 * b + DOWN])
-    ) {
-      pendingBasic[b] = 1;
-      basicNode[upHead[i]] = 1;
-    }
-  };
   if (count * FEW_CHANGED < end - first) {
     for (let c = first; c < end; c++) {
       if (!changed[c - first]) continue;
-      for (let k = first; k < end; k++) {
-        if (k === c || (changed[k - first] && k < c)) continue;
-        const [i, j] = k < c ? [k, c] : [c, k];
-        offer(i, j, arcIndex(upStart, upHead, upHead[i], upHead[j]));
+      const v = upHead[c];
+      // With z below v the triangle's third arc is z–v; above v it is v–z, met in order among v's arcs.
+      for (let k = first; k < c; k++) {
+        if (!changed[k - first]) offerChangedTriangle(upHead, lower, basic, first, k, c, arcIndex(upStart, upHead, upHead[k], v));
+      }
+      for (let k = c + 1, b = upStart[v]; k < end; k++) {
+        while (upHead[b] !== upHead[k]) b++;
+        offerChangedTriangle(upHead, lower, basic, first, c, k, b);
       }
     }
     return;
@@ -241,7 +240,66 @@ function spreadBasic(topology: HierarchyTopology, lower: LowerNeighbours, basic:
     for (let j = i + 1; j < end; j++) {
       const w = upHead[j];
       while (upHead[b] !== w) b++;
-      if (changed[i - first] || changed[j - first]) offer(i, j, b);
+      if (changed[i - first] || changed[j - first]) offerChangedTriangle(upHead, lower, basic, first, i, j, b);
+    }
+  }
+}
+
+/** Marks arc b when the triangle of arcs i < j (of the node whose arcs start at `first`) decided or may decide it. */
+function offerChangedTriangle(upHead: Int32Array, lower: LowerNeighbours, basic: Metric, first: number, i: number, j: number, b: number): void {
+  const { oldBasic } = lower;
+  const oi = 4 * (i - first);
+  const oj = 4 * (j - first);
+  if (
+    decides(oldBasic[oi + DOWN] + oldBasic[oj + UP], basic[4 * i + DOWN] + basic[4 * j + UP], basic[4 * b + UP]) ||
+    decides(oldBasic[oj + DOWN] + oldBasic[oi + UP], basic[4 * j + DOWN] + basic[4 * i + UP], basic[4 * b + DOWN])
+  ) {
+    lower.pendingBasic[b] = 1;
+    lower.basicNode[upHead[i]] = 1;
+  }
+}
+
+/**
+ * Node x's arcs whose basic time changed (marked TIME_CHANGED) are the first leg of x → z → u (then arc z–u,
+ * exact) for the node's other arcs x–u. With a few, marks those arcs (and themselves) whose exact time they
+ * decided or may now decide; with many, the whole node is redone.
+ */
+function spreadFirstLegs(topology: HierarchyTopology, lower: LowerNeighbours, basic: Metric, exact: Float64Array, x: number, count: number): void {
+  const { upStart, upHead } = topology;
+  const { changed, oldBasic, pendingExact, exactNode } = lower;
+  const first = upStart[x];
+  const end = upStart[x + 1];
+  if (count * FEW_CHANGED >= end - first) {
+    exactNode[x] = EXACT_ALL;
+    return;
+  }
+  exactNode[x] ||= EXACT_SOME;
+  for (let k = first; k < end; k++) {
+    if (changed[k - first] !== TIME_CHANGED) continue;
+    pendingExact[k] = 1;
+    const z = upHead[k];
+    const oldUp = oldBasic[4 * (k - first) + UP];
+    const oldDown = oldBasic[4 * (k - first) + DOWN];
+    for (let i = first, e = upStart[z]; i < end; i++) {
+      const u = upHead[i];
+      if (u === z || pendingExact[i]) continue;
+      let zu: number;
+      let uz: number;
+      if (u < z) {
+        const below = arcIndex(upStart, upHead, u, z);
+        zu = exact[2 * below + DOWN];
+        uz = exact[2 * below + UP];
+      } else {
+        while (upHead[e] !== u) e++;
+        zu = exact[2 * e + UP];
+        uz = exact[2 * e + DOWN];
+      }
+      if (
+        decides(oldUp + zu, basic[4 * k + UP] + zu, exact[2 * i + UP]) ||
+        decides(uz + oldDown, uz + basic[4 * k + DOWN], exact[2 * i + DOWN])
+      ) {
+        pendingExact[i] = 1;
+      }
     }
   }
 }
@@ -258,27 +316,9 @@ const FEW_CHANGED = 16;
  */
 function spreadExact(topology: HierarchyTopology, lower: LowerNeighbours, basic: Metric, exact: Float64Array, x: number, count: number): void {
   const { upStart, upHead } = topology;
-  const { changed, oldExact, pendingExact, exactNode, downStart, downTail, downArc } = lower;
+  const { changed, downStart, downTail, downArc } = lower;
   const first = upStart[x];
   const end = upStart[x + 1];
-  const offer = (e: number, below: number, p: number, q: number) => {
-    const [oldUp, oldDown] = [oldExact[2 * (e - first) + UP], oldExact[2 * (e - first) + DOWN]];
-    const [up, down] = [exact[2 * e + UP], exact[2 * e + DOWN]];
-    if (
-      decides(basic[4 * p + UP] + oldUp, basic[4 * p + UP] + up, exact[2 * q + UP]) ||
-      decides(oldDown + basic[4 * p + DOWN], down + basic[4 * p + DOWN], exact[2 * q + DOWN])
-    ) {
-      pendingExact[q] = 1;
-      exactNode[below] ||= EXACT_SOME;
-    }
-    if (
-      decides(basic[4 * q + UP] + oldDown, basic[4 * q + UP] + down, exact[2 * p + UP]) ||
-      decides(oldUp + basic[4 * q + DOWN], up + basic[4 * q + DOWN], exact[2 * p + DOWN])
-    ) {
-      pendingExact[p] = 1;
-      exactNode[below] ||= EXACT_SOME;
-    }
-  };
   if (count * FEW_CHANGED < end - first) {
     for (let e = first; e < end; e++) {
       if (!changed[e - first]) continue;
@@ -287,7 +327,7 @@ function spreadExact(topology: HierarchyTopology, lower: LowerNeighbours, basic:
       for (let k = downStart[walked]; k < downStart[walked + 1]; k++) {
         const p = walked === x ? downArc[k] : otherLeg(topology, lower, k, x);
         const q = walked === x ? otherLeg(topology, lower, k, u) : downArc[k];
-        if (p >= 0 && q >= 0) offer(e, downTail[k], p, q);
+        if (p >= 0 && q >= 0) offerChangedLeg(lower, basic, exact, first, e, downTail[k], p, q);
       }
     }
     return;
@@ -298,8 +338,31 @@ function spreadExact(topology: HierarchyTopology, lower: LowerNeighbours, basic:
     // x' 's arcs above x are among x's (its upward neighbours form a clique): walk both lists together.
     for (let q = p + 1, e = first; q < qEnd; q++) {
       while (upHead[e] !== upHead[q]) e++;
-      if (changed[e - first]) offer(e, downTail[k], p, q);
+      if (changed[e - first]) offerChangedLeg(lower, basic, exact, first, e, downTail[k], p, q);
     }
+  }
+}
+
+/** Marks arcs p = x'–x and q = x'–u when changed arc e = x–u, as second leg, decided or may decide them. */
+function offerChangedLeg(lower: LowerNeighbours, basic: Metric, exact: Float64Array, first: number, e: number, below: number, p: number, q: number): void {
+  const { oldExact, pendingExact, exactNode } = lower;
+  const oldUp = oldExact[2 * (e - first) + UP];
+  const oldDown = oldExact[2 * (e - first) + DOWN];
+  const up = exact[2 * e + UP];
+  const down = exact[2 * e + DOWN];
+  if (
+    decides(basic[4 * p + UP] + oldUp, basic[4 * p + UP] + up, exact[2 * q + UP]) ||
+    decides(oldDown + basic[4 * p + DOWN], down + basic[4 * p + DOWN], exact[2 * q + DOWN])
+  ) {
+    pendingExact[q] = 1;
+    exactNode[below] ||= EXACT_SOME;
+  }
+  if (
+    decides(basic[4 * q + UP] + oldDown, basic[4 * q + UP] + down, exact[2 * p + UP]) ||
+    decides(oldUp + basic[4 * q + DOWN], up + basic[4 * q + DOWN], exact[2 * p + DOWN])
+  ) {
+    pendingExact[p] = 1;
+    exactNode[below] ||= EXACT_SOME;
   }
 }
 
@@ -445,7 +508,7 @@ function offerTriangle(metric: Metric, i: number, j: number, b: number): void {
  * lower triangles in increasing rank of their lowest node, as `inputMetric` and `lowerTriangles` meet them
  * (ties go the same way). A few arcs walk the shorter list of lower neighbours of their two ends; many walk
  * the arcs of each lower neighbour of u beside u's, as `lowerTriangles` does. Marks which arcs changed in
- * `lower.changed`, with their former weights in `lower.oldBasic`; returns how many did, and whether a time did.
+ * `lower.changed`, with their former weights in `lower.oldBasic`; returns how many did, and how many times.
  */
 function redoLowerRoutes(
   topology: HierarchyTopology,
@@ -455,7 +518,7 @@ function redoLowerRoutes(
   metric: Metric,
   u: number,
   pending: number,
-): { count: number; timeChanged: boolean } {
+): { count: number; times: number } {
   const { upStart, upHead, inputUpward } = topology;
   const { pendingBasic, oldBasic, changed, inputArc, inputCarrier, downStart, downTail, downArc } = lower;
   const first = upStart[u];
@@ -496,18 +559,18 @@ function redoLowerRoutes(
     }
   }
   let count = 0;
-  let timeChanged = false;
+  let times = 0;
   for (let b = first; b < end; b++) {
     changed[b - first] = 0;
     if (!pendingBasic[b]) continue;
     pendingBasic[b] = 0;
     const old = 4 * (b - first);
-    if (metric[4 * b + UP] !== oldBasic[old + UP] || metric[4 * b + DOWN] !== oldBasic[old + DOWN]) timeChanged = true;
-    else if (metric[4 * b + UP_LENGTH] === oldBasic[old + UP_LENGTH] && metric[4 * b + DOWN_LENGTH] === oldBasic[old + DOWN_LENGTH]) continue;
-    changed[b - first] = 1;
-    count++;
+    if (metric[4 * b + UP] !== oldBasic[old + UP] || metric[4 * b + DOWN] !== oldBasic[old + DOWN]) changed[b - first] = TIME_CHANGED;
+    else if (metric[4 * b + UP_LENGTH] !== oldBasic[old + UP_LENGTH] || metric[4 * b + DOWN_LENGTH] !== oldBasic[old + DOWN_LENGTH]) changed[b - first] = LENGTH_CHANGED;
+    if (changed[b - first]) count++;
+    if (changed[b - first] === TIME_CHANGED) times++;
   }
-  return { count, timeChanged };
+  return { count, times };
 }
 
 function lowerBound(sorted: Int32Array, value: number): number {
@@ -563,13 +626,16 @@ function exactArc(topology: HierarchyTopology, basic: Metric, exact: Float64Arra
   const u = upHead[i];
   let up = basic[4 * i + UP];
   let down = basic[4 * i + DOWN];
-  for (let k = upStart[x]; k < upStart[x + 1]; k++) {
-    const z = upHead[k];
-    if (z === u) continue;
-    const e = z < u ? arcIndex(upStart, upHead, z, u) : arcIndex(upStart, upHead, u, z);
-    const [zu, uz] = z < u ? [exact[2 * e + UP], exact[2 * e + DOWN]] : [exact[2 * e + DOWN], exact[2 * e + UP]];
-    if (basic[4 * k + UP] + zu < up) up = basic[4 * k + UP] + zu;
-    if (uz + basic[4 * k + DOWN] < down) down = uz + basic[4 * k + DOWN];
+  for (let k = upStart[x]; k < i; k++) {
+    const e = arcIndex(upStart, upHead, upHead[k], u);
+    if (basic[4 * k + UP] + exact[2 * e + UP] < up) up = basic[4 * k + UP] + exact[2 * e + UP];
+    if (exact[2 * e + DOWN] + basic[4 * k + DOWN] < down) down = exact[2 * e + DOWN] + basic[4 * k + DOWN];
+  }
+  // Upward neighbours of x above u are u's (x's form a clique), met in the same order.
+  for (let k = i + 1, e = upStart[u]; k < upStart[x + 1]; k++) {
+    while (upHead[e] !== upHead[k]) e++;
+    if (basic[4 * k + UP] + exact[2 * e + DOWN] < up) up = basic[4 * k + UP] + exact[2 * e + DOWN];
+    if (exact[2 * e + UP] + basic[4 * k + DOWN] < down) down = exact[2 * e + UP] + basic[4 * k + DOWN];
   }
   exact[2 * i + UP] = up;
   exact[2 * i + DOWN] = down;
