@@ -139,8 +139,7 @@ function customizePartially(
   heldTimeS: Float64Array,
 ): CustomizedHierarchy {
   const { upStart, arcOfInput } = topology;
-  const { basic, exact } = workspace;
-  const { lower } = workspace;
+  const { basic, exact, lower } = workspace;
   const { pendingBasic, pendingExact, basicNode, exactNode, changedNode, oldExact, changed } = lower;
   const n = upStart.length - 1;
   for (let a = 0; a < arcTimeS.length; a++) {

@@ -55,7 +55,8 @@ let layersSeen = 0;
 
 /**
  * The mode's hierarchy as the layer stands now: the topology is built on first use, the metric customized
- * again only when a closure or sealed zone changed the layer's times since the last call.
+ * again only when a closure or sealed zone changed the layer's times since the last call. The layer's modes
+ * share one workspace: a mode customized after the same one is customized partially, after another in full.
  */
 export function customizedHierarchy(network: RoadNetwork, mode: Mode): CustomizedHierarchy {
   const layer = network.layers[LAYER_OF_MODE[mode]];
