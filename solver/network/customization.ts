@@ -28,7 +28,8 @@ export interface CustomizationWorkspace {
   exact: Float64Array;
   /** The customization the arrays hold, and a copy of the layer arc times it was made from. */
   held?: { metric: string; arcTimeS: Float64Array; hierarchy: CustomizedHierarchy };
-  /** What partial customization needs beyond the topology. */
+  /** What partial customization needs beyond the topology: shared by the workspaces of one topology, whose
+   * customizations run one at a time (its marks are all cleared again by the end of each). */
   lower: LowerNeighbours;
 }
 
@@ -60,11 +61,12 @@ const EXACT_ALL = 2;
 const LENGTH_CHANGED = 1;
 const TIME_CHANGED = 2;
 
-export function customizationWorkspace(topology: HierarchyTopology): CustomizationWorkspace {
+/** A workspace for one metric; another metric's on the same topology lends it its lists of lower neighbours. */
+export function customizationWorkspace(topology: HierarchyTopology, sibling?: CustomizationWorkspace): CustomizationWorkspace {
   return {
     basic: new Float64Array(4 * topology.upHead.length),
     exact: new Float64Array(2 * topology.upHead.length),
-    lower: lowerNeighbours(topology),
+    lower: sibling?.lower ?? lowerNeighbours(topology),
   };
 }
 

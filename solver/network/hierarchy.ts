@@ -46,8 +46,7 @@ export interface UpwardGraph {
 interface LayerHierarchies {
   id: number;
   topology: HierarchyTopology;
-  workspace: CustomizationWorkspace;
-  byMode: Map<Mode, { version: number; hierarchy: CustomizedHierarchy }>;
+  byMode: Map<Mode, { version: number; hierarchy: CustomizedHierarchy; workspace: CustomizationWorkspace }>;
 }
 
 const hierarchies = new WeakMap<NetworkLayer, LayerHierarchies>();
@@ -55,21 +54,20 @@ let layersSeen = 0;
 
 /**
  * The mode's hierarchy as the layer stands now: the topology is built on first use, the metric customized
- * again only when a closure or sealed zone changed the layer's times since the last call. The layer's modes
- * share one workspace: a mode customized after the same one is customized partially, after another in full.
+ * again only when a closure or sealed zone changed the layer's times since the last call, and then only
+ * partially. Each mode in use keeps its own workspace (150 MB on the 100k-node grid city), so that a mixed
+ * fleet's modes each redo only what a closure changed.
  */
 export function customizedHierarchy(network: RoadNetwork, mode: Mode): CustomizedHierarchy {
   const layer = network.layers[LAYER_OF_MODE[mode]];
   let cached = hierarchies.get(layer);
-  if (!cached) {
-    const topology = buildTopology(layer);
-    hierarchies.set(layer, (cached = { id: ++layersSeen, topology, workspace: customizationWorkspace(topology), byMode: new Map() }));
-  }
+  if (!cached) hierarchies.set(layer, (cached = { id: ++layersSeen, topology: buildTopology(layer), byMode: new Map() }));
   const { version } = layer.state;
   const current = cached.byMode.get(mode);
   if (current?.version === version) return current.hierarchy;
-  const hierarchy = customize(cached.topology, layer.state.timeS[mode]!, layer.arcs.lengthM, `${cached.id}:${mode}`, version, cached.workspace);
-  cached.byMode.set(mode, { version, hierarchy });
+  const workspace = current?.workspace ?? customizationWorkspace(cached.topology, cached.byMode.values().next().value?.workspace);
+  const hierarchy = customize(cached.topology, layer.state.timeS[mode]!, layer.arcs.lengthM, `${cached.id}:${mode}`, version, workspace);
+  cached.byMode.set(mode, { version, hierarchy, workspace });
   return hierarchy;
 }
 
