@@ -1,6 +1,7 @@
 // Customizable contraction hierarchy (Dibbelt, Strasser & Wagner): the shortcut structure is built once per
 // layer from a metric-independent order; each metric (a mode's arc times with closures applied) is then
-// "customized" onto it, so a closure change costs one customization, never a rebuild.
+// "customized" onto it (customization.ts), so a closure change costs a partial customization, never a rebuild.
+import { arcIndex, customizationWorkspace, customize, type CustomizationWorkspace } from './customization.ts';
 import { nestedDissection, undirectedGraph } from './dissection.ts';
 import type { NetworkLayer, RoadNetwork } from './network.ts';
 import { LAYER_OF_MODE, type Mode } from './profiles.ts';
@@ -31,6 +32,8 @@ export interface CustomizedHierarchy {
   parent: Int32Array;
   forward: UpwardGraph;
   backward: UpwardGraph;
+  /** Hierarchy arcs whose lower-node route was worked out again: all after a first customization, few after a closure. */
+  recomputedArcs: number;
 }
 
 export interface UpwardGraph {
@@ -43,8 +46,7 @@ export interface UpwardGraph {
 interface LayerHierarchies {
   id: number;
   topology: HierarchyTopology;
-  workspace: CustomizationWorkspace;
-  byMode: Map<Mode, { version: number; hierarchy: CustomizedHierarchy }>;
+  byMode: Map<Mode, { version: number; hierarchy: CustomizedHierarchy; workspace: CustomizationWorkspace }>;
 }
 
 const hierarchies = new WeakMap<NetworkLayer, LayerHierarchies>();
@@ -52,20 +54,20 @@ let layersSeen = 0;
 
 /**
  * The mode's hierarchy as the layer stands now: the topology is built on first use, the metric customized
- * again only when a closure or sealed zone changed the layer's times since the last call.
+ * again only when a closure or sealed zone changed the layer's times since the last call, and then only
+ * partially. Each mode in use keeps its own workspace (150 MB on the 100k-node grid city), so that a mixed
+ * fleet's modes each redo only what a closure changed.
  */
 export function customizedHierarchy(network: RoadNetwork, mode: Mode): CustomizedHierarchy {
   const layer = network.layers[LAYER_OF_MODE[mode]];
   let cached = hierarchies.get(layer);
-  if (!cached) {
-    const topology = buildTopology(layer);
-    hierarchies.set(layer, (cached = { id: ++layersSeen, topology, workspace: customizationWorkspace(topology), byMode: new Map() }));
-  }
+  if (!cached) hierarchies.set(layer, (cached = { id: ++layersSeen, topology: buildTopology(layer), byMode: new Map() }));
   const { version } = layer.state;
   const current = cached.byMode.get(mode);
   if (current?.version === version) return current.hierarchy;
-  const hierarchy = customize(cached.topology, layer.state.timeS[mode]!, layer.arcs.lengthM, `${cached.id}:${mode}`, version, cached.workspace);
-  cached.byMode.set(mode, { version, hierarchy });
+  const workspace = current?.workspace ?? customizationWorkspace(cached.topology, cached.byMode.values().next().value?.workspace);
+  const hierarchy = customize(cached.topology, layer.state.timeS[mode]!, layer.arcs.lengthM, `${cached.id}:${mode}`, version, workspace);
+  cached.byMode.set(mode, { version, hierarchy, workspace });
   return hierarchy;
 }
 
@@ -83,7 +85,7 @@ export function buildTopology(layer: NetworkLayer): HierarchyTopology {
     const h = rank[arcs.head[a]];
     if (t === h) continue;
     const low = Math.min(t, h);
-    arcOfInput[a] = findArc(upStart, upHead, low, Math.max(t, h));
+    arcOfInput[a] = arcIndex(upStart, upHead, low, Math.max(t, h));
     inputUpward[a] = t < h ? 1 : 0;
   }
   return { rank, upStart, upHead, arcOfInput, inputUpward };
@@ -132,188 +134,4 @@ function contractSymbolically(graph: ReturnType<typeof undirectedGraph>, rank: I
     }
   }
   return { upStart, upHead: upHead.slice(0, count) };
-}
-
-function findArc(upStart: Int32Array, upHead: Int32Array, low: number, high: number): number {
-  let lo = upStart[low];
-  let hi = upStart[low + 1] - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (upHead[mid] < high) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * Weights of every hierarchy arc in both directions with the length of the route each stands for, four
- * numbers per arc side by side (UP, DOWN, UP_LENGTH, DOWN_LENGTH): triangles reach arcs all over the array
- * and one cache line then brings all four.
- */
-type Metric = Float64Array;
-const UP = 0;
-const DOWN = 1;
-const UP_LENGTH = 2;
-const DOWN_LENGTH = 3;
-
-/** Arcs within this relative margin of a better route are kept: rounding must never drop a needed arc. */
-const PRUNE_TOLERANCE = 1e-12;
-
-/**
- * Scratch arrays of a customization (150 MB on the 100k-node grid city, 0.3 MB on Monaco), kept from one
- * customization of a layer to the next: allocating and touching fresh memory cost a tenth of the work.
- */
-export interface CustomizationWorkspace {
-  /** After basic customization: each arc's fastest route through lower nodes, four numbers per arc. */
-  basic: Metric;
-  /** After perfect customization: each arc's true shortest time, UP and DOWN per arc (no lengths needed). */
-  exact: Float64Array;
-}
-
-export function customizationWorkspace(topology: HierarchyTopology): CustomizationWorkspace {
-  return { basic: new Float64Array(4 * topology.upHead.length), exact: new Float64Array(2 * topology.upHead.length) };
-}
-
-/** Customizes a metric (arc times and lengths of the layer) onto the topology; `metric` and `version` name it. */
-export function customize(
-  topology: HierarchyTopology,
-  arcTimeS: Float64Array,
-  arcLengthM: Float64Array,
-  metric: string,
-  version: number,
-  workspace = customizationWorkspace(topology),
-): CustomizedHierarchy {
-  const { basic, exact } = workspace;
-  inputMetric(topology, arcTimeS, arcLengthM, basic);
-  lowerTriangles(topology, basic);
-  for (let a = 0; a < topology.upHead.length; a++) {
-    exact[2 * a + UP] = basic[4 * a + UP];
-    exact[2 * a + DOWN] = basic[4 * a + DOWN];
-  }
-  otherTriangles(topology, exact);
-  const n = topology.rank.length;
-  const parent = new Int32Array(n).fill(-1);
-  for (let r = 0; r < n; r++) if (topology.upStart[r + 1] > topology.upStart[r]) parent[r] = topology.upHead[topology.upStart[r]];
-  return {
-    metric,
-    key: `${metric}@${version}`,
-    rank: topology.rank,
-    parent,
-    forward: neededArcs(topology, basic, exact, UP),
-    backward: neededArcs(topology, basic, exact, DOWN),
-  };
-}
-
-/** Each layer arc's time on its hierarchy arc (the fastest of parallel roads). */
-function inputMetric(topology: HierarchyTopology, arcTimeS: Float64Array, arcLengthM: Float64Array, metric: Metric): void {
-  metric.fill(Infinity);
-  for (let a = 0; a < arcTimeS.length; a++) {
-    const h = topology.arcOfInput[a];
-    if (h < 0) continue;
-    const side = 4 * h + (topology.inputUpward[a] ? UP : DOWN);
-    if (arcTimeS[a] < metric[side]) {
-      metric[side] = arcTimeS[a];
-      metric[side + 2] = arcLengthM[a];
-    }
-  }
-}
-
-/**
- * Basic customization: in increasing rank, node x offers the route u → x → w to the arc between each pair of
- * its upward neighbours u < w (arc i = x–u, j = x–w, b = u–w). Afterwards each arc is the fastest route
- * through lower-ranked nodes only.
- */
-function lowerTriangles(topology: HierarchyTopology, metric: Metric): void {
-  const { upStart, upHead } = topology;
-  const n = upStart.length - 1;
-  for (let x = 0; x < n; x++) {
-    const end = upStart[x + 1];
-    for (let i = upStart[x]; i < end; i++) {
-      const fromX = metric[4 * i + UP];
-      const toX = metric[4 * i + DOWN];
-      if (toX === Infinity && fromX === Infinity) continue;
-      let b = upStart[upHead[i]];
-      for (let j = i + 1; j < end; j++) {
-        const w = upHead[j];
-        while (upHead[b] !== w) b++;
-        const there = toX + metric[4 * j + UP];
-        if (there < metric[4 * b + UP]) {
-          metric[4 * b + UP] = there;
-          metric[4 * b + UP_LENGTH] = metric[4 * i + DOWN_LENGTH] + metric[4 * j + UP_LENGTH];
-        }
-        const back = metric[4 * j + DOWN] + fromX;
-        if (back < metric[4 * b + DOWN]) {
-          metric[4 * b + DOWN] = back;
-          metric[4 * b + DOWN_LENGTH] = metric[4 * j + DOWN_LENGTH] + metric[4 * i + UP_LENGTH];
-        }
-      }
-    }
-  }
-}
-
-/**
- * Perfect customization: in decreasing rank, each arc of x takes the fastest route through any other upward
- * neighbour of x (intermediate and upper triangles), whose arc among higher nodes is already exact. Then
- * every arc weighs the true shortest time between its ends. Only times: these figures decide which arcs to
- * drop, and kept arcs keep their basic time and length. Arc i's times stay in locals while its triangles are
- * scanned.
- */
-function otherTriangles(topology: HierarchyTopology, exact: Float64Array): void {
-  const { upStart, upHead } = topology;
-  for (let x = upStart.length - 2; x >= 0; x--) {
-    const end = upStart[x + 1];
-    for (let i = upStart[x]; i < end; i++) {
-      let up = exact[2 * i + UP];
-      let down = exact[2 * i + DOWN];
-      let b = upStart[upHead[i]];
-      for (let j = i + 1; j < end; j++) {
-        const w = upHead[j];
-        while (upHead[b] !== w) b++;
-        const jUp = exact[2 * j + UP];
-        const jDown = exact[2 * j + DOWN];
-        const bUp = exact[2 * b + UP];
-        const bDown = exact[2 * b + DOWN];
-        // x → u via w (upper triangle) and back.
-        if (jUp + bDown < up) up = jUp + bDown;
-        if (bUp + jDown < down) down = bUp + jDown;
-        // x → w via u (intermediate triangle) and back.
-        if (up + bUp < jUp) exact[2 * j + UP] = up + bUp;
-        if (bDown + down < jDown) exact[2 * j + DOWN] = bDown + down;
-      }
-      exact[2 * i + UP] = up;
-      exact[2 * i + DOWN] = down;
-    }
-  }
-}
-
-/**
- * An arc is needed only where no route through higher nodes beats its lower-node route: every shortest path
- * has an up-down form made of such arcs, so the others can go and queries search far less.
- */
-function neededArcs(topology: HierarchyTopology, basic: Metric, exact: Float64Array, side: typeof UP | typeof DOWN): UpwardGraph {
-  const { upStart, upHead } = topology;
-  const n = upStart.length - 1;
-  const start = new Int32Array(n + 1);
-  const length = side === UP ? UP_LENGTH : DOWN_LENGTH;
-  const keep = new Uint8Array(upHead.length);
-  let count = 0;
-  for (let a = 0; a < upHead.length; a++) {
-    const time = basic[4 * a + side];
-    if (time < Infinity && exact[2 * a + side] >= time * (1 - PRUNE_TOLERANCE)) {
-      keep[a] = 1;
-      count++;
-    }
-  }
-  const graph: UpwardGraph = { start, head: new Int32Array(count), timeS: new Float64Array(count), lengthM: new Float64Array(count) };
-  let k = 0;
-  for (let r = 0; r < n; r++) {
-    for (let a = upStart[r]; a < upStart[r + 1]; a++) {
-      if (!keep[a]) continue;
-      graph.head[k] = upHead[a];
-      graph.timeS[k] = basic[4 * a + side];
-      graph.lengthM[k++] = basic[4 * a + length];
-    }
-    start[r + 1] = k;
-  }
-  return graph;
 }

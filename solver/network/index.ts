@@ -58,16 +58,8 @@ export {
   type MatrixOptions,
 } from './matrix.ts';
 export { targetBuckets, type TargetBuckets, type TargetSpaces } from './hierarchy-matrix.ts';
-export {
-  buildTopology,
-  customize,
-  customizationWorkspace,
-  customizedHierarchy,
-  type CustomizedHierarchy,
-  type CustomizationWorkspace,
-  type HierarchyTopology,
-  type UpwardGraph,
-} from './hierarchy.ts';
+export { buildTopology, customizedHierarchy, type CustomizedHierarchy, type HierarchyTopology, type UpwardGraph } from './hierarchy.ts';
+export { customize, customizationWorkspace, type CustomizationWorkspace } from './customization.ts';
 export { explainUnreachable, NO_ROAD } from './explain.ts';
 export { networkGeoJson, type NetworkGeoJsonOptions, type RoadFeatureCollection } from './geojson.ts';
 export { gridCity, type GridCityOptions } from './grid-city.ts';
