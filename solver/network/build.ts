@@ -97,6 +97,7 @@ function buildLayer(
       restrictedBy: new Map(),
       timeS: Object.fromEntries(Object.entries(baseTimeS).map(([mode, times]) => [mode, times.slice()])),
       version: 0,
+      lastVersion: 0,
     },
     index: buildSnapIndex(segments, projection, spacingM),
   };

@@ -176,7 +176,7 @@ function refreshSegment(network: RoadNetwork, layer: NetworkLayer, s: number): v
     else [openTo, openFrom] = [Math.min(openTo, effect.openTo), Math.max(openFrom, effect.openFrom)];
   }
   const { state, segments } = layer;
-  state.version++;
+  state.version = ++state.lastVersion;
   state.factor[s] = factor;
   state.openTo[s] = openTo;
   state.openFrom[s] = openFrom;

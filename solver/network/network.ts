@@ -83,8 +83,14 @@ export interface LayerState {
   restrictedBy: Map<number, Set<string>>;
   /** Travel time per arc and mode with the restrictions applied; Infinity where the arc cannot be crossed. */
   timeS: Partial<Record<Mode, Float64Array>>;
-  /** Counts changes of `timeS`, so that what is derived from it (the customized hierarchy) knows when to redo. */
+  /** Names the current `timeS`, so that what is derived from it (the customized hierarchy) knows when to redo. */
   version: number;
+  /**
+   * The last version given out. A tried restriction puts `version` back when it is lifted (the times are as
+   * they were), but a version given out during the try is never given again: a hierarchy customized under it
+   * would otherwise be taken for a later, different change's.
+   */
+  lastVersion: number;
 }
 
 export interface SnapIndex {

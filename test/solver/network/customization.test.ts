@@ -150,6 +150,23 @@ describe('partial customization after a closure change', () => {
     }
   });
 
+  it('never takes a hierarchy customized during a tried closure for a later closure’s', () => {
+    const network = buildRoadNetwork(gridCity(16, 16, 5));
+    const random = new Random(11);
+    const somewhere = box(network);
+    const points = Array.from({ length: 30 }, () => somewhere(random));
+    travelMatrix(network, points, 'car');
+    // One road segment each: the tried closure and the real one change the times as many times.
+    const [tried, real] = [7, 300].map((arc) => network.layers.drive.graph.edges()[arc]!);
+    tryRestriction(network, (n) => {
+      const closure = addClosure(n, { where: { edges: [tried] } });
+      travelMatrix(n, points, 'car');
+      return closure;
+    });
+    addClosure(network, { where: { edges: [real] } });
+    expectDijkstraMatrix(network, points, 'car', 'after a tried closure and a real one');
+  });
+
   it('keeps serving matrices equal to Dijkstra through closures applied and lifted one by one, each mode redoing only what changed', () => {
     const network = buildRoadNetwork(gridCity(24, 24, 9));
     const random = new Random(3);
