@@ -14,14 +14,23 @@ export interface Claim {
   attempt: string;
 }
 
-/** A new claim on (user, key); its attempt id, or undefined when the key is claimed already. */
-export async function insertClaim(db: Queryable, userId: number, key: string, hash: string): Promise<string | undefined> {
-  const [row] = await db.query<{ attempt: string }>(
-    `INSERT INTO idempotent_replies (user_id, key, request_hash) VALUES ($1, $2, $3)
-     ON CONFLICT (user_id, key) DO NOTHING RETURNING attempt`,
+/**
+ * A new claim on (user, key): its attempt id; else, read by the same statement, the reply stored for the key
+ * (neither when the claim in the way committed too late for this statement to read it).
+ */
+export async function claimOrFind(db: Queryable, userId: number, key: string, hash: string): Promise<{ attempt?: string; stored?: StoredReply }> {
+  const [row] = await db.query<{ attempt: string | null } & { [K in keyof StoredReply]: StoredReply[K] | null }>(
+    `WITH claimed AS (
+       INSERT INTO idempotent_replies (user_id, key, request_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, key) DO NOTHING RETURNING attempt)
+     SELECT claimed.attempt, r.request_hash, r.status, r.body, r.applied
+     FROM (SELECT) AS one LEFT JOIN claimed ON true
+       LEFT JOIN idempotent_replies r ON claimed.attempt IS NULL AND r.user_id = $1 AND r.key = $2`,
     [userId, key, hash],
   );
-  return row?.attempt;
+  const { attempt, request_hash, status, body, applied } = row!;
+  if (attempt) return { attempt };
+  return request_hash === null ? {} : { stored: { request_hash, status, body, applied: applied! } };
 }
 
 /** Takes over the claim of the same request when its attempt stopped before taking effect `leaseS` ago; the new attempt id. */
