@@ -8,7 +8,8 @@ import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import { atFirstCommit, transactionSettings, type Db, type Queryable, type Tx } from '../db/database.ts';
 import * as repo from './idempotency.repo.ts';
-import type { Claim } from './idempotency.repo.ts';
+import type { Claim, ClaimRequest, Found } from './idempotency.repo.ts';
+import { GroupCommit } from './group-commit.ts';
 import { ConflictError, HttpError, invalidField, toHttpError, problemBody, type ErrorCode } from './errors.ts';
 
 /** How long an unanswered claim is left to its attempt before a retry may take it over. */
@@ -51,13 +52,13 @@ const underWayId = (userId: number, key: string) => `${userId}\n${key}`;
 async function record(db: Db, mine: Claim, req: Request, run: () => Promise<Answer>): Promise<Answer> {
   try {
     const answer = await atFirstCommit.run({ work: (tx) => markApplied(tx, mine) }, run);
-    await unaudited(() => repo.storeAnswer(db, mine, answer));
+    await writersOf(db).answers.submit({ claim: mine, ...answer });
     return answer;
   } catch (error) {
     const known = toHttpError(error);
     if (known && known.status < 500) {
       // A client mistake is an answer too: the same retry gets the same refusal.
-      await unaudited(() => repo.storeAnswer(db, mine, { status: known.status, body: problemBody(known, req.originalUrl) }));
+      await writersOf(db).answers.submit({ claim: mine, status: known.status, body: problemBody(known, req.originalUrl) });
     } else {
       // Nothing took effect: a retry may run it afresh. (Something did: retries are told so, see replay.)
       await unaudited(() => repo.dropUnapplied(db, mine));
@@ -72,12 +73,40 @@ async function record(db: Db, mine: Claim, req: Request, run: () => Promise<Answ
  */
 const unaudited = <T>(work: () => Promise<T>): Promise<T> => transactionSettings.exit(work);
 
+/** Concurrent requests' claims, and their answers, each written together in one statement (group commit). */
+interface Writers {
+  claims: GroupCommit<ClaimRequest, Found>;
+  answers: GroupCommit<{ claim: Claim } & Answer, undefined>;
+}
+
+const writers = new WeakMap<Db, Writers>();
+
+function writersOf(db: Db): Writers {
+  const known = writers.get(db);
+  if (known) return known;
+  const limits = { maxBatch: 200, lingerMs: 1, maxQueued: 4000, maxWaitMs: 1000, concurrency: db.kind === 'pglite' ? 1 : 2 };
+  const mine: Writers = {
+    // A claim refused as busy (503) has done nothing yet.
+    claims: new GroupCommit((requests) => unaudited(() => repo.claimOrFindMany(db, requests)), limits),
+    // An answer is never refused: its request has taken effect. (Its queue holds at most the requests under way.)
+    answers: new GroupCommit(
+      async (answers) => {
+        await unaudited(() => repo.storeAnswers(db, answers));
+        return answers.map(() => undefined);
+      },
+      { ...limits, maxQueued: Infinity, maxWaitMs: Infinity },
+    ),
+  };
+  writers.set(db, mine);
+  return mine;
+}
+
 /**
  * A new claim, or one taken over from an attempt that stopped before taking effect: its attempt id. Else the
  * reply stored for the key (undefined: read it afresh), which a retry usually finds answered, at once.
  */
 async function claim(db: Db, userId: number, key: string, hash: string): Promise<string | repo.StoredReply | undefined> {
-  const found = await repo.claimOrFind(db, userId, key, hash);
+  const found = await writersOf(db).claims.submit({ userId, key, hash });
   if (found.attempt) return found.attempt;
   const stored = found.stored ?? (await repo.findReply(db, userId, key));
   if (!stored || stored.status !== null || stored.applied) return stored;
