@@ -31,7 +31,8 @@ export const atFirstCommit = new AsyncLocalStorage<{ work?: (tx: Tx) => Promise<
 /**
  * Work a grouped batch (db/grouped.ts) runs once all its requests' transactions have, just before its commit:
  * a statement that takes a lock held until commit (the outbox's event counter) is deferred there, so that the
- * lock is held for the commit only, not while the rest of the batch is written. Outside a batch: undefined.
+ * lock is held for the commit only, not while the rest of the batch is written. It runs under the settings
+ * of the batch's last request: for unaudited bookkeeping only. Outside a batch: undefined.
  */
 export const atBatchEnd = new AsyncLocalStorage<{ tx: Tx; works: ((tx: Tx) => Promise<void>)[] }>();
 
