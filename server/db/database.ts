@@ -29,6 +29,21 @@ export interface Db extends Queryable {
 export const atFirstCommit = new AsyncLocalStorage<{ work?: (tx: Tx) => Promise<void> }>();
 
 /**
+ * Work a grouped batch (db/grouped.ts) runs once all its requests' transactions have, just before its commit:
+ * a statement that takes a lock held until commit (the outbox's event counter) is deferred there, so that the
+ * lock is held for the commit only, not while the rest of the batch is written. It runs under the settings
+ * of the batch's last request: for unaudited bookkeeping only. Outside a batch: undefined.
+ */
+export const atBatchEnd = new AsyncLocalStorage<{ tx: Tx; works: ((tx: Tx) => Promise<void>)[] }>();
+
+/** Runs `work` last in the transaction `tx`: at the end of its grouped batch when it is one's, else now. */
+export async function lastIn(tx: Tx, work: (tx: Tx) => Promise<void>): Promise<void> {
+  const end = atBatchEnd.getStore();
+  if (end?.tx === tx) end.works.push(work);
+  else await work(tx);
+}
+
+/**
  * Settings of an async context (who is asking, through which request), set in each of its transactions
  * with set_config(…, true) so the database's triggers can read them (the audit log: 016_audit_log.sql).
  * A statement run outside a transaction in such a context runs in a transaction of its own, to carry them.

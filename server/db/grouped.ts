@@ -1,12 +1,12 @@
 // Grouped transactions: a door to the database whose transactions, opened by concurrent requests, are run
 // together in one real transaction and one commit (group commit: http/group-commit.ts bounds the queue and
-// refuses with 503 what would wait too long). Each request's transaction runs in a savepoint of its own,
-// with its own settings (who asks, through which request: its audit rows carry them) and its own work at
-// first commit (its Idempotency-Key claim marked applied), so a failing one is rolled back alone and
-// refused alone while its neighbours commit. Should the shared commit itself fail, each is run again in a
-// transaction of its own. Services are handed this door instead of the database and see no difference.
+// refuses with 503 what would wait too long). Each request's transaction runs with its own settings (who asks,
+// through which request: its audit rows carry them) and its own work at first commit (its Idempotency-Key
+// claim marked applied). Should one fail, the batch is written again with each in a savepoint of its own, so
+// that one is rolled back and refused alone while its neighbours commit. Should the shared commit itself fail,
+// each is run again in a transaction of its own. Services are handed this door instead of the database and see no difference.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { atFirstCommit, setTransactionSettings, transactionSettings, type Db, type Tx } from './database.ts';
+import { atBatchEnd, atFirstCommit, setTransactionSettings, transactionSettings, type Db, type Tx } from './database.ts';
 import { GroupCommit, type GroupCommitLimits } from '../http/group-commit.ts';
 
 interface Unit {
@@ -55,27 +55,55 @@ export function grouped(db: Db, limits: GroupCommitLimits = defaultGroupLimits(d
   };
 }
 
-/** One transaction for the batch, each unit in its savepoint; the outcomes in order. */
+/**
+ * One transaction for the batch; the outcomes in order. It is first written without savepoints (bad input is
+ * refused at the edge, so a unit rarely fails: two statements less per unit); should a unit fail, that
+ * transaction is rolled back and the batch written again, each unit in its savepoint.
+ */
 async function writeTogether(db: Db, units: Unit[]): Promise<Outcome[]> {
   // The batch is written in whatever request's context started it: it must carry none of that request's own.
   const outcomes = await transactionSettings.exit(() =>
-    atFirstCommit.exit(() =>
-      db
-        .transaction(async (tx) => {
-          const done: Outcome[] = [];
-          const names = new Set<string>();
-          for (const unit of units) done.push(await inSavepoint(tx, unit, names));
-          return done;
-        })
-        .catch(() => undefined),
-    ),
+    atFirstCommit.exit(async () => {
+      const plain = await together(db, units, false);
+      return plain === unitFailed ? together(db, units, true) : plain;
+    }),
   );
-  if (outcomes) {
+  if (Array.isArray(outcomes)) {
     for (const [i, unit] of units.entries()) if (outcomes[i]!.ok && unit.firstCommit) unit.firstCommit.work = undefined;
     return outcomes;
   }
   // The shared commit failed (not one unit: those were rolled back to their savepoints): each alone.
   return Promise.all(units.map((unit) => alone(db, unit)));
+}
+
+/** Written without savepoints, a unit failed: nothing of the batch was kept. */
+const unitFailed = Symbol('a unit failed');
+
+/** The batch in one transaction, each unit in a savepoint or not; undefined when the commit failed. */
+async function together(db: Db, units: Unit[], savepoints: boolean): Promise<Outcome[] | typeof unitFailed | undefined> {
+  const failed = new Error('a unit failed');
+  return db
+    .transaction(async (tx) => {
+      const done: Outcome[] = [];
+      const names = new Set<string>();
+      const atEnd: ((tx: Tx) => Promise<void>)[] = [];
+      for (const unit of units) {
+        // What a unit leaves for the batch's end is kept only if the unit is.
+        const left = { tx, works: [] as ((tx: Tx) => Promise<void>)[] };
+        const outcome = await atBatchEnd.run(left, () =>
+          savepoints || unit.statement
+            ? inSavepoint(tx, unit, names)
+            : run(tx, unit, names).catch(() => {
+                throw failed;
+              }),
+        );
+        if (outcome.ok) atEnd.push(...left.works);
+        done.push(outcome);
+      }
+      for (const work of atEnd) await work(tx);
+      return done;
+    })
+    .catch((error: unknown) => (error === failed ? unitFailed : undefined));
 }
 
 /** This unit's settings, and none left over from the one before. */
@@ -91,17 +119,23 @@ async function inSavepoint(tx: Tx, unit: Unit, names: Set<string>): Promise<Outc
   }
   await tx.query('SAVEPOINT grouped');
   try {
-    await settingsOf(tx, unit, names);
-    const value = await inContext(unit, () => runningIn.run(tx, () => unit.fn(tx)));
-    const work = unit.firstCommit?.work;
-    if (work) await inContext(unit, () => runningIn.run(tx, () => work(tx)));
+    const outcome = await run(tx, unit, names);
     await tx.query('RELEASE SAVEPOINT grouped');
-    return { ok: true, value };
+    return outcome;
   } catch (error) {
     await tx.query('ROLLBACK TO SAVEPOINT grouped');
     await tx.query('RELEASE SAVEPOINT grouped');
     return { ok: false, error };
   }
+}
+
+/** The unit's work in the shared transaction, with its settings and its work at first commit. */
+async function run(tx: Tx, unit: Unit, names: Set<string>): Promise<Outcome> {
+  await settingsOf(tx, unit, names);
+  const value = await inContext(unit, () => runningIn.run(tx, () => unit.fn(tx)));
+  const work = unit.firstCommit?.work;
+  if (work) await inContext(unit, () => runningIn.run(tx, () => work(tx)));
+  return { ok: true, value };
 }
 
 /** Runs `fn` in the unit's own request context (its settings, its work at first commit). */

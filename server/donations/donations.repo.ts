@@ -1,7 +1,7 @@
 // SQL for donations, their items and their journey through the ledger: the only module that reads or
 // writes the donations and donation_items tables.
 import type { Queryable } from '../db/database.ts';
-import { insertRow, listRows, toCamel, type Paging, type Within } from '../db/rows.ts';
+import { listRows, toCamel, type Paging, type Within } from '../db/rows.ts';
 import type { CollectionStop, Donation, DonationItem, NewDonation } from './donations.schema.ts';
 
 type DonationRow = Omit<Donation, 'items' | 'collection' | 'pickup'> & { collectionAddress: string | null; collectionLat: number | null; collectionLon: number | null };
@@ -16,14 +16,44 @@ export async function listDonations(db: Queryable, filters: { status?: string; w
   return { ...page, items: page.items.map(fromRow) };
 }
 
-export async function insertDonation(
+/**
+ * A pledge and its items in one statement, written only when its warehouse and every commodity it names
+ * exist (else nothing is, and undefined is returned: the caller names what is missing); as stored. A new
+ * pledge is on no pickup route yet.
+ */
+export async function insertPledge(
   db: Queryable,
   { items, collection, ...donation }: NewDonation & { trackingCode: string; charityUserId: number },
-): Promise<number> {
-  const where = collection && { collectionAddress: collection.address, collectionLat: collection.lat, collectionLon: collection.lon };
-  const { id } = await insertRow<{ id: number }>(db, 'donations', { ...donation, ...where });
-  for (const item of items) await insertRow(db, 'donation_items', { donationId: id, commodityId: item.commodityId, quantityPledged: item.quantity });
-  return id;
+): Promise<Donation | undefined> {
+  const [row] = await db.query<Record<string, unknown> & { items: Record<string, unknown>[] }>(
+    `WITH donation AS (
+       INSERT INTO donations (warehouse_id, donor_name, donor_contact, note, tracking_code, charity_user_id, collection_address, collection_lat, collection_lon)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
+       WHERE EXISTS (SELECT FROM warehouses WHERE id = $1)
+         AND (SELECT count(*) FROM commodities WHERE id = ANY($10::int[])) = (SELECT count(DISTINCT c) FROM unnest($10::int[]) AS c)
+       RETURNING *),
+     item AS (
+       INSERT INTO donation_items (donation_id, commodity_id, quantity_pledged)
+       SELECT donation.id, i.commodity_id, i.quantity FROM donation, unnest($10::int[], $11::int[]) WITH ORDINALITY AS i(commodity_id, quantity, n) ORDER BY i.n
+       RETURNING *)
+     SELECT donation.*, (SELECT json_agg(item ORDER BY item.id) FROM item) AS items FROM donation`,
+    [
+      donation.warehouseId,
+      donation.donorName,
+      donation.donorContact ?? null,
+      donation.note ?? null,
+      donation.trackingCode,
+      donation.charityUserId,
+      collection?.address ?? null,
+      collection?.lat ?? null,
+      collection?.lon ?? null,
+      items.map((item) => item.commodityId),
+      items.map((item) => item.quantity),
+    ],
+  );
+  if (!row) return undefined;
+  const { items: stored, ...pledge } = row;
+  return { ...fromRow(toCamel<DonationRow>(pledge)), items: stored.map((item) => toCamel<DonationItem>(item)), pickup: null };
 }
 
 /** What was made of one pledged item on arrival. */

@@ -6,9 +6,10 @@
 // out and its answer lost. An attempt taken over can no longer commit: its mark finds another attempt.
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
-import { atFirstCommit, type Db, type Queryable, type Tx } from '../db/database.ts';
+import { atFirstCommit, transactionSettings, type Db, type Queryable, type Tx } from '../db/database.ts';
 import * as repo from './idempotency.repo.ts';
-import type { Claim } from './idempotency.repo.ts';
+import type { Claim, ClaimRequest, Found } from './idempotency.repo.ts';
+import { GroupCommit } from './group-commit.ts';
 import { ConflictError, HttpError, invalidField, toHttpError, problemBody, type ErrorCode } from './errors.ts';
 
 /** How long an unanswered claim is left to its attempt before a retry may take it over. */
@@ -28,29 +29,88 @@ interface Answer {
 export async function replayOrRecord(db: Db, userId: number, key: string, req: Request, run: () => Promise<Answer>): Promise<Answer> {
   if (key.length > 200) throw invalidField('header.Idempotency-Key', 'at most 200 characters');
   const hash = requestHash(req);
-  const attempt = await claim(db, userId, key, hash);
-  if (!attempt) return replay(db, userId, key, hash);
-  const mine: Claim = { userId, key, attempt };
+  const attempt = await unaudited(() => claim(db, userId, key, hash));
+  if (typeof attempt !== 'string') return replay(db, userId, key, hash, attempt);
+  const answered = record(db, { userId, key, attempt }, req, run);
+  const id = underWayId(userId, key);
+  underWay.set(id, answered);
+  try {
+    return await answered;
+  } finally {
+    if (underWay.get(id) === answered) underWay.delete(id);
+  }
+}
+
+/**
+ * Attempts under way on this node, by user and key: a retry that finds the claim unanswered waits here for
+ * the attempt and replays its answer, rather than being told to retry later.
+ */
+const underWay = new Map<string, Promise<Answer>>();
+const underWayId = (userId: number, key: string) => `${userId}\n${key}`;
+
+/** Runs the claimed attempt and stores its answer (a refusal too). */
+async function record(db: Db, mine: Claim, req: Request, run: () => Promise<Answer>): Promise<Answer> {
   try {
     const answer = await atFirstCommit.run({ work: (tx) => markApplied(tx, mine) }, run);
-    await repo.storeAnswer(db, mine, answer);
+    await writersOf(db).answers.submit({ claim: mine, ...answer });
     return answer;
   } catch (error) {
     const known = toHttpError(error);
     if (known && known.status < 500) {
       // A client mistake is an answer too: the same retry gets the same refusal.
-      await repo.storeAnswer(db, mine, { status: known.status, body: problemBody(known, req.originalUrl) });
+      await writersOf(db).answers.submit({ claim: mine, status: known.status, body: problemBody(known, req.originalUrl) });
     } else {
       // Nothing took effect: a retry may run it afresh. (Something did: retries are told so, see replay.)
-      await repo.dropUnapplied(db, mine);
+      await unaudited(() => repo.dropUnapplied(db, mine));
     }
     throw error;
   }
 }
 
-/** A new claim, or one taken over from an attempt that stopped before taking effect; its attempt id, or undefined. */
-async function claim(db: Db, userId: number, key: string, hash: string): Promise<string | undefined> {
-  return (await repo.insertClaim(db, userId, key, hash)) ?? repo.takeOverClaim(db, userId, key, hash, CLAIM_LEASE_S);
+/**
+ * The claim's own statements run without the request's settings (idempotent_replies is not audited): each is
+ * then one statement, not a transaction of its own nor a turn in a grouped batch (db/grouped.ts).
+ */
+const unaudited = <T>(work: () => Promise<T>): Promise<T> => transactionSettings.exit(work);
+
+/** Concurrent requests' claims, and their answers, each written together in one statement (group commit). */
+interface Writers {
+  claims: GroupCommit<ClaimRequest, Found>;
+  answers: GroupCommit<{ claim: Claim } & Answer, undefined>;
+}
+
+const writers = new WeakMap<Db, Writers>();
+
+function writersOf(db: Db): Writers {
+  const known = writers.get(db);
+  if (known) return known;
+  const limits = { maxBatch: 200, lingerMs: 1, maxQueued: 4000, maxWaitMs: 1000, concurrency: db.kind === 'pglite' ? 1 : 2 };
+  const mine: Writers = {
+    // A claim refused as busy (503) has done nothing yet.
+    claims: new GroupCommit((requests) => unaudited(() => repo.claimOrFindMany(db, requests)), limits),
+    // An answer is never refused: its request has taken effect. (Its queue holds at most the requests under way.)
+    answers: new GroupCommit(
+      async (answers) => {
+        await unaudited(() => repo.storeAnswers(db, answers));
+        return answers.map(() => undefined);
+      },
+      { ...limits, maxQueued: Infinity, maxWaitMs: Infinity },
+    ),
+  };
+  writers.set(db, mine);
+  return mine;
+}
+
+/**
+ * A new claim, or one taken over from an attempt that stopped before taking effect: its attempt id. Else the
+ * reply stored for the key (undefined: read it afresh), which a retry usually finds answered, at once.
+ */
+async function claim(db: Db, userId: number, key: string, hash: string): Promise<string | repo.StoredReply | undefined> {
+  const found = await writersOf(db).claims.submit({ userId, key, hash });
+  if (found.attempt) return found.attempt;
+  const stored = found.stored ?? (await repo.findReply(db, userId, key));
+  if (!stored || stored.status !== null || stored.applied) return stored;
+  return repo.takeOverClaim(db, userId, key, hash, CLAIM_LEASE_S);
 }
 
 /** Inside the attempt's first committing transaction: the claim is still this attempt's, and now applied. */
@@ -58,14 +118,19 @@ async function markApplied(tx: Tx, claim: Claim): Promise<void> {
   if (!(await repo.markApplied(tx, claim))) throw new ConflictError('a retry with this Idempotency-Key took this request over; it was not carried out here', { inProgress: true }, 'in-progress');
 }
 
-async function replay(db: Db, userId: number, key: string, hash: string): Promise<Answer> {
-  const stored = await repo.findReply(db, userId, key);
+async function replay(db: Db, userId: number, key: string, hash: string, known?: repo.StoredReply): Promise<Answer> {
+  const stored = known ?? (await unaudited(() => repo.findReply(db, userId, key)));
   if (stored && stored.request_hash !== hash) {
     throw new HttpError(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'this Idempotency-Key was already used for a different request', {
       errors: [{ field: 'header.Idempotency-Key', reason: 'already used for a different request' }],
     });
   }
   if (!stored || stored.status === null) {
+    const attempt = underWay.get(underWayId(userId, key));
+    if (attempt) {
+      await attempt.catch(() => undefined);
+      return replay(db, userId, key, hash);
+    }
     if (stored?.applied) {
       throw new ConflictError('the first request with this Idempotency-Key was carried out, but its answer was lost when the server stopped; reload to see the result', { carriedOut: true }, 'answer-lost');
     }

@@ -3,7 +3,7 @@
 // change) and, once committed, hands them to this node's gateway for delivery. A transaction that announces
 // nothing opens through `db.transaction`; `notify` exists only inside `outbox.transaction`, so no change can
 // queue an event that would not be stored with it.
-import type { Db, Tx } from '../db/database.ts';
+import { lastIn, type Db, type Tx } from '../db/database.ts';
 import type { LiveEventType, LiveEvents } from './events.ts';
 import { store, type Pending, type Stored } from './outbox.repo.ts';
 
@@ -60,7 +60,13 @@ export class Outbox {
         if (recipients.length > 0) pending.push({ recipients, type, data } as Pending);
       });
       const echoed = this.echo && pending.length > 0 ? await this.echo(tx, pending) : [];
-      stored = await store(tx, [...pending, ...echoed], this.delivery?.wakeChannel);
+      const events = [...pending, ...echoed];
+      // Last in the transaction, in a grouped batch at the batch's end (the counter's lock is held until commit).
+      if (events.length > 0) {
+        await lastIn(tx, async (tx) => {
+          stored = await store(tx, events, this.delivery?.wakeChannel);
+        });
+      }
       return value;
     });
     if (stored.length > 0) this.delivery?.committed(stored);

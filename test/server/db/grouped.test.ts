@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase } from '../../support/app.ts';
 import { migrate } from '../../../server/db/migrate.ts';
-import { transactionSettings, type Db } from '../../../server/db/database.ts';
+import { lastIn, transactionSettings, type Db } from '../../../server/db/database.ts';
 import { grouped } from '../../../server/db/grouped.ts';
 
 describe.each(databaseKinds)('grouped transactions on %s', (kind) => {
@@ -34,5 +34,26 @@ describe.each(databaseKinds)('grouped transactions on %s', (kind) => {
     expect(audit.map((a) => [a.request_id, a.after.code])).toEqual(ids.filter((_, i) => i !== 5).map((id) => [id, id]));
     // One transaction (now() is the transaction's start): they were written together.
     expect(new Set(audit.map((a) => a.at.getTime())).size).toBe(1);
+  });
+
+  it("runs what a transaction leaves for the batch's end after all of them, in the same commit, and only for those kept", async () => {
+    const door = grouped(db, { maxBatch: 100, lingerMs: 20, maxQueued: 1000, maxWaitMs: 5000, concurrency: 1 });
+    const order: string[] = [];
+    const asRequest = (id: string, fails: boolean) =>
+      door.transaction(async (tx) => {
+        await lastIn(tx, async (tx) => {
+          order.push(`end ${id}`);
+          await tx.query(`INSERT INTO commodities (code, name, unit, weight_kg, volume_m3, category) VALUES ($1, $1, 'box', 1, 0.01, 'food')`, [`end-${id}`]);
+        });
+        order.push(`work ${id}`);
+        if (fails) await tx.query('SELECT 1 / 0');
+        return id;
+      });
+    const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((id) => asRequest(id, id === 'b')));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(order.slice(-3)).toEqual(['work c', 'end a', 'end c']);
+    expect(order).not.toContain('end b');
+    const rows = await db.query<{ code: string }>(`SELECT code FROM commodities WHERE code LIKE 'end-%' ORDER BY id`);
+    expect(rows.map((r) => r.code)).toEqual(['end-a', 'end-c']);
   });
 });

@@ -86,6 +86,32 @@ describe.each(databaseKinds)('donations on %s', (kind) => {
     await t.api.post('/api/donations').set(bearer(t.tokens.charity)).send({ warehouseId, donorName: 'X', items: [] }).expect(400);
   });
 
+  it('answers a pledge as it is stored, its items in the order given', async () => {
+    const collection = { address: '4 av. Saint-Charles', lat: 43.7406, lon: 7.4262 };
+    const answer = await post(t, '/api/donations', { warehouseId, donorName: 'As stored', note: 'by the door', collection, items: [{ commodityId: milk, quantity: 4 }, { commodityId: rice, quantity: 7 }] }, 'charity');
+    const stored = (await t.api.get(`/api/donations/${answer.id}`).set(bearer(t.tokens.coordinator)).expect(200)).body;
+    expect(answer).toEqual(stored);
+    expect(answer.items.map((i: { commodityId: number; quantityPledged: number }) => [i.commodityId, i.quantityPledged])).toEqual([[milk, 4], [rice, 7]]);
+    expect(answer).toMatchObject({ note: 'by the door', collection, pickup: null, status: 'pledged' });
+  });
+
+  it('refuses a pledge to an unknown warehouse, naming the field, and writes nothing', async () => {
+    const res = await t.api.post('/api/donations').set(bearer(t.tokens.charity)).send({ warehouseId: 999_999, donorName: 'Nowhere', items: [{ commodityId: rice, quantity: 1 }] }).expect(404);
+    expect(res.body.errors[0].field).toBe('body.warehouseId');
+    const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM donations WHERE donor_name = 'Nowhere'`);
+    expect(n).toBe(0);
+  });
+
+  it('gives a retry sent while the first attempt is still being written the same answer, and pledges once', async () => {
+    const body = { warehouseId, donorName: 'Double click', items: [{ commodityId: rice, quantity: 2 }] };
+    const send = () => t.api.post('/api/donations').set(bearer(t.tokens.charity)).set('Idempotency-Key', 'double-1').send(body);
+    const [a, b] = await Promise.all([send(), send()]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body).toEqual(a.body);
+    const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM donations WHERE donor_name = 'Double click'`);
+    expect(n).toBe(1);
+  });
+
   it('does not pledge twice when the charity retries with the same Idempotency-Key', async () => {
     const body = { warehouseId, donorName: 'Retry Donor', items: [{ commodityId: rice, quantity: 3 }] };
     const a = await t.api.post('/api/donations').set(bearer(t.tokens.charity)).set('Idempotency-Key', 'd-1').send(body).expect(201);

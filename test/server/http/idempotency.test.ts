@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Request } from 'express';
 import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support/app.ts';
 import { CLAIM_LEASE_S, replayOrRecord } from '../../../server/http/idempotency.ts';
+import { claimOrFindMany } from '../../../server/http/idempotency.repo.ts';
 
 const depot = (name: string) => ({ name, address: '1 Rue A', lat: 43.73, lon: 7.42, capacityWeightKg: 2000, capacityVolumeM3: 12 });
 
@@ -56,6 +57,19 @@ describe.each(databaseKinds)('idempotent requests interrupted by a server stop, 
     const retry = await create('busy-1', 'Busy').expect(409);
     expect(retry.body).toMatchObject({ inProgress: true });
     expect(await named('Busy')).toBe(0);
+  });
+
+  it('claims many keys in one statement: a key given twice is claimed once, an answered one found with its reply', async () => {
+    await create('many-answered', 'Many answered').expect(201);
+    const user = t.userIds.coordinator;
+    const found = await claimOrFindMany(t.db, [
+      { userId: user, key: 'many-new', hash: 'h1' },
+      { userId: user, key: 'many-new', hash: 'h1' },
+      { userId: user, key: 'many-answered', hash: 'h2' },
+    ]);
+    expect(found[0]!.attempt).toMatch(/^[0-9a-f-]{36}$/);
+    expect(found[1]).toEqual({});
+    expect(found[2]!.stored).toMatchObject({ status: 201, applied: true });
   });
 
   it('rolls back an attempt whose claim a retry took over meanwhile', async () => {
