@@ -87,6 +87,11 @@ const FEASIBLE_TARGET = 0.5;
 const PENALTY_UP = 1.2;
 const PENALTY_DOWN = 0.85;
 const REPAIR_FACTOR = 10;
+/**
+ * Largest problem searched with capacity relaxed: on larger ones it cost too many iterations (at 30 s on
+ * X-n401…X-n1001, 3 to 8 times fewer, and the average gap went from 0.83 % to 1.14 %).
+ */
+const RELAX_MAX_CUSTOMERS = 300;
 
 type PartitionLimits = { timeLimitSeconds: number; maxNodes?: number };
 
@@ -127,7 +132,7 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
   const t1 = END_TEMPERATURE * averageEdge;
   s.routes.forEach((r) => pool.add(r.slot.vehicleClass, r.nodes, r.cost));
   // Only where everyone fits within capacity: an overload must not stand in for leaving customers out.
-  const relaxed = s.relaxable && servable.length > 0 && waiting.length === 0;
+  const relaxed = s.relaxable && servable.length > 0 && servable.length <= RELAX_MAX_CUSTOMERS && waiting.length === 0;
   if (relaxed) s.setCapacityPenalty(initialCapacityPenalty(inst));
   let withinCapacity = 0;
 
