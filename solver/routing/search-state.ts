@@ -15,8 +15,10 @@ export class Route {
   nodes: number[] = [];
   /** The search state's change count when the route last changed (SWAP* recomputes only what changed). */
   changedAt = 0;
-  /** Distance plus reassignment penalties of the whole route. */
+  /** Distance plus reassignment penalties of the whole route (and its overload's, while capacity is relaxed). */
   cost = 0;
+  /** Load above capacity, summed over the dimensions (only while capacity is relaxed can it be above 0). */
+  excess = 0;
   fwDist = new Float64Array(2);
   fwDur = new Float64Array(2);
   fwWarp = new Float64Array(2);
@@ -307,14 +309,15 @@ export class Chain {
     if (this.breaks < slot.breaks.length) return Infinity;
     if (this.warp > EPS || this.dur > slot.maxDuration + EPS || this.count > slot.maxStops) return Infinity;
     if (this.travel > slot.maxTravelTime + EPS || this.len > slot.maxDistance + EPS) return Infinity;
-    const cap = slot.capacity;
     const s = this.s;
-    const onBoard = s.mixed ? this.peak : this.load;
-    for (let k = 0; k < cap.length; k++) if (onBoard[k]! > cap[k]! + EPS) return Infinity;
-    if (s.reloads) for (let k = 0; k < cap.length; k++) if (this.tripPeak[k]! > cap[k]! + EPS) return Infinity;
+    const excess = overCapacity(s.mixed ? this.peak : this.load, 0, slot.capacity);
+    // Infinity unless capacity is relaxed (Infinity × 0 would be NaN: an exact fit costs nothing).
+    const overload = excess > 0 ? s.capacityPenalty * excess : 0;
+    if (overload === Infinity) return Infinity;
+    if (s.reloads && overCapacity(this.tripPeak, 0, slot.capacity) > 0) return Infinity;
     if (s.pairs && !this.pairsHold()) return Infinity;
     if (s.objective) return this.dist + this.pen + s.inst.evenWorkload * this.dur * this.dur + s.inst.servedEarlier * this.wc;
-    return this.dist + this.pen;
+    return this.dist + this.pen + overload;
   }
 
   /** Each shipment has both stops or neither, its pickup first, and no reload in between. */
@@ -406,6 +409,18 @@ export class SearchState {
   readonly screen: boolean;
   /** Whether reversing a stretch keeps its internal distance (symmetric matrix). */
   readonly symmetric: boolean;
+  /** Some task has a time window. */
+  readonly windows: boolean;
+  /**
+   * Loads simply add up and only distance and capacity bind (no windows, breaks, reloads, pickups,
+   * shipments or rules): the search may then relax capacity (see capacityPenalty).
+   */
+  readonly relaxable: boolean;
+  /**
+   * Cost of each unit of load above capacity: Infinity (a hard limit) except while the search runs with
+   * capacity relaxed, as HGS-CVRP does (solve.ts adapts it); only where `relaxable`.
+   */
+  capacityPenalty = Infinity;
   readonly unassignedPenalty: number;
   /** Per customer, what leaving it unserved costs: the base penalty scaled up by its priority. */
   readonly unservedCost: Float64Array;
@@ -431,6 +446,8 @@ export class SearchState {
     // Distance alone cannot screen moves when other terms enter the cost.
     this.screen = !this.hasRules && !this.objective;
     this.symmetric = isSymmetric(inst.dist, inst.nodeCount);
+    this.windows = hasWindows(inst);
+    this.relaxable = this.screen && !this.mixed && !this.reloads && !this.pairs && inst.isBreak === null && !this.windows;
     let longest = 0;
     for (const d of inst.dist) if (d < Infinity && d > longest) longest = d;
     this.unassignedPenalty = 4 * longest + 2 * inst.reassignmentCost + 1;
@@ -457,6 +474,39 @@ export class SearchState {
     if (allowed && allowed[c * slots.length + k] === 0) return Infinity;
     const current = currentSlot ? currentSlot[c]! : -1;
     return current >= 0 && slots[current]!.vehicleId !== slots[k]!.vehicleId ? this.inst.reassignmentCost : 0;
+  }
+
+  /**
+   * Change in the overload cost of routes a and b when a gives up its positions aFrom..aTo and takes b's
+   * bFrom..bTo, and b the reverse (an empty range when from > to). Lets moves screen by distance plus
+   * this: exact where loads simply add up (`relaxable`), else 0; Infinity for going over a hard capacity.
+   */
+  overloadChange(a: Route, aFrom: number, aTo: number, b: Route, bFrom: number, bTo: number): number {
+    if (!this.relaxable || a === b) return 0;
+    const d = this.inst.dims;
+    let excessA = 0;
+    let excessB = 0;
+    for (let k = 0; k < d; k++) {
+      const outOfA = aFrom <= aTo ? a.fwLoad[aTo * d + k]! - a.fwLoad[(aFrom - 1) * d + k]! : 0;
+      const outOfB = bFrom <= bTo ? b.fwLoad[bTo * d + k]! - b.fwLoad[(bFrom - 1) * d + k]! : 0;
+      const overA = a.fwLoad[(a.size + 1) * d + k]! - outOfA + outOfB - a.slot.capacity[k]!;
+      const overB = b.fwLoad[(b.size + 1) * d + k]! - outOfB + outOfA - b.slot.capacity[k]!;
+      if (overA > EPS) excessA += overA;
+      if (overB > EPS) excessB += overB;
+    }
+    const change = excessA - a.excess + excessB - b.excess;
+    return change === 0 ? 0 : this.capacityPenalty * change;
+  }
+
+  /** Sets the cost of overload, re-costing the routes over capacity (the others' cost does not change). */
+  setCapacityPenalty(penalty: number): void {
+    this.capacityPenalty = penalty;
+    for (const r of this.routes) if (r.excess > 0) this.setRoute(r.index, r.nodes.slice());
+  }
+
+  /** Whether every route is within its capacity. */
+  withinCapacity(): boolean {
+    return this.routes.every((r) => r.excess === 0);
   }
 
   /** A fresh mark for one walk of the pair rule. */
@@ -557,6 +607,7 @@ export class SearchState {
       }
     }
     route.cost = chain.cost();
+    route.excess = this.mixed ? 0 : overCapacity(route.fwLoad, (k + 1) * d, slot.capacity);
     // Backward: built by prepending one node at a time to the suffix.
     let bDist = 0;
     let bDur = 0;
@@ -689,6 +740,21 @@ function grow(route: Route, size: number, dims: number): void {
   }
   for (const key of ['fwLoad', 'fwPick', 'fwPeak', 'fwTripPeak', 'bwLoad', 'bwPick', 'bwPeak', 'bwTripPeak'] as const) route[key] = new Float64Array(cap * dims);
   for (const key of ['fwLast', 'fwCount', 'fwBreaks', 'fwTrips', 'bwCount', 'bwBreaks', 'bwTrips'] as const) route[key] = new Int32Array(cap);
+}
+
+/** Load above capacity at `offset` of `load` (summed over the dimensions; within the tolerance counts as none). */
+function overCapacity(load: Float64Array, offset: number, capacity: ArrayLike<number>): number {
+  let excess = 0;
+  for (let k = 0; k < capacity.length; k++) {
+    const over = load[offset + k]! - capacity[k]!;
+    if (over > EPS) excess += over;
+  }
+  return excess;
+}
+
+function hasWindows(inst: Instance): boolean {
+  for (let c = 0; c < inst.customerCount; c++) if (inst.ready[c]! > 0 || inst.due[c]! < Infinity) return true;
+  return false;
 }
 
 function isSymmetric(dist: Float64Array, size: number): boolean {

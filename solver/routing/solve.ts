@@ -73,6 +73,25 @@ const PARTITION_NODES = 200;
 const PARTITION_MS_PER_CUSTOMER = 2;
 /** Largest problem that gets the set-partitioning step when stopped by iterations only. */
 const PARTITION_MAX_CUSTOMERS = 150;
+/**
+ * Capacity relaxation after HGS-CVRP's penalty management (Vidal 2022): local search may overload routes
+ * at a cost per unit, adapted every PENALTY_PERIOD iterations so that about FEASIBLE_TARGET of its
+ * outcomes are within capacity; an overloaded outcome is repaired by local search at REPAIR_FACTOR times
+ * that cost, and only outcomes within capacity are accepted. At 5 s on the 16 CVRP instances up to 302
+ * customers (two seeds) the average gap went from 0.57 % to 0.40 %, and a target of 0.2 (HGS's, whose
+ * population keeps overloaded solutions) gave 0.45 %; on the weak spots, accepting overloaded outcomes
+ * into the annealing, or skipping the repair, did worse.
+ */
+const PENALTY_PERIOD = 100;
+const FEASIBLE_TARGET = 0.5;
+const PENALTY_UP = 1.2;
+const PENALTY_DOWN = 0.85;
+const REPAIR_FACTOR = 10;
+/**
+ * Largest problem searched with capacity relaxed: on larger ones it cost too many iterations (at 30 s on
+ * X-n401…X-n1001, 3 to 8 times fewer, and the average gap went from 0.83 % to 1.14 %).
+ */
+const RELAX_MAX_CUSTOMERS = 300;
 
 type PartitionLimits = { timeLimitSeconds: number; maxNodes?: number };
 
@@ -112,6 +131,10 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
   const t0 = START_TEMPERATURE * averageEdge;
   const t1 = END_TEMPERATURE * averageEdge;
   s.routes.forEach((r) => pool.add(r.slot.vehicleClass, r.nodes, r.cost));
+  // Only where everyone fits within capacity: an overload must not stand in for leaving customers out.
+  const relaxed = s.relaxable && servable.length > 0 && servable.length <= RELAX_MAX_CUSTOMERS && waiting.length === 0;
+  if (relaxed) s.setCapacityPenalty(initialCapacityPenalty(inst));
+  let withinCapacity = 0;
 
   const progress = (iteration: number) =>
     Math.max(
@@ -150,8 +173,19 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
     const removed = rr.ruin();
     const left = rr.recreate(removed.concat(waiting));
     ls.run(removed);
+    if (relaxed) {
+      if (s.withinCapacity()) withinCapacity++;
+      else repair(s, ls);
+      if (iteration % PENALTY_PERIOD === 0) {
+        const share = withinCapacity / PENALTY_PERIOD;
+        withinCapacity = 0;
+        const penalty = s.capacityPenalty;
+        if (share < FEASIBLE_TARGET - 0.05) s.setCapacityPenalty(Math.min(penalty * PENALTY_UP, 1e5));
+        else if (share > FEASIBLE_TARGET + 0.05) s.setCapacityPenalty(Math.max(penalty * PENALTY_DOWN, 0.1));
+      }
+    }
     const candidate = s.totalCost();
-    if (candidate < current - temperature * Math.log(random.next())) {
+    if (s.withinCapacity() && candidate < current - temperature * Math.log(random.next())) {
       current = candidate;
       waiting = left;
       for (const r of s.commit()) {
@@ -166,6 +200,7 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
       s.rollback();
     }
   }
+  s.capacityPenalty = Infinity;
   s.restore(bestRoutes);
   return describe(inst, s, excluded, {
     iterations: iteration,
@@ -174,6 +209,24 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
     improvedByPartitioning,
     partitionMs,
   });
+}
+
+/** HGS-CVRP's starting cost of overload: the longest edge per unit of the largest demand. */
+function initialCapacityPenalty(inst: Instance): number {
+  let longest = 0;
+  for (const d of inst.dist) if (d < Infinity && d > longest) longest = d;
+  let largest = 0;
+  for (let i = 0; i < inst.realCount * inst.dims; i++) largest = Math.max(largest, inst.demand[i]!);
+  return Math.max(0.1, Math.min(1000, longest / Math.max(largest, 1e-9)));
+}
+
+/** Local search around the overloaded routes with overload made dearer, to bring them within capacity. */
+function repair(s: SearchState, ls: LocalSearch): void {
+  const penalty = s.capacityPenalty;
+  const around = s.routes.filter((r) => r.excess > 0).flatMap((r) => r.nodes);
+  s.setCapacityPenalty(penalty * REPAIR_FACTOR);
+  ls.run(around);
+  s.setCapacityPenalty(penalty);
 }
 
 /**

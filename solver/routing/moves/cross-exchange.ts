@@ -20,7 +20,8 @@ export function crossExchange(s: SearchState): RoutingMove {
     if (s.screen) {
       const intoA = s.d(A.at(pu - 1), B.at(pv + 1)) + s.d(B.at(pv + b), A.at(pu + a)) - s.d(A.at(pu - 1), u) - s.d(A.at(pu + a - 1), A.at(pu + a));
       const intoB = s.d(B.at(pv), u) + s.d(A.at(pu + a - 1), B.at(pv + b + 1)) - s.d(B.at(pv), B.at(pv + 1)) - s.d(B.at(pv + b), B.at(pv + b + 1));
-      if (intoA + intoB >= 0) return intoA + intoB;
+      const quick = intoA + intoB + s.overloadChange(A, pu, pu + a - 1, B, pv + 1, pv + b);
+      if (quick >= 0) return quick;
     }
     const x = s.chainA.fromPrefix(A, pu - 1).addRange(B, pv + 1, pv + b).finish(A, pu + a).cost();
     if (x === Infinity) return Infinity;

@@ -26,7 +26,7 @@ export function orOpt(s: SearchState): RoutingMove {
       const first = A.at(from);
       const last = A.at(to);
       const quick =
-        s.d(prev, next) - s.d(prev, A.at(pu)) - s.d(A.at(end), next) + s.d(before, first) + s.d(last, after) - s.d(before, after);
+        s.d(prev, next) - s.d(prev, A.at(pu)) - s.d(A.at(end), next) + s.d(before, first) + s.d(last, after) - s.d(before, after) + s.overloadChange(A, pu, end, B, 1, 0);
       if (quick >= 0) return quick;
     }
     if (ru !== rv) {

@@ -27,7 +27,7 @@ export function relocate(s: SearchState): RoutingMove {
     const A = s.routes[ru]!;
     if (ru === rv && (p === pu || p === pu - 1)) return Infinity;
     if (s.screen && A.size > 1) {
-      const quick = distanceDelta(u, rv, p);
+      const quick = distanceDelta(u, rv, p) + s.overloadChange(A, pu, pu, s.routes[rv]!, 1, 0);
       if (quick >= 0) return quick;
     }
     if (ru !== rv) {

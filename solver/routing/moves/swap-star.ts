@@ -3,7 +3,7 @@
 // customer's three cheapest insertion places per route, cached and recomputed only for routes changed
 // since (route change stamps). The search sees only matrices, so "nearby" is the granular analogue of
 // HGS's overlapping polar sectors: a customer of one route has a granular neighbour in the other.
-// Candidates are screened by distance (and by total load when loads simply add up); the few best are
+// Candidates are screened by distance (and by total load, or its overload cost, when loads simply add up); the few best are
 // then checked exactly on the whole route, so every limit holds. Also tries moving one customer alone to
 // its best place in the other route, which costs nothing more to screen.
 import type { Route, SearchState } from '../search-state.ts';
@@ -57,9 +57,7 @@ export class SwapStar {
    */
   static applies(s: SearchState): boolean {
     const { inst } = s;
-    if (!s.screen || s.pairs || inst.isBreak !== null || inst.isReload !== null) return false;
-    for (let c = 0; c < inst.customerCount; c++) if (inst.ready[c]! > 0 || inst.due[c]! < Infinity) return false;
-    return true;
+    return s.screen && !s.pairs && inst.isBreak === null && inst.isReload === null && !s.windows;
   }
 
   /**
@@ -108,38 +106,27 @@ export class SwapStar {
     this.refreshPlaces(A, B);
     const candidates = this.candidates;
     candidates.length = 0;
-    const d = s.inst.dims;
-    const demand = s.inst.demand;
-    const capA = A.slot.capacity;
-    const capB = B.slot.capacity;
-    const loadA = A.fwLoad;
-    const loadB = B.fwLoad;
-    const endA = (A.size + 1) * d;
-    const endB = (B.size + 1) * d;
     for (let pu = 1; pu <= A.size; pu++) {
       const u = A.nodes[pu - 1]!;
       const removeU = this.removal(A, pu);
+      const leaveA = this.overloadChange(A, -1, u);
       // u alone to its best place in B.
-      if (this.fits(loadB, endB, capB, u)) this.offer(removeU + this.placeCost[B.index]![u * TOP]!, u, this.placeAfter[B.index]![u * TOP]!, -1, 0);
+      const joinB = this.overloadChange(B, u, -1);
+      if (joinB < Infinity) this.offer(removeU + leaveA + joinB + this.placeCost[B.index]![u * TOP]!, u, this.placeAfter[B.index]![u * TOP]!, -1, 0);
       for (let pv = 1; pv <= B.size; pv++) {
         const v = B.nodes[pv - 1]!;
-        if (this.additiveLoad) {
-          let fits = true;
-          for (let k = 0; k < d && fits; k++) {
-            const swing = demand[v * d + k]! - demand[u * d + k]!;
-            fits = loadA[endA + k]! + swing <= capA[k]! + 1e-7 && loadB[endB + k]! - swing <= capB[k]! + 1e-7;
-          }
-          if (!fits) continue;
-        }
+        const overload = this.overloadChange(A, v, u) + this.overloadChange(B, u, v);
+        if (overload === Infinity) continue;
         const removeV = this.removal(B, pv);
         const intoB = this.insertInstead(B, u, pv);
         const intoA = this.insertInstead(A, v, pu);
-        this.offer(removeU + removeV + intoB.cost + intoA.cost, u, intoB.after, v, intoA.after);
+        this.offer(removeU + removeV + intoB.cost + intoA.cost + overload, u, intoB.after, v, intoA.after);
       }
     }
     for (let pv = 1; pv <= B.size; pv++) {
       const v = B.nodes[pv - 1]!;
-      if (this.fits(loadA, endA, capA, v)) this.offer(this.removal(B, pv) + this.placeCost[A.index]![v * TOP]!, -1, 0, v, this.placeAfter[A.index]![v * TOP]!);
+      const joinA = this.overloadChange(A, v, -1);
+      if (joinA < Infinity) this.offer(this.removal(B, pv) + this.overloadChange(B, -1, v) + joinA + this.placeCost[A.index]![v * TOP]!, -1, 0, v, this.placeAfter[A.index]![v * TOP]!);
     }
     candidates.sort((x, y) => x.delta - y.delta);
     for (const c of candidates) {
@@ -157,12 +144,23 @@ export class SwapStar {
     return null;
   }
 
-  /** Whether the route's load plus c's demand stays within capacity; true when loads do not simply add. */
-  private fits(load: Float64Array, end: number, cap: ArrayLike<number>, c: number): boolean {
-    if (!this.additiveLoad) return true;
-    const { dims, demand } = this.s.inst;
-    for (let k = 0; k < dims; k++) if (load[end + k]! + demand[c * dims + k]! > cap[k]! + 1e-7) return false;
-    return true;
+  /**
+   * Change in route R's overload cost when customer `into` joins and `out` leaves (-1: none): Infinity
+   * when it goes over capacity and capacity is not relaxed; 0 when loads do not simply add up.
+   */
+  private overloadChange(R: Route, into: number, out: number): number {
+    if (!this.additiveLoad) return 0;
+    const { s } = this;
+    const { dims, demand } = s.inst;
+    const cap = R.slot.capacity;
+    const end = (R.size + 1) * dims;
+    let excess = 0;
+    for (let k = 0; k < dims; k++) {
+      const over = R.fwLoad[end + k]! + (into >= 0 ? demand[into * dims + k]! : 0) - (out >= 0 ? demand[out * dims + k]! : 0) - cap[k]!;
+      if (over > 1e-7) excess += over;
+    }
+    if (excess === R.excess) return 0;
+    return s.capacityPenalty * (excess - R.excess);
   }
 
   /** Keeps the EXACT_CHECKS best improving candidates, by screened delta. */

@@ -27,7 +27,7 @@ export function swap(s: SearchState): RoutingMove {
       const A = s.routes[ru]!;
       if (ru !== rv) {
         if (s.screen) {
-          const quick = replaceDelta(v, u) + replaceDelta(u, v);
+          const quick = replaceDelta(v, u) + replaceDelta(u, v) + s.overloadChange(A, pu, pu, s.routes[rv]!, pv, pv);
           if (quick >= 0) return quick;
         }
         const B = s.routes[rv]!;

@@ -16,7 +16,7 @@ export function twoOptStar(s: SearchState): RoutingMove {
       // A tail that is only the end depot stays the route's own end depot.
       const tailY = y < Y.size ? Y.nodes[y]! : X.slot.endNode;
       const tailX = x < X.size ? X.nodes[x]! : Y.slot.endNode;
-      const quick = s.d(X.at(x), tailY) + s.d(Y.at(y), tailX) - s.d(X.at(x), X.at(x + 1)) - s.d(Y.at(y), Y.at(y + 1));
+      const quick = s.d(X.at(x), tailY) + s.d(Y.at(y), tailX) - s.d(X.at(x), X.at(x + 1)) - s.d(Y.at(y), Y.at(y + 1)) + s.overloadChange(X, x + 1, X.size, Y, y + 1, Y.size);
       if (quick >= 0) return quick;
     }
     const a = costOf(s.chainA.fromPrefix(X, x).finish(Y, y + 1), sizeX);

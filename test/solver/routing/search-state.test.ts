@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { relocate } from '../../../solver/routing/moves/relocate.ts';
+import { SwapStar } from '../../../solver/routing/moves/swap-star.ts';
+import { nearestNeighbours } from '../../../solver/routing/neighbours.ts';
 import { compileProblem, type RoutingProblem } from '../../../solver/routing/problem.ts';
 import { SearchState } from '../../../solver/routing/search-state.ts';
 
@@ -40,5 +43,54 @@ describe('routes with breaks', () => {
     // After b instead of a, the break can no longer start by 18.
     s.setRoute(0, [0, 1, lunch]);
     expect(s.routes[0]!.cost).toBe(Infinity);
+  });
+});
+
+/** On a line: a (demand 3) at 10, b (3) at 12, c (1) at -10; two vans of 4 from the depot at 0. */
+function overloaded(): SearchState {
+  const xs = [10, 12, -10, 0];
+  const s = new SearchState(
+    compileProblem({
+      depots: [{ id: 'depot', location: 3 }],
+      customers: [
+        { id: 'a', location: 0, demand: [3] },
+        { id: 'b', location: 1, demand: [3] },
+        { id: 'c', location: 2, demand: [1] },
+      ],
+      vehicles: [{ id: 'van', count: 2, startDepot: 'depot', capacity: [4] }],
+      distances: xs.map((x) => xs.map((y) => Math.abs(x - y))),
+    }),
+  );
+  s.setCapacityPenalty(100);
+  s.restore([[0, 1], [2]]);
+  return s;
+}
+
+describe('routes over capacity', () => {
+  it('cost their distance plus the overload at its price while capacity is relaxed, and are infeasible otherwise', () => {
+    const s = overloaded();
+    expect(s.routes[0]!.excess).toBe(2);
+    expect(s.routes[0]!.cost).toBe(24 + 2 * 100);
+    expect(s.withinCapacity()).toBe(false);
+    s.setCapacityPenalty(Infinity);
+    expect(s.routes[0]!.cost).toBe(Infinity);
+    expect(s.routes[1]!.cost).toBe(20);
+  });
+
+  it('are left by a move that lengthens the routes but removes the overload (not screened out by distance)', () => {
+    const s = overloaded();
+    const move = relocate(s);
+    // b next to c: 20 more to drive, 2 units less overload.
+    expect(move.evaluate(1, 2)).toBeCloseTo(20 - 200, 9);
+    move.apply();
+    expect(s.withinCapacity()).toBe(true);
+    expect(s.totalCost()).toBe(20 + 44);
+  });
+
+  it('are left by SWAP*, which prices the overload of each exchange', () => {
+    const s = overloaded();
+    const moved = new SwapStar(s, nearestNeighbours(s.inst, 2)).run();
+    expect(moved.length).toBeGreaterThan(0);
+    expect(s.withinCapacity()).toBe(true);
   });
 });
