@@ -72,7 +72,7 @@ export async function recordNeedsInBulk(
     const key = householdKey(need.household);
     const found = state.households.get(key);
     if (found && !inScope(reporter.scope, found.record.community)) {
-      rows.push({ line, status: 'held', reviewId: write ? await holdForReview(tx, need, found.id!, { ...reporter, fieldPrefix: '', zones: [] }) : undefined });
+      rows.push({ line, status: 'held', reviewId: write ? await holdForReview(tx, need, found.id!, { ...reporter, fieldPrefix: '' }) : undefined });
       continue;
     }
     const input = { ...need.household, zoneId: need.household.zoneId ?? reporter.zoneAt(need.household.lat, need.household.lon)?.id };

@@ -5,9 +5,7 @@ import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
-import { listZones, zoneExists } from '../zones/zones.service.ts';
-import type { Zone } from '../zones/zones.schema.ts';
-import { zoneAt } from '../zones/zone-geometry.ts';
+import { zoneExists, zoneOfPoint } from '../zones/zones.service.ts';
 import { checkCommunity, checkRecordInScope, inScope, type CommunityScope } from '../auth/communities.ts';
 import { createHousehold, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
 import { heldForReview, holdForReview } from './household-reviews.service.ts';
@@ -43,8 +41,6 @@ export interface Reporter {
   scope: CommunityScope;
   /** Put before field names in refusals: 'body.' for a form, '' for a CSV row. */
   fieldPrefix: string;
-  /** The zones, when the caller read them once for many reports. */
-  zones?: Zone[];
 }
 
 /** A need typed in by a person; a later correction of the household (PATCH) is what imports must respect. */
@@ -99,12 +95,12 @@ export async function recordNeed(tx: Queryable, input: NewNeed, reporter: Report
 }
 
 /** The reported household with its zone: the one named (which must exist), else the zone its point lies in. */
-async function withZone(tx: Queryable, household: HouseholdInput, { fieldPrefix, zones }: Pick<Reporter, 'fieldPrefix' | 'zones'>): Promise<HouseholdInput> {
+async function withZone(tx: Queryable, household: HouseholdInput, { fieldPrefix }: Pick<Reporter, 'fieldPrefix'>): Promise<HouseholdInput> {
   if (household.zoneId !== undefined) {
     if (!(await zoneExists(tx, household.zoneId))) throw new NotFoundError('zone', household.zoneId, `${fieldPrefix}household.zoneId`);
     return household;
   }
-  return { ...household, zoneId: zoneAt(zones ?? (await listZones(tx)), household.lat, household.lon)?.id };
+  return { ...household, zoneId: (await zoneOfPoint(tx, household.lat, household.lon))?.id };
 }
 
 /** The need recorded on its household: new, or merged into the open need of the same commodity. */

@@ -7,8 +7,7 @@ import { checkRecordInScope, type CommunityScope } from '../auth/communities.ts'
 import { ConflictError, HttpError, NotFoundError, invalidField } from '../http/errors.ts';
 import { addressKey, communityMiddle, createHousehold, findReported, householdFor, knownCommunities, likelySameHouseholds, mergeReport, phoneKey } from '../needs/households.service.ts';
 import type { Household, HouseholdInput } from '../needs/needs.schema.ts';
-import { listZones } from '../zones/zones.service.ts';
-import { zoneAt } from '../zones/zone-geometry.ts';
+import { zoneOfPoint } from '../zones/zones.service.ts';
 import { hasLiveCode, hashCode, newCode, normalCode, replaceCode } from '../residents/access.service.ts';
 import { say, type Lang } from '../residents/resident-texts.ts';
 import { vulnerabilityFlags } from '../../domain/values.ts';
@@ -92,7 +91,7 @@ async function approve(tx: Queryable, r: Registration, d: RegistrationDecision, 
   if (await findReported(tx, { address: r.address, phone: r.phone ?? undefined })) throw new ConflictError('a household with the same address and phone exists already: merge into it', {}, 'already-exists');
   const place = d.lat !== undefined ? { lat: d.lat, lon: d.lon! } : await communityMiddle(tx, r.community);
   if (!place) throw invalidField('body.lat', 'required: the community has no household yet to place it by');
-  const input: HouseholdInput = { ...householdFields(r), ...place, zoneId: zoneAt(await listZones(tx), place.lat, place.lon)?.id };
+  const input: HouseholdInput = { ...householdFields(r), ...place, zoneId: (await zoneOfPoint(tx, place.lat, place.lon))?.id };
   return (await createHousehold(tx, input, SOURCE, actorId)).household;
 }
 

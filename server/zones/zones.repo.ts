@@ -15,6 +15,15 @@ export async function allGates(db: Queryable): Promise<Gate[]> {
   return (await db.query('SELECT * FROM gates ORDER BY id')).map((r) => toCamel<Gate>(r));
 }
 
+/**
+ * What changes when any zone is added, removed or edited (its shape included): the cache key of their shapes.
+ * Every write of a row gives it its writer's transaction id (xmin), whichever statement wrote it.
+ */
+export async function zonesStamp(db: Queryable): Promise<string> {
+  const [row] = await db.query<{ stamp: string }>(`SELECT concat_ws(':', count(*), max(id), sum(xmin::text::bigint)) AS stamp FROM zones`);
+  return row!.stamp;
+}
+
 export async function findZone(db: Queryable, id: number, lock = false): Promise<ZoneRow | undefined> {
   const [row] = await db.query(`SELECT * FROM zones WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return row && toCamel<ZoneRow>(row);

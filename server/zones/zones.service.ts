@@ -5,12 +5,27 @@ import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import * as repo from './zones.repo.ts';
 import type { Gate, NewZone, Zone, ZoneUpdate } from './zones.schema.ts';
 import { pageOf, type Page, type Paging } from '../http/paging.ts';
+import { zoneLocator } from './zone-geometry.ts';
 
 export type { Gate, Zone };
 
 export async function listZones(db: Queryable): Promise<Zone[]> {
   const [zones, gates] = [await repo.allZones(db), await repo.allGates(db)];
   return zones.map((zone) => ({ ...zone, gates: gates.filter((g) => g.zoneId === zone.id) }));
+}
+
+/** The zones' shapes as last read, and the stamp they were read under. */
+let shapes: { stamp: string; locate: (lat: number, lon: number) => { id: number } | undefined } | undefined;
+
+/**
+ * The zone a point lies in (the first by id), for a household recorded one at a time. The zones' shapes are
+ * kept between calls while their stamp is unchanged: a district has a thousand, and reading them (with every
+ * gate) for each need recorded cost more than the rest of recording it.
+ */
+export async function zoneOfPoint(db: Queryable, lat: number, lon: number): Promise<{ id: number } | undefined> {
+  const stamp = await repo.zonesStamp(db);
+  if (shapes?.stamp !== stamp) shapes = { stamp, locate: zoneLocator(await repo.allZones(db)) };
+  return shapes.locate(lat, lon);
 }
 
 /** A page of the zones (the whole list is small enough to hold: a district has about a thousand). */

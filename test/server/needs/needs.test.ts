@@ -36,7 +36,10 @@ describe.each(databaseKinds)('needs on %s', (kind) => {
     expect(list.body.total).toBe(1);
   });
 
-  it('derives the zone of a household from the zone polygons', async () => {
+  it('derives the zone of a household from the zone polygons, as they stand when it is recorded', async () => {
+    // Recorded before the zone is drawn: in none (and the zones' shapes as they were are read).
+    const before = await post(t, '/api/needs', { household: aHousehold({ name: 'Early household', address: '2 Place du Palais', lat: 43.7311, lon: 7.4201 }), commodityId: rice.id, quantity: 1 }, 'community');
+    expect(before.household.zoneId).toBeNull();
     const zone = await post(t, '/api/zones', {
       name: 'Rock',
       status: 'controlled',
@@ -46,6 +49,14 @@ describe.each(databaseKinds)('needs on %s', (kind) => {
     expect(inside.household.zoneId).toBe(zone.id);
     const list = await t.api.get(`/api/needs?zoneId=${zone.id}`).set(worker()).expect(200);
     expect(list.body.items.map((n: { id: number }) => n.id)).toEqual([inside.need.id]);
+    // The zone redrawn further east: a household recorded there now is in it.
+    await t.api
+      .put(`/api/zones/${zone.id}`)
+      .set(bearer(t.tokens.coordinator))
+      .send({ polygon: { type: 'Polygon', coordinates: [[[7.43, 43.72], [7.45, 43.72], [7.45, 43.735], [7.43, 43.735], [7.43, 43.72]]] } })
+      .expect(200);
+    const east = await post(t, '/api/needs', { household: aHousehold({ name: 'East household', address: '5 Avenue de la Costa', lat: 43.731, lon: 7.44 }), commodityId: rice.id, quantity: 1 }, 'community');
+    expect(east.household.zoneId).toBe(zone.id);
   });
 
   it('refuses bad needs with the field named and writes nothing', async () => {
