@@ -20,7 +20,7 @@ export interface ServerProcess {
 
 /** Starts bench/server.ts with these arguments (`--data-dir DIR`, `--database-url URL` or `--bare`); resolves once it listens. */
 export async function startServer(where: string[]): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'server.ts'), ...where], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), '--import', 'tsx', join(import.meta.dirname, 'server.ts'), ...where], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -20,6 +20,8 @@ const option = (name: string) => {
 };
 
 const sessions = new KnownSessions();
+// BENCH_PROF=dir (bench/server-process.ts passes --cpu-prof): the profile is written at exit, so a stop is an exit.
+if (process.env.BENCH_PROF) process.on('SIGTERM', () => process.exit(0));
 
 async function lifeline() {
   const db = await openDatabase({ dataDir: option('data-dir') ?? '', databaseUrl: option('database-url') });
