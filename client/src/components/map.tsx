@@ -40,7 +40,7 @@ export function useMap(options: { network?: 'drive' | 'walk'; zoom?: number } = 
     loadNetwork(options.network ?? 'drive').then(
       (fc) => {
         if (!live) return;
-        L.geoJSON(fc, { style: { color: '#8a94a0', weight: 1.5, opacity: 0.8 }, interactive: false }).addTo(m);
+        roadLines(fc).addTo(m);
         setNetwork('shown');
       },
       () => live && setNetwork('missing'),
@@ -59,6 +59,20 @@ export function useMap(options: { network?: 'drive' | 'walk'; zoom?: number } = 
     };
   }, []);
   return { ref, map, network };
+}
+
+/**
+ * The road network as one multi-line layer: a district's tens of thousands of roads made one Leaflet layer each
+ * (L.geoJSON) kept the page busy for seconds before anything else was drawn.
+ */
+function roadLines(fc: GeoJSON.FeatureCollection): L.Polyline {
+  const lines: L.LatLngTuple[][] = [];
+  for (const feature of fc.features) {
+    const g = feature.geometry;
+    if (g.type === 'LineString') lines.push(toLatLngs(g.coordinates as [number, number][]));
+    else if (g.type === 'MultiLineString') for (const part of g.coordinates) lines.push(toLatLngs(part as [number, number][]));
+  }
+  return L.polyline(lines, { color: '#8a94a0', weight: 1.5, opacity: 0.8, interactive: false });
 }
 
 /** A layer group that lives as long as the component and is cleared and refilled on each change. */
