@@ -1,5 +1,6 @@
 // The API's value lists, one source for the server's schemas and the web app's selects and labels.
-// Plain `as const` arrays and their types only: this module imports nothing, so both sides may load it.
+// Plain `as const` arrays and their types (and the odd number both sides must agree on) only: this module
+// imports nothing, so both sides may load it.
 
 // auth
 export const roles = ['admin', 'coordinator', 'charity', 'community', 'driver'] as const;
@@ -26,6 +27,8 @@ export const urgencies = ['low', 'normal', 'high', 'critical'] as const;
 export type Urgency = (typeof urgencies)[number];
 export const needStatuses = ['open', 'fulfilled', 'cancelled'] as const;
 export type NeedStatus = (typeof needStatuses)[number];
+/** From this map zoom (a few streets in view) GET /map/needs draws the needs one by one, not in clusters. */
+export const MAP_SINGLES_ZOOM = 18;
 /** The flags as the needs CSV's columns spell them. */
 export const flagColumns = {
   elderlyAlone: 'elderly_alone',

@@ -4,11 +4,10 @@ import type { Queryable } from '../db/database.ts';
 import type { CommunityScope } from '../auth/communities.ts';
 import { LEDGER_ZOOM, needCells, needPoints, type Bbox, type CellRow, type MapNeedRow } from './need-map.repo.ts';
 import type { MapQuery, NeedMap } from './needs.schema.ts';
+import { MAP_SINGLES_ZOOM } from '../../domain/values.ts';
 
 /** A cell with fewer needs than this shows them one by one (a bubble of 2 says less than two dots). */
 export const MIN_CLUSTER = 5;
-/** From this zoom (a few streets in view) the needs are drawn one by one; zoom 17 shows the ledger's cells of zoom 16. */
-export const SINGLES_ZOOM = 18;
 /** The most needs one answer draws one by one; past it, the view's needs stay clustered. */
 export const MAX_SINGLES = 5000;
 
@@ -17,7 +16,8 @@ const tiersOf = (c: Tiers) => ({ 1: c.tier1, 2: c.tier2, 3: c.tier3 });
 const share = (fulfilled: number, quantity: number) => (quantity > 0 ? Math.min(1, fulfilled / quantity) : 1);
 
 export async function needMap(db: Queryable, { bbox, zoom }: MapQuery, communities: CommunityScope): Promise<NeedMap> {
-  if (zoom >= SINGLES_ZOOM) {
+  // Zoom 17 still shows the ledger's cells of zoom 16.
+  if (zoom >= MAP_SINGLES_ZOOM) {
     const points = await needPoints(db, bbox, communities, MAX_SINGLES + 1);
     if (points.length <= MAX_SINGLES) return answer([], points);
   }

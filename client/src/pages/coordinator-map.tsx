@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { del, get, getAll, newIdempotencyKey, put, request } from '../api.ts';
 import { fmtDate, fmtPercent, t, tOr } from '../i18n.ts';
 import type { Closure, NeedCluster, NeedMap, Warehouse, Zone, ZoneStatus } from '../types.ts';
-import { zoneStatuses } from '../../../domain/values.ts';
+import { MAP_SINGLES_ZOOM, zoneStatuses } from '../../../domain/values.ts';
 import { ErrorNote, Field, isMissingEndpoint, formError, NotYet, useLoad, useSubmit } from '../components/ui.tsx';
 import { asText, closureIcon, MapBox, tierColours, useLayer, useMap, warehouseIcon, zoneColours, toLatLngs } from '../components/map.tsx';
 
@@ -55,7 +55,7 @@ export function CoordinatorMap() {
       for (const cluster of needs.data.clusters) {
         const [west, south, east, north] = cluster.bounds;
         L.marker([cluster.lat, cluster.lon], { icon: clusterIcon(cluster), title: t('map.cluster', { n: cluster.count, delivered: fmtPercent(cluster.fulfilled) }) })
-          .on('click', () => map.fitBounds([[south, west], [north, east]], { maxZoom: SINGLES_ZOOM }))
+          .on('click', () => map.fitBounds([[south, west], [north, east]], { maxZoom: MAP_SINGLES_ZOOM }))
           .addTo(g);
       }
       for (const need of needs.data.needs) {
@@ -275,9 +275,6 @@ function ClosureCard({ closure, onRemoved, onClose }: { closure: Closure; onRemo
     </div>
   );
 }
-
-/** From this zoom the server sends every need of the view on its own (server/needs/need-map.service.ts). */
-const SINGLES_ZOOM = 18;
 
 /**
  * The open needs of the map's view, asked for again a moment after each pan or zoom ends; an answer for a
