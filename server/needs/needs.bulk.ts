@@ -5,7 +5,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { Notify } from '../live/outbox.ts';
 import { inScope, type CommunityScope } from '../auth/communities.ts';
-import type { Zone } from '../zones/zones.schema.ts';
+import type { ZoneLocator } from '../zones/zones.service.ts';
 import * as householdsRepo from './households.repo.ts';
 import * as needsRepo from './needs.repo.ts';
 import { addressKey, fromRow, mergeChanges, phoneKey, trackedValues, type MergeResult } from './households.service.ts';
@@ -22,7 +22,7 @@ export interface BulkReport {
 /** Who reports, and where each point lies (zones looked up once for the whole file). */
 export interface BulkReporter extends Omit<Reporter, 'zones' | 'fieldPrefix'> {
   scope: CommunityScope;
-  zoneAt: (lat: number, lon: number) => Pick<Zone, 'id'> | undefined;
+  zoneAt: ZoneLocator;
 }
 
 interface WorkHousehold {

@@ -17,8 +17,7 @@ import { checkCommunity, type CommunityScope } from '../auth/communities.ts';
 import type { Outbox } from '../live/outbox.ts';
 import { invalidField, toHttpError, ValidationError, type FieldProblem } from '../http/errors.ts';
 import type { SpooledBody } from '../http/spool.ts';
-import { listZones } from '../zones/zones.service.ts';
-import { zoneLocator } from '../zones/zone-geometry.ts';
+import { zonesNow } from '../zones/zones.service.ts';
 import { allCommodities } from '../commodities/commodities.service.ts';
 import { flagColumns } from '../../domain/values.ts';
 import { csvColumns, csvRow, vulnerabilityFlags, type ImportReport, type ImportRowReport } from './needs.schema.ts';
@@ -59,7 +58,7 @@ export async function importNeedsCsv(outbox: Outbox, body: unknown, importer: Im
   const upload = asUpload(body);
   const commodityIds = new Map((await allCommodities(outbox.db)).map((c) => [c.code.toLowerCase(), c.id]));
   const rows = () => checkedRows(upload, (cells) => checkRow(cells, commodityIds, importer.scope));
-  const reporter: BulkReporter = { source: `import:${importer.source}`, actorId: importer.actorId, scope: importer.scope, zoneAt: zoneLocator(await listZones(outbox.db)) };
+  const reporter: BulkReporter = { source: `import:${importer.source}`, actorId: importer.actorId, scope: importer.scope, zoneAt: await zonesNow(outbox.db) };
   const report = new Report(importer.source, importer.preview);
   if (importer.preview) {
     // A dry run: each batch resolved against what is stored and what the earlier rows would have done.

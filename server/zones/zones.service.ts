@@ -14,19 +14,25 @@ export async function listZones(db: Queryable): Promise<Zone[]> {
   return zones.map((zone) => ({ ...zone, gates: gates.filter((g) => g.zoneId === zone.id) }));
 }
 
+/** Which zone a point lies in (the first by id), if any. */
+export type ZoneLocator = (lat: number, lon: number) => { id: number } | undefined;
+
 /** The zones' shapes as last read, and the stamp they were read under. */
-let shapes: { stamp: string; locate: (lat: number, lon: number) => { id: number } | undefined } | undefined;
+let shapes: { stamp: string; locate: ZoneLocator } | undefined;
 
 /**
- * The zone a point lies in (the first by id), for a household recorded one at a time. The zones' shapes are
- * kept between calls while their stamp is unchanged: a district has a thousand, and reading them (with every
- * gate) for each need recorded cost more than the rest of recording it.
+ * The zones as they stand, to place points in. Their shapes are kept between calls while their stamp is
+ * unchanged: a district has a thousand, and reading them (with every gate) for each need recorded cost more
+ * than the rest of recording it.
  */
-export async function zoneOfPoint(db: Queryable, lat: number, lon: number): Promise<{ id: number } | undefined> {
+export async function zonesNow(db: Queryable): Promise<ZoneLocator> {
   const stamp = await repo.zonesStamp(db);
   if (shapes?.stamp !== stamp) shapes = { stamp, locate: zoneLocator(await repo.allZones(db)) };
-  return shapes.locate(lat, lon);
+  return shapes.locate;
 }
+
+/** The zone a point lies in, for a household recorded one at a time. */
+export const zoneOfPoint = async (db: Queryable, lat: number, lon: number) => (await zonesNow(db))(lat, lon);
 
 /** A page of the zones (the whole list is small enough to hold: a district has about a thousand). */
 export async function zonePage(db: Queryable, query: Paging<'id' | 'name' | 'status'> & { status?: Zone['status'] }): Promise<Page<Zone>> {
