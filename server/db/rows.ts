@@ -148,3 +148,14 @@ export async function insertRows<T = Record<string, unknown>>(db: Queryable, tab
   }
   return out;
 }
+
+/** Rows grouped by a key (an id they refer to), each group in the rows' order. */
+export function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}

@@ -2,7 +2,7 @@
 // day — accept, pick up (ledger: dispatched); a stop's outcome is in stops.service.ts. Every change
 // reaches the driver and the coordinators' board live.
 import type { Queryable, Tx } from '../db/database.ts';
-import type { Page, Paging } from '../db/rows.ts';
+import { groupBy, type Page, type Paging } from '../db/rows.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
@@ -140,16 +140,6 @@ export async function routeViews(db: Queryable, ids: number[]): Promise<RouteVie
       })),
     };
   });
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const row of rows) {
-    const group = groups.get(key(row));
-    if (group) group.push(row);
-    else groups.set(key(row), [row]);
-  }
-  return groups;
 }
 
 const withoutId = ({ donationId: _d, ...pledge }: PledgeForDriver) => pledge;

@@ -6,12 +6,15 @@ import * as repo from './zones.repo.ts';
 import type { Gate, NewZone, Zone, ZoneUpdate } from './zones.schema.ts';
 import { pageOf, type Page, type Paging } from '../http/paging.ts';
 import { zoneLocator } from './zone-geometry.ts';
+import { groupBy } from '../db/rows.ts';
 
 export type { Gate, Zone };
 
 export async function listZones(db: Queryable): Promise<Zone[]> {
   const [zones, gates] = [await repo.allZones(db), await repo.allGates(db)];
-  return zones.map((zone) => ({ ...zone, gates: gates.filter((g) => g.zoneId === zone.id) }));
+  // Grouped once: a district's thousand zones each filtering its two thousand gates took millions of steps.
+  const byZone = groupBy(gates, (g) => g.zoneId);
+  return zones.map((zone) => ({ ...zone, gates: byZone.get(zone.id) ?? [] }));
 }
 
 /** Which zone a point lies in (the first by id), if any. */
