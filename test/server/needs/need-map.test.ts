@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, databaseKinds, PASSWORD, startTestApp, type TestApp } from '../../support/app.ts';
 import { aCommodity, post } from '../../support/records.ts';
 import { insertHouseholds } from '../../../server/needs/households.repo.ts';
-import { insertNeeds } from '../../../server/needs/needs.repo.ts';
+import { flagsOf, insertNeeds } from '../../../server/needs/needs.repo.ts';
+import { defaultPolicy, tierOf } from '../../../solver/allocation/policy.ts';
+import { urgencies } from '../../../domain/values.ts';
 import { addressKey, phoneKey } from '../../../server/needs/households.service.ts';
 import { foldNeedCells } from '../../../server/needs/need-map.repo.ts';
 import type { NeedMap } from '../../../server/needs/needs.schema.ts';
@@ -11,6 +13,8 @@ import type { NeedMap } from '../../../server/needs/needs.schema.ts';
 const MONACO = { lat: 43.735, lon: 7.42, community: 'Monaco' };
 const MENTON = { lat: 43.776, lon: 7.5, community: 'Menton' };
 const ALL: [number, number, number, number] = [7.3, 43.6, 7.7, 43.9];
+/** The households' flag columns need_tier reads. */
+const householdFlags = ['infant', 'pregnant', 'elderly_alone', 'disabled', 'chronic_illness'] as const;
 const JUST_MONACO: [number, number, number, number] = [7.39, 43.72, 7.45, 43.75];
 
 describe.each(databaseKinds)('the needs map, on %s', (kind) => {
@@ -49,6 +53,16 @@ describe.each(databaseKinds)('the needs map, on %s', (kind) => {
     worker = (await t.api.post('/api/auth/login').send({ email: 'menton@test.local', password: PASSWORD }).expect(200)).body.token;
   });
   afterAll(() => t.close());
+
+  it('puts each need in the tier the allocation gives it (the database’s need_tier and the default policy agree)', async () => {
+    for (let mask = 0; mask < 2 ** householdFlags.length; mask++) {
+      for (const urgency of urgencies) {
+        const row = Object.fromEntries(householdFlags.map((flag, i) => [flag, (mask & (1 << i)) !== 0]));
+        const [{ tier }] = (await t.db.query<{ tier: number }>('SELECT need_tier($1, $2, $3, $4, $5, $6) AS tier', [row.infant, row.pregnant, row.elderly_alone, row.disabled, row.chronic_illness, urgency])) as [{ tier: number }];
+        expect(tier, `${JSON.stringify(row)} ${urgency}`).toBe(tierOf({ id: '', commodityId: '', quantity: 1, flags: flagsOf(row), urgency }, defaultPolicy));
+      }
+    }
+  });
 
   it('clusters the open needs of the view, every one counted once, zoomed out and zoomed in', async () => {
     for (const [bbox, zoom] of [[ALL, 10], [ALL, 13], [JUST_MONACO, 14], [JUST_MONACO, 16], [JUST_MONACO, 17]] as const) {
