@@ -29,10 +29,11 @@ export class LocalSearch {
     private readonly s: SearchState,
     private readonly neighbours: Int32Array[],
     private readonly random: Random,
-    options: { swapStar?: boolean } = {},
+    options: { swapStar?: boolean; moves?: MoveFactory[] } = {},
   ) {
+    const moves = options.moves ?? MOVES;
     // Shipments add a move of their own; problems without them do not pay for it.
-    this.moves = (s.pairs ? [...MOVES, pairRelocate] : MOVES).map((factory) => factory(s));
+    this.moves = (s.pairs ? [...moves, pairRelocate] : moves).map((factory) => factory(s));
     this.queued = new Uint8Array(s.inst.customerCount);
     this.swapStar = options.swapStar !== false && SwapStar.applies(s) ? new SwapStar(s, neighbours) : null;
   }

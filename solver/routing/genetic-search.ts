@@ -1,0 +1,207 @@
+// HGS-CVRP's genetic search (Vidal 2022) for plain CVRP: parents chosen by biased fitness are recombined
+// by order crossover of their giant tours, Split cuts the child into routes, and local search with
+// overload priced (repaired half the time when it ends overloaded) educates it into the population.
+// The population starts from randomised nearest-neighbour tours, and again when the best stalls.
+import type { Random } from '../random.ts';
+import { CapacityPenalty, repairOverload } from './capacity-penalty.ts';
+import { orderCrossover } from './crossover.ts';
+import { LocalSearch } from './local-search.ts';
+import type { MoveFactory } from './moves/move.ts';
+import { relocate } from './moves/relocate.ts';
+import { swap } from './moves/swap.ts';
+import { twoOptStar } from './moves/two-opt-star.ts';
+import { twoOpt } from './moves/two-opt.ts';
+import { giantTour, POPULATION, individual, Population, type Individual, type PopulationOptions } from './population.ts';
+import type { Instance } from './problem.ts';
+import type { RoutePool } from './route-pool.ts';
+import type { SearchState } from './search-state.ts';
+import { splitTour, type SplitProblem } from './split.ts';
+
+/**
+ * The moves that educate: HGS-CVRP's single-customer ones (SWAP* comes with the local search). Or-opt
+ * and cross-exchange made each child about twice as dear, for fewer children than the search needs.
+ */
+const GENETIC_MOVES: MoveFactory[] = [relocate, swap, twoOpt, twoOptStar];
+/** HGS-CVRP's share of educated children within capacity, and how often an overloaded one is repaired. */
+const FEASIBLE_TARGET = 0.2;
+const REPAIR_RATE = 0.5;
+/** Nearest unvisited customers a starting tour picks its next stop among. */
+const WANDER_CHOICES = 3;
+/**
+ * Children without a better solution within capacity after which the population starts over (HGS-CVRP:
+ * 20 000 of its cheaper children).
+ */
+const RESTART_AFTER = 1_000;
+
+export class GeneticSearch {
+  private readonly ls: LocalSearch;
+  private readonly population: Population;
+  private readonly penalty: CapacityPenalty;
+  private readonly split: SplitProblem;
+  /** Starting individuals still to make before crossover (μ, again after a restart; HGS-CVRP makes 4μ of its cheaper ones). */
+  private toSeed: number;
+  private sinceImproved = 0;
+
+  /**
+   * Only for problems Split can cut: one kind of vehicle, leaving from and returning to one depot, with
+   * no limit on its routes but capacity, which the state must be able to relax.
+   */
+  static applies(s: SearchState): boolean {
+    const { slots, classSlots } = s.inst;
+    const slot = slots[0];
+    if (!s.relaxable || classSlots.length !== 1 || slot === undefined || slot.startNode !== slot.endNode) return false;
+    return [slot.returnLatest, slot.maxDuration, slot.maxStops, slot.maxTravelTime, slot.maxDistance].every((limit) => limit === Infinity);
+  }
+
+  constructor(
+    private readonly s: SearchState,
+    private readonly random: Random,
+    /** The customers to serve (all of them fit in the fleet). */
+    private readonly customers: number[],
+    /** Gets the routes of every educated solution within capacity (for set partitioning). */
+    private readonly pool: RoutePool,
+    /** Per customer, the customers local search tries it next to, nearest first. */
+    private readonly neighbours: Int32Array[],
+    private readonly options: PopulationOptions = POPULATION,
+  ) {
+    this.ls = new LocalSearch(s, neighbours, random, { moves: GENETIC_MOVES });
+    this.penalty = new CapacityPenalty(s, FEASIBLE_TARGET);
+    this.population = new Population(customers, options, s.capacityPenalty);
+    this.toSeed = options.minimum;
+    this.split = splitProblem(s.inst, s.capacityPenalty);
+  }
+
+  /** The best solution within capacity so far, routes per slot, and its distance. */
+  best(): { routes: number[][]; cost: number } | null {
+    const best = this.population.best;
+    return best ? { routes: this.perSlot(best.routes), cost: best.distance } : null;
+  }
+
+  /** Takes a solution found elsewhere (routes per slot) into the population, as it is. */
+  adopt(routes: number[][]): void {
+    this.s.restore(routes);
+    this.population.add(this.capture());
+  }
+
+  /** Makes and educates one individual (a random one while the population is seeded, else a child); true for a new best. */
+  step(): boolean {
+    let improved: boolean;
+    if (this.toSeed > 0) {
+      this.toSeed--;
+      improved = this.educate(this.wanderingTour(), null);
+    } else {
+      const first = this.population.select(this.random);
+      const second = this.population.select(this.random);
+      improved = this.educate(orderCrossover(giantTour(first), giantTour(second), this.random), [first, second]);
+    }
+    this.sinceImproved = improved ? 0 : this.sinceImproved + 1;
+    if (this.sinceImproved >= RESTART_AFTER) {
+      this.population.clear();
+      this.toSeed = this.options.minimum;
+      this.sinceImproved = 0;
+    }
+    return improved;
+  }
+
+  /**
+   * Split, local search, and the outcome (and its repair) into the population; true for a new best. A
+   * child's search starts only at the customers with an edge neither parent has: the parents' own edges
+   * were already locally optimal (a full search per child cost too many children).
+   */
+  private educate(tour: number[], parents: Individual[] | null): boolean {
+    const { s, ls } = this;
+    this.split.capacityPenalty = s.capacityPenalty;
+    const routes = splitTour(this.split, tour);
+    s.restore(this.perSlot(routes));
+    ls.run(parents ? newEdgeEnds(routes, parents) : undefined);
+    const within = s.withinCapacity();
+    let improved = this.keep();
+    if (this.penalty.record(within)) this.population.setPenalty(s.capacityPenalty);
+    if (!within && this.random.next() < REPAIR_RATE) {
+      repairOverload(s, ls);
+      if (s.withinCapacity()) improved = this.keep() || improved;
+    }
+    return improved;
+  }
+
+  /** Adds the state's solution to the population (and its routes to the pool when within capacity). */
+  private keep(): boolean {
+    const ind = this.capture();
+    if (ind.excess === 0) for (const r of this.s.routes) if (r.size > 0) this.pool.add(r.slot.vehicleClass, r.nodes, r.cost);
+    return this.population.add(ind);
+  }
+
+  /**
+   * A tour for a starting individual: from a random customer, each step to one of the few nearest not
+   * yet visited (at random), or to the nearest of all when those are visited. Cheaper to educate than a
+   * shuffle, and still diverse.
+   */
+  private wanderingTour(): number[] {
+    const { customers, random, neighbours } = this;
+    const left = new Set(customers);
+    let at = customers[random.int(customers.length)]!;
+    const tour: number[] = [];
+    for (;;) {
+      tour.push(at);
+      left.delete(at);
+      if (left.size === 0) return tour;
+      const near = neighbours[at]!.filter((c) => left.has(c)).slice(0, WANDER_CHOICES);
+      at = near.length > 0 ? near[random.int(near.length)]! : this.nearest(at, left);
+    }
+  }
+
+  private nearest(from: number, among: Set<number>): number {
+    const { dist, nodeCount } = this.s.inst;
+    let best = -1;
+    for (const c of among) if (best < 0 || dist[from * nodeCount + c]! < dist[from * nodeCount + best]!) best = c;
+    return best;
+  }
+
+  private capture(): Individual {
+    let distance = 0;
+    let excess = 0;
+    const routes: number[][] = [];
+    for (const r of this.s.routes) {
+      if (r.size === 0) continue;
+      routes.push(r.nodes.slice());
+      distance += r.fwDist[r.size + 1]!;
+      excess += r.excess;
+    }
+    return individual(routes, this.s.inst.customerCount, distance, excess);
+  }
+
+  /** Routes laid out on the slots (all alike), the rest left empty. */
+  private perSlot(routes: number[][]): number[][] {
+    return this.s.routes.map((_, k) => routes[k]?.slice() ?? []);
+  }
+}
+
+/** The customers at either end of an edge of `routes` that no parent has (depot edges included). */
+function newEdgeEnds(routes: number[][], parents: Individual[]): number[] {
+  const inherited = (a: number, b: number) => parents.some((p) => p.next[a] === b || p.prev[a] === b);
+  const ends = new Set<number>();
+  for (const route of routes) {
+    for (let k = 0; k <= route.length; k++) {
+      const a = k > 0 ? route[k - 1]! : -1;
+      const b = k < route.length ? route[k]! : -1;
+      const known = a >= 0 ? inherited(a, b) : inherited(b, a);
+      if (known) continue;
+      if (a >= 0) ends.add(a);
+      if (b >= 0) ends.add(b);
+    }
+  }
+  return [...ends];
+}
+
+function splitProblem(inst: Instance, capacityPenalty: number): SplitProblem {
+  const slot = inst.slots[0]!;
+  return {
+    dist: inst.dist,
+    nodeCount: inst.nodeCount,
+    depot: slot.startNode,
+    demand: inst.demand,
+    capacity: slot.capacity,
+    capacityPenalty,
+    maxRoutes: inst.slots.length,
+  };
+}

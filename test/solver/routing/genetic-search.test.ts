@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseInstance } from '../../../solver/formats/index.ts';
+import { Random } from '../../../solver/random.ts';
+import { checkSolution } from '../../../solver/routing/check.ts';
+import { GeneticSearch } from '../../../solver/routing/genetic-search.ts';
+import { nearestNeighbours } from '../../../solver/routing/neighbours.ts';
+import { compileProblem, type RoutingProblem } from '../../../solver/routing/problem.ts';
+import { RoutePool } from '../../../solver/routing/route-pool.ts';
+import { SearchState } from '../../../solver/routing/search-state.ts';
+import { solveRouting } from '../../../solver/routing/solve.ts';
+import { readFixture } from '../../support/fixtures.ts';
+import { randomProblem } from './fixtures.ts';
+
+const cvrp = () => parseInstance('cvrplib/A-n32-k5.vrp', readFixture('cvrplib/A-n32-k5.vrp')).problem;
+
+/** The best routes after `steps` children of a search seeded with `seed`, and the distance it reports. */
+function search(problem: RoutingProblem, seed: number, steps: number): { routes: number[][]; cost: number } {
+  const inst = compileProblem(problem);
+  const s = new SearchState(inst);
+  const customers = Array.from({ length: inst.realCount }, (_, c) => c);
+  const genetic = new GeneticSearch(s, new Random(seed), customers, new RoutePool(1000), nearestNeighbours(inst, 20));
+  for (let k = 0; k < steps; k++) genetic.step();
+  return genetic.best()!;
+}
+
+describe('GeneticSearch', () => {
+  it('runs on plain CVRP only', () => {
+    expect(GeneticSearch.applies(new SearchState(compileProblem(cvrp())))).toBe(true);
+    const timed = randomProblem(1, 10);
+    expect(GeneticSearch.applies(new SearchState(compileProblem(timed)))).toBe(false);
+  });
+
+  it('finds routes within capacity that serve every customer once, at the distance it reports', () => {
+    const problem = cvrp();
+    const inst = compileProblem(problem);
+    const { routes, cost } = search(problem, 3, 300);
+    const served = routes.flat().sort((a, b) => a - b);
+    expect(served).toEqual(Array.from({ length: problem.customers.length }, (_, c) => c));
+    const planned = routes.flatMap((nodes, k) => (nodes.length === 0 ? [] : [{ vehicleId: inst.slots[k]!.vehicleId, copy: inst.slots[k]!.copy, stops: nodes.map((c) => problem.customers[c]!.id) }]));
+    const check = checkSolution(problem, { routes: planned });
+    expect(check.violations).toEqual([]);
+    expect(check.cost).toBeCloseTo(cost, 6);
+    // A-n32-k5's optimum is 784 (rounded distances; these are not rounded).
+    expect(cost).toBeLessThan(784 * 1.02);
+  });
+
+  it('gives the same solution for the same seed', () => {
+    const a = search(cvrp(), 9, 150);
+    const b = search(cvrp(), 9, 150);
+    expect(b).toEqual(a);
+  });
+
+  it('leaves solveRouting on plain CVRP feasible and the same for the same seed', async () => {
+    const problem = cvrp();
+    const a = await solveRouting(problem, { seed: 4, maxIterations: 200 });
+    const b = await solveRouting(problem, { seed: 4, maxIterations: 200 });
+    expect(checkSolution(problem, a).violations).toEqual([]);
+    expect(a.feasible).toBe(true);
+    expect(b.routes).toEqual(a.routes);
+  });
+});
