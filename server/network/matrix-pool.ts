@@ -44,6 +44,16 @@ export class MatrixPool {
     return run;
   }
 
+  /**
+   * Many small matrices (each between its own points), as travelMatrix would give them one by one: each
+   * worker computes whole ones, taking the next as it finishes, instead of every worker a part of each.
+   */
+  travelMatrices(network: RoadNetwork, pointSets: LatLon[][], mode: Mode): Promise<TravelMatrix[]> {
+    const run = this.queue.then(() => this.computeMany(network, pointSets, mode));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
@@ -66,6 +76,22 @@ export class MatrixPool {
     const rows = sourcesOf(job.size, options);
     const parts = await this.inRanges<MatrixRows>(rows, (from, to) => ({ kind: 'rows', jobId, fromRow: from, toRow: to }));
     return assembleMatrix(network, mode, snapped, parts, rows);
+  }
+
+  private async computeMany(network: RoadNetwork, pointSets: LatLon[][], mode: Mode): Promise<TravelMatrix[]> {
+    const prepared = pointSets.map((points) => prepareMatrix(network, points, mode));
+    const rows = new Array<MatrixRows>(prepared.length);
+    let next = 0;
+    await Promise.all(
+      this.workers.map(async (worker, w) => {
+        for (let i = next++; i < prepared.length; i = next++) {
+          const { hierarchy, ...legs } = prepared[i].job;
+          this.sendHierarchy(w, hierarchy);
+          rows[i] = await this.ask<MatrixRows>(worker, { kind: 'whole', job: { ...legs, hierarchyKey: hierarchy.key } });
+        }
+      }),
+    );
+    return prepared.map(({ snapped }, i) => assembleMatrix(network, mode, snapped, [rows[i]]));
   }
 
   /** Splits 0 .. size-1 into ranges and hands them to whichever worker is free. */
