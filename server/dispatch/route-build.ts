@@ -7,7 +7,7 @@ import type { Queryable } from '../db/database.ts';
 import type { RoadMap } from '../network/network.service.ts';
 import { availableParallelism } from 'node:os';
 import { runAllInWorkers } from '../workers/ts-worker.ts';
-import { planGateDeliveries, type DeliveryStop, type GatePlan } from '../../solver/routing/last-mile.ts';
+import { beyondHandling, planGateDeliveries, type DeliveryStop, type GatePlan, type SealedZone } from '../../solver/routing/last-mile.ts';
 import type { Customer, Vehicle } from '../../solver/routing/problem.ts';
 import type { RoutingSolution } from '../../solver/routing/solve.ts';
 import type { UnassignedReason } from '../../solver/routing/unservable.ts';
@@ -173,38 +173,49 @@ export async function buildRoutes(
   const gatePlans: { warehouseId: number; plan: GatePlan }[] = [];
   const byKey = new Map(served.map((h) => [h.key, h]));
   const carry = carryCapacity(volunteers);
-  for (const [warehouseId, own] of groupBy(served, (h) => h.warehouseId)) {
-    const fleet = fleetOf.get(warehouseId)!;
-    const allowed = fleet.map((v) => `d${v.id}`);
-    const maxLoad = fleet.reduce((m, v) => [Math.max(m[0]!, v.capacityWeightKg), Math.max(m[1]!, v.capacityVolumeM3)], [0, 0]);
-    const zonesHere = [...new Set(own.filter((h) => h.sealed).map((h) => h.zoneId!))];
-    const plan = planGateDeliveries({
-      stops: own.map((h): DeliveryStop => ({
-        id: h.key,
-        location: h.sealed ? 0 : vehicleIndex.get(h.key)!,
-        demand: h.demand,
-        serviceTime: SERVICE_S,
-        timeWindow: h.dueS !== undefined ? [0, h.dueS] : undefined,
-        allowedVehicles: allowed,
-        zoneId: h.sealed ? String(h.zoneId) : undefined,
-        footLocation: h.sealed ? walks.get(h.zoneId!)!.index.get(h.key) : undefined,
-        priority: h.priority,
-      })),
-      zones: zonesHere.map((zoneId) => ({
+  const zones = new Map(
+    [...walks].map(([zoneId, walk]): [number, SealedZone] => [
+      zoneId,
+      {
         id: String(zoneId),
-        footDistances: walks.get(zoneId)!.distances,
+        footDistances: walk.distances,
         gates: (gatesOf.get(zoneId) ?? []).map((g, _, zoneGates) => {
           const team = teamOf.get(zoneId) ?? [];
           return {
             id: String(g.id),
             location: vehicleIndex.get(`g${g.id}`)!,
-            footLocation: walks.get(zoneId)!.index.get(`g${g.id}`)!,
+            footLocation: walk.index.get(`g${g.id}`)!,
             volunteers: Math.max(1, team.length),
             // A zone without volunteers of its own keeps the old way: goods left at the gate, no limit.
             ...(team.length > 0 ? { handlingCapacity: [handlingKg(team) / zoneGates.length, Infinity] } : {}),
           };
         }),
-      })),
+      },
+    ]),
+  );
+  const deliveryStop = (h: HouseholdStop): DeliveryStop => ({
+    id: h.key,
+    location: h.sealed ? 0 : vehicleIndex.get(h.key)!,
+    demand: h.demand,
+    serviceTime: SERVICE_S,
+    timeWindow: h.dueS !== undefined ? [0, h.dueS] : undefined,
+    zoneId: h.sealed ? String(h.zoneId) : undefined,
+    footLocation: h.sealed ? walks.get(h.zoneId!)!.index.get(h.key) : undefined,
+    priority: h.priority,
+  });
+  // A gate takes in no more than its volunteers carry, from all warehouses together (a zone's goods come from
+  // seven of them on average in a generated district): the least vulnerable households wait, whatever their warehouse.
+  const beyond = beyondHandling({ stops: served.filter((h) => h.sealed).map(deliveryStop), zones: [...zones.values()] });
+  for (const key of beyond) unassigned.push(unassignedOf(byKey.get(key)!, GATE_REASONS['gate-capacity']));
+  const withoutHandling = (zone: SealedZone): SealedZone => ({ ...zone, gates: zone.gates.map(({ handlingCapacity: _cut, ...gate }) => gate) });
+  for (const [warehouseId, own] of groupBy(served.filter((h) => !beyond.has(h.key)), (h) => h.warehouseId)) {
+    const fleet = fleetOf.get(warehouseId)!;
+    const allowed = fleet.map((v) => `d${v.id}`);
+    const maxLoad = fleet.reduce((m, v) => [Math.max(m[0]!, v.capacityWeightKg), Math.max(m[1]!, v.capacityVolumeM3)], [0, 0]);
+    const zonesHere = [...new Set(own.filter((h) => h.sealed).map((h) => h.zoneId!))];
+    const plan = planGateDeliveries({
+      stops: own.map((h) => ({ ...deliveryStop(h), allowedVehicles: allowed })),
+      zones: zonesHere.map((zoneId) => withoutHandling(zones.get(zoneId)!)),
       carryCapacity: carry,
       gateServiceTime: GATE_SERVICE_S,
       maxStopLoad: [Math.max(maxLoad[0]!, carry[0]!), Math.max(maxLoad[1]!, carry[1]!)],
