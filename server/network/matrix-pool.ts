@@ -78,20 +78,22 @@ export class MatrixPool {
     return assembleMatrix(network, mode, snapped, parts, rows);
   }
 
+  /** Each set's points are snapped as a worker takes it, so that the main thread never snaps a district's doors in one go. */
   private async computeMany(network: RoadNetwork, pointSets: LatLon[][], mode: Mode): Promise<TravelMatrix[]> {
-    const prepared = pointSets.map((points) => prepareMatrix(network, points, mode));
-    const rows = new Array<MatrixRows>(prepared.length);
+    const matrices = new Array<TravelMatrix>(pointSets.length);
     let next = 0;
     await Promise.all(
       this.workers.map(async (worker, w) => {
-        for (let i = next++; i < prepared.length; i = next++) {
-          const { hierarchy, ...legs } = prepared[i].job;
+        for (let i = next++; i < pointSets.length; i = next++) {
+          const { job, snapped } = prepareMatrix(network, pointSets[i], mode);
+          const { hierarchy, ...legs } = job;
           this.sendHierarchy(w, hierarchy);
-          rows[i] = await this.ask<MatrixRows>(worker, { kind: 'whole', job: { ...legs, hierarchyKey: hierarchy.key } });
+          const rows = await this.ask<MatrixRows>(worker, { kind: 'whole', job: { ...legs, hierarchyKey: hierarchy.key } });
+          matrices[i] = assembleMatrix(network, mode, snapped, [rows]);
         }
       }),
     );
-    return prepared.map(({ snapped }, i) => assembleMatrix(network, mode, snapped, [rows[i]]));
+    return matrices;
   }
 
   /** Splits 0 .. size-1 into ranges and hands them to whichever worker is free. */
