@@ -13,7 +13,7 @@ import type { SignedInUser } from '../auth/roles.ts';
 import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { checkPlanInScope, markDispatched, planStatus } from '../plans/plans.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
-import { driverOfUser, userOfDriver } from '../drivers/drivers.service.ts';
+import { driverOfUser, userOfDriver, usersOfDrivers } from '../drivers/drivers.service.ts';
 import { recipients } from '../needs/households.service.ts';
 import { buildRoutes, type Uncollected, type Unassigned } from './route-build.ts';
 import { pledgesForDrivers } from '../donations/donations.service.ts';
@@ -62,8 +62,9 @@ export async function dispatchPlan(deps: Deps, planId: number, options: { timeLi
     if (locked !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked });
     const views = await routeViews(tx, await repo.insertRoutes(tx, planId, built.routes));
     await markDispatched(tx, planId);
+    const users = await usersOfDrivers(tx, [...new Set(views.map((v) => v.driverId))]);
     for (const view of views) {
-      const userId = await userOfDriver(tx, view.driverId);
+      const userId = users.get(view.driverId);
       if (userId) await notify([userId], 'route:assigned', { routeId: view.id, planId, route: view });
     }
     await notify(await audience.board(tx), 'plan:status', { planId, status: 'dispatched' });

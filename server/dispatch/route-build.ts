@@ -2,17 +2,19 @@
 // allocated from it, reloading there between trips; households in a sealed zone are served through its
 // gate (one vehicle stop with all their goods) and gate volunteers walk the goods in, the most vulnerable
 // first. Pledges waiting at a collection point are picked up on the routes of their warehouse and brought
-// back to it. Travel times come from today's road network; the vehicle router runs in a worker thread.
+// back to it. Travel times come from today's road network; the vehicle router solves each warehouse on worker threads.
 import type { Queryable } from '../db/database.ts';
 import type { RoadMap } from '../network/network.service.ts';
-import { runInWorker } from '../workers/ts-worker.ts';
-import { planGateDeliveries, type DeliveryStop, type GatePlan } from '../../solver/routing/last-mile.ts';
+import { availableParallelism } from 'node:os';
+import { runAllInWorkers } from '../workers/ts-worker.ts';
+import { beyondHandling, planGateDeliveries, type DeliveryStop, type GatePlan, type SealedZone } from '../../solver/routing/last-mile.ts';
 import type { Customer, Vehicle } from '../../solver/routing/problem.ts';
 import type { RoutingSolution } from '../../solver/routing/solve.ts';
 import type { UnassignedReason } from '../../solver/routing/unservable.ts';
 import type { RouterJob } from './route.worker.ts';
-import type { LatLon } from '../../solver/network/index.ts';
+import type { LatLon, TravelMatrix } from '../../solver/network/index.ts';
 import * as repo from './dispatch.repo.ts';
+import { groupBy } from '../db/rows.ts';
 import type { AllocationLine } from './dispatch.repo.ts';
 import { activeDrivers } from '../drivers/drivers.service.ts';
 import type { Driver } from '../drivers/drivers.schema.ts';
@@ -132,19 +134,24 @@ export async function buildRoutes(
   const households = householdStops(lines);
   const vehicles = drivers.filter((d) => d.kind === 'driver' && d.homeWarehouseId !== null);
   const volunteers = drivers.filter((d) => d.kind === 'gate_volunteer');
+  // Looked up by warehouse, zone and id: a district has 40 warehouses, 2,000 gates and as many volunteers.
+  const fleetOf = groupBy(vehicles, (v) => v.homeWarehouseId!);
+  const gatesOf = groupBy(gates, (g) => g.zoneId);
+  const teamOf = groupBy(volunteers.filter((v) => v.zoneId !== null), (v) => v.zoneId!);
+  const gateById = new Map(gates.map((g) => [String(g.id), g]));
   const unassigned: Unassigned[] = [];
   const uncollected: Uncollected[] = [];
   const noDriver = (warehouseId: number) => `no active driver is based at warehouse ${warehouseId}`;
 
   // Goods at a warehouse with no driver based there cannot leave it, nor pledges reach it.
   const served = households.filter((h) => {
-    if (vehicles.some((v) => v.homeWarehouseId === h.warehouseId)) return true;
+    if (fleetOf.has(h.warehouseId)) return true;
     unassigned.push(unassignedOf(h, noDriver(h.warehouseId)));
     return false;
   });
   const pledges = (await pledgesToCollect(db)).filter((p) => {
     if (!covers(scope, [p.warehouseId])) return false;
-    if (vehicles.some((v) => v.homeWarehouseId === p.warehouseId)) return true;
+    if (fleetOf.has(p.warehouseId)) return true;
     uncollected.push(uncollectedOf(p, noDriver(p.warehouseId)));
     return false;
   });
@@ -158,79 +165,82 @@ export async function buildRoutes(
   gates.forEach((g, i) => vehicleIndex.set(`g${g.id}`, warehouses.length + i));
   for (const h of served) if (!h.sealed) vehicleIndex.set(h.key, vehiclePoints.push(h.at) - 1);
   for (const p of pledges) vehicleIndex.set(pledgeKey(p), vehiclePoints.push(at(p)) - 1);
-  const [drive, walks] = await Promise.all([roads.travelMatrix(vehiclePoints, 'van'), footMatrices(roads, gates, served.filter((h) => h.sealed))]);
+  const [drive, walks] = await Promise.all([roads.travelMatrix(vehiclePoints, 'van'), footMatrices(roads, gatesOf, served.filter((h) => h.sealed))]);
 
   // The last hundred metres, per warehouse (a gate stop carries one warehouse's goods).
-  const vehicleStops: Customer[] = [];
+  const vehicleStops = new Map<number, Customer[]>();
+  const stopsOf = (warehouseId: number) => vehicleStops.get(warehouseId) ?? vehicleStops.set(warehouseId, []).get(warehouseId)!;
   const gatePlans: { warehouseId: number; plan: GatePlan }[] = [];
   const byKey = new Map(served.map((h) => [h.key, h]));
-  for (const warehouseId of new Set(served.map((h) => h.warehouseId))) {
-    const own = served.filter((h) => h.warehouseId === warehouseId);
-    const allowed = vehicles.filter((v) => v.homeWarehouseId === warehouseId).map((v) => `d${v.id}`);
-    const maxLoad = vehicles.filter((v) => v.homeWarehouseId === warehouseId).reduce((m, v) => [Math.max(m[0]!, v.capacityWeightKg), Math.max(m[1]!, v.capacityVolumeM3)], [0, 0]);
-    const zonesHere = [...new Set(own.filter((h) => h.sealed).map((h) => h.zoneId!))];
-    const carry = carryCapacity(volunteers);
-    const plan = planGateDeliveries({
-      stops: own.map((h): DeliveryStop => ({
-        id: h.key,
-        location: h.sealed ? 0 : vehicleIndex.get(h.key)!,
-        demand: h.demand,
-        serviceTime: SERVICE_S,
-        timeWindow: h.dueS !== undefined ? [0, h.dueS] : undefined,
-        allowedVehicles: allowed,
-        zoneId: h.sealed ? String(h.zoneId) : undefined,
-        footLocation: h.sealed ? walks.get(h.zoneId!)!.index.get(h.key) : undefined,
-        priority: h.priority,
-      })),
-      zones: zonesHere.map((zoneId) => ({
+  const carry = carryCapacity(volunteers);
+  const zones = new Map(
+    [...walks].map(([zoneId, walk]): [number, SealedZone] => [
+      zoneId,
+      {
         id: String(zoneId),
-        footDistances: walks.get(zoneId)!.distances,
-        gates: gates
-          .filter((g) => g.zoneId === zoneId)
-          .map((g, _, zoneGates) => ({
+        footDistances: walk.distances,
+        gates: (gatesOf.get(zoneId) ?? []).map((g, _, zoneGates) => {
+          const team = teamOf.get(zoneId) ?? [];
+          return {
             id: String(g.id),
             location: vehicleIndex.get(`g${g.id}`)!,
-            footLocation: walks.get(zoneId)!.index.get(`g${g.id}`)!,
-            volunteers: Math.max(1, volunteers.filter((v) => v.zoneId === zoneId).length),
+            footLocation: walk.index.get(`g${g.id}`)!,
+            volunteers: Math.max(1, team.length),
             // A zone without volunteers of its own keeps the old way: goods left at the gate, no limit.
-            ...(volunteers.some((v) => v.zoneId === zoneId) ? { handlingCapacity: [handlingKg(volunteers, zoneId) / zoneGates.length, Infinity] } : {}),
-          })),
-      })),
+            ...(team.length > 0 ? { handlingCapacity: [handlingKg(team) / zoneGates.length, Infinity] } : {}),
+          };
+        }),
+      },
+    ]),
+  );
+  const deliveryStop = (h: HouseholdStop): DeliveryStop => ({
+    id: h.key,
+    location: h.sealed ? 0 : vehicleIndex.get(h.key)!,
+    demand: h.demand,
+    serviceTime: SERVICE_S,
+    timeWindow: h.dueS !== undefined ? [0, h.dueS] : undefined,
+    zoneId: h.sealed ? String(h.zoneId) : undefined,
+    footLocation: h.sealed ? walks.get(h.zoneId!)!.index.get(h.key) : undefined,
+    priority: h.priority,
+  });
+  // A gate takes in no more than its volunteers carry, from all warehouses together (a zone's goods come from
+  // seven of them on average in a generated district): the least vulnerable households wait, whatever their warehouse.
+  const beyond = beyondHandling({ stops: served.filter((h) => h.sealed).map(deliveryStop), zones: [...zones.values()] });
+  for (const key of beyond) unassigned.push(unassignedOf(byKey.get(key)!, GATE_REASONS['gate-capacity']));
+  const withoutHandling = (zone: SealedZone): SealedZone => ({ ...zone, gates: zone.gates.map(({ handlingCapacity: _cut, ...gate }) => gate) });
+  for (const [warehouseId, own] of groupBy(served.filter((h) => !beyond.has(h.key)), (h) => h.warehouseId)) {
+    const fleet = fleetOf.get(warehouseId)!;
+    const allowed = fleet.map((v) => `d${v.id}`);
+    const maxLoad = fleet.reduce((m, v) => [Math.max(m[0]!, v.capacityWeightKg), Math.max(m[1]!, v.capacityVolumeM3)], [0, 0]);
+    const zonesHere = [...new Set(own.filter((h) => h.sealed).map((h) => h.zoneId!))];
+    const plan = planGateDeliveries({
+      stops: own.map((h) => ({ ...deliveryStop(h), allowedVehicles: allowed })),
+      zones: zonesHere.map((zoneId) => withoutHandling(zones.get(zoneId)!)),
       carryCapacity: carry,
       gateServiceTime: GATE_SERVICE_S,
       maxStopLoad: [Math.max(maxLoad[0]!, carry[0]!), Math.max(maxLoad[1]!, carry[1]!)],
     });
     for (const u of plan.unassigned) unassigned.push(unassignedOf(byKey.get(u.id)!, GATE_REASONS[u.reason]));
+    const stopsHere = stopsOf(warehouseId);
     for (const stop of plan.vehicleStops) {
-      vehicleStops.push({ ...stop, id: stop.id.startsWith('gate:') ? `${stop.id}@${warehouseId}` : stop.id, allowedVehicles: allowed });
+      stopsHere.push({ ...stop, id: stop.id.startsWith('gate:') ? `${stop.id}@${warehouseId}` : stop.id, allowedVehicles: allowed });
     }
     gatePlans.push({ warehouseId, plan });
   }
   // A pledge is picked up on a route of its warehouse and carried back to it (dropped there at a reload too).
   for (const p of pledges) {
-    vehicleStops.push({
+    stopsOf(p.warehouseId).push({
       id: pledgeKey(p),
       location: vehicleIndex.get(pledgeKey(p))!,
       demand: [0, 0],
       pickup: [p.weightKg, p.volumeM3],
       serviceTime: SERVICE_S,
-      allowedVehicles: vehicles.filter((v) => v.homeWarehouseId === p.warehouseId).map((v) => `d${v.id}`),
+      allowedVehicles: fleetOf.get(p.warehouseId)!.map((v) => `d${v.id}`),
     });
   }
 
-  const solution = vehicleStops.length
-    ? await runInWorker<RouterJob, RoutingSolution>(ROUTER, {
-        op: 'solve',
-        problem: {
-          depots: warehouses.map((w) => ({ id: `w${w.id}`, location: vehicleIndex.get(`w${w.id}`)! })),
-          customers: vehicleStops,
-          vehicles: vehicles.map((v) => asVehicle(v, options.limits?.[v.vehicleType])),
-          distances: matrixRows(drive, 'distancesM'),
-          durations: matrixRows(drive, 'timesS'),
-        },
-        options: { seed: options.seed, timeLimitMs: options.timeLimitMs },
-      })
-    : null;
+  const solution = await routeWarehouses(vehicleStops, vehicles, drive, vehicleIndex, options);
+  const gateStops: GateStops = new Map(gatePlans.flatMap(({ warehouseId, plan }) => plan.gateStops.map((g) => [`${g.stopId}@${warehouseId}`, g] as [string, typeof g])));
 
   for (const u of solution?.unassigned ?? []) {
     const pledge = pledgeByKey.get(u.id);
@@ -239,11 +249,11 @@ export async function buildRoutes(
       uncollected.push(uncollectedOf(pledge, Number.isFinite(there) ? PICKUP_REASONS[u.reason] : 'no road open to vehicles reaches it (a sealed zone or a closure)'));
       continue;
     }
-    const households = u.id.startsWith('gate:') ? gateHouseholds(gatePlans, byKey, u.id) : [byKey.get(u.id)!];
+    const households = u.id.startsWith('gate:') ? gateStops.get(u.id)!.households.map((key) => byKey.get(key)!) : [byKey.get(u.id)!];
     for (const h of households) unassigned.push(unassignedOf(h, u.reason));
   }
-  const routes = vehicleRoutes(solution, byKey, pledgeByKey, gatePlans, gates, vehicles);
-  routes.push(...walkingRoutes(gatePlans, byKey, gates, volunteers, routes));
+  const routes = vehicleRoutes(solution, byKey, pledgeByKey, gateStops, gateById, vehicles);
+  routes.push(...walkingRoutes(gatePlans, byKey, gateById, teamOf, routes));
   return { routes, unassigned, uncollected, stats: solution?.stats ?? null };
 }
 
@@ -290,19 +300,71 @@ export function asVehicle(v: Driver, limits: DayLimits = {}): Vehicle {
   };
 }
 
-/** The travel matrices the router takes, as rows. */
-export function matrixRows(m: { size: number; timesS: Float64Array; distancesM: Float64Array }, field: 'timesS' | 'distancesM'): number[][] {
-  return Array.from({ length: m.size }, (_, i) => Array.from(m[field].subarray(i * m.size, (i + 1) * m.size)));
+/** The travel matrices the router takes, as rows: between all the points, or between those listed only. */
+export function matrixRows(m: { size: number; timesS: Float64Array; distancesM: Float64Array }, field: 'timesS' | 'distancesM', points?: number[]): number[][] {
+  if (!points) return Array.from({ length: m.size }, (_, i) => Array.from(m[field].subarray(i * m.size, (i + 1) * m.size)));
+  return points.map((i) => points.map((j) => m[field][i * m.size + j]!));
+}
+
+/** Threads that solve the warehouses' routing problems, each taking the next as it finishes one. */
+const ROUTER_THREADS = Math.min(2, availableParallelism());
+/** Least search time a warehouse's problem gets, however few its stops. */
+const MIN_SEARCH_MS = 200;
+
+/**
+ * The vehicle routes of every warehouse. A warehouse's vehicles serve only its stops, so each warehouse is a
+ * routing problem of its own, on the travel times between its own points: the problems are solved side by
+ * side on the router's threads, the largest first, each searched for its share of the time (the threads ×
+ * the limit, by its number of stops), so that the whole takes about the limit whatever the district's size.
+ */
+export async function routeWarehouses(
+  stops: Map<number, Customer[]>,
+  vehicles: Driver[],
+  drive: TravelMatrix,
+  vehicleIndex: Map<string, number>,
+  options: { timeLimitMs: number; seed: number; limits?: Partial<Record<string, DayLimits>> },
+): Promise<RoutingSolution | null> {
+  const total = [...stops.values()].reduce((sum, s) => sum + s.length, 0);
+  if (total === 0) return null;
+  const jobs = [...stops].sort(([a, x], [b, y]) => y.length - x.length || a - b).map(([warehouseId, customers]): RouterJob => {
+    const points = [...new Set([vehicleIndex.get(`w${warehouseId}`)!, ...customers.map((c) => c.location)])];
+    const local = new Map(points.map((p, i) => [p, i]));
+    return {
+      op: 'solve',
+      problem: {
+        depots: [{ id: `w${warehouseId}`, location: 0 }],
+        customers: customers.map((c) => ({ ...c, location: local.get(c.location)! })),
+        vehicles: vehicles.filter((v) => v.homeWarehouseId === warehouseId).map((v) => asVehicle(v, options.limits?.[v.vehicleType])),
+        distances: matrixRows(drive, 'distancesM', points),
+        durations: matrixRows(drive, 'timesS', points),
+      },
+      options: { seed: options.seed, timeLimitMs: Math.max(MIN_SEARCH_MS, Math.round((options.timeLimitMs * ROUTER_THREADS * customers.length) / total)) },
+    };
+  });
+  const solutions = await runAllInWorkers<RouterJob, RoutingSolution>(ROUTER, jobs, ROUTER_THREADS);
+  return {
+    routes: solutions.flatMap((s) => s.routes),
+    cost: solutions.reduce((sum, s) => sum + s.cost, 0),
+    unassigned: solutions.flatMap((s) => s.unassigned),
+    feasible: solutions.every((s) => s.feasible),
+    stats: {
+      iterations: solutions.reduce((sum, s) => sum + s.stats.iterations, 0),
+      ms: solutions.reduce((sum, s) => sum + s.stats.ms, 0),
+      poolSize: solutions.reduce((sum, s) => sum + s.stats.poolSize, 0),
+      improvedByPartitioning: solutions.some((s) => s.stats.improvedByPartitioning),
+      partitionMs: solutions.reduce((sum, s) => sum + s.stats.partitionMs, 0),
+    },
+  };
 }
 
 /** Per sealed zone with households to serve: walking distances between its gates and those doors. */
-async function footMatrices(roads: RoadMap, gates: Gate[], sealed: HouseholdStop[]): Promise<Map<number, { index: Map<string, number>; distances: number[][] }>> {
+async function footMatrices(roads: RoadMap, gatesOf: Map<number, Gate[]>, sealed: HouseholdStop[]): Promise<Map<number, { index: Map<string, number>; distances: number[][] }>> {
   const zones = new Map<number, { index: Map<string, number>; points: LatLon[] }>();
   const doors = new Map<number, number>();
   for (const h of sealed) {
     let zone = zones.get(h.zoneId!);
     if (!zone) {
-      const own = gates.filter((g) => g.zoneId === h.zoneId);
+      const own = gatesOf.get(h.zoneId!) ?? [];
       zone = { index: new Map(own.map((g, i) => [`g${g.id}`, i])), points: own.map(at) };
       zones.set(h.zoneId!, zone);
     }
@@ -310,16 +372,14 @@ async function footMatrices(roads: RoadMap, gates: Gate[], sealed: HouseholdStop
     if (!doors.has(h.householdId)) doors.set(h.householdId, zone.points.push(h.at) - 1);
     zone.index.set(h.key, doors.get(h.householdId)!);
   }
-  const walks = new Map<number, { index: Map<string, number>; distances: number[][] }>();
-  for (const [zoneId, { index, points }] of zones) {
-    walks.set(zoneId, { index, distances: matrixRows(await roads.travelMatrix(points, 'foot'), 'distancesM') });
-  }
-  return walks;
+  // One call for all zones: the network is brought up to date once, and each thread computes whole zones.
+  const matrices = await roads.travelMatrices([...zones.values()].map((z) => z.points), 'foot');
+  return new Map([...zones].map(([zoneId, { index }], k) => [zoneId, { index, distances: matrixRows(matrices[k]!, 'distancesM') }]));
 }
 
 /** What a zone's volunteers carry in over their shifts: each one's hours × the carry rate. */
-function handlingKg(volunteers: Driver[], zoneId: number): number {
-  const hours = volunteers.filter((v) => v.zoneId === zoneId).reduce((sum, v) => sum + Math.max(0, seconds(v.shiftEnd) - seconds(v.shiftStart)) / 3600, 0);
+function handlingKg(team: Driver[]): number {
+  const hours = team.reduce((sum, v) => sum + Math.max(0, seconds(v.shiftEnd) - seconds(v.shiftStart)) / 3600, 0);
   return hours * CARRY_KG_PER_HOUR;
 }
 
@@ -359,22 +419,15 @@ function unassignedOf(h: HouseholdStop, reason: string): Unassigned {
   return { householdId: h.householdId, warehouseId: h.warehouseId, needIds: [...new Set(h.items.map((i) => i.needId))], reason };
 }
 
-function gateStopOf(gatePlans: { warehouseId: number; plan: GatePlan }[], id: string) {
-  const [stopId, warehouse] = id.split('@') as [string, string];
-  const plan = gatePlans.find((g) => g.warehouseId === Number(warehouse))!.plan;
-  return { warehouseId: Number(warehouse), gateStop: plan.gateStops.find((s) => s.stopId === stopId)!, plan };
-}
-
-function gateHouseholds(gatePlans: { warehouseId: number; plan: GatePlan }[], byKey: Map<string, HouseholdStop>, id: string): HouseholdStop[] {
-  return gateStopOf(gatePlans, id).gateStop.households.map((key) => byKey.get(key)!);
-}
+/** A warehouse's gate stop as the router knows it (`gate:…@warehouse`): the gate and the households it carries for. */
+type GateStops = Map<string, GatePlan['gateStops'][number]>;
 
 function vehicleRoutes(
   solution: RoutingSolution | null,
   byKey: Map<string, HouseholdStop>,
   pledgeByKey: Map<string, PledgeToCollect>,
-  gatePlans: { warehouseId: number; plan: GatePlan }[],
-  gates: Gate[],
+  gateStops: GateStops,
+  gateById: Map<string, Gate>,
   vehicles: Driver[],
 ): PlannedRoute[] {
   return (solution?.routes ?? [])
@@ -389,8 +442,8 @@ function vehicleRoutes(
           const h = byKey.get(id)!;
           return { kind: 'delivery', householdId: h.householdId, gateId: null, trip: tripOf(k), at: h.at, etaS: r.serviceStarts[k] ?? null, items: h.items };
         }
-        const { gateStop } = gateStopOf(gatePlans, id);
-        const gate = gates.find((g) => String(g.id) === gateStop.gateId)!;
+        const gateStop = gateStops.get(id)!;
+        const gate = gateById.get(gateStop.gateId)!;
         return { kind: 'gate', householdId: null, gateId: gate.id, trip: tripOf(k), at: at(gate), etaS: r.serviceStarts[k] ?? null, items: gateStop.households.flatMap((key) => byKey.get(key)!.items) };
       });
       const driverId = Number(r.vehicleId.slice(1));
@@ -403,16 +456,16 @@ function vehicleRoutes(
 function walkingRoutes(
   gatePlans: { warehouseId: number; plan: GatePlan }[],
   byKey: Map<string, HouseholdStop>,
-  gates: Gate[],
-  volunteers: Driver[],
+  gateById: Map<string, Gate>,
+  teamOf: Map<number, Driver[]>,
   vehicle: PlannedRoute[],
 ): PlannedRoute[] {
   const delivered = new Set(vehicle.flatMap((r) => r.stops.filter((s) => s.kind === 'gate').flatMap((s) => s.items.map((i) => `${i.needId}:${i.lotId}`))));
   const routes = new Map<string, PlannedRoute>();
   for (const { plan } of gatePlans) {
     for (const tour of plan.walkingTours) {
-      const gate = gates.find((g) => String(g.id) === tour.gateId)!;
-      const team = volunteers.filter((v) => v.zoneId === gate.zoneId);
+      const gate = gateById.get(tour.gateId)!;
+      const team = teamOf.get(gate.zoneId) ?? [];
       if (team.length === 0) continue;
       for (const trip of tour.trips) {
         const volunteer = team[trip.volunteer % team.length]!;

@@ -17,6 +17,12 @@ export async function activeDrivers(db: Queryable): Promise<Driver[]> {
   return (await db.query('SELECT * FROM drivers WHERE active ORDER BY id')).map((r) => toCamel<Driver>(r));
 }
 
+/** The sign-in accounts of these drivers, by driver (those with none left out). */
+export async function usersOfDrivers(db: Queryable, ids: number[]): Promise<Map<number, number>> {
+  const rows = await db.query<{ id: number; user_id: number }>('SELECT id, user_id FROM drivers WHERE id = ANY($1::int[]) AND user_id IS NOT NULL', [ids]);
+  return new Map(rows.map((r) => [r.id, r.user_id]));
+}
+
 /** The id of the driver record linked to a user account, other than `exceptId`; undefined when none. */
 export async function driverIdOfUser(db: Queryable, userId: number, exceptId: number | null = null): Promise<number | undefined> {
   const [row] = await db.query<{ id: number }>('SELECT id FROM drivers WHERE user_id = $1 AND id IS DISTINCT FROM $2', [userId, exceptId]);

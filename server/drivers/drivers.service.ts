@@ -26,6 +26,9 @@ export async function userOfDriver(db: Queryable, id: number): Promise<number | 
   return (await repo.findDriver(db, id))?.userId ?? null;
 }
 
+/** The sign-in accounts of many drivers in one read (a district's dispatch tells thousands), by driver. */
+export const usersOfDrivers = (db: Queryable, ids: number[]) => repo.usersOfDrivers(db, ids);
+
 export const activeDrivers = (db: Queryable) => repo.activeDrivers(db);
 
 /** A driver as a coordinator may see them: based at one of their warehouses, or based nowhere. */

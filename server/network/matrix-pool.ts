@@ -44,6 +44,16 @@ export class MatrixPool {
     return run;
   }
 
+  /**
+   * Many small matrices (each between its own points), as travelMatrix would give them one by one: each
+   * worker computes whole ones, taking the next as it finishes, instead of every worker a part of each.
+   */
+  travelMatrices(network: RoadNetwork, pointSets: LatLon[][], mode: Mode): Promise<TravelMatrix[]> {
+    const run = this.queue.then(() => this.computeMany(network, pointSets, mode));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
@@ -66,6 +76,24 @@ export class MatrixPool {
     const rows = sourcesOf(job.size, options);
     const parts = await this.inRanges<MatrixRows>(rows, (from, to) => ({ kind: 'rows', jobId, fromRow: from, toRow: to }));
     return assembleMatrix(network, mode, snapped, parts, rows);
+  }
+
+  /** Each set's points are snapped as a worker takes it, so that the main thread never snaps a district's doors in one go. */
+  private async computeMany(network: RoadNetwork, pointSets: LatLon[][], mode: Mode): Promise<TravelMatrix[]> {
+    const matrices = new Array<TravelMatrix>(pointSets.length);
+    let next = 0;
+    await Promise.all(
+      this.workers.map(async (worker, w) => {
+        for (let i = next++; i < pointSets.length; i = next++) {
+          const { job, snapped } = prepareMatrix(network, pointSets[i], mode);
+          const { hierarchy, ...legs } = job;
+          this.sendHierarchy(w, hierarchy);
+          const rows = await this.ask<MatrixRows>(worker, { kind: 'whole', job: { ...legs, hierarchyKey: hierarchy.key } });
+          matrices[i] = assembleMatrix(network, mode, snapped, [rows]);
+        }
+      }),
+    );
+    return matrices;
   }
 
   /** Splits 0 .. size-1 into ranges and hands them to whichever worker is free. */

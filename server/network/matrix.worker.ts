@@ -19,7 +19,9 @@ export type MatrixWorkerRequest =
   | { kind: 'job'; jobId: number; job: PostedMatrixJob }
   | { kind: 'targets'; jobId: number; fromTarget: number; toTarget: number }
   | { kind: 'buckets'; jobId: number; buckets: TargetBuckets }
-  | { kind: 'rows'; jobId: number; fromRow: number; toRow: number };
+  | { kind: 'rows'; jobId: number; fromRow: number; toRow: number }
+  /** A small matrix computed whole here (one of many a pool call hands out: a district's zones on foot). */
+  | { kind: 'whole'; job: PostedMatrixJob };
 
 const hierarchies = new Map<string, CustomizedHierarchy>();
 let current: { jobId: number; job: MatrixJob } | undefined;
@@ -34,10 +36,12 @@ parentPort!.on('message', (request: MatrixWorkerRequest) => {
     return;
   }
   if (request.kind === 'job') {
-    const { hierarchyKey, ...legs } = request.job;
-    const hierarchy = hierarchies.get(hierarchyKey);
-    if (!hierarchy) throw new Error(`matrix worker has no hierarchy ${hierarchyKey}`);
-    current = { jobId: request.jobId, job: { ...legs, hierarchy } };
+    current = { jobId: request.jobId, job: withHierarchy(request.job) };
+    return;
+  }
+  if (request.kind === 'whole') {
+    const rows = computeMatrixRows(withHierarchy(request.job), 0, request.job.size);
+    parentPort!.postMessage(rows, [rows.timesS.buffer as ArrayBuffer, rows.distancesM.buffer as ArrayBuffer]);
     return;
   }
   if (current?.jobId !== request.jobId) throw new Error(`matrix worker has no job ${request.jobId}`);
@@ -53,3 +57,9 @@ parentPort!.on('message', (request: MatrixWorkerRequest) => {
   const rows = computeMatrixRows(current.job, request.fromRow, request.toRow);
   parentPort!.postMessage(rows, [rows.timesS.buffer as ArrayBuffer, rows.distancesM.buffer as ArrayBuffer]);
 });
+
+function withHierarchy({ hierarchyKey, ...legs }: PostedMatrixJob): MatrixJob {
+  const hierarchy = hierarchies.get(hierarchyKey);
+  if (!hierarchy) throw new Error(`matrix worker has no hierarchy ${hierarchyKey}`);
+  return { ...legs, hierarchy };
+}

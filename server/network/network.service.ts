@@ -79,8 +79,16 @@ export class RoadMap {
    * matrix never holds up the server's requests.
    */
   async travelMatrix(points: LatLon[], mode: Mode, options: MatrixOptions = {}): Promise<TravelMatrix> {
-    this.pool ??= new MatrixPool(Math.min(2, availableParallelism()));
-    return this.pool.travelMatrix(await this.network(), points, mode, options);
+    return this.matrixPool().travelMatrix(await this.network(), points, mode, options);
+  }
+
+  /** Many small matrices, each between its own points (a district's zones on foot), on the same threads. */
+  async travelMatrices(pointSets: LatLon[][], mode: Mode): Promise<TravelMatrix[]> {
+    return this.matrixPool().travelMatrices(await this.network(), pointSets, mode);
+  }
+
+  private matrixPool(): MatrixPool {
+    return (this.pool ??= new MatrixPool(Math.min(2, availableParallelism())));
   }
 
   async listClosures(): Promise<Closure[]> {

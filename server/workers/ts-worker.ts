@@ -32,6 +32,37 @@ function rebuild({ name, message, field, reason }: ThrownError): Error {
   return Object.assign(new Error(message), { name });
 }
 
+/**
+ * Runs many jobs of one module (which answers every message it gets) on up to `threads` workers started
+ * for them, each taking the next job as it finishes one: give the longest first. Resolves with the results
+ * in the jobs' order once all are done, or rejects with the first error; the workers end either way.
+ */
+export async function runAllInWorkers<I, R>(module: URL, inputs: I[], threads: number): Promise<R[]> {
+  const results = new Array<R>(inputs.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(threads, inputs.length)) }, () => startTsWorker(module));
+  const drain = async (worker: Worker) => {
+    for (let i = next++; i < inputs.length; i = next++) {
+      results[i] = await new Promise<R>((resolve, reject) => {
+        const settle = (message: WorkerMessage<R>) => {
+          worker.off('error', reject);
+          if (message.kind === 'result') resolve(message.value);
+          else reject(rebuild(message));
+        };
+        worker.once('message', settle);
+        worker.once('error', reject);
+        worker.postMessage(inputs[i]);
+      });
+    }
+  };
+  try {
+    await Promise.all(workers.map(drain));
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return results;
+}
+
 /** Runs one job in a fresh worker and resolves with its result; the worker ends with the job. */
 export function runInWorker<I, R>(module: URL, input: I): Promise<R> {
   return new Promise((resolve, reject) => {

@@ -134,6 +134,30 @@ export function planGateDeliveries(input: GateDeliveryInput): GatePlan {
 }
 
 /**
+ * The stops that their gate's volunteers cannot carry in today when the goods come in several loads planned
+ * apart (a district's warehouses, each planned on its own): each gate's handling capacity is shared by all
+ * the stops it serves, the least vulnerable waiting first, as within one planGateDeliveries. Stops that
+ * planGateDeliveries would refuse or report otherwise are left to it.
+ */
+export function beyondHandling(input: Pick<GateDeliveryInput, 'stops' | 'zones' | 'footDistances'>): Set<string> {
+  const zones = new Map(input.zones.map((z) => [z.id, z]));
+  const byGate = new Map<Gate, { walk: ArrayLike<number>[]; stops: DeliveryStop[] }>();
+  for (const stop of input.stops) {
+    const zone = stop.zoneId === undefined ? undefined : zones.get(stop.zoneId);
+    const walk = zone?.footDistances ?? input.footDistances ?? [];
+    if (!zone || stop.footLocation === undefined || !walk[stop.footLocation]) continue;
+    const gate = nearestGate(zone.gates, stop.footLocation, walk);
+    if (!gate?.handlingCapacity) continue;
+    const group = byGate.get(gate) ?? { walk, stops: [] };
+    group.stops.push(stop);
+    byGate.set(gate, group);
+  }
+  const waiting: GatePlan['unassigned'] = [];
+  for (const [gate, { walk, stops }] of byGate) withinHandling(gate, stops, walk, waiting);
+  return new Set(waiting.map((u) => u.id));
+}
+
+/**
  * The households the gate's volunteers can carry in today, in the order trips take them (most vulnerable
  * first, then nearest); one that no longer fits waits, and a smaller one after it may still go.
  */

@@ -39,6 +39,24 @@ describe('the worker-thread matrix pool', () => {
     expect(travelMatrix(network, points, 'car', { sources: 3 }).timesS).toEqual(fromThree.timesS);
   });
 
+  it("gives many small matrices (a district's zones on foot) as the solver gives each alone, closures included", async () => {
+    const random = new Random(11);
+    const sets = Array.from({ length: 5 }, (_, k) => Array.from({ length: 3 + 4 * k }, () => ({ lat: 43.728 + random.next() * 0.014, lon: 7.412 + random.next() * 0.016 })));
+    const closure = addClosure(network, { layer: 'walk', where: { near: snap(network, sets[4]![0]!, 'walk').point, radiusM: 40 } });
+    try {
+      const pooled = await pool.travelMatrices(network, sets, 'foot');
+      expect(pooled).toHaveLength(sets.length);
+      pooled.forEach((matrix, k) => {
+        const alone = travelMatrix(network, sets[k]!, 'foot');
+        expect(matrix.size).toBe(sets[k]!.length);
+        expect(matrix.timesS).toEqual(alone.timesS);
+        expect(matrix.distancesM).toEqual(alone.distancesM);
+      });
+    } finally {
+      liftClosure(network, closure.id);
+    }
+  });
+
   it('follows closures applied and lifted between calls (the workers get the newly customized hierarchy)', async () => {
     const random = new Random(9);
     const points = Array.from({ length: 30 }, () => ({ lat: 43.728 + random.next() * 0.014, lon: 7.412 + random.next() * 0.016 }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sealedZone, warehouses } from '../../../seeds/places.ts';
 import { Random } from '../../../solver/random.ts';
 import { checkSolution } from '../../../solver/routing/check.ts';
-import { planGateDeliveries, type DeliveryStop } from '../../../solver/routing/last-mile.ts';
+import { beyondHandling, planGateDeliveries, type DeliveryStop, type GatePlan } from '../../../solver/routing/last-mile.ts';
 import { solveRouting } from '../../../solver/routing/solve.ts';
 
 /** Metres between two WGS84 points (equirectangular; fine at city scale). */
@@ -119,6 +119,25 @@ describe('planGateDeliveries on the demo sealed zone', () => {
     for (const g of zones[0]!.gates) cut[g.footLocation]![stops[0]!.footLocation!] = Infinity;
     const result = planGateDeliveries({ stops, zones, footDistances: cut, carryCapacity: [15, 3] });
     expect(result.unassigned).toEqual([{ id: 'rock-0', reason: 'unreachable-on-foot' }]);
+  });
+
+  it('shares a gate\'s handling capacity between loads planned apart (two warehouses), as one plan of them all would', () => {
+    const limited = zones.map((z) => ({ ...z, gates: z.gates.map((g) => ({ ...g, handlingCapacity: [60, Infinity] })) }));
+    const unlimited = zones;
+    const warehouseOf = (s: DeliveryStop) => Number(s.id.split('-')[1]) % 2;
+    const carriedThrough = (plans: GatePlan[]) => {
+      const carried = new Map<string, number>();
+      for (const plan of plans) for (const g of plan.gateStops) for (const h of g.households) carried.set(g.gateId, (carried.get(g.gateId) ?? 0) + stops.find((s) => s.id === h)!.demand[0]!);
+      return Math.max(...carried.values());
+    };
+    const apart = (zonesGiven: typeof zones, left: DeliveryStop[]) =>
+      [0, 1].map((w) => planGateDeliveries({ stops: left.filter((s) => warehouseOf(s) === w), zones: zonesGiven, footDistances: foot, carryCapacity: [15, 3], maxStopLoad: vanCapacity }));
+    // Each warehouse's plan given the whole capacity: together they bring a gate more than it takes in.
+    expect(carriedThrough(apart(limited, stops))).toBeGreaterThan(60);
+    const waiting = beyondHandling({ stops, zones: limited, footDistances: foot });
+    expect(carriedThrough(apart(unlimited, stops.filter((s) => !waiting.has(s.id))))).toBeLessThanOrEqual(60);
+    const together = planGateDeliveries({ stops, zones: limited, footDistances: foot, carryCapacity: [15, 3], maxStopLoad: vanCapacity });
+    expect([...waiting].sort()).toEqual(together.unassigned.filter((u) => u.reason === 'gate-capacity').map((u) => u.id).sort());
   });
 
   it("brings no more to a gate than its volunteers can carry in, the least vulnerable households waiting", () => {
