@@ -84,7 +84,9 @@ function inChild(needs: number, shape: Shape, backend: Backend, timeoutMs: numbe
     timeout: timeoutMs,
     maxBuffer: 1 << 20,
   });
-  if (child.error || child.status !== 0) return child.error ? `gave up after ${timeoutMs / 1000} s` : `failed: ${child.stderr.trim().split('\n')[0]}`;
+  // The error's own line (a WebAssembly abort prints the module's source first).
+  const error = child.stderr.split('\n').find((line) => /^\w*Error\b/.test(line)) ?? child.stderr.trim().split('\n')[0];
+  if (child.error || child.status !== 0) return child.error ? `gave up after ${timeoutMs / 1000} s` : `failed: ${error}`;
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as CaseResult;
 }
 
