@@ -1,7 +1,7 @@
 // The general path: the lexicographic objective as a sequence of LPs (one per tier for fairness,
 // then weighted fulfilment, then travel), each stage's optimum fixed before the next
 // (Vitoriano et al. 2011), solved by HiGHS or javascript-lp-solver through solver/lp. The stages are
-// changes to one model, so HiGHS starts each from the previous stage's basis.
+// changes to one model in a session (in the shared-arc form below, stage (3) has a model of its own).
 //
 // Variables x_a ≥ pinned_a, one per candidate arc a = (need i, depot d = warehouse × commodity), and
 // t_p ∈ [0, 1], one per tier p.
