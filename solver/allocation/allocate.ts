@@ -62,6 +62,7 @@ export async function solveStages(inst: Instance, options: AllocateOptions): Pro
     backend: backend === 'jslp' ? 'jslp' : 'highs',
     seed: options.seed,
     priceOfFairness,
+    shareArcs: options.classes !== false,
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
   });
 }

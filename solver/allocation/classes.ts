@@ -67,20 +67,28 @@ export function spreadOverMembers(inst: Instance, classes: NeedClasses, x: Float
     let total = 0;
     for (let a = from; a < to; a++) total += x[a]!;
     const shares = waterFill(group.map((i) => inst.needs[i]!.asked), group.map((i) => floors[i]!), total);
-    let arc = from;
-    let left = arc < to ? x[arc]! : 0;
-    group.forEach((i, m) => {
-      let want = shares[m]!;
-      while (want > 0 && arc < to) {
-        const take = Math.min(want, left);
-        full[inst.arcStart[i]! + arc - from]! += take;
-        want -= take;
-        left -= take;
-        if (left <= 0 && ++arc < to) left = x[arc]!;
-      }
-    });
+    drawInOrder(x.subarray(from, to), shares, (m, a, q) => (full[inst.arcStart[group[m]!]! + a]! += q));
   });
   return full;
+}
+
+/**
+ * Hands members sharing the same arcs their shares of the arcs' flows: each member's share is drawn
+ * from the arcs in order (nearest first, members in order), so most members are served by one arc.
+ */
+export function drawInOrder(flows: Float64Array, shares: readonly number[], put: (member: number, arc: number, quantity: number) => void): void {
+  let arc = 0;
+  let left = flows.length > 0 ? flows[0]! : 0;
+  shares.forEach((share, m) => {
+    let want = share;
+    while (want > 0 && arc < flows.length) {
+      const take = Math.min(want, left);
+      if (take > 0) put(m, arc, take);
+      want -= take;
+      left -= take;
+      if (left <= 0 && ++arc < flows.length) left = flows[arc]!;
+    }
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 // Says why each need left short did not get more, with the numbers: unreachable, no stock within
 // reach, warehouse capacity exhausted, or outranked by more vulnerable tiers.
 import type { Allocation, UnmetNeed } from './problem.ts';
-import type { Instance, NeedInfo } from './instance.ts';
+import type { Blocked, Instance, NeedInfo } from './instance.ts';
 import { QUANTITY_EPS } from './fefo.ts';
 
 /** Stock left below this share of a unit is solver round-off, not stock that could have been sent. */
@@ -21,12 +21,19 @@ interface Usage {
 export function explainUnmet(inst: Instance, allocations: readonly Allocation[]): UnmetNeed[] {
   const usage = usageOf(inst, allocations);
   const unmet: UnmetNeed[] = [];
+  // Needs that share their candidates (one gate's households asking for one commodity, the same `blocked`)
+  // and their tier have the same reason: it is found once, and only the shortfall in its numbers differs.
+  const known = new Map<Blocked, Map<number, Reason>>();
   inst.needs.forEach((info, i) => {
     const allocated = usage.allocatedByNeed.get(info.need.id) ?? 0;
     const shortfall = info.asked - allocated;
     if (shortfall <= QUANTITY_EPS * Math.max(1, info.asked)) return;
     const base = { needId: info.need.id, tier: info.tier, asked: info.asked, allocated, shortfall };
-    unmet.push({ ...base, ...reasonFor(inst, i, info, usage, shortfall) });
+    let byTier = known.get(info.blocked);
+    if (!byTier) known.set(info.blocked, (byTier = new Map()));
+    let found = byTier.get(info.tier);
+    if (!found) byTier.set(info.tier, (found = reasonFor(inst, i, info, usage, shortfall)));
+    unmet.push({ ...base, ...found, details: 'shortfall' in found.details ? { ...found.details, shortfall } : { ...found.details } });
   });
   return unmet;
 }

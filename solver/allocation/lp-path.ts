@@ -1,7 +1,7 @@
 // The general path: the lexicographic objective as a sequence of LPs (one per tier for fairness,
 // then weighted fulfilment, then travel), each stage's optimum fixed before the next
 // (Vitoriano et al. 2011), solved by HiGHS or javascript-lp-solver through solver/lp. The stages are
-// changes to one model, so HiGHS starts each from the previous stage's basis.
+// changes to one model in a session (in the shared-arc form below, stage (3) has a model of its own).
 //
 // Variables x_a ≥ pinned_a, one per candidate arc a = (need i, depot d = warehouse × commodity), and
 // t_p ∈ [0, 1], one per tier p.
@@ -10,13 +10,19 @@
 //   capacity    Σ_{a from w} weight_c x_a ≤ capW_w, Σ volume_c x_a ≤ capV_w
 //   (1) per tier p, most vulnerable first: max t_p, then t_p ≥ t*_p − ε from there on
 //   (2) max W = Σ w_i x_a                          (3) min Σ τ_a x_a, W ≥ W* − slack
-// (A_i: attainable quantity of need i; see MODEL.md.) A time limit (for the whole sequence) stops it
-// at the best plan found: the last solved stage's optimum, or a greedy plan when none was solved.
+// (A_i: attainable quantity of need i; see MODEL.md.) Needs with the same candidate arcs (a gate's
+// households asking for one commodity, in several tiers and weights) share one set of arc columns
+// and each gets a column y_i for what it receives: Σ_a x_a = Σ_i y_i, y_i ≤ D_i, y_i ≥ t_p·A_i, and
+// W = Σ w_i y_i. It is the same LP (the members' arcs are interchangeable, so any split of the arc flows
+// by the y_i is a plan of the full model with the same values), with a fraction of its columns and rows.
+// A time limit (for the whole sequence) stops it at the best plan found: the last solved stage's
+// optimum, or a greedy plan when none was solved.
 import { UnsolvableError } from '../errors.ts';
 import { LpBuilder, type LpBackendName, type LpResult } from '../lp/solve.ts';
-import { openLpSession, type LpSession } from '../lp/session.ts';
+import { openLpSession, type LpSession, type LpSessionOptions } from '../lp/session.ts';
 import { greedyPlan } from './greedy.ts';
-import type { Instance } from './instance.ts';
+import { drawInOrder, waterFill } from './classes.ts';
+import type { Arc, Instance } from './instance.ts';
 import type { Stopped } from './problem.ts';
 import { FLOOR_SLACK, FULFILMENT_SLACK, JSLP_FULFILMENT_SLACK, stageValues, type StagedSolution } from './stages.ts';
 
@@ -26,35 +32,68 @@ export interface LpPathOptions {
   /** For all stages together. */
   timeLimitMs?: number;
   priceOfFairness: boolean;
+  /** Needs with the same candidate arcs share their arc columns (default true; false: the model above as written). */
+  shareArcs?: boolean;
 }
 
 export async function solveByLp(inst: Instance, options: LpPathOptions): Promise<StagedSolution> {
   const deadline = options.timeLimitMs === undefined ? Infinity : performance.now() + options.timeLimitMs;
-  const { builder, tierColumns } = stagedModel(inst);
-  const session = await openLpSession(builder, options.backend, options.seed);
+  const sessions: LpSession[] = [];
+  const open = async (model: StagedModel): Promise<Stage> => {
+    const session = await openLpSession(model.builder, options.backend, options.seed, model.solving);
+    sessions.push(session);
+    return { session, model };
+  };
   try {
-    return await solveStagesIn(session, inst, builder.variableCount, tierColumns, options, deadline);
+    if (!(options.shareArcs ?? true)) {
+      const whole = await open(perNeedModel(inst));
+      return await solveStagesIn(inst, whole, () => Promise.resolve(whole), options, deadline);
+    }
+    // Travel matters only in stage (3): before it, needs reaching the same lots of the same warehouses share
+    // columns whatever their travel times; stage (3) then has a model of its own with them apart.
+    return await solveStagesIn(inst, await open(sharedArcsModel(inst, false)), () => open(sharedArcsModel(inst, true)), options, deadline);
   } finally {
-    session.close();
+    for (const session of sessions) session.close();
   }
 }
 
-async function solveStagesIn(
-  session: LpSession,
-  inst: Instance,
-  columns: number,
-  tierColumns: Map<number, number>,
-  options: LpPathOptions,
-  deadline: number,
-): Promise<StagedSolution> {
-  const arcCount = inst.arcs.length;
-  const objective = (values: (j: number) => number) => Array.from({ length: columns }, (_, j) => values(j));
-  const weights = objective((j) => (j < arcCount ? inst.needs[inst.arcs[j]!.need]!.weight : 0));
+/**
+ * One of the forms of the staged LP: its columns and rows, the objectives of stages (2) and (3), how a
+ * tier's floor is opened, fixed and lifted, and how column values become quantities per instance arc.
+ */
+interface StagedModel {
+  builder: LpBuilder;
+  /** Floor column t_p per tier that has a need with an attainable quantity. */
+  tierColumns: Map<number, number>;
+  weights: number[];
+  travel: number[];
+  /** How its session solves each stage. */
+  solving: LpSessionOptions;
+  /** Before stage (1) of a tier. */
+  openTier(session: LpSession, tier: number): void;
+  /** After it: the floor found, less the slack, is kept from then on. */
+  fixTier(session: LpSession, tier: number, floor: number): void;
+  /** Every floor lifted, for the price of fairness. */
+  liftFloors(session: LpSession): void;
+  /** Quantity per instance arc from the column values of a stage's optimum. */
+  arcQuantities(values: Float64Array): Float64Array;
+}
+
+interface Stage {
+  session: LpSession;
+  model: StagedModel;
+}
+
+/**
+ * Stages (1), (2) and the price of fairness on `fair`; stage (3) on the session `travelOn` gives, which
+ * may be the same one or a model of its own (then given the floors and the fulfilment found).
+ */
+async function solveStagesIn(inst: Instance, fair: Stage, travelOn: () => Promise<Stage>, options: LpPathOptions, deadline: number): Promise<StagedSolution> {
   const tierFloors: { tier: number; floor: number }[] = [];
   let best: Float64Array | undefined;
   let failure: string | undefined;
   /** The stage's optimum, or undefined when the time limit (or the solver, see below) stopped it. */
-  const solve = async (stage: string): Promise<LpResult | undefined> => {
+  const solve = async ({ session, model }: Stage, stage: string): Promise<LpResult | undefined> => {
     const left = deadline - performance.now();
     if (left <= 0) return undefined;
     const result = await session.solve(Number.isFinite(left) ? left : undefined);
@@ -66,69 +105,102 @@ async function solveStagesIn(
       return undefined;
     }
     checked(stage, result);
-    best = result.x.slice(0, arcCount);
+    best = model.arcQuantities(result.x);
     return result;
   };
   const solved = (x: Float64Array, extra: Partial<StagedSolution> = {}): StagedSolution => {
     const clean = x.map((v) => Math.max(0, v));
-    return { x: clean, tierFloors, ...stageValues(inst, clean), backend: options.backend, variables: arcCount, ...extra };
+    return { x: clean, tierFloors, ...stageValues(inst, clean), backend: options.backend, variables: fair.model.weights.length, ...extra };
   };
   const stoppedAt = (stage: Stopped['stage'], tier?: number) => {
     const x = best ?? greedyPlan(inst);
     return solved(x, { stopped: { ...stopped(inst, x, stage, tier, best === undefined), ...(failure ? { because: failure } : {}) } });
   };
 
-  for (const [tier, t] of tierColumns) {
-    session.setObjective('max', objective((j) => (j === t ? 1 : 0)));
-    const result = await solve(`fairness floor of tier ${tier}`);
+  const { session, model } = fair;
+  for (const [tier, t] of model.tierColumns) {
+    model.openTier(session, tier);
+    session.setObjective('max', unitObjective(model.weights.length, t));
+    const result = await solve(fair, `fairness floor of tier ${tier}`);
     if (!result) return stoppedAt('floor', tier);
     tierFloors.push({ tier, floor: result.x[t]! });
-    session.setVariableBounds(t, Math.max(0, result.x[t]! - FLOOR_SLACK), 1);
+    model.fixTier(session, tier, result.x[t]!);
   }
-  session.setObjective('max', weights);
-  const fulfilment = await solve('weighted fulfilment');
+  session.setObjective('max', model.weights);
+  const fulfilment = await solve(fair, 'weighted fulfilment');
   if (!fulfilment) return stoppedAt('weighted fulfilment');
+  const travel = await travelOn();
   const slack = options.backend === 'jslp' ? JSLP_FULFILMENT_SLACK : FULFILMENT_SLACK;
-  const kept = session.addRow(range(0, arcCount), weights.slice(0, arcCount), fulfilment.objective - slack * (1 + Math.abs(fulfilment.objective)), Infinity);
-  session.setObjective('min', objective((j) => (j < arcCount ? inst.arcs[j]!.travelS : 0)));
-  const travel = await solve('travel');
-  if (!travel) return stoppedAt('travel');
-  const plan = travel.x.slice(0, arcCount);
+  if (travel !== fair) for (const { tier, floor } of tierFloors) travel.model.fixTier(travel.session, tier, floor);
+  const weights = travel.model.weights;
+  const weighted = weights.flatMap((w, j) => (w !== 0 ? [j] : []));
+  const kept = travel.session.addRow(weighted, weighted.map((j) => weights[j]!), fulfilment.objective - slack * (1 + Math.abs(fulfilment.objective)), Infinity);
+  travel.session.setObjective('min', travel.model.travel);
+  const travelled = await solve(travel, 'travel');
+  if (!travelled) return stoppedAt('travel');
+  const plan = best!;
   if (!options.priceOfFairness) return solved(plan);
-  // Without fairness floors: every t back to 0 and fulfilment free again (the plan is already kept).
-  for (const t of tierColumns.values()) session.setVariableBounds(t, 0, 1);
-  session.setRowBounds(kept, -Infinity, Infinity);
-  session.setObjective('max', weights);
-  const unfair = await solve('weighted fulfilment without fairness');
+  // Without fairness floors, and fulfilment free again (the plan is already kept).
+  model.liftFloors(session);
+  if (travel === fair) session.setRowBounds(kept, -Infinity, Infinity);
+  session.setObjective('max', model.weights);
+  const unfair = await solve(fair, 'weighted fulfilment without fairness');
   return solved(plan, unfair ? { weightedWithoutFairness: unfair.objective } : {});
 }
 
-/** Variables (one per arc, one per tier) with every row the stages share. */
-function stagedModel(inst: Instance): { builder: LpBuilder; tierColumns: Map<number, number> } {
-  const builder = new LpBuilder('max');
-  inst.arcs.forEach((arc) => builder.addVariable(arc.pinned, inst.needs[arc.need]!.asked));
-  const tierColumns = new Map<number, number>();
-  for (const tier of inst.tiers) {
-    if (inst.needs.some((n) => n.tier === tier && n.attainable > 0)) tierColumns.set(tier, builder.addVariable(0, 1));
-  }
-  const arcsOfDepot = inst.depots.map(() => [] as number[]);
-  inst.arcs.forEach((arc, a) => arcsOfDepot[arc.depot]!.push(a));
-  arcsOfDepot.forEach((arcs, d) => {
+function unitObjective(columns: number, column: number): number[] {
+  return Array.from({ length: columns }, (_, j) => (j === column ? 1 : 0));
+}
+
+/** Columns with their stage (2) and (3) objective coefficients kept beside the builder. */
+function columnsOf(builder: LpBuilder, weights: number[], travel: number[]) {
+  return (lower: number, upper: number, weight = 0, travelS = 0): number => {
+    weights.push(weight);
+    travel.push(travelS);
+    return builder.addVariable(lower, upper);
+  };
+}
+
+/** Stock (FEFO suffix) and dispatch capacity rows over the columns carrying each arc. */
+function addStockAndCapacityRows(builder: LpBuilder, inst: Instance, arcColumns: readonly { arc: Arc; column: number }[]): void {
+  const columnsOfDepot = inst.depots.map(() => [] as { arc: Arc; column: number }[]);
+  for (const c of arcColumns) columnsOfDepot[c.arc.depot]!.push(c);
+  columnsOfDepot.forEach((drawing, d) => {
     // Arcs that may draw lots k.. share the stock of lots k..; one row per distinct first lot.
-    const firstLots = [...new Set(arcs.map((a) => inst.arcs[a]!.firstLot))].sort((p, q) => p - q);
+    const firstLots = [...new Set(drawing.map((c) => c.arc.firstLot))].sort((p, q) => p - q);
     for (const k of firstLots) {
-      const drawing = arcs.filter((a) => inst.arcs[a]!.firstLot >= k);
-      builder.addRow(drawing, ones(drawing), -Infinity, inst.depots[d]!.usableFrom[k]!);
+      const late = drawing.filter((c) => c.arc.firstLot >= k).map((c) => c.column);
+      builder.addRow(late, ones(late), -Infinity, inst.depots[d]!.usableFrom[k]!);
     }
   });
-  const arcsOfWarehouse = inst.warehouses.map(() => [] as number[]);
-  inst.arcs.forEach((arc, a) => arcsOfWarehouse[inst.depots[arc.depot]!.warehouse]!.push(a));
+  const columnsOfWarehouse = inst.warehouses.map(() => [] as { arc: Arc; column: number }[]);
+  for (const c of arcColumns) columnsOfWarehouse[inst.depots[c.arc.depot]!.warehouse]!.push(c);
   inst.warehouses.forEach((warehouse, w) => {
-    const arcs = arcsOfWarehouse[w]!;
-    const commodityOf = (a: number) => inst.commodities[inst.depots[inst.arcs[a]!.depot]!.commodity]!;
-    addCapacityRow(builder, arcs, arcs.map((a) => commodityOf(a).weightKg), warehouse.capacityWeightKg);
-    addCapacityRow(builder, arcs, arcs.map((a) => commodityOf(a).volumeM3), warehouse.capacityVolumeM3);
+    const sending = columnsOfWarehouse[w]!;
+    const commodityOf = (c: { arc: Arc }) => inst.commodities[inst.depots[c.arc.depot]!.commodity]!;
+    const used = sending.map((c) => c.column);
+    addCapacityRow(builder, used, sending.map((c) => commodityOf(c).weightKg), warehouse.capacityWeightKg);
+    addCapacityRow(builder, used, sending.map((c) => commodityOf(c).volumeM3), warehouse.capacityVolumeM3);
   });
+}
+
+function floorTiers(inst: Instance, add: () => number): Map<number, number> {
+  const tierColumns = new Map<number, number>();
+  for (const tier of inst.tiers) {
+    if (inst.needs.some((n) => n.tier === tier && n.attainable > 0)) tierColumns.set(tier, add());
+  }
+  return tierColumns;
+}
+
+/** The model as written above: one column per instance arc, a need row and a floor row per need. */
+function perNeedModel(inst: Instance): StagedModel {
+  const builder = new LpBuilder('max');
+  const weights: number[] = [];
+  const travel: number[] = [];
+  const column = columnsOf(builder, weights, travel);
+  inst.arcs.forEach((arc) => column(arc.pinned, inst.needs[arc.need]!.asked, inst.needs[arc.need]!.weight, arc.travelS));
+  const tierColumns = floorTiers(inst, () => column(0, 1));
+  addStockAndCapacityRows(builder, inst, inst.arcs.map((arc, column) => ({ arc, column })));
   inst.needs.forEach((need, i) => {
     const arcs = range(inst.arcStart[i]!, inst.arcStart[i + 1]!);
     if (arcs.length === 0) return;
@@ -137,7 +209,161 @@ function stagedModel(inst: Instance): { builder: LpBuilder; tierColumns: Map<num
     const t = tierColumns.get(need.tier);
     if (t !== undefined && need.attainable > 0) builder.addRow([...arcs, t], [...ones(arcs), -need.attainable], 0, Infinity);
   });
-  return { builder, tierColumns };
+  return {
+    builder,
+    tierColumns,
+    weights,
+    travel,
+    solving: {},
+    openTier: () => {},
+    fixTier: (session, tier, floor) => session.setVariableBounds(tierColumns.get(tier)!, Math.max(0, floor - FLOOR_SLACK), 1),
+    liftFloors: (session) => {
+      for (const t of tierColumns.values()) session.setVariableBounds(t, 0, 1);
+    },
+    arcQuantities: (values) => values.slice(0, inst.arcs.length),
+  };
+}
+
+/**
+ * Needs sharing their candidate arcs (group g) share the arc columns x_ga; what need i receives is its own
+ * column y_i ∈ [0, D_i], and one row per group balances them: Σ_a x_ga = Σ_{i∈g} y_i + Σ_p (A_gp·t_p + z_gp).
+ * Floors need no rows: while tier p's floor is maximised its needs' y_i are held at 0 and the group
+ * receives A_gp·t_p + z_gp for them (A_gp: their attainable sum, z_gp ≥ 0 the rest, which any split gives
+ * each at least t_p·A_i); once found, the floor becomes the bound y_i ≥ (t*_p − ε)·A_i and t_p, z_gp go to 0.
+ * (Without an upper bound, z_gp may take more than the group asked while t_p is maximised: that never
+ * raises t_p, since the arcs could carry less.) Without `travel`, arcs are the same when they reach the same
+ * lots of the same warehouse, in any order and whatever their travel times: enough for every stage but (3).
+ */
+function sharedArcsModel(inst: Instance, travel: boolean): StagedModel {
+  const builder = new LpBuilder('max');
+  const weights: number[] = [];
+  const travelCost: number[] = [];
+  const column = columnsOf(builder, weights, travelCost);
+  const groups = arcGroups(inst, travel);
+  const arcColumns: { arc: Arc; column: number }[] = [];
+  const firstColumn: number[] = [];
+  /** Per instance arc of a grouped need: the instance arc of that need the group's k-th arc column stands for. */
+  const slot = new Int32Array(inst.arcs.length);
+  for (const group of groups) {
+    const first = group[0]!;
+    const arcs = range(inst.arcStart[first]!, inst.arcStart[first + 1]!);
+    const order = travel ? arcs : arcs.sort((p, q) => inst.arcs[p]!.depot - inst.arcs[q]!.depot);
+    const asked = group.reduce((s, i) => s + inst.needs[i]!.asked, 0);
+    firstColumn.push(builder.variableCount);
+    for (const a of order) arcColumns.push({ arc: inst.arcs[a]!, column: column(inst.arcs[a]!.pinned, asked, 0, travel ? inst.arcs[a]!.travelS : 0) });
+    for (const i of group) {
+      const at = new Map(range(inst.arcStart[i]!, inst.arcStart[i + 1]!).map((a) => [inst.arcs[a]!.depot, a]));
+      order.forEach((a, k) => (slot[inst.arcStart[i]! + k] = at.get(inst.arcs[a]!.depot)!));
+    }
+  }
+  const received = new Int32Array(inst.needs.length).fill(-1);
+  for (const group of groups) for (const i of group) received[i] = column(0, inst.needs[i]!.asked, inst.needs[i]!.weight);
+  const tierColumns = floorTiers(inst, () => column(0, 0));
+  /** Per tier: the z column of each group with needs of that tier, and those needs' y columns, floors and asks. */
+  const rest = new Map<number, number[]>();
+  const restOfGroup = groups.map(() => new Map<number, number>());
+  const members = new Map<number, { columns: number[]; attainable: number[]; asked: number[] }>();
+  for (const tier of tierColumns.keys()) {
+    rest.set(tier, []);
+    members.set(tier, { columns: [], attainable: [], asked: [] });
+  }
+  addStockAndCapacityRows(builder, inst, arcColumns);
+  groups.forEach((group, g) => {
+    const arcs = range(firstColumn[g]!, firstColumn[g]! + inst.arcStart[group[0]! + 1]! - inst.arcStart[group[0]!]!);
+    const indices = [...arcs, ...group.map((i) => received[i]!)];
+    const values = [...ones(arcs), ...group.map(() => -1)];
+    const attainableOfTier = new Map<number, number>();
+    for (const i of group) {
+      const need = inst.needs[i]!;
+      if (!tierColumns.has(need.tier)) continue;
+      attainableOfTier.set(need.tier, (attainableOfTier.get(need.tier) ?? 0) + need.attainable);
+      const m = members.get(need.tier)!;
+      m.columns.push(received[i]!);
+      m.attainable.push(need.attainable);
+      m.asked.push(need.asked);
+    }
+    for (const [tier, attainable] of attainableOfTier) {
+      const z = column(0, 0);
+      rest.get(tier)!.push(z);
+      restOfGroup[g]!.set(tier, z);
+      indices.push(z);
+      values.push(-1);
+      if (attainable > 0) {
+        indices.push(tierColumns.get(tier)!);
+        values.push(-attainable);
+      }
+    }
+    builder.addRow(indices, values, 0, 0);
+  });
+  // Columns were added in blocks (arcs, y, t, z), so each tier's y and z columns are ascending.
+  const bounds = (session: LpSession, columns: number[], lower: number[] | number, upper: number[] | number) =>
+    session.setVariablesBounds(columns, typeof lower === 'number' ? columns.map(() => lower) : lower, typeof upper === 'number' ? columns.map(() => upper) : upper);
+  /** The tier whose floor is being maximised, if any: its needs' quantities are then in t_p and z_gp. */
+  let open: number | undefined;
+  return {
+    builder,
+    tierColumns,
+    weights,
+    travel: travelCost,
+    // Every stage of the model without travel changes bounds across the model: each is solved afresh. The
+    // model for stage (3) alone is solved without presolve, which can find its fulfilment row (kept within
+    // 1e-10 of the optimum of the other model) infeasible where the simplex does not.
+    solving: travel ? { presolve: false } : { warmStart: false },
+    openTier: (session, tier) => {
+      open = tier;
+      bounds(session, members.get(tier)!.columns, 0, 0);
+      bounds(session, rest.get(tier)!, 0, Infinity);
+      session.setVariableBounds(tierColumns.get(tier)!, 0, 1);
+    },
+    fixTier: (session, tier, floor) => {
+      open = undefined;
+      const m = members.get(tier)!;
+      const share = Math.max(0, floor - FLOOR_SLACK);
+      bounds(session, m.columns, m.attainable.map((a) => share * a), m.asked);
+      bounds(session, rest.get(tier)!, 0, 0);
+      session.setVariableBounds(tierColumns.get(tier)!, 0, 0);
+    },
+    liftFloors: (session) => {
+      for (const m of members.values()) bounds(session, m.columns, 0, m.asked);
+    },
+    arcQuantities: (values) => {
+      const x = new Float64Array(inst.arcs.length);
+      groups.forEach((group, g) => {
+        const first = group[0]!;
+        const flows = values.slice(firstColumn[g]!, firstColumn[g]! + inst.arcStart[first + 1]! - inst.arcStart[first]!).map((v) => Math.max(0, v));
+        const shares = group.map((i) => Math.max(0, values[received[i]!]!));
+        const z = open === undefined ? undefined : restOfGroup[g]!.get(open);
+        if (z !== undefined) {
+          // The open tier's needs share what the group received for them, each at least t_p·A_i.
+          const t = Math.max(0, values[tierColumns.get(open!)!]!);
+          const ofTier = group.flatMap((i, m) => (inst.needs[i]!.tier === open ? [m] : []));
+          const floors = ofTier.map((m) => t * inst.needs[group[m]!]!.attainable);
+          const total = Math.max(0, values[z]!) + floors.reduce((s, f) => s + f, 0);
+          waterFill(ofTier.map((m) => inst.needs[group[m]!]!.asked), floors, total).forEach((q, k) => (shares[ofTier[k]!] = q));
+        }
+        drawInOrder(flows, shares, (m, k, q) => (x[slot[inst.arcStart[group[m]!]! + k]!]! += q));
+      });
+      return x;
+    },
+  };
+}
+
+/** Needs (with candidates) grouped by the same candidate arcs (with their travel times, or as a set without); a need with a pin stays alone. */
+function arcGroups(inst: Instance, travel: boolean): number[][] {
+  const byKey = new Map<string, number[]>();
+  inst.needs.forEach((_, i) => {
+    const arcs = inst.arcs.slice(inst.arcStart[i]!, inst.arcStart[i + 1]!);
+    if (arcs.length === 0) return;
+    const key = arcs.some((a) => a.pinned > 0)
+      ? `need ${i}`
+      : travel
+        ? arcs.map((a) => `${a.depot}:${a.firstLot}:${a.travelS}`).join(',')
+        : arcs.map((a) => `${a.depot}:${a.firstLot}`).sort().join(',');
+    const group = byKey.get(key);
+    if (group) group.push(i);
+    else byKey.set(key, [i]);
+  });
+  return [...byKey.values()];
 }
 
 /** What the plan reached at the stage the time limit stopped, and how far the optimum can be at most. */

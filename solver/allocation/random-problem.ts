@@ -14,6 +14,11 @@ export interface RandomProblemShape {
   /** 'loose': capacity can never bind (flow path); 'tight': dispatch capacity ≈ a share of the stock. */
   capacity?: 'loose' | 'tight';
   nearestWarehouses?: number;
+  /**
+   * Needs are handed over at this many delivery points (a district's compound gates), whose households share
+   * their travel times; absent: every need at a location of its own.
+   */
+  points?: number;
 }
 
 const FLAGS = ['medical', 'infant', 'pregnant', 'elderly_alone', 'disabled', 'chronic_illness'];
@@ -30,6 +35,7 @@ export function randomProblem(seed: number, shape: RandomProblemShape): Allocati
     volumeM3: 0.001 + random.int(20) / 1000,
     perishable: random.next() < 0.4,
   }));
+  const points = shape.points === undefined ? undefined : Array.from({ length: shape.points }, around);
   const needs: Need[] = Array.from({ length: shape.needs }, (_, i) => {
     const need: Need = {
       id: `n${i}`,
@@ -38,8 +44,14 @@ export function randomProblem(seed: number, shape: RandomProblemShape): Allocati
       flags: random.next() < 0.4 ? [FLAGS[random.int(FLAGS.length)]!] : [],
       urgency: URGENCIES[random.int(URGENCIES.length)]!,
       daysWaiting: random.int(4),
-      location: around(),
     };
+    if (points) {
+      const p = random.int(points.length);
+      need.pointId = `p${p}`;
+      need.location = points[p]!;
+    } else {
+      need.location = around();
+    }
     if (random.next() < 0.1) need.deadline = NOW + (0.3 + random.next()) * HOUR;
     return need;
   });

@@ -1,7 +1,8 @@
 // A linear programme solved several times as it changes (a staged objective): bounds, rows and the
 // objective are changed in place and each solve starts from the last one's basis in HiGHS, so a stage
-// costs a few pivots instead of a solve from scratch. javascript-lp-solver has no warm start and
-// solves the changed model anew, which keeps it the independent second opinion.
+// costs a few pivots instead of a solve from scratch (unless asked to solve each afresh, with presolve).
+// javascript-lp-solver has no warm start and solves the changed model anew, which keeps it the
+// independent second opinion.
 import { createHighsModel, loadHighs, resultOf, type HighsModel } from './highs.ts';
 import { solveWithJslp } from './jslp.ts';
 import { LpBuilder, type LpModel, type Sense } from './model.ts';
@@ -13,6 +14,8 @@ const NO_TIME_LIMIT_S = 1e30;
 export interface LpSession {
   setObjective(sense: Sense, cost: readonly number[]): void;
   setVariableBounds(j: number, lower: number, upper: number): void;
+  /** The bounds of many variables at once (`columns` ascending). */
+  setVariablesBounds(columns: readonly number[], lower: readonly number[], upper: readonly number[]): void;
   setRowBounds(r: number, lower: number, upper: number): void;
   /** Adds a row; returns its index. */
   addRow(indices: readonly number[], values: readonly number[], lower: number, upper: number): number;
@@ -21,9 +24,19 @@ export interface LpSession {
   close(): void;
 }
 
+export interface LpSessionOptions {
+  /**
+   * Start each solve from the last one's basis (default); false solves each afresh, with presolve, which is
+   * faster when a stage changes the bounds of much of the model.
+   */
+  warmStart?: boolean;
+  /** HiGHS' presolve before a solve from scratch (default true). */
+  presolve?: boolean;
+}
+
 /** A session on the model built so far (the builder itself is left as it is). */
-export async function openLpSession(builder: LpBuilder, backend: LpBackendName, seed: number): Promise<LpSession> {
-  return backend === 'highs' ? new HighsSession(await loadHighs(), builder.model(), seed) : new JslpSession(builder.clone());
+export async function openLpSession(builder: LpBuilder, backend: LpBackendName, seed: number, options: LpSessionOptions = {}): Promise<LpSession> {
+  return backend === 'highs' ? new HighsSession(await loadHighs(), builder.model(), seed, options) : new JslpSession(builder.clone());
 }
 
 class HighsSession implements LpSession {
@@ -34,9 +47,10 @@ class HighsSession implements LpSession {
     private readonly highs: Awaited<ReturnType<typeof loadHighs>>,
     model: LpModel,
     seed: number,
+    private readonly options: LpSessionOptions,
   ) {
     this.handle = createHighsModel(highs, model);
-    this.handle.options.set({ output_flag: false, random_seed: seed });
+    this.handle.options.set({ output_flag: false, random_seed: seed, ...(options.presolve === false ? { presolve: 'off' } : {}) });
     this.rows = model.rowLower.length;
   }
 
@@ -52,6 +66,11 @@ class HighsSession implements LpSession {
     this.handle.changeColBounds(j, this.bound(lower), this.bound(upper));
   }
 
+  setVariablesBounds(columns: readonly number[], lower: readonly number[], upper: readonly number[]): void {
+    if (columns.length === 0) return;
+    this.handle.changeColsBounds({ kind: 'set', indices: Int32Array.from(columns) }, Float64Array.from(lower, this.bound), Float64Array.from(upper, this.bound));
+  }
+
   setRowBounds(r: number, lower: number, upper: number): void {
     this.handle.changeRowBounds(r, this.bound(lower), this.bound(upper));
   }
@@ -65,6 +84,7 @@ class HighsSession implements LpSession {
     const start = performance.now();
     this.handle.options.set({ time_limit: timeLimitMs === undefined ? NO_TIME_LIMIT_S : Math.max(0.001, timeLimitMs / 1000) });
     this.handle.zeroAllClocks();
+    if (this.options.warmStart === false) this.handle.clearSolver();
     this.handle.run();
     return Promise.resolve(resultOf(this.highs, this.handle, start));
   }
@@ -83,6 +103,10 @@ class JslpSession implements LpSession {
 
   setVariableBounds(j: number, lower: number, upper: number): void {
     this.builder.setVariableBounds(j, lower, upper);
+  }
+
+  setVariablesBounds(columns: readonly number[], lower: readonly number[], upper: readonly number[]): void {
+    columns.forEach((j, k) => this.builder.setVariableBounds(j, lower[k]!, upper[k]!));
   }
 
   setRowBounds(r: number, lower: number, upper: number): void {
