@@ -11,8 +11,21 @@ export interface Queryable {
 
 export type Tx = Queryable;
 
-/** The whole transaction `tx` is part of: the one a grouped batch's requests share (db/grouped.ts), else `tx` itself. */
-export const wholeTransaction = (tx: Tx): Tx => (tx as { whole?: Tx }).whole ?? tx;
+/**
+ * A reader that reads each key once per grouped batch (db/grouped.ts: the shared transaction a batch's `tx`s
+ * are part of), for what its requests all read and none of them changes; outside a batch, each time.
+ */
+export function readOncePerBatch<V>(): (tx: Queryable, key: string, read: () => Promise<V>) => Promise<V> {
+  const byBatch = new WeakMap<Queryable, Map<string, V>>();
+  return async (tx, key, read) => {
+    const whole = (tx as { whole?: Tx }).whole;
+    if (!whole) return read();
+    let known = byBatch.get(whole);
+    if (!known) byBatch.set(whole, (known = new Map()));
+    if (!known.has(key)) known.set(key, await read());
+    return known.get(key)!;
+  };
+}
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
