@@ -4,16 +4,17 @@
 // prove that nothing is lost and nothing is duplicated; then the latency of single creates with and without
 // an Idempotency-Key side by side, whether the first requests sent are the first answered, and how long the
 // first wave took to reach the server (send to Express), on fresh connections (cold) and after a warm-up.
-// Usage: npm run bench -- intake [--records N] [--concurrency C] [--latency-records N]
+// Usage: npm run bench -- intake [--records N] [--concurrency C] [--latency-records N] [--db pglite|postgres]
 import type { DatabaseKind } from '../test/support/app.ts';
 import { createUser } from '../server/auth/auth.service.ts';
 import { measure, printRow } from './measure.ts';
-import { numberOption, postgresReachable } from './options.ts';
+import { numberOption, postgresReachable, textOption } from './options.ts';
 import { benchDatabase, startServer } from './server-process.ts';
 
 const RECORDS = numberOption('records', 2000);
 const CONCURRENCY = numberOption('concurrency', 32);
 const LATENCY_RECORDS = numberOption('latency-records', 400);
+const onlyDb = textOption('db');
 
 
 async function signIn(base: string, email: string): Promise<string> {
@@ -91,7 +92,7 @@ async function run(kind: DatabaseKind): Promise<void> {
   };
   // Only the records of the throughput cases are counted (the latency runs pledge as other donors); PGlite's
   // files are read once the server has stopped.
-  const counted: { name: string; records: number; ms: number; peakRssMb: number; failures: number }[] = [];
+  const counted: { name: string; records: number; ms: number; cpuMs: number; peakRssMb: number; failures: number }[] = [];
   const donate = (key: string | undefined, i: number, tag?: string) =>
     send('/api/donations', tokens.charity, key, { warehouseId: warehouse!.id, donorName: `${key?.startsWith('donation-') ? 'Intake' : 'Latency'} donor ${i}`, items: [{ commodityId: commodity!.id, quantity: 1 + (i % 9) }] }, tag);
   // The first batch goes on fresh connections (each new one must be accepted by the server's event loop):
@@ -119,6 +120,7 @@ async function run(kind: DatabaseKind): Promise<void> {
   ];
   for (const c of cases) {
     let failures = 0;
+    const cpuBefore = server.cpuMs();
     // Each record is sent twice (a retry of the same request), interleaved with other requests.
     const m = await measure(() =>
       pool(RECORDS * 2, CONCURRENCY, async (j) => {
@@ -126,7 +128,7 @@ async function run(kind: DatabaseKind): Promise<void> {
         if (status !== 201) failures++;
       }),
     );
-    counted.push({ name: c.name, records: RECORDS, ms: m.ms, peakRssMb: server.peakRssMb(), failures });
+    counted.push({ name: c.name, records: RECORDS, ms: m.ms, cpuMs: server.cpuMs() - cpuBefore, peakRssMb: server.peakRssMb(), failures });
   }
   await server.kill();
   const stored = await use(async (db) => ({
@@ -144,6 +146,9 @@ async function run(kind: DatabaseKind): Promise<void> {
       ms: Math.round(c.ms),
       recordsPerS: Math.round(RECORDS / (c.ms / 1000)),
       requestsPerS: Math.round((RECORDS * 2) / (c.ms / 1000)),
+      // The server's CPU per record (its two requests) and the records one core would take per second at that cost.
+      serverCpuMsPerRecord: c.cpuMs / RECORDS,
+      recordsPerCpuS: Math.round(RECORDS / (c.cpuMs / 1000)),
       serverPeakRssMb: Math.round(c.peakRssMb),
       stored: n,
       lost: Math.max(0, RECORDS - n),
@@ -154,6 +159,8 @@ async function run(kind: DatabaseKind): Promise<void> {
   await done();
 }
 
-await run('pglite');
-if (await postgresReachable()) await run('postgres');
-else console.log('intake on postgres: skipped (no PostgreSQL server at TEST_DATABASE_URL / DATABASE_URL)');
+if (onlyDb !== 'postgres') await run('pglite');
+if (onlyDb !== 'pglite') {
+  if (await postgresReachable()) await run('postgres');
+  else console.log('intake on postgres: skipped (no PostgreSQL server at TEST_DATABASE_URL / DATABASE_URL)');
+}

@@ -15,6 +15,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Peak resident memory of the server process so far, in MiB. */
   peakRssMb(): number;
+  /** CPU time the server process (all its threads) has used so far, in ms: a figure the other processes' load leaves alone. */
+  cpuMs(): number;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -32,6 +34,11 @@ export async function startServer(where: string[]): Promise<ServerProcess> {
     base: `http://127.0.0.1:${port}`,
     child,
     peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    // utime and stime, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name), in clock ticks of 10 ms.
+    cpuMs: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    },
     kill: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -1,10 +1,11 @@
-// Drops what is kept only for a while: expired sessions, idempotent replies past their retry window and
-// login counts whose window has ended; and folds the map's ledger of needs by cell into one row a cell. Runs at start and then hourly on each node (the DELETEs are idempotent).
+// Drops what is kept only for a while: expired sessions, idempotent replies past their retry window,
+// login counts whose window has ended and the audit trigger's request notes; and folds the map's ledger of needs by cell into one row a cell. Runs at start and then hourly on each node (the DELETEs are idempotent).
 import type { Db } from './db/database.ts';
 import { deleteExpiredSessions } from './auth/auth.repo.ts';
 import { pruneLoginAttempts } from './auth/login-throttle.ts';
 import { pruneReplies } from './http/idempotency.ts';
 import { foldNeedCells } from './needs/need-map.repo.ts';
+import { deleteRequestNotesOlderThan } from './audit/audit.repo.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -12,6 +13,8 @@ export interface Pruned {
   sessions: number;
   idempotentReplies: number;
   loginAttempts: number;
+  /** The audit trigger's request notes (audit_requests), kept an hour. */
+  auditRequestNotes: number;
   /** The map's ledger rows left after folding. */
   needMapCells: number;
 }
@@ -21,6 +24,7 @@ export async function pruneOnce(db: Db): Promise<Pruned> {
     sessions: await deleteExpiredSessions(db),
     idempotentReplies: await pruneReplies(db),
     loginAttempts: await pruneLoginAttempts(db),
+    auditRequestNotes: await deleteRequestNotesOlderThan(db, 1),
     needMapCells: await foldNeedCells(db),
   };
 }

@@ -1,4 +1,5 @@
-// SQL of the audit log (written only by the audit_change trigger of 016_audit_log.sql; read here).
+// SQL of the audit log (written only by the audit_change trigger of 016_audit_log.sql; read here), and the
+// pruning of the request notes that trigger reads (audit_requests, 031_audit_requests_by_record.sql).
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
 import type { AuditQuery, AuditRow } from './audit.schema.ts';
@@ -66,4 +67,10 @@ function toRow(row: Stored): AuditRow {
     before: camelFields(row.before),
     after: camelFields(row.after),
   };
+}
+
+/** Drops the request notes older than `hours` (only the statement that wrote a note needs it); how many. */
+export async function deleteRequestNotesOlderThan(db: Queryable, hours: number): Promise<number> {
+  const gone = await db.query(`DELETE FROM audit_requests WHERE at < now() - make_interval(hours => $1) RETURNING record_id`, [hours]);
+  return gone.length;
 }

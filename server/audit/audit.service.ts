@@ -28,6 +28,9 @@ export function audited<T>(req: Request, user: SignedInUser | undefined, request
   return transactionSettings.run({ [SETTING]: JSON.stringify(context) }, work);
 }
 
+/** The request context of the write under way, for records a statement of many requests writes on its behalf. */
+export const requestContext = (): string | undefined => transactionSettings.getStore()?.[SETTING];
+
 export async function searchAudit(db: Db, query: AuditQuery): Promise<AuditPage> {
   const items = await searchLog(db, query);
   return { items, next: items.length === query.limit ? items.at(-1)!.id : null };

@@ -11,6 +11,22 @@ export interface Queryable {
 
 export type Tx = Queryable;
 
+/**
+ * A reader that reads each key once per grouped batch (db/grouped.ts: the shared transaction a batch's `tx`s
+ * are part of), for what its requests all read and none of them changes; outside a batch, each time.
+ */
+export function readOncePerBatch<V>(): (tx: Queryable, key: string, read: () => Promise<V>) => Promise<V> {
+  const byBatch = new WeakMap<Queryable, Map<string, V>>();
+  return async (tx, key, read) => {
+    const whole = (tx as { whole?: Tx }).whole;
+    if (!whole) return read();
+    let known = byBatch.get(whole);
+    if (!known) byBatch.set(whole, (known = new Map()));
+    if (!known.has(key)) known.set(key, await read());
+    return known.get(key)!;
+  };
+}
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** The connection pool of a PostgreSQL server (for LISTEN/NOTIFY users such as the Socket.IO adapter). */
@@ -29,18 +45,26 @@ export interface Db extends Queryable {
 export const atFirstCommit = new AsyncLocalStorage<{ work?: (tx: Tx) => Promise<void> }>();
 
 /**
- * Work a grouped batch (db/grouped.ts) runs once all its requests' transactions have, just before its commit:
- * a statement that takes a lock held until commit (the outbox's event counter) is deferred there, so that the
- * lock is held for the commit only, not while the rest of the batch is written. It runs under the settings
- * of the batch's last request: for unaudited bookkeeping only. Outside a batch: undefined.
+ * Work a grouped batch (db/grouped.ts) runs once all its requests' transactions have, just before its commit,
+ * for all of them together: each `all` is called once with the items its transactions left (one statement for
+ * the batch rather than one each). A statement that takes a lock held until commit (the outbox's event counter)
+ * is deferred there, so that the lock is held for the commit only, not while the rest of the batch is written.
+ * It runs as no request (the batch's requests' settings are cleared): it writes unaudited bookkeeping, or records
+ * that name their requests themselves (audit_requests, migration 031). Outside a batch: undefined.
  */
-export const atBatchEnd = new AsyncLocalStorage<{ tx: Tx; works: ((tx: Tx) => Promise<void>)[] }>();
+export const atBatchEnd = new AsyncLocalStorage<{ tx: Tx; works: AtEnd[] }>();
 
-/** Runs `work` last in the transaction `tx`: at the end of its grouped batch when it is one's, else now. */
-export async function lastIn(tx: Tx, work: (tx: Tx) => Promise<void>): Promise<void> {
+/** What a transaction leaves for the end of its batch: its item, for `all`. */
+export interface AtEnd<I = unknown> {
+  all: (tx: Tx, items: I[]) => Promise<void>;
+  item: I;
+}
+
+/** Runs `all` for `item` last in the transaction `tx`: at the end of its grouped batch (with its neighbours' items) when it is one's, else now. */
+export async function lastIn<I>(tx: Tx, all: (tx: Tx, items: I[]) => Promise<void>, item: I): Promise<void> {
   const end = atBatchEnd.getStore();
-  if (end?.tx === tx) end.works.push(work);
-  else await work(tx);
+  if (end?.tx === tx) end.works.push({ all, item } as AtEnd);
+  else await all(tx, [item]);
 }
 
 /**

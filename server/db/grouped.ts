@@ -1,12 +1,14 @@
 // Grouped transactions: a door to the database whose transactions, opened by concurrent requests, are run
 // together in one real transaction and one commit (group commit: http/group-commit.ts bounds the queue and
 // refuses with 503 what would wait too long). Each request's transaction runs with its own settings (who asks,
-// through which request: its audit rows carry them) and its own work at first commit (its Idempotency-Key
-// claim marked applied). Should one fail, the batch is written again with each in a savepoint of its own, so
-// that one is rolled back and refused alone while its neighbours commit. Should the shared commit itself fail,
-// each is run again in a transaction of its own. Services are handed this door instead of the database and see no difference.
+// through which request: its audit rows carry them), sent before its first statement, and its own work at first
+// commit (its Idempotency-Key claim marked applied). What they leave for the batch's end (lastIn) runs once for
+// all of them: one statement for the batch, not one each. Should one fail, the batch is written again with each
+// in a savepoint of its own, so that one is rolled back and refused alone while its neighbours commit. Should the
+// shared commit itself fail (or the batch's end), each is run again in a transaction of its own. Services are
+// handed this door instead of the database and see no difference.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { atBatchEnd, atFirstCommit, setTransactionSettings, transactionSettings, type Db, type Tx } from './database.ts';
+import { atBatchEnd, atFirstCommit, setTransactionSettings, transactionSettings, type AtEnd, type Db, type Tx } from './database.ts';
 import { GroupCommit, type GroupCommitLimits } from '../http/group-commit.ts';
 
 interface Unit {
@@ -86,40 +88,67 @@ async function together(db: Db, units: Unit[], savepoints: boolean): Promise<Out
     .transaction(async (tx) => {
       const done: Outcome[] = [];
       const names = new Set<string>();
-      const atEnd: ((tx: Tx) => Promise<void>)[] = [];
+      const atEnd: AtEnd[] = [];
       for (const unit of units) {
+        const mine = unitTx(tx, unit, names);
         // What a unit leaves for the batch's end is kept only if the unit is.
-        const left = { tx, works: [] as ((tx: Tx) => Promise<void>)[] };
+        const left = { tx: mine, works: [] as AtEnd[] };
         const outcome = await atBatchEnd.run(left, () =>
           savepoints || unit.statement
-            ? inSavepoint(tx, unit, names)
-            : run(tx, unit, names).catch(() => {
+            ? inSavepoint(tx, mine, unit)
+            : run(mine, unit).catch(() => {
                 throw failed;
               }),
         );
         if (outcome.ok) atEnd.push(...left.works);
         done.push(outcome);
       }
-      for (const work of atEnd) await work(tx);
+      // The batch's end is no request's (what it writes on requests' behalf carries their contexts: audit_requests).
+      if (names.size > 0 && atEnd.length > 0) await setTransactionSettings(tx, Object.fromEntries([...names].map((name) => [name, ''])));
+      await runTogether(tx, atEnd);
       return done;
     })
     .catch((error: unknown) => (error === failed ? unitFailed : undefined));
 }
 
-/** This unit's settings, and none left over from the one before. */
+/** What the units left for the batch's end: each `all` once with its items in the units' order, in the order each was first left. */
+async function runTogether(tx: Tx, works: AtEnd[]): Promise<void> {
+  const items = new Map<AtEnd['all'], unknown[]>();
+  for (const { all, item } of works) {
+    const list = items.get(all);
+    if (list) list.push(item);
+    else items.set(all, [item]);
+  }
+  for (const [all, list] of items) await all(tx, list);
+}
+
+/**
+ * The shared transaction as one unit sees it: the unit's settings (and none left over from the one before) are
+ * set before its first statement, so a unit that only leaves work for the batch's end sends none.
+ */
+function unitTx(tx: Tx, unit: Unit, names: Set<string>): Tx & { whole: Tx } {
+  let settings: Promise<void> | undefined;
+  return {
+    whole: tx,
+    async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+      settings ??= settingsOf(tx, unit, names);
+      await settings;
+      return tx.query<T>(sql, params);
+    },
+  };
+}
+
 async function settingsOf(tx: Tx, unit: Unit, names: Set<string>): Promise<void> {
   for (const name of Object.keys(unit.settings ?? {})) names.add(name);
   await setTransactionSettings(tx, Object.fromEntries([...names].map((name) => [name, unit.settings?.[name] ?? ''])));
 }
 
-async function inSavepoint(tx: Tx, unit: Unit, names: Set<string>): Promise<Outcome> {
-  if (unit.statement) {
-    await settingsOf(tx, unit, names);
-    return { ok: true, value: await unit.fn(tx) };
-  }
+/** The unit in a savepoint of the shared transaction `tx` (one statement needs none: should it fail, the batch is run again). */
+async function inSavepoint(tx: Tx, mine: Tx, unit: Unit): Promise<Outcome> {
+  if (unit.statement) return { ok: true, value: await unit.fn(mine) };
   await tx.query('SAVEPOINT grouped');
   try {
-    const outcome = await run(tx, unit, names);
+    const outcome = await run(mine, unit);
     await tx.query('RELEASE SAVEPOINT grouped');
     return outcome;
   } catch (error) {
@@ -129,12 +158,11 @@ async function inSavepoint(tx: Tx, unit: Unit, names: Set<string>): Promise<Outc
   }
 }
 
-/** The unit's work in the shared transaction, with its settings and its work at first commit. */
-async function run(tx: Tx, unit: Unit, names: Set<string>): Promise<Outcome> {
-  await settingsOf(tx, unit, names);
-  const value = await inContext(unit, () => runningIn.run(tx, () => unit.fn(tx)));
+/** The unit's work in the shared transaction (as the unit sees it), with its work at first commit. */
+async function run(mine: Tx, unit: Unit): Promise<Outcome> {
+  const value = await inContext(unit, () => runningIn.run(mine, () => unit.fn(mine)));
   const work = unit.firstCommit?.work;
-  if (work) await inContext(unit, () => runningIn.run(tx, () => work(tx)));
+  if (work) await inContext(unit, () => runningIn.run(mine, () => work(mine)));
   return { ok: true, value };
 }
 

@@ -16,44 +16,61 @@ export async function listDonations(db: Queryable, filters: { status?: string; w
   return { ...page, items: page.items.map(fromRow) };
 }
 
+/** A pledge as written: its tracking code, its charity, and the request context it is audited under (if any). */
+export type PledgeRow = NewDonation & { trackingCode: string; charityUserId: number; request?: string };
+
 /**
- * A pledge and its items in one statement, written only when its warehouse and every commodity it names
- * exist (else nothing is, and undefined is returned: the caller names what is missing); as stored. A new
- * pledge is on no pickup route yet.
+ * Pledges and their items, of any number of requests, in one statement, each as stored (in the order given);
+ * a pledge whose warehouse or one of whose commodities does not exist is not written (undefined: the caller
+ * names what is missing). Each written record's request is noted for the audit trigger (audit_requests,
+ * migration 031), so that each is audited as its own request's. A new pledge is on no pickup route yet.
  */
-export async function insertPledge(
-  db: Queryable,
-  { items, collection, ...donation }: NewDonation & { trackingCode: string; charityUserId: number },
-): Promise<Donation | undefined> {
-  const [row] = await db.query<Record<string, unknown> & { items: Record<string, unknown>[] }>(
-    `WITH donation AS (
+export async function insertPledges(db: Queryable, pledges: PledgeRow[]): Promise<(Donation | undefined)[]> {
+  const items = pledges.flatMap((p, n) => p.items.map((item) => ({ n: n + 1, ...item })));
+  const rows = await db.query<Record<string, unknown> & { n: number; items: Record<string, unknown>[] }>(
+    `WITH pledge AS (
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::float8[], $9::float8[], $10::text[])
+         WITH ORDINALITY AS p(warehouse_id, donor_name, donor_contact, note, tracking_code, charity_user_id, collection_address, collection_lat, collection_lon, request, n)),
+     item AS (SELECT * FROM unnest($11::int[], $12::int[], $13::int[]) WITH ORDINALITY AS i(pledge, commodity_id, quantity, n)),
+     donation AS (
        INSERT INTO donations (warehouse_id, donor_name, donor_contact, note, tracking_code, charity_user_id, collection_address, collection_lat, collection_lon)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
-       WHERE EXISTS (SELECT FROM warehouses WHERE id = $1)
-         AND (SELECT count(*) FROM commodities WHERE id = ANY($10::int[])) = (SELECT count(DISTINCT c) FROM unnest($10::int[]) AS c)
+       SELECT warehouse_id, donor_name, donor_contact, note, tracking_code, charity_user_id, collection_address, collection_lat, collection_lon FROM pledge p
+       WHERE EXISTS (SELECT FROM warehouses WHERE id = p.warehouse_id)
+         AND NOT EXISTS (SELECT FROM item i WHERE i.pledge = p.n AND NOT EXISTS (SELECT FROM commodities WHERE id = i.commodity_id))
+       ORDER BY p.n
        RETURNING *),
-     item AS (
+     written AS (SELECT donation.id, p.n, p.request FROM donation JOIN pledge p USING (tracking_code)),
+     donation_item AS (
        INSERT INTO donation_items (donation_id, commodity_id, quantity_pledged)
-       SELECT donation.id, i.commodity_id, i.quantity FROM donation, unnest($10::int[], $11::int[]) WITH ORDINALITY AS i(commodity_id, quantity, n) ORDER BY i.n
-       RETURNING *)
-     SELECT donation.*, (SELECT json_agg(item ORDER BY item.id) FROM item) AS items FROM donation`,
+       SELECT w.id, i.commodity_id, i.quantity FROM written w JOIN item i ON i.pledge = w.n ORDER BY i.n
+       RETURNING *),
+     noted AS (
+       INSERT INTO audit_requests (table_name, record_id, context)
+       SELECT 'donations', id::text, request::jsonb FROM written WHERE request IS NOT NULL
+       UNION ALL
+       SELECT 'donation_items', di.id::text, w.request::jsonb FROM donation_item di JOIN written w ON w.id = di.donation_id WHERE w.request IS NOT NULL)
+     SELECT donation.*, w.n, (SELECT json_agg(di ORDER BY di.id) FROM donation_item di WHERE di.donation_id = donation.id) AS items
+     FROM donation JOIN written w USING (id)`,
     [
-      donation.warehouseId,
-      donation.donorName,
-      donation.donorContact ?? null,
-      donation.note ?? null,
-      donation.trackingCode,
-      donation.charityUserId,
-      collection?.address ?? null,
-      collection?.lat ?? null,
-      collection?.lon ?? null,
-      items.map((item) => item.commodityId),
-      items.map((item) => item.quantity),
+      pledges.map((p) => p.warehouseId),
+      pledges.map((p) => p.donorName),
+      pledges.map((p) => p.donorContact ?? null),
+      pledges.map((p) => p.note ?? null),
+      pledges.map((p) => p.trackingCode),
+      pledges.map((p) => p.charityUserId),
+      pledges.map((p) => p.collection?.address ?? null),
+      pledges.map((p) => p.collection?.lat ?? null),
+      pledges.map((p) => p.collection?.lon ?? null),
+      pledges.map((p) => p.request ?? null),
+      items.map((i) => i.n),
+      items.map((i) => i.commodityId),
+      items.map((i) => i.quantity),
     ],
   );
-  if (!row) return undefined;
-  const { items: stored, ...pledge } = row;
-  return { ...fromRow(toCamel<DonationRow>(pledge)), items: stored.map((item) => toCamel<DonationItem>(item)), pickup: null };
+  const stored = new Map(
+    rows.map(({ n, items: its, ...pledge }) => [Number(n), { ...fromRow(toCamel<DonationRow>(pledge)), items: its.map((item) => toCamel<DonationItem>(item)), pickup: null }]),
+  );
+  return pledges.map((_, i) => stored.get(i + 1));
 }
 
 /** What was made of one pledged item on arrival. */

@@ -2,7 +2,8 @@
 // them into lots (the ledger grows, provenance stays linked), or a driver collects a pledge from its
 // collection point on a pickup route (received at collection); anyone can follow the journey by code.
 import { randomInt } from 'node:crypto';
-import type { Db, Queryable, Tx } from '../db/database.ts';
+import { lastIn, type Db, type Queryable, type Tx } from '../db/database.ts';
+import { requestContext } from '../audit/audit.service.ts';
 import type { Page, Paging } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField, ValidationError } from '../http/errors.ts';
 import type { SignedInUser } from '../auth/roles.ts';
@@ -26,15 +27,39 @@ function newTrackingCode(): string {
 /** A charity pledges to any warehouse; a coordinator tied to warehouses logs pledges to theirs. */
 export async function pledge(db: Db, input: NewDonation, charity: SignedInUser): Promise<Donation> {
   const scope = warehouseScope(charity);
-  return db.transaction(async (tx) => {
-    // One statement when all is well (a burst of pledges is written at line rate); else what is wrong, named.
-    const pledged = covers(scope, [input.warehouseId]) ? await repo.insertPledge(tx, { ...input, trackingCode: newTrackingCode(), charityUserId: charity.id }) : undefined;
-    if (pledged) return pledged;
-    await getWarehouse(tx, input.warehouseId, 'body.warehouseId');
-    checkWarehouse(scope, input.warehouseId, 'body.warehouseId');
-    for (const [i, item] of input.items.entries()) await getCommodity(tx, item.commodityId, `body.items.${i}.commodityId`);
-    throw new ConflictError('the warehouse or a commodity of this pledge was added meanwhile; send it again');
+  const slot: PledgeSlot = { pledge: { ...input, trackingCode: newTrackingCode(), charityUserId: charity.id, request: requestContext() } };
+  await db.transaction(async (tx) => {
+    if (!covers(scope, [input.warehouseId])) await refuse(tx, input, scope);
+    slot.stored = undefined;
+    // In a grouped batch (db/grouped.ts), written with the batch's other pledges at its end.
+    await lastIn(tx, writePledges, slot);
   });
+  return slot.stored!;
+}
+
+/** A pledge to write, and once written, as stored. */
+interface PledgeSlot {
+  pledge: repo.PledgeRow;
+  stored?: Donation;
+}
+
+/**
+ * Pledges written together in one statement when all is well (a burst is written at line rate); else what is
+ * wrong, named (a grouped batch then commits each of its requests alone, and this one is refused alone).
+ */
+async function writePledges(tx: Tx, slots: PledgeSlot[]): Promise<void> {
+  const stored = await repo.insertPledges(tx, slots.map((s) => s.pledge));
+  for (const [i, slot] of slots.entries()) {
+    slot.stored = stored[i] ?? (await refuse(tx, slot.pledge, null));
+  }
+}
+
+/** Why a pledge cannot be written: its warehouse or a commodity is missing, or the warehouse is not the pledger's. */
+async function refuse(tx: Tx, input: NewDonation, scope: ReturnType<typeof warehouseScope>): Promise<never> {
+  await getWarehouse(tx, input.warehouseId, 'body.warehouseId');
+  checkWarehouse(scope, input.warehouseId, 'body.warehouseId');
+  for (const [i, item] of input.items.entries()) await getCommodity(tx, item.commodityId, `body.items.${i}.commodityId`);
+  throw new ConflictError('the warehouse or a commodity of this pledge was added meanwhile; send it again');
 }
 
 /** Receiving turns each accepted item into a lot with a `received` movement, in one transaction. */

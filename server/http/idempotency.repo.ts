@@ -68,10 +68,14 @@ export async function takeOverClaim(db: Queryable, userId: number, key: string, 
   return row?.attempt;
 }
 
-/** Marks the claim applied if it is still this attempt's; whether it was. */
-export async function markApplied(db: Queryable, { userId, key, attempt }: Claim): Promise<boolean> {
-  const marked = await db.query('UPDATE idempotent_replies SET applied = true WHERE user_id = $1 AND key = $2 AND attempt = $3 RETURNING key', [userId, key, attempt]);
-  return marked.length > 0;
+/** Marks the claims applied that are still their attempts'; how many were. */
+export async function markApplied(db: Queryable, claims: Claim[]): Promise<number> {
+  const marked = await db.query(
+    `UPDATE idempotent_replies r SET applied = true FROM unnest($1::int[], $2::text[], $3::uuid[]) AS c(user_id, key, attempt)
+     WHERE r.user_id = c.user_id AND r.key = c.key AND r.attempt = c.attempt RETURNING r.key`,
+    [claims.map((c) => c.userId), claims.map((c) => c.key), claims.map((c) => c.attempt)],
+  );
+  return marked.length;
 }
 
 /** Drops a claim whose attempt took no effect, so that a retry runs afresh. */

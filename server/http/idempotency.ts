@@ -6,7 +6,7 @@
 // out and its answer lost. An attempt taken over can no longer commit: its mark finds another attempt.
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
-import { atFirstCommit, transactionSettings, type Db, type Queryable, type Tx } from '../db/database.ts';
+import { atFirstCommit, lastIn, transactionSettings, type Db, type Queryable, type Tx } from '../db/database.ts';
 import * as repo from './idempotency.repo.ts';
 import type { Claim, ClaimRequest, Found } from './idempotency.repo.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -51,7 +51,7 @@ const underWayId = (userId: number, key: string) => `${userId}\n${key}`;
 /** Runs the claimed attempt and stores its answer (a refusal too). */
 async function record(db: Db, mine: Claim, req: Request, run: () => Promise<Answer>): Promise<Answer> {
   try {
-    const answer = await atFirstCommit.run({ work: (tx) => markApplied(tx, mine) }, run);
+    const answer = await atFirstCommit.run({ work: (tx) => lastIn(tx, markApplied, mine) }, run);
     await writersOf(db).answers.submit({ claim: mine, ...answer });
     return answer;
   } catch (error) {
@@ -113,9 +113,12 @@ async function claim(db: Db, userId: number, key: string, hash: string): Promise
   return repo.takeOverClaim(db, userId, key, hash, CLAIM_LEASE_S);
 }
 
-/** Inside the attempt's first committing transaction: the claim is still this attempt's, and now applied. */
-async function markApplied(tx: Tx, claim: Claim): Promise<void> {
-  if (!(await repo.markApplied(tx, claim))) throw new ConflictError('a retry with this Idempotency-Key took this request over; it was not carried out here', { inProgress: true }, 'in-progress');
+/**
+ * Inside the attempts' first committing transaction (in a grouped batch, at its end for all its attempts): the
+ * claims are still these attempts', and now applied. Else it is refused (a batch then commits each request alone).
+ */
+async function markApplied(tx: Tx, claims: Claim[]): Promise<void> {
+  if ((await repo.markApplied(tx, claims)) < claims.length) throw new ConflictError('a retry with this Idempotency-Key took this request over; it was not carried out here', { inProgress: true }, 'in-progress');
 }
 
 async function replay(db: Db, userId: number, key: string, hash: string, known?: repo.StoredReply): Promise<Answer> {

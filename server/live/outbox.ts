@@ -18,6 +18,12 @@ export type Notify = <T extends LiveEventType>(userIds: number[], type: T, data:
  */
 export type Echo = (tx: Tx, pending: Pending[]) => Promise<Pending[]>;
 
+/** One transaction's events: queued, then as stored. */
+interface Queued {
+  pending: Pending[];
+  stored: Stored[];
+}
+
 /** Who delivers what committed: this node's gateway. */
 export interface Delivery {
   /** The stored events of one committed transaction, in number order. */
@@ -52,24 +58,42 @@ export class Outbox {
 
   /** Runs `fn` in one transaction; the events it queues are stored at its end and delivered once it has committed. */
   async transaction<T>(fn: (tx: Tx, notify: Notify) => Promise<T>): Promise<T> {
-    let stored: Stored[] = [];
+    let queued: Queued = { pending: [], stored: [] };
     const result = await this.db.transaction(async (tx) => {
-      const pending: Pending[] = [];
+      // Afresh for each run of `fn` (a grouped batch may run it again).
+      queued = { pending: [], stored: [] };
+      const mine = queued;
       const value = await fn(tx, async (userIds, type, data) => {
         const recipients = [...new Set(userIds)];
-        if (recipients.length > 0) pending.push({ recipients, type, data } as Pending);
+        if (recipients.length > 0) mine.pending.push({ recipients, type, data } as Pending);
       });
-      const echoed = this.echo && pending.length > 0 ? await this.echo(tx, pending) : [];
-      const events = [...pending, ...echoed];
-      // Last in the transaction, in a grouped batch at the batch's end (the counter's lock is held until commit).
-      if (events.length > 0) {
-        await lastIn(tx, async (tx) => {
-          stored = await store(tx, events, this.delivery?.wakeChannel);
-        });
-      }
+      // Last in the transaction; in a grouped batch at the batch's end, for all its transactions in one statement
+      // (the counter's lock is held until commit).
+      if (mine.pending.length > 0) await lastIn(tx, this.root.storeAll, mine);
       return value;
     });
-    if (stored.length > 0) this.delivery?.committed(stored);
+    if (queued.stored.length > 0) this.delivery?.committed(queued.stored);
     return result;
   }
+
+  /** The outbox whose transactions this one's join in a batch (the same for every door). */
+  private get root(): Outbox {
+    return this.parent?.root ?? this;
+  }
+
+  /**
+   * Stores the events of transactions that end together, with the further events their echo calls for, in one
+   * statement; each transaction delivers its own once committed (the echoed ones go with the last).
+   */
+  private readonly storeAll = async (tx: Tx, transactions: Queued[]): Promise<void> => {
+    const pending = transactions.flatMap((t) => t.pending);
+    const echoed = this.echo ? await this.echo(tx, pending) : [];
+    const stored = await store(tx, [...pending, ...echoed], this.delivery?.wakeChannel);
+    let at = 0;
+    for (const [i, t] of transactions.entries()) {
+      const end = i === transactions.length - 1 ? stored.length : at + t.pending.length;
+      t.stored = stored.slice(at, end);
+      at = end;
+    }
+  };
 }

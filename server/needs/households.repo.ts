@@ -1,7 +1,8 @@
 // SQL for households and the history of their fields: the only module that writes households and
 // household_field_history (other nouns read them through the households service, or join them read-only into
-// a view of their own). Rows come back as stored, merge keys included; the service strips them.
-import type { Queryable } from '../db/database.ts';
+// a view of their own), and a new household's first need with them. Rows come back as stored, merge keys
+// included; the service strips them.
+import { quoteIdent, type Queryable } from '../db/database.ts';
 import { columnName, findRow, insertRow, insertRows, toCamel } from '../db/rows.ts';
 
 type Row = Record<string, unknown>;
@@ -13,6 +14,63 @@ export async function lockByKeys(db: Queryable, addressKey: string, phoneKey: st
 }
 
 export const insertHousehold = (db: Queryable, values: Row) => insertRow<Row>(db, 'households', values);
+
+/** A new household's first need, as inserted with it. */
+export interface FirstNeed {
+  commodityId: number;
+  quantity: number;
+  urgency: string;
+  deadline: string | null;
+  sources: string[];
+}
+
+/**
+ * A new household, its creation in the history (as recordCreation writes it) and its first need, in one
+ * statement; both rows as stored (camelCase). Nothing is written, and undefined is returned, when a household
+ * has these merge keys already (the report merges into it), or the commodity or the zone named does not exist.
+ */
+export async function insertWithNeed(
+  db: Queryable,
+  household: Row,
+  creation: { values: Record<string, unknown>; source: string; setBy: number | null },
+  need: FirstNeed,
+): Promise<{ household: Row; need: Row } | undefined> {
+  const entries = Object.entries(household).filter(([, v]) => v !== undefined);
+  const at = entries.length;
+  const [row] = await db.query<Row & { need: Row }>(
+    `WITH household AS (
+       INSERT INTO households (${entries.map(([k]) => quoteIdent(columnName(k))).join(', ')})
+       SELECT ${entries.map((_, i) => `$${i + 1}`).join(', ')}
+       WHERE EXISTS (SELECT FROM commodities WHERE id = $${at + 4}) AND ($${at + 9}::int IS NULL OR EXISTS (SELECT FROM zones WHERE id = $${at + 9}))
+       ON CONFLICT (address_key, phone_key) DO NOTHING
+       RETURNING *),
+     history AS (
+       INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by)
+       SELECT id, '*', $${at + 1}::jsonb, $${at + 2}, 'applied', $${at + 3} FROM household),
+     need AS (
+       INSERT INTO needs (household_id, commodity_id, quantity, urgency, deadline, sources)
+       SELECT id, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 8} FROM household
+       RETURNING *)
+     SELECT household.*, to_json(need) AS need FROM household, need`,
+    [
+      ...entries.map(([, v]) => v),
+      JSON.stringify(creation.values),
+      creation.source,
+      creation.setBy,
+      need.commodityId,
+      need.quantity,
+      need.urgency,
+      need.deadline,
+      need.sources,
+      household.zoneId ?? null,
+    ],
+  );
+  if (!row) return undefined;
+  const { need: stored, ...created } = row;
+  // As a row read by node-postgres: timestamps as Dates (dates stay 'YYYY-MM-DD', as db/types.ts reads them).
+  const { created_at, updated_at, ...rest } = stored as Row & { created_at: string; updated_at: string };
+  return { household: created, need: toCamel({ ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at) }) };
+}
 
 export const findHousehold = (db: Queryable, id: number, lock = false) => findRow<Row>(db, 'households', id, lock);
 

@@ -6,7 +6,7 @@ import type { Queryable, Db } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import * as repo from './households.repo.ts';
-import type { Household, HouseholdInput } from './needs.schema.ts';
+import type { Household, HouseholdInput, Need } from './needs.schema.ts';
 import { pageOf, type Paging } from '../http/paging.ts';
 
 export type { Household };
@@ -54,6 +54,17 @@ export interface MergeResult {
 export async function findReported(tx: Queryable, input: Pick<HouseholdInput, 'address' | 'phone'>): Promise<Household | undefined> {
   const row = await repo.lockByKeys(tx, addressKey(input.address), phoneKey(input.phone));
   return row && fromRow(row);
+}
+
+/**
+ * A household not known yet, created with its first need in one statement (a burst of reports is written at
+ * line rate); undefined, with nothing written, when its address and phone match a household, or the commodity
+ * or the zone named does not exist: the caller then takes the long way, which names what is wrong.
+ */
+export async function createWithNeed(tx: Queryable, input: HouseholdInput, need: repo.FirstNeed, source: string, actorId: number): Promise<{ merge: MergeResult; need: Need } | undefined> {
+  const keys = { addressKey: addressKey(input.address), phoneKey: phoneKey(input.phone) };
+  const created = await repo.insertWithNeed(tx, { ...input, ...keys }, { values: trackedValues(input), source, setBy: actorId }, need);
+  return created && { merge: { household: fromRow(created.household), created: true, keptManual: [] }, need: created.need as unknown as Need };
 }
 
 export async function createHousehold(tx: Queryable, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { zoneExists, zoneOfPoint } from '../zones/zones.service.ts';
 import { checkCommunity, checkRecordInScope, inScope, type CommunityScope } from '../auth/communities.ts';
-import { createHousehold, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
+import { createHousehold, createWithNeed, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
 import { heldForReview, holdForReview } from './household-reviews.service.ts';
 import * as repo from './needs.repo.ts';
 import type { HouseholdInput, Need, NeedCommunity, NewNeed, needPatch } from './needs.schema.ts';
@@ -81,6 +81,11 @@ export const announceRecorded = (tx: Queryable, notify: Notify, recorded: Record
  */
 export async function recordNeed(tx: Queryable, input: NewNeed, reporter: Reporter): Promise<ReportOutcome> {
   const { fieldPrefix, scope, source, actorId } = reporter;
+  if (input.household && inScope(scope, input.household.community)) {
+    // A household not known yet (the usual report) is written with its need in one statement; else the long way.
+    const fresh = await createWithNeed(tx, await withZone(tx, input.household, null), firstNeed(input, source), source, actorId);
+    if (fresh) return { need: fresh.need, merged: false, household: fresh.merge.household, householdCreated: true, keptManual: [] };
+  }
   await getCommodity(tx, input.commodityId, `${fieldPrefix}commodityId`);
   if (!input.household) {
     const household = await householdFor(tx, input.householdId!, scope, `${fieldPrefix}householdId`);
@@ -94,28 +99,27 @@ export async function recordNeed(tx: Queryable, input: NewNeed, reporter: Report
   return needOn(tx, merge, input, source);
 }
 
-/** The reported household with its zone: the one named (which must exist), else the zone its point lies in. */
-async function withZone(tx: Queryable, household: HouseholdInput, { fieldPrefix }: Pick<Reporter, 'fieldPrefix'>): Promise<HouseholdInput> {
+/**
+ * The reported household with its zone: the one named (which must exist: checked unless `checkedAs` is null,
+ * when the write checks it), else the zone its point lies in.
+ */
+async function withZone(tx: Queryable, household: HouseholdInput, checkedAs: Pick<Reporter, 'fieldPrefix'> | null): Promise<HouseholdInput> {
   if (household.zoneId !== undefined) {
-    if (!(await zoneExists(tx, household.zoneId))) throw new NotFoundError('zone', household.zoneId, `${fieldPrefix}household.zoneId`);
+    if (checkedAs && !(await zoneExists(tx, household.zoneId))) throw new NotFoundError('zone', household.zoneId, `${checkedAs.fieldPrefix}household.zoneId`);
     return household;
   }
   return { ...household, zoneId: (await zoneOfPoint(tx, household.lat, household.lon))?.id };
 }
+
+/** A reported need as first written. */
+const firstNeed = (input: NewNeed, source: string) => ({ commodityId: input.commodityId, quantity: input.quantity, urgency: input.urgency, deadline: input.deadline ?? null, sources: [source] });
 
 /** The need recorded on its household: new, or merged into the open need of the same commodity. */
 export async function needOn(tx: Queryable, merge: MergeResult, input: NewNeed, source: string): Promise<RecordedNeed> {
   const existing = await repo.findOpenNeed(tx, merge.household.id, input.commodityId);
   const result = { household: merge.household, householdCreated: merge.created, keptManual: merge.keptManual };
   if (!existing) {
-    const need = await repo.insertNeed(tx, {
-      householdId: merge.household.id,
-      commodityId: input.commodityId,
-      quantity: input.quantity,
-      urgency: input.urgency,
-      deadline: input.deadline ?? null,
-      sources: [source],
-    });
+    const need = await repo.insertNeed(tx, { householdId: merge.household.id, ...firstNeed(input, source) });
     return { need, merged: false, ...result };
   }
   return { need: await mergeInto(tx, existing, input, source), merged: true, ...result };

@@ -1,6 +1,6 @@
 // Zones: areas whose status (sealed, controlled, precaution, open) is redrawn day by day, with the
 // history of every change; a sealed zone is entered only through its gates.
-import type { Db, Queryable } from '../db/database.ts';
+import { readOncePerBatch, type Db, type Queryable } from '../db/database.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import * as repo from './zones.repo.ts';
 import type { Gate, NewZone, Zone, ZoneUpdate } from './zones.schema.ts';
@@ -29,10 +29,15 @@ let shapes: { stamp: string; locate: ZoneLocator } | undefined;
  * than the rest of recording it.
  */
 export async function zonesNow(db: Queryable): Promise<ZoneLocator> {
-  const stamp = await repo.zonesStamp(db);
-  if (shapes?.stamp !== stamp) shapes = { stamp, locate: zoneLocator(await repo.allZones(db)) };
-  return shapes.locate;
+  // A grouped batch of reports (which changes no zone) checks the stamp once.
+  return stampCheckedOnce(db, 'zones', async () => {
+    const stamp = await repo.zonesStamp(db);
+    if (shapes?.stamp !== stamp) shapes = { stamp, locate: zoneLocator(await repo.allZones(db)) };
+    return shapes.locate;
+  });
 }
+
+const stampCheckedOnce = readOncePerBatch<ZoneLocator>();
 
 /** The zone a point lies in, for a household recorded one at a time. */
 export const zoneOfPoint = async (db: Queryable, lat: number, lon: number) => (await zonesNow(db))(lat, lon);

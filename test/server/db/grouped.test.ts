@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase } from '../../support/app.ts';
 import { migrate } from '../../../server/db/migrate.ts';
-import { lastIn, transactionSettings, type Db } from '../../../server/db/database.ts';
+import { lastIn, transactionSettings, type Db, type Tx } from '../../../server/db/database.ts';
 import { grouped } from '../../../server/db/grouped.ts';
 
 describe.each(databaseKinds)('grouped transactions on %s', (kind) => {
@@ -36,24 +36,32 @@ describe.each(databaseKinds)('grouped transactions on %s', (kind) => {
     expect(new Set(audit.map((a) => a.at.getTime())).size).toBe(1);
   });
 
-  it("runs what a transaction leaves for the batch's end after all of them, in the same commit, and only for those kept", async () => {
+  it("runs what transactions leave for the batch's end after all of them, together, in the same commit, and only for those kept", async () => {
     const door = grouped(db, { maxBatch: 100, lingerMs: 20, maxQueued: 1000, maxWaitMs: 5000, concurrency: 1 });
     const order: string[] = [];
+    const insertAll = async (tx: Tx, ids: string[]) => {
+      order.push(`end ${ids.join(' ')}`);
+      await tx.query(`INSERT INTO commodities (code, name, unit, weight_kg, volume_m3, category) SELECT c, c, 'box', 1, 0.01, 'food' FROM unnest($1::text[]) AS c`, [ids.map((id) => `end-${id}`)]);
+    };
     const asRequest = (id: string, fails: boolean) =>
       door.transaction(async (tx) => {
-        await lastIn(tx, async (tx) => {
-          order.push(`end ${id}`);
-          await tx.query(`INSERT INTO commodities (code, name, unit, weight_kg, volume_m3, category) VALUES ($1, $1, 'box', 1, 0.01, 'food')`, [`end-${id}`]);
-        });
+        await lastIn(tx, insertAll, id);
         order.push(`work ${id}`);
         if (fails) await tx.query('SELECT 1 / 0');
         return id;
       });
     const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((id) => asRequest(id, id === 'b')));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(order.slice(-3)).toEqual(['work c', 'end a', 'end c']);
-    expect(order).not.toContain('end b');
+    // Once for the batch, with the items of the transactions kept.
+    expect(order.slice(-2)).toEqual(['work c', 'end a c']);
+    expect(order.filter((o) => o.startsWith('end'))).toEqual(['end a c']);
     const rows = await db.query<{ code: string }>(`SELECT code FROM commodities WHERE code LIKE 'end-%' ORDER BY id`);
     expect(rows.map((r) => r.code)).toEqual(['end-a', 'end-c']);
+  });
+
+  it('runs it at once for a transaction outside a batch', async () => {
+    const seen: string[][] = [];
+    await db.transaction((tx) => lastIn(tx, async (_tx, ids: string[]) => void seen.push(ids), 'alone'));
+    expect(seen).toEqual([['alone']]);
   });
 });

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Request } from 'express';
+import { databaseKinds, openTestDatabase } from '../../support/app.ts';
+import type { Db } from '../../../server/db/database.ts';
+import { grouped } from '../../../server/db/grouped.ts';
+import { audited } from '../../../server/audit/audit.service.ts';
+import { createUser } from '../../../server/auth/auth.service.ts';
+import type { SignedInUser } from '../../../server/auth/roles.ts';
+import { pledge } from '../../../server/donations/donations.service.ts';
+
+// Concurrent pledges are written by one statement at the end of their grouped batch: each is still audited as
+// its own request (its actor, its request id), and a bad one is refused alone, named, with nothing written.
+describe.each(databaseKinds)('pledges written together on %s', (kind) => {
+  let db: Db & { drop(): Promise<void> };
+  let charities: SignedInUser[];
+  let warehouseId: number;
+  let rice: number;
+  /** The SQL the batches sent, in order. */
+  const sent: string[] = [];
+  let door: Db;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    charities = [
+      await createUser(db, { email: 'first@charity.test', name: 'First charity', role: 'charity', password: 'correct-horse-battery' }),
+      await createUser(db, { email: 'second@charity.test', name: 'Second charity', role: 'charity', password: 'correct-horse-battery' }),
+    ];
+    [{ id: warehouseId }] = (await db.query<{ id: number }>(`INSERT INTO warehouses (name, address, lat, lon, capacity_weight_kg, capacity_volume_m3) VALUES ('W', 'A', 43.73, 7.42, 1000, 10) RETURNING id`)) as [{ id: number }];
+    [{ id: rice }] = (await db.query<{ id: number }>(`INSERT INTO commodities (code, name, unit, weight_kg, volume_m3, category) VALUES ('R', 'Rice', 'bag', 5, 0.01, 'food') RETURNING id`)) as [{ id: number }];
+    const counted: Db = { ...db, transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => (sent.push(sql), tx.query(sql, params)) })) };
+    door = grouped(counted, { maxBatch: 100, lingerMs: 50, maxQueued: 1000, maxWaitMs: 5000, concurrency: 1 });
+  });
+  afterAll(() => db.drop());
+
+  /** A pledge sent as its own HTTP request would be: audited under its user and request id. */
+  const asRequest = (user: SignedInUser, requestId: string, commodityId = rice) => {
+    const req = { method: 'POST', originalUrl: '/api/donations', ip: '10.0.0.9', get: () => 'test-agent' } as unknown as Request;
+    return audited(req, user, requestId, () => pledge(door, { warehouseId, donorName: requestId, items: [{ commodityId, quantity: 3 }, { commodityId, quantity: 4 }] }, user));
+  };
+
+  const auditOf = (donationIds: number[]) =>
+    db.query<{ table_name: string; record_id: string; user_id: number; request_id: string; at: Date }>(
+      `SELECT a.table_name, a.record_id, a.user_id, a.request_id, a.at FROM audit_log a
+       WHERE (a.table_name = 'donations' AND a.record_id = ANY($1::text[]))
+          OR (a.table_name = 'donation_items' AND a.record_id IN (SELECT id::text FROM donation_items WHERE donation_id = ANY($1::int[])))
+       ORDER BY a.id`,
+      [donationIds.map(String)],
+    );
+
+  it('writes two requests’ pledges in one statement and audits each record as its own request’s', async () => {
+    sent.length = 0;
+    const [first, second] = await Promise.all([asRequest(charities[0]!, 'request-one'), asRequest(charities[1]!, 'request-two')]);
+    expect(sent.filter((sql) => sql.includes('INSERT INTO donations'))).toHaveLength(1);
+    const audit = await auditOf([first.id, second.id]);
+    const expected = (donation: typeof first, user: SignedInUser, requestId: string) => [
+      ['donations', String(donation.id), user.id, requestId],
+      ...donation.items.map((item) => ['donation_items', String(item.id), user.id, requestId]),
+    ];
+    expect(audit.map((a) => [a.table_name, a.record_id, a.user_id, a.request_id]).sort()).toEqual(
+      [...expected(first, charities[0]!, 'request-one'), ...expected(second, charities[1]!, 'request-two')].sort(),
+    );
+    // One transaction (now() is its start): they were written together.
+    expect(new Set(audit.map((a) => a.at.getTime())).size).toBe(1);
+  });
+
+  it('refuses a pledge of a missing commodity alone, naming it, with nothing of it written', async () => {
+    const outcomes = await Promise.allSettled([asRequest(charities[0]!, 'request-good'), asRequest(charities[1]!, 'request-bad', 999_999)]);
+    expect(outcomes[0]!.status).toBe('fulfilled');
+    expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: { status: 404, extra: { errors: [{ field: 'body.items.0.commodityId' }] } } });
+    const rows = await db.query<{ donor_name: string }>(`SELECT donor_name FROM donations WHERE donor_name LIKE 'request-%' ORDER BY id`);
+    expect(rows.map((r) => r.donor_name)).toEqual(['request-one', 'request-two', 'request-good']);
+    const good = (outcomes[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof pledge>>>).value;
+    expect((await auditOf([good.id])).map((a) => [a.user_id, a.request_id])).toEqual([
+      [charities[0]!.id, 'request-good'],
+      [charities[0]!.id, 'request-good'],
+      [charities[0]!.id, 'request-good'],
+    ]);
+  });
+});
