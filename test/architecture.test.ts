@@ -117,6 +117,7 @@ const WRITER: Record<string, string | null> = {
   household_access: 'server/residents/residents.repo.ts',
   registrations: 'server/registrations/registrations.repo.ts',
   resident_requests: 'server/residents/requests.repo.ts',
+  audit_requests: 'server/audit/audit.repo.ts', // notes written within the records' own statement (noteRequests)
   audit_log: null, // written only by the audit trigger of 016_audit_log.sql, in each change's own transaction
   audit_policy: null, // set by the migration: which columns the audit trigger keeps
   stop_proofs: 'server/dispatch/proofs.repo.ts',

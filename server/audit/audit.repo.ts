@@ -1,5 +1,6 @@
-// SQL of the audit log (written only by the audit_change trigger of 016_audit_log.sql; read here), and the
-// pruning of the request notes that trigger reads (audit_requests, 031_audit_requests_by_record.sql).
+// SQL of the audit log (written only by the audit_change trigger of 016_audit_log.sql; read here), and of the
+// request notes that trigger reads (audit_requests, 031_audit_requests_by_record.sql): written within the
+// statement that writes the records, pruned here.
 import type { Queryable } from '../db/database.ts';
 import { toCamel } from '../db/rows.ts';
 import type { AuditQuery, AuditRow } from './audit.schema.ts';
@@ -68,6 +69,12 @@ function toRow(row: Stored): AuditRow {
     after: camelFields(row.after),
   };
 }
+
+/**
+ * The statement (for a WITH clause of the statement writing the records) that notes each record's request
+ * for the audit trigger; `notes` is a query of (table_name, record_id, context) rows.
+ */
+export const noteRequests = (notes: string) => `INSERT INTO audit_requests (table_name, record_id, context) ${notes}`;
 
 /** Drops the request notes older than `hours` (only the statement that wrote a note needs it); how many. */
 export async function deleteRequestNotesOlderThan(db: Queryable, hours: number): Promise<number> {

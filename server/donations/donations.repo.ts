@@ -1,6 +1,7 @@
 // SQL for donations, their items and their journey through the ledger: the only module that reads or
 // writes the donations and donation_items tables.
 import type { Queryable } from '../db/database.ts';
+import { noteRequests } from '../audit/audit.repo.ts';
 import { listRows, toCamel, type Paging, type Within } from '../db/rows.ts';
 import type { CollectionStop, Donation, DonationItem, NewDonation } from './donations.schema.ts';
 
@@ -22,7 +23,7 @@ export type PledgeRow = NewDonation & { trackingCode: string; charityUserId: num
 /**
  * Pledges and their items, of any number of requests, in one statement, each as stored (in the order given);
  * a pledge whose warehouse or one of whose commodities does not exist is not written (undefined: the caller
- * names what is missing). Each written record's request is noted for the audit trigger (audit_requests,
+ * names what is missing). Each written record's request is noted for the audit trigger (noteRequests,
  * migration 031), so that each is audited as its own request's. A new pledge is on no pickup route yet.
  */
 export async function insertPledges(db: Queryable, pledges: PledgeRow[]): Promise<(Donation | undefined)[]> {
@@ -45,10 +46,9 @@ export async function insertPledges(db: Queryable, pledges: PledgeRow[]): Promis
        SELECT w.id, i.commodity_id, i.quantity FROM written w JOIN item i ON i.pledge = w.n ORDER BY i.n
        RETURNING *),
      noted AS (
-       INSERT INTO audit_requests (table_name, record_id, context)
-       SELECT 'donations', id::text, request::jsonb FROM written WHERE request IS NOT NULL
+       ${noteRequests(`SELECT 'donations', id::text, request::jsonb FROM written WHERE request IS NOT NULL
        UNION ALL
-       SELECT 'donation_items', di.id::text, w.request::jsonb FROM donation_item di JOIN written w ON w.id = di.donation_id WHERE w.request IS NOT NULL)
+       SELECT 'donation_items', di.id::text, w.request::jsonb FROM donation_item di JOIN written w ON w.id = di.donation_id WHERE w.request IS NOT NULL`)})
      SELECT donation.*, w.n, (SELECT json_agg(di ORDER BY di.id) FROM donation_item di WHERE di.donation_id = donation.id) AS items
      FROM donation JOIN written w USING (id)`,
     [

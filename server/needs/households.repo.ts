@@ -1,9 +1,10 @@
 // SQL for households and the history of their fields: the only module that writes households and
 // household_field_history (other nouns read them through the households service, or join them read-only into
-// a view of their own), and a new household's first need with them. Rows come back as stored, merge keys
-// included; the service strips them.
+// a view of their own), also together with a new household's first need (that INSERT's SQL from needs.repo).
+// Rows come back as stored, merge keys included; the service strips them.
 import { quoteIdent, type Queryable } from '../db/database.ts';
 import { columnName, findRow, insertRow, insertRows, toCamel } from '../db/rows.ts';
+import { firstNeedOf } from './needs.repo.ts';
 
 type Row = Record<string, unknown>;
 
@@ -48,9 +49,7 @@ export async function insertWithNeed(
        INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by)
        SELECT id, '*', $${at + 1}::jsonb, $${at + 2}, 'applied', $${at + 3} FROM household),
      need AS (
-       INSERT INTO needs (household_id, commodity_id, quantity, urgency, deadline, sources)
-       SELECT id, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 8} FROM household
-       RETURNING *)
+       ${firstNeedOf('household', at + 4)})
      SELECT household.*, to_json(need) AS need FROM household, need`,
     [
       ...entries.map(([, v]) => v),

@@ -264,6 +264,15 @@ export async function addDelivered(tx: Queryable, needId: number, quantity: numb
 type NewNeedRow = Pick<Need, 'householdId' | 'commodityId' | 'quantity' | 'urgency' | 'deadline' | 'sources'> & { version?: number };
 
 /** Many needs in a few statements; their ids and versions, in order. */
+/**
+ * The statement (for a WITH clause) that writes the first need of each household `households` returns (a
+ * relation with an id column): commodity, quantity, urgency, deadline and sources are parameters $at..$at+4.
+ */
+export const firstNeedOf = (households: string, at: number) =>
+  `INSERT INTO needs (household_id, commodity_id, quantity, urgency, deadline, sources)
+   SELECT id, $${at}, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4} FROM ${households}
+   RETURNING *`;
+
 export const insertNeeds = (db: Queryable, needs: NewNeedRow[]) => insertRows<{ id: number; version: number }>(db, 'needs', needs, 'id, version');
 
 /** The open needs of these households, locked for merging unless `lock` is false: what a batch of an import may merge into. */
