@@ -14,6 +14,9 @@ export async function lockByKeys(db: Queryable, addressKey: string, phoneKey: st
   return row;
 }
 
+/** The tables a CSV import fills, whose planner statistics it refreshes as they grow (db/statistics.ts). */
+export const importedTables = ['households', 'household_field_history', 'needs'] as const;
+
 export const insertHousehold = (db: Queryable, values: Row) => insertRow<Row>(db, 'households', values);
 
 /** A new household's first need, as inserted with it. */

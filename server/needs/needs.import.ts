@@ -1,9 +1,9 @@
 // CSV import of needs, streamed: the file (spooled to disk as it arrived, or a short text body) is read
 // through csv-parse, never held whole. The first pass checks every row: a NUL byte or a bad row anywhere
 // refuses the file, naming the bad lines, before anything is written. The second writes the checked rows in
-// batches of about 0.1 s, each one transaction of a few multi-row statements (needs.bulk.ts), with
-// the event loop let go between batches: PGlite runs each statement on the one thread, so an import
-// written in one go would hold every other user's request until it ended.
+// batches of BATCH_ROWS, each one transaction of a few multi-row statements (needs.bulk.ts), with the event
+// loop let go between batches: PGlite runs each statement on the one thread, so an import written in one go
+// would hold every other user's request until it ended.
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,13 +22,15 @@ import { allCommodities } from '../commodities/commodities.service.ts';
 import { flagColumns } from '../../domain/values.ts';
 import { csvColumns, csvRow, vulnerabilityFlags, type ImportReport, type ImportRowReport } from './needs.schema.ts';
 import { emptyState, recordNeedsInBulk, type BulkReport, type BulkReporter } from './needs.bulk.ts';
+import { importedTables } from './households.repo.ts';
+import { statisticsKeeper } from '../db/statistics.ts';
 
 /**
- * How long one batch (one transaction) should take: others wait for it, so it is kept short, and its size
- * follows how fast rows are written on this machine now (hundreds of rows on an idle one, fewer under load).
+ * Rows per batch (one transaction). Each batch costs a dozen statements (~10 ms) whatever its size, so a batch
+ * sized by time shrank under load to ~30 rows, and those fixed costs were most of an import; at 250 rows they
+ * are ~10 % of it, and the others waiting on PGlite wait for one batch only (~50 ms on an idle machine).
  */
-const BATCH_MS = 100;
-const BATCH_ROWS = { first: 200, min: 20, max: 2000 };
+const BATCH_ROWS = 250;
 /** How long checking may keep the event loop before other requests get their turn. */
 const SLICE_MS = 25;
 /** A refused file names at most this many problems (and says how many more there were). */
@@ -67,8 +69,14 @@ export async function importNeedsCsv(outbox: Outbox, body: unknown, importer: Im
     return report.done();
   }
   const checked = await checkWhole(rows());
+  // Plans cached while the tables were smaller would scan them whole once the import has grown them (db/statistics.ts).
+  const statistics = await statisticsKeeper(outbox.db, importedTables, BATCH_ROWS);
   try {
-    await inBatches(checked.rows(), report, (batch) => outbox.transaction((tx, notify) => recordNeedsInBulk(tx, batch, reporter, emptyState(), { notify })));
+    await inBatches(checked.rows(), report, async (batch) => {
+      const written = await outbox.transaction((tx, notify) => recordNeedsInBulk(tx, batch, reporter, emptyState(), { notify }));
+      await statistics.wrote(batch.length);
+      return written;
+    });
   } finally {
     await checked.remove();
   }
@@ -132,23 +140,19 @@ async function checkWhole(rows: AsyncIterable<CheckedRow>): Promise<{ rows(): As
   };
 }
 
-/** The checked rows in batches of about BATCH_MS each; a bad row is reported as an error (the preview lists them in line order). */
+/** The checked rows in batches of BATCH_ROWS; a bad row is reported as an error (the preview lists them in line order). */
 async function inBatches(rows: AsyncIterable<CheckedRow>, report: Report, handle: (batch: BulkReport[]) => Promise<ImportRowReport[]>): Promise<void> {
   let pending: CheckedRow[] = [];
-  let size = BATCH_ROWS.first;
   const flush = async () => {
     const reports = pending.flatMap((r) => (r.report ? [r.report] : []));
-    const start = performance.now();
     const done = new Map((reports.length ? await handle(reports) : []).map((r) => [r.line, r]));
-    const ms = Math.max(1, performance.now() - start);
-    size = Math.round(Math.min(BATCH_ROWS.max, Math.max(BATCH_ROWS.min, (size * BATCH_MS) / ms)));
     for (const r of pending) report.add(r.report ? done.get(r.line)! : { line: r.line, status: 'error', errors: r.errors });
     pending = [];
     await nextTurn();
   };
   for await (const row of rows) {
     pending.push(row);
-    if (pending.length >= size) await flush();
+    if (pending.length >= BATCH_ROWS) await flush();
   }
   if (pending.length) await flush();
 }
