@@ -13,7 +13,6 @@ import { endpoint } from './http/endpoint.ts';
 import { NotFoundError, problemHandler } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { securityHeaders } from './http/headers.ts';
-import { byFirstSegment } from './http/routing.ts';
 import { defaultOverloadLimits, shedLoad } from './http/overload.ts';
 import { warehouseRoutes } from './warehouses/warehouses.routes.ts';
 import { commodityRoutes } from './commodities/commodities.routes.ts';
@@ -109,7 +108,7 @@ export function createApp(given: Omit<AppDeps, 'jobs'> & { jobs?: JobQueue }): e
     jobRoutes,
     reportRoutes,
   ];
-  for (const routes of nouns) api.use(byFirstSegment(routes(deps)));
+  for (const routes of nouns) api.use(routes(deps));
   api.use((req) => {
     throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
   });
