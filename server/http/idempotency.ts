@@ -84,7 +84,8 @@ const writers = new WeakMap<Db, Writers>();
 function writersOf(db: Db): Writers {
   const known = writers.get(db);
   if (known) return known;
-  const limits = { maxBatch: 200, lingerMs: 1, maxQueued: 4000, maxWaitMs: 1000, concurrency: db.kind === 'pglite' ? 1 : 2 };
+  // One batch at a time (as db/grouped.ts): the claims that come meanwhile are written together in the next.
+  const limits = { maxBatch: 200, lingerMs: 1, maxQueued: 4000, maxWaitMs: 1000, concurrency: 1 };
   const mine: Writers = {
     // A claim refused as busy (503) has done nothing yet.
     claims: new GroupCommit((requests) => unaudited(() => repo.claimOrFindMany(db, requests)), limits),

@@ -63,6 +63,27 @@ describe.each(databaseKinds)('pledges written together on %s', (kind) => {
     expect(new Set(audit.map((a) => a.at.getTime())).size).toBe(1);
   });
 
+  it('writes one batch at a time: the pledges that come while it is written go together in the next (fewer statements in a burst)', async () => {
+    let transactions = 0;
+    // A database slow to commit, so that pledges keep coming while a batch is written.
+    const slow: Db = { ...db, transaction: (fn) => (transactions++, db.transaction(async (tx) => { const value = await fn(tx); await new Promise((r) => setTimeout(r, 40)); return value; })) };
+    const slowDoor = grouped(slow);
+    const send = (i: number) => {
+      const req = { method: 'POST', originalUrl: '/api/donations', ip: '10.0.0.9', get: () => 'test-agent' } as unknown as Request;
+      return audited(req, charities[0]!, `burst-${i}`, () => pledge(slowDoor, { warehouseId, donorName: `burst-${i}`, items: [{ commodityId: rice, quantity: 1 }] }, charities[0]!));
+    };
+    const first = send(0);
+    const rest: Promise<unknown>[] = [];
+    for (let i = 1; i <= 12; i++) {
+      await new Promise((r) => setTimeout(r, 3));
+      rest.push(send(i));
+    }
+    await Promise.all([first, ...rest]);
+    // The first alone; the twelve that came while it (then the next) was written, in one or two batches.
+    expect(transactions).toBeLessThanOrEqual(3);
+    expect(Number((await db.query<{ n: number }>(`SELECT count(*) AS n FROM donations WHERE donor_name LIKE 'burst-%'`))[0]!.n)).toBe(13);
+  });
+
   it('refuses a pledge of a missing commodity alone, naming it, with nothing of it written', async () => {
     const outcomes = await Promise.allSettled([asRequest(charities[0]!, 'request-good'), asRequest(charities[1]!, 'request-bad', 999_999)]);
     expect(outcomes[0]!.status).toBe('fulfilled');

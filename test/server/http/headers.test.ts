@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createApp, createLive } from '../../../server/app.ts';
 import { RoadMap } from '../../../server/network/network.service.ts';
-import { tileSource } from '../../../server/http/headers.ts';
+import express from 'express';
+import { helmetFor, securityHeaders, tileSource } from '../../../server/http/headers.ts';
 import { openTestDatabase } from '../../support/app.ts';
 
 describe('security headers', () => {
@@ -41,6 +42,22 @@ describe('security headers', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/javascript/);
     expect(res.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('are the very headers helmet sets on each answer, worked out once', async () => {
+    const tileUrl = 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png';
+    const answer = async (headers: express.RequestHandler) => {
+      const app = express();
+      // X-Powered-By left on: helmet removes it, and so must the headers worked out once.
+      app.use(headers, (_req, res) => void res.json({ ok: true }));
+      const res = await request(app).post('/any').send({});
+      const { date: _date, ...rest } = res.headers;
+      return rest;
+    };
+    const once = await answer(securityHeaders({ tileUrl }));
+    expect(once).toEqual(await answer(helmetFor({ tileUrl })));
+    expect(once['x-powered-by']).toBeUndefined();
+    expect(Object.keys(once).length).toBeGreaterThan(12);
   });
 
   it('allows the map tiles’ host only when a tile URL is configured', () => {
