@@ -21,6 +21,7 @@ import { createApp, createLive } from '../server/app.ts';
 import { startSession } from '../server/auth/auth.service.ts';
 import { openDatabase } from '../server/db/open.ts';
 import { RoadMap } from '../server/network/network.service.ts';
+import { JobQueue } from '../server/jobs/jobs.service.ts';
 import { generateDistrict, households, type District } from '../seeds/district/generate.ts';
 import { seedDistrict, writeDistrictMap } from '../seeds/district/load.ts';
 import { measure, printRow } from './measure.ts';
@@ -195,7 +196,8 @@ class Phones {
 async function openServer(dataDir: string) {
   const db = await openDatabase({ dataDir });
   const { outbox, live } = createLive(db);
-  const server = createServer(createApp({ db, outbox, live, roads: new RoadMap(db, join(dataDir, MAP_FILE)) }));
+  const jobs = new JobQueue(db);
+  const server = createServer(createApp({ db, outbox, live, jobs, roads: new RoadMap(db, join(dataDir, MAP_FILE)) }));
   await live.attach(server, { channel: 'district-bench' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -207,6 +209,7 @@ async function openServer(dataDir: string) {
       body: JSON.parse(r.body || 'null') as Record<string, unknown>,
     }));
   const close = async () => {
+    await jobs.stop();
     await live.close();
     server.close();
     await db.close();
