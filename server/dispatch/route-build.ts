@@ -239,7 +239,7 @@ export async function buildRoutes(
     });
   }
 
-  const solution = await routeWarehouses(vehicleStops, vehicles, drive, vehicleIndex, options);
+  const solution = await routeWarehouses(vehicleStops, fleetOf, drive, vehicleIndex, options);
   const gateStops: GateStops = new Map(gatePlans.flatMap(({ warehouseId, plan }) => plan.gateStops.map((g) => [`${g.stopId}@${warehouseId}`, g] as [string, typeof g])));
 
   for (const u of solution?.unassigned ?? []) {
@@ -316,10 +316,11 @@ const MIN_SEARCH_MS = 200;
  * routing problem of its own, on the travel times between its own points: the problems are solved side by
  * side on the router's threads, the largest first, each searched for its share of the time (the threads ×
  * the limit, by its number of stops), so that the whole takes about the limit whatever the district's size.
+ * `fleetOf` gives each warehouse's vehicles.
  */
 export async function routeWarehouses(
   stops: Map<number, Customer[]>,
-  vehicles: Driver[],
+  fleetOf: Map<number, Driver[]>,
   drive: TravelMatrix,
   vehicleIndex: Map<string, number>,
   options: { timeLimitMs: number; seed: number; limits?: Partial<Record<string, DayLimits>> },
@@ -334,7 +335,7 @@ export async function routeWarehouses(
       problem: {
         depots: [{ id: `w${warehouseId}`, location: 0 }],
         customers: customers.map((c) => ({ ...c, location: local.get(c.location)! })),
-        vehicles: vehicles.filter((v) => v.homeWarehouseId === warehouseId).map((v) => asVehicle(v, options.limits?.[v.vehicleType])),
+        vehicles: (fleetOf.get(warehouseId) ?? []).map((v) => asVehicle(v, options.limits?.[v.vehicleType])),
         distances: matrixRows(drive, 'distancesM', points),
         durations: matrixRows(drive, 'timesS', points),
       },
