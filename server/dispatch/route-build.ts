@@ -103,7 +103,7 @@ export interface DispatchResult {
 export const seconds = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60;
 
 /** Households of one warehouse: what each receives, as the router's stop. */
-interface HouseholdStop {
+export interface HouseholdStop {
   key: string;
   warehouseId: number;
   householdId: number;
@@ -358,10 +358,15 @@ export async function routeWarehouses(
   };
 }
 
-/** Per sealed zone with households to serve: walking distances between its gates and those doors. */
-async function footMatrices(roads: RoadMap, gatesOf: Map<number, Gate[]>, sealed: HouseholdStop[]): Promise<Map<number, { index: Map<string, number>; distances: number[][] }>> {
+/**
+ * Per sealed zone with households to serve: walking distances between its gates and those doors. Doors at one
+ * place share one point of the matrix (a household served from two warehouses, a building's households: a
+ * generated district has about 22 to a building), so a zone's matrix grows with its buildings, not its
+ * households; between them the walk is 0 m, not a detour to the nearest street corner and back.
+ */
+export async function footMatrices(roads: RoadMap, gatesOf: Map<number, Gate[]>, sealed: HouseholdStop[]): Promise<Map<number, { index: Map<string, number>; distances: number[][] }>> {
   const zones = new Map<number, { index: Map<string, number>; points: LatLon[] }>();
-  const doors = new Map<number, number>();
+  const places = new Map<string, number>();
   for (const h of sealed) {
     let zone = zones.get(h.zoneId!);
     if (!zone) {
@@ -369,9 +374,9 @@ async function footMatrices(roads: RoadMap, gatesOf: Map<number, Gate[]>, sealed
       zone = { index: new Map(own.map((g, i) => [`g${g.id}`, i])), points: own.map(at) };
       zones.set(h.zoneId!, zone);
     }
-    // A household served from two warehouses is one door: both its stops share the point.
-    if (!doors.has(h.householdId)) doors.set(h.householdId, zone.points.push(h.at) - 1);
-    zone.index.set(h.key, doors.get(h.householdId)!);
+    const place = `${h.zoneId}:${h.at.lat},${h.at.lon}`;
+    if (!places.has(place)) places.set(place, zone.points.push(h.at) - 1);
+    zone.index.set(h.key, places.get(place)!);
   }
   // One call for all zones: the network is brought up to date once, and each thread computes whole zones.
   const matrices = await roads.travelMatrices([...zones.values()].map((z) => z.points), 'foot');
