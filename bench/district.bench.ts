@@ -7,9 +7,11 @@
 // unassigned stops by reason).
 // Usage: npm run bench -- district [--households N] [--seed S] [--stage-timeout-s T]
 //   [--stages seed,import,plan,approve,dispatch,push,deliver,dashboard] [--deliver-routes R]
-//   [--keep-data DIR] [--from-data DIR]
+//   [--keep-data DIR] [--from-data DIR] [--route-limit-ms L]
 // --keep-data DIR copies the database and map to DIR once the plan is approved; --from-data DIR starts from
 // a copy of such a directory (its approved plan, the same every run), skipping seed, import, plan and approve.
+// --route-limit-ms is the vehicle router's time limit (the API's default when not given): the router searches
+// for all of it, so a short one leaves the rest of dispatch's CPU to compare.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
@@ -33,6 +35,7 @@ const option = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1]! : fallback;
 };
 const KEEP_DATA = option('keep-data', '');
+const ROUTE_LIMIT_MS = option('route-limit-ms', '');
 const FROM_DATA = option('from-data', '');
 /** What --keep-data leaves beside the database: the approved plan and the district's size. */
 interface Kept {
@@ -293,7 +296,7 @@ async function run(): Promise<void> {
   const dispatched = approved
     ? await stage('dispatch', async () => {
         const startedAt = performance.now();
-        const res = await api('POST', `/plans/${planId}/dispatch`, {}, STAGE_TIMEOUT_MS);
+        const res = await api('POST', `/plans/${planId}/dispatch`, ROUTE_LIMIT_MS ? { timeLimitMs: Number(ROUTE_LIMIT_MS) } : {}, STAGE_TIMEOUT_MS);
         const answer = res.status === 202 ? await followJob(api, res.body.url as string) : res.status === 200 ? { routeIds: (res.body.routes as { id: number }[]).map((r) => r.id), unassigned: res.body.unassigned } : undefined;
         if (!answer) return { value: undefined, outcome: { ok: false, reason: `${res.status} ${String(res.body.detail ?? (res.body.error as { detail?: string } | null)?.detail)}` } };
         const unassigned = answer.unassigned as { reason: string }[];
