@@ -7,10 +7,15 @@
 // unassigned stops by reason).
 // Usage: npm run bench -- district [--households N] [--seed S] [--stage-timeout-s T]
 //   [--stages seed,import,plan,approve,dispatch,push,deliver,dashboard] [--deliver-routes R]
+//   [--keep-data DIR] [--from-data DIR] [--route-limit-ms L]
+// --keep-data DIR copies the database and map to DIR once the plan is approved; --from-data DIR starts from
+// a copy of such a directory (its approved plan, the same every run), skipping seed, import, plan and approve.
+// --route-limit-ms is the vehicle router's time limit (the API's default when not given): the router searches
+// for all of it, so a short one leaves the rest of dispatch's CPU to compare.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -18,6 +23,7 @@ import { createApp, createLive } from '../server/app.ts';
 import { startSession } from '../server/auth/auth.service.ts';
 import { openDatabase } from '../server/db/open.ts';
 import { RoadMap } from '../server/network/network.service.ts';
+import { JobQueue } from '../server/jobs/jobs.service.ts';
 import { generateDistrict, households, type District } from '../seeds/district/generate.ts';
 import { seedDistrict, writeDistrictMap } from '../seeds/district/load.ts';
 import { measure, printRow } from './measure.ts';
@@ -28,7 +34,17 @@ const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1]! : fallback;
 };
-const HOUSEHOLDS = Number(option('households', '20000'));
+const KEEP_DATA = option('keep-data', '');
+const ROUTE_LIMIT_MS = option('route-limit-ms', '');
+const FROM_DATA = option('from-data', '');
+/** What --keep-data leaves beside the database: the approved plan and the district's size. */
+interface Kept {
+  planId: number;
+  households: number;
+}
+const KEPT_FILE = 'district-bench.json';
+const kept = FROM_DATA ? (JSON.parse(readFileSync(join(FROM_DATA, KEPT_FILE), 'utf8')) as Kept) : undefined;
+const HOUSEHOLDS = kept?.households ?? Number(option('households', '20000'));
 const SEED = Number(option('seed', '1'));
 const STAGE_TIMEOUT_MS = Number(option('stage-timeout-s', '300')) * 1000;
 const STAGES = new Set(option('stages', 'seed,import,plan,approve,dispatch,push,deliver,dashboard').split(','));
@@ -179,32 +195,53 @@ class Phones {
   }
 }
 
-async function run(): Promise<void> {
-  // On disk, as the server keeps it: PGlite in memory grows its files by copying them whole, which a district's tables make quadratic.
-  const dataDir = mkdtempSync(join(tmpdir(), 'district-bench-'));
+/** The server on a data directory, signed in as the community worker and the coordinator. */
+async function openServer(dataDir: string) {
   const db = await openDatabase({ dataDir });
-  const mapFile = join(dataDir, 'district.osm.gz');
-  const seeded = await stage('seed', async () => {
-    const district = generateDistrict({ households: HOUSEHOLDS, seed: SEED });
-    writeDistrictMap(district, mapFile);
-    const summary = await seedDistrict(db, district, PASSWORD);
-    return { value: summary, outcome: { ok: true, fields: { needs: summary.needs, compounds: summary.compounds, gates: summary.gates, roadNodes: district.map.nodes.length } } };
-  });
-  if (!seeded) return;
   const { outbox, live } = createLive(db);
-  const server = createServer(createApp({ db, outbox, live, roads: new RoadMap(db, mapFile) }));
+  const jobs = new JobQueue(db);
+  const server = createServer(createApp({ db, outbox, live, jobs, roads: new RoadMap(db, join(dataDir, MAP_FILE)) }));
   await live.attach(server, { channel: 'district-bench' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const community = await signIn(base, 'community@lifeline.local', PASSWORD);
   const coordinator = await signIn(base, 'coordinator@lifeline.local', PASSWORD);
-  const api = (method: string, path: string, body?: unknown, timeoutMs?: number) =>
+  const api: Api = (method, path, body, timeoutMs) =>
     send(`${base}/api${path}`, { method, headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs }).then((r) => ({
       status: r.status,
       body: JSON.parse(r.body || 'null') as Record<string, unknown>,
     }));
+  const close = async () => {
+    await jobs.stop();
+    await live.close();
+    server.close();
+    await db.close();
+  };
+  return { db, base, community, coordinator, api, close };
+}
 
-  if (STAGES.has('import')) {
+const MAP_FILE = 'district.osm.gz';
+
+async function run(): Promise<void> {
+  // On disk, as the server keeps it: PGlite in memory grows its files by copying them whole, which a district's tables make quadratic.
+  const dataDir = mkdtempSync(join(tmpdir(), 'district-bench-'));
+  if (kept) {
+    cpSync(FROM_DATA, dataDir, { recursive: true });
+  } else {
+    const db = await openDatabase({ dataDir });
+    const seeded = await stage('seed', async () => {
+      const district = generateDistrict({ households: HOUSEHOLDS, seed: SEED });
+      writeDistrictMap(district, join(dataDir, MAP_FILE));
+      const summary = await seedDistrict(db, district, PASSWORD);
+      return { value: summary, outcome: { ok: true, fields: { needs: summary.needs, compounds: summary.compounds, gates: summary.gates, roadNodes: district.map.nodes.length } } };
+    });
+    await db.close();
+    if (!seeded) return;
+  }
+  let opened = await openServer(dataDir);
+  let { db, base, community, coordinator, api } = opened;
+
+  if (!kept && STAGES.has('import')) {
     const csv = surveyCsv(generateDistrict({ households: HOUSEHOLDS, seed: SEED + 1 }), HOUSEHOLDS);
     await stage('import', async () => {
       const start = performance.now();
@@ -218,7 +255,7 @@ async function run(): Promise<void> {
     });
   }
 
-  const planId = STAGES.has('plan')
+  const planId = kept ? kept.planId : STAGES.has('plan')
     ? await stage('plan', async () => {
         const started = await api('POST', '/plans', { timeLimitMs: 120_000 });
         if (started.status !== 202) return { value: undefined, outcome: { ok: false, reason: `${started.status} ${String(started.body.detail)}` } };
@@ -236,12 +273,21 @@ async function run(): Promise<void> {
       })
     : undefined;
 
-  const approved = planId !== undefined && STAGES.has('approve')
+  const approved = kept ? true : planId !== undefined && STAGES.has('approve')
     ? await stage('approve', async () => {
         const res = await api('POST', `/plans/${planId}/approve`, {}, STAGE_TIMEOUT_MS);
         return { value: res.status === 200, outcome: res.status === 200 ? { ok: true } : { ok: false, reason: `${res.status} ${String(res.body.detail)}` } };
       })
     : undefined;
+
+  if (approved && planId !== undefined && KEEP_DATA) {
+    // Closed first, so that PGlite's files are whole when copied.
+    await opened.close();
+    cpSync(dataDir, KEEP_DATA, { recursive: true });
+    writeFileSync(join(KEEP_DATA, KEPT_FILE), JSON.stringify({ planId, households: HOUSEHOLDS } satisfies Kept));
+    opened = await openServer(dataDir);
+    ({ db, base, community, coordinator, api } = opened);
+  }
 
   // Every driver's and gate volunteer's phone is online before dispatch, as on the day (sessions made
   // directly: the login throttle rightly refuses thousands of sign-ins from one address).
@@ -250,7 +296,7 @@ async function run(): Promise<void> {
   const dispatched = approved
     ? await stage('dispatch', async () => {
         const startedAt = performance.now();
-        const res = await api('POST', `/plans/${planId}/dispatch`, {}, STAGE_TIMEOUT_MS);
+        const res = await api('POST', `/plans/${planId}/dispatch`, ROUTE_LIMIT_MS ? { timeLimitMs: Number(ROUTE_LIMIT_MS) } : {}, STAGE_TIMEOUT_MS);
         const answer = res.status === 202 ? await followJob(api, res.body.url as string) : res.status === 200 ? { routeIds: (res.body.routes as { id: number }[]).map((r) => r.id), unassigned: res.body.unassigned } : undefined;
         if (!answer) return { value: undefined, outcome: { ok: false, reason: `${res.status} ${String(res.body.detail ?? (res.body.error as { detail?: string } | null)?.detail)}` } };
         const unassigned = answer.unassigned as { reason: string }[];
@@ -350,9 +396,7 @@ async function run(): Promise<void> {
     });
   }
   phones?.close();
-  await live.close();
-  server.close();
-  await db.close();
+  await opened.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
 

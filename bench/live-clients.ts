@@ -64,7 +64,8 @@ function open(start: Start, i: number): Promise<void> {
   const connect = start.phones === 'lean' ? leanPhone : socketIoPhone;
   return connect(start.url, start.tokens[i]!, lastSeq[i] ?? 0, (type, e) => {
     if (type !== 'route:assigned' || e.seq <= (lastSeq[i] ?? 0)) return;
-    const route = (e as Envelope<'route:assigned'>).data.route as unknown as { label: string; sentAt: number };
+    // The bench's pushes carry their label and send time beside the event's fields.
+    const route = (e as Envelope<'route:assigned'>).data as unknown as { label: string; sentAt: number };
     const list = latencies.get(route.label) ?? [];
     list.push(now() - route.sentAt);
     latencies.set(route.label, list);

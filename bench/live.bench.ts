@@ -16,7 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp, createLive } from '../server/app.ts';
 import { RoadMap } from '../server/network/network.service.ts';
-import type { RouteView } from '../server/dispatch/dispatch.service.ts';
+import type { LiveEvents } from '../server/live/events.ts';
 import type { Db } from '../server/db/database.ts';
 import { databaseUrlOf, openTestDatabase } from '../test/support/app.ts';
 import { printRow } from './measure.ts';
@@ -136,7 +136,7 @@ async function run(n: number, phoneKind: PhoneKind): Promise<void> {
   // Resolves with the server's own part: until the last socket has been written to.
   const push = async (label: string) => {
     const sentAt = now();
-    await outbox.transaction((_tx, notify) => notify(userIds, 'route:assigned', { routeId: 1, planId: null, route: { label, sentAt } as unknown as RouteView }));
+    await outbox.transaction((_tx, notify) => notify(userIds, 'route:assigned', { routeId: 1, planId: null, version: 1, label, sentAt } as LiveEvents['route:assigned']));
     await live.sent();
     return now() - sentAt;
   };

@@ -69,16 +69,16 @@ export interface UrgentLine {
 
 /**
  * Routes with their stops and goods in a few multi-row statements: a district's dispatch stores tens of
- * thousands of stops, which one statement each would keep in one long transaction. Their ids, in order.
+ * thousands of stops, which one statement each would keep in one long transaction. Their ids and versions, in order.
  */
-export async function insertRoutes(tx: Queryable, planId: number, routes: PlannedRoute[]): Promise<number[]> {
+export async function insertRoutes(tx: Queryable, planId: number, routes: PlannedRoute[]): Promise<Pick<RouteRow, 'id' | 'version'>[]> {
   const rows = routes.map((r) => ({ planId, driverId: r.driverId, kind: r.kind, warehouseId: r.warehouseId, zoneId: r.zoneId, gateId: r.gateId, departureS: r.departureS, distanceM: r.distanceM, durationS: r.durationS }));
-  const ids = (await insertRows<{ id: number }>(tx, 'routes', rows, 'id')).map((r) => r.id);
-  await insertStops(tx, routes.flatMap((route, i) => route.stops.map((stop, k) => ({ routeId: ids[i]!, seq: k + 1, stop }))));
-  return ids;
+  const stored = await insertRows<Pick<RouteRow, 'id' | 'version'>>(tx, 'routes', rows, 'id, version');
+  await insertStops(tx, routes.flatMap((route, i) => route.stops.map((stop, k) => ({ routeId: stored[i]!.id, seq: k + 1, stop }))));
+  return stored;
 }
 
-export const insertRoute = async (tx: Queryable, planId: number, route: PlannedRoute): Promise<number> => (await insertRoutes(tx, planId, [route]))[0]!;
+export const insertRoute = async (tx: Queryable, planId: number, route: PlannedRoute): Promise<number> => (await insertRoutes(tx, planId, [route]))[0]!.id;
 
 /**
  * These routes, in the order of the ids given (missing ones left out). The walks' warehouses come from one

@@ -50,35 +50,39 @@ export interface DispatchAnswer {
   stats: unknown;
 }
 
-export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }, scope: WarehouseScope): Promise<DispatchAnswer> {
-  const db = deps.outbox.db;
-  const status = await planStatus(db, planId);
-  if (!status) throw new NotFoundError('plan', planId);
-  await checkPlanInScope(db, planId, scope, 'dispatch');
-  if (status !== 'approved') throw new ConflictError(`plan ${planId} is ${status}; only an approved plan can be dispatched`, { status });
-  const built = await buildRoutes(db, deps.roads, planId, options, scope);
-  const routes = await deps.outbox.transaction(async (tx, notify) => {
-    const locked = await planStatus(tx, planId, true);
-    if (locked !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked });
-    const views = await routeViews(tx, await repo.insertRoutes(tx, planId, built.routes));
-    await markDispatched(tx, planId);
-    const users = await usersOfDrivers(tx, [...new Set(views.map((v) => v.driverId))]);
-    for (const view of views) {
-      const userId = users.get(view.driverId);
-      if (userId) await notify([userId], 'route:assigned', { routeId: view.id, planId, route: view });
-    }
-    await notify(await audience.board(tx), 'plan:status', { planId, status: 'dispatched' });
-    return views;
-  });
-  return { routes, unassigned: built.unassigned, uncollected: built.uncollected, stats: built.stats };
-}
-
 /** What a dispatch job keeps as its answer: its routes by id (the routes themselves, with recipients, stay in their tables). */
 export interface DispatchJobResult {
   routeIds: number[];
   unassigned: Unassigned[];
   uncollected?: Uncollected[];
   stats: unknown;
+}
+
+/**
+ * Builds and stores the routes of an approved plan and tells each driver and volunteer theirs (by id and
+ * version: the app reads the route, so nothing here reads the routes back).
+ */
+export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }, scope: WarehouseScope): Promise<DispatchJobResult> {
+  const db = deps.outbox.db;
+  const status = await planStatus(db, planId);
+  if (!status) throw new NotFoundError('plan', planId);
+  await checkPlanInScope(db, planId, scope, 'dispatch');
+  if (status !== 'approved') throw new ConflictError(`plan ${planId} is ${status}; only an approved plan can be dispatched`, { status });
+  const built = await buildRoutes(db, deps.roads, planId, options, scope);
+  const routeIds = await deps.outbox.transaction(async (tx, notify) => {
+    const locked = await planStatus(tx, planId, true);
+    if (locked !== 'approved') throw new ConflictError(`plan ${planId} was dispatched meanwhile`, { status: locked });
+    const stored = await repo.insertRoutes(tx, planId, built.routes);
+    await markDispatched(tx, planId);
+    const users = await usersOfDrivers(tx, [...new Set(built.routes.map((r) => r.driverId))]);
+    for (const [i, route] of stored.entries()) {
+      const userId = users.get(built.routes[i]!.driverId);
+      if (userId) await notify([userId], 'route:assigned', { routeId: route.id, planId, version: route.version });
+    }
+    await notify(await audience.board(tx), 'plan:status', { planId, status: 'dispatched' });
+    return stored.map((r) => r.id);
+  });
+  return { routeIds, unassigned: built.unassigned, uncollected: built.uncollected, stats: built.stats };
 }
 
 /**
@@ -90,8 +94,7 @@ export async function dispatchJob(deps: Deps, planId: number, input: { options: 
     const stored = await repo.routeIds(deps.outbox.db, { planId, warehouseIds: null, limit: 100_000, offset: 0, sort: { field: 'id', descending: false } });
     return { routeIds: stored.items, unassigned: [], uncollected: [], stats: null };
   }
-  const { routes, unassigned, uncollected, stats } = await dispatchPlan(deps, planId, input.options, input.scope);
-  return { routeIds: routes.map((r) => r.id), unassigned, uncollected, stats };
+  return dispatchPlan(deps, planId, input.options, input.scope);
 }
 
 /** A dispatch job's answer as POST /plans/:id/dispatch gives it: the routes with their stops. */

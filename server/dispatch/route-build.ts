@@ -103,7 +103,7 @@ export interface DispatchResult {
 export const seconds = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60;
 
 /** Households of one warehouse: what each receives, as the router's stop. */
-interface HouseholdStop {
+export interface HouseholdStop {
   key: string;
   warehouseId: number;
   householdId: number;
@@ -239,7 +239,7 @@ export async function buildRoutes(
     });
   }
 
-  const solution = await routeWarehouses(vehicleStops, vehicles, drive, vehicleIndex, options);
+  const solution = await routeWarehouses(vehicleStops, fleetOf, drive, vehicleIndex, options);
   const gateStops: GateStops = new Map(gatePlans.flatMap(({ warehouseId, plan }) => plan.gateStops.map((g) => [`${g.stopId}@${warehouseId}`, g] as [string, typeof g])));
 
   for (const u of solution?.unassigned ?? []) {
@@ -316,10 +316,11 @@ const MIN_SEARCH_MS = 200;
  * routing problem of its own, on the travel times between its own points: the problems are solved side by
  * side on the router's threads, the largest first, each searched for its share of the time (the threads ×
  * the limit, by its number of stops), so that the whole takes about the limit whatever the district's size.
+ * `fleetOf` gives each warehouse's vehicles.
  */
 export async function routeWarehouses(
   stops: Map<number, Customer[]>,
-  vehicles: Driver[],
+  fleetOf: Map<number, Driver[]>,
   drive: TravelMatrix,
   vehicleIndex: Map<string, number>,
   options: { timeLimitMs: number; seed: number; limits?: Partial<Record<string, DayLimits>> },
@@ -334,7 +335,7 @@ export async function routeWarehouses(
       problem: {
         depots: [{ id: `w${warehouseId}`, location: 0 }],
         customers: customers.map((c) => ({ ...c, location: local.get(c.location)! })),
-        vehicles: vehicles.filter((v) => v.homeWarehouseId === warehouseId).map((v) => asVehicle(v, options.limits?.[v.vehicleType])),
+        vehicles: (fleetOf.get(warehouseId) ?? []).map((v) => asVehicle(v, options.limits?.[v.vehicleType])),
         distances: matrixRows(drive, 'distancesM', points),
         durations: matrixRows(drive, 'timesS', points),
       },
@@ -357,10 +358,15 @@ export async function routeWarehouses(
   };
 }
 
-/** Per sealed zone with households to serve: walking distances between its gates and those doors. */
-async function footMatrices(roads: RoadMap, gatesOf: Map<number, Gate[]>, sealed: HouseholdStop[]): Promise<Map<number, { index: Map<string, number>; distances: number[][] }>> {
+/**
+ * Per sealed zone with households to serve: walking distances between its gates and those doors. Doors at one
+ * place share one point of the matrix (a household served from two warehouses, a building's households: a
+ * generated district has about 22 to a building), so a zone's matrix grows with its buildings, not its
+ * households; between them the walk is 0 m, not a detour to the nearest street corner and back.
+ */
+export async function footMatrices(roads: RoadMap, gatesOf: Map<number, Gate[]>, sealed: HouseholdStop[]): Promise<Map<number, { index: Map<string, number>; distances: number[][] }>> {
   const zones = new Map<number, { index: Map<string, number>; points: LatLon[] }>();
-  const doors = new Map<number, number>();
+  const places = new Map<string, number>();
   for (const h of sealed) {
     let zone = zones.get(h.zoneId!);
     if (!zone) {
@@ -368,9 +374,9 @@ async function footMatrices(roads: RoadMap, gatesOf: Map<number, Gate[]>, sealed
       zone = { index: new Map(own.map((g, i) => [`g${g.id}`, i])), points: own.map(at) };
       zones.set(h.zoneId!, zone);
     }
-    // A household served from two warehouses is one door: both its stops share the point.
-    if (!doors.has(h.householdId)) doors.set(h.householdId, zone.points.push(h.at) - 1);
-    zone.index.set(h.key, doors.get(h.householdId)!);
+    const place = `${h.zoneId}:${h.at.lat},${h.at.lon}`;
+    if (!places.has(place)) places.set(place, zone.points.push(h.at) - 1);
+    zone.index.set(h.key, places.get(place)!);
   }
   // One call for all zones: the network is brought up to date once, and each thread computes whole zones.
   const matrices = await roads.travelMatrices([...zones.values()].map((z) => z.points), 'foot');

@@ -1,7 +1,7 @@
 // SQL for the stops of routes and what each stop hands over. Only this module writes stops and
 // stop_items; its reads may join the commodities, stock and needs tables into the views dispatch shows.
 import type { Queryable } from '../db/database.ts';
-import { insertRows, toCamel } from '../db/rows.ts';
+import { toCamel } from '../db/rows.ts';
 import type { LatLon } from '../../solver/network/index.ts';
 import type { PlannedStop } from './route-build.ts';
 
@@ -46,11 +46,40 @@ export interface PendingStop {
   pickup: [number, number];
 }
 
-/** Stops of routes and the goods each hands over, in multi-row statements; the stops' ids, in order. */
+/**
+ * Stops of routes and the goods each hands over: one statement for the stops and one for their goods, each
+ * taking its rows as column arrays (a district's dispatch stores tens of thousands). The stops' ids, in order.
+ */
 export async function insertStops(tx: Queryable, stops: { routeId: number; seq: number; stop: PlannedStop }[]): Promise<number[]> {
-  const rows = stops.map(({ routeId, seq, stop: s }) => ({ routeId, seq, kind: s.kind, householdId: s.householdId, gateId: s.gateId, donationId: s.donationId ?? null, trip: s.trip, lat: s.at.lat, lon: s.at.lon, etaS: s.etaS }));
-  const ids = (await insertRows<{ id: number }>(tx, 'stops', rows, 'id')).map((r) => r.id);
-  await insertRows(tx, 'stop_items', stops.flatMap(({ stop }, i) => stop.items.map((item) => ({ stopId: ids[i]!, needId: item.needId, lotId: item.lotId, commodityId: item.commodityId, quantity: item.quantity }))));
+  if (stops.length === 0) return [];
+  const column = <T>(value: (s: (typeof stops)[number]) => T) => stops.map(value);
+  const stored = await tx.query<{ id: number; route_id: number; seq: number }>(
+    `INSERT INTO stops (route_id, seq, kind, household_id, gate_id, donation_id, trip, lat, lon, eta_s)
+     SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::float8[], $9::float8[], $10::float8[])
+     RETURNING id, route_id, seq`,
+    [
+      column((s) => s.routeId),
+      column((s) => s.seq),
+      column((s) => s.stop.kind),
+      column((s) => s.stop.householdId),
+      column((s) => s.stop.gateId),
+      column((s) => s.stop.donationId ?? null),
+      column((s) => s.stop.trip),
+      column((s) => s.stop.at.lat),
+      column((s) => s.stop.at.lon),
+      column((s) => s.stop.etaS),
+    ],
+  );
+  // A stop is one (route, seq): its id found by that, whatever order the rows come back in.
+  const idOf = new Map(stored.map((r) => [`${r.route_id}:${r.seq}`, r.id]));
+  const ids = stops.map((s) => idOf.get(`${s.routeId}:${s.seq}`)!);
+  const items = stops.flatMap(({ stop }, i) => stop.items.map((item) => ({ stopId: ids[i]!, ...item })));
+  if (items.length > 0) {
+    await tx.query(
+      `INSERT INTO stop_items (stop_id, need_id, lot_id, commodity_id, quantity) SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[])`,
+      [items.map((i) => i.stopId), items.map((i) => i.needId), items.map((i) => i.lotId), items.map((i) => i.commodityId), items.map((i) => i.quantity)],
+    );
+  }
   return ids;
 }
 

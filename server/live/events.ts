@@ -6,8 +6,12 @@
 import type { RouteView } from '../dispatch/dispatch.service.ts';
 
 export interface LiveEvents {
-  /** A route was given to this driver or gate volunteer. */
-  'route:assigned': { routeId: number; planId: number | null; route: RouteView };
+  /**
+   * A route was given to this driver or gate volunteer: the apps read it (GET /api/routes/:id). Like
+   * 'route:updated' it carries no copy of the route, whose households a district's dispatch would otherwise
+   * store thousands of times over in the event stream.
+   */
+  'route:assigned': { routeId: number; planId: number | null; version: number };
   /**
    * A route changed (re-plan, closure, recall, accepted, picked up, completed): what and why; the apps read
    * the route again. It carries no copy of the route: events are kept for replay, and a route's people should

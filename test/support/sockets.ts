@@ -1,7 +1,6 @@
 // Real socket.io-client connections for live tests: connect, collect envelopes, wait for one.
 import { io, type Socket } from 'socket.io-client';
 import type { Envelope, Hello } from '../../server/live/events.ts';
-import type { RouteView } from '../../server/dispatch/dispatch.service.ts';
 
 export interface LiveClient {
   socket: Socket;
@@ -12,9 +11,6 @@ export interface LiveClient {
   lastSeq(): number;
   close(): void;
 }
-
-/** A stand-in route for tests of the stream itself: the outbox stores and sends a payload as it is given. */
-export const routePayload = (fields: Record<string, unknown> = {}) => fields as unknown as RouteView;
 
 const TYPES = ['route:assigned', 'route:updated', 'stop:updated', 'plan:status', 'plan:progress', 'need:changed', 'board:position'];
 

@@ -6,6 +6,7 @@ import type { Driver } from '../../../server/drivers/drivers.schema.ts';
 import type { Customer } from '../../../solver/routing/problem.ts';
 import type { TravelMatrix } from '../../../solver/network/index.ts';
 import { Random } from '../../../solver/random.ts';
+import { groupBy } from '../../../server/db/rows.ts';
 
 /** Places on a plane (metres), driven at 10 m/s: warehouses first, then stops of both warehouses mixed. */
 function district(places: number, seed: number): TravelMatrix {
@@ -31,7 +32,7 @@ describe('routing each warehouse apart', () => {
       stops.get(warehouseId)!.push({ id: `h${k}`, location: 2 + k, demand: [5 + (k % 4), 0.01], serviceTime: 60 });
     }
     const vehicles = [van(1, 7), van(2, 7), van(3, 9), van(4, 9)];
-    const solution = await routeWarehouses(stops, vehicles, matrix, vehicleIndex, { timeLimitMs: 400, seed: 1, limits: { van: { maxTrips: 1 } } });
+    const solution = await routeWarehouses(stops, groupBy(vehicles, (v) => v.homeWarehouseId!), matrix, vehicleIndex, { timeLimitMs: 400, seed: 1, limits: { van: { maxTrips: 1 } } });
 
     expect(solution!.unassigned).toEqual([]);
     const served = solution!.routes.flatMap((r) => r.stops);
@@ -50,6 +51,6 @@ describe('routing each warehouse apart', () => {
   });
 
   it('answers no solution when no warehouse has a stop', async () => {
-    expect(await routeWarehouses(new Map(), [van(1, 7)], district(1, 1), new Map([['w7', 0]]), { timeLimitMs: 200, seed: 1 })).toBeNull();
+    expect(await routeWarehouses(new Map(), new Map([[7, [van(1, 7)]]]), district(1, 1), new Map([['w7', 0]]), { timeLimitMs: 200, seed: 1 })).toBeNull();
   });
 });

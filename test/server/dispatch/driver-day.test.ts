@@ -51,6 +51,23 @@ describe('dispatch and the driver’s day on the demo scenario', () => {
     }
   });
 
+  it('stores every stop and item of the routes, each audited once as the dispatch request’s, field for field', async () => {
+    const stored = await t.db.query<{ id: number; table_name: string; row: Record<string, unknown> }>(
+      `SELECT s.id, 'stops' AS table_name, to_jsonb(s) AS row FROM stops s JOIN routes r ON r.id = s.route_id WHERE r.plan_id = $1
+       UNION ALL SELECT si.id, 'stop_items', to_jsonb(si) FROM stop_items si JOIN stops s ON s.id = si.stop_id JOIN routes r ON r.id = s.route_id WHERE r.plan_id = $1`,
+      [planId],
+    );
+    const answered = dispatched.routes.flatMap((r) => r.stops);
+    expect(stored.filter((s) => s.table_name === 'stops').map((s) => s.id).sort()).toEqual(answered.map((s) => s.id).sort());
+    expect(stored.filter((s) => s.table_name === 'stop_items')).toHaveLength(answered.flatMap((s) => s.items).length);
+    const logged = await t.db.query<{ table_name: string; record_id: string; after: Record<string, unknown>; path: string; role: string }>(
+      `SELECT table_name, record_id, after, path, role FROM audit_log WHERE table_name IN ('stops', 'stop_items') AND action = 'insert'`,
+    );
+    const logOf = new Map(logged.map((l) => [`${l.table_name}:${l.record_id}`, l]));
+    expect(logged).toHaveLength(stored.length);
+    for (const s of stored) expect(logOf.get(`${s.table_name}:${s.id}`)).toEqual({ table_name: s.table_name, record_id: String(s.id), after: s.row, path: `/api/plans/${planId}/dispatch`, role: 'coordinator' });
+  });
+
   it('serves households whose streets the sealed zone cuts off through its gate too, instead of calling them unreachable', async () => {
     const plan = (await t.api.get(`/api/plans/${planId}`).set(bearer(t.tokens[COORDINATOR]!)).expect(200)).body;
     const cutOff = Object.keys(plan.result.viaGate).map(Number);
@@ -103,6 +120,8 @@ describe('dispatch and the driver’s day on the demo scenario', () => {
     await client.hello;
     const assigned = client.received.filter((e) => e.type === 'route:assigned').map((e) => (e.data as { routeId: number }).routeId);
     expect(assigned).toContain(route.id);
+    // By id and version only: the app reads the route, and no copy of its households stays in the event stream.
+    expect(client.received.find((e) => e.type === 'route:assigned' && (e.data as { routeId: number }).routeId === route.id)!.data).toEqual({ routeId: route.id, planId, version: 1 });
     const others = dispatched.routes.filter((r) => r.driverId !== route.driverId).map((r) => r.id);
     expect(assigned.filter((id) => others.includes(id))).toEqual([]);
     client.close();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { bearer, databaseKinds, databaseUrlOf, freePort, startSecondNode, startTestApp, type TestApp } from '../../support/app.ts';
-import { connect, routePayload } from '../../support/sockets.ts';
+import { connect } from '../../support/sockets.ts';
 import { pruneEvents } from '../../../server/live/outbox.repo.ts';
 import { aCommodity, aHousehold, post } from '../../support/records.ts';
 
@@ -28,7 +28,7 @@ describe.each(databaseKinds)('live push on %s', (kind) => {
     const driver = connect(url, t.tokens.driver);
     const charity = connect(url, t.tokens.charity);
     await Promise.all([driver.hello, charity.hello]);
-    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 7, planId: null, route: routePayload({ stops: [] }) }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 7, planId: null, version: 1 }));
     const event = await driver.next((e) => e.type === 'route:assigned');
     expect(event).toMatchObject({ type: 'route:assigned', data: { routeId: 7 }, seq: expect.any(Number) });
     await new Promise((r) => setTimeout(r, 200));
@@ -189,7 +189,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
     const nodeB = await startSecondNode(t, channel);
     const driver = connect(nodeB.url, t.tokens.driver);
     await driver.hello;
-    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 99, planId: null, route: routePayload() }));
+    await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 99, planId: null, version: 1 }));
     const event = await driver.next((e) => e.type === 'route:assigned');
     expect(event.data).toMatchObject({ routeId: 99 });
     driver.close();
@@ -262,7 +262,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('live push across two server nod
       });
       const driver = connect(`http://127.0.0.1:${port}`, t.tokens.driver);
       await driver.hello;
-      await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 123, planId: null, route: routePayload() }));
+      await t.outbox.transaction((_tx, notify) => notify([t.userIds.driver], 'route:assigned', { routeId: 123, planId: null, version: 1 }));
       const event = await driver.next((e) => e.type === 'route:assigned' && (e.data as { routeId: number }).routeId === 123);
       expect(event.seq).toBeGreaterThan(0);
       driver.close();
