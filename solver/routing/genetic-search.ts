@@ -1,6 +1,7 @@
 // HGS-CVRP's genetic search (Vidal 2022) for plain CVRP: parents chosen by biased fitness are recombined
 // by order crossover of their giant tours, Split cuts the child into routes, and local search with
-// overload priced (repaired half the time when it ends overloaded) educates it into the population.
+// overload priced (repaired half the time when it ends overloaded) educates it into the population: the
+// plain-CVRP one of cvrp-education.ts for one capacity and symmetric distances, else the general one.
 // The population starts from randomised nearest-neighbour tours, and again when the best stalls.
 import type { Random } from '../random.ts';
 import { CapacityPenalty, REPAIR_FACTOR, repairOverload } from './capacity-penalty.ts';
