@@ -10,7 +10,7 @@ const UP = 1.2;
 const DOWN = 0.85;
 const LOWEST = 0.1;
 const HIGHEST = 1e5;
-const REPAIR_FACTOR = 10;
+export const REPAIR_FACTOR = 10;
 
 /** Keeps the state's cost of overload near the level where `target` of the outcomes fit. */
 export class CapacityPenalty {

@@ -1,10 +1,12 @@
 // HGS-CVRP's genetic search (Vidal 2022) for plain CVRP: parents chosen by biased fitness are recombined
 // by order crossover of their giant tours, Split cuts the child into routes, and local search with
-// overload priced (repaired half the time when it ends overloaded) educates it into the population.
+// overload priced (repaired half the time when it ends overloaded) educates it into the population: the
+// plain-CVRP one of cvrp-education.ts for one capacity and symmetric distances, else the general one.
 // The population starts from randomised nearest-neighbour tours, and again when the best stalls.
 import type { Random } from '../random.ts';
-import { CapacityPenalty, repairOverload } from './capacity-penalty.ts';
+import { CapacityPenalty, REPAIR_FACTOR, repairOverload } from './capacity-penalty.ts';
 import { orderCrossover } from './crossover.ts';
+import { CvrpEducation } from './cvrp-education.ts';
 import { LocalSearch } from './local-search.ts';
 import type { MoveFactory } from './moves/move.ts';
 import { relocate } from './moves/relocate.ts';
@@ -33,8 +35,21 @@ const WANDER_CHOICES = 3;
  */
 const RESTART_AFTER = 1_000;
 
+/** What turns a child into a local optimum: one solution held, improved, and read back. */
+interface Education {
+  /** Takes routes, one per slot. */
+  load(routes: number[][]): void;
+  /** Local search at the current cost of overload, around `start` (default: everyone). */
+  improve(start?: number[]): void;
+  /** Local search around the overloaded routes with overload made dearer. */
+  repair(): void;
+  excess(): number;
+  /** Per slot, the route and its distance. */
+  routes(): { nodes: number[]; distance: number }[];
+}
+
 export class GeneticSearch {
-  private readonly ls: LocalSearch;
+  private readonly education: Education;
   private readonly population: Population;
   private readonly penalty: CapacityPenalty;
   private readonly split: SplitProblem;
@@ -64,7 +79,8 @@ export class GeneticSearch {
     private readonly neighbours: Int32Array[],
     private readonly options: PopulationOptions = POPULATION,
   ) {
-    this.ls = new LocalSearch(s, neighbours, random, { moves: GENETIC_MOVES });
+    // One capacity and symmetric distances: the specialised search (reversals keep their length).
+    this.education = s.inst.dims === 1 && s.symmetric ? cvrpEducation(s, neighbours, random) : generalEducation(s, neighbours, random);
     this.penalty = new CapacityPenalty(s, FEASIBLE_TARGET);
     this.population = new Population(customers, options, s.capacityPenalty);
     this.toSeed = options.minimum;
@@ -79,7 +95,7 @@ export class GeneticSearch {
 
   /** Takes a solution found elsewhere (routes per slot) into the population, as it is. */
   adopt(routes: number[][]): void {
-    this.s.restore(routes);
+    this.education.load(routes);
     this.population.add(this.capture());
   }
 
@@ -109,25 +125,26 @@ export class GeneticSearch {
    * were already locally optimal (a full search per child cost too many children).
    */
   private educate(tour: number[], parents: Individual[] | null): boolean {
-    const { s, ls } = this;
+    const { s, education } = this;
     this.split.capacityPenalty = s.capacityPenalty;
     const routes = splitTour(this.split, tour);
-    s.restore(this.perSlot(routes));
-    ls.run(parents ? newEdgeEnds(routes, parents) : undefined);
-    const within = s.withinCapacity();
+    education.load(this.perSlot(routes));
+    education.improve(parents ? newEdgeEnds(routes, parents) : undefined);
+    const within = education.excess() === 0;
     let improved = this.keep();
     if (this.penalty.record(within)) this.population.setPenalty(s.capacityPenalty);
     if (!within && this.random.next() < REPAIR_RATE) {
-      repairOverload(s, ls);
-      if (s.withinCapacity()) improved = this.keep() || improved;
+      education.repair();
+      if (education.excess() === 0) improved = this.keep() || improved;
     }
     return improved;
   }
 
-  /** Adds the state's solution to the population (and its routes to the pool when within capacity). */
+  /** Adds the education's solution to the population (and its routes to the pool when within capacity). */
   private keep(): boolean {
     const ind = this.capture();
-    if (ind.excess === 0) for (const r of this.s.routes) if (r.size > 0) this.pool.add(r.slot.vehicleClass, r.nodes, r.cost);
+    const vehicleClass = this.s.inst.slots[0]!.vehicleClass;
+    if (ind.excess === 0) for (const r of this.education.routes()) if (r.nodes.length > 0) this.pool.add(vehicleClass, r.nodes, r.distance);
     return this.population.add(ind);
   }
 
@@ -159,15 +176,13 @@ export class GeneticSearch {
 
   private capture(): Individual {
     let distance = 0;
-    let excess = 0;
     const routes: number[][] = [];
-    for (const r of this.s.routes) {
-      if (r.size === 0) continue;
-      routes.push(r.nodes.slice());
-      distance += r.fwDist[r.size + 1]!;
-      excess += r.excess;
+    for (const r of this.education.routes()) {
+      if (r.nodes.length === 0) continue;
+      routes.push(r.nodes);
+      distance += r.distance;
     }
-    return individual(routes, this.s.inst.customerCount, distance, excess);
+    return individual(routes, this.s.inst.customerCount, distance, this.education.excess());
   }
 
   /** Routes laid out on the slots (all alike), the rest left empty. */
@@ -191,6 +206,42 @@ function newEdgeEnds(routes: number[][], parents: Individual[]): number[] {
     }
   }
   return [...ends];
+}
+
+/** The general local search over the search state (with the moves above). */
+function generalEducation(s: SearchState, neighbours: Int32Array[], random: Random): Education {
+  const ls = new LocalSearch(s, neighbours, random, { moves: GENETIC_MOVES });
+  return {
+    load: (routes) => s.restore(routes),
+    improve: (start) => ls.run(start),
+    repair: () => repairOverload(s, ls),
+    excess: () => s.routes.reduce((sum, r) => sum + r.excess, 0),
+    routes: () => s.routes.map((r) => ({ nodes: r.nodes.slice(), distance: r.fwDist[r.size + 1]! })),
+  };
+}
+
+/** The plain-CVRP local search, at the search state's cost of overload. */
+function cvrpEducation(s: SearchState, neighbours: Int32Array[], random: Random): Education {
+  const { inst } = s;
+  const slot = inst.slots[0]!;
+  const edu = new CvrpEducation(
+    { dist: inst.dist, nodeCount: inst.nodeCount, depot: slot.startNode, customers: inst.customerCount, demand: inst.demand, capacity: slot.capacity[0]!, routes: inst.slots.length },
+    neighbours,
+    random,
+  );
+  return {
+    load: (routes) => edu.load(routes),
+    improve: (start) => {
+      edu.penalty = s.capacityPenalty;
+      edu.improve(start);
+    },
+    repair: () => {
+      edu.penalty = s.capacityPenalty * REPAIR_FACTOR;
+      edu.improve(edu.overloadedCustomers());
+    },
+    excess: () => edu.excess(),
+    routes: () => edu.routes(),
+  };
 }
 
 function splitProblem(inst: Instance, capacityPenalty: number): SplitProblem {

@@ -58,4 +58,23 @@ describe('GeneticSearch', () => {
     expect(a.feasible).toBe(true);
     expect(b.routes).toEqual(a.routes);
   });
+
+  it('educates through the general local search where loads have two dimensions, within both capacities', () => {
+    // Without windows or shift ends, so that the genetic search applies; two capacities keep it off the plain-CVRP path.
+    const { depots, customers, vehicles, distances } = randomProblem(5, 40);
+    const problem: RoutingProblem = {
+      depots: depots.map(({ id, location }) => ({ id, location })),
+      customers: customers.map(({ id, location, demand }) => ({ id, location, demand })),
+      vehicles,
+      distances,
+    };
+    const inst = compileProblem(problem);
+    expect(inst.dims).toBe(2);
+    const { routes, cost } = search(problem, 2, 100);
+    const planned = routes.flatMap((nodes, k) => (nodes.length === 0 ? [] : [{ vehicleId: inst.slots[k]!.vehicleId, copy: inst.slots[k]!.copy, stops: nodes.map((c) => problem.customers[c]!.id) }]));
+    const check = checkSolution(problem, { routes: planned });
+    expect(check.violations).toEqual([]);
+    expect(check.cost).toBeCloseTo(cost, 6);
+    expect(planned.flatMap((r) => r.stops)).toHaveLength(40);
+  });
 });
