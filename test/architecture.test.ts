@@ -110,6 +110,8 @@ const WRITER: Record<string, string | null> = {
   closures: 'server/network/network.repo.ts',
   plans: 'server/plans/plans.repo.ts',
   plan_allocations: 'server/plans/plans.repo.ts',
+  plan_unmet: 'server/plans/plans.repo.ts',
+  plan_fulfilment: 'server/plans/plans.repo.ts',
   routes: 'server/dispatch/dispatch.repo.ts',
   driver_positions: 'server/dispatch/dispatch.repo.ts',
   stops: 'server/dispatch/stops.repo.ts',

@@ -25,15 +25,37 @@ export async function saveProgress(db: Queryable, id: number, progress: { stage:
   await db.query('UPDATE plans SET progress = $2 WHERE id = $1', [id, JSON.stringify(progress)]);
 }
 
-/** Stores a solved plan: its allocations, its result and the snapshot approval compares against. */
-export async function saveSolved(db: Queryable, id: number, allocations: SolverPlan['allocations'], result: object, snapshot: Snapshot): Promise<void> {
+/** A plan's per-need lists, each entry naming its need: stored as rows (migration 034), not inside the result. */
+export interface PlanLists {
+  unmet: readonly { needId: string }[];
+  fulfilment: readonly { needId: string }[];
+}
+
+/** Entries per statement: each chunk is one JSON parameter, kept to a few megabytes whatever the plan's size. */
+const LIST_CHUNK = 5000;
+
+/** Stores a solved plan: its allocations, its result (its lists as rows) and the snapshot approval compares against. */
+export async function saveSolved(db: Queryable, id: number, allocations: SolverPlan['allocations'], result: PlanLists & object, snapshot: Snapshot): Promise<void> {
   // A district's plan has hundreds of thousands of lines: multi-row statements, not one round trip each.
   const rows = allocations.map((a) => ({ planId: id, needId: Number(a.needId), lotId: Number(a.lotId), warehouseId: Number(a.warehouseId), commodityId: Number(a.commodityId), quantity: a.quantity, travelTimeS: Number.isFinite(a.travelTimeS) ? a.travelTimeS : null }));
   await insertRows(db, 'plan_allocations', rows);
+  const { unmet, fulfilment, ...rest } = result;
+  await insertList(db, 'plan_unmet', id, unmet);
+  await insertList(db, 'plan_fulfilment', id, fulfilment);
   await db.query(
     `UPDATE plans SET status = 'ready', result = $2, metrics = $2::jsonb->'metrics', snapshot = $3, solved_at = now(), progress = '{"stage": "done", "fraction": 1}' WHERE id = $1`,
-    [id, JSON.stringify(result), JSON.stringify(snapshot)],
+    [id, JSON.stringify(rest), JSON.stringify(snapshot)],
   );
+}
+
+async function insertList(db: Queryable, table: 'plan_unmet' | 'plan_fulfilment', planId: number, entries: readonly { needId: string }[]): Promise<void> {
+  for (let from = 0; from < entries.length; from += LIST_CHUNK) {
+    await db.query(
+      `INSERT INTO ${table} (plan_id, ord, need_id, entry)
+       SELECT $1, $2 + e.ord - 1, (e.entry ->> 'needId')::integer, e.entry FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(entry, ord)`,
+      [planId, from, JSON.stringify(entries.slice(from, from + LIST_CHUNK))],
+    );
+  }
 }
 
 export async function findPlan(db: Queryable, id: number, lock = false): Promise<StoredPlan | undefined> {
@@ -41,18 +63,16 @@ export async function findPlan(db: Queryable, id: number, lock = false): Promise
   return row && toCamel<StoredPlan>(row);
 }
 
-/**
- * One plan with one window of its per-need lists (unmet needs, fulfilment) cut out by the database, and
- * those lists' lengths: a district plan's result holds hundreds of thousands of entries.
- */
+/** One plan with one window of its per-need lists (unmet needs, fulfilment) and those lists' lengths. */
 export async function findPlanWindow(db: Queryable, id: number, window: { offset: number; limit: number }): Promise<(PlanRecord & { unmetCount: number; fulfilmentCount: number }) | undefined> {
-  const slice = (list: string) => `coalesce(jsonb_path_query_array(result->'${list}', '$[$from to $to]', $2), '[]'::jsonb)`;
+  const slice = (table: string) => `(SELECT coalesce(jsonb_agg(entry ORDER BY ord), '[]'::jsonb) FROM ${table} WHERE plan_id = $1 AND ord >= $2::int AND ord < $2::int + $3::int)`;
+  const count = (table: string) => `(SELECT count(*)::int FROM ${table} WHERE plan_id = $1)`;
   const [row] = await db.query(
     `SELECT ${PLAN_COLUMNS},
-       CASE WHEN result IS NULL THEN NULL ELSE (result - 'unmet' - 'fulfilment') || jsonb_build_object('unmet', ${slice('unmet')}, 'fulfilment', ${slice('fulfilment')}) END AS result,
-       coalesce(jsonb_array_length(result->'unmet'), 0) AS unmet_count, coalesce(jsonb_array_length(result->'fulfilment'), 0) AS fulfilment_count
+       CASE WHEN result IS NULL THEN NULL ELSE result || jsonb_build_object('unmet', ${slice('plan_unmet')}, 'fulfilment', ${slice('plan_fulfilment')}) END AS result,
+       ${count('plan_unmet')} AS unmet_count, ${count('plan_fulfilment')} AS fulfilment_count
      FROM plans WHERE id = $1`,
-    [id, JSON.stringify({ from: window.offset, to: window.offset + window.limit - 1 })],
+    [id, window.offset, window.limit],
   );
   return row && toCamel(row);
 }
@@ -67,11 +87,6 @@ export async function planStatus(db: Queryable, id: number, lock = false): Promi
 export async function viaGateOf(db: Queryable, id: number): Promise<Record<string, number>> {
   const [plan] = await db.query<{ via_gate: Record<string, number> | null }>(`SELECT result->'viaGate' AS via_gate FROM plans WHERE id = $1`, [id]);
   return plan?.via_gate ?? {};
-}
-
-export async function allocationsOf(db: Queryable, planId: number): Promise<PlanAllocation[]> {
-  const rows = await db.query('SELECT need_id, lot_id, warehouse_id, commodity_id, quantity, travel_time_s FROM plan_allocations WHERE plan_id = $1 ORDER BY id', [planId]);
-  return rows.map((r) => toCamel<PlanAllocation>(r));
 }
 
 /** One page of a plan's allocations. */

@@ -20,7 +20,7 @@ import type { JobQueue } from '../jobs/jobs.service.ts';
 import type { AllocationProblem, Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import { readPlanInputs, type Snapshot } from './plan-inputs.ts';
 import * as repo from './plans.repo.ts';
-import type { NewPlan, PlanStatus } from './plans.schema.ts';
+import { planPartQuery, type NewPlan, type PlanStatus } from './plans.schema.ts';
 
 const WORKER = new URL('./allocate.worker.ts', import.meta.url);
 
@@ -74,7 +74,7 @@ export async function createPlan(deps: PlanDeps, request: NewPlan, actorId: numb
   deps.jobs.wake('plan');
   const settled = deps.jobs.settled(jobId).then(() => undefined, () => undefined);
   solving.set(id, settled.finally(() => solving.delete(id)));
-  return { ...(await getPlan(deps.db, id)), jobId };
+  return { ...(await planPage(deps.db, id, FIRST_PAGE)), jobId };
 }
 
 /** The plan job: solves a plan still waiting for its solve (a retry after the result was saved does nothing). */
@@ -136,6 +136,9 @@ async function announce(tx: Queryable, notify: Notify, planId: number, status: P
  * A plan for review: its summary and one window (`limit` rows from `offset`) of each per-need list — its
  * allocations, its unmet needs, its fulfilment — so that a district's plan never answers in one piece.
  */
+/** What a create or an approval answers with: the plan as GET /plans/:id's first page (a district's plan never in one piece). */
+const FIRST_PAGE = planPartQuery.parse({});
+
 export async function planPage(db: Queryable, id: number, paging: Paging<'id' | 'needId' | 'warehouseId'>): Promise<PlanRecord> {
   const stored = await repo.findPlanWindow(db, id, paging);
   if (!stored) throw new NotFoundError('plan', id);
@@ -147,14 +150,6 @@ export async function planPage(db: Queryable, id: number, paging: Paging<'id' | 
     pages: { allocations: allocations.total, unmet: unmetCount, fulfilment: fulfilmentCount, limit: paging.limit, offset: paging.offset },
     warehouseIds: await warehousesOfPlan(db, id),
   };
-}
-
-export async function getPlan(db: Queryable, id: number, lock = false): Promise<PlanRecord> {
-  const stored = await repo.findPlan(db, id, lock);
-  if (!stored) throw new NotFoundError('plan', id);
-  const allocations = await repo.allocationsOf(db, id);
-  const { snapshot: _snapshot, ...plan } = stored;
-  return { ...plan, allocations, warehouseIds: await warehousesOfPlan(db, id) };
 }
 
 /** The warehouses a plan draws from: its allocations', and those of the goods on its routes (dispatch's tables). */
@@ -198,7 +193,7 @@ export async function approvePlan(outbox: Outbox, id: number, actorId: number, s
   if (changes.length > 0) {
     throw new ConflictError(`plan ${id} is stale: stock or needs changed since it was made (${changes.slice(0, 5).join('; ')}); make a new plan`, { changes }, 'stale-plan');
   }
-  return getPlan(outbox.db, id);
+  return planPage(outbox.db, id, FIRST_PAGE);
 }
 
 /**

@@ -59,7 +59,7 @@ export async function needFactsOf(db: Queryable, householdId: number): Promise<N
   const plans = await db.query<{ need_id: number; plan_id: number; status: 'approved' | 'dispatched'; allocated: number; unmet_reason: string | null }>(
     `SELECT DISTINCT ON (n.id) n.id AS need_id, p.id AS plan_id, p.status,
        (SELECT coalesce(sum(a.quantity), 0) FROM plan_allocations a WHERE a.plan_id = p.id AND a.need_id = n.id)::int AS allocated,
-       (SELECT u->>'reason' FROM jsonb_array_elements(p.result->'unmet') u WHERE u->>'needId' = n.id::text LIMIT 1) AS unmet_reason
+       (SELECT u.entry->>'reason' FROM plan_unmet u WHERE u.plan_id = p.id AND u.need_id = n.id LIMIT 1) AS unmet_reason
      FROM needs n JOIN plans p ON p.status IN ('approved', 'dispatched') AND jsonb_exists(p.snapshot->'needs', n.id::text)
      WHERE n.id = ANY($1::int[]) ORDER BY n.id, p.id DESC`,
     [ids],

@@ -87,6 +87,21 @@ describe.each(databaseKinds)('allocation plans on %s', (kind) => {
     expect(n).toBe(0);
   });
 
+  it('answers any window of its unmet needs and fulfilment, stored as rows, with how many there are', async () => {
+    const p = await plan();
+    const whole = (await t.api.get(`/api/plans/${p.id}?limit=5000`).set(coordinator()).expect(200)).body;
+    expect(whole.result.fulfilment).toHaveLength(4);
+    expect(whole.result.unmet.length).toBeGreaterThanOrEqual(2);
+    expect(whole.pages).toMatchObject({ unmet: whole.result.unmet.length, fulfilment: 4 });
+    const window = (await t.api.get(`/api/plans/${p.id}?limit=2&offset=1`).set(coordinator()).expect(200)).body;
+    expect(window.result.fulfilment).toEqual(whole.result.fulfilment.slice(1, 3));
+    expect(window.result.unmet).toEqual(whole.result.unmet.slice(1, 3));
+    expect(window.pages).toMatchObject({ unmet: whole.result.unmet.length, fulfilment: 4, limit: 2, offset: 1 });
+    // The lists are rows of their own, not arrays inside the stored result.
+    const [stored] = await t.db.query<{ lists: boolean }>(`SELECT result ? 'unmet' OR result ? 'fulfilment' AS lists FROM plans WHERE id = $1`, [p.id]);
+    expect(stored!.lists).toBe(false);
+  });
+
   it('approves a fresh plan by reserving all of its stock in one transaction, once', async () => {
     const p = await plan();
     const approved = await t.api.post(`/api/plans/${p.id}/approve`).set(coordinator()).expect(200);
