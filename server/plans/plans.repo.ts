@@ -31,32 +31,22 @@ export interface PlanLists {
   fulfilment: readonly { needId: string }[];
 }
 
-/** Entries per statement: each chunk is one JSON parameter, kept to a few megabytes whatever the plan's size. */
-const LIST_CHUNK = 5000;
-
 /** Stores a solved plan: its allocations, its result (its lists as rows) and the snapshot approval compares against. */
 export async function saveSolved(db: Queryable, id: number, allocations: SolverPlan['allocations'], result: PlanLists & object, snapshot: Snapshot): Promise<void> {
   // A district's plan has hundreds of thousands of lines: multi-row statements, not one round trip each.
   const rows = allocations.map((a) => ({ planId: id, needId: Number(a.needId), lotId: Number(a.lotId), warehouseId: Number(a.warehouseId), commodityId: Number(a.commodityId), quantity: a.quantity, travelTimeS: Number.isFinite(a.travelTimeS) ? a.travelTimeS : null }));
   await insertRows(db, 'plan_allocations', rows);
   const { unmet, fulfilment, ...rest } = result;
-  await insertList(db, 'plan_unmet', id, unmet);
-  await insertList(db, 'plan_fulfilment', id, fulfilment);
+  await insertRows(db, 'plan_unmet', entriesAsRows(id, unmet));
+  await insertRows(db, 'plan_fulfilment', entriesAsRows(id, fulfilment));
   await db.query(
     `UPDATE plans SET status = 'ready', result = $2, metrics = $2::jsonb->'metrics', snapshot = $3, solved_at = now(), progress = '{"stage": "done", "fraction": 1}' WHERE id = $1`,
     [id, JSON.stringify(rest), JSON.stringify(snapshot)],
   );
 }
 
-async function insertList(db: Queryable, table: 'plan_unmet' | 'plan_fulfilment', planId: number, entries: readonly { needId: string }[]): Promise<void> {
-  for (let from = 0; from < entries.length; from += LIST_CHUNK) {
-    await db.query(
-      `INSERT INTO ${table} (plan_id, ord, need_id, entry)
-       SELECT $1, $2 + e.ord - 1, (e.entry ->> 'needId')::integer, e.entry FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(entry, ord)`,
-      [planId, from, JSON.stringify(entries.slice(from, from + LIST_CHUNK))],
-    );
-  }
-}
+/** A per-need list as rows: each entry at its place in the list, under its need. */
+const entriesAsRows = (planId: number, entries: readonly { needId: string }[]) => entries.map((entry, ord) => ({ planId, ord, needId: Number(entry.needId), entry }));
 
 export async function findPlan(db: Queryable, id: number, lock = false): Promise<StoredPlan | undefined> {
   const [row] = await db.query(`SELECT * FROM plans WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
