@@ -52,7 +52,7 @@ export type TravelMode = (typeof travelModes)[number];
 export const planStatuses = ['solving', 'ready', 'approved', 'dispatched', 'failed', 'stale'] as const;
 export type PlanStatus = (typeof planStatuses)[number];
 /** Why a plan left a need short, as the solver explains it (server/plans/plans.schema.ts checks the two agree). */
-export const unmetReasons = ['no_stock', 'capacity', 'unreachable', 'outranked'] as const;
+export const unmetReasons = ['no_stock', 'capacity', 'handover', 'unreachable', 'outranked'] as const;
 export type UnmetReason = (typeof unmetReasons)[number];
 
 // routes and stops

@@ -16,7 +16,7 @@ import type { LatLon, TravelMatrix } from '../../solver/network/index.ts';
 import * as repo from './dispatch.repo.ts';
 import { groupBy } from '../db/rows.ts';
 import type { AllocationLine } from './dispatch.repo.ts';
-import { activeDrivers } from '../drivers/drivers.service.ts';
+import { activeDrivers, CARRY_KG_PER_HOUR, carryInKg, gateTeams, seconds } from '../drivers/drivers.service.ts';
 import type { Driver } from '../drivers/drivers.schema.ts';
 import type { DayLimits } from './dispatch.schema.ts';
 import { viaGateOf } from '../plans/plans.service.ts';
@@ -39,11 +39,6 @@ export const RELOAD_S = 900;
  * twice, a cargo bike (small load, short hops) three times. Stops are served in as few trips as fit.
  */
 export const DEFAULT_TRIPS: Record<string, number> = { van: 3, car: 3, cargo_bike: 4 };
-/**
- * Kilograms one gate volunteer carries from the gate to the doors in an hour: in Shanghai one compound's
- * 40 volunteers carried 2,600 bags in 5 hours (13 bags an hour each, at about 5 kg a bag).
- */
-export const CARRY_KG_PER_HOUR = 60;
 /** Critical medicine is due before noon. */
 const NOON_S = 12 * 3600;
 
@@ -100,8 +95,6 @@ export interface DispatchResult {
   stats: RoutingSolution['stats'] | null;
 }
 
-export const seconds = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60;
-
 /** Households of one warehouse: what each receives, as the router's stop. */
 export interface HouseholdStop {
   key: string;
@@ -137,7 +130,7 @@ export async function buildRoutes(
   // Looked up by warehouse, zone and id: a district has 40 warehouses, 2,000 gates and as many volunteers.
   const fleetOf = groupBy(vehicles, (v) => v.homeWarehouseId!);
   const gatesOf = groupBy(gates, (g) => g.zoneId);
-  const teamOf = groupBy(volunteers.filter((v) => v.zoneId !== null), (v) => v.zoneId!);
+  const teamOf = gateTeams(volunteers);
   const gateById = new Map(gates.map((g) => [String(g.id), g]));
   const unassigned: Unassigned[] = [];
   const uncollected: Uncollected[] = [];
@@ -179,17 +172,14 @@ export async function buildRoutes(
       {
         id: String(zoneId),
         footDistances: walk.distances,
-        gates: (gatesOf.get(zoneId) ?? []).map((g, _, zoneGates) => {
-          const team = teamOf.get(zoneId) ?? [];
-          return {
-            id: String(g.id),
-            location: vehicleIndex.get(`g${g.id}`)!,
-            footLocation: walk.index.get(`g${g.id}`)!,
-            volunteers: Math.max(1, team.length),
-            // A zone without volunteers of its own keeps the old way: goods left at the gate, no limit.
-            ...(team.length > 0 ? { handlingCapacity: [handlingKg(team) / zoneGates.length, Infinity] } : {}),
-          };
-        }),
+        gates: (gatesOf.get(zoneId) ?? []).map((g) => ({
+          id: String(g.id),
+          location: vehicleIndex.get(`g${g.id}`)!,
+          footLocation: walk.index.get(`g${g.id}`)!,
+          volunteers: Math.max(1, teamOf.get(zoneId)?.length ?? 0),
+        })),
+        // A zone without volunteers of its own keeps the old way: goods left at the gate, no limit.
+        ...(teamOf.has(zoneId) ? { handlingCapacity: [carryInKg(teamOf.get(zoneId)!), Infinity] } : {}),
       },
     ]),
   );
@@ -207,7 +197,7 @@ export async function buildRoutes(
   // seven of them on average in a generated district): the least vulnerable households wait, whatever their warehouse.
   const beyond = beyondHandling({ stops: served.filter((h) => h.sealed).map(deliveryStop), zones: [...zones.values()] });
   for (const key of beyond) unassigned.push(unassignedOf(byKey.get(key)!, GATE_REASONS['gate-capacity']));
-  const withoutHandling = (zone: SealedZone): SealedZone => ({ ...zone, gates: zone.gates.map(({ handlingCapacity: _cut, ...gate }) => gate) });
+  const withoutHandling = ({ handlingCapacity: _cut, ...zone }: SealedZone): SealedZone => zone;
   for (const [warehouseId, own] of groupBy(served.filter((h) => !beyond.has(h.key)), (h) => h.warehouseId)) {
     const fleet = fleetOf.get(warehouseId)!;
     const allowed = fleet.map((v) => `d${v.id}`);
@@ -381,12 +371,6 @@ export async function footMatrices(roads: RoadMap, gatesOf: Map<number, Gate[]>,
   // One call for all zones: the network is brought up to date once, and each thread computes whole zones.
   const matrices = await roads.travelMatrices([...zones.values()].map((z) => z.points), 'foot');
   return new Map([...zones].map(([zoneId, { index }], k) => [zoneId, { index, distances: matrixRows(matrices[k]!, 'distancesM') }]));
-}
-
-/** What a zone's volunteers carry in over their shifts: each one's hours × the carry rate. */
-function handlingKg(team: Driver[]): number {
-  const hours = team.reduce((sum, v) => sum + Math.max(0, seconds(v.shiftEnd) - seconds(v.shiftStart)) / 3600, 0);
-  return hours * CARRY_KG_PER_HOUR;
 }
 
 /** What one volunteer carries per trip: the least among them (anyone may walk any trip). */

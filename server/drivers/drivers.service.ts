@@ -1,6 +1,6 @@
 // Drivers and gate volunteers: who can carry what, when, from where.
 import type { Db, Queryable } from '../db/database.ts';
-import type { Paging } from '../db/rows.ts';
+import { groupBy, type Paging } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField } from '../http/errors.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import { getZone } from '../zones/zones.service.ts';
@@ -30,6 +30,27 @@ export async function userOfDriver(db: Queryable, id: number): Promise<number | 
 export const usersOfDrivers = (db: Queryable, ids: number[]) => repo.usersOfDrivers(db, ids);
 
 export const activeDrivers = (db: Queryable) => repo.activeDrivers(db);
+
+/**
+ * Kilograms one gate volunteer carries from the gate to the doors in an hour: in Shanghai one compound's
+ * 40 volunteers carried 2,600 bags in 5 hours (13 bags an hour each, at about 5 kg a bag).
+ */
+export const CARRY_KG_PER_HOUR = 60;
+
+/** Seconds since midnight of a shift's "HH:MM". */
+export const seconds = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60;
+
+/** The gate volunteers of each sealed zone, by zone id. */
+export const gateTeams = (drivers: Driver[]) => groupBy(drivers.filter((d) => d.kind === 'gate_volunteer' && d.zoneId !== null), (d) => d.zoneId!);
+
+/**
+ * What a zone's volunteers carry in over their shifts, from whichever gate: each one's hours × the carry
+ * rate. The plan allocates no more to the zone, and dispatch sends no more to its gates.
+ */
+export function carryInKg(team: Driver[]): number {
+  const hours = team.reduce((sum, v) => sum + Math.max(0, seconds(v.shiftEnd) - seconds(v.shiftStart)) / 3600, 0);
+  return hours * CARRY_KG_PER_HOUR;
+}
 
 /** A driver as a coordinator may see them: based at one of their warehouses, or based nowhere. */
 export async function driverFor(db: Queryable, id: number, scope: WarehouseScope): Promise<Driver> {

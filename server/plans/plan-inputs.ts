@@ -3,7 +3,7 @@
 // approval compares against to refuse a plan whose ground has moved.
 import type { Queryable } from '../db/database.ts';
 import type { RoadMap } from '../network/network.service.ts';
-import type { AllocationProblem, TravelMatrix } from '../../solver/allocation/problem.ts';
+import type { AllocationProblem, HandoverPoint, TravelMatrix } from '../../solver/allocation/problem.ts';
 import type { LatLon } from '../../solver/network/index.ts';
 import type { NewPlan } from './plans.schema.ts';
 import { availableLots, flowRates } from '../stock/stock.service.ts';
@@ -11,6 +11,8 @@ import { flagsOf, openNeedsToDeliver, type OpenNeedRow } from '../needs/needs.re
 import { allWarehouses } from '../warehouses/warehouses.service.ts';
 import { allCommodities } from '../commodities/commodities.service.ts';
 import { sealedGates, type Gate } from '../zones/zones.service.ts';
+import { activeDrivers, carryInKg, gateTeams } from '../drivers/drivers.service.ts';
+import type { Driver } from '../drivers/drivers.schema.ts';
 
 export interface Snapshot {
   /** Available (on hand − reserved) quantity of each lot. */
@@ -28,7 +30,7 @@ export interface PlanInputs {
   viaGate: Record<string, number>;
 }
 
-type SealedGate = Pick<Gate, 'id' | 'zoneId' | 'lat' | 'lon'>;
+type SealedGate = Pick<Gate, 'id' | 'zoneId' | 'name' | 'lat' | 'lon'>;
 
 export async function readPlanInputs(db: Queryable, roads: RoadMap, request: NewPlan, now: number): Promise<PlanInputs> {
   const commodityFilter = request.commodityIds ?? null;
@@ -38,6 +40,7 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
   const commodities = await allCommodities(db);
   const flows = await flowRates(db);
   const gates = await sealedGates(db);
+  const teams = gateTeams(await activeDrivers(db));
   const { travel, viaGate, pointOf } = await roadTravel(roads, warehouses, needs, gates);
   const problem: AllocationProblem = {
     now,
@@ -63,6 +66,7 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
     exclusions: request.exclusions.map((e) => ({ needId: String(e.needId), warehouseId: String(e.warehouseId) })),
     flows: flows.map((f) => ({ commodityId: String(f.commodityId), inflowPerDay: f.inflowPerDay, outflowPerDay: f.outflowPerDay })),
     travel,
+    points: handoverPoints(gates, teams),
   };
   return {
     problem,
@@ -73,6 +77,26 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
     viaGate: Object.fromEntries([...viaGate].map(([needId, gate]) => [needId, gate.zoneId])),
   };
 }
+
+/**
+ * What each sealed zone's volunteers can carry in this shift, as the handover capacity of the point its needs
+ * share (its first gate, see deliveryPoint and roadTravel): dispatch sends the zone no more than that, so a
+ * plan that allocated more would leave households waiting at the gate. A zone without volunteers of its own
+ * has no limit (goods are left at the gate), as in dispatch.
+ */
+function handoverPoints(gates: SealedGate[], teams: Map<number, Driver[]>): HandoverPoint[] {
+  const points: HandoverPoint[] = [];
+  const seen = new Set<number>();
+  for (const gate of gates) {
+    const team = teams.get(gate.zoneId);
+    if (!team || seen.has(gate.zoneId)) continue;
+    seen.add(gate.zoneId);
+    points.push({ id: keyOf(gate), name: gate.name, capacityWeightKg: carryInKg(team), capacityVolumeM3: Infinity });
+  }
+  return points;
+}
+
+const keyOf = (p: LatLon) => `${p.lat},${p.lon}`;
 
 /** Vehicles stop at a sealed zone's gate; the volunteers' walk from there is the routing's business. */
 function deliveryPoint(need: OpenNeedRow): LatLon {
@@ -94,7 +118,6 @@ async function roadTravel(
   const W = warehouses.length;
   const columnOf = new Map<string, number>();
   const points: LatLon[] = [...warehouses.map((w) => ({ lat: w.lat, lon: w.lon }))];
-  const keyOf = (p: LatLon) => `${p.lat},${p.lon}`;
   for (const g of gates) columnOf.set(keyOf(g), points.push({ lat: g.lat, lon: g.lon }) - 1);
   for (const need of needs) {
     const at = deliveryPoint(need);

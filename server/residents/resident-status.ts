@@ -83,6 +83,7 @@ const sentences = {
     outranked: () => 'Not in today\'s plan yet: stock is short, and households with more vulnerable members are served first. You stay in line for the next plan.',
     no_stock: () => 'Not in today\'s plan yet: there is not enough in stock nearby. You stay in line and are served as soon as supplies arrive.',
     capacity: () => 'Not in today\'s plan yet: today\'s vehicles are full. You stay in line for the next trip.',
+    handover: () => 'Not in today\'s plan yet: the volunteers at your gate cannot carry in more today. You stay in line for the next plan.',
     unreachable: () => 'Not in today\'s plan yet: vehicles cannot reach your address today. Your community is looking for another way.',
     toDoor: (v) => `On its way: the vehicle has left${v.window ? ` and is expected at your door ${v.window}` : ''}.`,
     toGate: (v) => `On its way: the vehicle has left for ${v.gate}${v.window ? `, expected there ${v.window}` : ''}. A volunteer then brings it to your door.`,
@@ -103,6 +104,7 @@ const sentences = {
     outranked: () => '暂未排入今天的计划：物资紧缺，家中有更脆弱成员的住户优先。您仍在队列中，等待下一次计划。',
     no_stock: () => '暂未排入今天的计划：附近库存不足。您仍在队列中，物资一到即为您配送。',
     capacity: () => '暂未排入今天的计划：今天的车辆已满载。您仍在队列中，等待下一趟。',
+    handover: () => '暂未排入今天的计划：您所在门口的志愿者今天无法再搬运更多物资。您仍在队列中，等待下一次计划。',
     unreachable: () => '暂未排入今天的计划：今天车辆无法到达您的地址。社区正在想其他办法。',
     toDoor: (v) => `配送中：车辆已出发${v.window ? `，预计 ${v.window} 送到您家门口` : ''}。`,
     toGate: (v) => `配送中：车辆已出发前往 ${v.gate}${v.window ? `，预计 ${v.window} 到达` : ''}。随后由志愿者送到您家门口。`,
@@ -155,7 +157,7 @@ export function describe(need: NeedFacts): Described {
 }
 
 function waitingKey(reason: string | null): SentenceKey {
-  return reason === 'outranked' || reason === 'capacity' || reason === 'unreachable' ? reason : 'no_stock';
+  return reason === 'outranked' || reason === 'capacity' || reason === 'handover' || reason === 'unreachable' ? reason : 'no_stock';
 }
 
 /** On a dispatched plan: the vehicle's stop (to the door or the gate) and, behind a gate, the volunteer's walk to the door. */

@@ -1,6 +1,7 @@
 // Needs that no stage of the model can tell apart — same candidate arcs (warehouse, first usable lot,
-// travel time), same tier and same weight, nothing pinned — are solved as one class: a district's
-// households behind one gate asking for rice become one row instead of hundreds. The class optimum is
+// travel time), same tier and same weight, the same limited handover point if any, nothing pinned — are
+// solved as one class: a district's households behind one gate asking for rice become one row instead of
+// hundreds. The class optimum is
 // the full model's optimum (any split of a class total that keeps each member between its floor and its
 // ask is feasible and scores the same), and it is handed back to the members fairly and deterministically.
 import type { Arc, Instance, NeedInfo } from './instance.ts';
@@ -43,7 +44,7 @@ export function classesOf(inst: Instance): NeedClasses {
 }
 
 function classKey(info: NeedInfo, arcs: readonly Arc[]): string {
-  return `${info.tier}|${info.weight}|${arcs.map((a) => `${a.depot}:${a.firstLot}:${a.travelS}`).join(',')}`;
+  return `${info.tier}|${info.weight}|${info.point ?? ''}|${arcs.map((a) => `${a.depot}:${a.firstLot}:${a.travelS}`).join(',')}`;
 }
 
 /**

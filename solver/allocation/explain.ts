@@ -1,5 +1,6 @@
 // Says why each need left short did not get more, with the numbers: unreachable, no stock within
-// reach, warehouse capacity exhausted, or outranked by more vulnerable tiers.
+// reach, warehouse capacity exhausted, the handover point (a gate's volunteers) full, or outranked by more
+// vulnerable tiers.
 import type { Allocation, UnmetNeed } from './problem.ts';
 import type { Blocked, Instance, NeedInfo } from './instance.ts';
 import { QUANTITY_EPS } from './fefo.ts';
@@ -14,6 +15,8 @@ interface Usage {
   lotLeft: number[][];
   weightUsed: number[];
   volumeUsed: number[];
+  /** Per handover point. */
+  pointUsed: { kg: number; m3: number }[];
   /** Per depot: quantity sent to needs of each tier. */
   sentByTier: Map<number, number>[];
 }
@@ -68,6 +71,15 @@ function reasonFor(inst: Instance, i: number, info: NeedInfo, usage: Usage, shor
   }
   const reachableStock = arcs.reduce((sum, arc) => sum + inst.depots[arc.depot]!.usableFrom[arc.firstLot]!, 0);
   const leftOnArcs = arcs.map((arc) => usage.lotLeft[arc.depot]!.slice(arc.firstLot).reduce((s, q) => s + q, 0));
+  if (info.point !== undefined && leftOnArcs.some((q) => q > LEFTOVER_EPS) && pointFull(inst, usage, info.point, info.commodity)) {
+    const point = inst.points[info.point]!;
+    const used = usage.pointUsed[info.point]!;
+    return {
+      reason: 'handover',
+      explanation: `${point.name ?? point.id} can take in no more this shift: ${round(used.kg)} of ${round(point.capacityWeightKg)} kg is already planned there.`,
+      details: { point: point.id, plannedKg: used.kg, capacityKg: point.capacityWeightKg, shortfall },
+    };
+  }
   const full = arcs.flatMap((arc, k) => (leftOnArcs[k]! > LEFTOVER_EPS && atCapacity(inst, usage, inst.depots[arc.depot]!.warehouse) ? [inst.depots[arc.depot]!.warehouse] : []));
   if (full.length > 0) {
     const names = full.map((w) => inst.warehouses[w]!.id);
@@ -100,11 +112,13 @@ function usageOf(inst: Instance, allocations: readonly Allocation[]): Usage {
   const depotOf = new Map(inst.depots.map((d, k) => [`${inst.warehouses[d.warehouse]!.id}\u0000${inst.commodities[d.commodity]!.id}`, k]));
   const lotIndex = new Map(inst.depots.flatMap((d) => d.lots.map((lot, j) => [lot.id, j] as const)));
   const tierOf = new Map(inst.needs.map((n) => [n.need.id, n.tier]));
+  const pointOf = new Map(inst.needs.flatMap((n) => (n.point !== undefined ? [[n.need.id, n.point] as const] : [])));
   const usage: Usage = {
     allocatedByNeed: new Map(),
     lotLeft: inst.depots.map((d) => d.lots.map((l) => l.quantity)),
     weightUsed: inst.warehouses.map(() => 0),
     volumeUsed: inst.warehouses.map(() => 0),
+    pointUsed: inst.points.map(() => ({ kg: 0, m3: 0 })),
     sentByTier: inst.depots.map(() => new Map()),
   };
   for (const a of allocations) {
@@ -115,6 +129,11 @@ function usageOf(inst: Instance, allocations: readonly Allocation[]): Usage {
     usage.lotLeft[d]![lotIndex.get(a.lotId)!]! -= a.quantity;
     usage.weightUsed[depot.warehouse]! += a.quantity * commodity.weightKg;
     usage.volumeUsed[depot.warehouse]! += a.quantity * commodity.volumeM3;
+    const point = pointOf.get(a.needId);
+    if (point !== undefined) {
+      usage.pointUsed[point]!.kg += a.quantity * commodity.weightKg;
+      usage.pointUsed[point]!.m3 += a.quantity * commodity.volumeM3;
+    }
     const tier = tierOf.get(a.needId)!;
     usage.sentByTier[d]!.set(tier, (usage.sentByTier[d]!.get(tier) ?? 0) + a.quantity);
   }
@@ -123,12 +142,19 @@ function usageOf(inst: Instance, allocations: readonly Allocation[]): Usage {
 
 function atCapacity(inst: Instance, usage: Usage, w: number): boolean {
   const warehouse = inst.warehouses[w]!;
-  const slack = (capacity: number) => 1e-6 * Math.max(1, capacity);
-  return (
-    usage.weightUsed[w]! >= warehouse.capacityWeightKg - slack(warehouse.capacityWeightKg) ||
-    usage.volumeUsed[w]! >= warehouse.capacityVolumeM3 - slack(warehouse.capacityVolumeM3)
-  );
+  return reached(usage.weightUsed[w]!, warehouse.capacityWeightKg) || reached(usage.volumeUsed[w]!, warehouse.capacityVolumeM3);
 }
+
+/** Whether the point has no room left for one more unit of the commodity (plans are in whole units). */
+function pointFull(inst: Instance, usage: Usage, p: number, commodity: number): boolean {
+  const point = inst.points[p]!;
+  const { weightKg, volumeM3 } = inst.commodities[commodity]!;
+  const used = usage.pointUsed[p]!;
+  const noRoom = (planned: number, unit: number, capacity: number) => unit > 0 && planned + unit > capacity + 1e-6 * Math.max(1, capacity);
+  return noRoom(used.kg, weightKg, point.capacityWeightKg) || noRoom(used.m3, volumeM3, point.capacityVolumeM3);
+}
+
+const reached = (used: number, capacity: number) => used >= capacity - 1e-6 * Math.max(1, capacity);
 
 function sumSent(usage: Usage, depots: readonly number[], tierMatches: (tier: number) => boolean): number {
   let total = 0;

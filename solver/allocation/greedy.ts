@@ -1,19 +1,25 @@
 // A feasible plan without any solve, for when the time limit ends before the first stage does: pinned
 // quantities first, then needs by tier (most vulnerable first) and weight, each from its nearest
-// candidates as far as stock (FEFO suffixes) and the warehouses' dispatch capacity allow.
-import type { Instance } from './instance.ts';
+// candidates as far as stock (FEFO suffixes), the warehouses' dispatch capacity and the handover points'
+// capacity allow.
+import type { Arc, Instance } from './instance.ts';
 
 export function greedyPlan(inst: Instance): Float64Array {
   const x = new Float64Array(inst.arcs.length);
-  // Stock drawn per depot from lots k.. (suffix rows), and capacity left per warehouse.
+  // Stock drawn per depot from lots k.. (suffix rows), and capacity left per warehouse and handover point.
   const drawn = inst.depots.map((d) => new Float64Array(d.lots.length));
-  const kgLeft = inst.warehouses.map((w) => w.capacityWeightKg);
-  const m3Left = inst.warehouses.map((w) => w.capacityVolumeM3);
+  const warehouseLeft = inst.warehouses.map((w) => ({ kg: w.capacityWeightKg, m3: w.capacityVolumeM3 }));
+  const pointLeft = inst.points.map((p) => ({ kg: p.capacityWeightKg, m3: p.capacityVolumeM3 }));
+  const limitsOf = (arc: Arc) => {
+    const point = inst.needs[arc.need]!.point;
+    return point === undefined ? [warehouseLeft[inst.depots[arc.depot]!.warehouse]!] : [warehouseLeft[inst.depots[arc.depot]!.warehouse]!, pointLeft[point]!];
+  };
   const room = (a: number) => {
     const arc = inst.arcs[a]!;
     const depot = inst.depots[arc.depot]!;
     const { weightKg, volumeM3 } = inst.commodities[depot.commodity]!;
-    let q = Math.min(weightKg > 0 ? kgLeft[depot.warehouse]! / weightKg : Infinity, volumeM3 > 0 ? m3Left[depot.warehouse]! / volumeM3 : Infinity);
+    let q = Infinity;
+    for (const left of limitsOf(arc)) q = Math.min(q, weightKg > 0 ? left.kg / weightKg : Infinity, volumeM3 > 0 ? left.m3 / volumeM3 : Infinity);
     for (let k = 0; k <= arc.firstLot; k++) q = Math.min(q, depot.usableFrom[k]! - drawn[arc.depot]![k]!);
     return Math.max(0, q);
   };
@@ -23,8 +29,10 @@ export function greedyPlan(inst: Instance): Float64Array {
     const commodity = inst.commodities[depot.commodity]!;
     x[a]! += q;
     for (let k = 0; k <= arc.firstLot; k++) drawn[arc.depot]![k]! += q;
-    kgLeft[depot.warehouse]! -= q * commodity.weightKg;
-    m3Left[depot.warehouse]! -= q * commodity.volumeM3;
+    for (const left of limitsOf(arc)) {
+      left.kg -= q * commodity.weightKg;
+      left.m3 -= q * commodity.volumeM3;
+    }
   };
   inst.arcs.forEach((arc, a) => {
     if (arc.pinned > 0) send(a, arc.pinned);

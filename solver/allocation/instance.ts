@@ -2,7 +2,7 @@
 // need, stock per warehouse × commodity in FEFO order, and the candidate arcs (K nearest usable).
 import { UnsolvableError } from '../errors.ts';
 import { resolvePolicy, tierOf, weightOf } from './policy.ts';
-import type { AllocationProblem, Commodity, Lot, Need, PriorityPolicy, Travel, Warehouse } from './problem.ts';
+import type { AllocationProblem, Commodity, HandoverPoint, Lot, Need, PriorityPolicy, Travel, Warehouse } from './problem.ts';
 import { matrixTravel, straightLineTravel } from './travel.ts';
 
 /** The stock of one commodity at one warehouse, lots sorted first-expiring-first. */
@@ -45,6 +45,8 @@ export interface NeedInfo {
   /** What could reach this need if it were alone: min(asked, usable stock on its arcs within capacity). */
   attainable: number;
   blocked: Blocked;
+  /** Index in `Instance.points` of the handover point whose capacity it shares, if it names one. */
+  point?: number;
 }
 
 export interface Instance {
@@ -52,6 +54,8 @@ export interface Instance {
   policy: PriorityPolicy;
   warehouses: Warehouse[];
   commodities: Commodity[];
+  /** The problem's handover points that some need names. */
+  points: HandoverPoint[];
   needs: NeedInfo[];
   depots: Depot[];
   /** Grouped by need: arcs of need i are arcStart[i] .. arcStart[i+1]-1. */
@@ -73,6 +77,9 @@ export function buildInstance(problem: AllocationProblem): Instance {
   const travel = travelOf(problem);
   const excluded = exclusionsByNeed(problem);
   const pins = pinsByNeed(problem);
+  const pointOf = handoverPoints(problem);
+  const points: HandoverPoint[] = [];
+  const pointIndex = new Map<HandoverPoint, number>();
   const needs: NeedInfo[] = [];
   const arcs: Arc[] = [];
   const arcStart = [0];
@@ -92,14 +99,17 @@ export function buildInstance(problem: AllocationProblem): Instance {
     }
     for (const arc of found.arcs) arcs.push({ ...arc, need: i });
     arcStart.push(arcs.length);
+    const point = pointOf(need);
+    if (point && !pointIndex.has(point)) pointIndex.set(point, points.push(point) - 1);
     needs.push({
       need,
       commodity,
       tier,
       weight: weightOf(need, tier, policy),
       asked: need.quantity,
-      attainable: Math.min(need.quantity, found.attainable),
+      attainable: Math.min(need.quantity, found.attainable, point ? dispatchLimit(point, problem.commodities[commodity]!) : Infinity),
       blocked: found.blocked,
+      ...(point ? { point: pointIndex.get(point)! } : {}),
     });
   });
   const tiers = [...new Set(needs.map((n) => n.tier))].sort((a, b) => a - b);
@@ -108,12 +118,13 @@ export function buildInstance(problem: AllocationProblem): Instance {
     policy,
     warehouses: problem.warehouses,
     commodities: problem.commodities,
+    points,
     needs,
     depots,
     arcs,
     arcStart,
     tiers,
-    capacityMayBind: capacityMayBind(depots, problem),
+    capacityMayBind: capacityMayBind(depots, problem) || handoverMayBind(points, needs, problem.commodities),
   };
 }
 
@@ -221,11 +232,29 @@ function attainableOn(arcs: readonly Arc[], depots: readonly Depot[], problem: A
   return total;
 }
 
-/** Units of a commodity a warehouse could dispatch in one shift if it sent nothing else. */
-export function dispatchLimit(warehouse: Warehouse, commodity: Commodity): number {
-  const byWeight = commodity.weightKg > 0 ? warehouse.capacityWeightKg / commodity.weightKg : Infinity;
-  const byVolume = commodity.volumeM3 > 0 ? warehouse.capacityVolumeM3 / commodity.volumeM3 : Infinity;
+/** Units of a commodity a warehouse could dispatch (or a point take in) in one shift if nothing else went. */
+export function dispatchLimit(capacity: Pick<Warehouse, 'capacityWeightKg' | 'capacityVolumeM3'>, commodity: Commodity): number {
+  const byWeight = commodity.weightKg > 0 ? capacity.capacityWeightKg / commodity.weightKg : Infinity;
+  const byVolume = commodity.volumeM3 > 0 ? capacity.capacityVolumeM3 / commodity.volumeM3 : Infinity;
   return Math.min(byWeight, byVolume);
+}
+
+/** The handover point a need shares, when the problem lists its capacity. */
+function handoverPoints(problem: AllocationProblem): (need: Need) => HandoverPoint | undefined {
+  const byId = new Map((problem.points ?? []).map((p) => [p.id, p]));
+  return (need) => (need.pointId === undefined ? undefined : byId.get(need.pointId));
+}
+
+/** Whether the needs naming a point could together ask more than it takes in. */
+function handoverMayBind(points: readonly HandoverPoint[], needs: readonly NeedInfo[], commodities: readonly Commodity[]): boolean {
+  const weight = new Array<number>(points.length).fill(0);
+  const volume = new Array<number>(points.length).fill(0);
+  for (const n of needs) {
+    if (n.point === undefined) continue;
+    weight[n.point]! += n.attainable * commodities[n.commodity]!.weightKg;
+    volume[n.point]! += n.attainable * commodities[n.commodity]!.volumeM3;
+  }
+  return points.some((p, k) => weight[k]! > p.capacityWeightKg || volume[k]! > p.capacityVolumeM3);
 }
 
 function capacityMayBind(depots: readonly Depot[], problem: AllocationProblem): boolean {

@@ -8,6 +8,7 @@
 //   need        Σ_{a∋i} x_a ≤ D_i,   fairness  Σ_{a∋i} x_a ≥ t_p·A_i (i of tier p)
 //   stock/FEFO  Σ_{a∈d, k_a≥k} x_a ≤ Q_d(k)        (lots k.. of d are all a late arrival may draw)
 //   capacity    Σ_{a from w} weight_c x_a ≤ capW_w, Σ volume_c x_a ≤ capV_w
+//   handover    Σ_{a to needs at p} weight_c x_a ≤ capW_p, the same for volume (a gate's volunteers)
 //   (1) per tier p, most vulnerable first: max t_p, then t_p ≥ t*_p − ε from there on
 //   (2) max W = Σ w_i x_a                          (3) min Σ τ_a x_a, W ≥ W* − slack
 // (A_i: attainable quantity of need i; see MODEL.md.) Needs with the same candidate arcs (a gate's
@@ -23,7 +24,7 @@ import { openLpSession, type LpSession, type LpSessionOptions } from '../lp/sess
 import { greedyPlan } from './greedy.ts';
 import { drawInOrder, waterFill } from './classes.ts';
 import type { Arc, Instance } from './instance.ts';
-import type { Stopped } from './problem.ts';
+import type { Stopped, Warehouse } from './problem.ts';
 import { FLOOR_SLACK, FULFILMENT_SLACK, JSLP_FULFILMENT_SLACK, stageValues, type StagedSolution } from './stages.ts';
 
 export interface LpPathOptions {
@@ -161,7 +162,7 @@ function columnsOf(builder: LpBuilder, weights: number[], travel: number[]) {
   };
 }
 
-/** Stock (FEFO suffix) and dispatch capacity rows over the columns carrying each arc. */
+/** Stock (FEFO suffix), dispatch capacity and handover capacity rows over the columns carrying each arc. */
 function addStockAndCapacityRows(builder: LpBuilder, inst: Instance, arcColumns: readonly { arc: Arc; column: number }[]): void {
   const columnsOfDepot = inst.depots.map(() => [] as { arc: Arc; column: number }[]);
   for (const c of arcColumns) columnsOfDepot[c.arc.depot]!.push(c);
@@ -173,14 +174,30 @@ function addStockAndCapacityRows(builder: LpBuilder, inst: Instance, arcColumns:
       builder.addRow(late, ones(late), -Infinity, inst.depots[d]!.usableFrom[k]!);
     }
   });
-  const columnsOfWarehouse = inst.warehouses.map(() => [] as { arc: Arc; column: number }[]);
-  for (const c of arcColumns) columnsOfWarehouse[inst.depots[c.arc.depot]!.warehouse]!.push(c);
-  inst.warehouses.forEach((warehouse, w) => {
-    const sending = columnsOfWarehouse[w]!;
+  addCapacityRows(builder, inst, arcColumns, inst.warehouses, (arc) => inst.depots[arc.depot]!.warehouse);
+  // A column's arc belongs to one need, or to the first of a group that shares its point (arcGroups).
+  addCapacityRows(builder, inst, arcColumns, inst.points, (arc) => inst.needs[arc.need]!.point);
+}
+
+/** Weight and volume rows of each owner (a warehouse sending, a point taking in) over the columns it owns. */
+function addCapacityRows(
+  builder: LpBuilder,
+  inst: Instance,
+  arcColumns: readonly { arc: Arc; column: number }[],
+  owners: readonly Pick<Warehouse, 'capacityWeightKg' | 'capacityVolumeM3'>[],
+  ownerOf: (arc: Arc) => number | undefined,
+): void {
+  const columnsOfOwner = owners.map(() => [] as { arc: Arc; column: number }[]);
+  for (const c of arcColumns) {
+    const owner = ownerOf(c.arc);
+    if (owner !== undefined) columnsOfOwner[owner]!.push(c);
+  }
+  owners.forEach((owner, o) => {
+    const owned = columnsOfOwner[o]!;
     const commodityOf = (c: { arc: Arc }) => inst.commodities[inst.depots[c.arc.depot]!.commodity]!;
-    const used = sending.map((c) => c.column);
-    addCapacityRow(builder, used, sending.map((c) => commodityOf(c).weightKg), warehouse.capacityWeightKg);
-    addCapacityRow(builder, used, sending.map((c) => commodityOf(c).volumeM3), warehouse.capacityVolumeM3);
+    const used = owned.map((c) => c.column);
+    addCapacityRow(builder, used, owned.map((c) => commodityOf(c).weightKg), owner.capacityWeightKg);
+    addCapacityRow(builder, used, owned.map((c) => commodityOf(c).volumeM3), owner.capacityVolumeM3);
   });
 }
 
@@ -348,17 +365,21 @@ function sharedArcsModel(inst: Instance, travel: boolean): StagedModel {
   };
 }
 
-/** Needs (with candidates) grouped by the same candidate arcs (with their travel times, or as a set without); a need with a pin stays alone. */
+/**
+ * Needs (with candidates) grouped by the same candidate arcs (with their travel times, or as a set without)
+ * and the same limited handover point, if any; a need with a pin stays alone.
+ */
 function arcGroups(inst: Instance, travel: boolean): number[][] {
   const byKey = new Map<string, number[]>();
   inst.needs.forEach((_, i) => {
     const arcs = inst.arcs.slice(inst.arcStart[i]!, inst.arcStart[i + 1]!);
     if (arcs.length === 0) return;
+    const point = inst.needs[i]!.point ?? '';
     const key = arcs.some((a) => a.pinned > 0)
       ? `need ${i}`
       : travel
-        ? arcs.map((a) => `${a.depot}:${a.firstLot}:${a.travelS}`).join(',')
-        : arcs.map((a) => `${a.depot}:${a.firstLot}`).sort().join(',');
+        ? `${point}|${arcs.map((a) => `${a.depot}:${a.firstLot}:${a.travelS}`).join(',')}`
+        : `${point}|${arcs.map((a) => `${a.depot}:${a.firstLot}`).sort().join(',')}`;
     const group = byKey.get(key);
     if (group) group.push(i);
     else byKey.set(key, [i]);

@@ -54,9 +54,22 @@ export interface Need {
   /**
    * Where the goods are handed over when several needs share it (a sealed compound's gate): needs naming
    * the same point share its travel times, and a travel matrix may have one column per point instead of
-   * one per need.
+   * one per need. When `points` lists it, they also share its handover capacity.
    */
   pointId?: string;
+}
+
+/**
+ * A delivery point whose handover is limited: a sealed compound's gate, where volunteers carry in no more
+ * than their hours allow, whatever the warehouse and the commodity. Needs name it by `pointId`.
+ */
+export interface HandoverPoint {
+  id: string;
+  /** What the explanations call it (the id when absent). */
+  name?: string;
+  /** What can be handed over there per shift (Infinity when unlimited). */
+  capacityWeightKg: number;
+  capacityVolumeM3: number;
 }
 
 /** Travel time from a warehouse to a need: seconds, or Infinity with the network's reason. */
@@ -124,6 +137,8 @@ export interface AllocationProblem {
   travel?: TravelTimes | TravelMatrix;
   pins?: Pin[];
   exclusions?: Exclusion[];
+  /** Points whose handover capacity is shared by the needs naming them (absent: every point is unlimited). */
+  points?: HandoverPoint[];
   /** Epoch milliseconds: the plan's dispatch time, for expiry and deadlines. */
   now: number;
   policy?: Partial<PriorityPolicy>;
@@ -171,7 +186,7 @@ export interface NeedFulfilment {
   fraction: number;
 }
 
-export type UnmetReason = 'no_stock' | 'capacity' | 'unreachable' | 'outranked';
+export type UnmetReason = 'no_stock' | 'capacity' | 'handover' | 'unreachable' | 'outranked';
 
 export interface UnmetNeed {
   needId: string;

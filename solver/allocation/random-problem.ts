@@ -1,7 +1,7 @@
 // Seeded random relief scenarios of any size (for property tests and benchmarks): warehouses and
 // households scattered over a city, scarce stock in lots with expiries, mixed vulnerability.
 import { Random } from '../random.ts';
-import type { AllocationProblem, Commodity, Lot, Need, Urgency, Warehouse } from './problem.ts';
+import type { AllocationProblem, Commodity, HandoverPoint, Lot, Need, Urgency, Warehouse } from './problem.ts';
 
 export interface RandomProblemShape {
   needs: number;
@@ -19,6 +19,8 @@ export interface RandomProblemShape {
    * their travel times; absent: every need at a location of its own.
    */
   points?: number;
+  /** With `points`: each point takes in about this share of the weight its needs ask (absent: unlimited). */
+  handover?: number;
 }
 
 const FLAGS = ['medical', 'infant', 'pregnant', 'elderly_alone', 'disabled', 'chronic_illness'];
@@ -94,11 +96,20 @@ export function randomProblem(seed: number, shape: RandomProblemShape): Allocati
       w.capacityVolumeM3 = Math.round(volume * (0.4 + 0.8 * random.next()) * 1000) / 1000;
     }
   }
+  // Drawn last, so that a shape without handover limits gives the same problem as before they existed.
+  const handover: HandoverPoint[] | undefined =
+    points && shape.handover !== undefined
+      ? points.map((_, p) => {
+          const asked = needs.filter((n) => n.pointId === `p${p}`).reduce((s, n) => s + n.quantity * commodities[Number(n.commodityId.slice(1))]!.weightKg, 0);
+          return { id: `p${p}`, capacityWeightKg: Math.round(asked * shape.handover! * (0.5 + random.next())), capacityVolumeM3: Infinity };
+        })
+      : undefined;
   return {
     lots,
     warehouses,
     commodities,
     needs,
+    ...(handover ? { points: handover } : {}),
     now: NOW,
     policy: { nearestWarehouses: shape.nearestWarehouses ?? 5 },
     flows: commodities.map((c, k) => ({ commodityId: c.id, inflowPerDay: 10 * k, outflowPerDay: 5 + 20 * k })),

@@ -12,6 +12,7 @@ export function validateProblem(problem: AllocationProblem): void {
   const commodityIds = uniqueIds(problem.commodities, 'commodities');
   const needIds = uniqueIds(problem.needs, 'needs');
   uniqueIds(problem.lots, 'lots');
+  if (problem.points !== undefined) uniqueIds(problem.points, 'points');
   for (const field of ['pins', 'exclusions', 'flows'] as const) {
     if (problem[field] !== undefined && !Array.isArray(problem[field])) throw new InvalidProblemError(field, 'must be a list');
   }
@@ -22,6 +23,10 @@ export function validateProblem(problem: AllocationProblem): void {
     nonNegative(w.capacityWeightKg, `warehouses[${i}].capacityWeightKg`, true);
     nonNegative(w.capacityVolumeM3, `warehouses[${i}].capacityVolumeM3`, true);
     if (w.location !== undefined) location(w.location, `warehouses[${i}].location`);
+  });
+  (problem.points ?? []).forEach((p, i) => {
+    nonNegative(p.capacityWeightKg, `points[${i}].capacityWeightKg`, true);
+    nonNegative(p.capacityVolumeM3, `points[${i}].capacityVolumeM3`, true);
   });
   problem.commodities.forEach((c, i) => {
     nonNegative(c.weightKg, `commodities[${i}].weightKg`);
@@ -51,6 +56,7 @@ export function validateProblem(problem: AllocationProblem): void {
     if (need.deadline !== undefined) finite(need.deadline, `${field}.deadline`);
     if (need.daysWaiting !== undefined) nonNegative(need.daysWaiting, `${field}.daysWaiting`);
     if (need.location !== undefined) location(need.location, `${field}.location`);
+    if (need.pointId !== undefined && (typeof need.pointId !== 'string' || need.pointId === '')) throw new InvalidProblemError(`${field}.pointId`, 'must be a non-empty string');
   });
   (problem.pins ?? []).forEach((pin, i) => {
     reference(pin.needId, needIds, `pins[${i}].needId`);

@@ -12,11 +12,6 @@ export interface Gate {
   footLocation: number;
   /** Volunteers working from this gate (default 1). */
   volunteers?: number;
-  /**
-   * What the gate's volunteers can carry in over the day, per capacity dimension (volunteers × carry rate
-   * per hour × their hours; default unlimited): households beyond it, the least vulnerable first, wait.
-   */
-  handlingCapacity?: number[];
 }
 
 export interface SealedZone {
@@ -28,6 +23,12 @@ export interface SealedZone {
    * fit in memory; without it, the input's shared matrix is used.
    */
   footDistances?: ArrayLike<number>[];
+  /**
+   * What the zone's gate volunteers can carry in over the day, from whichever of its gates, per capacity
+   * dimension (their hours × a carry rate; default unlimited): households beyond it, the least vulnerable
+   * first, wait.
+   */
+  handlingCapacity?: number[];
 }
 
 export interface DeliveryStop extends Customer {
@@ -87,7 +88,7 @@ export function planGateDeliveries(input: GateDeliveryInput): GatePlan {
     if (!(q >= capacity[k]!)) throw new InvalidProblemError(`maxStopLoad[${k}]`, 'must hold at least one walking trip');
   });
   const plan: GatePlan = { vehicleStops: [], gateStops: [], walkingTours: [], unassigned: [] };
-  const byGate = new Map<Gate, { zoneId: string; walk: ArrayLike<number>[]; stops: DeliveryStop[] }>();
+  const byGate: GateGroups = new Map();
   input.stops.forEach((stop, i) => {
     if (stop.zoneId === undefined) {
       plan.vehicleStops.push(withoutFootFields(stop));
@@ -112,8 +113,8 @@ export function planGateDeliveries(input: GateDeliveryInput): GatePlan {
     group.stops.push(stop);
     byGate.set(gate, group);
   });
-  for (const [gate, { zoneId, walk, stops: all }] of byGate) {
-    const stops = withinHandling(gate, all, walk, plan.unassigned);
+  withinHandling(byGate, zones, plan.unassigned);
+  for (const [gate, { zoneId, walk, stops }] of byGate) {
     if (stops.length === 0) continue;
     const trips = walkingTrips(gate, stops, walk, capacity);
     const deliveries = splitByLoad(trips, maxStopLoad);
@@ -134,46 +135,60 @@ export function planGateDeliveries(input: GateDeliveryInput): GatePlan {
 }
 
 /**
- * The stops that their gate's volunteers cannot carry in today when the goods come in several loads planned
- * apart (a district's warehouses, each planned on its own): each gate's handling capacity is shared by all
+ * The stops that their zone's volunteers cannot carry in today when the goods come in several loads planned
+ * apart (a district's warehouses, each planned on its own): each zone's handling capacity is shared by all
  * the stops it serves, the least vulnerable waiting first, as within one planGateDeliveries. Stops that
  * planGateDeliveries would refuse or report otherwise are left to it.
  */
 export function beyondHandling(input: Pick<GateDeliveryInput, 'stops' | 'zones' | 'footDistances'>): Set<string> {
   const zones = new Map(input.zones.map((z) => [z.id, z]));
-  const byGate = new Map<Gate, { walk: ArrayLike<number>[]; stops: DeliveryStop[] }>();
+  const byGate: GateGroups = new Map();
   for (const stop of input.stops) {
     const zone = stop.zoneId === undefined ? undefined : zones.get(stop.zoneId);
     const walk = zone?.footDistances ?? input.footDistances ?? [];
-    if (!zone || stop.footLocation === undefined || !walk[stop.footLocation]) continue;
+    if (!zone?.handlingCapacity || stop.footLocation === undefined || !walk[stop.footLocation]) continue;
     const gate = nearestGate(zone.gates, stop.footLocation, walk);
-    if (!gate?.handlingCapacity) continue;
-    const group = byGate.get(gate) ?? { walk, stops: [] };
+    if (!gate) continue;
+    const group = byGate.get(gate) ?? { zoneId: zone.id, walk, stops: [] };
     group.stops.push(stop);
     byGate.set(gate, group);
   }
   const waiting: GatePlan['unassigned'] = [];
-  for (const [gate, { walk, stops }] of byGate) withinHandling(gate, stops, walk, waiting);
+  withinHandling(byGate, zones, waiting);
   return new Set(waiting.map((u) => u.id));
 }
 
+/** The stops each gate serves, with its zone and that zone's walking distances. */
+type GateGroups = Map<Gate, { zoneId: string; walk: ArrayLike<number>[]; stops: DeliveryStop[] }>;
+
 /**
- * The households the gate's volunteers can carry in today, in the order trips take them (most vulnerable
- * first, then nearest); one that no longer fits waits, and a smaller one after it may still go.
+ * Leaves at each gate the households its zone's volunteers can carry in today, taken across the zone's gates
+ * in the order trips take them (most vulnerable first, then nearest their gate); one that no longer fits
+ * waits, and a smaller one after it may still go.
  */
-function withinHandling(gate: Gate, stops: DeliveryStop[], walk: ArrayLike<number>[], unassigned: GatePlan['unassigned']): DeliveryStop[] {
-  if (!gate.handlingCapacity) return stops;
-  const left = gate.handlingCapacity.slice();
-  const kept: DeliveryStop[] = [];
-  for (const stop of byVulnerability(gate, stops, walk)) {
-    if (stop.demand.some((q, k) => q > left[k]! + 1e-9)) {
-      unassigned.push({ id: stop.id, reason: 'gate-capacity' });
-      continue;
-    }
-    stop.demand.forEach((q, k) => (left[k]! -= q));
-    kept.push(stop);
+function withinHandling(byGate: GateGroups, zones: Map<string, SealedZone>, unassigned: GatePlan['unassigned']): void {
+  const ofZone = new Map<string, { gate: Gate; walk: ArrayLike<number>[]; stop: DeliveryStop }[]>();
+  for (const [gate, { zoneId, walk, stops }] of byGate) {
+    if (!zones.get(zoneId)?.handlingCapacity) continue;
+    const list = ofZone.get(zoneId) ?? ofZone.set(zoneId, []).get(zoneId)!;
+    for (const stop of stops) list.push({ gate, walk, stop });
   }
-  return kept;
+  for (const [zoneId, entries] of ofZone) {
+    const left = zones.get(zoneId)!.handlingCapacity!.slice();
+    const fromGate = (e: (typeof entries)[number]) => e.walk[e.gate.footLocation]![e.stop.footLocation!]!;
+    entries.sort((a, b) => (b.stop.priority ?? 0) - (a.stop.priority ?? 0) || fromGate(a) - fromGate(b) || a.stop.id.localeCompare(b.stop.id));
+    const waiting = new Set<DeliveryStop>();
+    for (const { stop } of entries) {
+      if (stop.demand.some((q, k) => q > left[k]! + 1e-9)) {
+        waiting.add(stop);
+        unassigned.push({ id: stop.id, reason: 'gate-capacity' });
+        continue;
+      }
+      stop.demand.forEach((q, k) => (left[k]! -= q));
+    }
+    if (waiting.size === 0) continue;
+    for (const gate of new Set(entries.map((e) => e.gate))) byGate.get(gate)!.stops = byGate.get(gate)!.stops.filter((s) => !waiting.has(s));
+  }
 }
 
 /** Higher priority first, then nearer the gate, then by id. */

@@ -225,6 +225,7 @@ export const en = {
   'plan.stale': 'out of date',
   'unmet.no_stock': 'no stock',
   'unmet.capacity': 'no capacity',
+  'unmet.handover': 'gate volunteers full',
   'unmet.unreachable': 'unreachable',
   'unmet.outranked': 'went to more vulnerable',
 

@@ -227,6 +227,7 @@ export const zh: Record<keyof typeof en, string> = {
   'plan.stale': '已过时',
   'unmet.no_stock': '无库存',
   'unmet.capacity': '运力不足',
+  'unmet.handover': '门口志愿者人手已满',
   'unmet.unreachable': '无法到达',
   'unmet.outranked': '让给更弱势群体',
 

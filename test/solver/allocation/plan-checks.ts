@@ -21,7 +21,7 @@ export function expectSameStages(a: StagedSolution, b: StagedSolution, label: st
   }
 }
 
-/** Stock, capacity, expiry, asks, FEFO and the fairness floors hold in the plan. */
+/** Stock, dispatch and handover capacity, expiry, asks, FEFO and the fairness floors hold in the plan. */
 export function expectPlanRespectsConstraints(problem: AllocationProblem, plan: Plan): void {
   const inst = buildInstance(problem);
   const arcTravel = new Map(inst.arcs.map((arc) => [`${inst.warehouses[inst.depots[arc.depot]!.warehouse]!.id}/${inst.needs[arc.need]!.need.id}`, arc.travelS]));
@@ -56,12 +56,26 @@ export function expectPlanRespectsConstraints(problem: AllocationProblem, plan: 
     expect(weight.get(w.id) ?? 0).toBeLessThanOrEqual(w.capacityWeightKg * (1 + TOL) + TOL);
     expect(volume.get(w.id) ?? 0).toBeLessThanOrEqual(w.capacityVolumeM3 * (1 + TOL) + TOL);
   }
+  expectWithinHandover(problem, plan);
   expectFefo(problem, plan, fromLot);
   // Fairness floors: every need gets its tier's floor share of what could reach it.
   for (const tier of plan.metrics.tiers) {
     for (const f of plan.fulfilment.filter((x) => x.tier === tier.tier)) {
       expect(f.allocated).toBeGreaterThanOrEqual((tier.floor - 2e-7) * attainable.get(f.needId)! - 1e-6);
     }
+  }
+}
+
+/** What the needs naming a handover point receive fits in what it takes in. */
+function expectWithinHandover(problem: AllocationProblem, plan: Plan): void {
+  const pointOf = new Map(problem.needs.map((n) => [n.id, n.pointId]));
+  const commodities = new Map(problem.commodities.map((c) => [c.id, c]));
+  for (const point of problem.points ?? []) {
+    const at = plan.allocations.filter((a) => pointOf.get(a.needId) === point.id);
+    const kg = at.reduce((s, a) => s + a.quantity * commodities.get(a.commodityId)!.weightKg, 0);
+    const m3 = at.reduce((s, a) => s + a.quantity * commodities.get(a.commodityId)!.volumeM3, 0);
+    expect(kg, `handover at ${point.id}`).toBeLessThanOrEqual(point.capacityWeightKg * (1 + TOL) + TOL);
+    expect(m3, `handover at ${point.id}`).toBeLessThanOrEqual(point.capacityVolumeM3 * (1 + TOL) + TOL);
   }
 }
 

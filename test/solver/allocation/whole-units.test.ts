@@ -26,6 +26,12 @@ describe('whole units', () => {
     expect(wholeUnits({ ...problem, warehouses: [{ id: 'w', capacityWeightKg: 2, capacityVolumeM3: 1 }] }, [line('a', 2), line('b', 0.2)]).map((a) => a.needId)).toEqual(['a']);
   });
 
+  it('gives no freed unit to a need whose handover point (a gate) is full', () => {
+    const atGate = { ...problem, needs: problem.needs.map((n) => ({ ...n, pointId: 'gate' })), points: [{ id: 'gate', capacityWeightKg: 2.5, capacityVolumeM3: 100 }] };
+    expect(wholeUnits(atGate, [line('a', 1.25), line('b', 1.25)]).reduce((s, a) => s + a.quantity, 0)).toBe(2);
+    expect(wholeUnits({ ...atGate, points: [] }, [line('a', 1.25), line('b', 1.25)]).reduce((s, a) => s + a.quantity, 0)).toBe(3);
+  });
+
   it('never rounds a need above what it asked', () => {
     const rounded = wholeUnits(problem, [line('a', 1.9999999)]);
     expect(rounded[0]!.quantity).toBe(2);

@@ -121,13 +121,13 @@ describe('planGateDeliveries on the demo sealed zone', () => {
     expect(result.unassigned).toEqual([{ id: 'rock-0', reason: 'unreachable-on-foot' }]);
   });
 
-  it('shares a gate\'s handling capacity between loads planned apart (two warehouses), as one plan of them all would', () => {
-    const limited = zones.map((z) => ({ ...z, gates: z.gates.map((g) => ({ ...g, handlingCapacity: [60, Infinity] })) }));
+  it('shares a zone\'s handling capacity between loads planned apart (two warehouses), as one plan of them all would', () => {
+    const limited = zones.map((z) => ({ ...z, handlingCapacity: [60, Infinity] }));
     const unlimited = zones;
     const warehouseOf = (s: DeliveryStop) => Number(s.id.split('-')[1]) % 2;
     const carriedThrough = (plans: GatePlan[]) => {
       const carried = new Map<string, number>();
-      for (const plan of plans) for (const g of plan.gateStops) for (const h of g.households) carried.set(g.gateId, (carried.get(g.gateId) ?? 0) + stops.find((s) => s.id === h)!.demand[0]!);
+      for (const plan of plans) for (const g of plan.gateStops) for (const h of g.households) carried.set(g.zoneId, (carried.get(g.zoneId) ?? 0) + stops.find((s) => s.id === h)!.demand[0]!);
       return Math.max(...carried.values());
     };
     const apart = (zonesGiven: typeof zones, left: DeliveryStop[]) =>
@@ -140,11 +140,11 @@ describe('planGateDeliveries on the demo sealed zone', () => {
     expect([...waiting].sort()).toEqual(together.unassigned.filter((u) => u.reason === 'gate-capacity').map((u) => u.id).sort());
   });
 
-  it("brings no more to a gate than its volunteers can carry in, the least vulnerable households waiting", () => {
-    const limited = zones.map((z) => ({ ...z, gates: z.gates.map((g) => ({ ...g, handlingCapacity: [60, Infinity] })) }));
+  it("brings no more to a zone's gates than its volunteers can carry in, the least vulnerable households waiting", () => {
+    const limited = zones.map((z) => ({ ...z, handlingCapacity: [60, Infinity] }));
     const result = planGateDeliveries({ stops, zones: limited, footDistances: foot, carryCapacity: [15, 3], maxStopLoad: vanCapacity });
     const carried = new Map<string, number>();
-    for (const g of result.gateStops) for (const h of g.households) carried.set(g.gateId, (carried.get(g.gateId) ?? 0) + stops.find((s) => s.id === h)!.demand[0]!);
+    for (const g of result.gateStops) for (const h of g.households) carried.set(g.zoneId, (carried.get(g.zoneId) ?? 0) + stops.find((s) => s.id === h)!.demand[0]!);
     for (const kg of carried.values()) expect(kg).toBeLessThanOrEqual(60);
     const waiting = result.unassigned.filter((u) => u.reason === 'gate-capacity').map((u) => stops.find((s) => s.id === u.id)!);
     expect(waiting.length).toBeGreaterThan(0);

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { allocate } from '../../../solver/allocation/allocate.ts';
+import { buildInstance } from '../../../solver/allocation/instance.ts';
+import type { AllocationProblem, Need, Plan } from '../../../solver/allocation/problem.ts';
+import { randomProblem } from '../../../solver/allocation/random-problem.ts';
+import { expectPlanRespectsConstraints, expectSameStages } from './plan-checks.ts';
+
+const stagesOf = (plan: Plan) => ({ ...plan.solver.stages, x: new Float64Array(), backend: 'highs' as const, variables: 0, weightedWithoutFairness: plan.metrics.weightedFulfilmentWithoutFairness });
+const received = (plan: Plan, needId: string) => plan.allocations.filter((a) => a.needId === needId).reduce((s, a) => s + a.quantity, 0);
+
+describe('a gate whose volunteers carry in a limited weight per shift (a handover point)', () => {
+  const NOW = Date.UTC(2026, 0, 15, 8);
+  const rice = (id: string, pointId: string, tier: number, quantity: number): Need => ({ id, commodityId: 'rice', quantity, tier, pointId, location: { lat: 43.71, lon: 7.39 } });
+  // Plenty of rice and warehouse capacity; gate A's volunteers carry 50 kg (ten 5 kg bags), gate B's are not limited.
+  const problem: AllocationProblem = {
+    now: NOW,
+    commodities: [
+      { id: 'rice', name: 'Rice (5 kg bag)', weightKg: 5, volumeM3: 0.01, perishable: false },
+      { id: 'water', weightKg: 10, volumeM3: 0.01, perishable: false },
+    ],
+    warehouses: [{ id: 'w', capacityWeightKg: Infinity, capacityVolumeM3: Infinity, location: { lat: 43.7, lon: 7.38 } }],
+    lots: [
+      { id: 'rice-lot', warehouseId: 'w', commodityId: 'rice', quantity: 100 },
+      { id: 'water-lot', warehouseId: 'w', commodityId: 'water', quantity: 100 },
+    ],
+    points: [{ id: 'gate-A', name: 'Gate A', capacityWeightKg: 50, capacityVolumeM3: Infinity }],
+    needs: [
+      rice('a-elderly', 'gate-A', 1, 4),
+      rice('a-family', 'gate-A', 3, 6),
+      { id: 'a-water', commodityId: 'water', quantity: 3, tier: 3, pointId: 'gate-A', location: { lat: 43.71, lon: 7.39 } },
+      rice('b-family', 'gate-B', 3, 6),
+    ],
+    policy: {},
+  };
+
+  it('plans no more for the gate than its volunteers carry, the most vulnerable first, and says why the rest waits', async () => {
+    expect(buildInstance(problem).capacityMayBind).toBe(true);
+    for (const classes of [true, false]) {
+      expectPlanRespectsConstraints(problem, await allocate(problem, { seed: 1, backend: 'highs', classes }));
+      const plan = await allocate(problem, { seed: 1, backend: 'highs', wholeUnits: true, classes });
+      // 50 kg at gate A: the tier-1 household's 4 bags (20 kg) first, 30 kg left for the others.
+      expect(received(plan, 'a-elderly'), `classes ${classes}`).toBe(4);
+      expect(received(plan, 'a-family') * 5 + received(plan, 'a-water') * 10).toBeLessThanOrEqual(30);
+      expect(received(plan, 'b-family')).toBe(6);
+      const waiting = plan.unmet.filter((u) => u.needId.startsWith('a-'));
+      expect(waiting.length).toBeGreaterThan(0);
+      for (const u of waiting) {
+        expect(u.reason).toBe('handover');
+        expect(u.explanation).toContain('Gate A');
+        expect(u.details.capacityKg).toBe(50);
+      }
+      expect(plan.unmet.some((u) => u.needId === 'b-family')).toBe(false);
+    }
+  });
+
+  it('is kept by the greedy plan a time limit falls back on', async () => {
+    const plan = await allocate(problem, { seed: 1, backend: 'highs', timeLimitMs: 0 });
+    expect(plan.solver.optimal).toBe(false);
+    const kg = ['a-elderly', 'a-family'].reduce((s, id) => s + received(plan, id) * 5, received(plan, 'a-water') * 10);
+    expect(kg).toBeLessThanOrEqual(50 + 1e-9);
+    expect(received(plan, 'a-elderly')).toBe(4);
+  });
+
+  it('without the limit, gate A gets everything it asks', async () => {
+    const plan = await allocate({ ...problem, points: [] }, { seed: 1, backend: 'auto', wholeUnits: true });
+    expect(received(plan, 'a-family')).toBe(6);
+    expect(received(plan, 'a-water')).toBe(3);
+  });
+});
+
+describe('handover limits with needs sharing their arcs across gates', () => {
+  it('reach every stage value of HiGHS on the full model, one column per need and arc', async () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const problem = randomProblem(seed, { needs: 90, warehouses: 3 + (seed % 3), commodities: 1 + (seed % 3), capacity: seed % 2 ? 'tight' : 'loose', points: 5, handover: 0.5, lotsPerStock: 2, scarcity: 1.2 });
+      const shared = await allocate(problem, { seed, backend: 'highs' });
+      const full = await allocate(problem, { seed, backend: 'highs', classes: false });
+      expectSameStages(stagesOf(shared), stagesOf(full), `seed ${seed}`);
+      expectPlanRespectsConstraints(problem, shared);
+      expect(shared.unmet.some((u) => u.reason === 'handover'), `seed ${seed}`).toBe(true);
+    }
+  });
+});
