@@ -16,7 +16,7 @@ import type { LatLon, TravelMatrix } from '../../solver/network/index.ts';
 import * as repo from './dispatch.repo.ts';
 import { groupBy } from '../db/rows.ts';
 import type { AllocationLine } from './dispatch.repo.ts';
-import { activeDrivers, CARRY_KG_PER_HOUR, carryInKg, gateTeams, seconds } from '../drivers/drivers.service.ts';
+import { activeDrivers, CARRY_KG_PER_HOUR, carryInKg, DEFAULT_TRIPS, gateTeams, seconds } from '../drivers/drivers.service.ts';
 import type { Driver } from '../drivers/drivers.schema.ts';
 import type { DayLimits } from './dispatch.schema.ts';
 import { viaGateOf } from '../plans/plans.service.ts';
@@ -34,11 +34,6 @@ export const GATE_SERVICE_S = 600;
 const SPEED: Record<string, number> = { car: 1, van: 1, cargo_bike: 0.6, on_foot: 0.25 };
 /** Time to load the next trip at the warehouse. */
 export const RELOAD_S = 900;
-/**
- * Trips per shift when the coordinator sets none: a van or car goes back to its warehouse to reload up to
- * twice, a cargo bike (small load, short hops) three times. Stops are served in as few trips as fit.
- */
-export const DEFAULT_TRIPS: Record<string, number> = { van: 3, car: 3, cargo_bike: 4 };
 /** Critical medicine is due before noon. */
 const NOON_S = 12 * 3600;
 

@@ -32,6 +32,29 @@ export const usersOfDrivers = (db: Queryable, ids: number[]) => repo.usersOfDriv
 export const activeDrivers = (db: Queryable) => repo.activeDrivers(db);
 
 /**
+ * Trips per shift when the coordinator sets none: a van or car goes back to its warehouse to reload up to
+ * twice, a cargo bike (small load, short hops) three times. Stops are served in as few trips as fit.
+ */
+export const DEFAULT_TRIPS: Record<string, number> = { van: 3, car: 3, cargo_bike: 4 };
+
+/**
+ * The most the vehicles based at each warehouse can take out in a shift, by warehouse id: each one's load ×
+ * its trips (whether time allows them is the router's business). A district's 10 vehicles per warehouse
+ * carry about 13 t; a plan that allocated a warehouse more would leave the rest unassigned at dispatch.
+ */
+export function fleetLoads(drivers: Driver[]): Map<number, { kg: number; m3: number }> {
+  const loads = new Map<number, { kg: number; m3: number }>();
+  for (const v of drivers) {
+    if (v.kind !== 'driver' || v.homeWarehouseId === null) continue;
+    const trips = DEFAULT_TRIPS[v.vehicleType] ?? 1;
+    const load = loads.get(v.homeWarehouseId) ?? loads.set(v.homeWarehouseId, { kg: 0, m3: 0 }).get(v.homeWarehouseId)!;
+    load.kg += v.capacityWeightKg * trips;
+    load.m3 += v.capacityVolumeM3 * trips;
+  }
+  return loads;
+}
+
+/**
  * Kilograms one gate volunteer carries from the gate to the doors in an hour: in Shanghai one compound's
  * 40 volunteers carried 2,600 bags in 5 hours (13 bags an hour each, at about 5 kg a bag).
  */

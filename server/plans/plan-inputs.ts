@@ -11,7 +11,7 @@ import { flagsOf, openNeedsToDeliver, type OpenNeedRow } from '../needs/needs.re
 import { allWarehouses } from '../warehouses/warehouses.service.ts';
 import { allCommodities } from '../commodities/commodities.service.ts';
 import { sealedGates, type Gate } from '../zones/zones.service.ts';
-import { activeDrivers, carryInKg, gateTeams } from '../drivers/drivers.service.ts';
+import { activeDrivers, carryInKg, fleetLoads, gateTeams } from '../drivers/drivers.service.ts';
 import type { Driver } from '../drivers/drivers.schema.ts';
 
 export interface Snapshot {
@@ -40,12 +40,22 @@ export async function readPlanInputs(db: Queryable, roads: RoadMap, request: New
   const commodities = await allCommodities(db);
   const flows = await flowRates(db);
   const gates = await sealedGates(db);
-  const teams = gateTeams(await activeDrivers(db));
+  const drivers = await activeDrivers(db);
+  const teams = gateTeams(drivers);
+  // A warehouse sends no more than its own vehicles carry; one without any keeps its set capacity (its drivers
+  // may not be registered yet, and dispatch says so).
+  const fleet = fleetLoads(drivers);
   const { travel, viaGate, pointOf } = await roadTravel(roads, warehouses, needs, gates);
   const problem: AllocationProblem = {
     now,
     lots: lots.map((l) => ({ id: String(l.id), warehouseId: String(l.warehouseId), commodityId: String(l.commodityId), quantity: l.available, expiresAt: l.expiresOn ? endOfDay(l.expiresOn) : undefined })),
-    warehouses: warehouses.map((w) => ({ id: String(w.id), name: w.name, capacityWeightKg: w.capacityWeightKg, capacityVolumeM3: w.capacityVolumeM3, location: { lat: w.lat, lon: w.lon } })),
+    warehouses: warehouses.map((w) => ({
+      id: String(w.id),
+      name: w.name,
+      capacityWeightKg: Math.min(w.capacityWeightKg, fleet.get(w.id)?.kg ?? Infinity),
+      capacityVolumeM3: Math.min(w.capacityVolumeM3, fleet.get(w.id)?.m3 ?? Infinity),
+      location: { lat: w.lat, lon: w.lon },
+    })),
     commodities: commodities.map((c) => ({ id: String(c.id), name: `${c.name} (${c.unit})`, weightKg: c.weightKg, volumeM3: c.volumeM3, perishable: c.perishable })),
     needs: needs.map((n) => {
       const gate = viaGate.get(n.id);
