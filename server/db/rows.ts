@@ -159,6 +159,28 @@ export async function insertRows<T = Record<string, unknown>>(db: Queryable, tab
   return out;
 }
 
+/**
+ * Inserts any number of rows in one statement, each column bound as one array and read back by `unnest`
+ * (`types` gives each field's SQL type, e.g. `int`): the table's statement triggers run once for them all
+ * (a plan's reservations, a dispatch's stops), and nothing is re-planned per chunk. An absent field is null.
+ * Returns the `returning` columns (SQL from code) of the inserted rows, in no particular order.
+ */
+export async function insertColumns<R extends object, T = Record<string, unknown>>(
+  db: Queryable,
+  table: string,
+  types: { [K in keyof R]-?: string },
+  rows: readonly R[],
+  returning?: string,
+): Promise<T[]> {
+  if (rows.length === 0) return [];
+  const fields = Object.keys(types) as (keyof R & string)[];
+  const columns = fields.map((k) => quoteIdent(columnName(k))).join(', ');
+  const arrays = fields.map((f, i) => `$${i + 1}::${types[f]}[]`).join(', ');
+  const params = fields.map((f) => rows.map((row) => (row[f] === undefined ? null : sqlValue(row[f]))));
+  const inserted = await db.query(`INSERT INTO ${quoteIdent(table)} (${columns}) SELECT * FROM unnest(${arrays})${returning ? ` RETURNING ${returning}` : ''}`, params);
+  return inserted.map((r) => toCamel<T>(r));
+}
+
 /** Rows grouped by a key (an id they refer to), each group in the rows' order. */
 export function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
   const groups = new Map<number, T[]>();

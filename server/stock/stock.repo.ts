@@ -2,7 +2,7 @@
 // nouns join them read-only: a route's goods on board, a donation's journey, what a plan committed).
 // Balances are kept by the database trigger, never here.
 import type { Queryable } from '../db/database.ts';
-import { insertRow, insertRows, limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
+import { insertColumns, insertRow, insertRows, limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { Lot, Movement, RecallRecipient } from './stock.schema.ts';
 
 export const insertMovement = (db: Queryable, movement: Movement) => insertRow<Movement & { id: number; createdAt: string }>(db, 'stock_movements', { ...movement });
@@ -170,6 +170,9 @@ export const insertLots = (db: Queryable, lots: { warehouseId: number; commodity
   insertRows<{ id: number }>(db, 'lots', lots, 'id');
 
 /** Many ledger movements in a few statements; the trigger applies each to its lot as for one. */
+/** Many movements in one statement: the ledger's trigger then moves each lot once (a plan reserves from a lot thousands of times). */
 export async function insertMovements(db: Queryable, movements: Movement[]): Promise<void> {
-  await insertRows(db, 'stock_movements', movements);
+  await insertColumns(db, 'stock_movements', MOVEMENT_TYPES, movements);
 }
+
+const MOVEMENT_TYPES = { lotId: 'int', kind: 'text', quantity: 'int', reason: 'text', planId: 'int', stopId: 'int', needId: 'int', actorId: 'int', assemblyId: 'int' } as const;
