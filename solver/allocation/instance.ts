@@ -113,18 +113,19 @@ export function buildInstance(problem: AllocationProblem): Instance {
     });
   });
   const tiers = [...new Set(needs.map((n) => n.tier))].sort((a, b) => a - b);
+  const binding = bindingPoints(points, needs, problem.commodities);
   return {
     now: problem.now,
     policy,
     warehouses: problem.warehouses,
     commodities: problem.commodities,
-    points,
+    points: binding,
     needs,
     depots,
     arcs,
     arcStart,
     tiers,
-    capacityMayBind: capacityMayBind(depots, problem) || handoverMayBind(points, needs, problem.commodities),
+    capacityMayBind: capacityMayBind(depots, problem) || binding.length > 0,
   };
 }
 
@@ -245,8 +246,12 @@ function handoverPoints(problem: AllocationProblem): (need: Need) => HandoverPoi
   return (need) => (need.pointId === undefined ? undefined : byId.get(need.pointId));
 }
 
-/** Whether the needs naming a point could together ask more than it takes in. */
-function handoverMayBind(points: readonly HandoverPoint[], needs: readonly NeedInfo[], commodities: readonly Commodity[]): boolean {
+/**
+ * The points whose needs could together ask more than they take in; the needs of any other point forget it
+ * (a row that cannot bind would only keep its needs from sharing classes and columns with other points').
+ * Renumbers the needs' `point` to the list returned.
+ */
+function bindingPoints(points: readonly HandoverPoint[], needs: NeedInfo[], commodities: readonly Commodity[]): HandoverPoint[] {
   const weight = new Array<number>(points.length).fill(0);
   const volume = new Array<number>(points.length).fill(0);
   for (const n of needs) {
@@ -254,7 +259,17 @@ function handoverMayBind(points: readonly HandoverPoint[], needs: readonly NeedI
     weight[n.point]! += n.attainable * commodities[n.commodity]!.weightKg;
     volume[n.point]! += n.attainable * commodities[n.commodity]!.volumeM3;
   }
-  return points.some((p, k) => weight[k]! > p.capacityWeightKg || volume[k]! > p.capacityVolumeM3);
+  const binding: HandoverPoint[] = [];
+  const kept = new Map<number, number>();
+  points.forEach((p, k) => {
+    if (weight[k]! > p.capacityWeightKg || volume[k]! > p.capacityVolumeM3) kept.set(k, binding.push(p) - 1);
+  });
+  for (const n of needs) {
+    if (n.point === undefined) continue;
+    if (kept.has(n.point)) n.point = kept.get(n.point)!;
+    else delete n.point;
+  }
+  return binding;
 }
 
 function capacityMayBind(depots: readonly Depot[], problem: AllocationProblem): boolean {

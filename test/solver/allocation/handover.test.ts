@@ -61,6 +61,12 @@ describe('a gate whose volunteers carry in a limited weight per shift (a handove
     expect(received(plan, 'a-elderly')).toBe(4);
   });
 
+  it('keeps only the points that can bind: a roomy gate does not split its needs from other classes', () => {
+    const inst = buildInstance({ ...problem, points: [...problem.points!, { id: 'gate-B', capacityWeightKg: 1000, capacityVolumeM3: Infinity }] });
+    expect(inst.points.map((p) => p.id)).toEqual(['gate-A']);
+    expect(inst.needs.map((n) => n.point)).toEqual([0, 0, 0, undefined]);
+  });
+
   it('without the limit, gate A gets everything it asks', async () => {
     const plan = await allocate({ ...problem, points: [] }, { seed: 1, backend: 'auto', wholeUnits: true });
     expect(received(plan, 'a-family')).toBe(6);
