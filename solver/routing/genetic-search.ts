@@ -6,7 +6,7 @@
 import type { Random } from '../random.ts';
 import { CapacityPenalty, REPAIR_FACTOR, repairOverload } from './capacity-penalty.ts';
 import { orderCrossover } from './crossover.ts';
-import { CvrpEducation } from './cvrp-education.ts';
+import { CvrpEducation, polarAngles } from './cvrp-education.ts';
 import { LocalSearch } from './local-search.ts';
 import type { MoveFactory } from './moves/move.ts';
 import { relocate } from './moves/relocate.ts';
@@ -224,8 +224,10 @@ function generalEducation(s: SearchState, neighbours: Int32Array[], random: Rand
 function cvrpEducation(s: SearchState, neighbours: Int32Array[], random: Random): Education {
   const { inst } = s;
   const slot = inst.slots[0]!;
+  const depot = slot.startNode;
+  const angles = inst.position ? polarAngles(inst.position, inst.customerCount, depot) : undefined;
   const edu = new CvrpEducation(
-    { dist: inst.dist, nodeCount: inst.nodeCount, depot: slot.startNode, customers: inst.customerCount, demand: inst.demand, capacity: slot.capacity[0]!, routes: inst.slots.length },
+    { dist: inst.dist, nodeCount: inst.nodeCount, depot, customers: inst.customerCount, demand: inst.demand, capacity: slot.capacity[0]!, routes: inst.slots.length, angles },
     neighbours,
     random,
   );
