@@ -93,10 +93,11 @@ export class GeneticSearch {
     return best ? { routes: this.perSlot(best.routes), cost: best.distance } : null;
   }
 
-  /** Takes a solution found elsewhere (routes per slot) into the population, as it is. */
-  adopt(routes: number[][]): void {
+  /** Takes a solution found elsewhere (routes per slot) into the population, once educated; true for a new best. */
+  adopt(routes: number[][]): boolean {
     this.education.load(routes);
-    this.population.add(this.capture());
+    this.education.improve();
+    return this.population.add(this.capture());
   }
 
   /** Makes and educates one individual (a random one while the population is seeded, else a child); true for a new best. */
