@@ -89,7 +89,7 @@ export class CvrpEducation {
   private readonly removal: Float64Array;
   private readonly nearby: Uint8Array;
   private readonly angles: Int32Array | null;
-  /** Per route, the smallest sector around the depot that holds its customers' angles (with angles only). */
+  /** Per route, a sector around the depot that holds its customers' angles (see updateSector; with angles only). */
   private readonly sectorStart: Int32Array;
   private readonly sectorEnd: Int32Array;
   private readonly bufA: Int32Array;
