@@ -81,6 +81,7 @@ export function parseVrplib(text: string, fallbackName = 'instance'): BenchmarkI
       customers,
       vehicles: depots.map((d) => ({ id: `vehicle@${d.id}`, count: fleet, startDepot: d.id, capacity: [capacity] })),
       distances,
+      coordinates: points.map((p) => [p.x, p.y]),
     },
     // Solution files number the customers 1..n in file order, skipping the depot.
     customerIdOfSolutionNumber: (k) => customers[k - 1]?.id ?? failMissing(k),

@@ -6,7 +6,7 @@
 import type { Random } from '../random.ts';
 import { CapacityPenalty, REPAIR_FACTOR, repairOverload } from './capacity-penalty.ts';
 import { orderCrossover } from './crossover.ts';
-import { CvrpEducation } from './cvrp-education.ts';
+import { CvrpEducation, polarAngles } from './cvrp-education.ts';
 import { LocalSearch } from './local-search.ts';
 import type { MoveFactory } from './moves/move.ts';
 import { relocate } from './moves/relocate.ts';
@@ -93,10 +93,11 @@ export class GeneticSearch {
     return best ? { routes: this.perSlot(best.routes), cost: best.distance } : null;
   }
 
-  /** Takes a solution found elsewhere (routes per slot) into the population, as it is. */
-  adopt(routes: number[][]): void {
+  /** Takes a solution found elsewhere (routes per slot) into the population, once educated; true for a new best. */
+  adopt(routes: number[][]): boolean {
     this.education.load(routes);
-    this.population.add(this.capture());
+    this.education.improve();
+    return this.population.add(this.capture());
   }
 
   /** Makes and educates one individual (a random one while the population is seeded, else a child); true for a new best. */
@@ -224,8 +225,10 @@ function generalEducation(s: SearchState, neighbours: Int32Array[], random: Rand
 function cvrpEducation(s: SearchState, neighbours: Int32Array[], random: Random): Education {
   const { inst } = s;
   const slot = inst.slots[0]!;
+  const depot = slot.startNode;
+  const angles = inst.position ? polarAngles(inst.position, inst.customerCount, depot) : undefined;
   const edu = new CvrpEducation(
-    { dist: inst.dist, nodeCount: inst.nodeCount, depot: slot.startNode, customers: inst.customerCount, demand: inst.demand, capacity: slot.capacity[0]!, routes: inst.slots.length },
+    { dist: inst.dist, nodeCount: inst.nodeCount, depot, customers: inst.customerCount, demand: inst.demand, capacity: slot.capacity[0]!, routes: inst.slots.length, angles },
     neighbours,
     random,
   );

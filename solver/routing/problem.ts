@@ -131,6 +131,12 @@ export interface RoutingProblem {
   lengths?: ArrayLike<number>[];
   /** Cost of moving a stop away from its `currentVehicle` (default: the largest distance in the matrix). */
   reassignmentCost?: number;
+  /**
+   * Planar position of each location, in the matrices' order (e.g. projected longitude and latitude).
+   * Optional, and only a guide for the search (on plain CVRP, SWAP* then tries the route pairs whose polar
+   * sectors around the depot overlap, as HGS-CVRP does): costs always come from the matrices.
+   */
+  coordinates?: [x: number, y: number][];
 }
 
 /** One route slot of the compiled fleet: a vehicle copy with its depots and limits. */
@@ -211,6 +217,8 @@ export interface Instance {
   /** Per customer, the slot that serves it now, or -1. Null when nobody has one. */
   currentSlot: Int32Array | null;
   reassignmentCost: number;
+  /** Per node, its position from `problem.coordinates` (x at 2·node, y at 2·node + 1); null without them. */
+  position: Float64Array | null;
 }
 
 const MAX_DIMS = 8;
@@ -461,7 +469,18 @@ export function compileProblem(problem: RoutingProblem): Instance {
     allowed,
     currentSlot,
     reassignmentCost,
+    position: problem.coordinates === undefined ? null : positions(problem.coordinates, size, locationOf),
   };
+}
+
+function positions(coordinates: [number, number][], size: number, locationOf: Int32Array): Float64Array {
+  if (!Array.isArray(coordinates) || coordinates.length !== size) throw new InvalidProblemError('coordinates', `must give ${size} positions, one per location`);
+  coordinates.forEach((p, i) => {
+    if (!Array.isArray(p) || p.length !== 2 || !p.every(Number.isFinite)) throw new InvalidProblemError(`coordinates[${i}]`, 'must be [x, y]');
+  });
+  const out = new Float64Array(2 * locationOf.length);
+  locationOf.forEach((location, node) => out.set(coordinates[location]!, 2 * node));
+  return out;
 }
 
 function checkMatrix(m: ArrayLike<number>[] | undefined, field: string): number {

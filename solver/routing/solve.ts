@@ -1,8 +1,8 @@
 // solveRouting: the routing engine's entry point. Savings construction (or cheapest insertion when the
 // fleet is short), then iterated ruin and recreate with granular local search under simulated-annealing
 // acceptance, and a set-partitioning step (HiGHS) over the pool of routes met on the way. On plain CVRP
-// up to RELAX_MAX_CUSTOMERS, HGS-CVRP's genetic search comes first. Anytime: the best solution found is
-// returned.
+// up to RELAX_MAX_CUSTOMERS, HGS-CVRP's genetic search takes the place of ruin and recreate. Anytime: the
+// best solution found is returned.
 import { InvalidProblemError } from '../errors.ts';
 import { Random } from '../random.ts';
 import { CapacityPenalty, repairOverload } from './capacity-penalty.ts';
@@ -85,13 +85,6 @@ const PARTITION_MAX_CUSTOMERS = 150;
  */
 const FEASIBLE_TARGET = 0.5;
 /**
- * Share of the budget given to the genetic search, where it applies; ruin and recreate then starts from
- * its best solution. At 5 s CPU on the 16 CVRP instances up to 302 customers (seeds 1 / 2, load 10–28)
- * the average gap was 0.52 / 0.33 % with ruin and recreate alone, 0.43 / 0.47 % with the genetic search
- * alone (a few hundred children in this engine: it lost CMT5 and X-n256-k16), and 0.35 / 0.33 % in turn.
- */
-const GENETIC_SHARE = 0.5;
-/**
  * Largest problem searched with capacity relaxed: on larger ones it cost too many iterations (at 30 s on
  * X-n401…X-n1001, 3 to 8 times fewer, and the average gap went from 0.83 % to 1.14 %).
  */
@@ -126,7 +119,18 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
   else construct(inst, s, servable, neighbours);
   /** Servable customers the fleet has no room for at the moment; retried at every iteration. */
   let waiting = rr.recreate(servable.filter((c) => s.routeOf[c] === -1));
-  ls.run();
+  // Only where everyone fits within capacity: an overload must not stand in for leaving customers out.
+  const relaxed = s.relaxable && servable.length > 0 && servable.length <= RELAX_MAX_CUSTOMERS && waiting.length === 0;
+  /**
+   * Where Split can cut tours into routes, HGS-CVRP's genetic search takes the whole budget instead of
+   * ruin and recreate. Half of it each, the genetic search's best then annealed, did worse once children
+   * were cheap: at 5 s CPU on CMT5, seeds 1–6, 0.77 % on average (0.02 to 1.66 %) against 0.50 %, and
+   * with SWAP* by sectors, on the 11 CVRP instances of 78–255 customers (seeds 1, 2), 0.11 % against
+   * 0.075 % (X-n256-k16 0.46 / 0.32 % against 0.22 / 0.26 %).
+   */
+  const genetic = relaxed && GeneticSearch.applies(s) ? new GeneticSearch(s, random, servable, pool, lsNeighbours) : null;
+  // The genetic search educates the first solution itself, faster (a general search of it took 0.3 s on CMT5).
+  if (!genetic) ls.run();
   let current = s.totalCost();
   let best = current;
   let bestRoutes = s.snapshot();
@@ -135,12 +139,16 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
   const t0 = START_TEMPERATURE * averageEdge;
   const t1 = END_TEMPERATURE * averageEdge;
   s.routes.forEach((r) => pool.add(r.slot.vehicleClass, r.nodes, r.cost));
-  // Only where everyone fits within capacity: an overload must not stand in for leaving customers out.
-  const relaxed = s.relaxable && servable.length > 0 && servable.length <= RELAX_MAX_CUSTOMERS && waiting.length === 0;
-  // Where Split can cut tours into routes, HGS-CVRP's genetic search runs first (see GENETIC_SHARE).
-  const genetic = relaxed && GeneticSearch.applies(s) ? new GeneticSearch(s, random, servable, pool, lsNeighbours) : null;
-  genetic?.adopt(bestRoutes);
-  let penalty = relaxed && !genetic ? new CapacityPenalty(s, FEASIBLE_TARGET) : null;
+  /** Takes the genetic search's best solution when it beats ours. */
+  const takeGenetic = (improved: boolean) => {
+    const found = improved ? genetic!.best() : null;
+    if (found && found.cost < best - 1e-9) {
+      best = found.cost;
+      bestRoutes = found.routes;
+    }
+  };
+  if (genetic) takeGenetic(genetic.adopt(bestRoutes));
+  const penalty = relaxed && !genetic ? new CapacityPenalty(s, FEASIBLE_TARGET) : null;
 
   const progress = (iteration: number) =>
     Math.max(
@@ -167,7 +175,7 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
         improvedByPartitioning = true;
         best = current = recombined.cost;
         bestRoutes = recombined.routes;
-        genetic?.adopt(bestRoutes);
+        if (genetic) takeGenetic(genetic.adopt(bestRoutes));
       }
       s.restore(bestRoutes);
       current = best;
@@ -175,19 +183,8 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
       continue;
     }
     iteration++;
-    if (genetic && done >= GENETIC_SHARE && !penalty) {
-      // From the genetic search's best on: overload now kept near FEASIBLE_TARGET, as for ruin and recreate.
-      s.restore(bestRoutes);
-      current = best;
-      waiting = [];
-      penalty = new CapacityPenalty(s, FEASIBLE_TARGET);
-    }
-    if (genetic && !penalty) {
-      const found = genetic.step() ? genetic.best() : null;
-      if (found && found.cost < best - 1e-9) {
-        best = found.cost;
-        bestRoutes = found.routes;
-      }
+    if (genetic) {
+      takeGenetic(genetic.step());
       continue;
     }
     const temperature = t0 * Math.pow(t1 / t0, done);

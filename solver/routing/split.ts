@@ -2,6 +2,13 @@
 // at least cost, overload priced per unit as the relaxed search prices it. Shortest path over the tour's
 // cut points; with a fleet too small for the unlimited answer, the path is also counted in routes.
 
+/**
+ * With a fleet large enough, routes of more than one customer carry at most this many capacities (in
+ * every dimension), as in HGS-CVRP's Split: a longer one is not worth its overload at any penalty the
+ * search keeps, and the arcs over them were most of Split's time (a tenth of a child's on CMT5).
+ */
+const LONGEST = 1.5;
+
 export interface SplitProblem {
   /** Flat N×N distances over nodes. */
   dist: Float64Array;
@@ -21,13 +28,16 @@ export interface SplitProblem {
 export function splitTour(p: SplitProblem, tour: number[]): number[][] {
   const n = tour.length;
   if (n === 0) return [];
-  const cost = segmentCosts(p, tour);
-  const unlimited = unboundedCuts(n, cost);
+  const { cost, tooLong } = segments(p, tour);
+  const unlimited = unboundedCuts(n, cost, tooLong);
   return routesAt(tour, unlimited.length - 1 <= p.maxRoutes ? unlimited : boundedCuts(n, cost, Math.max(1, p.maxRoutes)));
 }
 
-/** cost(i, j): the route serving tour[i..j-1], as a closure over one pass of prefix sums. */
-function segmentCosts(p: SplitProblem, tour: number[]): (i: number, j: number) => number {
+/**
+ * cost(i, j): the route serving tour[i..j-1]; tooLong(i, j): whether it carries more than LONGEST
+ * capacities in some dimension. Closures over one pass of prefix sums.
+ */
+function segments(p: SplitProblem, tour: number[]): { cost: (i: number, j: number) => number; tooLong: (i: number, j: number) => boolean } {
   const { dist, nodeCount: N, depot, demand, capacity, capacityPenalty } = p;
   const dims = capacity.length;
   const n = tour.length;
@@ -38,7 +48,7 @@ function segmentCosts(p: SplitProblem, tour: number[]): (i: number, j: number) =
     if (k > 0) along[k] = along[k - 1]! + dist[tour[k - 1]! * N + tour[k]!]!;
     for (let q = 0; q < dims; q++) load[(k + 1) * dims + q] = load[k * dims + q]! + demand[tour[k]! * dims + q]!;
   }
-  return (i, j) => {
+  const cost = (i: number, j: number) => {
     let excess = 0;
     for (let q = 0; q < dims; q++) {
       const over = load[j * dims + q]! - load[i * dims + q]! - capacity[q]!;
@@ -47,6 +57,11 @@ function segmentCosts(p: SplitProblem, tour: number[]): (i: number, j: number) =
     const travel = dist[depot * N + tour[i]!]! + along[j - 1]! - along[i]! + dist[tour[j - 1]! * N + depot]!;
     return excess > 0 ? travel + capacityPenalty * excess : travel;
   };
+  const tooLong = (i: number, j: number) => {
+    for (let q = 0; q < dims; q++) if (load[j * dims + q]! - load[i * dims + q]! > LONGEST * capacity[q]!) return true;
+    return false;
+  };
+  return { cost, tooLong };
 }
 
 /**
@@ -85,13 +100,13 @@ function boundedCuts(n: number, cost: (i: number, j: number) => number, maxRoute
   return cuts.reverse();
 }
 
-/** Shortest path over cut points with any number of routes (O(n²) arcs). */
-function unboundedCuts(n: number, cost: (i: number, j: number) => number): number[] {
+/** Shortest path over cut points with any number of routes, none of several customers too long. */
+function unboundedCuts(n: number, cost: (i: number, j: number) => number, tooLong: (i: number, j: number) => boolean): number[] {
   const best = new Float64Array(n + 1).fill(Infinity);
   const back = new Int32Array(n + 1).fill(-1);
   best[0] = 0;
   for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j <= n; j++) {
+    for (let j = i + 1; j <= n && (j === i + 1 || !tooLong(i, j)); j++) {
       const c = best[i]! + cost(i, j);
       if (c < best[j]!) {
         best[j] = c;

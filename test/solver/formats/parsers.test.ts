@@ -18,6 +18,11 @@ describe('the CVRPLIB reader', () => {
     expect(problem.vehicles[0]!.capacity).toEqual([100]);
     // Nodes 1 (82,76) and 2 (96,44): √(14² + 32²) = 34.93 → 35.
     expect(problem.distances[0]![1]).toBe(35);
+    // Their positions too, by location, for the search's polar sectors.
+    expect(problem.coordinates!.slice(0, 2)).toEqual([
+      [82, 76],
+      [96, 44],
+    ]);
   });
 
   it('keeps CMT distances unrounded', () => {

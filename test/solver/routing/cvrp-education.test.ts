@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../solver/random.ts';
 import { checkSolution } from '../../../solver/routing/check.ts';
-import { CvrpEducation, type CvrpMove } from '../../../solver/routing/cvrp-education.ts';
+import { CvrpEducation, polarAngles, sectorsOverlap, type CvrpMove } from '../../../solver/routing/cvrp-education.ts';
 import { nearestNeighbours } from '../../../solver/routing/neighbours.ts';
 import { compileProblem, type RoutingProblem } from '../../../solver/routing/problem.ts';
 
@@ -9,19 +9,28 @@ import { compileProblem, type RoutingProblem } from '../../../solver/routing/pro
 function plainProblem(seed: number, customers: number): RoutingProblem {
   const random = new Random(seed);
   const points = Array.from({ length: customers + 1 }, () => ({ x: random.int(100), y: random.int(100) }));
+  return euclidean(points, Array.from({ length: customers }, () => 1 + random.int(9)), customers);
+}
+
+/** Customers at the points before the last, which is the depot; the positions given as coordinates. */
+function euclidean(points: { x: number; y: number }[], demands: number[], vehicles: number): RoutingProblem {
+  const customers = points.length - 1;
   return {
     depots: [{ id: 'D', location: customers }],
-    customers: Array.from({ length: customers }, (_, i) => ({ id: `C${i}`, location: i, demand: [1 + random.int(9)] })),
-    vehicles: [{ id: 'V', count: customers, startDepot: 'D', capacity: [30] }],
+    customers: demands.map((demand, i) => ({ id: `C${i}`, location: i, demand: [demand] })),
+    vehicles: [{ id: 'V', count: vehicles, startDepot: 'D', capacity: [30] }],
     distances: points.map((a) => points.map((b) => Math.hypot(a.x - b.x, a.y - b.y))),
+    coordinates: points.map((p) => [p.x, p.y]),
   };
 }
 
-function education(problem: RoutingProblem, seed: number, onMove?: (move: CvrpMove, delta: number) => void): CvrpEducation {
+/** The education of a problem's compiled form; with `sectors`, SWAP* pairs routes by polar sectors. */
+function education(problem: RoutingProblem, seed: number, onMove?: (move: CvrpMove, delta: number) => void, options = { sectors: false, neighbours: 10 }): CvrpEducation {
   const inst = compileProblem(problem);
   const depot = inst.slots[0]!.startNode;
-  const p = { dist: inst.dist, nodeCount: inst.nodeCount, depot, customers: inst.customerCount, demand: inst.demand, capacity: 30, routes: inst.slots.length };
-  return new CvrpEducation(p, nearestNeighbours(inst, 10), new Random(seed), onMove);
+  const angles = options.sectors ? polarAngles(inst.position!, inst.customerCount, depot) : undefined;
+  const p = { dist: inst.dist, nodeCount: inst.nodeCount, depot, customers: inst.customerCount, demand: inst.demand, capacity: 30, routes: inst.slots.length, angles };
+  return new CvrpEducation(p, nearestNeighbours(inst, options.neighbours), new Random(seed), onMove);
 }
 
 /** A random tour cut into routes of random length: loads up to about twice the capacity. */
@@ -61,13 +70,14 @@ describe('CvrpEducation', () => {
       const problem = plainProblem(seed, 20 + seed * 2);
       const mismatches: string[] = [];
       let before = 0;
-      const edu = education(problem, seed, (move, delta) => {
+      const onMove = (move: CvrpMove, delta: number) => {
         const after = edu.cost();
         seen.add(move);
         if (Math.abs(after - before - delta) > 1e-6) mismatches.push(`${move}: priced ${delta}, changed ${after - before}`);
         expect(delta).toBeLessThan(0);
         before = after;
-      });
+      };
+      const edu = education(problem, seed, onMove, { sectors: seed % 3 === 0, neighbours: 10 });
       edu.penalty = 0.5 + (seed % 7) * 3;
       edu.load(randomRoutes(problem.customers.length, seed, 8));
       before = edu.cost();
@@ -94,6 +104,41 @@ describe('CvrpEducation', () => {
       expect(check.violations).toEqual([]);
       expect(check.cost).toBeCloseTo(edu.cost(), 6);
     }
+  });
+
+  it('measures polar angles in 1/65536 of a turn and sees sectors overlap across the zero angle', () => {
+    // East, north, west, south of a depot at (1, 1), then the depot.
+    const position = Float64Array.from([5, 1, 1, 4, -2, 1, 1, -9, 1, 1]);
+    expect([...polarAngles(position, 4, 4)]).toEqual([0, 16384, 32768, 49152]);
+    expect(sectorsOverlap(0, 100, 50, 200)).toBe(true);
+    expect(sectorsOverlap(50, 200, 0, 100)).toBe(true);
+    expect(sectorsOverlap(0, 100, 200, 300)).toBe(false);
+    expect(sectorsOverlap(65000, 100, 50, 60)).toBe(true);
+    expect(sectorsOverlap(65000, 100, 200, 65000)).toBe(true);
+    expect(sectorsOverlap(65000, 100, 200, 64000)).toBe(false);
+  });
+
+  it('with positions, tries SWAP* on the routes whose polar sectors overlap, whether or not near neighbours link them', () => {
+    // Two routes of six customers 8° apart, one at radius 10 (over capacity by one) and one at radius 100
+    // from `degrees` on; each customer's 3 nearest are on its own route, and there is no third route.
+    const arc = (radius: number, degrees: number) =>
+      Array.from({ length: 6 }, (_, k) => ({ x: radius * Math.cos(((degrees + k * 8) * Math.PI) / 180), y: radius * Math.sin(((degrees + k * 8) * Math.PI) / 180) }));
+    const overload = (outerFrom: number, sectors: boolean) => {
+      const problem = euclidean([...arc(10, 0), ...arc(100, outerFrom), { x: 0, y: 0 }], [6, 6, 6, 6, 6, 1, 4, 4, 4, 4, 4, 4], 2);
+      const edu = education(problem, 1, undefined, { sectors, neighbours: 3 });
+      edu.penalty = 1000;
+      edu.load([
+        [0, 1, 2, 3, 4, 5],
+        [6, 7, 8, 9, 10, 11],
+      ]);
+      edu.improve();
+      return edu.excess();
+    };
+    // Only SWAP* across the two routes can bring the inner one within capacity: tried in the same
+    // wedge, not across the depot, and never without positions.
+    expect(overload(0, true)).toBe(0);
+    expect(overload(180, true)).toBe(1);
+    expect(overload(0, false)).toBe(1);
   });
 
   it('gives the same routes for the same seed', () => {

@@ -97,6 +97,8 @@ describe('problem validation', () => {
     ['vehicles[0].speedFactor', (p: RoutingProblem) => (p.vehicles[0]!.speedFactor = 0)],
     ['distances[3]', (p: RoutingProblem) => (p.distances[3] = [1, 2])],
     ['customers[4].id', (p: RoutingProblem) => (p.customers[4]!.id = 'C0')],
+    ['coordinates', (p: RoutingProblem) => (p.coordinates = [[0, 0]])],
+    ['coordinates[1]', (p: RoutingProblem) => (p.coordinates = p.distances.map((_, i) => (i === 1 ? [0, Number.NaN] : [i, 0])))],
   ])('names %s when it is wrong', async (field, spoil) => {
     const problem = valid();
     spoil(problem);

@@ -22,8 +22,13 @@ function routeCost(p: SplitProblem, route: number[]): number {
 
 const total = (p: SplitProblem, routes: number[][]) => routes.reduce((sum, r) => sum + routeCost(p, r), 0);
 
-/** Every way to cut the tour (a bit per gap between two customers), with at most maxRoutes routes. */
-function bruteForce(p: SplitProblem, tour: number[]): number {
+const load = (p: SplitProblem, route: number[]) => route.reduce((sum, c) => sum + p.demand[c]!, 0);
+
+/**
+ * Every way to cut the tour (a bit per gap between two customers), with at most maxRoutes routes and,
+ * with `longest`, no route of several customers carrying more than that many capacities.
+ */
+function bruteForce(p: SplitProblem, tour: number[], longest = Infinity): number {
   let least = Infinity;
   for (let cuts = 0; cuts < 1 << (tour.length - 1); cuts++) {
     const routes: number[][] = [[tour[0]!]];
@@ -31,16 +36,18 @@ function bruteForce(p: SplitProblem, tour: number[]): number {
       if (cuts & (1 << (k - 1))) routes.push([]);
       routes[routes.length - 1]!.push(tour[k]!);
     }
-    if (routes.length <= p.maxRoutes) least = Math.min(least, total(p, routes));
+    const tooLong = routes.some((r) => r.length > 1 && load(p, r) > longest * (p.capacity[0] as number));
+    if (routes.length <= p.maxRoutes && !tooLong) least = Math.min(least, total(p, routes));
   }
   return least;
 }
 
 describe('splitTour', () => {
-  for (const [label, options] of [
-    ['an unlimited fleet', { capacityPenalty: 1000, maxRoutes: 9 }],
-    ['a cheap overload', { capacityPenalty: 0.5, maxRoutes: 9 }],
-    ['a fleet too small for the unlimited answer', { capacityPenalty: 20, maxRoutes: 2 }],
+  // Where the fleet does not bind, among the cuttings whose routes of several customers carry at most 1.5 capacities.
+  for (const [label, options, longest] of [
+    ['an unlimited fleet', { capacityPenalty: 1000, maxRoutes: 9 }, 1.5],
+    ['a cheap overload', { capacityPenalty: 0.5, maxRoutes: 9 }, 1.5],
+    ['a fleet too small for the unlimited answer', { capacityPenalty: 20, maxRoutes: 2 }, Infinity],
   ] as const) {
     it(`cuts the tour at the least cost that any cutting reaches, with ${label}`, () => {
       for (let seed = 1; seed <= 20; seed++) {
@@ -49,10 +56,18 @@ describe('splitTour', () => {
         const routes = splitTour(p, tour);
         expect(routes.flat()).toEqual(tour);
         expect(routes.length).toBeLessThanOrEqual(p.maxRoutes);
-        expect(total(p, routes)).toBeCloseTo(bruteForce(p, tour), 9);
+        expect(total(p, routes)).toBeCloseTo(bruteForce(p, tour, longest), 9);
       }
     });
   }
+
+  it('never loads a route of several customers with more than 1.5 capacities while the fleet is large enough, however cheap the overload', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const p = problem(seed, 30, { capacityPenalty: 0.01, maxRoutes: 30 });
+      const routes = splitTour(p, new Random(seed).shuffle(Array.from({ length: 30 }, (_, i) => i)));
+      for (const route of routes) if (route.length > 1) expect(load(p, route)).toBeLessThanOrEqual(15);
+    }
+  });
 
   it('gives no routes for an empty tour', () => {
     expect(splitTour(problem(1, 3, { capacityPenalty: 1, maxRoutes: 3 }), [])).toEqual([]);
