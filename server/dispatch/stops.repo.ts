@@ -1,7 +1,7 @@
 // SQL for the stops of routes and what each stop hands over. Only this module writes stops and
 // stop_items; its reads may join the commodities, stock and needs tables into the views dispatch shows.
 import type { Queryable } from '../db/database.ts';
-import { toCamel } from '../db/rows.ts';
+import { fromColumns, toCamel } from '../db/rows.ts';
 import type { LatLon } from '../../solver/network/index.ts';
 import type { PlannedStop } from './route-build.ts';
 
@@ -98,13 +98,16 @@ export async function lockStop(tx: Queryable, stopId: number): Promise<{ routeId
   return row && { routeId: row.route_id };
 }
 
+/** The goods of these stops, in the order they were stored; read as columns (a gate stop hands over a whole compound's). */
 export async function itemsOfStops(db: Queryable, stopIds: number[]): Promise<StopItemRow[]> {
-  const rows = await db.query(
-    `SELECT si.stop_id, si.need_id, si.lot_id, si.commodity_id, si.quantity, c.name AS commodity, c.unit
-     FROM stop_items si JOIN commodities c ON c.id = si.commodity_id WHERE si.stop_id = ANY($1::int[]) ORDER BY si.id`,
+  const [columns] = await db.query<Record<string, unknown[] | null>>(
+    `SELECT array_agg(si.stop_id ORDER BY si.id) AS stop_id, array_agg(si.need_id ORDER BY si.id) AS need_id, array_agg(si.lot_id ORDER BY si.id) AS lot_id,
+            array_agg(si.commodity_id ORDER BY si.id) AS commodity_id, array_agg(si.quantity ORDER BY si.id) AS quantity,
+            array_agg(c.name ORDER BY si.id) AS commodity, array_agg(c.unit ORDER BY si.id) AS unit
+     FROM stop_items si JOIN commodities c ON c.id = si.commodity_id WHERE si.stop_id = ANY($1::int[])`,
     [stopIds],
   );
-  return rows.map((r) => toCamel<StopItemRow>(r));
+  return fromColumns<StopItemRow>(columns);
 }
 
 /** A line of a stop with how much of it is on the road now. */
