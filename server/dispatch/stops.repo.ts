@@ -92,10 +92,10 @@ export async function stopsOfRoutes(db: Queryable, routeIds: number[]): Promise<
   return (await db.query('SELECT * FROM stops WHERE route_id = ANY($1::int[]) ORDER BY route_id, seq', [routeIds])).map((r) => toCamel<StopRow>(r));
 }
 
-/** The route of a stop, the stop locked (a second outcome for it waits, then finds it done). */
-export async function lockStop(tx: Queryable, stopId: number): Promise<{ routeId: number } | undefined> {
-  const [row] = await tx.query<{ route_id: number }>('SELECT route_id FROM stops WHERE id = $1 FOR UPDATE', [stopId]);
-  return row && { routeId: row.route_id };
+/** A stop, locked (a second outcome for it waits, then finds it done). */
+export async function lockStop(tx: Queryable, stopId: number): Promise<StopRow | undefined> {
+  const [row] = await tx.query('SELECT * FROM stops WHERE id = $1 FOR UPDATE', [stopId]);
+  return row && toCamel<StopRow>(row);
 }
 
 /** The goods of these stops, in the order they were stored; read as columns (a gate stop hands over a whole compound's). */
@@ -133,8 +133,9 @@ export async function loadOf(db: Queryable, planId: number, stop: Pick<StopRow, 
 }
 
 /** A stop's outcome: delivered (a collection: collected), or failed with a reason and a note. */
-export async function closeStop(tx: Queryable, stopId: number, outcome: { status: Exclude<StopRow['status'], 'pending'>; reason: string | null; note: string | null }): Promise<void> {
-  await tx.query('UPDATE stops SET status = $2, reason = $3, note = $4, done_at = now() WHERE id = $1', [stopId, outcome.status, outcome.reason, outcome.note]);
+export async function closeStop(tx: Queryable, stopId: number, outcome: { status: Exclude<StopRow['status'], 'pending'>; reason: string | null; note: string | null }): Promise<StopRow> {
+  const [row] = await tx.query('UPDATE stops SET status = $2, reason = $3, note = $4, done_at = now() WHERE id = $1 RETURNING *', [stopId, outcome.status, outcome.reason, outcome.note]);
+  return toCamel<StopRow>(row!);
 }
 
 /** The door visits still pending whose goods a gate stop brings. */

@@ -64,6 +64,17 @@ describe.each(databaseKinds)('a route’s stops are delivered from its own goods
     const stop = first.stops[0]!.id;
     const answers = await Promise.all([deliver(stop), deliver(stop)]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    // The answer is the stop as its route shows it, and the route it ended (not the whole route again).
+    const [route] = await t.db.query<{ version: number }>('SELECT version FROM routes WHERE id = $1', [first.id]);
+    const { items, recipient } = first.stops[0]!;
+    expect(answers.find((a) => a.status === 200)!.body).toEqual({
+      ...first.stops[0],
+      status: 'delivered',
+      doneAt: expect.any(String),
+      items,
+      recipient,
+      route: { id: first.id, status: 'completed', version: route!.version },
+    });
     const [movements] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM stock_movements WHERE kind = 'delivered' AND stop_id = $1`, [stop]);
     expect(movements!.n).toBe(1);
     const after = await stored();
