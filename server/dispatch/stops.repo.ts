@@ -98,16 +98,24 @@ export async function lockStop(tx: Queryable, stopId: number): Promise<StopRow |
   return row && toCamel<StopRow>(row);
 }
 
-/** The goods of these stops, in the order they were stored; read as columns (a gate stop hands over a whole compound's). */
+/**
+ * The goods of these stops, in the order they were stored: read as columns (a page of routes carries tens of
+ * thousands, a gate stop handing over a whole compound's), the commodities' names and units apart (as text
+ * columns they doubled the read).
+ */
 export async function itemsOfStops(db: Queryable, stopIds: number[]): Promise<StopItemRow[]> {
-  const [columns] = await db.query<Record<string, unknown[] | null>>(
-    `SELECT array_agg(si.stop_id ORDER BY si.id) AS stop_id, array_agg(si.need_id ORDER BY si.id) AS need_id, array_agg(si.lot_id ORDER BY si.id) AS lot_id,
-            array_agg(si.commodity_id ORDER BY si.id) AS commodity_id, array_agg(si.quantity ORDER BY si.id) AS quantity,
-            array_agg(c.name ORDER BY si.id) AS commodity, array_agg(c.unit ORDER BY si.id) AS unit
-     FROM stop_items si JOIN commodities c ON c.id = si.commodity_id WHERE si.stop_id = ANY($1::int[])`,
+  const [columns] = await db.query<Record<string, number[] | null>>(
+    `SELECT array_agg(stop_id ORDER BY id) AS stop_id, array_agg(need_id ORDER BY id) AS need_id, array_agg(lot_id ORDER BY id) AS lot_id,
+            array_agg(commodity_id ORDER BY id) AS commodity_id, array_agg(quantity ORDER BY id) AS quantity
+     FROM stop_items WHERE stop_id = ANY($1::int[])`,
     [stopIds],
   );
-  return fromColumns<StopItemRow>(columns);
+  const items = fromColumns<Omit<StopItemRow, 'commodity' | 'unit'>>(columns);
+  if (items.length === 0) return [];
+  const named = new Map(
+    (await db.query<{ id: number; name: string; unit: string }>('SELECT id, name, unit FROM commodities WHERE id = ANY($1::int[])', [[...new Set(columns!.commodity_id)]])).map((c) => [c.id, c]),
+  );
+  return items.map((item) => ({ ...item, commodity: named.get(item.commodityId)!.name, unit: named.get(item.commodityId)!.unit }));
 }
 
 /** A line of a stop with how much of it is on the road now. */
