@@ -160,19 +160,6 @@ export async function insertRows<T = Record<string, unknown>>(db: Queryable, tab
 }
 
 /** Rows grouped by a key (an id they refer to), each group in the rows' order. */
-/**
- * Rows read as columns made rows again: `columns` is the one row of a query that selects each column as
- * `array_agg(x ORDER BY …) AS x` (NULL each when no row matched), the rows come out camelCased. For reads of
- * thousands of small rows: PGlite builds every row it returns in JavaScript, tens of µs each (a page of 50
- * routes' 13,552 stop items: 240 ms as rows, a tenth of it as one row of columns).
- */
-export function fromColumns<T>(columns: Record<string, unknown[] | null> | undefined): T[] {
-  const names = Object.keys(columns ?? {});
-  const arrays = names.map((name) => columns![name]);
-  const keys = names.map(camel);
-  return Array.from({ length: arrays[0]?.length ?? 0 }, (_, i) => Object.fromEntries(keys.map((key, j) => [key, arrays[j]![i]])) as T);
-}
-
 export function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
   const groups = new Map<number, T[]>();
   for (const row of rows) {

@@ -147,7 +147,7 @@ export async function stopViews(db: Queryable, theirStops: stops.StopRow[]): Pro
   const pledges = await pledgesForDrivers(db, theirStops.flatMap((s) => (s.donationId ? [s.donationId] : [])));
   return theirStops.map((s) => ({
     ...s,
-    items: (items.get(s.id) ?? []).map(({ stopId: _s, ...i }) => i),
+    items: (items.get(s.id) ?? []).map((i) => ({ needId: i.needId, lotId: i.lotId, commodityId: i.commodityId, quantity: i.quantity, commodity: i.commodity, unit: i.unit })),
     ...(s.householdId ? { recipient: people.get(s.householdId) } : {}),
     ...(s.donationId ? { pledge: withoutId(pledges.get(s.donationId)!) } : {}),
     ...(proofs.has(s.id) ? { proof: proofs.get(s.id) } : {}),

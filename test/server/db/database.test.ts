@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atFirstCommit, hasSqlState, type Db } from '../../../server/db/database.ts';
-import { fromColumns } from '../../../server/db/rows.ts';
 import { databaseKinds, openTestDatabase } from '../../support/app.ts';
 
 /** What a statement threw (it must throw). */
@@ -41,19 +40,6 @@ describe.each(databaseKinds)('the database interface on %s', (kind) => {
     expect(full!.at).toBeInstanceOf(Date);
     expect(full!.raw).toBeInstanceOf(Uint8Array);
     expect(Object.values(empty!)).toEqual(Array(9).fill(null));
-  });
-
-  it('reads rows as columns and makes them rows again, in order, with the text quoted as it was; none when nothing matched', async () => {
-    const read = (where: string) =>
-      db.query<Record<string, unknown[] | null>>(
-        `SELECT array_agg(v.item_id ORDER BY v.n) AS item_id, array_agg(v.name ORDER BY v.n) AS name FROM (VALUES (2, 7, 'b"c'), (1, 3, 'd,e'), (3, 5, NULL)) v(n, item_id, name) WHERE ${where}`,
-      );
-    expect(fromColumns(await read('true').then(([row]) => row))).toEqual([
-      { itemId: 3, name: 'd,e' },
-      { itemId: 7, name: 'b"c' },
-      { itemId: 5, name: null },
-    ]);
-    expect(fromColumns(await read('false').then(([row]) => row))).toEqual([]);
   });
 
   it('keeps the PostgreSQL fields of an error: SQLSTATE, constraint, detail and message', async () => {
