@@ -18,6 +18,7 @@ import { recipients } from '../needs/households.service.ts';
 import { buildRoutes, type Uncollected, type Unassigned } from './route-build.ts';
 import { pledgesForDrivers } from '../donations/donations.service.ts';
 import type { PledgeForDriver } from '../donations/donations.repo.ts';
+import { refreshStatistics } from '../db/statistics.ts';
 import * as repo from './dispatch.repo.ts';
 import * as stops from './stops.repo.ts';
 import { checkMove } from './route-states.ts';
@@ -82,6 +83,9 @@ export async function dispatchPlan(deps: Deps, planId: number, options: { timeLi
     await notify(await audience.board(tx), 'plan:status', { planId, status: 'dispatched' });
     return stored.map((r) => r.id);
   });
+  // Tens of thousands of stops and their goods just stored: on statistics that still count them as before
+  // (PGlite runs no autovacuum), a door's delivery planned its gate stop's lookup as a walk over every stop (240 ms each).
+  await refreshStatistics(db, ['routes', 'stops', 'stop_items']);
   return { routeIds, unassigned: built.unassigned, uncollected: built.uncollected, stats: built.stats };
 }
 
