@@ -99,9 +99,17 @@ export async function findRoutes(db: Queryable, ids: number[]): Promise<RouteRow
   return rows.map((row) => toCamel<RouteRow>(row));
 }
 
-export async function findRoute(db: Queryable, id: number, lock = false): Promise<RouteRow | undefined> {
-  const [row] = await db.query(`SELECT r.*, ${WAREHOUSES_OF_ROUTE} AS warehouse_ids FROM routes r WHERE r.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
-  return row ? toCamel<RouteRow>(row) : undefined;
+/** A route as stored, with its driver's sign-in account: who may record on it and who hears of it (null: none). */
+export interface StoredRoute extends RouteRow {
+  driverUserId: number | null;
+}
+
+export async function findRoute(db: Queryable, id: number, lock = false): Promise<StoredRoute | undefined> {
+  const [row] = await db.query(
+    `SELECT r.*, ${WAREHOUSES_OF_ROUTE} AS warehouse_ids, d.user_id AS driver_user_id FROM routes r JOIN drivers d ON d.id = r.driver_id WHERE r.id = $1${lock ? ' FOR UPDATE OF r' : ''}`,
+    [id],
+  );
+  return row ? toCamel<StoredRoute>(row) : undefined;
 }
 
 /** Routes of a plan or a driver, oldest first; with warehouses, only those whose goods all come from them. */

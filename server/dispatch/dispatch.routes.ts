@@ -1,6 +1,7 @@
 // HTTP for dispatch and the driver's day: routes, stops, positions.
 import { Router } from 'express';
 import type { AppDeps } from '../deps.ts';
+import { grouped } from '../db/grouped.ts';
 import { endpoint } from '../http/endpoint.ts';
 import { Reply } from '../http/reply.ts';
 import { idParam } from '../http/schemas.ts';
@@ -15,6 +16,8 @@ export function dispatchRoutes(deps: AppDeps): Router {
   const tag = 'routes';
   const coordinators = ['coordinator', 'admin'] as const;
   const field = ['driver', 'coordinator', 'admin'] as const;
+  // Drivers recording stops at once share one transaction and one commit, and their events one statement (db/grouped.ts).
+  const outcomes = outbox.through(grouped(db));
   endpoint(
     router,
     db,
@@ -48,7 +51,7 @@ export function dispatchRoutes(deps: AppDeps): Router {
     router,
     db,
     { method: 'post', path: '/stops/:id/status', summary: 'A stop delivered, or failed with a reason (goods go back to stock)', tag, roles: field, params: idParam, body: stopStatus, idempotent: true },
-    ({ params, body, user }) => setStopStatus(outbox, user, params.id, body),
+    ({ params, body, user }) => setStopStatus(outcomes, user, params.id, body),
   );
   endpoint(
     router,

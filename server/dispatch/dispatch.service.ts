@@ -13,11 +13,12 @@ import type { SignedInUser } from '../auth/roles.ts';
 import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { checkPlanInScope, markDispatched, planStatus } from '../plans/plans.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
-import { driverOfUser, userOfDriver, usersOfDrivers } from '../drivers/drivers.service.ts';
+import { driverOfUser, usersOfDrivers } from '../drivers/drivers.service.ts';
 import { recipients } from '../needs/households.service.ts';
 import { buildRoutes, type Uncollected, type Unassigned } from './route-build.ts';
 import { pledgesForDrivers } from '../donations/donations.service.ts';
 import type { PledgeForDriver } from '../donations/donations.repo.ts';
+import { refreshStatistics } from '../db/statistics.ts';
 import * as repo from './dispatch.repo.ts';
 import * as stops from './stops.repo.ts';
 import { checkMove } from './route-states.ts';
@@ -82,6 +83,9 @@ export async function dispatchPlan(deps: Deps, planId: number, options: { timeLi
     await notify(await audience.board(tx), 'plan:status', { planId, status: 'dispatched' });
     return stored.map((r) => r.id);
   });
+  // Tens of thousands of stops and their goods just stored: on statistics that still count them as before
+  // (PGlite runs no autovacuum), a door's delivery planned its gate stop's lookup as a walk over every stop (240 ms each).
+  await refreshStatistics(db, ['routes', 'stops', 'stop_items']);
   return { routeIds, unassigned: built.unassigned, uncollected: built.uncollected, stats: built.stats };
 }
 
@@ -110,6 +114,9 @@ export async function routeView(db: Queryable, id: number): Promise<RouteView> {
 
 const ROUTES_PER_READ = 500;
 
+/** A stop as a route shows it: what it hands over and to whom, the pledge it collects, its proof. */
+export type StopView = RouteView['stops'][number];
+
 /**
  * Routes with their stops, goods, recipients, pledges and proofs, in the order asked, read in six queries
  * whatever their number (a page of the board, a district's dispatch) instead of six per route; missing ids
@@ -123,27 +130,32 @@ export async function routeViews(db: Queryable, ids: number[]): Promise<RouteVie
     return views;
   }
   const routes = await repo.findRoutes(db, ids);
-  const theirStops = await stops.stopsOfRoutes(db, routes.map((r) => r.id));
-  const stopIds = theirStops.map((s) => s.id);
-  const items = groupBy(await stops.itemsOfStops(db, stopIds), (i) => i.stopId);
-  const people = await recipients(db, [...new Set(theirStops.flatMap((s) => (s.householdId ? [s.householdId] : [])))]);
-  const proofs = await proofsOfStops(db, stopIds);
-  const pledges = await pledgesForDrivers(db, theirStops.flatMap((s) => (s.donationId ? [s.donationId] : [])));
-  const byRoute = groupBy(theirStops, (s) => s.routeId);
+  const byRoute = groupBy(await stopViews(db, await stops.stopsOfRoutes(db, routes.map((r) => r.id))), (s) => s.routeId);
   return routes.map((route) => {
     const itsStops = byRoute.get(route.id) ?? [];
     return {
       ...route,
       reloads: route.kind === 'vehicle' ? itsStops.flatMap((s, k) => (k > 0 && s.trip !== itsStops[k - 1]!.trip ? [k] : [])) : [],
-      stops: itsStops.map((s) => ({
-        ...s,
-        items: (items.get(s.id) ?? []).map(({ stopId: _s, ...i }) => i),
-        ...(s.householdId ? { recipient: people.get(s.householdId) } : {}),
-        ...(s.donationId ? { pledge: withoutId(pledges.get(s.donationId)!) } : {}),
-        ...(proofs.has(s.id) ? { proof: proofs.get(s.id) } : {}),
-      })),
+      stops: itsStops,
     };
   });
+}
+
+/** These stops as their routes show them, in the order given: four queries at most whatever their number. */
+export async function stopViews(db: Queryable, theirStops: stops.StopRow[]): Promise<StopView[]> {
+  const stopIds = theirStops.map((s) => s.id);
+  const items = groupBy(await stops.itemsOfStops(db, stopIds), (i) => i.stopId);
+  const householdIds = [...new Set(theirStops.flatMap((s) => (s.householdId ? [s.householdId] : [])))];
+  const people = householdIds.length > 0 ? await recipients(db, householdIds) : new Map<number, never>();
+  const proofs = await proofsOfStops(db, stopIds);
+  const pledges = await pledgesForDrivers(db, theirStops.flatMap((s) => (s.donationId ? [s.donationId] : [])));
+  return theirStops.map((s) => ({
+    ...s,
+    items: (items.get(s.id) ?? []).map((i) => ({ needId: i.needId, lotId: i.lotId, commodityId: i.commodityId, quantity: i.quantity, commodity: i.commodity, unit: i.unit })),
+    ...(s.householdId ? { recipient: people.get(s.householdId) } : {}),
+    ...(s.donationId ? { pledge: withoutId(pledges.get(s.donationId)!) } : {}),
+    ...(proofs.has(s.id) ? { proof: proofs.get(s.id) } : {}),
+  }));
 }
 
 const withoutId = ({ donationId: _d, ...pledge }: PledgeForDriver) => pledge;
@@ -205,25 +217,24 @@ async function changeRoute(
  * The route as stored, if the user may see it: a driver only their own, a coordinator tied to warehouses
  * only one whose goods come from theirs. Any other is answered as if it did not exist.
  */
-export async function ownRoute(db: Queryable, user: SignedInUser, id: number, lock = false, asked: [what: string, id: number] = ['route', id]): Promise<repo.RouteRow> {
+export async function ownRoute(db: Queryable, user: SignedInUser, id: number, lock = false, asked: [what: string, id: number] = ['route', id]): Promise<repo.StoredRoute> {
   const route = await repo.findRoute(db, id, lock);
   if (!route) throw new NotFoundError(...asked);
-  if (user.role === 'driver' && (await driverOfUser(db, user.id))?.id !== route.driverId) throw new NotFoundError(...asked);
+  if (user.role === 'driver' && route.driverUserId !== user.id) throw new NotFoundError(...asked);
   checkRecord(warehouseScope(user), route.warehouseIds, ...asked);
   return route;
 }
 
 /** Tells a route's driver and the board (its followers, when the caller has them already) that it changed, and why; returns it as stored. */
-export async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string, board?: number[]): Promise<repo.RouteRow> {
+export async function tellRoute(tx: Queryable, notify: Notify, id: number, reason: string, board?: number[]): Promise<repo.StoredRoute> {
   const route = (await repo.findRoute(tx, id))!;
   await notify(await routeAudience(tx, route, board), 'route:updated', { routeId: id, reason, status: route.status, version: route.version });
   return route;
 }
 
 /** Who follows a route: the board of its warehouse (or the one given) and its driver. */
-export async function routeAudience(tx: Queryable, route: Pick<repo.RouteRow, 'driverId' | 'warehouseId'>, board?: number[]): Promise<number[]> {
-  const driverUser = await userOfDriver(tx, route.driverId);
-  return [...(board ?? (await audience.board(tx, route.warehouseId))), ...(driverUser ? [driverUser] : [])];
+export async function routeAudience(tx: Queryable, route: Pick<repo.StoredRoute, 'driverUserId' | 'warehouseId'>, board?: number[]): Promise<number[]> {
+  return [...(board ?? (await audience.board(tx, route.warehouseId))), ...(route.driverUserId ? [route.driverUserId] : [])];
 }
 
 /** A driver's position for the live board (not stored per event: the board wants the latest). */

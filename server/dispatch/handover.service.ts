@@ -12,7 +12,7 @@ import { allGates } from '../zones/zones.service.ts';
 import { getDriver } from '../drivers/drivers.service.ts';
 import type { StopStatus } from './dispatch.schema.ts';
 import { findRoute, setRouteStatus } from './dispatch.repo.ts';
-import { ownRoute, routeView, tellRoute, type RouteView } from './dispatch.service.ts';
+import { ownRoute, routeView, tellRoute, type RouteView, type StopView } from './dispatch.service.ts';
 import { recordOutcome } from './stops.service.ts';
 import { checkMove } from './route-states.ts';
 import * as repo from './handover.repo.ts';
@@ -112,7 +112,8 @@ export async function lookUpCode(db: Queryable, token: string | undefined): Prom
 /** The stop a code is for, while the code works (undefined: a code that does not, refused as unknownCode). */
 export async function handoverStop(db: Queryable, code: LiveCode | undefined): Promise<HandoverStop> {
   if (!code) throw unknownCode();
-  return stopOf(db, await routeView(db, code.grant.routeId), code.grant);
+  const route = await routeView(db, code.grant.routeId);
+  return stopOf(db, route.stops.find((s) => s.id === code.grant.stopId)!, route.gateId, code.grant);
 }
 
 /**
@@ -123,28 +124,31 @@ export async function recordByCode(outbox: Outbox, code: LiveCode | undefined, i
   if (input.status === 'delivered' && !input.proof) throw new ValidationError([{ field: 'body.proof', reason: 'say who took the goods' }]);
   if (!code) throw unknownCode();
   const { tokenHash, grant } = code;
-  const route = await recordOutcome(outbox, grant.stopId, input, {
+  let gateId: number | null = null;
+  const stop = await recordOutcome(outbox, grant.stopId, input, {
     actorId: grant.issuedBy,
     async routeOf(tx, routeId) {
       // Checked again under the stop's lock: a reprint or a re-plan meanwhile stops the code.
       const again = await repo.liveGrant(tx, tokenHash, true);
       if (!again || again.routeId !== routeId) throw unknownCode();
       await repo.markUsed(tx, again.id);
-      return (await findRoute(tx, routeId, true))!;
+      const route = (await findRoute(tx, routeId, true))!;
+      gateId = route.gateId;
+      return route;
     },
   });
-  return stopOf(outbox.db, route, grant);
+  return stopOf(outbox.db, stop, gateId, grant);
 }
 
-async function stopOf(db: Queryable, route: RouteView, grant: repo.LiveGrant): Promise<HandoverStop> {
-  const stop = route.stops.find((s) => s.id === grant.stopId)!;
+/** The stop a code is for, on its route from that gate, as the phone shows it. */
+async function stopOf(db: Queryable, stop: StopView, gateId: number | null, grant: repo.LiveGrant): Promise<HandoverStop> {
   return {
     stopId: stop.id,
     seq: stop.seq,
     trip: stop.trip,
     status: stop.status,
     reason: stop.reason,
-    gate: await gateName(db, route.gateId),
+    gate: await gateName(db, gateId),
     recipient: stop.recipient ? { name: stop.recipient.name, address: stop.recipient.address } : null,
     items: stop.items.map((i) => ({ commodity: i.commodity, unit: i.unit, quantity: i.quantity })),
     proof: stop.proof ? { handedTo: stop.proof.handedTo, receiverName: stop.proof.receiverName, deviceTime: stop.proof.deviceTime } : null,

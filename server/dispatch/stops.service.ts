@@ -10,8 +10,8 @@ import { recordMovement } from '../stock/stock.service.ts';
 import { recordDelivery } from '../needs/needs.service.ts';
 import { deliveryFailed } from '../campaigns/campaigns.service.ts';
 import { collectPledge } from '../donations/donations.service.ts';
-import { ownRoute, routeAudience, routeView, tellRoute, type RouteView } from './dispatch.service.ts';
-import { completeIfDone, type RouteRow } from './dispatch.repo.ts';
+import { ownRoute, routeAudience, stopViews, tellRoute, type RouteView, type StopView } from './dispatch.service.ts';
+import { completeIfDone, type RouteRow, type StoredRoute } from './dispatch.repo.ts';
 import * as repo from './stops.repo.ts';
 import { checkOnItsWay, completable } from './route-states.ts';
 import type { StopStatus } from './dispatch.schema.ts';
@@ -21,30 +21,37 @@ import { communityScope } from '../auth/communities.ts';
 import { cleanImage, MAX_PHOTO_BYTES, MAX_SIGNATURE_BYTES } from './proof-image.ts';
 
 /**
+ * A stop's outcome as recorded: the stop as its route shows it, and where its route stands (completed with
+ * its last stop). Not the whole route: the app reads it again when told, and a gate's walk holds hundreds of doors.
+ */
+export interface StopOutcome extends StopView {
+  route: Pick<StoredRoute, 'id' | 'status' | 'version'>;
+}
+
+/**
  * A stop delivered or failed. Delivered goods leave the ledger as `delivered` and count towards their
  * needs; failed goods go back to stock (`returned` once picked up, `released` before) and their needs
  * stay open for the next plan. A failed gate stop fails the door visits that depended on it.
  */
-export async function setStopStatus(outbox: Outbox, user: SignedInUser, stopId: number, input: StopStatus): Promise<RouteView> {
+export async function setStopStatus(outbox: Outbox, user: SignedInUser, stopId: number, input: StopStatus): Promise<StopOutcome> {
   return recordOutcome(outbox, stopId, input, { actorId: user.id, routeOf: (tx, routeId) => ownRoute(tx, user, routeId, true, ['stop', stopId]) });
 }
 
 /** Who records a stop's outcome: the user it is recorded as, and the check that the stop's route is theirs to record on (its row locked). */
 export interface Recorder {
   actorId: number;
-  routeOf(tx: Tx, routeId: number): Promise<RouteRow>;
+  routeOf(tx: Tx, routeId: number): Promise<StoredRoute>;
 }
 
 /** A stop's outcome as `setStopStatus` records it, for whoever `by` lets record it (a signed-in driver, or a handover sheet's code). */
-export async function recordOutcome(outbox: Outbox, stopId: number, input: StopStatus, by: Recorder): Promise<RouteView> {
+export async function recordOutcome(outbox: Outbox, stopId: number, input: StopStatus, by: Recorder): Promise<StopOutcome> {
   const proof = input.proof && proofOf(stopId, input.proof, by.actorId);
   return outbox.transaction(async (tx, notify) => {
     // The stop first (a re-plan moves stops between routes, and locks them first too): a second request for
     // the same stop waits here, then finds it done.
-    const row = await repo.lockStop(tx, stopId);
-    if (!row) throw new NotFoundError('stop', stopId);
-    const route = await by.routeOf(tx, row.routeId);
-    const stop = (await repo.stopsOf(tx, route.id)).find((s) => s.id === stopId)!;
+    const stop = await repo.lockStop(tx, stopId);
+    if (!stop) throw new NotFoundError('stop', stopId);
+    const route = await by.routeOf(tx, stop.routeId);
     if (stop.status !== 'pending') throw new ConflictError(`stop ${stopId} is ${stop.status} already`, { status: stop.status });
     checkOnItsWay(route);
     checkOutcomeOfKind(stop, input.status);
@@ -52,14 +59,15 @@ export async function recordOutcome(outbox: Outbox, stopId: number, input: StopS
     if (input.status === 'collected') await collectPledge(tx, stop.donationId!, { actorId: by.actorId, routeId: route.id, stopId, expiresOn: input.expiresOn });
     else if (input.status === 'delivered') await deliver(tx, notify, by.actorId, route, stop, load);
     else await fail(tx, notify, by.actorId, route, stop, load, input);
-    await repo.closeStop(tx, stopId, { status: input.status, reason: input.reason ?? null, note: input.note ?? null });
+    const closed = await repo.closeStop(tx, stopId, { status: input.status, reason: input.reason ?? null, note: input.note ?? null });
     if (proof) await insertProof(tx, proof);
     // The stop alone is news (the board patches it, the driver's app reads the route again); the route is only
     // when it ends with it. A route's every stop announcing the whole route cost O(stops²) per route.
     const board = await audience.board(tx, route.warehouseId);
     await notify(await routeAudience(tx, route, board), 'stop:updated', { routeId: route.id, stopId, status: input.status, reason: input.reason ?? null });
-    if (await completeIfDone(tx, route.id, completable)) await tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}: route completed`, board);
-    return routeView(tx, route.id);
+    const now = (await completeIfDone(tx, route.id, completable)) ? await tellRoute(tx, notify, route.id, `stop ${stopId} ${input.status}: route completed`, board) : route;
+    const [view] = await stopViews(tx, [closed]);
+    return { ...view!, route: { id: now.id, status: now.status, version: now.version } };
   });
 }
 

@@ -106,7 +106,7 @@ describe('pledges collected on pickup routes, and reload trips, on the demo', ()
     const first = await t.api.post(`/api/stops/${stop.id}/status`).set(driver).set('Idempotency-Key', key).send({ status: 'collected' }).expect(200);
     await t.api.post(`/api/stops/${stop.id}/status`).set(driver).set('Idempotency-Key', key).send({ status: 'collected' }).expect(200);
     await t.api.post(`/api/stops/${stop.id}/status`).set(driver).send({ status: 'collected' }).expect(409);
-    expect(first.body.stops.find((s: Stop) => s.id === stop.id).status).toBe('collected');
+    expect(first.body).toMatchObject({ id: stop.id, status: 'collected' });
 
     const lots = await t.db.query<{ id: number; on_hand: number; received: number; warehouse_id: number }>(
       `SELECT l.id, l.on_hand, l.warehouse_id, (SELECT sum(quantity) FROM stock_movements m WHERE m.lot_id = l.id AND m.kind = 'received')::int AS received

@@ -142,7 +142,10 @@ describe('dispatch and the driver’s day on the demo scenario', () => {
     const needBefore = await needRow(first!.items[0]!.needId);
     const [{ seq: seqBefore }] = (await t.db.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::int AS seq FROM live_events')) as [{ seq: number }];
     const key = `deliver-${first!.id}`;
-    await t.api.post(`/api/stops/${first!.id}/status`).set(driver).set('Idempotency-Key', key).send({ status: 'delivered' }).expect(200);
+    const answer = await t.api.post(`/api/stops/${first!.id}/status`).set(driver).set('Idempotency-Key', key).send({ status: 'delivered' }).expect(200);
+    // The stop as the app shows it, and its route still on the road (the app reads the route again when told).
+    expect(answer.body).toMatchObject({ id: first!.id, status: 'delivered', items: first!.items, recipient: first!.recipient, route: { id: route.id, status: 'picked_up', version: picked.body.version } });
+    expect(answer.body.stops).toBeUndefined();
     await t.api.post(`/api/stops/${first!.id}/status`).set(driver).set('Idempotency-Key', key).send({ status: 'delivered' }).expect(200); // a retry, once
     const needAfter = await needRow(first!.items[0]!.needId);
     expect(needAfter.fulfilled).toBe(needBefore.fulfilled + first!.items.filter((i) => i.needId === needBefore.id).reduce((s, i) => s + i.quantity, 0));

@@ -29,6 +29,18 @@ describe.each(databaseKinds)('a route’s stops are delivered from its own goods
     movements: (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM stock_movements'))[0]!.n,
   });
 
+  it('shows each stop with its goods as stored, named with their commodity and unit', async () => {
+    const stored = await t.db.query<{ stop_id: number; need_id: number; lot_id: number; commodity_id: number; quantity: number; commodity: string; unit: string }>(
+      `SELECT si.stop_id, si.need_id, si.lot_id, si.commodity_id, si.quantity, c.name AS commodity, c.unit
+       FROM stop_items si JOIN commodities c ON c.id = si.commodity_id WHERE si.stop_id = ANY($1::int[]) ORDER BY si.id`,
+      [[...first.stops, ...water.stops].map((stop) => stop.id)],
+    );
+    const listed = (await t.api.get('/api/routes').query({ limit: 500 }).set(bearer(t.tokens.coordinator)).expect(200)).body as RouteBody[];
+    const shown = listed.filter((r) => r.id === first.id || r.id === water.id).flatMap((r) => r.stops.flatMap((stop) => stop.items.map((item) => ({ stopId: stop.id, ...item }))));
+    expect(stored.length).toBeGreaterThan(1);
+    expect(shown).toEqual(stored.map((i) => ({ stopId: i.stop_id, needId: i.need_id, lotId: i.lot_id, commodityId: i.commodity_id, quantity: i.quantity, commodity: i.commodity, unit: i.unit })));
+  });
+
   it('refuses a stop delivered or failed before its route is picked up, naming the route’s state, and changes nothing', async () => {
     const stop = first.stops[0]!.id;
     const before = await stored();
@@ -64,6 +76,17 @@ describe.each(databaseKinds)('a route’s stops are delivered from its own goods
     const stop = first.stops[0]!.id;
     const answers = await Promise.all([deliver(stop), deliver(stop)]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    // The answer is the stop as its route shows it, and the route it ended (not the whole route again).
+    const [route] = await t.db.query<{ version: number }>('SELECT version FROM routes WHERE id = $1', [first.id]);
+    const { items, recipient } = first.stops[0]!;
+    expect(answers.find((a) => a.status === 200)!.body).toEqual({
+      ...first.stops[0],
+      status: 'delivered',
+      doneAt: expect.any(String),
+      items,
+      recipient,
+      route: { id: first.id, status: 'completed', version: route!.version },
+    });
     const [movements] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM stock_movements WHERE kind = 'delivered' AND stop_id = $1`, [stop]);
     expect(movements!.n).toBe(1);
     const after = await stored();
