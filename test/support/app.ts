@@ -34,11 +34,26 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<Db & { drop(
   return Object.assign(db, {
     schema,
     drop: async () => {
-      await db.query(`DROP SCHEMA IF EXISTS ${jobsSchemaOf(db)} CASCADE`);
-      await db.query(`DROP SCHEMA ${schema} CASCADE`);
+      await dropping(() => db.query(`DROP SCHEMA IF EXISTS ${jobsSchemaOf(db)} CASCADE`));
+      await dropping(() => db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
       await db.close();
     },
   });
+}
+
+/**
+ * Drops a test's schema, again if the server chose it as a deadlock's victim: test files run side by side on
+ * one server, and a schema's cascade locks many catalog rows at once (seen once in CI, tearing down).
+ */
+async function dropping(drop: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await drop();
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === 3) throw error;
+    }
+  }
 }
 
 /** Where a test database's job queue keeps its tables: beside the test's own schema on a shared server. */
