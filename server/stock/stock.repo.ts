@@ -169,7 +169,6 @@ export async function recalledLots(db: Queryable, warehouseIds: readonly number[
 export const insertLots = (db: Queryable, lots: { warehouseId: number; commodityId: number; lotCode: string; expiresOn: string | null }[]) =>
   insertRows<{ id: number }>(db, 'lots', lots, 'id');
 
-/** Many ledger movements in a few statements; the trigger applies each to its lot as for one. */
 /** Many movements in one statement: the ledger's trigger then moves each lot once (a plan reserves from a lot thousands of times). */
 export async function insertMovements(db: Queryable, movements: Movement[]): Promise<void> {
   await insertColumns(db, 'stock_movements', MOVEMENT_TYPES, movements);
