@@ -7,20 +7,16 @@
 // Usage: npm run bench -- intake [--records N] [--concurrency C] [--latency-records N] [--db pglite|postgres]
 import type { DatabaseKind } from '../test/support/app.ts';
 import { createUser } from '../server/auth/auth.service.ts';
+import { keepAliveClient, signIn } from './http.ts';
 import { measure, printRow } from './measure.ts';
 import { numberOption, postgresReachable, textOption } from './options.ts';
-import { benchDatabase, startServer } from './server-process.ts';
+import { benchDatabase, postgresCpuMs, startServer } from './server-process.ts';
 
 const RECORDS = numberOption('records', 2000);
 const CONCURRENCY = numberOption('concurrency', 32);
 const LATENCY_RECORDS = numberOption('latency-records', 400);
 const onlyDb = textOption('db');
 
-
-async function signIn(base: string, email: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password' }) });
-  return ((await res.json()) as { token: string }).token;
-}
 
 /** Runs `count` jobs with at most `limit` in flight. */
 async function pool(count: number, limit: number, job: (i: number) => Promise<void>): Promise<void> {
@@ -82,17 +78,17 @@ async function run(kind: DatabaseKind): Promise<void> {
   });
   const server = await startServer(where);
   const base = server.base;
-  const tokens = { coordinator: await signIn(base, 'coordinator@bench.local'), charity: await signIn(base, 'charity@bench.local'), community: await signIn(base, 'community@bench.local') };
+  const tokens = { coordinator: await signIn(base, 'coordinator@bench.local', 'bench-password'), charity: await signIn(base, 'charity@bench.local', 'bench-password'), community: await signIn(base, 'community@bench.local', 'bench-password') };
+  const client = keepAliveClient(CONCURRENCY);
   const send = async (path: string, token: string, key: string | undefined, body: unknown, tag?: string) => {
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}), ...(tag ? { 'x-bench-request': tag } : {}) };
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-    if (tag) arrivals.set(tag, Number(res.headers.get('x-bench-arrived')));
-    await res.arrayBuffer();
+    const headers = { authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}), ...(tag ? { 'x-bench-request': tag } : {}) };
+    const res = await client.post(`${base}${path}`, headers, body);
+    if (tag) arrivals.set(tag, Number(res.headers['x-bench-arrived']));
     return res.status;
   };
   // Only the records of the throughput cases are counted (the latency runs pledge as other donors); PGlite's
   // files are read once the server has stopped.
-  const counted: { name: string; records: number; ms: number; cpuMs: number; peakRssMb: number; failures: number }[] = [];
+  const counted: { name: string; records: number; ms: number; cpuMs: number; databaseCpuMs: number; peakRssMb: number; failures: number }[] = [];
   const donate = (key: string | undefined, i: number, tag?: string) =>
     send('/api/donations', tokens.charity, key, { warehouseId: warehouse!.id, donorName: `${key?.startsWith('donation-') ? 'Intake' : 'Latency'} donor ${i}`, items: [{ commodityId: commodity!.id, quantity: 1 + (i % 9) }] }, tag);
   // The first batch goes on fresh connections (each new one must be accepted by the server's event loop):
@@ -121,6 +117,7 @@ async function run(kind: DatabaseKind): Promise<void> {
   for (const c of cases) {
     let failures = 0;
     const cpuBefore = server.cpuMs();
+    const databaseCpuBefore = kind === 'postgres' ? postgresCpuMs() : 0;
     // Each record is sent twice (a retry of the same request), interleaved with other requests.
     const m = await measure(() =>
       pool(RECORDS * 2, CONCURRENCY, async (j) => {
@@ -128,8 +125,9 @@ async function run(kind: DatabaseKind): Promise<void> {
         if (status !== 201) failures++;
       }),
     );
-    counted.push({ name: c.name, records: RECORDS, ms: m.ms, cpuMs: server.cpuMs() - cpuBefore, peakRssMb: server.peakRssMb(), failures });
+    counted.push({ name: c.name, records: RECORDS, ms: m.ms, cpuMs: server.cpuMs() - cpuBefore, databaseCpuMs: kind === 'postgres' ? postgresCpuMs() - databaseCpuBefore : 0, peakRssMb: server.peakRssMb(), failures });
   }
+  client.close();
   await server.kill();
   const stored = await use(async (db) => ({
     donations: Number((await db.query<{ n: number }>(`SELECT count(*) AS n FROM donations WHERE donor_name LIKE 'Intake %'`))[0]!.n),
@@ -149,6 +147,8 @@ async function run(kind: DatabaseKind): Promise<void> {
       // The server's CPU per record (its two requests) and the records one core would take per second at that cost.
       serverCpuMsPerRecord: c.cpuMs / RECORDS,
       recordsPerCpuS: Math.round(RECORDS / (c.cpuMs / 1000)),
+      // The PostgreSQL server's CPU per record (on PGlite the database runs inside the server process).
+      ...(kind === 'postgres' ? { databaseCpuMsPerRecord: c.databaseCpuMs / RECORDS } : {}),
       serverPeakRssMb: Math.round(c.peakRssMb),
       stored: n,
       lost: Math.max(0, RECORDS - n),

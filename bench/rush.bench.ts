@@ -12,6 +12,7 @@ import type { Db } from '../server/db/database.ts';
 import { hashCode, newCode } from '../server/residents/access.service.ts';
 import { openCampaign } from '../server/campaigns/campaigns.service.ts';
 import type { DatabaseKind } from '../test/support/app.ts';
+import { keepAliveClient } from './http.ts';
 import { printRow } from './measure.ts';
 import { benchDatabase, startServer, type Use } from './server-process.ts';
 import { numberOption, postgresReachable, textOption } from './options.ts';
@@ -64,6 +65,9 @@ interface Answer {
 
 const addressOf = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 
+/** The phones' connections, kept alive between requests as a browser keeps them. */
+const phones = keepAliveClient();
+
 /** Connections the server dropped (an idle keep-alive socket closed as it was reused): sent again, as a phone would. */
 let resent = 0;
 
@@ -80,13 +84,9 @@ async function send(base: string, campaignId: number, shot: Shot, index: number)
 
 async function sendOnce(base: string, campaignId: number, shot: Shot, index: number): Promise<Answer> {
   const start = performance.now();
-  const res = await fetch(`${base}/api/campaigns/${campaignId}/requests`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': addressOf(shot.household >= 0 ? shot.household : 1_000_000 + index) },
-    body: JSON.stringify({ code: shot.code, quantity: 1 + (index % 2) }),
-  });
-  const body = (await res.json()) as { receipt?: string };
-  return { status: res.status, receipt: body.receipt, ms: performance.now() - start, retryAfter: res.headers.has('retry-after') };
+  const res = await phones.post(`${base}/api/campaigns/${campaignId}/requests`, { 'x-forwarded-for': addressOf(shot.household >= 0 ? shot.household : 1_000_000 + index) }, { code: shot.code, quantity: 1 + (index % 2) });
+  const body = (res.body ? JSON.parse(res.body) : {}) as { receipt?: string };
+  return { status: res.status, receipt: body.receipt, ms: performance.now() - start, retryAfter: 'retry-after' in res.headers };
 }
 
 /** Every household's 1–3 requests and 10 % bogus ones, shuffled by a fixed rule (no arrival order favoured). */
@@ -277,7 +277,7 @@ async function overload({ kind, use, where, codes, commodityId, userId }: Setup,
     await new Promise((r) => setTimeout(r, 5));
   }
   await Promise.all(pending);
-  const alive = (await fetch(`${server.base}/api/health`)).status === 200;
+  const alive = (await phones.get(`${server.base}/api/health`)).status === 200;
   const peakRssMb = server.peakRssMb();
   await server.kill();
   accepted.sort((a, b) => a - b);
@@ -318,3 +318,4 @@ if (onlyDb !== 'pglite') {
   if (await postgresReachable()) await run('postgres');
   else console.log('rush on postgres: skipped (no PostgreSQL server at TEST_DATABASE_URL / DATABASE_URL)');
 }
+phones.close();

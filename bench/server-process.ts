@@ -2,7 +2,7 @@
 // share its event loop and its two cores' time is not counted as the server's; it can also be killed -9
 // mid-burst. Shared by the rush and intake benches.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -34,11 +34,7 @@ export async function startServer(where: string[]): Promise<ServerProcess> {
     base: `http://127.0.0.1:${port}`,
     child,
     peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-    // utime and stime, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name), in clock ticks of 10 ms.
-    cpuMs: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * 10;
-    },
+    cpuMs: () => processCpuMs(child.pid!, false),
     kill: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -46,6 +42,32 @@ export async function startServer(where: string[]): Promise<ServerProcess> {
         child.kill(signal);
       }),
   };
+}
+
+/**
+ * CPU time of a process in ms: utime and stime, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised
+ * name), in clock ticks of 10 ms; with `children`, also that of its children that have exited (16 and 17).
+ */
+function processCpuMs(pid: number, children: boolean): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0)) * 10;
+}
+
+/**
+ * CPU time of the PostgreSQL server on this machine so far, in ms: every `postgres` process, with the backends
+ * that have exited (counted in the postmaster's). The database's share of the cores, beside the server's.
+ */
+export function postgresCpuMs(): number {
+  let ms = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') ms += processCpuMs(Number(pid), true);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return ms;
 }
 
 /** Runs `fn` on the database while no server holds it (PGlite has one connection per data folder). */
