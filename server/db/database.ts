@@ -58,12 +58,17 @@ export const atBatchEnd = new AsyncLocalStorage<{ tx: Tx; works: AtEnd[] }>();
 export interface AtEnd<I = unknown> {
   all: (tx: Tx, items: I[]) => Promise<void>;
   item: I;
+  /** Run after every other work of the batch's end, which may add to its items (the outbox's events). */
+  final?: boolean;
 }
 
-/** Runs `all` for `item` last in the transaction `tx`: at the end of its grouped batch (with its neighbours' items) when it is one's, else now. */
-export async function lastIn<I>(tx: Tx, all: (tx: Tx, items: I[]) => Promise<void>, item: I): Promise<void> {
+/**
+ * Runs `all` for `item` last in the transaction `tx`: at the end of its grouped batch (with its neighbours' items)
+ * when it is one's, else now. A `final` work runs after the batch's other works.
+ */
+export async function lastIn<I>(tx: Tx, all: (tx: Tx, items: I[]) => Promise<void>, item: I, final = false): Promise<void> {
   const end = atBatchEnd.getStore();
-  if (end?.tx === tx) end.works.push({ all, item } as AtEnd);
+  if (end?.tx === tx) end.works.push({ all, item, final } as AtEnd);
   else await all(tx, [item]);
 }
 
@@ -83,6 +88,21 @@ export async function setTransactionSettings(tx: Tx, settings: Record<string, st
   const names = Object.keys(settings ?? {});
   if (!settings || names.length === 0) return;
   await tx.query(`SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, names.flatMap((name) => [name, settings[name]]));
+}
+
+/**
+ * Runs `fn` in `tx` as the request whose settings these are: work a grouped batch's end does on one request's
+ * behalf (which runs as no request), its settings set for it and cleared after. Within that request's own
+ * transaction, as is.
+ */
+export async function asRequest<T>(tx: Tx, settings: Record<string, string> | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!settings || transactionSettings.getStore() === settings) return fn();
+  await setTransactionSettings(tx, settings);
+  try {
+    return await transactionSettings.run(settings, fn);
+  } finally {
+    await setTransactionSettings(tx, Object.fromEntries(Object.keys(settings).map((name) => [name, ''])));
+  }
 }
 
 async function beforeCommit(tx: Tx): Promise<void> {

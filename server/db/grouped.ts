@@ -116,15 +116,20 @@ async function together(db: Db, units: Unit[], savepoints: boolean): Promise<Out
     .catch((error: unknown) => (error === failed ? unitFailed : undefined));
 }
 
-/** What the units left for the batch's end: each `all` once with its items in the units' order, in the order each was first left. */
+/**
+ * What the units left for the batch's end: each `all` once with its items in the units' order, in the order each
+ * was first left, the final ones last.
+ */
 async function runTogether(tx: Tx, works: AtEnd[]): Promise<void> {
   const items = new Map<AtEnd['all'], unknown[]>();
-  for (const { all, item } of works) {
+  for (const { all, item } of [...works.filter((w) => !w.final), ...works.filter((w) => w.final)]) {
     const list = items.get(all);
     if (list) list.push(item);
     else items.set(all, [item]);
   }
-  for (const [all, list] of items) await all(tx, list);
+  // Seen as the batch's (its `whole`), so that what is read once per batch (readOncePerBatch) is read once here too.
+  const batch: Tx & { whole: Tx } = { whole: tx, query: (sql, params) => tx.query(sql, params) };
+  for (const [all, list] of items) await all(batch, list);
 }
 
 /**

@@ -68,8 +68,8 @@ export class Outbox {
         if (recipients.length > 0) mine.pending.push({ recipients, type, data } as Pending);
       });
       // Last in the transaction; in a grouped batch at the batch's end, for all its transactions in one statement
-      // (the counter's lock is held until commit).
-      if (mine.pending.length > 0) await lastIn(tx, this.root.storeAll, mine);
+      // (the counter's lock is held until commit), after the batch's other works, which may queue events too.
+      await lastIn(tx, this.root.storeAll, mine, true);
       return value;
     });
     if (queued.stored.length > 0) this.delivery?.committed(queued.stored);
@@ -87,6 +87,7 @@ export class Outbox {
    */
   private readonly storeAll = async (tx: Tx, transactions: Queued[]): Promise<void> => {
     const pending = transactions.flatMap((t) => t.pending);
+    if (pending.length === 0) return;
     const echoed = this.echo ? await this.echo(tx, pending) : [];
     const stored = await store(tx, [...pending, ...echoed], this.delivery?.wakeChannel);
     let at = 0;

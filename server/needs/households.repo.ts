@@ -4,7 +4,8 @@
 // Rows come back as stored, merge keys included; the service strips them.
 import { quoteIdent, type Queryable } from '../db/database.ts';
 import { columnName, findRow, insertRow, insertRows, toCamel } from '../db/rows.ts';
-import { firstNeedOf } from './needs.repo.ts';
+import { noteRequests } from '../audit/audit.repo.ts';
+import { firstNeedsOf } from './needs.repo.ts';
 
 type Row = Record<string, unknown>;
 
@@ -28,50 +29,81 @@ export interface FirstNeed {
   sources: string[];
 }
 
+/** A new household with its first need, as a report brings them (merge keys worked out), and who reported it. */
+export interface FreshReport {
+  household: Row & { addressKey: string; phoneKey: string };
+  /** The reported fields, recorded as the household's first values. */
+  values: Record<string, unknown>;
+  source: string;
+  setBy: number | null;
+  need: FirstNeed;
+  /** The request's audit context, noted for each record written (audit_requests, migration 031), if it has one. */
+  request: string | undefined;
+}
+
+/** The household columns a report fills (an absent optional field is null, as the column's default). */
+const reportedColumns = {
+  name: 'text', address: 'text', addressKey: 'text', phone: 'text', phoneKey: 'text', lat: 'float8', lon: 'float8', people: 'int', community: 'text',
+  zoneId: 'int', notes: 'text', elderlyAlone: 'bool', chronicIllness: 'bool', disabled: 'bool', pregnant: 'bool', infant: 'bool',
+} as const;
+
 /**
- * A new household, its creation in the history (as recordCreation writes it) and its first need, in one
- * statement; both rows as stored (camelCase). Nothing is written, and undefined is returned, when a household
- * has these merge keys already (the report merges into it), or the commodity or the zone named does not exist.
+ * New households, each with its creation in the history (as recordCreation writes it) and its first need, for
+ * any number of reports in one statement (a burst of reports is written a grouped batch at a time); both rows as
+ * stored (camelCase), in the order given. A report is not written (undefined) when a household has its merge
+ * keys already, or an earlier report in the list has them (it merges into that one), or its commodity or the
+ * zone named does not exist: the caller takes the long way, which merges or names what is wrong.
  */
-export async function insertWithNeed(
-  db: Queryable,
-  household: Row,
-  creation: { values: Record<string, unknown>; source: string; setBy: number | null },
-  need: FirstNeed,
-): Promise<{ household: Row; need: Row } | undefined> {
-  const entries = Object.entries(household).filter(([, v]) => v !== undefined);
-  const at = entries.length;
-  const [row] = await db.query<Row & { need: Row }>(
-    `WITH household AS (
-       INSERT INTO households (${entries.map(([k]) => quoteIdent(columnName(k))).join(', ')})
-       SELECT ${entries.map((_, i) => `$${i + 1}`).join(', ')}
-       WHERE EXISTS (SELECT FROM commodities WHERE id = $${at + 4}) AND ($${at + 9}::int IS NULL OR EXISTS (SELECT FROM zones WHERE id = $${at + 9}))
+export async function insertWithNeeds(db: Queryable, reports: FreshReport[]): Promise<({ household: Row; need: Row } | undefined)[]> {
+  const columns = Object.keys(reportedColumns) as (keyof typeof reportedColumns)[];
+  const names = columns.map((c) => quoteIdent(columnName(c))).join(', ');
+  const at = columns.length;
+  const rows = await db.query<Row & { n: number; need: Row }>(
+    `WITH report AS (
+       SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${reportedColumns[c]}[]`).join(', ')},
+                            $${at + 1}::text[], $${at + 2}::text[], $${at + 3}::int[], $${at + 4}::int[], $${at + 5}::int[], $${at + 6}::text[], $${at + 7}::date[], $${at + 8}::text[])
+         WITH ORDINALITY AS r(${names}, creation, source, set_by, commodity_id, quantity, urgency, deadline, request, n)),
+     household AS (
+       INSERT INTO households (${names})
+       SELECT DISTINCT ON (address_key, phone_key) ${names} FROM report r
+       WHERE EXISTS (SELECT FROM commodities WHERE id = r.commodity_id) AND (r.zone_id IS NULL OR EXISTS (SELECT FROM zones WHERE id = r.zone_id))
+       ORDER BY address_key, phone_key, n
        ON CONFLICT (address_key, phone_key) DO NOTHING
        RETURNING *),
+     written AS (
+       SELECT DISTINCT ON (h.id) h.id, r.* FROM household h JOIN report r USING (address_key, phone_key) ORDER BY h.id, r.n),
      history AS (
        INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by)
-       SELECT id, '*', $${at + 1}::jsonb, $${at + 2}, 'applied', $${at + 3} FROM household),
-     need AS (
-       ${firstNeedOf('household', at + 4)})
-     SELECT household.*, to_json(need) AS need FROM household, need`,
+       SELECT id, '*', creation::jsonb, source, 'applied', set_by FROM written
+       RETURNING id, household_id),
+     need AS (${firstNeedsOf('written')}),
+     noted AS (
+       ${noteRequests(`SELECT 'households', id::text, request::jsonb FROM written WHERE request IS NOT NULL
+       UNION ALL
+       SELECT 'household_field_history', h.id::text, w.request::jsonb FROM history h JOIN written w ON w.id = h.household_id WHERE w.request IS NOT NULL
+       UNION ALL
+       SELECT 'needs', need.id::text, w.request::jsonb FROM need JOIN written w ON w.id = need.household_id WHERE w.request IS NOT NULL`)})
+     SELECT household.*, w.n, to_json(need) AS need FROM household JOIN written w USING (id) JOIN need ON need.household_id = household.id`,
     [
-      ...entries.map(([, v]) => v),
-      JSON.stringify(creation.values),
-      creation.source,
-      creation.setBy,
-      need.commodityId,
-      need.quantity,
-      need.urgency,
-      need.deadline,
-      need.sources,
-      household.zoneId ?? null,
+      ...columns.map((c) => reports.map((r) => r.household[c] ?? null)),
+      reports.map((r) => JSON.stringify(r.values)),
+      reports.map((r) => r.source),
+      reports.map((r) => r.setBy),
+      reports.map((r) => r.need.commodityId),
+      reports.map((r) => r.need.quantity),
+      reports.map((r) => r.need.urgency),
+      reports.map((r) => r.need.deadline),
+      reports.map((r) => r.request ?? null),
     ],
   );
-  if (!row) return undefined;
-  const { need: stored, ...created } = row;
-  // As a row read by node-postgres: timestamps as Dates (dates stay 'YYYY-MM-DD', as db/types.ts reads them).
-  const { created_at, updated_at, ...rest } = stored as Row & { created_at: string; updated_at: string };
-  return { household: created, need: toCamel({ ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at) }) };
+  const written = new Map(rows.map(({ n, need, ...household }) => [Number(n), { household, need: needAsRead(need) }]));
+  return reports.map((_, i) => written.get(i + 1));
+}
+
+/** A need read back as JSON, as node-postgres reads its row: timestamps as Dates (dates stay 'YYYY-MM-DD', as db/types.ts reads them). */
+function needAsRead(need: Row): Row {
+  const { created_at, updated_at, ...rest } = need as Row & { created_at: string; updated_at: string };
+  return toCamel({ ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at) });
 }
 
 export const findHousehold = (db: Queryable, id: number, lock = false) => findRow<Row>(db, 'households', id, lock);

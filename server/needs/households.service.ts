@@ -56,15 +56,35 @@ export async function findReported(tx: Queryable, input: Pick<HouseholdInput, 'a
   return row && fromRow(row);
 }
 
+/** A report of a household not known yet, with its first need. */
+export interface FreshNeedReport {
+  household: HouseholdInput;
+  need: repo.FirstNeed;
+  source: string;
+  actorId: number;
+  /** The request's audit context (its records are noted as its own when written with others'). */
+  request: string | undefined;
+}
+
 /**
- * A household not known yet, created with its first need in one statement (a burst of reports is written at
- * line rate); undefined, with nothing written, when its address and phone match a household, or the commodity
- * or the zone named does not exist: the caller then takes the long way, which names what is wrong.
+ * Households not known yet, each created with its first need, any number in one statement (a burst of reports
+ * is written at line rate), in the order given; undefined, with nothing of it written, for a report whose
+ * address and phone match a household (or an earlier report's), or whose commodity or zone does not exist: the
+ * caller then takes the long way, which merges or names what is wrong.
  */
-export async function createWithNeed(tx: Queryable, input: HouseholdInput, need: repo.FirstNeed, source: string, actorId: number): Promise<{ merge: MergeResult; need: Need } | undefined> {
-  const keys = { addressKey: addressKey(input.address), phoneKey: phoneKey(input.phone) };
-  const created = await repo.insertWithNeed(tx, { ...input, ...keys }, { values: trackedValues(input), source, setBy: actorId }, need);
-  return created && { merge: { household: fromRow(created.household), created: true, keptManual: [] }, need: created.need as unknown as Need };
+export async function createWithNeeds(tx: Queryable, reports: FreshNeedReport[]): Promise<({ merge: MergeResult; need: Need } | undefined)[]> {
+  const created = await repo.insertWithNeeds(
+    tx,
+    reports.map((r) => ({
+      household: { ...r.household, addressKey: addressKey(r.household.address), phoneKey: phoneKey(r.household.phone) },
+      values: trackedValues(r.household),
+      source: r.source,
+      setBy: r.actorId,
+      need: r.need,
+      request: r.request,
+    })),
+  );
+  return created.map((c) => c && { merge: { household: fromRow(c.household), created: true, keptManual: [] }, need: c.need as unknown as Need });
 }
 
 export async function createHousehold(tx: Queryable, input: HouseholdInput, source: string, actorId: number): Promise<MergeResult> {

@@ -265,12 +265,12 @@ type NewNeedRow = Pick<Need, 'householdId' | 'commodityId' | 'quantity' | 'urgen
 
 /** Many needs in a few statements; their ids and versions, in order. */
 /**
- * The statement (for a WITH clause) that writes the first need of each household `households` returns (a
- * relation with an id column): commodity, quantity, urgency, deadline and sources are parameters $at..$at+4.
+ * The statement (for a WITH clause) that writes the first need of each household in `households` (a relation with
+ * the household's id and its report's commodity_id, quantity, urgency, deadline and source).
  */
-export const firstNeedOf = (households: string, at: number) =>
+export const firstNeedsOf = (households: string) =>
   `INSERT INTO needs (household_id, commodity_id, quantity, urgency, deadline, sources)
-   SELECT id, $${at}, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4} FROM ${households}
+   SELECT id, commodity_id, quantity, urgency, deadline, ARRAY[source] FROM ${households}
    RETURNING *`;
 
 export const insertNeeds = (db: Queryable, needs: NewNeedRow[]) => insertRows<{ id: number; version: number }>(db, 'needs', needs, 'id, version');

@@ -1,13 +1,14 @@
 // Needs: quantities of a commodity a household asks for. A second report of the same open need
 // (same household, same commodity) merges into the first instead of being counted twice.
-import type { Db, Queryable } from '../db/database.ts';
+import { asRequest, lastIn, transactionSettings, type Db, type Queryable, type Tx } from '../db/database.ts';
+import { requestContext } from '../audit/audit.service.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
-import { zoneExists, zoneOfPoint } from '../zones/zones.service.ts';
+import { zoneExists, zoneOfPoint, zonesNow } from '../zones/zones.service.ts';
 import { checkCommunity, checkRecordInScope, inScope, type CommunityScope } from '../auth/communities.ts';
-import { createHousehold, createWithNeed, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
+import { createHousehold, createWithNeeds, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
 import { heldForReview, holdForReview } from './household-reviews.service.ts';
 import * as repo from './needs.repo.ts';
 import type { HouseholdInput, Need, NeedCommunity, NewNeed, needPatch } from './needs.schema.ts';
@@ -45,13 +46,66 @@ export interface Reporter {
 
 /** A need typed in by a person; a later correction of the household (PATCH) is what imports must respect. */
 export async function createNeed(outbox: Outbox, input: NewNeed, actorId: number, scope: CommunityScope = null): Promise<RecordedNeed> {
-  const outcome = await outbox.transaction(async (tx, notify) => {
-    const outcome = await recordNeed(tx, input, { source: 'form', actorId, scope, fieldPrefix: 'body.' });
-    if (!isHeld(outcome)) await announceRecorded(tx, notify, outcome, actorId);
-    return outcome;
+  const slot: ReportSlot = { input, reporter: { source: 'form', actorId, scope, fieldPrefix: 'body.' } };
+  await outbox.transaction(async (tx, notify) => {
+    // Afresh for each run (a grouped batch may run it again), in this run's request context.
+    Object.assign(slot, { outcome: undefined, notify, settings: transactionSettings.getStore(), request: requestContext() });
+    if (mayBeNew(slot)) await lastIn(tx, recordReports, slot);
+    else await recordReports(tx, [slot]);
   });
+  const outcome = slot.outcome!;
   if (isHeld(outcome)) throw heldForReview(outcome.reviewId);
   return outcome;
+}
+
+/** Records one need inside the caller's transaction, announced to no one (the demo's survey). */
+export async function recordNeed(tx: Tx, input: NewNeed, reporter: Reporter): Promise<ReportOutcome> {
+  const slot: ReportSlot = { input, reporter };
+  await recordReports(tx, [slot]);
+  return slot.outcome!;
+}
+
+/** A person's report, and once recorded, its outcome. */
+interface ReportSlot {
+  input: NewNeed;
+  reporter: Reporter;
+  /** Whom to tell (none: nobody is told). */
+  notify?: Notify;
+  /** The request's settings (who reports, through which request), and its audit context among them. */
+  settings?: Record<string, string>;
+  request?: string;
+  outcome?: ReportOutcome;
+}
+
+/** A report that may be of a household not known yet, in the reporter's communities (the usual report). */
+const mayBeNew = ({ input, reporter }: ReportSlot) => input.household !== undefined && inScope(reporter.scope, input.household.community);
+
+/**
+ * Reports recorded and announced: those of households not known yet together, in one statement (in a grouped
+ * batch, at its end: a burst is written at line rate); the others (a merge, a household held for review, or
+ * something to refuse) each the long way, as its own request.
+ */
+async function recordReports(tx: Tx, slots: ReportSlot[]): Promise<void> {
+  const fresh = slots.filter(mayBeNew);
+  const locate = fresh.length > 0 ? await zonesNow(tx) : undefined;
+  const created = await createWithNeeds(
+    tx,
+    fresh.map(({ input, reporter, request }) => ({
+      household: { ...input.household!, zoneId: input.household!.zoneId ?? locate!(input.household!.lat, input.household!.lon)?.id },
+      need: firstNeed(input, reporter.source),
+      source: reporter.source,
+      actorId: reporter.actorId,
+      request,
+    })),
+  );
+  for (const [i, slot] of fresh.entries()) {
+    const c = created[i];
+    if (c) slot.outcome = { need: c.need, merged: false, household: c.merge.household, householdCreated: true, keptManual: [] };
+  }
+  for (const slot of slots) {
+    slot.outcome ??= await asRequest(tx, slot.settings, () => recordNeedLongWay(tx, slot.input, slot.reporter));
+    if (slot.notify && !isHeld(slot.outcome)) await announceRecorded(tx, slot.notify, slot.outcome, slot.reporter.actorId);
+  }
 }
 
 /** Tells everyone on that community's need sheet that a need changed (stored, replayed on reconnect). */
@@ -74,18 +128,14 @@ export const announceRecorded = (tx: Queryable, notify: Notify, recorded: Record
   announce(tx, notify, recorded.need, recorded.household.community, recorded.merged ? 'merged' : 'created', by);
 
 /**
- * Records one need (creating or merging its household) inside the caller's transaction. A worker tied to
- * communities records only for those: the community they name is checked (403, their own input), and so is
- * the household their address and phone match, as stored and before anything of it is touched. A match in
- * another community is held for a coordinator's review; the reporter learns nothing of that household.
+ * Records one need (creating or merging its household) inside the caller's transaction, the long way (a report of
+ * a household not known yet is written with others by recordReports). A worker tied to communities records only
+ * for those: the community they name is checked (403, their own input), and so is the household their address and
+ * phone match, as stored and before anything of it is touched. A match in another community is held for a
+ * coordinator's review; the reporter learns nothing of that household.
  */
-export async function recordNeed(tx: Queryable, input: NewNeed, reporter: Reporter): Promise<ReportOutcome> {
+async function recordNeedLongWay(tx: Queryable, input: NewNeed, reporter: Reporter): Promise<ReportOutcome> {
   const { fieldPrefix, scope, source, actorId } = reporter;
-  if (input.household && inScope(scope, input.household.community)) {
-    // A household not known yet (the usual report) is written with its need in one statement; else the long way.
-    const fresh = await createWithNeed(tx, await withZone(tx, input.household, null), firstNeed(input, source), source, actorId);
-    if (fresh) return { need: fresh.need, merged: false, household: fresh.merge.household, householdCreated: true, keptManual: [] };
-  }
   await getCommodity(tx, input.commodityId, `${fieldPrefix}commodityId`);
   if (!input.household) {
     const household = await householdFor(tx, input.householdId!, scope, `${fieldPrefix}householdId`);
@@ -99,13 +149,10 @@ export async function recordNeed(tx: Queryable, input: NewNeed, reporter: Report
   return needOn(tx, merge, input, source);
 }
 
-/**
- * The reported household with its zone: the one named (which must exist: checked unless `checkedAs` is null,
- * when the write checks it), else the zone its point lies in.
- */
-async function withZone(tx: Queryable, household: HouseholdInput, checkedAs: Pick<Reporter, 'fieldPrefix'> | null): Promise<HouseholdInput> {
+/** The reported household with its zone: the one named (which must exist), else the zone its point lies in. */
+async function withZone(tx: Queryable, household: HouseholdInput, reporter: Pick<Reporter, 'fieldPrefix'>): Promise<HouseholdInput> {
   if (household.zoneId !== undefined) {
-    if (checkedAs && !(await zoneExists(tx, household.zoneId))) throw new NotFoundError('zone', household.zoneId, `${checkedAs.fieldPrefix}household.zoneId`);
+    if (!(await zoneExists(tx, household.zoneId))) throw new NotFoundError('zone', household.zoneId, `${reporter.fieldPrefix}household.zoneId`);
     return household;
   }
   return { ...household, zoneId: (await zoneOfPoint(tx, household.lat, household.lon))?.id };
