@@ -1,7 +1,7 @@
 // SQL for allocation plans and their allocations: the only module that writes plans and plan_allocations.
 // Other nouns read a plan through the plans service, or join these tables read-only into a view of their own.
 import type { Queryable } from '../db/database.ts';
-import { insertRows, limitOffset, listRows, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
+import { insertColumns, limitOffset, listRows, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import type { Snapshot } from './plan-inputs.ts';
 import type { PlanAllocation, PlanRecord } from './plans.service.ts';
@@ -33,12 +33,14 @@ export interface PlanLists {
 
 /** Stores a solved plan: its allocations, its result (its lists as rows) and the snapshot approval compares against. */
 export async function saveSolved(db: Queryable, id: number, allocations: SolverPlan['allocations'], result: PlanLists & object, snapshot: Snapshot): Promise<void> {
-  // A district's plan has hundreds of thousands of lines: multi-row statements, not one round trip each.
+  // A district's plan has hundreds of thousands of lines: one statement each list (its columns as arrays), not a
+  // round trip each, nor a long VALUES list to parse.
   const rows = allocations.map((a) => ({ planId: id, needId: Number(a.needId), lotId: Number(a.lotId), warehouseId: Number(a.warehouseId), commodityId: Number(a.commodityId), quantity: a.quantity, travelTimeS: Number.isFinite(a.travelTimeS) ? a.travelTimeS : null }));
-  await insertRows(db, 'plan_allocations', rows);
+  await insertColumns(db, 'plan_allocations', { planId: 'int', needId: 'int', lotId: 'int', warehouseId: 'int', commodityId: 'int', quantity: 'int', travelTimeS: 'float8' }, rows);
   const { unmet, fulfilment, ...rest } = result;
-  await insertRows(db, 'plan_unmet', entriesAsRows(id, unmet));
-  await insertRows(db, 'plan_fulfilment', entriesAsRows(id, fulfilment));
+  const entryTypes = { planId: 'int', ord: 'int', needId: 'int', entry: 'jsonb' } as const;
+  await insertColumns(db, 'plan_unmet', entryTypes, entriesAsRows(id, unmet));
+  await insertColumns(db, 'plan_fulfilment', entryTypes, entriesAsRows(id, fulfilment));
   await db.query(
     `UPDATE plans SET status = 'ready', result = $2, metrics = $2::jsonb->'metrics', snapshot = $3, solved_at = now(), progress = '{"stage": "done", "fraction": 1}' WHERE id = $1`,
     [id, JSON.stringify(rest), JSON.stringify(snapshot)],
