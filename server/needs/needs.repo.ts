@@ -132,14 +132,19 @@ export const flagsOf = (row: object): string[] => flagColumns.filter((flag) => (
 /**
  * The needs not cancelled, counted by what was asked and delivered and by their household's flags: the
  * dashboard's fill rates and equity. A district's half a million needs fall into a few thousand such groups,
- * so the database sums them and only the groups cross to the server.
+ * which the database keeps counted as they change (need_tally, 037): the read sums that ledger's rows.
  */
 export async function needTally(db: Queryable) {
   return db.query<{ quantity: number; fulfilled: number; urgency: Need['urgency']; needs: number; elderly_alone: boolean; chronic_illness: boolean; disabled: boolean; pregnant: boolean; infant: boolean }>(
-    `SELECT n.quantity, n.fulfilled, n.urgency, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant, count(*)::int AS needs
-     FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled' AND n.confirmed
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+    `SELECT quantity, fulfilled, urgency, elderly_alone, chronic_illness, disabled, pregnant, infant, sum(needs)::int AS needs
+     FROM need_tally GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(needs) <> 0`,
   );
+}
+
+/** Folds the tally's ledger into one row per group (the pruner runs it hourly); the rows left. */
+export async function foldNeedTally(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ rows: number }>('SELECT need_tally_fold() AS rows');
+  return row!.rows;
 }
 
 /** An open need as the optimizer sees it, with its household's place and flags (snake_case, as read). */
