@@ -248,13 +248,18 @@ export async function routeOfStop(tx: Queryable, stopId: number): Promise<{ stat
 
 /** Items delivered to households, and the mean hours from a need's report to its delivery, for the dashboard. */
 export async function deliveryTimes(db: Queryable): Promise<{ hours: number | null; delivered: number }> {
-  // An aggregate without GROUP BY: always one row.
+  // Summed from the ledger the database keeps as stops are delivered (delivery_times, 039), not from every item
+  // delivered; an aggregate without GROUP BY: always one row.
   const [row] = await db.query<{ hours: number | null; delivered: number }>(
-    `SELECT avg(extract(epoch FROM s.done_at - n.created_at) / 3600) AS hours, count(*) AS delivered
-     FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN needs n ON n.id = si.need_id
-     WHERE s.status = 'delivered' AND s.kind IN ('delivery', 'door')`,
+    `SELECT sum(hours) / nullif(sum(items), 0) AS hours, coalesce(sum(items), 0)::int AS delivered FROM delivery_times`,
   );
   return row!;
+}
+
+/** Folds the ledger of delivery times into one row (the pruner runs it hourly); the rows left. */
+export async function foldDeliveryTimes(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ rows: number }>('SELECT delivery_times_fold() AS rows');
+  return row!.rows;
 }
 
 /** The pending stops, on routes under way, that hand over goods of a lot; door visits last (their goods are their gate stop's). */
