@@ -7,9 +7,12 @@
 // unassigned stops by reason).
 // Usage: npm run bench -- district [--households N] [--seed S] [--stage-timeout-s T]
 //   [--stages seed,import,plan,approve,dispatch,push,deliver,dashboard] [--deliver-routes R]
-//   [--keep-data DIR] [--from-data DIR] [--route-limit-ms L]
+//   [--keep-data DIR] [--keep-dispatched DIR] [--from-data DIR] [--route-limit-ms L]
 // --keep-data DIR copies the database and map to DIR once the plan is approved; --from-data DIR starts from
 // a copy of such a directory (its approved plan, the same every run), skipping seed, import, plan and approve.
+// --keep-dispatched DIR copies them before the dashboard stage, once the plan is dispatched (and its routes
+// pushed and delivered, when those stages run): started from such a copy, dispatch, push and deliver are
+// skipped as well, and the dashboard's reads are measured on the same routes every run.
 // --route-limit-ms is the vehicle router's time limit (the API's default when not given): the router searches
 // for all of it, so a short one leaves the rest of dispatch's CPU to compare.
 import { createServer } from 'node:http';
@@ -36,11 +39,13 @@ const option = (name: string, fallback: string) => {
 };
 const KEEP_DATA = option('keep-data', '');
 const ROUTE_LIMIT_MS = option('route-limit-ms', '');
+const KEEP_DISPATCHED = option('keep-dispatched', '');
 const FROM_DATA = option('from-data', '');
-/** What --keep-data leaves beside the database: the approved plan and the district's size. */
+/** What --keep-data leaves beside the database: the approved plan and the district's size (and, after dispatch, its answer). */
 interface Kept {
   planId: number;
   households: number;
+  dispatched?: { unassigned: { reason: string }[] };
 }
 const KEPT_FILE = 'district-bench.json';
 const kept = FROM_DATA ? (JSON.parse(readFileSync(join(FROM_DATA, KEPT_FILE), 'utf8')) as Kept) : undefined;
@@ -129,11 +134,11 @@ async function followJob(api: Api, url: string): Promise<{ routeIds: number[]; u
   }
 }
 
-/** The plan's routes, page by page as any client reads them. */
+/** The plan's routes, page by page as the board reads them (summed up: the stops stay on the server). */
 async function allRoutes(api: Api, planId: number): Promise<RouteSummary[]> {
   const out: RouteSummary[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = (await api('GET', `/routes?planId=${planId}&limit=500&offset=${offset}`)).body as unknown as RouteSummary[] | { items: RouteSummary[] };
+    const page = (await api('GET', `/routes?planId=${planId}&limit=500&offset=${offset}&view=summary`)).body as unknown as RouteSummary[] | { items: RouteSummary[] };
     const items = Array.isArray(page) ? page : page.items;
     out.push(...items.map(({ id, driverId, kind, durationS, distanceM }) => ({ id, driverId, kind, durationS, distanceM })));
     if (items.length < 500) return out;
@@ -280,20 +285,21 @@ async function run(): Promise<void> {
       })
     : undefined;
 
-  if (approved && planId !== undefined && KEEP_DATA) {
-    // Closed first, so that PGlite's files are whole when copied.
+  /** Copies the database and map to a directory, closed first so that PGlite's files are whole when copied. */
+  const keep = async (dir: string, what: Kept) => {
     await opened.close();
-    cpSync(dataDir, KEEP_DATA, { recursive: true });
-    writeFileSync(join(KEEP_DATA, KEPT_FILE), JSON.stringify({ planId, households: HOUSEHOLDS } satisfies Kept));
+    cpSync(dataDir, dir, { recursive: true });
+    writeFileSync(join(dir, KEPT_FILE), JSON.stringify(what));
     opened = await openServer(dataDir);
     ({ db, base, community, coordinator, api } = opened);
-  }
+  };
+  if (approved && planId !== undefined && KEEP_DATA && !kept) await keep(KEEP_DATA, { planId, households: HOUSEHOLDS });
 
   // Every driver's and gate volunteer's phone is online before dispatch, as on the day (sessions made
   // directly: the login throttle rightly refuses thousands of sign-ins from one address).
-  const phones = approved && STAGES.has('push') ? await Phones.open(db, base) : undefined;
+  const phones = approved && !kept?.dispatched && STAGES.has('push') ? await Phones.open(db, base) : undefined;
 
-  const dispatched = approved
+  const dispatched = kept?.dispatched ? { startedAt: 0, ...kept.dispatched } : approved
     ? await stage('dispatch', async () => {
         const startedAt = performance.now();
         const res = await api('POST', `/plans/${planId}/dispatch`, ROUTE_LIMIT_MS ? { timeLimitMs: Number(ROUTE_LIMIT_MS) } : {}, STAGE_TIMEOUT_MS);
@@ -355,10 +361,15 @@ async function run(): Promise<void> {
     });
   }
 
+  if (dispatched && !kept?.dispatched && KEEP_DISPATCHED) {
+    phones?.close();
+    await keep(KEEP_DISPATCHED, { planId: planId!, households: HOUSEHOLDS, dispatched: { unassigned: dispatched.unassigned } });
+  }
+
   if (STAGES.has('dashboard')) {
     await stage('dashboard', async () => {
       const fields: Record<string, number> = {};
-      for (const [name, path] of [['dashboard', '/dashboard'], ['routes', '/routes?limit=50'], ['needs', '/needs?limit=50'], ['plans', '/plans?limit=20']] as const) {
+      for (const [name, path] of [['dashboard', '/dashboard'], ['routes', '/routes?limit=50&view=summary'], ['needs', '/needs?limit=50'], ['plans', '/plans?limit=20']] as const) {
         const times: number[] = [];
         for (let i = 0; i < 20; i++) {
           const t0 = performance.now();

@@ -1,10 +1,12 @@
 // Drops what is kept only for a while: expired sessions, idempotent replies past their retry window,
-// login counts whose window has ended and the audit trigger's request notes; and folds the map's ledger of needs by cell into one row a cell. Runs at start and then hourly on each node (the DELETEs are idempotent).
+// login counts whose window has ended and the audit trigger's request notes; and folds the ledgers of needs (the map's by cell, the dashboard's tally, the need sheet's counts, the times to delivery) into one row a group. Runs at start and then hourly on each node (the DELETEs are idempotent).
 import type { Db } from './db/database.ts';
 import { deleteExpiredSessions } from './auth/auth.repo.ts';
 import { pruneLoginAttempts } from './auth/login-throttle.ts';
 import { pruneReplies } from './http/idempotency.ts';
 import { foldNeedCells } from './needs/need-map.repo.ts';
+import { foldNeedTallies } from './needs/needs.repo.ts';
+import { foldDeliveryTimes } from './dispatch/stops.repo.ts';
 import { deleteRequestNotesOlderThan } from './audit/audit.repo.ts';
 
 const HOUR_MS = 3_600_000;
@@ -17,6 +19,10 @@ export interface Pruned {
   auditRequestNotes: number;
   /** The map's ledger rows left after folding. */
   needMapCells: number;
+  /** The rows left after folding in the dashboard's need tally and the need sheet's counts. */
+  needTallies: { tally: number; counts: number };
+  /** The rows left after folding in the ledger of delivery times. */
+  deliveryTimes: number;
 }
 
 export async function pruneOnce(db: Db): Promise<Pruned> {
@@ -26,6 +32,8 @@ export async function pruneOnce(db: Db): Promise<Pruned> {
     loginAttempts: await pruneLoginAttempts(db),
     auditRequestNotes: await deleteRequestNotesOlderThan(db, 1),
     needMapCells: await foldNeedCells(db),
+    needTallies: await foldNeedTallies(db),
+    deliveryTimes: await foldDeliveryTimes(db),
   };
 }
 

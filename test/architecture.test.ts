@@ -106,6 +106,10 @@ const WRITER: Record<string, string | null> = {
   needs: 'server/needs/needs.repo.ts',
   household_reviews: 'server/needs/household-reviews.repo.ts',
   need_map_cells: 'server/needs/need-map.repo.ts', // appended by 030_needs_on_the_map.sql's triggers; folded by the repo (need_map_fold)
+  need_tally: 'server/needs/needs.repo.ts', // appended by 037_need_tally.sql's triggers; folded by the repo (need_tally_fold)
+  need_counts: 'server/needs/needs.repo.ts', // appended by 038_need_counts.sql's triggers; folded by the repo (need_counts_fold)
+  commodity_flows: 'server/stock/stock.repo.ts', // appended by 039_stock_flows_by_statement.sql's trigger on stock_movements
+  delivery_times: 'server/dispatch/stops.repo.ts', // appended by 039_delivery_times.sql's trigger; folded by the repo (delivery_times_fold)
   drivers: 'server/drivers/drivers.repo.ts',
   closures: 'server/network/network.repo.ts',
   plans: 'server/plans/plans.repo.ts',

@@ -91,4 +91,14 @@ export interface Route {
   durationS?: number;
   warehouseId?: number | null;
 }
+/** A route as the board lists it (GET /api/routes?view=summary): its stops counted by state, not the stops themselves. */
+export interface RouteSummary {
+  id: number;
+  driverId: number;
+  kind: 'vehicle' | 'walking';
+  status: string;
+  stopCount: number;
+  stopsByStatus: Record<StopStatus, number>;
+  weightKg: number;
+}
 export type { HandoverStop } from '../../server/dispatch/handover.schema.ts';

@@ -22,7 +22,15 @@ export const dispatchBody = z.strictObject({
   limits: z.partialRecord(z.enum(vehicleTypes), dayLimits).default({}).describe("the day's limits per vehicle type"),
 });
 
-export const routeQuery = listQuery({ planId: optionalId, driverId: optionalId }, ['id'], { limit: MAX_LIMIT });
+export const routeQuery = listQuery(
+  {
+    planId: optionalId,
+    driverId: optionalId,
+    view: z.enum(['full', 'summary']).default('full').describe('full: every stop with its goods, recipient and proof; summary: per route its stops counted by state, weight, trips and times (the board)'),
+  },
+  ['id'],
+  { limit: MAX_LIMIT },
+);
 
 /** Proof of a delivery, as the phone recorded it at the door or the gate. */
 export const proof = z.strictObject({

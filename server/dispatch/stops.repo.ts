@@ -92,6 +92,37 @@ export async function stopsOfRoutes(db: Queryable, routeIds: number[]): Promise<
   return (await db.query('SELECT * FROM stops WHERE route_id = ANY($1::int[]) ORDER BY route_id, seq', [routeIds])).map((r) => toCamel<StopRow>(r));
 }
 
+/** What the board shows of a route instead of its stops: how many in each state, what its goods weigh, its trips and last times. */
+export interface StopTally {
+  routeId: number;
+  stopCount: number;
+  stopsByStatus: Record<StopRow['status'], number>;
+  weightKg: number;
+  trips: number;
+  /** When the last stop is due, in seconds after midnight (null: no times). */
+  lastEtaS: number | null;
+  /** When the last outcome was recorded (null: none yet). */
+  lastDoneAt: string | null;
+}
+
+/** The stops of these routes counted by state, their goods weighed: one row a route, the items summed in the database. */
+export async function stopTallies(db: Queryable, routeIds: number[]): Promise<StopTally[]> {
+  const rows = await db.query<Omit<StopTally, 'stopsByStatus'> & StopTally['stopsByStatus']>(
+    `SELECT s.route_id AS "routeId", count(*)::int AS "stopCount",
+            count(*) FILTER (WHERE s.status = 'pending')::int AS pending, count(*) FILTER (WHERE s.status = 'delivered')::int AS delivered,
+            count(*) FILTER (WHERE s.status = 'failed')::int AS failed, count(*) FILTER (WHERE s.status = 'collected')::int AS collected,
+            coalesce(sum(g.kg), 0)::float AS "weightKg", count(DISTINCT s.trip)::int AS trips, max(s.eta_s) AS "lastEtaS", max(s.done_at) AS "lastDoneAt"
+     FROM stops s LEFT JOIN (
+       SELECT si.stop_id, sum(si.quantity * c.weight_kg) AS kg
+       FROM stops x JOIN stop_items si ON si.stop_id = x.id JOIN commodities c ON c.id = si.commodity_id
+       WHERE x.route_id = ANY($1::int[]) GROUP BY si.stop_id
+     ) g ON g.stop_id = s.id
+     WHERE s.route_id = ANY($1::int[]) GROUP BY s.route_id`,
+    [routeIds],
+  );
+  return rows.map(({ pending, delivered, failed, collected, ...tally }) => ({ ...tally, stopsByStatus: { pending, delivered, failed, collected } }));
+}
+
 /** A stop, locked (a second outcome for it waits, then finds it done). */
 export async function lockStop(tx: Queryable, stopId: number): Promise<StopRow | undefined> {
   const [row] = await tx.query('SELECT * FROM stops WHERE id = $1 FOR UPDATE', [stopId]);
@@ -217,13 +248,18 @@ export async function routeOfStop(tx: Queryable, stopId: number): Promise<{ stat
 
 /** Items delivered to households, and the mean hours from a need's report to its delivery, for the dashboard. */
 export async function deliveryTimes(db: Queryable): Promise<{ hours: number | null; delivered: number }> {
-  // An aggregate without GROUP BY: always one row.
+  // Summed from the ledger the database keeps as stops are delivered (delivery_times, 039), not from every item
+  // delivered; an aggregate without GROUP BY: always one row.
   const [row] = await db.query<{ hours: number | null; delivered: number }>(
-    `SELECT avg(extract(epoch FROM s.done_at - n.created_at) / 3600) AS hours, count(*) AS delivered
-     FROM stops s JOIN stop_items si ON si.stop_id = s.id JOIN needs n ON n.id = si.need_id
-     WHERE s.status = 'delivered' AND s.kind IN ('delivery', 'door')`,
+    `SELECT sum(hours) / nullif(sum(items), 0) AS hours, coalesce(sum(items), 0)::int AS delivered FROM delivery_times`,
   );
   return row!;
+}
+
+/** Folds the ledger of delivery times into one row (the pruner runs it hourly); the rows left. */
+export async function foldDeliveryTimes(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ rows: number }>('SELECT delivery_times_fold() AS rows');
+  return row!.rows;
 }
 
 /** The pending stops, on routes under way, that hand over goods of a lot; door visits last (their goods are their gate stop's). */

@@ -132,14 +132,19 @@ export const flagsOf = (row: object): string[] => flagColumns.filter((flag) => (
 /**
  * The needs not cancelled, counted by what was asked and delivered and by their household's flags: the
  * dashboard's fill rates and equity. A district's half a million needs fall into a few thousand such groups,
- * so the database sums them and only the groups cross to the server.
+ * which the database keeps counted as they change (need_tally, 037): the read sums that ledger's rows.
  */
 export async function needTally(db: Queryable) {
   return db.query<{ quantity: number; fulfilled: number; urgency: Need['urgency']; needs: number; elderly_alone: boolean; chronic_illness: boolean; disabled: boolean; pregnant: boolean; infant: boolean }>(
-    `SELECT n.quantity, n.fulfilled, n.urgency, h.elderly_alone, h.chronic_illness, h.disabled, h.pregnant, h.infant, count(*)::int AS needs
-     FROM needs n JOIN households h ON h.id = n.household_id WHERE n.status <> 'cancelled' AND n.confirmed
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+    `SELECT quantity, fulfilled, urgency, elderly_alone, chronic_illness, disabled, pregnant, infant, sum(needs)::int AS needs
+     FROM need_tally GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(needs) <> 0`,
   );
+}
+
+/** Folds the ledgers the dashboard and the need sheet count needs by (need_tally, need_counts) into one row per group (the pruner runs it hourly); the rows left in each. */
+export async function foldNeedTallies(db: Queryable): Promise<{ tally: number; counts: number }> {
+  const [row] = await db.query<{ tally: number; counts: number }>('SELECT need_tally_fold() AS tally, need_counts_fold() AS counts');
+  return row!;
 }
 
 /** An open need as the optimizer sees it, with its household's place and flags (snake_case, as read). */
@@ -224,9 +229,7 @@ export async function listNeeds(db: Queryable, f: NeedFilter): Promise<Page<Need
     AND ($6::text[] IS NULL OR h.community = ANY($6)) AND ($7::text IS NULL OR n.urgency = $7)
     AND ($8::text IS NULL OR h.name ILIKE $8 OR h.address ILIKE $8 OR h.phone ILIKE $8)`;
   const params: unknown[] = [f.community ?? null, f.status ?? null, f.commodityId ?? null, f.householdId ?? null, f.zoneId ?? null, f.communities ?? null, f.urgency ?? null, f.q ? likeWords(f.q) : null];
-  const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*) AS total FROM needs n JOIN households h ON h.id = n.household_id ${where}`, params)) as [
-    { total: number },
-  ];
+  const total = await countNeeds(db, f, where, params);
   // The page's ids first (a narrow sort over the index), then their rows as JSON: only one page is built.
   const rows = await db.query<{ need: Record<string, unknown>; household: Record<string, unknown> }>(
     `SELECT to_jsonb(n) AS need, to_jsonb(h) - 'address_key' - 'phone_key' AS household
@@ -238,6 +241,24 @@ export async function listNeeds(db: Queryable, f: NeedFilter): Promise<Page<Need
   );
   const items = rows.map((r) => ({ ...toCamel<Need>(r.need), household: toCamel<Household>(r.household) }));
   return { items, total, limit: f.limit, offset: f.offset };
+}
+
+/**
+ * How many needs the filter lists: summed from the ledger the database keeps by community, status, commodity
+ * and urgency (need_counts, 038) when the filter is of those alone, else counted (a household, a zone or a
+ * search narrows the needs to a few through their indexes).
+ */
+async function countNeeds(db: Queryable, f: NeedFilter, where: string, params: unknown[]): Promise<number> {
+  if (f.householdId !== undefined || f.zoneId !== undefined || f.q) {
+    return (await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM needs n JOIN households h ON h.id = n.household_id ${where}`, params))[0]!.total;
+  }
+  const [row] = await db.query<{ total: number }>(
+    `SELECT coalesce(sum(needs), 0)::int AS total FROM need_counts
+     WHERE ($1::text IS NULL OR community = $1) AND ($2::text IS NULL OR status = $2) AND ($3::int IS NULL OR commodity_id = $3)
+       AND ($4::text[] IS NULL OR community = ANY($4)) AND ($5::text IS NULL OR urgency = $5)`,
+    [f.community ?? null, f.status ?? null, f.commodityId ?? null, f.communities ?? null, f.urgency ?? null],
+  );
+  return row!.total;
 }
 
 /** The communities of households (only these, when given), each with its open needs' count: one row per community. */

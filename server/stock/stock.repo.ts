@@ -71,17 +71,15 @@ export async function lockUsable(db: Queryable, warehouseId: number, commodityId
 
 /** Each commodity's available stock, and per day over the last `days` what was received and what left (dispatched or spoiled). */
 export async function flowRates(db: Queryable, days: number): Promise<{ commodityId: number; available: number; inflowPerDay: number; outflowPerDay: number }[]> {
-  // The window's movements first (by the time index), then summed per commodity: never the whole ledger.
+  // The window's flows summed per statement and commodity as the ledger was written (commodity_flows, 039), by
+  // their time index: never the movements themselves, a dispatch per item picked up.
   return db.query(
     `SELECT c.id AS "commodityId", coalesce(a.available, 0) AS available,
             coalesce(f.inflow, 0) / $1::float AS "inflowPerDay", coalesce(f.outflow, 0) / $1::float AS "outflowPerDay"
      FROM commodities c
      LEFT JOIN (SELECT commodity_id, sum(on_hand - reserved) AS available FROM lots GROUP BY commodity_id) a ON a.commodity_id = c.id
-     LEFT JOIN (SELECT l.commodity_id, sum(m.quantity) FILTER (WHERE m.kind = 'received') AS inflow,
-                       sum(m.quantity) FILTER (WHERE m.kind IN ('dispatched', 'spoiled')) AS outflow
-                FROM stock_movements m JOIN lots l ON l.id = m.lot_id
-                WHERE m.created_at > now() - make_interval(days => $1::int) AND m.kind IN ('received', 'dispatched', 'spoiled')
-                GROUP BY l.commodity_id) f ON f.commodity_id = c.id
+     LEFT JOIN (SELECT commodity_id, sum(inflow) AS inflow, sum(outflow) AS outflow FROM commodity_flows
+                WHERE at > now() - make_interval(days => $1::int) GROUP BY commodity_id) f ON f.commodity_id = c.id
      ORDER BY c.id`,
     [days],
   );

@@ -200,7 +200,12 @@ describe.skipIf(!hasChromium)('the web app', () => {
 
     const board = await openContext(browser, lifeline);
     const boardPage = await signedInPage(board, lifeline, 'coordinator@lifeline.local', '/coordinator/board');
-    await boardPage.locator(`.route-card[data-route="${route.id}"]`).waitFor();
+    // The board lists the routes summed up; opened, a route shows its stops.
+    const card = boardPage.locator(`.route-card[data-route="${route.id}"]`);
+    await card.getByText(`0 of ${route.stops.length} stops done`).waitFor();
+    await card.getByRole('button', { name: 'Show stops' }).click();
+    await card.locator('[data-stop]').first().waitFor();
+    expect(await card.locator('[data-stop]').count()).toBe(route.stops.length);
     await boardPage.locator('.live-live').waitFor();
 
     const phoneContext = await openContext(browser, lifeline, phone);
@@ -277,6 +282,7 @@ describe.skipIf(!hasChromium)('the web app', () => {
     await page.getByRole('button', { name: 'Nobody home' }).click();
     await page.getByRole('button', { name: 'Report' }).click();
     await boardPage.locator(`[data-stop="${fourth.id}"][data-status="failed"]`).waitFor();
+    await card.getByText(`4 of ${route.stops.length} stops done · 1 failed`).waitFor();
     const [failed] = await lifeline.db.query<{ status: string; reason: string }>('SELECT status, reason FROM stops WHERE id = $1', [fourth.id]);
     expect(failed).toEqual({ status: 'failed', reason: 'nobody_home' });
     // The board acknowledged what it handled, once for the burst, up to the failed stop's event.

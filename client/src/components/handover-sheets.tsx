@@ -14,13 +14,13 @@ interface Walk {
   status: string;
   gateId: number | null;
   driverId: number;
-  stops: { status: string }[];
+  stopCount: number;
 }
 
 export function HandoverSheets({ planId }: { planId: number }) {
   const data = useLoad(
     async () => {
-      const [routes, zones, drivers] = await Promise.all([getAll<Walk>('/routes', { planId }), getAll<Zone>('/zones'), getAll<Driver>('/drivers', { kind: 'gate_volunteer' })]);
+      const [routes, zones, drivers] = await Promise.all([getAll<Walk>('/routes', { planId, view: 'summary' }), getAll<Zone>('/zones'), getAll<Driver>('/drivers', { kind: 'gate_volunteer' })]);
       const walks = routes.filter((r) => r.kind === 'walking' && r.gateId !== null && r.status !== 'completed' && r.status !== 'cancelled');
       const gates = new Map(zones.flatMap((z) => z.gates).map((g) => [g.id, g.name]));
       const walkers = new Map(drivers.map((d) => [d.id, d.name]));
@@ -52,7 +52,7 @@ export function HandoverSheets({ planId }: { planId: number }) {
                     {walks.map((w) => (
                       <li key={w.id} data-route={w.id}>
                         <button type="button" disabled={busy} onClick={() => print(`/routes/${w.id}/handover-sheet`, {}, `handover-sheet-${w.id}.pdf`)}>
-                          {t('sheets.route', { walker: walkers.get(w.driverId) ?? `#${w.driverId}`, n: w.stops.length })}
+                          {t('sheets.route', { walker: walkers.get(w.driverId) ?? `#${w.driverId}`, n: w.stopCount })}
                         </button>
                       </li>
                     ))}

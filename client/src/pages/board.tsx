@@ -1,56 +1,77 @@
-// The coordinators' live board: every route of the day with its stops, drivers' positions on the
-// map, updated as deliveries and positions arrive over the live connection.
+// The coordinators' live board: every route of the day with its progress, the stops of the routes opened
+// on it and drivers' positions on the map, updated as deliveries and positions arrive over the live connection.
 import L from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, getAll } from '../api.ts';
-import { fmtDateTime, fmtTime, t, tOr } from '../i18n.ts';
-import type { Driver, Route } from '../types.ts';
+import { fmtDateTime, fmtNumber, fmtTime, t, tOr } from '../i18n.ts';
+import type { Driver, Route, RouteSummary, StopStatus } from '../types.ts';
+import { stopStatuses } from '../../../domain/values.ts';
 import { isMissingEndpoint, NotYet, Show, useLoad } from '../components/ui.tsx';
 import { asText, MapBox, toLatLngs, useLayer, useMap } from '../components/map.tsx';
 import { onLive, onLiveResync } from '../live.ts';
 import { downloadCsv } from '../csv.ts';
-import { readRoute, readRoutes } from '../route-data.ts';
+import { readRoute } from '../route-data.ts';
 
 const routeColours = ['#2563eb', '#db2777', '#059669', '#7c3aed', '#ea580c', '#0891b2', '#65a30d', '#be123c', '#4f46e5', '#a16207'];
 
 export function BoardPage() {
   const { ref, map, network } = useMap();
-  const routes = useLoad(() => get<unknown>('/routes', { limit: 500 }).then(readRoutes), []);
+  // The board lists each route summed up (a district's page of routes with every stop and item was megabytes);
+  // a route opened on it is read whole, its stops drawn on the map and in the list.
+  const routes = useLoad(() => get<RouteSummary[]>('/routes', { limit: 500, view: 'summary' }), []);
   const drivers = useLoad(() => getAll<Driver>('/drivers'), []);
-  // The routes shown now, for the live handlers (subscribed once).
-  const shown = useRef(routes.data);
-  shown.current = routes.data;
+  const [opened, setOpened] = useState<Record<number, Route>>({});
+  // The routes shown and opened now, for the live handlers (subscribed once).
+  const shown = useRef({ routes: routes.data, opened });
+  shown.current = { routes: routes.data, opened };
   const [positions, setPositions] = useState<Record<number, { lat: number; lon: number; at: string }>>({});
   const [feed, setFeed] = useState<{ at: string; text: string }[]>([]);
+
+  const open = (id: number) => void get<Record<string, unknown>>(`/routes/${id}`).then((raw) => setOpened((o) => ({ ...o, [id]: readRoute(raw) })), routes.reload);
+  const close = (id: number) => setOpened(({ [id]: _, ...rest }) => rest);
 
   useEffect(() => {
     const offs = [
       onLive('stop:updated', (e) => {
-        routes.setData((rs) => rs?.map((r) => (r.id === e.data.routeId ? { ...r, stops: r.stops.map((s) => (s.id === e.data.stopId ? { ...s, status: e.data.status as Route['stops'][number]['status'] } : s)) } : r)));
+        // Only a pending stop gets an outcome: it leaves pending for its new state.
+        const status = e.data.status as StopStatus;
+        routes.setData((rs) => rs?.map((r) => (r.id === e.data.routeId ? { ...r, stopsByStatus: { ...r.stopsByStatus, pending: r.stopsByStatus.pending - 1, [status]: r.stopsByStatus[status] + 1 } } : r)));
+        setOpened((o) => {
+          const route = o[e.data.routeId];
+          return route ? { ...o, [route.id]: { ...route, stops: route.stops.map((s) => (s.id === e.data.stopId ? { ...s, status } : s)) } } : o;
+        });
         setFeed((f) => [{ at: e.at, text: t('board.stopEvent', { stop: e.data.stopId, route: e.data.routeId, status: tOr(`stop.${e.data.status}`, e.data.status) }) }, ...f].slice(0, 30));
       }),
       onLive('route:updated', (e) => {
-        // Only the route that changed is read again: a board of hundreds of routes is not reloaded per change.
+        // Only the route that changed is read again (its driver's few routes summed up, and the route itself when opened):
+        // a board of hundreds of routes is not reloaded per change.
         const id = e.data.routeId;
-        if (shown.current?.some((r) => r.id === id)) void get<Record<string, unknown>>(`/routes/${id}`).then((raw) => routes.setData((rs) => rs?.map((r) => (r.id === id ? readRoute(raw) : r))), routes.reload);
-        else routes.reload();
+        const route = shown.current.routes?.find((r) => r.id === id);
+        if (route) {
+          void get<RouteSummary[]>('/routes', { view: 'summary', driverId: route.driverId }).then((fresh) => routes.setData((rs) => rs?.map((r) => fresh.find((f) => f.id === r.id) ?? r)), routes.reload);
+          if (shown.current.opened[id]) open(id);
+        } else routes.reload();
         setFeed((f) => [{ at: e.at, text: t('board.routeEvent', { route: e.data.routeId, reason: e.data.reason }) }, ...f].slice(0, 30));
       }),
       onLive('route:assigned', () => routes.reload()),
       onLive('plan:status', () => routes.reload()),
       onLive('board:position', (e) => setPositions((p) => ({ ...p, [e.data.driverId]: { lat: e.data.lat, lon: e.data.lon, at: e.at } }))),
-      onLiveResync(routes.reload),
+      onLiveResync(() => {
+        routes.reload();
+        for (const id of Object.keys(shown.current.opened)) open(Number(id));
+      }),
     ];
     return () => offs.forEach((off) => off());
   }, []);
 
   const driverName = (id: number) => drivers.data?.find((d) => d.id === id)?.name ?? `#${id}`;
+  const colourOf = (id: number) => routeColours[Math.max(0, routes.data?.findIndex((r) => r.id === id) ?? 0) % routeColours.length]!;
 
   useLayer(
     map,
     (g) => {
-      for (const [i, route] of (routes.data ?? []).entries()) {
-        const colour = routeColours[i % routeColours.length]!;
+      for (const route of Object.values(opened)) {
+        const colour = colourOf(route.id);
         if (route.geometry) L.polyline(toLatLngs(route.geometry.coordinates), { color: colour, weight: 3, opacity: 0.7 }).addTo(g);
         const next = route.stops.find((s) => s.status === 'pending');
         if (!route.geometry) L.polyline(route.stops.map((s) => [s.lat, s.lon] as L.LatLngTuple), { color: colour, weight: 1.5, opacity: 0.5, dashArray: '4 4' }).addTo(g);
@@ -62,7 +83,7 @@ export function BoardPage() {
         }
       }
     },
-    [routes.data, drivers.data],
+    [opened, routes.data, drivers.data],
   );
   useLayer(
     map,
@@ -74,10 +95,10 @@ export function BoardPage() {
     [positions, drivers.data],
   );
 
-  const exportCsv = (list: Route[]) =>
+  const exportCsv = (list: RouteSummary[]) =>
     downloadCsv('board.csv', [
-      ['route', 'driver', 'kind', 'route_status', 'stop', 'seq', 'stop_kind', 'stop_status', 'eta'],
-      ...list.flatMap((r) => r.stops.map((s) => [r.id, driverName(r.driverId), r.kind, r.status, s.id, s.seq, s.kind, s.status, s.eta ?? ''])),
+      ['route', 'driver', 'kind', 'route_status', 'stops', ...stopStatuses, 'weight_kg'],
+      ...list.map((r) => [r.id, driverName(r.driverId), r.kind, r.status, r.stopCount, ...stopStatuses.map((s) => r.stopsByStatus[s]), r.weightKg]),
     ]);
 
   return (
@@ -99,7 +120,7 @@ export function BoardPage() {
                   </button>
                   <ul class="route-list">
                     {list.map((r, i) => {
-                      const done = r.stops.filter((s) => s.status !== 'pending').length;
+                      const stops = opened[r.id]?.stops;
                       return (
                         <li key={r.id} class="route-card" data-route={r.id}>
                           <div class="row-between">
@@ -109,13 +130,19 @@ export function BoardPage() {
                             <span class="badge">{tOr(`route.${r.status}`, r.status)}</span>
                           </div>
                           <div class="muted small">
-                            {t(`routeKind.${r.kind}`)} · {t('board.progress', { done, total: r.stops.length })}
+                            {t(`routeKind.${r.kind}`)} · {t('board.progress', { done: r.stopCount - r.stopsByStatus.pending, total: r.stopCount })}
+                            {r.stopsByStatus.failed > 0 && <> · {t('board.failed', { n: r.stopsByStatus.failed })}</>} · {fmtNumber(Math.round(r.weightKg))} kg
                           </div>
-                          <ol class="stop-dots" aria-label={t('board.stops')}>
-                            {r.stops.map((s) => (
-                              <li key={s.id} class={`dot-${s.status}`} title={`${s.seq}. ${tOr(`stop.${s.status}`, s.status)}${s.proof ? ` · ${t('board.handedTo', { who: s.proof.receiverName, how: t(`handover.${s.proof.handedTo}`), at: fmtDateTime(s.proof.deviceTime) })}${s.proof.hasPhoto ? ' 📷' : ''}` : ''}`} data-stop={s.id} data-status={s.status} />
-                            ))}
-                          </ol>
+                          <button type="button" class="link-button small" aria-expanded={stops !== undefined} onClick={() => (stops ? close(r.id) : open(r.id))}>
+                            {stops ? t('board.hideStops') : t('board.showStops')}
+                          </button>
+                          {stops && (
+                            <ol class="stop-dots" aria-label={t('board.stops')}>
+                              {stops.map((s) => (
+                                <li key={s.id} class={`dot-${s.status}`} title={`${s.seq}. ${tOr(`stop.${s.status}`, s.status)}${s.proof ? ` · ${t('board.handedTo', { who: s.proof.receiverName, how: t(`handover.${s.proof.handedTo}`), at: fmtDateTime(s.proof.deviceTime) })}${s.proof.hasPhoto ? ' 📷' : ''}` : ''}`} data-stop={s.id} data-status={s.status} />
+                              ))}
+                            </ol>
+                          )}
                         </li>
                       );
                     })}

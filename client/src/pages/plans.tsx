@@ -16,11 +16,11 @@ import type { JobView } from '../../../server/jobs/jobs.schema.ts';
 import { tierColours } from '../components/map.tsx';
 import { unmetReasons } from '../../../domain/values.ts';
 
-/** A dispatch that outlasted the server's wait answered with its job: follow it, then read the plan's routes. */
+/** A dispatch that outlasted the server's wait answered with its job: follow it, then read the plan's routes (summed up: the page shows how many). */
 async function followDispatch(jobId: string, planId: number): Promise<unknown> {
   for (;;) {
     const job = await request<JobView>('GET', `/jobs/${jobId}`);
-    if (job.state === 'done') return request('GET', `/routes?planId=${planId}`);
+    if (job.state === 'done') return request('GET', `/routes?planId=${planId}&view=summary`);
     if (job.state === 'failed') throw new Error(job.error?.detail ?? 'the dispatch failed');
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }

@@ -87,6 +87,19 @@ describe.each(databaseKinds)('stock ledger on %s', (kind) => {
     await t.api.post('/api/stock/movements').set(coordinator()).send({ lotId: lot.id, kind: 'reserved', quantity: 2, reason: 'plan' }).expect(201);
     const flow = (await flowRates(t.db)).find((f) => f.commodityId === other);
     expect(flow).toEqual({ commodityId: other, available: 5, inflowPerDay: 14 / FLOW_WINDOW_DAYS, outflowPerDay: 7 / FLOW_WINDOW_DAYS });
+    // Stock received before the window is available but no inflow; movements written together count each.
+    await t.db.query(`INSERT INTO stock_movements (lot_id, kind, quantity, reason, created_at) VALUES ($1, 'received', 3, 'found', now() - make_interval(days => $2))`, [lot.id, FLOW_WINDOW_DAYS + 1]);
+    await t.db.transaction((tx) => recordMovements(tx, [{ lotId: lot.id, kind: 'spoiled', quantity: 1, reason: 'rats' }, { lotId: lot.id, kind: 'spoiled', quantity: 2, reason: 'rats' }]));
+    const flows = await flowRates(t.db);
+    expect(flows.find((f) => f.commodityId === other)).toEqual({ commodityId: other, available: 5, inflowPerDay: 14 / FLOW_WINDOW_DAYS, outflowPerDay: 10 / FLOW_WINDOW_DAYS });
+    // Every commodity's flows as the movements of the window give them.
+    const fromMovements = await t.db.query<{ commodityId: number; inflow: number; outflow: number }>(
+      `SELECT c.id AS "commodityId", coalesce(sum(m.quantity) FILTER (WHERE m.kind = 'received'), 0)::int AS inflow, coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('dispatched', 'spoiled')), 0)::int AS outflow
+       FROM commodities c LEFT JOIN lots l ON l.commodity_id = c.id LEFT JOIN stock_movements m ON m.lot_id = l.id AND m.created_at > now() - make_interval(days => $1)
+       GROUP BY c.id ORDER BY c.id`,
+      [FLOW_WINDOW_DAYS],
+    );
+    expect(flows.map((f) => ({ commodityId: f.commodityId, inflow: Math.round(f.inflowPerDay * FLOW_WINDOW_DAYS), outflow: Math.round(f.outflowPerDay * FLOW_WINDOW_DAYS) }))).toEqual(fromMovements);
   });
 
   it('keeps the ledger append-only', async () => {
