@@ -44,6 +44,22 @@ describe('GeneticSearch', () => {
     expect(cost).toBeLessThan(784 * 1.02);
   });
 
+  it('keeps routes in the order of their barycentres around the depot, so that a giant tour runs round it', () => {
+    const problem = cvrp();
+    const at = (location: number) => problem.coordinates![location]!;
+    const depot = at(problem.depots[0]!.location);
+    const { routes } = search(problem, 5, 100);
+    const angles = routes
+      .filter((nodes) => nodes.length > 0)
+      .map((nodes) => {
+        const x = nodes.reduce((sum, c) => sum + at(problem.customers[c]!.location)[0] - depot[0], 0);
+        const y = nodes.reduce((sum, c) => sum + at(problem.customers[c]!.location)[1] - depot[1], 0);
+        return Math.atan2(y, x);
+      });
+    expect(angles.length).toBeGreaterThan(3);
+    expect(angles).toEqual(angles.slice().sort((a, b) => a - b));
+  });
+
   it('gives the same solution for the same seed', () => {
     const a = search(cvrp(), 9, 150);
     const b = search(cvrp(), 9, 150);
