@@ -31,8 +31,8 @@ const REPAIR_RATE = 0.5;
 /** Nearest unvisited customers a starting tour picks its next stop among. */
 const WANDER_CHOICES = 3;
 /**
- * Children without a better solution within capacity after which the population starts over (HGS-CVRP:
- * 20 000 of its cheaper children).
+ * Children without a better solution within capacity than the population's since it last started, after
+ * which it starts over (HGS-CVRP: 20 000 of its cheaper children).
  */
 const RESTART_AFTER = 1_000;
 
@@ -57,6 +57,14 @@ export class GeneticSearch {
   /** Starting individuals still to make before crossover (μ, again after a restart; HGS-CVRP makes 4μ of its cheaper ones). */
   private toSeed: number;
   private sinceImproved = 0;
+  /**
+   * The least distance within capacity since the population last started (HGS-CVRP's best of the
+   * restart): measured against the best ever, a new population was stopped after RESTART_AFTER children
+   * however well it was doing.
+   */
+  private restartBest = Infinity;
+  /** Times the population has started over. */
+  restarts = 0;
   /** Per customer, its position relative to the depot (x at 2c, y at 2c + 1); null without positions. */
   private readonly offsets: Float64Array | null;
 
@@ -101,11 +109,12 @@ export class GeneticSearch {
   adopt(routes: number[][]): boolean {
     this.education.load(routes);
     this.education.improve();
-    return this.population.add(this.capture());
+    return this.add(this.capture());
   }
 
   /** Makes and educates one individual (a random one while the population is seeded, else a child); true for a new best. */
   step(): boolean {
+    const before = this.restartBest;
     let improved: boolean;
     if (this.toSeed > 0) {
       this.toSeed--;
@@ -115,11 +124,13 @@ export class GeneticSearch {
       const second = this.population.select(this.random);
       improved = this.educate(orderCrossover(giantTour(first), giantTour(second), this.random), [first, second]);
     }
-    this.sinceImproved = improved ? 0 : this.sinceImproved + 1;
+    this.sinceImproved = this.restartBest < before ? 0 : this.sinceImproved + 1;
     if (this.sinceImproved >= RESTART_AFTER) {
       this.population.clear();
       this.toSeed = this.options.minimum;
       this.sinceImproved = 0;
+      this.restartBest = Infinity;
+      this.restarts++;
     }
     return improved;
   }
@@ -150,6 +161,12 @@ export class GeneticSearch {
     const ind = this.capture();
     const vehicleClass = this.s.inst.slots[0]!.vehicleClass;
     if (ind.excess === 0) for (const r of this.education.routes()) if (r.nodes.length > 0) this.pool.add(vehicleClass, r.nodes, r.distance);
+    return this.add(ind);
+  }
+
+  /** Into the population; true for a new best ever. */
+  private add(ind: Individual): boolean {
+    if (ind.excess === 0 && ind.distance < this.restartBest - 1e-9) this.restartBest = ind.distance;
     return this.population.add(ind);
   }
 

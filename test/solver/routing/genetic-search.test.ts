@@ -60,6 +60,16 @@ describe('GeneticSearch', () => {
     expect(angles).toEqual(angles.slice().sort((a, b) => a - b));
   });
 
+  it('after starting over, keeps the new population while it betters its own best, even short of the best ever', () => {
+    const inst = compileProblem(cvrp());
+    const customers = Array.from({ length: inst.realCount }, (_, c) => c);
+    const genetic = new GeneticSearch(new SearchState(inst), new Random(1), customers, new RoutePool(1000), nearestNeighbours(inst, 20));
+    while (genetic.restarts === 0) genetic.step();
+    // A new population starts from scratch: 1 000 children later it has bettered its own best, if not the best ever.
+    for (let k = 0; k < 1000; k++) genetic.step();
+    expect(genetic.restarts).toBe(1);
+  });
+
   it('gives the same solution for the same seed', () => {
     const a = search(cvrp(), 9, 150);
     const b = search(cvrp(), 9, 150);
