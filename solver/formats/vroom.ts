@@ -31,6 +31,7 @@ export interface VroomJob {
 export interface VroomShipmentStep {
   id: number;
   description?: string;
+  location?: [number, number];
   location_index?: number;
   setup?: number;
   service?: number;
@@ -232,6 +233,8 @@ export function fromVroom(raw: unknown): VroomProblem {
     durations: widen(matrices.durations),
     ...(matrices.distances ? { lengths: widen(matrices.distances) } : {}),
   };
+  const coordinates = open ? undefined : readCoordinates(jobs, shipments, vehicles, size);
+  if (coordinates) problem.coordinates = coordinates;
   const initialRoutes = readSteps(vehicles, jobs);
   return {
     input,
@@ -555,6 +558,37 @@ function readVehicle(
       ? { maxTrips: trips, reloadDepot: depotAt(reloadAt), reloadTime: v.reload_service === undefined ? 0 : nonNegative(v.reload_service, `${at}.reload_service`) }
       : {}),
   };
+}
+
+/**
+ * Planar positions of the locations, when every job, shipment step and vehicle start and end gives its
+ * place as [lon, lat] (a guide for the search only: on plain CVRP, SWAP* then tries the routes whose
+ * sectors around the depot overlap). Projected at the places' mean latitude, so that angles around the
+ * depot hold. Locations no place gives (a reload place, an unused row) are never read: they take the
+ * first place's position. Not called with a virtual start or end (it has no place).
+ */
+function readCoordinates(jobs: VroomJob[], shipments: VroomShipment[], vehicles: VroomVehicle[], size: number): [number, number][] | undefined {
+  const places: { index: number; point: unknown; field: string }[] = [
+    ...jobs.map((job, i) => ({ index: job.location_index!, point: job.location, field: `jobs[${i}].location` })),
+    ...shipments.flatMap((sh, i) =>
+      (['pickup', 'delivery'] as const).map((type) => ({ index: sh[type].location_index!, point: sh[type].location, field: `shipments[${i}].${type}.location` })),
+    ),
+    ...vehicles.flatMap((v, i) => [
+      { index: v.start_index!, point: v.start, field: `vehicles[${i}].start` },
+      { index: v.end_index!, point: v.end, field: `vehicles[${i}].end` },
+    ]),
+  ];
+  if (places.length === 0 || places.some((p) => p.point === undefined)) return undefined;
+  const lonLat = places.map(({ point, field }) => {
+    const pair = list(point, field);
+    if (pair.length !== 2 || !pair.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new InvalidProblemError(field, 'must be [lon, lat]');
+    return pair as [number, number];
+  });
+  const scale = Math.cos((lonLat.reduce((sum, [, lat]) => sum + lat, 0) / lonLat.length) * (Math.PI / 180));
+  const projected = lonLat.map(([lon, lat]): [number, number] => [lon * scale, lat]);
+  const coordinates = new Array<[number, number]>(size).fill(projected[0]!);
+  places.forEach(({ index }, k) => (coordinates[index] = projected[k]!));
+  return coordinates;
 }
 
 function readBreak(raw: unknown, at: string): Break {

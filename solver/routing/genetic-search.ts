@@ -3,6 +3,7 @@
 // overload priced (repaired half the time when it ends overloaded) educates it into the population: the
 // plain-CVRP one of cvrp-education.ts for one capacity and symmetric distances, else the general one.
 // The population starts from randomised nearest-neighbour tours, and again when the best stalls.
+// Routes are kept in polar order around the depot, as HGS-CVRP exports them, so a giant tour runs round it.
 import type { Random } from '../random.ts';
 import { CapacityPenalty, REPAIR_FACTOR, repairOverload } from './capacity-penalty.ts';
 import { orderCrossover } from './crossover.ts';
@@ -30,8 +31,8 @@ const REPAIR_RATE = 0.5;
 /** Nearest unvisited customers a starting tour picks its next stop among. */
 const WANDER_CHOICES = 3;
 /**
- * Children without a better solution within capacity after which the population starts over (HGS-CVRP:
- * 20 000 of its cheaper children).
+ * Children without a better solution within capacity than the population's since it last started, after
+ * which it starts over (HGS-CVRP: 20 000 of its cheaper children).
  */
 const RESTART_AFTER = 1_000;
 
@@ -56,6 +57,16 @@ export class GeneticSearch {
   /** Starting individuals still to make before crossover (μ, again after a restart; HGS-CVRP makes 4μ of its cheaper ones). */
   private toSeed: number;
   private sinceImproved = 0;
+  /**
+   * The least distance within capacity since the population last started (HGS-CVRP's best of the
+   * restart): measured against the best ever, a new population was stopped after RESTART_AFTER children
+   * however well it was doing.
+   */
+  private restartBest = Infinity;
+  /** Times the population has started over. */
+  restarts = 0;
+  /** Per customer, its position relative to the depot (x at 2c, y at 2c + 1); null without positions. */
+  private readonly offsets: Float64Array | null;
 
   /**
    * Only for problems Split can cut: one kind of vehicle, leaving from and returning to one depot, with
@@ -85,6 +96,7 @@ export class GeneticSearch {
     this.population = new Population(customers, options, s.capacityPenalty);
     this.toSeed = options.minimum;
     this.split = splitProblem(s.inst, s.capacityPenalty);
+    this.offsets = depotOffsets(s.inst);
   }
 
   /** The best solution within capacity so far, routes per slot, and its distance. */
@@ -97,11 +109,12 @@ export class GeneticSearch {
   adopt(routes: number[][]): boolean {
     this.education.load(routes);
     this.education.improve();
-    return this.population.add(this.capture());
+    return this.add(this.capture());
   }
 
   /** Makes and educates one individual (a random one while the population is seeded, else a child); true for a new best. */
   step(): boolean {
+    const before = this.restartBest;
     let improved: boolean;
     if (this.toSeed > 0) {
       this.toSeed--;
@@ -111,11 +124,13 @@ export class GeneticSearch {
       const second = this.population.select(this.random);
       improved = this.educate(orderCrossover(giantTour(first), giantTour(second), this.random), [first, second]);
     }
-    this.sinceImproved = improved ? 0 : this.sinceImproved + 1;
+    this.sinceImproved = this.restartBest < before ? 0 : this.sinceImproved + 1;
     if (this.sinceImproved >= RESTART_AFTER) {
       this.population.clear();
       this.toSeed = this.options.minimum;
       this.sinceImproved = 0;
+      this.restartBest = Infinity;
+      this.restarts++;
     }
     return improved;
   }
@@ -146,6 +161,12 @@ export class GeneticSearch {
     const ind = this.capture();
     const vehicleClass = this.s.inst.slots[0]!.vehicleClass;
     if (ind.excess === 0) for (const r of this.education.routes()) if (r.nodes.length > 0) this.pool.add(vehicleClass, r.nodes, r.distance);
+    return this.add(ind);
+  }
+
+  /** Into the population; true for a new best ever. */
+  private add(ind: Individual): boolean {
+    if (ind.excess === 0 && ind.distance < this.restartBest - 1e-9) this.restartBest = ind.distance;
     return this.population.add(ind);
   }
 
@@ -183,6 +204,7 @@ export class GeneticSearch {
       routes.push(r.nodes);
       distance += r.distance;
     }
+    if (this.offsets) inPolarOrder(routes, this.offsets);
     return individual(routes, this.s.inst.customerCount, distance, this.education.excess());
   }
 
@@ -207,6 +229,40 @@ function newEdgeEnds(routes: number[][], parents: Individual[]): number[] {
     }
   }
   return [...ends];
+}
+
+/** Each customer's position relative to the depot, or null when positions are not known. */
+function depotOffsets(inst: Instance): Float64Array | null {
+  const { position, customerCount } = inst;
+  if (!position) return null;
+  const depot = inst.slots[0]!.startNode;
+  const offsets = new Float64Array(2 * customerCount);
+  for (let c = 0; c < customerCount; c++) {
+    offsets[2 * c] = position[2 * c]! - position[2 * depot]!;
+    offsets[2 * c + 1] = position[2 * c + 1]! - position[2 * depot + 1]!;
+  }
+  return offsets;
+}
+
+/**
+ * Sorts routes by the polar angle of their barycentre around the depot (HGS-CVRP's exportIndividual).
+ * Order crossover then keeps a sector of one parent and fills the rest in the other's order round the
+ * depot. With the routes in the order they happened to hold their slots, a child cost about twice the
+ * CPU to educate (CMT5, 2 000 children, seeds 1-9: 4.6 s against 2.5 s).
+ */
+function inPolarOrder(routes: number[][], offsets: Float64Array): void {
+  const angle = (route: number[]) => {
+    let x = 0;
+    let y = 0;
+    for (const c of route) {
+      x += offsets[2 * c]!;
+      y += offsets[2 * c + 1]!;
+    }
+    return Math.atan2(y, x);
+  };
+  const keyed = routes.map((route) => ({ route, angle: angle(route) }));
+  keyed.sort((a, b) => a.angle - b.angle);
+  keyed.forEach(({ route }, k) => (routes[k] = route));
 }
 
 /** The general local search over the search state (with the moves above). */

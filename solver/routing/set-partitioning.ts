@@ -11,6 +11,11 @@ export async function preloadHighs(): Promise<Highs> {
   return highsPromise;
 }
 
+/** Whether the solver has been asked for in this process (it is loaded only where the step may run). */
+export function highsRequested(): boolean {
+  return highsPromise !== null;
+}
+
 export interface PartitionInput {
   routes: PooledRoute[];
   /** Customers that must each be covered exactly once. */

@@ -3,6 +3,7 @@ import { InvalidProblemError, UnsolvableError } from '../../../solver/errors.ts'
 import { fromVroom, solveVroom, type VroomInput } from '../../../solver/formats/vroom.ts';
 import { checkVroomSolution } from '../../../solver/formats/vroom-check.ts';
 import { Random } from '../../../solver/random.ts';
+import { compileProblem } from '../../../solver/routing/problem.ts';
 
 /** VROOM's own example with custom matrices (docs/example_2.json; VROOM is © Julien Coupey, BSD 2-clause). */
 const VROOM_EXAMPLE: VroomInput = {
@@ -150,6 +151,34 @@ describe('VROOM problems in and out', () => {
     input.vehicles[0]!.steps = [{ type: 'start' }, { type: 'job', id: 1515 }, { type: 'end' }];
     const read = fromVroom(input);
     expect(read.initialRoutes).toEqual([{ vehicleId: '0', stops: ['job-1515'] }]);
+  });
+
+  it('gives the solver planar positions when every job and vehicle end has [lon, lat], and none when one lacks it', () => {
+    const input = structuredClone(VROOM_EXAMPLE);
+    input.vehicles[0]!.start = [2.35, 48.85];
+    input.vehicles[0]!.end = [2.36, 48.86];
+    input.jobs![0]!.location = [2.45, 48.85];
+    input.jobs![1]!.location = [2.35, 48.95];
+    const { problem } = fromVroom(input);
+    const scale = Math.cos((((48.85 + 48.86 + 48.85 + 48.95) / 4) * Math.PI) / 180);
+    const expected = [
+      [2.35 * scale, 48.85],
+      [2.45 * scale, 48.85],
+      [2.35 * scale, 48.95],
+      [2.36 * scale, 48.86],
+    ];
+    problem.coordinates!.forEach(([x, y], k) => {
+      expect(x).toBeCloseTo(expected[k]![0]!, 9);
+      expect(y).toBeCloseTo(expected[k]![1]!, 9);
+    });
+    // In the solver, nodes are the jobs (1414 east of the start, 1515 north of it), then the start and the end.
+    const { position } = compileProblem(problem);
+    const nodes = [expected[1]!, expected[2]!, expected[0]!, expected[3]!].flat();
+    expect(position).toHaveLength(nodes.length);
+    nodes.forEach((value, k) => expect(position![k]).toBeCloseTo(value, 9));
+
+    delete input.jobs![1]!.location;
+    expect(fromVroom(input).problem.coordinates).toBeUndefined();
   });
 
   it('names the field of a malformed input', () => {

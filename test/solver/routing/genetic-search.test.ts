@@ -44,6 +44,32 @@ describe('GeneticSearch', () => {
     expect(cost).toBeLessThan(784 * 1.02);
   });
 
+  it('keeps routes in the order of their barycentres around the depot, so that a giant tour runs round it', () => {
+    const problem = cvrp();
+    const at = (location: number) => problem.coordinates![location]!;
+    const depot = at(problem.depots[0]!.location);
+    const { routes } = search(problem, 5, 100);
+    const angles = routes
+      .filter((nodes) => nodes.length > 0)
+      .map((nodes) => {
+        const x = nodes.reduce((sum, c) => sum + at(problem.customers[c]!.location)[0] - depot[0], 0);
+        const y = nodes.reduce((sum, c) => sum + at(problem.customers[c]!.location)[1] - depot[1], 0);
+        return Math.atan2(y, x);
+      });
+    expect(angles.length).toBeGreaterThan(3);
+    expect(angles).toEqual(angles.slice().sort((a, b) => a - b));
+  });
+
+  it('after starting over, keeps the new population while it betters its own best, even short of the best ever', () => {
+    const inst = compileProblem(cvrp());
+    const customers = Array.from({ length: inst.realCount }, (_, c) => c);
+    const genetic = new GeneticSearch(new SearchState(inst), new Random(1), customers, new RoutePool(1000), nearestNeighbours(inst, 20));
+    while (genetic.restarts === 0) genetic.step();
+    // A new population starts from scratch: 1 000 children later it has bettered its own best, if not the best ever.
+    for (let k = 0; k < 1000; k++) genetic.step();
+    expect(genetic.restarts).toBe(1);
+  });
+
   it('gives the same solution for the same seed', () => {
     const a = search(cvrp(), 9, 150);
     const b = search(cvrp(), 9, 150);
