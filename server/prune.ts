@@ -1,5 +1,5 @@
 // Drops what is kept only for a while: expired sessions, idempotent replies past their retry window,
-// login counts whose window has ended and the audit trigger's request notes; and folds the ledgers of needs (the map's by cell, the dashboard's tally, the need sheet's counts, the times to delivery) into one row a group. Runs at start and then hourly on each node (the DELETEs are idempotent).
+// login counts whose window has ended and the audit trigger's request notes; and folds the ledgers of needs (the map's by cell, the dashboard's tally, the need sheet's counts, the times to delivery) into one row a group; and, on PGlite, refreshes the planner's statistics. Runs at start and then hourly on each node (the DELETEs are idempotent).
 import type { Db } from './db/database.ts';
 import { deleteExpiredSessions } from './auth/auth.repo.ts';
 import { pruneLoginAttempts } from './auth/login-throttle.ts';
@@ -8,6 +8,7 @@ import { foldNeedCells } from './needs/need-map.repo.ts';
 import { foldNeedTallies } from './needs/needs.repo.ts';
 import { foldDeliveryTimes } from './dispatch/stops.repo.ts';
 import { deleteRequestNotesOlderThan } from './audit/audit.repo.ts';
+import { refreshStatisticsGently } from './db/statistics.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -23,6 +24,8 @@ export interface Pruned {
   needTallies: { tally: number; counts: number };
   /** The rows left after folding in the ledger of delivery times. */
   deliveryTimes: number;
+  /** Tables whose planner statistics were refreshed (PGlite only: it runs no autovacuum). */
+  analysedTables: number;
 }
 
 export async function pruneOnce(db: Db): Promise<Pruned> {
@@ -34,6 +37,7 @@ export async function pruneOnce(db: Db): Promise<Pruned> {
     needMapCells: await foldNeedCells(db),
     needTallies: await foldNeedTallies(db),
     deliveryTimes: await foldDeliveryTimes(db),
+    analysedTables: await refreshStatisticsGently(db),
   };
 }
 

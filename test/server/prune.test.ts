@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { databaseKinds, openTestDatabase } from '../support/app.ts';
-import { startPruning } from '../../server/prune.ts';
+import { pruneOnce, startPruning } from '../../server/prune.ts';
+import { plannedRows } from '../../server/db/statistics.ts';
 import { RETRY_WINDOW_H } from '../../server/http/idempotency.ts';
 import type { Db } from '../../server/db/database.ts';
 
@@ -44,6 +45,17 @@ describe.each(databaseKinds)('pruning on %s', (kind) => {
     expect(await keys('SELECT token_hash AS k FROM sessions')).toEqual(['live']);
     expect(await keys('SELECT key AS k FROM idempotent_replies')).toEqual(['almost', 'fresh', 'taken-over']);
     expect(await keys('SELECT key AS k FROM login_attempts')).toEqual(['account:counting@test.local']);
+  });
+
+  it('refreshes the planner statistics on PGlite, which runs no autovacuum (a server does it itself)', async () => {
+    await db.query(`INSERT INTO login_attempts (key, points, expire) SELECT 'stats-' || i, 1, $1 FROM generate_series(1, 500) AS i`, [Date.now() + 60_000]);
+    const pruned = await pruneOnce(db);
+    if (kind === 'pglite') {
+      expect(pruned.analysedTables).toBeGreaterThan(10);
+      expect(await plannedRows(db, 'login_attempts')).toBeGreaterThanOrEqual(500);
+    } else {
+      expect(pruned.analysedTables).toBe(0);
+    }
   });
 
   it('runs again at its interval, and not after it is stopped', async () => {
