@@ -28,7 +28,7 @@ describe.skipIf(!hasChromium)('hostile text in the web app', () => {
     expect(res.status, JSON.stringify(answer)).toBeLessThan(300);
     return answer as T;
   };
-  let stops: { householdId: number | null; lat: number; lon: number }[];
+  let stops: { routeId: number; householdId: number | null; lat: number; lon: number }[];
 
   beforeAll(async () => {
     [lifeline, browser] = await Promise.all([startLifeline(), launchChromium(), ensureClientBuilt()]).then(([l, b]) => [l, b] as const);
@@ -37,8 +37,8 @@ describe.skipIf(!hasChromium)('hostile text in the web app', () => {
     const plan = await call<{ id: number }>('POST', '/plans', {});
     await solving.get(plan.id);
     await call('POST', `/plans/${plan.id}/approve`);
-    const { routes } = await call<{ routes: { kind: string; stops: { householdId: number | null; lat: number; lon: number }[] }[] }>('POST', `/plans/${plan.id}/dispatch`, { timeLimitMs: 1000 });
-    stops = routes.flatMap((r) => r.stops);
+    const { routes } = await call<{ routes: { id: number; kind: string; stops: { householdId: number | null; lat: number; lon: number }[] }[] }>('POST', `/plans/${plan.id}/dispatch`, { timeLimitMs: 1000 });
+    stops = routes.flatMap((r) => r.stops.map((s) => ({ ...s, routeId: r.id })));
     // Everything else a coordinator's map shows that people type.
     const rice = (await call<{ items: { id: number }[] }>('GET', '/commodities')).items[0]!;
     await call('POST', '/needs', { household: { name: named('Household'), address: '1 Rue Grimaldi', lat: SPOT.lat, lon: SPOT.lon, people: 2, community: 'Fontvieille' }, commodityId: rice.id, quantity: 1 });
@@ -130,6 +130,10 @@ describe.skipIf(!hasChromium)('hostile text in the web app', () => {
     await call('PATCH', `/households/${stop.householdId}`, { name: named('Recipient'), version: household.version });
     await page.reload();
     await page.getByText('Driver 1').first().waitFor();
+    // The board draws the stops of the routes opened on it.
+    const card = page.locator(`li.route-card[data-route="${stop.routeId}"]`);
+    await card.getByRole('button', { name: 'Show stops' }).click();
+    await card.locator('.stop-dots li').first().waitFor();
     await page.waitForTimeout(300);
     expect(await tooltipAt(page, stop.lat, stop.lon, 'Recipient')).toContain(`. ${named('Recipient')} · to do`);
     expect(await page.locator('.map-main img[src="x"]').count()).toBe(0);
