@@ -55,6 +55,7 @@ const reportedColumns = {
  * zone named does not exist: the caller takes the long way, which merges or names what is wrong.
  */
 export async function insertWithNeeds(db: Queryable, reports: FreshReport[]): Promise<({ household: Row; need: Row } | undefined)[]> {
+  if (reports.length === 0) return [];
   const columns = Object.keys(reportedColumns) as (keyof typeof reportedColumns)[];
   const names = columns.map((c) => quoteIdent(columnName(c))).join(', ');
   const at = columns.length;
