@@ -28,8 +28,11 @@ export function audited<T>(req: Request, user: SignedInUser | undefined, request
   return transactionSettings.run({ [SETTING]: JSON.stringify(context) }, work);
 }
 
-/** The request context of the write under way, for records a statement of many requests writes on its behalf. */
-export const requestContext = (): string | undefined => transactionSettings.getStore()?.[SETTING];
+/** The request context among a write's settings, for records a statement of many requests writes on its behalf. */
+export const requestContextOf = (settings: Record<string, string> | undefined): string | undefined => settings?.[SETTING];
+
+/** The request context of the write under way (requestContextOf its settings). */
+export const requestContext = (): string | undefined => requestContextOf(transactionSettings.getStore());
 
 export async function searchAudit(db: Db, query: AuditQuery): Promise<AuditPage> {
   const items = await searchLog(db, query);

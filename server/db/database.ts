@@ -101,9 +101,13 @@ export async function asRequest<T>(tx: Tx, settings: Record<string, string> | un
   try {
     return await transactionSettings.run(settings, fn);
   } finally {
-    await setTransactionSettings(tx, Object.fromEntries(Object.keys(settings).map((name) => [name, ''])));
+    await clearTransactionSettings(tx, Object.keys(settings));
   }
 }
+
+/** Clears these settings for the rest of the transaction (what follows runs as no request). */
+export const clearTransactionSettings = (tx: Tx, names: Iterable<string>): Promise<void> =>
+  setTransactionSettings(tx, Object.fromEntries([...names].map((name) => [name, ''])));
 
 async function beforeCommit(tx: Tx): Promise<void> {
   const pending = atFirstCommit.getStore();

@@ -8,7 +8,7 @@
 // shared commit itself fail (or the batch's end), each is run again in a transaction of its own. Services are
 // handed this door instead of the database and see no difference.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { atBatchEnd, atFirstCommit, setTransactionSettings, transactionSettings, type AtEnd, type Db, type Tx } from './database.ts';
+import { atBatchEnd, atFirstCommit, clearTransactionSettings, setTransactionSettings, transactionSettings, type AtEnd, type Db, type Tx } from './database.ts';
 import { GroupCommit, type GroupCommitLimits } from '../http/group-commit.ts';
 
 interface Unit {
@@ -109,7 +109,7 @@ async function together(db: Db, units: Unit[], savepoints: boolean): Promise<Out
         done.push(outcome);
       }
       // The batch's end is no request's (what it writes on requests' behalf carries their contexts: audit_requests).
-      if (names.size > 0 && atEnd.length > 0) await setTransactionSettings(tx, Object.fromEntries([...names].map((name) => [name, ''])));
+      if (atEnd.length > 0) await clearTransactionSettings(tx, names);
       await runTogether(tx, atEnd);
       return done;
     })

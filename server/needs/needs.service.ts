@@ -1,7 +1,7 @@
 // Needs: quantities of a commodity a household asks for. A second report of the same open need
 // (same household, same commodity) merges into the first instead of being counted twice.
 import { asRequest, lastIn, transactionSettings, type Db, type Queryable, type Tx } from '../db/database.ts';
-import { requestContext } from '../audit/audit.service.ts';
+import { requestContextOf } from '../audit/audit.service.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
@@ -49,7 +49,7 @@ export async function createNeed(outbox: Outbox, input: NewNeed, actorId: number
   const slot: ReportSlot = { input, reporter: { source: 'form', actorId, scope, fieldPrefix: 'body.' } };
   await outbox.transaction(async (tx, notify) => {
     // Afresh for each run (a grouped batch may run it again), in this run's request context.
-    Object.assign(slot, { outcome: undefined, notify, settings: transactionSettings.getStore(), request: requestContext() });
+    Object.assign(slot, { outcome: undefined, notify, settings: transactionSettings.getStore() });
     if (mayBeNew(slot)) await lastIn(tx, recordReports, slot);
     else await recordReports(tx, [slot]);
   });
@@ -71,9 +71,8 @@ interface ReportSlot {
   reporter: Reporter;
   /** Whom to tell (none: nobody is told). */
   notify?: Notify;
-  /** The request's settings (who reports, through which request), and its audit context among them. */
+  /** The request's settings (who reports, through which request), its audit context among them. */
   settings?: Record<string, string>;
-  request?: string;
   outcome?: ReportOutcome;
 }
 
@@ -90,12 +89,12 @@ async function recordReports(tx: Tx, slots: ReportSlot[]): Promise<void> {
   const locate = fresh.length > 0 ? await zonesNow(tx) : undefined;
   const created = await createWithNeeds(
     tx,
-    fresh.map(({ input, reporter, request }) => ({
+    fresh.map(({ input, reporter, settings }) => ({
       household: { ...input.household!, zoneId: input.household!.zoneId ?? locate!(input.household!.lat, input.household!.lon)?.id },
       need: firstNeed(input, reporter.source),
       source: reporter.source,
       actorId: reporter.actorId,
-      request,
+      request: requestContextOf(settings),
     })),
   );
   for (const [i, slot] of fresh.entries()) {
