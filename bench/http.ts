@@ -2,46 +2,57 @@
 // limit, sign-in, and a second user polling while a long request runs (how long others wait).
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 
-/** One request without a client-side time limit unless `timeoutMs` is given (fetch gives up on an answer slower than 300 s). */
-export function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number }): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    // A fresh connection each time: a kept-alive socket that the server closes as it is reused answers ECONNRESET.
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    // Only when asked: the global agent's idle sockets time out after 5 s too, and that is no reason to give up.
-    if (options.timeoutMs !== undefined) req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-    req.on('error', reject).end(options.body);
-  });
-}
-
 export interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
 }
 
+interface Exchange {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+  /** false: a connection of its own. */
+  agent?: Agent | false;
+}
+
+/**
+ * One request and its whole answer. A request that finds its reused connection just closed by the server (the
+ * door closes idle ones under pressure) is sent once more on a new one, as Node's documentation advises: the
+ * server never read it.
+ */
+function exchange(url: string, options: Exchange): Promise<Answer> {
+  const { method = 'GET', headers = {}, body, timeoutMs, agent = false } = options;
+  return new Promise((resolve, reject) => {
+    const sized = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+    const req = request(url, { method, headers: sized, agent }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    // Only when asked: the global agent's idle sockets time out after 5 s too, and that is no reason to give up.
+    if (timeoutMs !== undefined) req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (error: NodeJS.ErrnoException) => (req.reusedSocket && error.code === 'ECONNRESET' ? exchange(url, options).then(resolve, reject) : reject(error)));
+    req.end(body);
+  });
+}
+
+/**
+ * One request on a connection of its own (a kept-alive socket that the server closes as it is reused answers
+ * ECONNRESET), without a client-side time limit unless `timeoutMs` is given (fetch gives up on an answer
+ * slower than 300 s).
+ */
+export const send = (url: string, options: Omit<Exchange, 'agent'>): Promise<Answer> => exchange(url, { ...options, agent: false });
+
 /**
  * A load generator's client: node:http over at most `sockets` kept-alive connections. fetch spends about four
- * times its CPU per request (~330 against ~85 µs here), CPU that the server under test shares on two cores. A
- * request that finds its reused connection just closed by the server (the door closes idle ones under
- * pressure) is sent once more on a new one, as Node's documentation advises: the server never read it.
+ * times its CPU per request (~330 against ~85 µs here), CPU that the server under test shares on two cores.
  */
 export function keepAliveClient(sockets = Infinity) {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
-  const once = (url: string, method: string, headers: Record<string, string>, body?: string) =>
-    new Promise<Answer>((resolve, reject) => {
-      const req = request(url, { method, agent, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      });
-      req.on('error', (error: NodeJS.ErrnoException) => (req.reusedSocket && error.code === 'ECONNRESET' ? once(url, method, headers, body).then(resolve, reject) : reject(error)));
-      req.end(body);
-    });
   return {
-    post: (url: string, headers: Record<string, string>, body: unknown) => once(url, 'POST', { 'content-type': 'application/json', ...headers }, JSON.stringify(body)),
-    get: (url: string, headers: Record<string, string> = {}) => once(url, 'GET', headers),
+    post: (url: string, headers: Record<string, string>, body: unknown) => exchange(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), agent }),
+    get: (url: string, headers: Record<string, string> = {}) => exchange(url, { headers, agent }),
     close: () => agent.destroy(),
   };
 }
