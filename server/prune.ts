@@ -28,7 +28,8 @@ export interface Pruned {
   analysedTables: number;
 }
 
-export async function pruneOnce(db: Db): Promise<Pruned> {
+/** One run; `analyse` false leaves the planner's statistics alone (the start's run: main.ts has just refreshed them). */
+export async function pruneOnce(db: Db, analyse = true): Promise<Pruned> {
   return {
     sessions: await deleteExpiredSessions(db),
     idempotentReplies: await pruneReplies(db),
@@ -37,7 +38,7 @@ export async function pruneOnce(db: Db): Promise<Pruned> {
     needMapCells: await foldNeedCells(db),
     needTallies: await foldNeedTallies(db),
     deliveryTimes: await foldDeliveryTimes(db),
-    analysedTables: await refreshStatisticsGently(db),
+    analysedTables: analyse ? await refreshStatisticsGently(db) : 0,
   };
 }
 
@@ -48,13 +49,13 @@ export interface Pruner {
   stop(): Promise<void>;
 }
 
-/** Prunes now and every `everyMs`; the timer does not keep the process alive. */
+/** Prunes now (the planner's statistics aside: main.ts refreshes them at start) and every `everyMs`; the timer does not keep the process alive. */
 export function startPruning(db: Db, everyMs = HOUR_MS): Pruner {
-  const run = () => pruneOnce(db).then(
+  const run = (analyse = true) => pruneOnce(db, analyse).then(
     () => undefined,
     (error: Error) => console.error('pruning failed:', error.message),
   );
-  const first = run();
+  const first = run(false);
   let running = first;
   const timer = setInterval(() => (running = run()), everyMs).unref();
   return {
