@@ -14,7 +14,7 @@ import { openCampaign } from '../server/campaigns/campaigns.service.ts';
 import type { DatabaseKind } from '../test/support/app.ts';
 import { keepAliveClient } from './http.ts';
 import { printRow } from './measure.ts';
-import { benchDatabase, startServer, type Use } from './server-process.ts';
+import { benchDatabase, postgresCpuMs, startServer, type Use } from './server-process.ts';
 import { numberOption, postgresReachable, textOption } from './options.ts';
 
 const HOUSEHOLDS = numberOption('households', 20_000);
@@ -161,6 +161,9 @@ async function main({ kind, use, where, codes, commodityId, userId }: Setup, cei
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const acknowledged = new Map<number, Set<string>>();
+  // CPU per request, beside the rate: on a shared machine it says what the server (and PostgreSQL) spent.
+  const cpuBefore = server.cpuMs();
+  const databaseCpuBefore = kind === 'postgres' ? postgresCpuMs() : 0;
   const ms = await closedLoop(all.length, CONCURRENCY, async (i) => {
     const shot = all[i]!;
     let answer = await send(server.base, id, shot, i);
@@ -177,6 +180,8 @@ async function main({ kind, use, where, codes, commodityId, userId }: Setup, cei
       acknowledged.get(shot.household)!.add(answer.receipt!);
     }
   });
+  const serverCpuMs = server.cpuMs() - cpuBefore;
+  const databaseCpuMs = kind === 'postgres' ? postgresCpuMs() - databaseCpuBefore : 0;
   const peakRssMb = server.peakRssMb();
   await server.kill();
   const { lost, duplicated } = audit(acknowledged, await use((db) => stored(db, id)));
@@ -200,6 +205,8 @@ async function main({ kind, use, where, codes, commodityId, userId }: Setup, cei
     limited429: statuses.get(429) ?? 0,
     unknown404: statuses.get(404) ?? 0,
     serverPeakRssMb: Math.round(peakRssMb),
+    serverCpuMsPerRequest: Number((serverCpuMs / all.length).toFixed(3)),
+    ...(kind === 'postgres' ? { databaseCpuMsPerRequest: Number((databaseCpuMs / all.length).toFixed(3)) } : {}),
     resent,
   });
   return requestsPerS;
