@@ -13,6 +13,7 @@ import { endpoint } from './http/endpoint.ts';
 import { NotFoundError, problemHandler } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { securityHeaders } from './http/headers.ts';
+import { routeByFirstSegment } from './http/segments.ts';
 import { defaultOverloadLimits, shedLoad } from './http/overload.ts';
 import { warehouseRoutes } from './warehouses/warehouses.routes.ts';
 import { commodityRoutes } from './commodities/commodities.routes.ts';
@@ -83,8 +84,8 @@ export function createApp(given: Omit<AppDeps, 'jobs'> & { jobs?: JobQueue }): e
   // CSV bodies are streamed by the route that takes them (needs/import), never parsed whole here.
   api.use(express.text({ type: ['text/plain'], limit: '10mb' }));
   api.use(authenticate(db, sessions));
-  api.use(systemRoutes(db));
   const nouns = [
+    systemRoutes,
     authRoutes,
     residentRoutes,
     warehouseRoutes,
@@ -108,7 +109,7 @@ export function createApp(given: Omit<AppDeps, 'jobs'> & { jobs?: JobQueue }): e
     jobRoutes,
     reportRoutes,
   ];
-  for (const routes of nouns) api.use(routes(deps));
+  api.use(routeByFirstSegment(nouns.map((routes) => routes(deps))));
   api.use((req) => {
     throw new NotFoundError('endpoint', `${req.method} ${req.originalUrl}`);
   });
@@ -118,7 +119,7 @@ export function createApp(given: Omit<AppDeps, 'jobs'> & { jobs?: JobQueue }): e
   return app;
 }
 
-function systemRoutes(db: Db): Router {
+function systemRoutes({ db }: AppDeps): Router {
   const router = Router();
   endpoint(router, db, { method: 'get', path: '/health', summary: 'Liveness and database check', tag: 'system', roles: 'public' }, async () => {
     await ping(db);

@@ -12,6 +12,7 @@ import type { Db } from '../db/database.ts';
 import { audited } from '../audit/audit.service.ts';
 import { Reply } from './reply.ts';
 import { setCursorHeader, setPageHeaders, type Page } from './paging.ts';
+import { declarePath } from './segments.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -67,6 +68,7 @@ export function endpoint<B extends z.ZodType, Q extends z.ZodType, P extends z.Z
   ) => Promise<R> | R,
 ): void {
   registry.set(`${spec.method} ${spec.path}`, spec as unknown as EndpointSpec<z.ZodType, z.ZodType, z.ZodType>);
+  declarePath(router, spec.path);
   router[spec.method](spec.path, async (req, res) => {
     const requestId = randomUUID();
     res.locals.requestId = requestId;
