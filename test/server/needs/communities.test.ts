@@ -80,6 +80,11 @@ describe.each(databaseKinds)('community workers tied to their communities, on %s
       { name: 'Fontvieille', openNeeds: 1 },
       { name: 'La Condamine', openNeeds: 1 },
     ]);
+    // A community whose households have no open need left is still listed, with none.
+    const { need: served } = await post(t, '/api/needs', { household: aHousehold({ address: '2 Place du Palais', community: 'Monaco-Ville' }), commodityId: rice, quantity: 1 }, 'coordinator');
+    await t.api.patch(`/api/needs/${served.id}`).set(bearer(t.tokens.coordinator)).send({ status: 'cancelled', version: served.version }).expect(200);
+    const withEmpty = await t.api.get('/api/needs/communities').set(bearer(t.tokens.coordinator)).expect(200);
+    expect(withEmpty.body.items).toContainEqual({ name: 'Monaco-Ville', openNeeds: 0 });
     const bad = await t.api.get('/api/needs/communities').query({ limit: 'many' }).set(bearer(worker.token));
     expect(bad.status).toBe(400);
     await t.api.get('/api/needs/communities').set(bearer(t.tokens.driver)).expect(403);
