@@ -9,8 +9,8 @@ export function networkRoutes({ db, roads }: AppDeps): Router {
   const router = Router();
   const tag = 'network';
   const roles = ['coordinator', 'admin'] as const;
-  endpoint(router, db, { method: 'get', path: '/network', summary: 'The road network as simplified GeoJSON (drive or walk layer)', tag, roles: 'signed-in', query: networkQuery }, ({ query }) =>
-    roads.geoJson(query.layer, query.simplify),
+  endpoint(router, db, { method: 'get', path: '/network', summary: 'The road network as simplified GeoJSON (drive or walk layer)', tag, roles: 'signed-in', query: networkQuery }, async ({ query, req, res }) =>
+    (await roads.geoJson(query.layer, query.simplify)).send(req, res),
   );
   endpoint(router, db, { method: 'get', path: '/network/closures', summary: 'Closures and checkpoints in force', tag, roles: 'signed-in', query: closureQuery, list: 'array' }, ({ query }) => roads.closurePage(query));
   endpoint(

@@ -29,6 +29,7 @@ import { loadOsmFile } from './osm-file.ts';
 import { MatrixPool } from './matrix-pool.ts';
 import type { Closure, NewClosure, PathAnswer } from './network.schema.ts';
 import { pageOf, type Page, type Paging } from '../http/paging.ts';
+import { EncodedJson } from '../http/encoded-json.ts';
 
 export const DEFAULT_MAP = fileURLToPath(new URL('../../seeds/osm/monaco.osm.pbf', import.meta.url));
 
@@ -40,12 +41,14 @@ interface ZoneRestriction {
 
 // Parsing is the slow part and its result never changes: one parse per map file per process.
 const parsedMaps = new Map<string, Promise<OsmData>>();
+/** Map layers kept encoded (drive and walk at the default tolerance, and two others asked for lately). */
+const KEPT_LAYERS = 4;
 
 export class RoadMap {
   private built: Promise<RoadNetwork> | undefined;
   private appliedFingerprint = '';
   private applied = { closures: [] as number[], zones: [] as number[] };
-  private geojson = new Map<string, unknown>();
+  private geojson = new Map<string, Promise<EncodedJson>>();
   private pool: MatrixPool | undefined;
 
   constructor(
@@ -60,10 +63,18 @@ export class RoadMap {
     return network;
   }
 
-  async geoJson(layer: LayerName, simplifyToleranceM: number): Promise<unknown> {
+  /**
+   * A layer of the map as GeoJSON, encoded once. Only the last few asked for are kept: the tolerance is the
+   * client's choice, and a layer is megabytes at district scale.
+   */
+  geoJson(layer: LayerName, simplifyToleranceM: number): Promise<EncodedJson> {
     const key = `${layer}:${simplifyToleranceM}`;
-    if (!this.geojson.has(key)) this.geojson.set(key, networkGeoJson(await this.network(), { layer, simplifyToleranceM }));
-    return this.geojson.get(key);
+    const layerJson = this.geojson.get(key) ?? this.network().then((network) => EncodedJson.of(networkGeoJson(network, { layer, simplifyToleranceM })));
+    this.geojson.delete(key);
+    this.geojson.set(key, layerJson);
+    while (this.geojson.size > KEPT_LAYERS) this.geojson.delete(this.geojson.keys().next().value!);
+    layerJson.catch(() => this.geojson.delete(key));
+    return layerJson;
   }
 
   async path(from: LatLon, to: LatLon, mode: Mode): Promise<PathAnswer> {

@@ -26,6 +26,21 @@ describe('road network API on the real map', () => {
     expect(walk.body.features.length).toBeGreaterThan(drive.body.features.length);
   });
 
+  it('sends a layer gzipped to a client that takes gzip, as JSON to one that does not, and 304 to one that has it', async () => {
+    const zipped = await t.api.get('/api/network?layer=drive').set(bearer(t.tokens.driver)).set('Accept-Encoding', 'gzip').expect(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
+    const plain = await t.api.get('/api/network?layer=drive').set(bearer(t.tokens.driver)).set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['content-type']).toMatch(/^application\/json/);
+    expect(zipped.body).toEqual(plain.body);
+    expect(Number(zipped.headers['content-length'])).toBeLessThan(Number(plain.headers['content-length']) / 3);
+    const again = await t.api.get('/api/network?layer=drive').set(bearer(t.tokens.driver)).set('If-None-Match', plain.headers.etag!);
+    expect(again.status).toBe(304);
+    const simplified = await t.api.get('/api/network?layer=drive&simplify=50').set(bearer(t.tokens.driver)).expect(200);
+    expect(simplified.headers.etag).not.toBe(plain.headers.etag);
+  });
+
   it('finds a path with time, length and geometry', async () => {
     const res = await path(depot, monteCarlo).expect(200);
     expect(res.body).toMatchObject({ reachable: true, geometry: { type: 'LineString' } });
