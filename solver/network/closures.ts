@@ -4,7 +4,7 @@ import { InvalidProblemError } from '../errors.ts';
 import { crossingParam, insideRings, type LatLon, type ProjectedRings } from './geo.ts';
 import type { LayerName } from './profiles.ts';
 import type { NetworkLayer, Restriction, RestrictionEffect, RoadNetwork } from './network.ts';
-import { segmentsNear, snap } from './snap.ts';
+import { segmentsInBox, segmentsNear, snap } from './snap.ts';
 import { pointAlong } from './traversal.ts';
 
 /**
@@ -73,7 +73,8 @@ export function sealZone(network: RoadNetwork, input: SealedZoneInput): AppliedR
   const layer = network.layers.drive;
   const rings = projectPolygon(network, input.polygon);
   const effects = new Map<number, RestrictionEffect>();
-  for (let s = 0; s < layer.segments.count; s++) {
+  // Only the roads near the zone: reading every road of a district for each of its thousand zones took 15 s.
+  for (const s of segmentsInBox(network, 'drive', boxOf(rings))) {
     const cut = insideStretch(network, layer, rings, s);
     if (cut) effects.set(s, { kind: 'partial', ...cut });
   }
@@ -209,6 +210,19 @@ function projectPolygon(network: RoadNetwork, polygon: GeoJsonPolygon): Projecte
     throw new InvalidProblemError('polygon', 'positions must be [longitude, latitude] numbers');
   }
   return rings;
+}
+
+function boxOf(rings: ProjectedRings): { minX: number; minY: number; maxX: number; maxY: number } {
+  const box = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+  for (const ring of rings) {
+    for (let k = 0; k < ring.length; k += 2) {
+      box.minX = Math.min(box.minX, ring[k]!);
+      box.maxX = Math.max(box.maxX, ring[k]!);
+      box.minY = Math.min(box.minY, ring[k + 1]!);
+      box.maxY = Math.max(box.maxY, ring[k + 1]!);
+    }
+  }
+  return box;
 }
 
 /**

@@ -102,6 +102,21 @@ export function segmentsNear(network: RoadNetwork, layer: LayerName, at: LatLon,
     .filter((c) => c.d2 <= (radiusM * 1.01) ** 2);
 }
 
+/**
+ * The roads of `layer` that may have a point within the box (projected metres): a superset, the caller judges
+ * each; found through the sample index rather than by reading every road of a district.
+ */
+export function segmentsInBox(network: RoadNetwork, layer: LayerName, box: { minX: number; minY: number; maxX: number; maxY: number }): number[] {
+  const { index } = network.layers[layer];
+  // A road's point in the box is within spacing/2 of one of its samples (in the same projected metres).
+  const margin = index.spacingM / 2 + 1;
+  const candidates = new Set<number>();
+  for (const sample of index.tree.range(box.minX - margin, box.minY - margin, box.maxX + margin, box.maxY + margin)) {
+    candidates.add(index.sampleSegment[sample]);
+  }
+  return [...candidates].sort((a, b) => a - b);
+}
+
 /** The nearest point on a road of `layer`; throws UnsolvableError when none is within the maximum distance. */
 export function snap(network: RoadNetwork, at: LatLon, layer: LayerName, options: SnapOptions = {}): SnappedPoint {
   checkLatLon(at, 'point');

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidProblemError, UnsolvableError } from '../../../solver/errors.ts';
 import { snap, type RoadNetwork } from '../../../solver/network/index.ts';
+import { segmentsInBox } from '../../../solver/network/snap.ts';
 import { haversineM } from '../../../solver/network/geo.ts';
 import { pointAlong } from '../../../solver/network/traversal.ts';
 import { Random } from '../../../solver/random.ts';
@@ -10,6 +11,31 @@ describe('snapping on the real Monaco extract', () => {
   let network: RoadNetwork;
   beforeAll(async () => {
     network = await monacoNetwork('pbf');
+  });
+
+  it('finds every road with a point in a box, as a brute force over every metre of every road does', () => {
+    const { segments } = network.layers.drive;
+    const { projection } = network;
+    const random = new Random(11);
+    for (let k = 0; k < 20; k++) {
+      const x = projection.x(7.41 + random.next() * 0.02);
+      const y = projection.y(43.728 + random.next() * 0.016);
+      const box = { minX: x, minY: y, maxX: x + 20 + random.next() * 300, maxY: y + 20 + random.next() * 300 };
+      const found = new Set(segmentsInBox(network, 'drive', box));
+      for (let s = 0; s < segments.count; s++) {
+        const steps = Math.max(1, Math.ceil(segments.lengthM[s]));
+        for (let i = 0; i <= steps; i++) {
+          const p = pointAlong(segments, s, i / steps);
+          const [px, py] = [projection.x(p.lon), projection.y(p.lat)];
+          if (px >= box.minX && px <= box.maxX && py >= box.minY && py <= box.maxY) {
+            expect(found.has(s), `segment ${s} crosses box ${k}`).toBe(true);
+            break;
+          }
+        }
+      }
+      // A superset, but of the roads near the box, not the whole network.
+      expect(found.size).toBeLessThan(segments.count / 4);
+    }
   });
 
   it('lands on the nearest point of a road, found by brute force over every segment', () => {
