@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApp, type TestApp } from '../../support/app.ts';
 import { sealedZone } from '../../../seeds/places.ts';
+import { RoadMap } from '../../../server/network/network.service.ts';
 
 // Real Monaco streets: from the Fontvieille depot to Monte-Carlo, and a door on the Rock (Monaco-Ville).
 const depot = '43.7282,7.4148';
@@ -93,5 +94,20 @@ describe('road network API on the real map', () => {
     expect(back.body.reachable).toBe(true);
     const walk = await path(`${gate.lat},${gate.lon}`, onTheRock, 'foot').expect(200);
     expect(walk.body.reachable).toBe(true);
+  });
+
+  it('brings a new closure or a lifted one in alone, leaving the sealed zones applied as they were', async () => {
+    const roads = new RoadMap(t.db);
+    const zoneOf = (n: Awaited<ReturnType<RoadMap['network']>>) => [...n.restrictions].find(([label]) => label.includes('zone'))?.[1];
+    const zone = zoneOf(await roads.network());
+    expect(zone).toBeDefined();
+    const closure = await t.api.post('/api/network/closures').set(coordinator()).send({ lat: 43.7395, lon: 7.4270, radiusM: 40, reason: 'checkpoint' }).expect(201);
+    const closed = await roads.network();
+    expect(closed.restrictions.size).toBe(2);
+    expect(zoneOf(closed)).toBe(zone);
+    await t.api.delete(`/api/network/closures/${closure.body.id}`).set(coordinator()).send({}).expect(200);
+    const lifted = await roads.network();
+    expect(lifted.restrictions.size).toBe(1);
+    expect(zoneOf(lifted)).toBe(zone);
   });
 });
