@@ -38,12 +38,28 @@ export async function sealedGates(db: Queryable): Promise<Gate[]> {
   return (await db.query(`SELECT g.* FROM gates g JOIN zones z ON z.id = g.zone_id WHERE z.status = 'sealed' ORDER BY g.id`)).map((r) => toCamel<Gate>(r));
 }
 
-/** Sealed zones with the points of their gates, as the road network applies them. */
-export async function sealedZones(db: Queryable): Promise<{ id: number; polygon: Zone['polygon']; gates: { lat: number; lon: number }[] }[]> {
-  return db.query(
-    `SELECT z.id, z.polygon, coalesce(json_agg(json_build_object('lat', g.lat, 'lon', g.lon) ORDER BY g.id) FILTER (WHERE g.id IS NOT NULL), '[]') AS gates
-     FROM zones z LEFT JOIN gates g ON g.zone_id = z.id WHERE z.status = 'sealed' GROUP BY z.id ORDER BY z.id`,
-  );
+/**
+ * The sealed zones with their gates' points (as JSON, and as text for the fingerprint), in one pass over the
+ * gates: a subquery per zone cost 0.14 ms each on PGlite.
+ */
+const sealedZonesWithGates = `WITH zone_gates AS (
+    SELECT zone_id, string_agg(lat || ',' || lon, ';' ORDER BY id) AS points, json_agg(json_build_object('lat', lat, 'lon', lon) ORDER BY id) AS gates
+    FROM gates GROUP BY zone_id
+  )
+  SELECT z.id, md5(z.polygon::text || coalesce(zg.points, '')) AS fingerprint, z.polygon, coalesce(zg.gates, '[]') AS gates
+  FROM zones z LEFT JOIN zone_gates zg ON zg.zone_id = z.id WHERE z.status = 'sealed'`;
+
+/**
+ * The sealed zones, each with a fingerprint of what the road network applies of it (its polygon and its gates'
+ * points): how the network sees what changed without reading a district's thousand polygons at every use.
+ */
+export async function sealedZoneFingerprints(db: Queryable): Promise<{ id: number; fingerprint: string }[]> {
+  return db.query(`SELECT id, fingerprint FROM (${sealedZonesWithGates}) AS zones ORDER BY id`);
+}
+
+/** These sealed zones with the points of their gates, as the road network applies them, and their fingerprints. */
+export async function sealedZones(db: Queryable, ids: number[]): Promise<{ id: number; fingerprint: string; polygon: Zone['polygon']; gates: { lat: number; lon: number }[] }[]> {
+  return db.query(`SELECT * FROM (${sealedZonesWithGates}) AS zones WHERE id = ANY($1::int[]) ORDER BY id`, [ids]);
 }
 
 export async function zoneNamed(db: Queryable, name: string): Promise<{ id: number } | undefined> {

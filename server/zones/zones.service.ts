@@ -57,8 +57,9 @@ export async function getZone(db: Queryable, id: number, lock = false): Promise<
 /** Whether a zone with that id exists. */
 export const zoneExists = async (db: Queryable, id: number) => (await repo.findZone(db, id)) !== undefined;
 
-/** Sealed zones with the points of their gates, for the road network. */
-export const sealedZones = (db: Queryable) => repo.sealedZones(db);
+/** Sealed zones with the points of their gates, for the road network: their fingerprints, and those it needs whole. */
+export const sealedZoneFingerprints = (db: Queryable) => repo.sealedZoneFingerprints(db);
+export const sealedZones = (db: Queryable, ids: number[]) => repo.sealedZones(db, ids);
 
 /** Every gate, by id (dispatch routes walks from any of them). */
 export const allGates = (db: Queryable) => repo.allGates(db);

@@ -109,5 +109,14 @@ describe('road network API on the real map', () => {
     const lifted = await roads.network();
     expect(lifted.restrictions.size).toBe(1);
     expect(zoneOf(lifted)).toBe(zone);
+    // A gate moved: the zone alone is sealed again, with its new gate; opened, it is lifted.
+    const [{ id: zoneId }] = await t.db.query<{ id: number }>('SELECT id FROM zones ORDER BY id LIMIT 1');
+    const gates = sealedZone.gates.map((g, i) => (i === 0 ? { ...g, lat: g.lat + 0.0001 } : g));
+    await t.api.put(`/api/zones/${zoneId}`).set(coordinator()).send({ gates }).expect(200);
+    const moved = zoneOf(await roads.network());
+    expect(moved).toBeDefined();
+    expect(moved).not.toBe(zone);
+    await t.api.put(`/api/zones/${zoneId}`).set(coordinator()).send({ status: 'open' }).expect(200);
+    expect((await roads.network()).restrictions.size).toBe(0);
   });
 });
