@@ -56,6 +56,10 @@ export const unmetReasons = ['no_stock', 'capacity', 'handover', 'unreachable', 
 export type UnmetReason = (typeof unmetReasons)[number];
 
 // routes and stops
+export const routeKinds = ['vehicle', 'walking'] as const;
+export type RouteKind = (typeof routeKinds)[number];
+export const routeStatuses = ['assigned', 'accepted', 'picked_up', 'completed', 'cancelled'] as const;
+export type RouteStatus = (typeof routeStatuses)[number];
 export const stopStatuses = ['pending', 'delivered', 'failed', 'collected'] as const;
 export type StopStatus = (typeof stopStatuses)[number];
 export const failureReasons = ['nobody_home', 'road_blocked', 'refused', 'volunteer_no_show', 'other'] as const;

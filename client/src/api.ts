@@ -53,6 +53,14 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** A file answer (CSV, PDF): resolves to `{blob, disposition}` (see download.ts). */
   asBlob?: boolean;
+  /** A list answered as a bare array: resolves to its page and total (Counted). */
+  counted?: boolean;
+}
+
+/** A page of a list that answers a bare array, with the list's whole length (its X-Total-Count). */
+export interface Counted<T> {
+  items: T[];
+  total: number;
 }
 
 export function newIdempotencyKey(): string {
@@ -81,6 +89,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (res.ok && options.asBlob) return { blob: await res.blob(), disposition: res.headers.get('Content-Disposition') } as T;
   const text = await res.text();
   const data = text ? safeJson(text) : undefined;
+  if (res.ok && options.counted) return { items: data, total: Number(res.headers.get('X-Total-Count')) } as T;
   if (res.ok) return data as T;
   const problem = (data ?? {}) as { detail?: string; title?: string; errors?: FieldProblem[] };
   if (res.status === 401 && path !== '/auth/login') onSignedOut();
@@ -104,6 +113,7 @@ function queryString(query: RequestOptions['query']): string {
 }
 
 export const get = <T>(path: string, query?: RequestOptions['query'], signal?: AbortSignal) => request<T>('GET', path, { query, signal });
+export const getCounted = <T>(path: string, query?: RequestOptions['query']) => request<Counted<T>>('GET', path, { query, counted: true });
 export const post = <T>(path: string, body?: unknown, idempotencyKey?: string) => request<T>('POST', path, { body, idempotencyKey });
 export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
 export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, { body });

@@ -113,9 +113,21 @@ export async function findRoute(db: Queryable, id: number, lock = false): Promis
 }
 
 /** Routes of a plan or a driver, oldest first; with warehouses, only those whose goods all come from them. */
-export async function routeIds(db: Queryable, filter: Paging<'id'> & { planId?: number; driverId?: number; warehouseIds: number[] | null }): Promise<Page<number>> {
-  const params: unknown[] = [filter.planId ?? null, filter.driverId ?? null, filter.warehouseIds];
-  const where = `WHERE ($1::int IS NULL OR r.plan_id = $1) AND ($2::int IS NULL OR r.driver_id = $2) AND ($3::int[] IS NULL OR (${WAREHOUSES_OF_ROUTE}) <@ $3::int[])`;
+/** Which routes a list shows: of a plan or a driver, of a kind or state, only those with a failed stop; within a coordinator's warehouses. */
+export interface RouteFilter {
+  planId?: number;
+  driverId?: number;
+  kind?: RouteRow['kind'];
+  status?: RouteRow['status'];
+  failed?: boolean;
+  warehouseIds: number[] | null;
+}
+
+export async function routeIds(db: Queryable, filter: Paging<'id'> & RouteFilter): Promise<Page<number>> {
+  const params: unknown[] = [filter.planId ?? null, filter.driverId ?? null, filter.warehouseIds, filter.kind ?? null, filter.status ?? null, filter.failed ?? null];
+  const where = `WHERE ($1::int IS NULL OR r.plan_id = $1) AND ($2::int IS NULL OR r.driver_id = $2) AND ($3::int[] IS NULL OR (${WAREHOUSES_OF_ROUTE}) <@ $3::int[])
+    AND ($4::text IS NULL OR r.kind = $4) AND ($5::text IS NULL OR r.status = $5)
+    AND ($6::boolean IS NULL OR $6 = EXISTS (SELECT 1 FROM stops s WHERE s.route_id = r.id AND s.status = 'failed'))`;
   const [{ total }] = (await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM routes r ${where}`, params)) as [{ total: number }];
   const rows = await db.query<{ id: number }>(`SELECT r.id FROM routes r ${where} ${orderBy(filter.sort, { id: 'r.id' }, 'r.id')} ${limitOffset(params, filter)}`, params);
   return { items: rows.map((r) => r.id), total, limit: filter.limit, offset: filter.offset };

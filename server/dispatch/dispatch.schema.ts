@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { isoDate, latitude, longitude, optionalId, recordId, seed, units } from '../http/schemas.ts';
 import { listQuery, MAX_LIMIT } from '../http/paging.ts';
-import { failureReasons, handovers, vehicleTypes, type Handover } from '../../domain/values.ts';
+import { failureReasons, handovers, routeKinds, routeStatuses, vehicleTypes, type Handover } from '../../domain/values.ts';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
@@ -26,6 +26,9 @@ export const routeQuery = listQuery(
   {
     planId: optionalId,
     driverId: optionalId,
+    kind: z.enum(routeKinds).optional().describe('vehicle routes from a warehouse, or walking routes from a gate'),
+    status: z.enum(routeStatuses).optional(),
+    failed: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only routes with a failed stop'),
     view: z.enum(['full', 'summary']).default('full').describe('full: every stop with its goods, recipient and proof; summary: per route its stops counted by state, weight, trips and times (the board)'),
   },
   ['id'],

@@ -161,7 +161,7 @@ export async function stopViews(db: Queryable, theirStops: stops.StopRow[]): Pro
 const withoutId = ({ donationId: _d, ...pledge }: PledgeForDriver) => pledge;
 
 /** Routes for the board; a coordinator tied to warehouses sees the routes whose goods all come from theirs. */
-export async function listRoutes(db: Queryable, user: SignedInUser, filter: Paging<'id'> & { planId?: number; driverId?: number; view: 'full' | 'summary' }): Promise<Page<RouteView | RouteSummary>> {
+export async function listRoutes(db: Queryable, user: SignedInUser, filter: Paging<'id'> & Omit<repo.RouteFilter, 'warehouseIds'> & { view: 'full' | 'summary' }): Promise<Page<RouteView | RouteSummary>> {
   const scope = warehouseScope(user);
   const page = await repo.routeIds(db, { ...filter, warehouseIds: scope && [...scope] });
   return { ...page, items: filter.view === 'summary' ? await routeSummaries(db, page.items) : await routeViews(db, page.items) };

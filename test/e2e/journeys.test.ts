@@ -293,6 +293,13 @@ describe.skipIf(!hasChromium)('the web app', () => {
     await expect
       .poll(async () => (await lifeline.db.query<{ acked_seq: number }>('SELECT acked_seq FROM live_recipients WHERE user_id = $1', [seen!.user_id]))[0]?.acked_seq, { timeout: 5000 })
       .toBeGreaterThanOrEqual(seen!.seq);
+    // The board filtered on the server to the routes with a failed stop: this one alone, counted.
+    await boardPage.getByLabel('only with a failed stop').check();
+    await boardPage.locator('.board-count', { hasText: /^1 of 1 routes$/ }).waitFor();
+    expect(await boardPage.locator('.route-card').count()).toBe(1);
+    await card.waitFor();
+    await boardPage.getByLabel('only with a failed stop').uncheck();
+    await boardPage.locator('.route-card').nth(1).waitFor();
 
     // The dashboard counts what was delivered.
     await boardPage.goto('/coordinator/dashboard');

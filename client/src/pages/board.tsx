@@ -2,15 +2,24 @@
 // on it and drivers' positions on the map, updated as deliveries and positions arrive over the live connection.
 import L from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, getAll } from '../api.ts';
+import { get, getAll, getCounted } from '../api.ts';
 import { fmtDateTime, fmtNumber, fmtTime, t, tOr } from '../i18n.ts';
 import type { Driver, Route, RouteSummary, StopStatus } from '../types.ts';
-import { stopStatuses } from '../../../domain/values.ts';
+import { routeKinds, routeStatuses, stopStatuses, type RouteKind, type RouteStatus } from '../../../domain/values.ts';
 import { isMissingEndpoint, NotYet, Show, useLoad } from '../components/ui.tsx';
 import { asText, MapBox, toLatLngs, useLayer, useMap } from '../components/map.tsx';
 import { onLive, onLiveResync } from '../live.ts';
 import { downloadCsv } from '../csv.ts';
 import { readRoute } from '../route-data.ts';
+
+const BOARD_PAGE = 200;
+
+/** What the board lists: routes of a kind, in a state, with a failed stop (the server's filters). */
+interface BoardFilter {
+  kind?: RouteKind;
+  status?: RouteStatus;
+  failed?: 'true';
+}
 
 const routeColours = ['#2563eb', '#db2777', '#059669', '#7c3aed', '#ea580c', '#0891b2', '#65a30d', '#be123c', '#4f46e5', '#a16207'];
 
@@ -18,7 +27,25 @@ export function BoardPage() {
   const { ref, map, network } = useMap();
   // The board lists each route summed up (a district's page of routes with every stop and item was megabytes);
   // a route opened on it is read whole, its stops drawn on the map and in the list.
-  const routes = useLoad(() => get<RouteSummary[]>('/routes', { limit: 500, view: 'summary' }), []);
+  // A district's day has thousands: the board asks the server for the routes the coordinator filters to, a
+  // page at a time, and says how many there are.
+  const [filter, setFilter] = useState<BoardFilter>({});
+  const [pages, setPages] = useState(1);
+  const [total, setTotal] = useState(0);
+  const routes = useLoad(async () => {
+    const list: RouteSummary[] = [];
+    for (let page = 0; page < pages; page++) {
+      const { items, total } = await getCounted<RouteSummary>('/routes', { ...filter, view: 'summary', limit: BOARD_PAGE, offset: page * BOARD_PAGE });
+      list.push(...items);
+      setTotal(total);
+      if (items.length < BOARD_PAGE) break;
+    }
+    return list;
+  }, [filter, pages]);
+  const filterBy = (change: BoardFilter) => {
+    setFilter((f) => ({ ...f, ...change }));
+    setPages(1);
+  };
   const drivers = useLoad(() => getAll<Driver>('/drivers'), []);
   const [opened, setOpened] = useState<Record<number, Route>>({});
   // The routes shown and opened now, for the live handlers (subscribed once).
@@ -106,15 +133,39 @@ export function BoardPage() {
       <MapBox mapRef={ref} network={network} class="map-main" />
       <aside class="side-panel board-panel">
         <h1>{t('board.title')}</h1>
+        <div class="board-filters">
+          <label>
+            {t('board.kind')}{' '}
+            <select value={filter.kind ?? ''} onChange={(e) => filterBy({ kind: (e.currentTarget.value || undefined) as RouteKind | undefined })}>
+              <option value="">{t('board.allKinds')}</option>
+              {routeKinds.map((k) => (
+                <option value={k}>{t(`routeKind.${k}`)}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('board.state')}{' '}
+            <select value={filter.status ?? ''} onChange={(e) => filterBy({ status: (e.currentTarget.value || undefined) as RouteStatus | undefined })}>
+              <option value="">{t('board.allStates')}</option>
+              {routeStatuses.map((k) => (
+                <option value={k}>{tOr(`route.${k}`, k)}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <input type="checkbox" checked={filter.failed === 'true'} onChange={(e) => filterBy({ failed: e.currentTarget.checked ? 'true' : undefined })} /> {t('board.onlyFailed')}
+          </label>
+        </div>
         {isMissingEndpoint(routes.error) ? (
           <NotYet what={t('board.title')} />
         ) : (
           <Show state={routes}>
             {(list) =>
               list.length === 0 ? (
-                <p class="muted">{t('board.none')}</p>
+                <p class="muted">{t(Object.keys(filter).some((k) => filter[k as keyof BoardFilter]) ? 'board.noneFiltered' : 'board.none')}</p>
               ) : (
                 <>
+                  <p class="muted small board-count">{t('board.shown', { shown: fmtNumber(list.length), total: fmtNumber(total) })}</p>
                   <button type="button" onClick={() => exportCsv(list)}>
                     {t('action.exportCsv')}
                   </button>
@@ -147,6 +198,11 @@ export function BoardPage() {
                       );
                     })}
                   </ul>
+                  {list.length < total && (
+                    <button type="button" class="board-more" onClick={() => setPages((p) => p + 1)}>
+                      {t('board.more')}
+                    </button>
+                  )}
                 </>
               )
             }

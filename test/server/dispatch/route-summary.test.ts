@@ -56,6 +56,23 @@ describe('the board’s routes summed up (GET /api/routes?view=summary) on the d
     }
   });
 
+  it('filters the routes by kind, state and failed stops on the server, as the board asks for them', async () => {
+    const ids = async (query: Record<string, string>) =>
+      ((await t.api.get('/api/routes').query({ limit: 500, view: 'summary', ...query }).set(coordinator).expect(200)).body as Summary[]).map((r) => r.id);
+    const walking = full.filter((r) => r.kind === 'walking').map((r) => r.id);
+    expect(walking.length).toBeGreaterThan(0);
+    expect(await ids({ kind: 'walking' })).toEqual(walking);
+    expect(await ids({ kind: 'vehicle' })).toEqual(full.filter((r) => r.kind === 'vehicle').map((r) => r.id));
+    const failed = full.filter((r) => r.stops.some((s) => s.status === 'failed')).map((r) => r.id);
+    expect(failed).toHaveLength(1);
+    expect(await ids({ failed: 'true' })).toEqual(failed);
+    expect(await ids({ failed: 'false' })).toEqual(full.filter((r) => !failed.includes(r.id)).map((r) => r.id));
+    expect(await ids({ status: 'picked_up', kind: 'vehicle' })).toEqual(failed);
+    expect(await ids({ status: 'picked_up', kind: 'walking' })).toEqual([]);
+    const bad = await t.api.get('/api/routes').query({ status: 'lost', failed: 'maybe' }).set(coordinator).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['query.failed', 'query.status']);
+  });
+
   it('pages the summaries so that following the next links lists every route once, in order', async () => {
     const seen: number[] = [];
     let next: string | undefined = '/api/routes?view=summary&limit=3';
