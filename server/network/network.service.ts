@@ -58,6 +58,7 @@ export class RoadMap {
   private built: Promise<RoadNetwork> | undefined;
   /** The restrictions applied to the network, by key ('closure 3', 'zone 5'). */
   private applied = new Map<string, WantedRestriction>();
+  private syncing: Promise<void> = Promise.resolve();
   private geojson = new Map<string, Promise<EncodedJson>>();
   private pool: MatrixPool | undefined;
 
@@ -69,7 +70,10 @@ export class RoadMap {
   /** The network with today's closures and sealed zones applied. */
   async network(): Promise<RoadNetwork> {
     const network = await (this.built ??= this.build());
-    await this.sync(network);
+    // One sync at a time: two interleaved would each see a new zone missing and both apply it.
+    const sync = this.syncing.catch(() => {}).then(() => this.sync(network));
+    this.syncing = sync;
+    await sync;
     return network;
   }
 
