@@ -12,7 +12,7 @@ import type { RoadMap } from '../network/network.service.ts';
 import type { SignedInUser } from '../auth/roles.ts';
 import { checkRecord, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { checkPlanInScope, markDispatched, planStatus } from '../plans/plans.service.ts';
-import { recordMovement } from '../stock/stock.service.ts';
+import { recordMovements } from '../stock/stock.service.ts';
 import { driverOfUser, usersOfDrivers } from '../drivers/drivers.service.ts';
 import { recipients } from '../needs/households.service.ts';
 import { buildRoutes, type Uncollected, type Unassigned } from './route-build.ts';
@@ -201,9 +201,9 @@ export async function pickUp(outbox: Outbox, user: SignedInUser, id: number): Pr
   return changeRoute(outbox, user, id, 'picked_up', async (route, tx) => {
     if (route.kind !== 'vehicle') throw new ConflictError('a walking route takes its goods from the gate, not the warehouse');
     const itsStops = await stops.stopsOf(tx, id);
-    for (const item of await stops.itemsOfStops(tx, itsStops.map((s) => s.id))) {
-      await recordMovement(tx, { lotId: item.lotId, kind: 'dispatched', quantity: item.quantity, needId: item.needId, stopId: item.stopId, planId: route.planId, actorId: user.id, reason: `route ${id}` });
-    }
+    // One statement for the route's goods (a van's hundreds of lines were a statement each: 12 s of PGlite for 40 routes).
+    const items = await stops.itemsOfStops(tx, itsStops.map((s) => s.id));
+    await recordMovements(tx, items.map((item) => ({ lotId: item.lotId, kind: 'dispatched' as const, quantity: item.quantity, needId: item.needId, stopId: item.stopId, planId: route.planId, actorId: user.id, reason: `route ${id}` })));
   });
 }
 

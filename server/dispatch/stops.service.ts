@@ -6,7 +6,7 @@ import { ConflictError, invalidField, NotFoundError } from '../http/errors.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
 import type { SignedInUser } from '../auth/roles.ts';
-import { recordMovement } from '../stock/stock.service.ts';
+import { recordMovement, recordMovements } from '../stock/stock.service.ts';
 import { recordDelivery } from '../needs/needs.service.ts';
 import { deliveryFailed } from '../campaigns/campaigns.service.ts';
 import { collectPledge } from '../donations/donations.service.ts';
@@ -127,20 +127,21 @@ async function deliver(tx: Tx, notify: Notify, actorId: number, route: RouteRow,
   }
   // At a gate the goods pass to the volunteers; they leave the ledger at the doors.
   if (stop.kind === 'gate') return;
-  for (const item of load) {
-    await recordMovement(tx, { lotId: item.lotId, kind: 'delivered', quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId, reason: `stop ${stop.id}` });
-    await recordDelivery(tx, notify, item.needId, item.quantity, actorId);
-  }
+  await recordMovements(tx, load.map((item) => ({ lotId: item.lotId, kind: 'delivered' as const, quantity: item.quantity, needId: item.needId, stopId: stop.id, planId: route.planId, actorId, reason: `stop ${stop.id}` })));
+  for (const item of load) await recordDelivery(tx, notify, item.needId, item.quantity, actorId);
 }
 
 /** A failed stop's goods go back to stock: those on board are returned, those never loaded released. */
 async function fail(tx: Tx, notify: Notify, actorId: number, route: RouteRow, stop: repo.StopRow, load: repo.LoadLine[], input: StopStatus): Promise<void> {
-  for (const line of load) {
-    const back = Math.min(line.quantity, line.onBoard);
-    for (const [kind, quantity] of [['returned', back], ['released', line.quantity - back]] as const) {
-      if (quantity > 0) await recordMovement(tx, { lotId: line.lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: route.planId, actorId, reason: `stop ${stop.id} failed: ${input.reason}` });
-    }
-  }
+  await recordMovements(
+    tx,
+    load.flatMap((line) => {
+      const back = Math.min(line.quantity, line.onBoard);
+      return ([['returned', back], ['released', line.quantity - back]] as const)
+        .filter(([, quantity]) => quantity > 0)
+        .map(([kind, quantity]) => ({ lotId: line.lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: route.planId, actorId, reason: `stop ${stop.id} failed: ${input.reason}` }));
+    }),
+  );
   // At the door (not a gate the household could not help): a campaign's winner forfeits, the waiting list moves up.
   // A failed collection leaves its pledge waiting for the next dispatch.
   if (stop.kind === 'delivery' || stop.kind === 'door') await deliveryFailed(tx, notify, load.map((line) => line.needId), actorId);
