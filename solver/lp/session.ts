@@ -19,8 +19,12 @@ export interface LpSession {
   setRowBounds(r: number, lower: number, upper: number): void;
   /** Adds a row; returns its index. */
   addRow(indices: readonly number[], values: readonly number[], lower: number, upper: number): number;
-  /** Solves the model as it stands, within `timeLimitMs` when given. */
-  solve(timeLimitMs?: number): Promise<LpResult>;
+  /**
+   * Solves the model as it stands, within `timeLimitMs` when given. `fromLastBasis` starts this solve from the
+   * last one's basis even in a session that solves each afresh (see warmStart), where the caller knows that
+   * little has changed since.
+   */
+  solve(timeLimitMs?: number, fromLastBasis?: boolean): Promise<LpResult>;
   close(): void;
 }
 
@@ -80,11 +84,11 @@ class HighsSession implements LpSession {
     return this.rows++;
   }
 
-  solve(timeLimitMs?: number): Promise<LpResult> {
+  solve(timeLimitMs?: number, fromLastBasis = false): Promise<LpResult> {
     const start = performance.now();
     this.handle.options.set({ time_limit: timeLimitMs === undefined ? NO_TIME_LIMIT_S : Math.max(0.001, timeLimitMs / 1000) });
     this.handle.zeroAllClocks();
-    if (this.options.warmStart === false) this.handle.clearSolver();
+    if (this.options.warmStart === false && !fromLastBasis) this.handle.clearSolver();
     this.handle.run();
     return Promise.resolve(resultOf(this.highs, this.handle, start));
   }
