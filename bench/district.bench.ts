@@ -7,9 +7,11 @@
 // unassigned stops by reason).
 // Usage: npm run bench -- district [--households N] [--seed S] [--stage-timeout-s T]
 //   [--stages seed,import,plan,approve,dispatch,push,deliver,dashboard] [--deliver-routes R]
-//   [--keep-data DIR] [--keep-dispatched DIR] [--from-data DIR] [--route-limit-ms L]
+//   [--keep-seeded DIR] [--keep-data DIR] [--keep-dispatched DIR] [--from-data DIR] [--route-limit-ms L]
 // --keep-data DIR copies the database and map to DIR once the plan is approved; --from-data DIR starts from
 // a copy of such a directory (its approved plan, the same every run), skipping seed, import, plan and approve.
+// --keep-seeded DIR copies them right after the seed: started from such a copy, only the seed is skipped
+// (the plan stage is measured on the same district every run without seeding it again).
 // --keep-dispatched DIR copies them before the dashboard stage, once the plan is dispatched (and its routes
 // pushed and delivered, when those stages run): started from such a copy, dispatch, push and deliver are
 // skipped as well, and the dashboard's reads are measured on the same routes every run.
@@ -37,13 +39,14 @@ const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1]! : fallback;
 };
+const KEEP_SEEDED = option('keep-seeded', '');
 const KEEP_DATA = option('keep-data', '');
 const ROUTE_LIMIT_MS = option('route-limit-ms', '');
 const KEEP_DISPATCHED = option('keep-dispatched', '');
 const FROM_DATA = option('from-data', '');
-/** What --keep-data leaves beside the database: the approved plan and the district's size (and, after dispatch, its answer). */
+/** What --keep-* leaves beside the database: the district's size, the approved plan (none after the seed) and, after dispatch, its answer. */
 interface Kept {
-  planId: number;
+  planId?: number;
   households: number;
   dispatched?: { unassigned: { reason: string }[] };
 }
@@ -242,11 +245,17 @@ async function run(): Promise<void> {
     });
     await db.close();
     if (!seeded) return;
+    if (KEEP_SEEDED) {
+      cpSync(dataDir, KEEP_SEEDED, { recursive: true });
+      writeFileSync(join(KEEP_SEEDED, KEPT_FILE), JSON.stringify({ households: HOUSEHOLDS } satisfies Kept));
+    }
   }
+  /** Started from a copy with an approved plan: seed, import, plan and approve are behind it. */
+  const planned = kept?.planId !== undefined;
   let opened = await openServer(dataDir);
   let { db, base, community, coordinator, api } = opened;
 
-  if (!kept && STAGES.has('import')) {
+  if (!planned && STAGES.has('import')) {
     const csv = surveyCsv(generateDistrict({ households: HOUSEHOLDS, seed: SEED + 1 }), HOUSEHOLDS);
     await stage('import', async () => {
       const start = performance.now();
@@ -260,7 +269,7 @@ async function run(): Promise<void> {
     });
   }
 
-  const planId = kept ? kept.planId : STAGES.has('plan')
+  const planId = planned ? kept!.planId : STAGES.has('plan')
     ? await stage('plan', async () => {
         const started = await api('POST', '/plans', { timeLimitMs: 120_000 });
         if (started.status !== 202) return { value: undefined, outcome: { ok: false, reason: `${started.status} ${String(started.body.detail)}` } };
@@ -278,7 +287,7 @@ async function run(): Promise<void> {
       })
     : undefined;
 
-  const approved = kept ? true : planId !== undefined && STAGES.has('approve')
+  const approved = planned ? true : planId !== undefined && STAGES.has('approve')
     ? await stage('approve', async () => {
         const res = await api('POST', `/plans/${planId}/approve`, {}, STAGE_TIMEOUT_MS);
         return { value: res.status === 200, outcome: res.status === 200 ? { ok: true } : { ok: false, reason: `${res.status} ${String(res.body.detail)}` } };
@@ -293,7 +302,7 @@ async function run(): Promise<void> {
     opened = await openServer(dataDir);
     ({ db, base, community, coordinator, api } = opened);
   };
-  if (approved && planId !== undefined && KEEP_DATA && !kept) await keep(KEEP_DATA, { planId, households: HOUSEHOLDS });
+  if (approved && planId !== undefined && KEEP_DATA && !planned) await keep(KEEP_DATA, { planId, households: HOUSEHOLDS });
 
   // Every driver's and gate volunteer's phone is online before dispatch, as on the day (sessions made
   // directly: the login throttle rightly refuses thousands of sign-ins from one address).

@@ -110,7 +110,7 @@ const keyOf = (p: LatLon) => `${p.lat},${p.lon}`;
 
 /** Vehicles stop at a sealed zone's gate; the volunteers' walk from there is the routing's business. */
 function deliveryPoint(need: OpenNeedRow): LatLon {
-  return need.gate ?? { lat: need.lat, lon: need.lon };
+  return need.gate_lat === null ? { lat: need.lat, lon: need.lon } : { lat: need.gate_lat, lon: need.gate_lon! };
 }
 
 /**
@@ -137,14 +137,14 @@ async function roadTravel(
   const time = (i: number, column: number) => matrix.timesS[i * matrix.size + column]!;
   // Points no warehouse reaches because one sealed zone alone cuts them off go through that zone's gate.
   const throughGate = new Map<number, SealedGate>();
-  for (const column of new Set(needs.filter((n) => !n.gate).map((n) => columnOf.get(keyOf(deliveryPoint(n)))!))) {
+  for (const column of new Set(needs.filter((n) => n.gate_lat === null).map((n) => columnOf.get(keyOf(deliveryPoint(n)))!))) {
     const zone = cutOffBy(W, (i) => (Number.isFinite(time(i, column)) ? undefined : matrix.why(i, column)));
     const gate = gates.find((g) => g.zoneId === zone);
     if (gate) throughGate.set(column, gate);
   }
   const viaGate = new Map<number, SealedGate>();
   for (const need of needs) {
-    const gate = need.gate ? undefined : throughGate.get(columnOf.get(keyOf(deliveryPoint(need)))!);
+    const gate = need.gate_lat !== null ? undefined : throughGate.get(columnOf.get(keyOf(deliveryPoint(need)))!);
     if (gate) viaGate.set(need.id, gate);
   }
   const pointOf = (need: OpenNeedRow) => keyOf(viaGate.get(need.id) ?? deliveryPoint(need));

@@ -38,17 +38,27 @@ export async function saveSolved(db: Queryable, id: number, allocations: SolverP
   const rows = allocations.map((a) => ({ planId: id, needId: Number(a.needId), lotId: Number(a.lotId), warehouseId: Number(a.warehouseId), commodityId: Number(a.commodityId), quantity: a.quantity, travelTimeS: Number.isFinite(a.travelTimeS) ? a.travelTimeS : null }));
   await insertColumns(db, 'plan_allocations', { planId: 'int', needId: 'int', lotId: 'int', warehouseId: 'int', commodityId: 'int', quantity: 'int', travelTimeS: 'float8' }, rows);
   const { unmet, fulfilment, ...rest } = result;
-  const entryTypes = { planId: 'int', ord: 'int', needId: 'int', entry: 'jsonb' } as const;
-  await insertColumns(db, 'plan_unmet', entryTypes, entriesAsRows(id, unmet));
-  await insertColumns(db, 'plan_fulfilment', entryTypes, entriesAsRows(id, fulfilment));
+  await insertEntries(db, 'plan_unmet', id, unmet);
+  await insertEntries(db, 'plan_fulfilment', id, fulfilment);
   await db.query(
     `UPDATE plans SET status = 'ready', result = $2, metrics = $2::jsonb->'metrics', snapshot = $3, solved_at = now(), progress = '{"stage": "done", "fraction": 1}' WHERE id = $1`,
     [id, JSON.stringify(rest), JSON.stringify(snapshot)],
   );
 }
 
-/** A per-need list as rows: each entry at its place in the list, under its need. */
-const entriesAsRows = (planId: number, entries: readonly { needId: string }[]) => entries.map((entry, ord) => ({ planId, ord, needId: Number(entry.needId), entry }));
+/**
+ * A per-need list as rows: each entry at its place in the list, under its need. Sent as one JSON text and split
+ * by the database: as an array of jsonb values, each entry was escaped into PostgreSQL's array syntax, then
+ * parsed out of it and into jsonb one by one.
+ */
+async function insertEntries(db: Queryable, table: 'plan_unmet' | 'plan_fulfilment', planId: number, entries: readonly { needId: string }[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO ${table} (plan_id, ord, need_id, entry)
+     SELECT $1, e.ord - 1, (e.entry->>'needId')::int, e.entry FROM jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS e(entry, ord)`,
+    [planId, JSON.stringify(entries)],
+  );
+}
 
 export async function findPlan(db: Queryable, id: number, lock = false): Promise<StoredPlan | undefined> {
   const [row] = await db.query(`SELECT * FROM plans WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);

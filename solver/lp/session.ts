@@ -19,9 +19,17 @@ export interface LpSession {
   setRowBounds(r: number, lower: number, upper: number): void;
   /** Adds a row; returns its index. */
   addRow(indices: readonly number[], values: readonly number[], lower: number, upper: number): number;
-  /** Solves the model as it stands, within `timeLimitMs` when given. */
-  solve(timeLimitMs?: number): Promise<LpResult>;
+  /** Solves the model as it stands, within `timeLimitMs` when given, as the session's options say unless `how` says otherwise. */
+  solve(timeLimitMs?: number, how?: SolveOptions): Promise<LpResult>;
   close(): void;
+}
+
+/** How one solve departs from its session's options (HiGHS; javascript-lp-solver always solves anew). */
+export interface SolveOptions {
+  /** Start from the last solve's basis even in a session that solves each afresh, where the caller knows it is still a good start. */
+  fromLastBasis?: boolean;
+  /** Afresh, with presolve, in a session that solves without it. */
+  presolve?: boolean;
 }
 
 export interface LpSessionOptions {
@@ -80,12 +88,18 @@ class HighsSession implements LpSession {
     return this.rows++;
   }
 
-  solve(timeLimitMs?: number): Promise<LpResult> {
+  solve(timeLimitMs?: number, how: SolveOptions = {}): Promise<LpResult> {
     const start = performance.now();
     this.handle.options.set({ time_limit: timeLimitMs === undefined ? NO_TIME_LIMIT_S : Math.max(0.001, timeLimitMs / 1000) });
     this.handle.zeroAllClocks();
-    if (this.options.warmStart === false) this.handle.clearSolver();
-    this.handle.run();
+    const presolve = how.presolve === true && this.options.presolve === false;
+    if ((this.options.warmStart === false && !how.fromLastBasis) || presolve) this.handle.clearSolver();
+    if (presolve) this.handle.options.set({ presolve: 'on' });
+    try {
+      this.handle.run();
+    } finally {
+      if (presolve) this.handle.options.set({ presolve: 'off' });
+    }
     return Promise.resolve(resultOf(this.highs, this.handle, start));
   }
 

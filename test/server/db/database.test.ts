@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atFirstCommit, hasSqlState, type Db } from '../../../server/db/database.ts';
+import { selectColumns } from '../../../server/db/rows.ts';
 import { databaseKinds, openTestDatabase } from '../../support/app.ts';
 
 /** What a statement threw (it must throw). */
@@ -40,6 +41,20 @@ describe.each(databaseKinds)('the database interface on %s', (kind) => {
     expect(full!.at).toBeInstanceOf(Date);
     expect(full!.raw).toBeInstanceOf(Uint8Array);
     expect(Object.values(empty!)).toEqual(Array(9).fill(null));
+  });
+
+  it('reads a query as column arrays into the same rows as the query gives, and an empty one as no rows', async () => {
+    const sql = `SELECT x AS id, 'n' || x AS name, x * 2.5 AS amount, CASE WHEN x > 1 THEN '2026-03-0' || x END::date AS day, x % 2 = 0 AS even,
+                   CASE WHEN x = 2 THEN json_build_object('lat', 1.5, 'lon', -2) END AS point
+                 FROM generate_series(1, $1::int) AS x`;
+    const columns = ['id', 'name', 'amount', 'day', 'even', 'point'] as const;
+    expect(await selectColumns(db, columns, sql, [3])).toEqual(await db.query(sql, [3]));
+    expect(await selectColumns(db, columns, sql, [3])).toEqual([
+      { id: 1, name: 'n1', amount: 2.5, day: null, even: false, point: null },
+      { id: 2, name: 'n2', amount: 5, day: '2026-03-02', even: true, point: { lat: 1.5, lon: -2 } },
+      { id: 3, name: 'n3', amount: 7.5, day: '2026-03-03', even: false, point: null },
+    ]);
+    expect(await selectColumns(db, columns, sql, [0])).toEqual([]);
   });
 
   it('keeps the PostgreSQL fields of an error: SQLSTATE, constraint, detail and message', async () => {
