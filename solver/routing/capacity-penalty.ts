@@ -1,6 +1,6 @@
 // Capacity relaxation after HGS-CVRP's penalty management (Vidal 2022): local search may overload routes
-// at a cost per unit, adapted every PERIOD outcomes so that about a target share of them are within
-// capacity; an overloaded outcome is repaired by local search at REPAIR_FACTOR times that cost.
+// at a cost per unit, adapted every period of outcomes (PERIOD unless told) so that about a target share of
+// them are within capacity; an overloaded outcome is repaired by local search at REPAIR_FACTOR times that cost.
 import type { Instance } from './problem.ts';
 import type { LocalSearch } from './local-search.ts';
 import type { SearchState } from './search-state.ts';
@@ -20,6 +20,8 @@ export class CapacityPenalty {
   constructor(
     private readonly s: SearchState,
     private readonly target: number,
+    /** Outcomes between two adaptations. */
+    private readonly period = PERIOD,
   ) {
     s.setCapacityPenalty(initialCapacityPenalty(s.inst));
   }
@@ -27,8 +29,8 @@ export class CapacityPenalty {
   /** Counts one outcome of the local search; true when the cost of overload has just changed. */
   record(withinCapacity: boolean): boolean {
     if (withinCapacity) this.within++;
-    if (++this.seen < PERIOD) return false;
-    const share = this.within / PERIOD;
+    if (++this.seen < this.period) return false;
+    const share = this.within / this.period;
     this.within = this.seen = 0;
     const penalty = this.s.capacityPenalty;
     if (share < this.target - 0.05) this.s.setCapacityPenalty(Math.min(penalty * UP, HIGHEST));

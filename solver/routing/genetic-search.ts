@@ -28,6 +28,16 @@ const GENETIC_MOVES: MoveFactory[] = [relocate, swap, twoOpt, twoOptStar];
 /** HGS-CVRP's share of educated children within capacity, and how often an overloaded one is repaired. */
 const FEASIBLE_TARGET = 0.2;
 const REPAIR_RATE = 0.5;
+/**
+ * Children between two adaptations of the cost of overload (HGS-CVRP: 100, over tens of thousands of
+ * children). 5 s make two or three thousand here, and at 100 the cost was still on its way down from its
+ * start after a thousand of them (CMT5: 2.24 at first, 0.72 at the thousandth child). On CMT5 the 16-route
+ * solutions, which fit only at a low cost of overload, then filled the population before the 17-route ones
+ * had got good (the best known has 17 routes) and the run ended in their basin. At 2 500 children, seeds 1–16,
+ * 0.46 % on average and 9 seeds at 0.5 % or more; at 50, 0.28 % and 4. X-n256-k16 lost a little (1 800
+ * children, seeds 1–8: 0.28 % to 0.34 %, one seed at 0.61 %).
+ */
+const PENALTY_PERIOD = 50;
 /** Nearest unvisited customers a starting tour picks its next stop among. */
 const WANDER_CHOICES = 3;
 /**
@@ -92,7 +102,7 @@ export class GeneticSearch {
   ) {
     // One capacity and symmetric distances: the specialised search (reversals keep their length).
     this.education = s.inst.dims === 1 && s.symmetric ? cvrpEducation(s, neighbours, random) : generalEducation(s, neighbours, random);
-    this.penalty = new CapacityPenalty(s, FEASIBLE_TARGET);
+    this.penalty = new CapacityPenalty(s, FEASIBLE_TARGET, PENALTY_PERIOD);
     this.population = new Population(customers, options, s.capacityPenalty);
     this.toSeed = options.minimum;
     this.split = splitProblem(s.inst, s.capacityPenalty);
