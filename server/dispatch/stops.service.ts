@@ -6,7 +6,7 @@ import { ConflictError, invalidField, NotFoundError } from '../http/errors.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
 import type { SignedInUser } from '../auth/roles.ts';
-import { recordMovement, recordMovements } from '../stock/stock.service.ts';
+import { recordMovements } from '../stock/stock.service.ts';
 import { recordDelivery } from '../needs/needs.service.ts';
 import { deliveryFailed } from '../campaigns/campaigns.service.ts';
 import { collectPledge } from '../donations/donations.service.ts';
@@ -131,16 +131,20 @@ async function deliver(tx: Tx, notify: Notify, actorId: number, route: RouteRow,
   for (const item of load) await recordDelivery(tx, notify, item.needId, item.quantity, actorId);
 }
 
+/** A line of a stop going back to stock: what is on board returned, the rest released unless `releaseUnloaded` is false. */
+function goodsBack(line: repo.LoadLine, releaseUnloaded: boolean): ['returned' | 'released', number][] {
+  const back = Math.min(line.quantity, line.onBoard);
+  const moves: ['returned' | 'released', number][] = [['returned', back], ['released', releaseUnloaded ? line.quantity - back : 0]];
+  return moves.filter(([, quantity]) => quantity > 0);
+}
+
 /** A failed stop's goods go back to stock: those on board are returned, those never loaded released. */
 async function fail(tx: Tx, notify: Notify, actorId: number, route: RouteRow, stop: repo.StopRow, load: repo.LoadLine[], input: StopStatus): Promise<void> {
   await recordMovements(
     tx,
-    load.flatMap((line) => {
-      const back = Math.min(line.quantity, line.onBoard);
-      return ([['returned', back], ['released', line.quantity - back]] as const)
-        .filter(([, quantity]) => quantity > 0)
-        .map(([kind, quantity]) => ({ lotId: line.lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: route.planId, actorId, reason: `stop ${stop.id} failed: ${input.reason}` }));
-    }),
+    load.flatMap((line) =>
+      goodsBack(line, true).map(([kind, quantity]) => ({ lotId: line.lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: route.planId, actorId, reason: `stop ${stop.id} failed: ${input.reason}` })),
+    ),
   );
   // At the door (not a gate the household could not help): a campaign's winner forfeits, the waiting list moves up.
   // A failed collection leaves its pledge waiting for the next dispatch.
@@ -171,13 +175,12 @@ export interface PulledRoute {
 export async function pullLot(tx: Tx, notify: Notify, lotId: number, actorId: number, reason: string): Promise<PulledRoute[]> {
   const touched = new Map<number, number[]>();
   for (const stop of await repo.pendingStopsWithLot(tx, lotId)) {
-    for (const line of (await repo.loadOf(tx, stop.planId, stop)).filter((l) => l.lotId === lotId)) {
-      const back = Math.min(line.quantity, line.onBoard);
-      const release = stop.kind === 'door' ? 0 : line.quantity - back;
-      for (const [kind, quantity] of [['returned', back], ['released', release]] as const) {
-        if (quantity > 0) await recordMovement(tx, { lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: stop.planId, actorId, reason });
-      }
-    }
+    const lines = (await repo.loadOf(tx, stop.planId, stop)).filter((l) => l.lotId === lotId);
+    // A door visit's goods are those its gate stop brought: none of them is still reserved at the warehouse.
+    await recordMovements(
+      tx,
+      lines.flatMap((line) => goodsBack(line, stop.kind !== 'door').map(([kind, quantity]) => ({ lotId, kind, quantity, needId: line.needId, stopId: stop.id, planId: stop.planId, actorId, reason }))),
+    );
     if (!(await repo.dropLotFromStop(tx, stop.id, lotId))) await repo.closeStop(tx, stop.id, { status: 'failed', reason: 'recalled', note: reason });
     touched.set(stop.routeId, [...(touched.get(stop.routeId) ?? []), stop.id]);
   }

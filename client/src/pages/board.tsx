@@ -162,7 +162,7 @@ export function BoardPage() {
           <Show state={routes}>
             {(list) =>
               list.length === 0 ? (
-                <p class="muted">{t(Object.keys(filter).some((k) => filter[k as keyof BoardFilter]) ? 'board.noneFiltered' : 'board.none')}</p>
+                <p class="muted">{t(Object.values(filter).some(Boolean) ? 'board.noneFiltered' : 'board.none')}</p>
               ) : (
                 <>
                   <p class="muted small board-count">{t('board.shown', { shown: fmtNumber(list.length), total: fmtNumber(total) })}</p>
