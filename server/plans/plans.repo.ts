@@ -47,17 +47,24 @@ export async function saveSolved(db: Queryable, id: number, allocations: SolverP
 }
 
 /**
- * A per-need list as rows: each entry at its place in the list, under its need. Sent as one JSON text and split
- * by the database: as an array of jsonb values, each entry was escaped into PostgreSQL's array syntax, then
- * parsed out of it and into jsonb one by one.
+ * Entries per statement of a per-need list: a list sent whole as one JSON text ran PGlite out of memory once a
+ * district's plan had ~650,000 needs (the text, its jsonb and the rows built from it, all at once).
  */
-async function insertEntries(db: Queryable, table: 'plan_unmet' | 'plan_fulfilment', planId: number, entries: readonly { needId: string }[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.query(
-    `INSERT INTO ${table} (plan_id, ord, need_id, entry)
-     SELECT $1, e.ord - 1, (e.entry->>'needId')::int, e.entry FROM jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS e(entry, ord)`,
-    [planId, JSON.stringify(entries)],
-  );
+export const ENTRIES_PER_STATEMENT = 20_000;
+
+/**
+ * A per-need list as rows: each entry at its place in the list, under its need. Sent as JSON texts of
+ * ENTRIES_PER_STATEMENT entries and split by the database: as an array of jsonb values, each entry was escaped
+ * into PostgreSQL's array syntax, then parsed out of it and into jsonb one by one.
+ */
+export async function insertEntries(db: Queryable, table: 'plan_unmet' | 'plan_fulfilment', planId: number, entries: readonly { needId: string }[], perStatement = ENTRIES_PER_STATEMENT): Promise<void> {
+  for (let from = 0; from < entries.length; from += perStatement) {
+    await db.query(
+      `INSERT INTO ${table} (plan_id, ord, need_id, entry)
+       SELECT $1, $3::int + e.ord - 1, (e.entry->>'needId')::int, e.entry FROM jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS e(entry, ord)`,
+      [planId, JSON.stringify(entries.slice(from, from + perStatement)), from],
+    );
+  }
 }
 
 export async function findPlan(db: Queryable, id: number, lock = false): Promise<StoredPlan | undefined> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support/app.ts';
 import { aCommodity, aHousehold, post } from '../../support/records.ts';
 import { solving } from '../../../server/plans/plans.service.ts';
+import { insertEntries } from '../../../server/plans/plans.repo.ts';
 
 // Two real places in Monaco for the warehouses, and households on real streets.
 const fontvieille = { name: 'Fontvieille', address: 'Rue du Gabian', lat: 43.7282, lon: 7.4148, capacityWeightKg: 10_000, capacityVolumeM3: 100 };
@@ -100,6 +101,18 @@ describe.each(databaseKinds)('allocation plans on %s', (kind) => {
     // The lists are rows of their own, not arrays inside the stored result.
     const [stored] = await t.db.query<{ lists: boolean }>(`SELECT result ? 'unmet' OR result ? 'fulfilment' AS lists FROM plans WHERE id = $1`, [p.id]);
     expect(stored!.lists).toBe(false);
+  });
+
+  it('writes a long list a slice per statement, every entry at its place', async () => {
+    const p = await plan();
+    const whole = (await t.api.get(`/api/plans/${p.id}?limit=5000`).set(coordinator()).expect(200)).body;
+    await t.db.query('DELETE FROM plan_fulfilment WHERE plan_id = $1', [p.id]);
+    // Three statements of two, two and one entries: each slice starts where the last ended.
+    await insertEntries(t.db, 'plan_fulfilment', p.id, whole.result.fulfilment.concat(whole.result.fulfilment.slice(0, 1)), 2);
+    const again = (await t.api.get(`/api/plans/${p.id}?limit=5000`).set(coordinator()).expect(200)).body;
+    expect(again.result.fulfilment).toEqual([...whole.result.fulfilment, whole.result.fulfilment[0]]);
+    const ords = await t.db.query<{ ord: number }>('SELECT ord FROM plan_fulfilment WHERE plan_id = $1 ORDER BY ord', [p.id]);
+    expect(ords.map((r) => r.ord)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('approves a fresh plan by reserving all of its stock in one transaction, once', async () => {
