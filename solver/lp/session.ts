@@ -28,8 +28,8 @@ export interface LpSession {
 export interface SolveOptions {
   /** Start from the last solve's basis even in a session that solves each afresh, where the caller knows it is still a good start. */
   fromLastBasis?: boolean;
-  /** Afresh, with presolve, in a session that solves without it. */
-  presolve?: boolean;
+  /** Afresh and without HiGHS' presolve (false), which can call a model infeasible that the simplex solves. */
+  presolve?: false;
 }
 
 export interface LpSessionOptions {
@@ -38,8 +38,6 @@ export interface LpSessionOptions {
    * faster when a stage changes the bounds of much of the model.
    */
   warmStart?: boolean;
-  /** HiGHS' presolve before a solve from scratch (default true). */
-  presolve?: boolean;
 }
 
 /** A session on the model built so far (the builder itself is left as it is). */
@@ -58,7 +56,7 @@ class HighsSession implements LpSession {
     private readonly options: LpSessionOptions,
   ) {
     this.handle = createHighsModel(highs, model);
-    this.handle.options.set({ output_flag: false, random_seed: seed, ...(options.presolve === false ? { presolve: 'off' } : {}) });
+    this.handle.options.set({ output_flag: false, random_seed: seed });
     this.rows = model.rowLower.length;
   }
 
@@ -92,13 +90,13 @@ class HighsSession implements LpSession {
     const start = performance.now();
     this.handle.options.set({ time_limit: timeLimitMs === undefined ? NO_TIME_LIMIT_S : Math.max(0.001, timeLimitMs / 1000) });
     this.handle.zeroAllClocks();
-    const presolve = how.presolve === true && this.options.presolve === false;
-    if ((this.options.warmStart === false && !how.fromLastBasis) || presolve) this.handle.clearSolver();
-    if (presolve) this.handle.options.set({ presolve: 'on' });
+    const withoutPresolve = how.presolve === false;
+    if ((this.options.warmStart === false && !how.fromLastBasis) || withoutPresolve) this.handle.clearSolver();
+    if (withoutPresolve) this.handle.options.set({ presolve: 'off' });
     try {
       this.handle.run();
     } finally {
-      if (presolve) this.handle.options.set({ presolve: 'off' });
+      if (withoutPresolve) this.handle.options.set({ presolve: 'choose' });
     }
     return Promise.resolve(resultOf(this.highs, this.handle, start));
   }

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../solver/random.ts';
 import { LpBuilder, maxViolation, objectiveValue, solveLp, type LpModel } from '../../../solver/lp/solve.ts';
+import { openLpSession } from '../../../solver/lp/session.ts';
 
 /** A random bounded LP that x = 0 satisfies (rows 0 ≤ Ax ≤ b with b ≥ 0, or Ax ≥ -b). */
 function randomLp(seed: number): LpModel {
+  return randomBuilder(seed).model();
+}
+
+function randomBuilder(seed: number): LpBuilder {
   const random = new Random(seed);
   const n = 2 + random.int(7);
   const rows = 1 + random.int(6);
@@ -20,7 +25,7 @@ function randomLp(seed: number): LpModel {
   }
   // Keep every objective bounded: a budget row over all variables.
   builder.addRow(Array.from({ length: n }, (_, j) => j), new Array<number>(n).fill(1), -Infinity, 30);
-  return builder.model();
+  return builder;
 }
 
 describe('the LP layer', () => {
@@ -56,6 +61,26 @@ describe('the LP layer', () => {
       expect(result.status).toBe('optimal');
       expect(result.objective).toBeCloseTo(-1, 9);
       expect(result.x[x]).toBeCloseTo(2, 9);
+    }
+  });
+
+  it('solves a session afresh without presolve when asked, and as usual after', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const builder = randomBuilder(seed);
+      const model = builder.model();
+      const session = await openLpSession(builder, 'highs', 0);
+      try {
+        const usual = (await solveLp(model, 'highs')).objective;
+        const without = await session.solve(undefined, { presolve: false });
+        expect(without.status, `seed ${seed}`).toBe('optimal');
+        expect(without.objective, `seed ${seed}`).toBeCloseTo(usual, 6);
+        session.setVariableBounds(0, 0, 0);
+        const after = await session.solve();
+        builder.setVariableBounds(0, 0, 0);
+        expect(after.objective, `seed ${seed}`).toBeCloseTo((await solveLp(builder.model(), 'jslp')).objective, 6);
+      } finally {
+        session.close();
+      }
     }
   });
 
