@@ -185,11 +185,11 @@ export async function insertColumns<R extends object, T = Record<string, unknown
  * The rows of a query read as one JSON value of column arrays, then rebuilt here: PGlite builds every returned
  * row field by field in JavaScript and sends it across threads (the open needs of a 20,000-household district,
  * 44,841 rows: 3.1 s as rows, 1.2 s as columns). For reads of tens of thousands of rows; `sql` is the query
- * (from code) whose result columns include `columns`. Values come as JSON has them: numbers, text, booleans,
+ * (from code) whose result columns include `columns` (a camelCase name reads its snake_case column). Values come as JSON has them: numbers, text, booleans,
  * dates as 'YYYY-MM-DD' as the row reader gives them; a timestamp would come as text, not a Date.
  */
 export async function selectColumns<R extends object>(db: Queryable, columns: readonly (keyof R & string)[], sql: string, params: unknown[] = []): Promise<R[]> {
-  const arrays = columns.map((c) => `'${c}', array_agg(x.${quoteIdent(c)})`).join(', ');
+  const arrays = columns.map((c) => `'${c}', array_agg(x.${quoteIdent(columnName(c))})`).join(', ');
   const [{ table }] = (await db.query<{ table: Record<string, unknown[] | null> }>(`SELECT json_build_object(${arrays}) AS table FROM (${sql}) AS x`, params)) as [{ table: Record<string, unknown[] | null> }];
   const length = table[columns[0]!]?.length ?? 0;
   const rows: R[] = new Array(length);

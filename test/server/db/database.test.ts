@@ -55,6 +55,10 @@ describe.each(databaseKinds)('the database interface on %s', (kind) => {
       { id: 3, name: 'n3', amount: 7.5, day: '2026-03-03', even: false, point: null },
     ]);
     expect(await selectColumns(db, columns, sql, [0])).toEqual([]);
+    expect(await selectColumns(db, ['needId', 'atGate'], `SELECT x AS need_id, x > 1 AS at_gate FROM generate_series(1, 2) AS x`)).toEqual([
+      { needId: 1, atGate: false },
+      { needId: 2, atGate: true },
+    ]);
   });
 
   it('keeps the PostgreSQL fields of an error: SQLSTATE, constraint, detail and message', async () => {
