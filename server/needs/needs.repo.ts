@@ -118,9 +118,20 @@ export interface AwaitingAsk extends QueuedItem {
   updatedAt: string;
 }
 
-/** Version and status of these needs, locked until the transaction ends. */
-export async function lockNeeds(db: Queryable, ids: number[]): Promise<{ id: number; version: number; status: string }[]> {
-  return db.query('SELECT id, version, status FROM needs WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [ids]);
+/**
+ * Locks these needs until the transaction ends and returns those no longer open at the version given (or gone).
+ * Compared in the database: a district plan's 447,895 needs read back as rows took 30 s on PGlite, most of it
+ * handing the rows over.
+ */
+export async function lockNeedsChangedSince(db: Queryable, versions: { ids: number[]; versions: number[] }): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(
+    `SELECT s.id FROM unnest($1::int[], $2::int[]) AS s(id, version)
+     LEFT JOIN (SELECT id, version, status FROM needs WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE) n ON n.id = s.id
+     WHERE n.id IS NULL OR n.version <> s.version OR n.status <> 'open'
+     ORDER BY s.id`,
+    [versions.ids, versions.versions],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** The vulnerability flags as the households table (and so the rows read here) spells them: elderly_alone. */

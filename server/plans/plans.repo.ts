@@ -1,7 +1,7 @@
 // SQL for allocation plans and their allocations: the only module that writes plans and plan_allocations.
 // Other nouns read a plan through the plans service, or join these tables read-only into a view of their own.
 import type { Queryable } from '../db/database.ts';
-import { insertColumns, limitOffset, listRows, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
+import { insertColumns, limitOffset, listRows, orderBy, selectColumns, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { Plan as SolverPlan } from '../../solver/allocation/problem.ts';
 import type { Snapshot } from './plan-inputs.ts';
 import type { PlanAllocation, PlanRecord } from './plans.service.ts';
@@ -110,10 +110,9 @@ export async function allocationPage(db: Queryable, planId: number, paging: Pagi
   return { items: rows.map((r) => toCamel<PlanAllocation>(r)), total, limit: paging.limit, offset: paging.offset };
 }
 
-/** What approval reserves, lot by lot (the order every approval locks lots in). */
+/** What approval reserves, lot by lot (the order every approval locks lots in); a district plan's 150,000 read as columns. */
 export async function allocationsToReserve(db: Queryable, planId: number): Promise<{ needId: number; lotId: number; quantity: number }[]> {
-  const rows = await db.query('SELECT need_id, lot_id, quantity FROM plan_allocations WHERE plan_id = $1 ORDER BY lot_id, id', [planId]);
-  return rows.map((r) => toCamel<{ needId: number; lotId: number; quantity: number }>(r));
+  return selectColumns(db, ['needId', 'lotId', 'quantity'], 'SELECT need_id, lot_id, quantity FROM plan_allocations WHERE plan_id = $1 ORDER BY lot_id, id', [planId]);
 }
 
 /** The warehouses a plan's allocations draw from. */

@@ -12,7 +12,7 @@ import type { RoadMap } from '../network/network.service.ts';
 import { lockAvailable, recordMovements } from '../stock/stock.service.ts';
 import { getCommodity } from '../commodities/commodities.service.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
-import { findNeed, lockNeeds } from '../needs/needs.repo.ts';
+import { findNeed, lockNeedsChangedSince } from '../needs/needs.repo.ts';
 import { warehousesOfPlanRoutes } from '../dispatch/dispatch.repo.ts';
 import { checkPlan, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
@@ -213,13 +213,13 @@ export async function withdrawPlansUsing(tx: Queryable, notify: Notify, lotId: n
 
 async function changesSince(tx: Queryable, snapshot: Snapshot): Promise<string[]> {
   const lotIds = Object.keys(snapshot.lots).map(Number);
-  const needIds = Object.keys(snapshot.needs).map(Number);
+  const ids = Object.keys(snapshot.needs).map(Number);
   // Lock the lots first so that nothing moves between this check and the reservations.
   const lots = await lockAvailable(tx, lotIds);
-  const needs = await lockNeeds(tx, needIds);
+  const needs = await lockNeedsChangedSince(tx, { ids, versions: ids.map((id) => snapshot.needs[id]!) });
   const changes: string[] = [];
   for (const lot of lots) if (snapshot.lots[lot.id] !== lot.available) changes.push(`lot ${lot.id} now has ${lot.available} available, not ${snapshot.lots[lot.id]}`);
-  for (const need of needs) if (snapshot.needs[need.id] !== need.version || need.status !== 'open') changes.push(`need ${need.id} changed`);
+  for (const id of needs) changes.push(`need ${id} changed`);
   return changes;
 }
 

@@ -88,6 +88,25 @@ describe.each(databaseKinds)('allocation plans on %s', (kind) => {
     expect(n).toBe(0);
   });
 
+  it('refuses a plan whose needs were edited since, naming them, reserving nothing', async () => {
+    const p = await plan();
+    const [first, second] = [...new Set(p.allocations.map((a: { needId: number }) => a.needId))] as number[];
+    // Each edited and put back as it was (the later tests plan the same needs): the version still moved.
+    const edit = async (id: number, change: object) => {
+      const need = (await t.api.get(`/api/needs/${id}`).set(coordinator()).expect(200)).body;
+      await t.api.patch(`/api/needs/${id}`).set(coordinator()).send({ ...change, version: need.version }).expect(200);
+      return need;
+    };
+    const asked = (await edit(first!, { quantity: 1 })).quantity;
+    await edit(first!, { quantity: asked });
+    await edit(second!, { status: 'cancelled' });
+    await edit(second!, { status: 'open' });
+    const res = await t.api.post(`/api/plans/${p.id}/approve`).set(coordinator()).expect(409);
+    expect(res.body.changes).toEqual([first, second].sort((a, b) => a! - b!).map((id) => `need ${id} changed`));
+    const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM stock_movements WHERE plan_id = $1`, [p.id]);
+    expect(n).toBe(0);
+  });
+
   it('answers any window of its unmet needs and fulfilment, stored as rows, with how many there are', async () => {
     const p = await plan();
     const whole = (await t.api.get(`/api/plans/${p.id}?limit=5000`).set(coordinator()).expect(200)).body;
