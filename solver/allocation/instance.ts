@@ -249,15 +249,17 @@ function handoverPoints(problem: AllocationProblem): (need: Need) => HandoverPoi
 /**
  * The points whose needs could together ask more than they take in; the needs of any other point forget it
  * (a row that cannot bind would only keep its needs from sharing classes and columns with other points').
- * Renumbers the needs' `point` to the list returned.
+ * By what they ask, which the model lets them receive, not by what each could get alone (that is already capped
+ * by the point: a gate taking 25 kg, asked for 50 kg by one household, is one that binds). Renumbers the needs'
+ * `point` to the list returned.
  */
 function bindingPoints(points: readonly HandoverPoint[], needs: NeedInfo[], commodities: readonly Commodity[]): HandoverPoint[] {
   const weight = new Array<number>(points.length).fill(0);
   const volume = new Array<number>(points.length).fill(0);
   for (const n of needs) {
     if (n.point === undefined) continue;
-    weight[n.point]! += n.attainable * commodities[n.commodity]!.weightKg;
-    volume[n.point]! += n.attainable * commodities[n.commodity]!.volumeM3;
+    weight[n.point]! += n.asked * commodities[n.commodity]!.weightKg;
+    volume[n.point]! += n.asked * commodities[n.commodity]!.volumeM3;
   }
   const binding: HandoverPoint[] = [];
   const kept = new Map<number, number>();
@@ -270,6 +272,38 @@ function bindingPoints(points: readonly HandoverPoint[], needs: NeedInfo[], comm
     else delete n.point;
   }
   return binding;
+}
+
+/**
+ * The same instance with only these of its handover points (indices into `points`, ascending), renumbered; the
+ * needs of the others forget theirs. Arcs are shared, so a plan of one is a plan of the other.
+ */
+export function withPoints(inst: Instance, keep: readonly number[]): Instance {
+  const index = new Map(keep.map((p, k) => [p, k]));
+  const needs = inst.needs.map((n) => {
+    if (n.point === undefined) return n;
+    const k = index.get(n.point);
+    if (k !== undefined) return { ...n, point: k };
+    const { point: _, ...rest } = n;
+    return rest;
+  });
+  return { ...inst, points: keep.map((p) => inst.points[p]!), needs };
+}
+
+/** The handover points a plan (quantity per arc) takes in more at than their weight or volume capacity allows. */
+export function overfilledPoints(inst: Instance, x: Float64Array): number[] {
+  const kg = new Float64Array(inst.points.length);
+  const m3 = new Float64Array(inst.points.length);
+  inst.arcs.forEach((arc, a) => {
+    const point = inst.needs[arc.need]!.point;
+    if (point === undefined || x[a] === 0) return;
+    const commodity = inst.commodities[inst.depots[arc.depot]!.commodity]!;
+    kg[point]! += x[a]! * commodity.weightKg;
+    m3[point]! += x[a]! * commodity.volumeM3;
+  });
+  // Within the solver's feasibility tolerance, as a row of the model would be.
+  const over = (used: number, capacity: number) => used > capacity + 1e-6 * Math.max(1, capacity);
+  return inst.points.flatMap((p, k) => (over(kg[k]!, p.capacityWeightKg) || over(m3[k]!, p.capacityVolumeM3) ? [k] : []));
 }
 
 function capacityMayBind(depots: readonly Depot[], problem: AllocationProblem): boolean {

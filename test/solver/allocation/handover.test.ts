@@ -67,6 +67,52 @@ describe('a gate whose volunteers carry in a limited weight per shift (a handove
     expect(inst.needs.map((n) => n.point)).toEqual([0, 0, 0, undefined]);
   });
 
+  it("leaves a gate's row out of the model while no plan overfills it, with the same optimum", async () => {
+    // Gate A could be asked 80 kg, but only 5 bags of rice and 1 of water exist: at most 35 kg can reach it.
+    const scarce = { ...problem, lots: [{ ...problem.lots[0]!, quantity: 5 }, { ...problem.lots[1]!, quantity: 1 }] };
+    expect(buildInstance(scarce).points.map((p) => p.id)).toEqual(['gate-A']);
+    const plan = await allocate(scarce, { seed: 1, backend: 'highs' });
+    const full = await allocate(scarce, { seed: 1, backend: 'highs', classes: false });
+    expectSameStages(stagesOf(plan), stagesOf(full), 'scarce');
+    expectPlanRespectsConstraints(scarce, plan);
+    // The same needs and gate where the gate binds: its row is added, and it keeps gate A's rice needs from
+    // sharing columns with gate B's.
+    const binding = await allocate(problem, { seed: 1, backend: 'highs' });
+    expect(binding.unmet.some((u) => u.reason === 'handover')).toBe(true);
+    expect(binding.solver.variables).toBeGreaterThan(plan.solver.variables);
+  });
+
+  it('keeps a gate one household alone asks more of than it takes in', async () => {
+    // Gate A takes 5 bags (25 kg) and its one household asks 10: after the floors, 8 bags are left for it.
+    const oneAsksMore: AllocationProblem = {
+      ...problem,
+      lots: [{ ...problem.lots[0]!, quantity: 15 }],
+      points: [{ id: 'gate-A', name: 'Gate A', capacityWeightKg: 25, capacityVolumeM3: Infinity }],
+      needs: [rice('a-elderly', 'gate-A', 1, 10), rice('b-family', 'gate-B', 3, 2)],
+    };
+    for (const classes of [true, false]) {
+      const plan = await allocate(oneAsksMore, { seed: 1, backend: 'highs', classes });
+      expect(received(plan, 'a-elderly'), `classes ${classes}`).toBeLessThanOrEqual(5 + 1e-6);
+      expectPlanRespectsConstraints(oneAsksMore, plan);
+    }
+  });
+
+  it('prices fairness with the gate kept, where only the plan without floors would overfill it', async () => {
+    // 10 bags for two households: without floors the tier-1 one behind gate A would take all 10, but its
+    // volunteers carry 5 (25 kg); with floors each gets 5 and the gate is just full. Fairness then costs nothing.
+    const fairAtGate: AllocationProblem = {
+      ...problem,
+      lots: [{ ...problem.lots[0]!, quantity: 10 }],
+      points: [{ id: 'gate-A', name: 'Gate A', capacityWeightKg: 25, capacityVolumeM3: Infinity }],
+      needs: [rice('a-elderly', 'gate-A', 1, 10), rice('b-family', 'gate-B', 3, 10)],
+    };
+    const plan = await allocate(fairAtGate, { seed: 1, backend: 'highs' });
+    const full = await allocate(fairAtGate, { seed: 1, backend: 'highs', classes: false });
+    expect(received(plan, 'a-elderly')).toBeCloseTo(5, 6);
+    expect(plan.metrics.weightedFulfilmentWithoutFairness).toBeCloseTo(plan.solver.stages.weightedFulfilment, 3);
+    expectSameStages(stagesOf(plan), stagesOf(full), 'fair at the gate');
+  });
+
   it('without the limit, gate A gets everything it asks', async () => {
     const plan = await allocate({ ...problem, points: [] }, { seed: 1, backend: 'auto', wholeUnits: true });
     expect(received(plan, 'a-family')).toBe(6);
