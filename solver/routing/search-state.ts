@@ -9,6 +9,8 @@
 import type { Instance, VehicleSlot } from './problem.ts';
 
 const EPS = 1e-7;
+/** Load above capacity that overfillsTrip calls certain: the exact check's tolerance and room for rounding. */
+const OVERFILL = 1e-6;
 
 /** The customers of one vehicle slot, plus the summaries of every prefix (fw) and suffix (bw). */
 export class Route {
@@ -496,6 +498,24 @@ export class SearchState {
     }
     const change = excessA - a.excess + excessB - b.excess;
     return change === 0 ? 0 : this.capacityPenalty * change;
+  }
+
+  /**
+   * Whether putting customer c after position p of `route` loads the trip under way there beyond the vehicle's
+   * capacity, so that the exact check (Chain) would cost it Infinity: what a trip delivers is all on board as it
+   * leaves (the prefix's load since its last reload, c's, and the suffix's up to its next reload). Lets an
+   * insertion skip such places before building the chain. Never while capacity is relaxed, and not within
+   * rounding of the limit (the exact check decides those).
+   */
+  overfillsTrip(route: Route, p: number, c: number): boolean {
+    if (this.capacityPenalty !== Infinity) return false;
+    const d = this.inst.dims;
+    const demand = this.inst.demand;
+    const capacity = route.slot.capacity;
+    for (let k = 0; k < d; k++) {
+      if (route.fwLoad[p * d + k]! + demand[c * d + k]! + route.bwLoad[(p + 1) * d + k]! - capacity[k]! > OVERFILL) return true;
+    }
+    return false;
   }
 
   /** Sets the cost of overload, re-costing the routes over capacity (the others' cost does not change). */

@@ -94,3 +94,52 @@ describe('routes over capacity', () => {
     expect(s.withinCapacity()).toBe(true);
   });
 });
+
+/**
+ * On a line: a (6) at 10, c (3) at 12, b (6) at -10, e (2) at 11, and a pledge p handing in 4 at -12; one van of
+ * 10 that may reload once at the depot (0), running a, c, reload, b.
+ */
+function twoTrips(): SearchState {
+  const xs = [10, 12, -10, 11, -12, 0];
+  const s = new SearchState(
+    compileProblem({
+      depots: [{ id: 'depot', location: 5 }],
+      customers: [
+        { id: 'a', location: 0, demand: [6] },
+        { id: 'c', location: 1, demand: [3] },
+        { id: 'b', location: 2, demand: [6] },
+        { id: 'e', location: 3, demand: [2] },
+        { id: 'p', location: 4, demand: [0], pickup: [4] },
+      ],
+      vehicles: [{ id: 'van', startDepot: 'depot', capacity: [10], maxTrips: 2, reloadTime: 5 }],
+      distances: xs.map((x) => xs.map((y) => Math.abs(x - y))),
+    }),
+  );
+  s.setRoute(0, [0, 1, s.inst.slots[0]!.reloads[0]!, 2]);
+  return s;
+}
+
+describe('an insertion that would overfill a trip', () => {
+  const exact = (s: SearchState, p: number, c: number) => s.chainA.fromPrefix(s.routes[0]!, p).add(c).finish(s.routes[0]!, p + 1).cost();
+
+  it('is told apart before the route is evaluated: exactly the places the full check finds over capacity', () => {
+    const s = twoTrips();
+    const route = s.routes[0]!;
+    const e = 3;
+    // e (2) fits the second trip (6) but not the first (9), wherever in it.
+    expect([0, 1, 2, 3, 4].map((p) => s.overfillsTrip(route, p, e))).toEqual([true, true, true, false, false]);
+    for (let p = 0; p <= route.size; p++) expect(exact(s, p, e) === Infinity, `after position ${p}`).toBe(s.overfillsTrip(route, p, e));
+    // A pledge brings its goods back: it weighs on no trip's departure, and the full check decides where it fits.
+    const p = 4;
+    for (let q = 0; q <= route.size; q++) expect(s.overfillsTrip(route, q, p)).toBe(false);
+  });
+
+  it('is never skipped while capacity is relaxed: there the overload only costs', () => {
+    const s = overloaded();
+    // c (1) joins a and b (6 in a van of 4): over capacity, at a price.
+    expect(s.overfillsTrip(s.routes[0]!, 2, 2)).toBe(false);
+    expect(s.chainA.fromPrefix(s.routes[0]!, 2).add(2).finish(s.routes[0]!, 3).cost()).toBeLessThan(Infinity);
+    s.setCapacityPenalty(Infinity);
+    expect(s.overfillsTrip(s.routes[0]!, 2, 2)).toBe(true);
+  });
+});
