@@ -501,19 +501,25 @@ export class SearchState {
   }
 
   /**
-   * Whether putting customer c after position p of `route` loads the trip under way there beyond the vehicle's
-   * capacity, so that the exact check (Chain) would cost it Infinity: what a trip delivers is all on board as it
-   * leaves (the prefix's load since its last reload, c's, and the suffix's up to its next reload). Lets an
-   * insertion skip such places before building the chain. Never while capacity is relaxed, and not within
-   * rounding of the limit (the exact check decides those).
+   * Whether a route built as `head`'s prefix up to position p, then customer c (-1: none) and the customers of
+   * `stretch` at positions from..to (either order; none when not given), then `tail`'s suffix from position q,
+   * loads the trip under way there beyond head's vehicle, so that the exact check (Chain, on head's slot) would
+   * cost it Infinity: what a trip delivers is all on board as it leaves (the prefix's load since its last reload,
+   * the middle's, and the suffix's up to its next reload). Lets a move skip such places before building the
+   * chain. A stretch comes from another route than head's: a reload in it makes the route infeasible anyway.
+   * Never while capacity is relaxed, and not within rounding of the limit (the exact check decides those).
    */
-  overfillsTrip(route: Route, p: number, c: number): boolean {
+  overfillsTrip(head: Route, p: number, tail: Route, q: number, c = -1, stretch?: Route, from = 1, to = 0): boolean {
     if (this.capacityPenalty !== Infinity) return false;
     const d = this.inst.dims;
     const demand = this.inst.demand;
-    const capacity = route.slot.capacity;
+    const capacity = head.slot.capacity;
+    const [first, last] = from <= to ? [from, to] : [to, from];
     for (let k = 0; k < d; k++) {
-      if (route.fwLoad[p * d + k]! + demand[c * d + k]! + route.bwLoad[(p + 1) * d + k]! - capacity[k]! > OVERFILL) return true;
+      let load = head.fwLoad[p * d + k]! + tail.bwLoad[q * d + k]!;
+      if (c >= 0) load += demand[c * d + k]!;
+      if (stretch) for (let x = first; x <= last; x++) load += demand[stretch.nodes[x - 1]! * d + k]!;
+      if (load - capacity[k]! > OVERFILL) return true;
     }
     return false;
   }
