@@ -259,8 +259,8 @@ export class Chain {
     const pause = this.s.inst.isBreak !== null && this.s.inst.isBreak[first] === 1;
     // A suffix that starts with a break drives on from where the break was taken: valid only after the same stop.
     if ((route.index !== this.slotIndex && (other.endNode !== own.endNode || other.profile !== own.profile || this.s.hasRules)) || (pause && route.fwLast[p - 1] !== this.last)) {
-      // The stored suffix was computed for another vehicle: rebuild it for this one.
-      this.addRange(route, p, route.size);
+      // The stored suffix was computed for another vehicle: rebuild it for this one (only the end depot: nothing to add).
+      if (p <= route.size) this.addRange(route, p, route.size);
       return this.close();
     }
     this.join(first, route.bwDur[p]!, route.bwWarp[p]!, route.bwE[p]!, route.bwL[p]!, pause);

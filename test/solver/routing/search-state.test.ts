@@ -153,7 +153,7 @@ describe('an insertion that would overfill a trip', () => {
     const skipped = { tails: 0, stretches: 0 };
     for (const [head, tail] of [[X, Y], [Y, X]]) {
       for (let p = 0; p <= head.size; p++) {
-        for (let q = 1; q <= tail.size; q++) {
+        for (let q = 1; q <= tail.size + 1; q++) {
           // head's prefix, then tail's suffix (2-opt*)
           if (s.overfillsTrip(head, p, tail, q)) {
             skipped.tails++;
@@ -168,6 +168,8 @@ describe('an insertion that would overfill a trip', () => {
         }
       }
     }
+    // Another vehicle's route reduced to its end depot adds nothing (it used to be walked backwards from past its end).
+    expect(s.chainA.fromPrefix(X, X.size).finish(Y, Y.size + 1).cost()).toBe(X.cost);
     expect(skipped.tails).toBeGreaterThan(0);
     expect(skipped.stretches).toBeGreaterThan(0);
   });
