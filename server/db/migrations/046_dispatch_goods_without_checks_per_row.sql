@@ -1,6 +1,7 @@
 -- A dispatch's goods lines and stops are still checked one row at a time against what they point at outside their
 -- route (044 kept those keys): three checks per goods line (need, lot, commodity) and one per stop (household),
--- each a trigger call and a lookup. At 200,000 households the goods lines' insert took 31.9 s of CPU with them.
+-- each a trigger call and a lookup. At 200,000 households (PGlite) the goods lines' insert took 14.5 s of CPU with
+-- them and 7.2 s without, the stops' 6.8 s and 5.7 s.
 -- Dropped, since what a stop and its goods point at is already guaranteed where they are written from:
 -- - a dispatch's goods are its plan's allocations, whose need and lot keep their keys (042); the commodity is
 --   the lot's own (lots.commodity_id), the household the need's (needs.household_id); and an allocation is never
@@ -15,6 +16,6 @@ ALTER TABLE stop_items DROP CONSTRAINT stop_items_lot_id_fkey;
 ALTER TABLE stop_items DROP CONSTRAINT stop_items_commodity_id_fkey;
 ALTER TABLE stops DROP CONSTRAINT stops_household_id_fkey;
 -- A dispatch stores thousands of routes in a few statements: audited by statement (032's audit_rows, the same
--- log rows) rather than a PL/pgSQL call and an INSERT per route.
+-- log rows) rather than a PL/pgSQL call and an INSERT per route (4,341 routes: 0.81 → 0.52 s).
 INSERT INTO audit_policy (table_name, by_statement) VALUES ('routes', true)
   ON CONFLICT (table_name) DO UPDATE SET by_statement = true;
