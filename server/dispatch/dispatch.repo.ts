@@ -3,7 +3,7 @@
 // (a plan's lines with their households, an urgent need with its lot and gate), while a plain read of
 // another noun's table goes through that noun (plans, drivers, zones, warehouses, needs).
 import type { Queryable } from '../db/database.ts';
-import { insertRows, limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
+import { insertRows, limitOffset, orderBy, selectColumns, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { PlannedRoute } from './route-build.ts';
 import { insertStops } from './stops.repo.ts';
 
@@ -179,12 +179,18 @@ export async function positions(db: Queryable): Promise<Map<number, { lat: numbe
   return new Map(rows.map((p) => [p.driver_id, { lat: p.lat, lon: p.lon }]));
 }
 
-/** The plan's lines, each with its goods' weight and the household it goes to. */
+const LINE_COLUMNS = ['needId', 'lotId', 'commodityId', 'quantity', 'warehouseId', 'weightKg', 'volumeM3', 'category', 'urgency', 'householdId', 'lat', 'lon', 'zoneId', 'sealed', 'vulnerable'] as const satisfies readonly (keyof AllocationLine)[];
+
+/**
+ * The plan's lines, each with its goods' weight and the household it goes to. Read as column arrays
+ * (selectColumns): PGlite builds each returned row in JavaScript, and a district's plan has hundreds of thousands.
+ */
 export async function allocationLines(db: Queryable, planId: number): Promise<AllocationLine[]> {
-  return db.query<AllocationLine>(
-    `SELECT pa.need_id AS "needId", pa.lot_id AS "lotId", pa.commodity_id AS "commodityId", pa.quantity, pa.warehouse_id AS "warehouseId",
-            c.weight_kg AS "weightKg", c.volume_m3 AS "volumeM3", c.category, n.urgency,
-            h.id AS "householdId", h.lat, h.lon, h.zone_id AS "zoneId", coalesce(z.status = 'sealed', false) AS sealed,
+  return selectColumns<AllocationLine>(
+    db,
+    LINE_COLUMNS,
+    `SELECT pa.need_id, pa.lot_id, pa.commodity_id, pa.quantity, pa.warehouse_id, c.weight_kg, c.volume_m3, c.category, n.urgency,
+            h.id AS household_id, h.lat, h.lon, h.zone_id, coalesce(z.status = 'sealed', false) AS sealed,
             (CASE WHEN h.infant OR h.pregnant THEN 3 WHEN h.elderly_alone OR h.disabled OR h.chronic_illness THEN 2 ELSE 1 END) AS vulnerable
      FROM plan_allocations pa
      JOIN commodities c ON c.id = pa.commodity_id

@@ -17,7 +17,7 @@ export const dayLimits = z.strictObject({
 export type DayLimits = z.infer<typeof dayLimits>;
 
 export const dispatchBody = z.strictObject({
-  timeLimitMs: z.number().int().min(200).max(120_000).default(5_000).describe('time given to the vehicle router'),
+  timeLimitMs: z.number().int().min(200).max(120_000).optional().describe('time given to the vehicle router (default: 5 s and 1 s more per 1,000 vehicle stops, at most 30 s)'),
   seed: seed,
   limits: z.partialRecord(z.enum(vehicleTypes), dayLimits).default({}).describe("the day's limits per vehicle type"),
 });

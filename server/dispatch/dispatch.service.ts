@@ -63,7 +63,7 @@ export interface DispatchJobResult {
  * Builds and stores the routes of an approved plan and tells each driver and volunteer theirs (by id and
  * version: the app reads the route, so nothing here reads the routes back).
  */
-export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs: number; seed: number }, scope: WarehouseScope): Promise<DispatchJobResult> {
+export async function dispatchPlan(deps: Deps, planId: number, options: { timeLimitMs?: number; seed: number }, scope: WarehouseScope): Promise<DispatchJobResult> {
   const db = deps.outbox.db;
   const status = await planStatus(db, planId);
   if (!status) throw new NotFoundError('plan', planId);
@@ -93,7 +93,7 @@ export async function dispatchPlan(deps: Deps, planId: number, options: { timeLi
  * The dispatch job. A retry after the routes were stored (its process stopped before recording the end)
  * answers with them instead of refusing a plan that is already dispatched.
  */
-export async function dispatchJob(deps: Deps, planId: number, input: { options: { timeLimitMs: number; seed: number }; scope: WarehouseScope }, retried: boolean): Promise<DispatchJobResult> {
+export async function dispatchJob(deps: Deps, planId: number, input: { options: { timeLimitMs?: number; seed: number }; scope: WarehouseScope }, retried: boolean): Promise<DispatchJobResult> {
   if (retried && (await planStatus(deps.outbox.db, planId)) === 'dispatched') {
     const stored = await repo.routeIds(deps.outbox.db, { planId, warehouseIds: null, limit: 100_000, offset: 0, sort: { field: 'id', descending: false } });
     return { routeIds: stored.items, unassigned: [], uncollected: [], stats: null };

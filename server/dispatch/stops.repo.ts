@@ -1,7 +1,7 @@
 // SQL for the stops of routes and what each stop hands over. Only this module writes stops and
 // stop_items; its reads may join the commodities, stock and needs tables into the views dispatch shows.
 import type { Queryable } from '../db/database.ts';
-import { toCamel } from '../db/rows.ts';
+import { selectColumns, toCamel } from '../db/rows.ts';
 import type { LatLon } from '../../solver/network/index.ts';
 import type { PlannedStop } from './route-build.ts';
 
@@ -21,6 +21,8 @@ export interface StopRow {
   status: 'pending' | 'delivered' | 'failed' | 'collected';
   reason: string | null;
   note: string | null;
+  /** When its outcome was recorded (ISO 8601), null while pending. */
+  doneAt: string | null;
 }
 
 export interface StopItemRow {
@@ -87,9 +89,21 @@ export const insertStop = async (tx: Queryable, routeId: number, seq: number, st
 
 export const stopsOf = (db: Queryable, routeId: number): Promise<StopRow[]> => stopsOfRoutes(db, [routeId]);
 
-/** The stops of these routes, each route's in its order. */
+const STOP_COLUMNS = ['id', 'routeId', 'seq', 'kind', 'householdId', 'gateId', 'donationId', 'trip', 'lat', 'lon', 'etaS', 'status', 'reason', 'note', 'doneAt'] as const satisfies readonly (keyof StopRow)[];
+
+/**
+ * The stops of these routes, each route's in its order. Read as column arrays (selectColumns): a district's
+ * dispatch answers with its every stop, and PGlite builds each returned row in JavaScript.
+ */
 export async function stopsOfRoutes(db: Queryable, routeIds: number[]): Promise<StopRow[]> {
-  return (await db.query('SELECT * FROM stops WHERE route_id = ANY($1::int[]) ORDER BY route_id, seq', [routeIds])).map((r) => toCamel<StopRow>(r));
+  return selectColumns<StopRow>(
+    db,
+    STOP_COLUMNS,
+    `SELECT id, route_id, seq, kind, household_id, gate_id, donation_id, trip, lat, lon, eta_s, status, reason, note,
+            to_char(done_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS done_at
+     FROM stops WHERE route_id = ANY($1::int[]) ORDER BY route_id, seq`,
+    [routeIds],
+  );
 }
 
 /** What the board shows of a route instead of its stops: how many in each state, what its goods weigh, its trips and last times. */

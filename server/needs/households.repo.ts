@@ -3,7 +3,7 @@
 // a view of their own), also together with a new household's first need (that INSERT's SQL from needs.repo).
 // Rows come back as stored, merge keys included; the service strips them.
 import { quoteIdent, type Queryable } from '../db/database.ts';
-import { columnName, findRow, insertRow, insertRows, toCamel } from '../db/rows.ts';
+import { columnName, findRow, insertRow, insertRows, selectColumns, toCamel } from '../db/rows.ts';
 import { noteRequests } from '../audit/audit.repo.ts';
 import { firstNeedsOf } from './needs.repo.ts';
 
@@ -121,7 +121,10 @@ export async function updateHousehold(db: Queryable, id: number, entries: [strin
 
 /** What a driver needs to hand goods over: who, where, how to call. Never health flags. */
 export async function recipients(db: Queryable, householdIds: number[]): Promise<Map<number, { name: string; address: string; phone: string | null; people: number }>> {
-  const rows = await db.query<{ id: number; name: string; address: string; phone: string | null; people: number }>(
+  // Column arrays, not rows (selectColumns): a district's dispatch answers with tens of thousands of households.
+  const rows = await selectColumns<{ id: number; name: string; address: string; phone: string | null; people: number }>(
+    db,
+    ['id', 'name', 'address', 'phone', 'people'],
     'SELECT id, name, address, phone, people FROM households WHERE id = ANY($1::int[])',
     [householdIds],
   );

@@ -260,6 +260,8 @@ export class RuinRecreate {
         const prev = route.at(p);
         const next = route.at(p + 1);
         if (s.inst.isBreak === null && s.d(prev, c) + s.d(c, next) - s.d(prev, next) + penalty >= best) continue;
+        // Nor a place whose trip c would overfill (most places of a full route).
+        if (s.overfillsTrip(route, p, route, p + 1, c)) continue;
         // A route missing a break is infeasible until it is back: compare what the routes would cost.
         const delta = s.chainA.fromPrefix(route, p).add(c).finish(route, p + 1).cost() - (route.cost < Infinity ? route.cost : 0);
         if (delta < best) {

@@ -9,6 +9,8 @@
 import type { Instance, VehicleSlot } from './problem.ts';
 
 const EPS = 1e-7;
+/** Load above capacity that overfillsTrip calls certain: the exact check's tolerance and room for rounding. */
+const OVERFILL = 1e-6;
 
 /** The customers of one vehicle slot, plus the summaries of every prefix (fw) and suffix (bw). */
 export class Route {
@@ -257,8 +259,8 @@ export class Chain {
     const pause = this.s.inst.isBreak !== null && this.s.inst.isBreak[first] === 1;
     // A suffix that starts with a break drives on from where the break was taken: valid only after the same stop.
     if ((route.index !== this.slotIndex && (other.endNode !== own.endNode || other.profile !== own.profile || this.s.hasRules)) || (pause && route.fwLast[p - 1] !== this.last)) {
-      // The stored suffix was computed for another vehicle: rebuild it for this one.
-      this.addRange(route, p, route.size);
+      // The stored suffix was computed for another vehicle: rebuild it for this one (only the end depot: nothing to add).
+      if (p <= route.size) this.addRange(route, p, route.size);
       return this.close();
     }
     this.join(first, route.bwDur[p]!, route.bwWarp[p]!, route.bwE[p]!, route.bwL[p]!, pause);
@@ -496,6 +498,30 @@ export class SearchState {
     }
     const change = excessA - a.excess + excessB - b.excess;
     return change === 0 ? 0 : this.capacityPenalty * change;
+  }
+
+  /**
+   * Whether a route built as `head`'s prefix up to position p, then customer c (-1: none) and the customers of
+   * `stretch` at positions from..to (either order; none when not given), then `tail`'s suffix from position q,
+   * loads the trip under way there beyond head's vehicle, so that the exact check (Chain, on head's slot) would
+   * cost it Infinity: what a trip delivers is all on board as it leaves (the prefix's load since its last reload,
+   * the middle's, and the suffix's up to its next reload). Lets a move skip such places before building the
+   * chain. A stretch comes from another route than head's: a reload in it makes the route infeasible anyway.
+   * Never while capacity is relaxed, and not within rounding of the limit (the exact check decides those).
+   */
+  overfillsTrip(head: Route, p: number, tail: Route, q: number, c = -1, stretch?: Route, from = 1, to = 0): boolean {
+    if (this.capacityPenalty !== Infinity) return false;
+    const d = this.inst.dims;
+    const demand = this.inst.demand;
+    const capacity = head.slot.capacity;
+    const [first, last] = from <= to ? [from, to] : [to, from];
+    for (let k = 0; k < d; k++) {
+      let load = head.fwLoad[p * d + k]! + tail.bwLoad[q * d + k]!;
+      if (c >= 0) load += demand[c * d + k]!;
+      if (stretch) for (let x = first; x <= last; x++) load += demand[stretch.nodes[x - 1]! * d + k]!;
+      if (load - capacity[k]! > OVERFILL) return true;
+    }
+    return false;
   }
 
   /** Sets the cost of overload, re-costing the routes over capacity (the others' cost does not change). */

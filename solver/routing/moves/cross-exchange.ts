@@ -23,9 +23,11 @@ export function crossExchange(s: SearchState): RoutingMove {
       const quick = intoA + intoB + s.overloadChange(A, pu, pu + a - 1, B, pv + 1, pv + b);
       if (quick >= 0) return quick;
     }
+    // A stretch that overloads the trip it joins is skipped before its chain is built.
+    if (s.overfillsTrip(A, pu - 1, A, pu + a, -1, B, pv + 1, pv + b)) return Infinity;
     const x = s.chainA.fromPrefix(A, pu - 1).addRange(B, pv + 1, pv + b).finish(A, pu + a).cost();
     if (x === Infinity) return Infinity;
-    const y = s.chainB.fromPrefix(B, pv).addRange(A, pu, pu + a - 1).finish(B, pv + b + 1).cost();
+    const y = s.overfillsTrip(B, pv, B, pv + b + 1, -1, A, pu, pu + a - 1) ? Infinity : s.chainB.fromPrefix(B, pv).addRange(A, pu, pu + a - 1).finish(B, pv + b + 1).cost();
     return x + y - A.cost - B.cost;
   }
 

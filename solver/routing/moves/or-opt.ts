@@ -32,7 +32,7 @@ export function orOpt(s: SearchState): RoutingMove {
     if (ru !== rv) {
       const a = costOf(s.chainA.fromPrefix(A, pu - 1).finish(A, end + 1), A.size - length);
       if (a === Infinity) return Infinity;
-      const b = s.chainB.fromPrefix(B, pv).addRange(A, from, to).finish(B, pv + 1).cost();
+      const b = s.overfillsTrip(B, pv, B, pv + 1, -1, A, from, to) ? Infinity : s.chainB.fromPrefix(B, pv).addRange(A, from, to).finish(B, pv + 1).cost();
       return a + b - A.cost - B.cost;
     }
     const c = s.chainA;

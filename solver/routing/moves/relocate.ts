@@ -34,7 +34,7 @@ export function relocate(s: SearchState): RoutingMove {
       const B = s.routes[rv]!;
       const a = costOf(s.chainA.fromPrefix(A, pu - 1).finish(A, pu + 1), A.size - 1);
       if (a === Infinity) return Infinity;
-      const b = s.chainB.fromPrefix(B, p).add(u).finish(B, p + 1).cost();
+      const b = s.overfillsTrip(B, p, B, p + 1, u) ? Infinity : s.chainB.fromPrefix(B, p).add(u).finish(B, p + 1).cost();
       return a + b - A.cost - B.cost;
     }
     const c = s.chainA;

@@ -19,9 +19,11 @@ export function twoOptStar(s: SearchState): RoutingMove {
       const quick = s.d(X.at(x), tailY) + s.d(Y.at(y), tailX) - s.d(X.at(x), X.at(x + 1)) - s.d(Y.at(y), Y.at(y + 1)) + s.overloadChange(X, x + 1, X.size, Y, y + 1, Y.size);
       if (quick >= 0) return quick;
     }
+    // A tail that overloads the trip it joins is skipped before its chain is built (most of them, on full routes).
+    if (s.overfillsTrip(X, x, Y, y + 1)) return Infinity;
     const a = costOf(s.chainA.fromPrefix(X, x).finish(Y, y + 1), sizeX);
     if (a === Infinity) return Infinity;
-    const b = costOf(s.chainB.fromPrefix(Y, y).finish(X, x + 1), sizeY);
+    const b = s.overfillsTrip(Y, y, X, x + 1) ? Infinity : costOf(s.chainB.fromPrefix(Y, y).finish(X, x + 1), sizeY);
     return a + b - X.cost - Y.cost;
   }
 

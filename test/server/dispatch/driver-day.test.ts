@@ -51,21 +51,31 @@ describe('dispatch and the driver’s day on the demo scenario', () => {
     }
   });
 
-  it('stores every stop and item of the routes, each audited once as the dispatch request’s, field for field', async () => {
+  it('stores every route, stop and item, each audited once as the dispatch request’s, field for field', async () => {
     const stored = await t.db.query<{ id: number; table_name: string; row: Record<string, unknown> }>(
-      `SELECT s.id, 'stops' AS table_name, to_jsonb(s) AS row FROM stops s JOIN routes r ON r.id = s.route_id WHERE r.plan_id = $1
+      `SELECT r.id, 'routes' AS table_name, to_jsonb(r) AS row FROM routes r WHERE r.plan_id = $1
+       UNION ALL SELECT s.id, 'stops', to_jsonb(s) FROM stops s JOIN routes r ON r.id = s.route_id WHERE r.plan_id = $1
        UNION ALL SELECT si.id, 'stop_items', to_jsonb(si) FROM stop_items si JOIN stops s ON s.id = si.stop_id JOIN routes r ON r.id = s.route_id WHERE r.plan_id = $1`,
       [planId],
     );
     const answered = dispatched.routes.flatMap((r) => r.stops);
+    expect(stored.filter((s) => s.table_name === 'routes').map((s) => s.id).sort()).toEqual(dispatched.routes.map((r) => r.id).sort());
     expect(stored.filter((s) => s.table_name === 'stops').map((s) => s.id).sort()).toEqual(answered.map((s) => s.id).sort());
     expect(stored.filter((s) => s.table_name === 'stop_items')).toHaveLength(answered.flatMap((s) => s.items).length);
     const logged = await t.db.query<{ table_name: string; record_id: string; after: Record<string, unknown>; path: string; role: string }>(
-      `SELECT table_name, record_id, after, path, role FROM audit_log WHERE table_name IN ('stops', 'stop_items') AND action = 'insert'`,
+      `SELECT table_name, record_id, after, path, role FROM audit_log WHERE table_name IN ('routes', 'stops', 'stop_items') AND action = 'insert'`,
     );
     const logOf = new Map(logged.map((l) => [`${l.table_name}:${l.record_id}`, l]));
     expect(logged).toHaveLength(stored.length);
     for (const s of stored) expect(logOf.get(`${s.table_name}:${s.id}`)).toEqual({ table_name: s.table_name, record_id: String(s.id), after: s.row, path: `/api/plans/${planId}/dispatch`, role: 'coordinator' });
+  });
+
+  it('refuses to delete the household, need, lot or commodity of a stop’s goods (kept by the plan’s allocations, not by the stops)', async () => {
+    const stop = dispatched.routes.flatMap((r) => r.stops).find((s) => s.kind === 'delivery' && s.items.length > 0)!;
+    const [item] = await t.db.query<{ need_id: number; lot_id: number; commodity_id: number }>('SELECT need_id, lot_id, commodity_id FROM stop_items WHERE stop_id = $1 LIMIT 1', [stop.id]);
+    for (const [table, id] of [['households', stop.householdId], ['needs', item!.need_id], ['lots', item!.lot_id], ['commodities', item!.commodity_id]] as const) {
+      await expect(t.db.transaction((tx) => tx.query(`DELETE FROM ${table} WHERE id = $1`, [id])), table).rejects.toThrow(/foreign key/);
+    }
   });
 
   it('serves households whose streets the sealed zone cuts off through its gate too, instead of calling them unreachable', async () => {

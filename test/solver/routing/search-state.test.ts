@@ -4,6 +4,7 @@ import { SwapStar } from '../../../solver/routing/moves/swap-star.ts';
 import { nearestNeighbours } from '../../../solver/routing/neighbours.ts';
 import { compileProblem, type RoutingProblem } from '../../../solver/routing/problem.ts';
 import { SearchState } from '../../../solver/routing/search-state.ts';
+import { randomProblem } from './fixtures.ts';
 
 /** A depot at 0 and customers a, b at 10 and 20 on a line; one van with a 30-long break starting in [15, 18]. */
 function line(): RoutingProblem {
@@ -92,5 +93,93 @@ describe('routes over capacity', () => {
     const moved = new SwapStar(s, nearestNeighbours(s.inst, 2)).run();
     expect(moved.length).toBeGreaterThan(0);
     expect(s.withinCapacity()).toBe(true);
+  });
+});
+
+/**
+ * On a line: a (6) at 10, c (3) at 12, b (6) at -10, e (2) at 11, and a pledge p handing in 4 at -12; one van of
+ * 10 that may reload once at the depot (0), running a, c, reload, b.
+ */
+function twoTrips(): SearchState {
+  const xs = [10, 12, -10, 11, -12, 0];
+  const s = new SearchState(
+    compileProblem({
+      depots: [{ id: 'depot', location: 5 }],
+      customers: [
+        { id: 'a', location: 0, demand: [6] },
+        { id: 'c', location: 1, demand: [3] },
+        { id: 'b', location: 2, demand: [6] },
+        { id: 'e', location: 3, demand: [2] },
+        { id: 'p', location: 4, demand: [0], pickup: [4] },
+      ],
+      vehicles: [{ id: 'van', startDepot: 'depot', capacity: [10], maxTrips: 2, reloadTime: 5 }],
+      distances: xs.map((x) => xs.map((y) => Math.abs(x - y))),
+    }),
+  );
+  s.setRoute(0, [0, 1, s.inst.slots[0]!.reloads[0]!, 2]);
+  return s;
+}
+
+describe('an insertion that would overfill a trip', () => {
+  const exact = (s: SearchState, p: number, c: number) => s.chainA.fromPrefix(s.routes[0]!, p).add(c).finish(s.routes[0]!, p + 1).cost();
+
+  it('is told apart before the route is evaluated: exactly the places the full check finds over capacity', () => {
+    const s = twoTrips();
+    const route = s.routes[0]!;
+    const e = 3;
+    // e (2) fits the second trip (6) but not the first (9), wherever in it.
+    expect([0, 1, 2, 3, 4].map((p) => s.overfillsTrip(route, p, route, p + 1, e))).toEqual([true, true, true, false, false]);
+    for (let p = 0; p <= route.size; p++) expect(exact(s, p, e) === Infinity, `after position ${p}`).toBe(s.overfillsTrip(route, p, route, p + 1, e));
+    // A pledge brings its goods back: it weighs on no trip's departure, and the full check decides where it fits.
+    const p = 4;
+    for (let q = 0; q <= route.size; q++) expect(s.overfillsTrip(route, q, route, q + 1, p)).toBe(false);
+  });
+
+  it('is told apart for tails and stretches moved from another route too: only where the full check finds it infeasible', () => {
+    // Two vans of 10 that may reload once, each on two trips (of 6 and 9, 7 and 9) of customers of 1 to 6 at random places.
+    const problem = randomProblem(7, 16);
+    const s = new SearchState(
+      compileProblem({
+        ...problem,
+        customers: problem.customers.map((c, i) => ({ ...c, demand: [1 + (i % 6)] })),
+        vehicles: [{ id: 'van', count: 2, startDepot: problem.depots[0]!.id, capacity: [10], maxTrips: 2, reloadTime: 5 }],
+      }),
+    );
+    const [x, y] = s.inst.slots.map((slot) => slot.reloads[0]!);
+    s.setRoute(0, [0, 1, 2, x!, 3, 4]);
+    s.setRoute(1, [5, 6, y!, 7, 8, 9]);
+    const [X, Y] = s.routes as [typeof s.routes[0], typeof s.routes[0]];
+    expect([X.cost, Y.cost].every(Number.isFinite)).toBe(true);
+    const skipped = { tails: 0, stretches: 0 };
+    for (const [head, tail] of [[X, Y], [Y, X]]) {
+      for (let p = 0; p <= head.size; p++) {
+        for (let q = 1; q <= tail.size + 1; q++) {
+          // head's prefix, then tail's suffix (2-opt*)
+          if (s.overfillsTrip(head, p, tail, q)) {
+            skipped.tails++;
+            expect(s.chainA.fromPrefix(head, p).finish(tail, q).cost()).toBe(Infinity);
+          }
+          // a stretch of tail's placed after p in head (or-opt, cross-exchange)
+          for (let to = q; to <= Math.min(q + 2, tail.size); to++) {
+            if (!s.overfillsTrip(head, p, head, p + 1, -1, tail, to, q)) continue;
+            skipped.stretches++;
+            expect(s.chainA.fromPrefix(head, p).addRange(tail, to, q).finish(head, p + 1).cost()).toBe(Infinity);
+          }
+        }
+      }
+    }
+    // Another vehicle's route reduced to its end depot adds nothing (it used to be walked backwards from past its end).
+    expect(s.chainA.fromPrefix(X, X.size).finish(Y, Y.size + 1).cost()).toBe(X.cost);
+    expect(skipped.tails).toBeGreaterThan(0);
+    expect(skipped.stretches).toBeGreaterThan(0);
+  });
+
+  it('is never skipped while capacity is relaxed: there the overload only costs', () => {
+    const s = overloaded();
+    // c (1) joins a and b (6 in a van of 4): over capacity, at a price.
+    expect(s.overfillsTrip(s.routes[0]!, 2, s.routes[0]!, 3, 2)).toBe(false);
+    expect(s.chainA.fromPrefix(s.routes[0]!, 2).add(2).finish(s.routes[0]!, 3).cost()).toBeLessThan(Infinity);
+    s.setCapacityPenalty(Infinity);
+    expect(s.overfillsTrip(s.routes[0]!, 2, s.routes[0]!, 3, 2)).toBe(true);
   });
 });
