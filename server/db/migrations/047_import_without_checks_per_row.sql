@@ -63,3 +63,34 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+
+-- The three ledgers a new need counts in (030's map, 037's tally, 038's counts) each joined the inserted needs
+-- to their households: one trigger now joins them once for all three (each function below builds the rows
+-- its ledger's own trigger built for new needs, which still counts updates and deletes). −5 % of a batch's
+-- database CPU in the replay above.
+CREATE FUNCTION need_ledgers_needs_inserted() RETURNS trigger LANGUAGE plpgsql
+SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+DECLARE
+  map     need_map_change[];
+  tally   need_tally_change[];
+  counts  need_counts_change[];
+BEGIN
+  WITH inserted AS MATERIALIZED (
+    SELECT n.quantity, n.fulfilled, n.urgency, n.status, n.confirmed, n.commodity_id,
+           h.community, h.lat, h.lon, h.infant, h.pregnant, h.elderly_alone, h.disabled, h.chronic_illness
+    FROM new_rows n JOIN households h ON h.id = n.household_id)
+  SELECT ARRAY(SELECT ROW(community, lat, lon, need_tier(infant, pregnant, elderly_alone, disabled, chronic_illness, urgency), quantity, fulfilled, 1)::need_map_change
+               FROM inserted WHERE status = 'open'),
+         ARRAY(SELECT ROW(quantity, fulfilled, urgency, elderly_alone, chronic_illness, disabled, pregnant, infant, 1)::need_tally_change
+               FROM inserted WHERE status <> 'cancelled' AND confirmed),
+         ARRAY(SELECT ROW(community, status, commodity_id, urgency, 1)::need_counts_change FROM inserted)
+  INTO map, tally, counts;
+  PERFORM need_map_count(map);
+  PERFORM need_tally_count(tally);
+  PERFORM need_counts_count(counts);
+  RETURN NULL;
+END $$;
+DROP TRIGGER need_map_needs_inserted ON needs;
+DROP TRIGGER need_tally_needs_inserted ON needs;
+DROP TRIGGER need_counts_needs_inserted ON needs;
+CREATE TRIGGER need_ledgers_needs_inserted AFTER INSERT ON needs REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION need_ledgers_needs_inserted();
