@@ -151,25 +151,34 @@ function needOn(state: BulkState, key: string, household: WorkHousehold, input: 
   return [work, false];
 }
 
-/** The batch's decisions written in a few statements, then each touched need announced once, at its last version. */
+/**
+ * The batch's decisions written in a few statements, then each touched need announced once, at its last version.
+ * The statements that need no id from another are sent together: the database runs them one after the other
+ * without waiting for this thread to read each answer and send the next.
+ */
 async function store(tx: Queryable, rows: Row[], history: { household: WorkHousehold; field: string; value: unknown; outcome: 'applied' | 'kept_manual' }[], reporter: BulkReporter, notify: Notify): Promise<void> {
   const touched = [...new Set(rows.flatMap((r) => (r.status === 'held' ? [] : [r.need])))];
   const touchedHouseholds = [...new Set(touched.map((n) => n.household))];
   const newHouseholds = touchedHouseholds.filter((h) => h.created);
-  const ids = await householdsRepo.insertHouseholds(
-    tx,
-    newHouseholds.map((h) => {
-      const { id: _id, version: _v, ...values } = h.record;
-      return { ...values, addressKey: addressKey(values.address), phoneKey: phoneKey(values.phone), version: 1 + h.bumps };
-    }),
-  );
+  const entry = { source: reporter.source, setBy: reporter.actorId };
+  const [ids] = await Promise.all([
+    householdsRepo.insertHouseholds(
+      tx,
+      newHouseholds.map((h) => {
+        const { id: _id, version: _v, ...values } = h.record;
+        return { ...values, addressKey: addressKey(values.address), phoneKey: phoneKey(values.phone), version: 1 + h.bumps };
+      }),
+    ),
+    householdsRepo.applyMerges(tx, touchedHouseholds.filter((h) => !h.created && h.bumps > 0).map((h) => ({ id: h.id!, values: h.record as unknown as Record<string, unknown>, bumps: h.bumps }))),
+    needsRepo.mergeReports(tx, touched.filter((n) => !n.created).map((n) => ({ id: n.id!, ...n.record, bumps: n.bumps }))),
+  ]);
   newHouseholds.forEach((h, i) => (h.id = h.record.id = ids[i]!.id));
-  await householdsRepo.recordCreation(tx, newHouseholds.map((h) => ({ householdId: h.id!, values: h.created! })), { source: reporter.source, setBy: reporter.actorId });
-  await householdsRepo.applyMerges(tx, touchedHouseholds.filter((h) => !h.created && h.bumps > 0).map((h) => ({ id: h.id!, values: h.record as unknown as Record<string, unknown>, bumps: h.bumps })));
-  await householdsRepo.recordHistory(tx, history.map((c) => ({ householdId: c.household.id!, field: c.field, value: c.value, outcome: c.outcome })), { source: reporter.source, setBy: reporter.actorId });
   const newNeeds = touched.filter((n) => n.created);
-  const needIds = await needsRepo.insertNeeds(tx, newNeeds.map((n) => ({ householdId: n.household.id!, ...n.record })));
+  const [needIds] = await Promise.all([
+    needsRepo.insertNeeds(tx, newNeeds.map((n) => ({ householdId: n.household.id!, ...n.record }))),
+    householdsRepo.recordCreation(tx, newHouseholds.map((h) => ({ householdId: h.id!, values: h.created! })), entry),
+    householdsRepo.recordHistory(tx, history.map((c) => ({ householdId: c.household.id!, field: c.field, value: c.value, outcome: c.outcome })), entry),
+  ]);
   newNeeds.forEach((n, i) => (n.id = needIds[i]!.id));
-  await needsRepo.mergeReports(tx, touched.filter((n) => !n.created).map((n) => ({ id: n.id!, ...n.record, bumps: n.bumps })));
   await announceMany(tx, notify, touched.map((n) => ({ need: { id: n.id!, version: n.record.version }, community: n.household.record.community, change: n.created ? 'created' : 'merged' })), reporter.actorId);
 }

@@ -140,21 +140,36 @@ async function checkWhole(rows: AsyncIterable<CheckedRow>): Promise<{ rows(): As
   };
 }
 
-/** The checked rows in batches of BATCH_ROWS; a bad row is reported as an error (the preview lists them in line order). */
+/**
+ * The checked rows in batches of BATCH_ROWS; a bad row is reported as an error (the preview lists them in line
+ * order). The next batch is read (and, in the preview, parsed and checked) while the database handles this one:
+ * batches are handled one at a time, in order, so each sees what the one before it decided.
+ */
 async function inBatches(rows: AsyncIterable<CheckedRow>, report: Report, handle: (batch: BulkReport[]) => Promise<ImportRowReport[]>): Promise<void> {
-  let pending: CheckedRow[] = [];
-  const flush = async () => {
-    const reports = pending.flatMap((r) => (r.report ? [r.report] : []));
+  const flush = async (batch: CheckedRow[]) => {
+    const reports = batch.flatMap((r) => (r.report ? [r.report] : []));
     const done = new Map((reports.length ? await handle(reports) : []).map((r) => [r.line, r]));
-    for (const r of pending) report.add(r.report ? done.get(r.line)! : { line: r.line, status: 'error', errors: r.errors });
-    pending = [];
+    for (const r of batch) report.add(r.report ? done.get(r.line)! : { line: r.line, status: 'error', errors: r.errors });
     await nextTurn();
   };
-  for await (const row of rows) {
-    pending.push(row);
-    if (pending.length >= BATCH_ROWS) await flush();
+  let pending: CheckedRow[] = [];
+  let handling: Promise<void> = Promise.resolve();
+  try {
+    for await (const row of rows) {
+      pending.push(row);
+      if (pending.length < BATCH_ROWS) continue;
+      await handling;
+      handling = flush(pending);
+      // Seen as handled at once: a failure is thrown where it is awaited, not as unhandled while the next batch is read.
+      handling.catch(() => undefined);
+      pending = [];
+    }
+  } finally {
+    // A failure reading the rows is thrown once the batch under way has ended.
+    await handling.catch(() => undefined);
   }
-  if (pending.length) await flush();
+  await handling;
+  if (pending.length) await flush(pending);
 }
 
 /** What the import did (or would do): counts of every line, and the lines themselves as far as EVERY_LINE_UP_TO allows. */

@@ -1,7 +1,7 @@
 // A CSV import of more rows than one batch (a transaction of BATCH_ROWS rows): a row of a later batch merges into
 // what an earlier batch wrote, every row written has its audit row under the import's request (written by
 // statement: 032_import_audit_by_statement.sql), the planner's statistics follow the tables the import grows,
-// and a second import of the same file adds nothing.
+// a second import of the same file adds nothing, and a batch that fails ends the import where it stands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, databaseKinds, startTestApp, type TestApp } from '../../support/app.ts';
 import { aCommodity } from '../../support/records.ts';
@@ -61,5 +61,22 @@ describe.each(databaseKinds)('a CSV import across batches on %s', (kind) => {
     expect(res.body).toMatchObject({ rows: HOUSEHOLDS + 1, created: 0, merged: HOUSEHOLDS + 1, failed: 0 });
     expect(await t.db.query('SELECT (SELECT count(*) FROM households) AS households, (SELECT count(*) FROM needs) AS needs, (SELECT count(*) FROM household_field_history) AS history')).toEqual(before);
     expect(await count(`SELECT sum(quantity)::int AS n FROM needs`)).toBe(HOUSEHOLDS + 4);
+  }, 300_000);
+
+  it('stops at a batch the database refuses: the batches before it stay written, none after it is', async () => {
+    // The third of four batches holds a household the database refuses (a trigger of this test's own).
+    await t.db.exec(`CREATE FUNCTION refuse_household() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF EXISTS (SELECT FROM new_rows WHERE name = 'Refused') THEN RAISE EXCEPTION 'refused'; END IF; RETURN NULL; END $$;
+      CREATE TRIGGER refuse_household AFTER INSERT ON households REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refuse_household()`);
+    try {
+      const rows = Array.from({ length: 1000 }, (_, i) => `${i === 600 ? 'Refused' : `Later ${i}`},${i} Rue Basse,+377 93 ${300_000 + i},43.73,7.42,2,Condamine,RICE,1,normal`);
+      const res = await t.api.post('/api/needs/import?source=refused').set(bearer(t.tokens.community)).set('content-type', 'text/csv').send(['name,address,phone,lat,lon,people,community,commodity,quantity,urgency', ...rows].join('\n'));
+      expect(res.status).toBe(500);
+      expect(await count(`SELECT count(*)::int AS n FROM households WHERE address LIKE '% Rue Basse'`)).toBe(500);
+    } finally {
+      await t.db.exec('DROP TRIGGER refuse_household ON households; DROP FUNCTION refuse_household()');
+    }
+    // And the server goes on.
+    await t.api.get('/api/auth/me').set(bearer(t.tokens.community)).expect(200);
   }, 300_000);
 });
