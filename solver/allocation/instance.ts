@@ -290,8 +290,11 @@ export function withPoints(inst: Instance, keep: readonly number[]): Instance {
   return { ...inst, points: keep.map((p) => inst.points[p]!), needs };
 }
 
-/** The handover points a plan (quantity per arc) takes in more at than their weight or volume capacity allows. */
-export function overfilledPoints(inst: Instance, x: Float64Array): number[] {
+/**
+ * The handover points at which a plan (quantity per arc) takes in more than `share` of their weight or volume
+ * capacity: at share 1, those it overfills.
+ */
+export function pointsFilled(inst: Instance, x: Float64Array, share = 1): number[] {
   const kg = new Float64Array(inst.points.length);
   const m3 = new Float64Array(inst.points.length);
   inst.arcs.forEach((arc, a) => {
@@ -302,7 +305,7 @@ export function overfilledPoints(inst: Instance, x: Float64Array): number[] {
     m3[point]! += x[a]! * commodity.volumeM3;
   });
   // Within the solver's feasibility tolerance, as a row of the model would be.
-  const over = (used: number, capacity: number) => used > capacity + 1e-6 * Math.max(1, capacity);
+  const over = (used: number, capacity: number) => used > share * capacity + 1e-6 * Math.max(1, capacity);
   return inst.points.flatMap((p, k) => (over(kg[k]!, p.capacityWeightKg) || over(m3[k]!, p.capacityVolumeM3) ? [k] : []));
 }
 
