@@ -153,7 +153,7 @@ export async function buildRoutes(
   gates.forEach((g, i) => vehicleIndex.set(`g${g.id}`, warehouses.length + i));
   for (const h of served) if (!h.sealed) vehicleIndex.set(h.key, vehiclePoints.push(h.at) - 1);
   for (const p of pledges) vehicleIndex.set(pledgeKey(p), vehiclePoints.push(at(p)) - 1);
-  const [drive, walks] = await Promise.all([roads.travelMatrix(vehiclePoints, 'van'), footMatrices(roads, gatesOf, served.filter((h) => h.sealed))]);
+  const walks = await footMatrices(roads, gatesOf, served.filter((h) => h.sealed));
 
   // The last hundred metres, per warehouse (a gate stop carries one warehouse's goods).
   const vehicleStops = new Map<number, Customer[]>();
@@ -224,13 +224,19 @@ export async function buildRoutes(
     });
   }
 
+  // A warehouse's vehicles drive only between its own points: a matrix per warehouse, not one between every point
+  // of the district (after a 200,000-household day's import, ~33,000 points outside sealed zones: 17 GB).
+  const pointsOf = new Map([...vehicleStops].map(([warehouseId, customers]) => [warehouseId, warehousePoints(warehouseId, customers, vehicleIndex)]));
+  const matrices = await roads.travelMatrices([...pointsOf.values()].map((points) => points.map((i) => vehiclePoints[i]!)), 'van');
+  const drive = new Map([...pointsOf.keys()].map((warehouseId, k) => [warehouseId, matrices[k]!]));
   const solution = await routeWarehouses(vehicleStops, fleetOf, drive, vehicleIndex, options);
   const gateStops: GateStops = new Map(gatePlans.flatMap(({ warehouseId, plan }) => plan.gateStops.map((g) => [`${g.stopId}@${warehouseId}`, g] as [string, typeof g])));
 
   for (const u of solution?.unassigned ?? []) {
     const pledge = pledgeByKey.get(u.id);
     if (pledge) {
-      const there = drive.timesS[vehicleIndex.get(`w${pledge.warehouseId}`)! * drive.size + vehicleIndex.get(u.id)!]!;
+      // From the warehouse, its matrix's first point.
+      const there = drive.get(pledge.warehouseId)!.timesS[pointsOf.get(pledge.warehouseId)!.indexOf(vehicleIndex.get(u.id)!)]!;
       uncollected.push(uncollectedOf(pledge, Number.isFinite(there) ? PICKUP_REASONS[u.reason] : 'no road open to vehicles reaches it (a sealed zone or a closure)'));
       continue;
     }
@@ -285,10 +291,9 @@ export function asVehicle(v: Driver, limits: DayLimits = {}): Vehicle {
   };
 }
 
-/** The travel matrices the router takes, as rows: between all the points, or between those listed only. */
-export function matrixRows(m: { size: number; timesS: Float64Array; distancesM: Float64Array }, field: 'timesS' | 'distancesM', points?: number[]): number[][] {
-  if (!points) return Array.from({ length: m.size }, (_, i) => Array.from(m[field].subarray(i * m.size, (i + 1) * m.size)));
-  return points.map((i) => points.map((j) => m[field][i * m.size + j]!));
+/** A travel matrix as the router takes it: rows. */
+export function matrixRows(m: { size: number; timesS: Float64Array; distancesM: Float64Array }, field: 'timesS' | 'distancesM'): number[][] {
+  return Array.from({ length: m.size }, (_, i) => Array.from(m[field].subarray(i * m.size, (i + 1) * m.size)));
 }
 
 /** Threads that solve the warehouses' routing problems, each taking the next as it finishes one. */
@@ -303,17 +308,22 @@ const MIN_SEARCH_MS = 200;
  */
 export const defaultRouteLimitMs = (vehicleStops: number): number => Math.min(30_000, 5_000 + vehicleStops);
 
+/** A warehouse's own points, as indices of the vehicle points: the warehouse, then its stops' places, each once. */
+export const warehousePoints = (warehouseId: number, customers: readonly Customer[], vehicleIndex: Map<string, number>): number[] => [
+  ...new Set([vehicleIndex.get(`w${warehouseId}`)!, ...customers.map((c) => c.location)]),
+];
+
 /**
  * The vehicle routes of every warehouse. A warehouse's vehicles serve only its stops, so each warehouse is a
- * routing problem of its own, on the travel times between its own points: the problems are solved side by
- * side on the router's threads, the largest first, each searched for its share of the time (the threads ×
- * the limit, by its number of stops), so that the whole takes about the limit whatever the district's size.
- * `fleetOf` gives each warehouse's vehicles.
+ * routing problem of its own, on the travel times between its own points (`drive`: per warehouse, the matrix
+ * between its warehousePoints): the problems are solved side by side on the router's threads, the largest
+ * first, each searched for its share of the time (the threads × the limit, by its number of stops), so that
+ * the whole takes about the limit whatever the district's size. `fleetOf` gives each warehouse's vehicles.
  */
 export async function routeWarehouses(
   stops: Map<number, Customer[]>,
   fleetOf: Map<number, Driver[]>,
-  drive: TravelMatrix,
+  drive: Map<number, TravelMatrix>,
   vehicleIndex: Map<string, number>,
   options: { timeLimitMs?: number; seed: number; limits?: Partial<Record<string, DayLimits>> },
 ): Promise<RoutingSolution | null> {
@@ -321,16 +331,16 @@ export async function routeWarehouses(
   if (total === 0) return null;
   const timeLimitMs = options.timeLimitMs ?? defaultRouteLimitMs(total);
   const jobs = [...stops].sort(([a, x], [b, y]) => y.length - x.length || a - b).map(([warehouseId, customers]): RouterJob => {
-    const points = [...new Set([vehicleIndex.get(`w${warehouseId}`)!, ...customers.map((c) => c.location)])];
-    const local = new Map(points.map((p, i) => [p, i]));
+    const local = new Map(warehousePoints(warehouseId, customers, vehicleIndex).map((p, i) => [p, i]));
+    const matrix = drive.get(warehouseId)!;
     return {
       op: 'solve',
       problem: {
         depots: [{ id: `w${warehouseId}`, location: 0 }],
         customers: customers.map((c) => ({ ...c, location: local.get(c.location)! })),
         vehicles: (fleetOf.get(warehouseId) ?? []).map((v) => asVehicle(v, options.limits?.[v.vehicleType])),
-        distances: matrixRows(drive, 'distancesM', points),
-        durations: matrixRows(drive, 'timesS', points),
+        distances: matrixRows(matrix, 'distancesM'),
+        durations: matrixRows(matrix, 'timesS'),
       },
       options: { seed: options.seed, timeLimitMs: Math.max(MIN_SEARCH_MS, Math.round((timeLimitMs * ROUTER_THREADS * customers.length) / total)) },
     };
