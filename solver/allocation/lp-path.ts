@@ -60,15 +60,21 @@ export async function solveByLp(inst: Instance, options: LpPathOptions): Promise
   const deadline = options.timeLimitMs === undefined ? Infinity : performance.now() + options.timeLimitMs;
   // The model as written (shareArcs false, the reference the tests compare with) has every row from the start.
   if (!(options.shareArcs ?? true)) return (await solveStaged(inst, options, deadline)).solution;
-  const all = inst.points.map((_, k) => k);
   let kept: number[] = [];
   for (let round = 1; ; round++) {
-    const within = (x: Float64Array) => kept.length === all.length || pointsFilled(inst, x).length === 0;
-    const { solution, unfair } = await solveStaged(withPoints(inst, kept), options, deadline, within);
-    const over = kept.length === all.length ? [] : pointsFilled(inst, solution.x);
-    if (over.length === 0) return unfair ? withoutFairness(inst, solution, unfair, kept, options, deadline) : solution;
-    kept = round >= POINT_ROUNDS ? all : added(kept, pointsFilled(inst, solution.x, NEARLY_FULL));
+    const { solution, unfair } = await solveStaged(withPoints(inst, kept), options, deadline, (x) => !overfills(inst, kept, x));
+    if (!overfills(inst, kept, solution.x)) return unfair ? withoutFairness(inst, solution, unfair, kept, options, deadline) : solution;
+    kept = keptNext(inst, kept, solution.x, round);
   }
+}
+
+/** Whether a plan overfills a point left out of the model (never when every point is in). */
+const overfills = (inst: Instance, kept: readonly number[], x: Float64Array) => kept.length < inst.points.length && pointsFilled(inst, x).length > 0;
+
+/** The points of the next round's model: those a plan overfilled or nearly filled added, every point after POINT_ROUNDS. */
+function keptNext(inst: Instance, kept: readonly number[], x: Float64Array, round: number): number[] {
+  if (round >= POINT_ROUNDS) return inst.points.map((_, k) => k);
+  return [...new Set([...kept, ...pointsFilled(inst, x, NEARLY_FULL)])].sort((p, q) => p - q);
 }
 
 /**
@@ -77,12 +83,11 @@ export async function solveByLp(inst: Instance, options: LpPathOptions): Promise
  * filled (NEARLY_FULL), as the plan's stages are; left out when the time limit stops it.
  */
 async function withoutFairness(inst: Instance, plan: StagedSolution, unfair: Float64Array, kept: number[], options: LpPathOptions, deadline: number): Promise<StagedSolution> {
-  const all = inst.points.map((_, k) => k);
   const { weightedWithoutFairness, ...withoutPrice } = plan;
   let found: { objective: number; x: Float64Array } | undefined = { objective: weightedWithoutFairness!, x: unfair };
   for (let round = 1; found; round++) {
-    if (kept.length === all.length || pointsFilled(inst, found.x).length === 0) return { ...withoutPrice, weightedWithoutFairness: found.objective };
-    kept = round >= POINT_ROUNDS ? all : added(kept, pointsFilled(inst, found.x, NEARLY_FULL));
+    if (!overfills(inst, kept, found.x)) return { ...withoutPrice, weightedWithoutFairness: found.objective };
+    kept = keptNext(inst, kept, found.x, round);
     found = await fulfilmentWithoutFloors(withPoints(inst, kept), options, deadline);
   }
   return withoutPrice;
@@ -103,9 +108,6 @@ async function fulfilmentWithoutFloors(inst: Instance, options: LpPathOptions, d
     session.close();
   }
 }
-
-/** The points kept and those now added, ascending (withPoints' order). */
-const added = (kept: readonly number[], more: readonly number[]) => [...new Set([...kept, ...more])].sort((p, q) => p - q);
 
 /** A staged solution, and the plan that gave the price of fairness when there is one. */
 interface Staged {
