@@ -226,17 +226,18 @@ export async function buildRoutes(
 
   // A warehouse's vehicles drive only between its own points: a matrix per warehouse, not one between every point
   // of the district (after a 200,000-household day's import, ~33,000 points outside sealed zones: 17 GB).
-  const pointsOf = new Map([...vehicleStops].map(([warehouseId, customers]) => [warehouseId, warehousePoints(warehouseId, customers, vehicleIndex)]));
-  const matrices = await roads.travelMatrices([...pointsOf.values()].map((points) => points.map((i) => vehiclePoints[i]!)), 'van');
-  const drive = new Map([...pointsOf.keys()].map((warehouseId, k) => [warehouseId, matrices[k]!]));
-  const solution = await routeWarehouses(vehicleStops, fleetOf, drive, vehicleIndex, options);
+  const pointsOf = [...vehicleStops].map(([warehouseId, customers]) => [warehouseId, warehousePoints(warehouseId, customers, vehicleIndex)] as const);
+  const matrices = await roads.travelMatrices(pointsOf.map(([, points]) => points.map((i) => vehiclePoints[i]!)), 'van');
+  const drive = new Map(pointsOf.map(([warehouseId, points], k) => [warehouseId, { points, matrix: matrices[k]! }]));
+  const solution = await routeWarehouses(vehicleStops, fleetOf, drive, options);
   const gateStops: GateStops = new Map(gatePlans.flatMap(({ warehouseId, plan }) => plan.gateStops.map((g) => [`${g.stopId}@${warehouseId}`, g] as [string, typeof g])));
 
   for (const u of solution?.unassigned ?? []) {
     const pledge = pledgeByKey.get(u.id);
     if (pledge) {
       // From the warehouse, its matrix's first point.
-      const there = drive.get(pledge.warehouseId)!.timesS[pointsOf.get(pledge.warehouseId)!.indexOf(vehicleIndex.get(u.id)!)]!;
+      const { points, matrix } = drive.get(pledge.warehouseId)!;
+      const there = matrix.timesS[points.indexOf(vehicleIndex.get(u.id)!)]!;
       uncollected.push(uncollectedOf(pledge, Number.isFinite(there) ? PICKUP_REASONS[u.reason] : 'no road open to vehicles reaches it (a sealed zone or a closure)'));
       continue;
     }
@@ -313,26 +314,31 @@ export const warehousePoints = (warehouseId: number, customers: readonly Custome
   ...new Set([vehicleIndex.get(`w${warehouseId}`)!, ...customers.map((c) => c.location)]),
 ];
 
+/** A warehouse's own points (warehousePoints: the warehouse first) and the travel matrix between them. */
+export interface WarehouseDrive {
+  points: number[];
+  matrix: TravelMatrix;
+}
+
 /**
  * The vehicle routes of every warehouse. A warehouse's vehicles serve only its stops, so each warehouse is a
- * routing problem of its own, on the travel times between its own points (`drive`: per warehouse, the matrix
- * between its warehousePoints): the problems are solved side by side on the router's threads, the largest
- * first, each searched for its share of the time (the threads × the limit, by its number of stops), so that
- * the whole takes about the limit whatever the district's size. `fleetOf` gives each warehouse's vehicles.
+ * routing problem of its own, on the travel times between its own points (`drive`, per warehouse): the problems
+ * are solved side by side on the router's threads, the largest first, each searched for its share of the time
+ * (the threads × the limit, by its number of stops), so that the whole takes about the limit whatever the
+ * district's size. `fleetOf` gives each warehouse's vehicles.
  */
 export async function routeWarehouses(
   stops: Map<number, Customer[]>,
   fleetOf: Map<number, Driver[]>,
-  drive: Map<number, TravelMatrix>,
-  vehicleIndex: Map<string, number>,
+  drive: Map<number, WarehouseDrive>,
   options: { timeLimitMs?: number; seed: number; limits?: Partial<Record<string, DayLimits>> },
 ): Promise<RoutingSolution | null> {
   const total = [...stops.values()].reduce((sum, s) => sum + s.length, 0);
   if (total === 0) return null;
   const timeLimitMs = options.timeLimitMs ?? defaultRouteLimitMs(total);
   const jobs = [...stops].sort(([a, x], [b, y]) => y.length - x.length || a - b).map(([warehouseId, customers]): RouterJob => {
-    const local = new Map(warehousePoints(warehouseId, customers, vehicleIndex).map((p, i) => [p, i]));
-    const matrix = drive.get(warehouseId)!;
+    const { points, matrix } = drive.get(warehouseId)!;
+    const local = new Map(points.map((p, i) => [p, i]));
     return {
       op: 'solve',
       problem: {

@@ -1,7 +1,7 @@
 // Dispatch routes each warehouse apart, on worker threads and on the travel times between its own points:
 // the routes must still be those of the whole district's matrix, each warehouse's stops on its own vehicles.
 import { describe, expect, it } from 'vitest';
-import { routeWarehouses, warehousePoints } from '../../../server/dispatch/route-build.ts';
+import { routeWarehouses, warehousePoints, type WarehouseDrive } from '../../../server/dispatch/route-build.ts';
 import type { Driver } from '../../../server/drivers/drivers.schema.ts';
 import type { Customer } from '../../../solver/routing/problem.ts';
 import type { TravelMatrix } from '../../../solver/network/index.ts';
@@ -17,13 +17,13 @@ function district(places: number, seed: number): TravelMatrix {
   return { size: places, rows: places, mode: 'van', distancesM, timesS: distancesM.map((d) => d / 10), snapped: [], why: () => undefined };
 }
 
-/** Each warehouse's matrix between its own points (warehousePoints), cut out of the whole one, as dispatch computes them. */
-function perWarehouse(matrix: TravelMatrix, stops: Map<number, Customer[]>, vehicleIndex: Map<string, number>): Map<number, TravelMatrix> {
+/** Each warehouse's points (warehousePoints) and its matrix between them, cut out of the whole one, as dispatch computes them. */
+function perWarehouse(matrix: TravelMatrix, stops: Map<number, Customer[]>, vehicleIndex: Map<string, number>): Map<number, WarehouseDrive> {
   return new Map(
     [...stops].map(([warehouseId, customers]) => {
       const points = warehousePoints(warehouseId, customers, vehicleIndex);
       const cut = (field: 'distancesM' | 'timesS') => Float64Array.from(points.flatMap((i) => points.map((j) => matrix[field][i * matrix.size + j]!)));
-      return [warehouseId, { ...matrix, size: points.length, rows: points.length, distancesM: cut('distancesM'), timesS: cut('timesS') }];
+      return [warehouseId, { points, matrix: { ...matrix, size: points.length, rows: points.length, distancesM: cut('distancesM'), timesS: cut('timesS') } }];
     }),
   );
 }
@@ -43,7 +43,7 @@ describe('routing each warehouse apart', () => {
       stops.get(warehouseId)!.push({ id: `h${k}`, location: 2 + k, demand: [5 + (k % 4), 0.01], serviceTime: 60 });
     }
     const vehicles = [van(1, 7), van(2, 7), van(3, 9), van(4, 9)];
-    const solution = await routeWarehouses(stops, groupBy(vehicles, (v) => v.homeWarehouseId!), perWarehouse(matrix, stops, vehicleIndex), vehicleIndex, { timeLimitMs: 400, seed: 1, limits: { van: { maxTrips: 1 } } });
+    const solution = await routeWarehouses(stops, groupBy(vehicles, (v) => v.homeWarehouseId!), perWarehouse(matrix, stops, vehicleIndex), { timeLimitMs: 400, seed: 1, limits: { van: { maxTrips: 1 } } });
 
     expect(solution!.unassigned).toEqual([]);
     const served = solution!.routes.flatMap((r) => r.stops);
@@ -62,6 +62,6 @@ describe('routing each warehouse apart', () => {
   });
 
   it('answers no solution when no warehouse has a stop', async () => {
-    expect(await routeWarehouses(new Map(), new Map([[7, [van(1, 7)]]]), new Map(), new Map([['w7', 0]]), { timeLimitMs: 200, seed: 1 })).toBeNull();
+    expect(await routeWarehouses(new Map(), new Map([[7, [van(1, 7)]]]), new Map(), { timeLimitMs: 200, seed: 1 })).toBeNull();
   });
 });
