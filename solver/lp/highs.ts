@@ -10,11 +10,19 @@ const highsLoader = ((highsModule as unknown as { default?: HighsLoader }).defau
 
 let runtime: Promise<HighsRuntime> | undefined;
 
-/** Loads the WebAssembly module once per process; later calls share it. */
+/** Loads the WebAssembly module once per process; later calls share it (until it takes a large model). */
 export function loadHighs(): Promise<HighsRuntime> {
   runtime ??= highsLoader();
   return runtime;
 }
+
+/**
+ * A model this large (nonzeros) grows the module's memory by hundreds of megabytes, and WebAssembly memory never
+ * shrinks: the module that took it is not handed out again, so its memory goes once its models are disposed.
+ * A district's plan grew it by ~600 MB, which stayed while the plan's result was built and sent to the server
+ * (the day's peak); a fresh module costs ~50 ms to load.
+ */
+export const LARGE_MODEL_NONZEROS = 500_000;
 
 export type HighsModel = ReturnType<HighsRuntime['createModel']>;
 
@@ -37,6 +45,7 @@ export async function solveWithHighs(model: LpModel, options: LpOptions = {}): P
 
 /** The model handed to HiGHS as sparse arrays (no text format); the caller disposes of it. */
 export function createHighsModel(highs: HighsRuntime, model: LpModel): HighsModel {
+  if (model.rowIndex.length >= LARGE_MODEL_NONZEROS) runtime = undefined;
   const infinity = highs.infinity;
   const clamp = (values: number[]) => Float64Array.from(values, (v) => (v === Infinity ? infinity : v === -Infinity ? -infinity : v));
   const numCols = model.cost.length;
