@@ -18,7 +18,7 @@ import { checkPlan, type WarehouseScope } from '../auth/warehouse-scope.ts';
 import { runInWorker } from '../workers/ts-worker.ts';
 import type { JobQueue } from '../jobs/jobs.service.ts';
 import type { AllocationProblem, Plan as SolverPlan } from '../../solver/allocation/problem.ts';
-import { readPlanInputs, type Snapshot } from './plan-inputs.ts';
+import { readPlanInputs, type PlanInputs, type Snapshot } from './plan-inputs.ts';
 import * as repo from './plans.repo.ts';
 import { planPartQuery, type NewPlan, type PlanStatus } from './plans.schema.ts';
 
@@ -99,12 +99,8 @@ async function checkReferences(db: Queryable, request: NewPlan): Promise<void> {
 async function solve(deps: PlanDeps, id: number, request: NewPlan): Promise<void> {
   try {
     await progress(deps, id, 'reading stock, needs and roads', 0.1);
-    const { problem, snapshot, viaGate } = await readPlanInputs(deps.db, deps.roads, request, Date.now());
-    await progress(deps, id, `optimising ${problem.needs.length} needs against ${problem.lots.length} lots`, 0.4);
-    const plan = await runInWorker<{ problem: AllocationProblem; options: object }, SolverPlan>(WORKER, {
-      problem,
-      options: { seed: request.seed, timeLimitMs: request.timeLimitMs, backend: request.backend, wholeUnits: true },
-    });
+    const { solving, snapshot, viaGate } = await startSolving(deps, id, request);
+    const plan = await solving;
     await progress(deps, id, 'saving', 0.9);
     await saveResult(deps.outbox, id, { ...plan, viaGate }, snapshot);
   } catch (error) {
@@ -113,6 +109,20 @@ async function solve(deps: PlanDeps, id: number, request: NewPlan): Promise<void
       await announce(tx, notify, id, 'failed');
     });
   }
+}
+
+/**
+ * Reads the plan's inputs and hands its problem to a worker: the problem is let go once sent (at a district's size
+ * it is hundreds of megabytes the main thread would otherwise hold through the whole solve).
+ */
+async function startSolving(deps: PlanDeps, id: number, request: NewPlan): Promise<Omit<PlanInputs, 'problem'> & { solving: Promise<SolverPlan> }> {
+  const { problem, snapshot, viaGate } = await readPlanInputs(deps.db, deps.roads, request, Date.now());
+  await progress(deps, id, `optimising ${problem.needs.length} needs against ${problem.lots.length} lots`, 0.4);
+  const solving = runInWorker<{ problem: AllocationProblem; options: object }, SolverPlan>(WORKER, {
+    problem,
+    options: { seed: request.seed, timeLimitMs: request.timeLimitMs, backend: request.backend, wholeUnits: true },
+  });
+  return { solving, snapshot, viaGate };
 }
 
 async function progress(deps: PlanDeps, id: number, stage: string, fraction: number): Promise<void> {

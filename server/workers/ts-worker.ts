@@ -63,16 +63,20 @@ export async function runAllInWorkers<I, R>(module: URL, inputs: I[], threads: n
   return results;
 }
 
-/** Runs one job in a fresh worker and resolves with its result; the worker ends with the job. */
+/**
+ * Runs one job in a fresh worker and resolves with its result; the worker ends with the job. The input is sent
+ * (copied) before this returns and not kept: no closure waiting for the answer holds it.
+ */
 export function runInWorker<I, R>(module: URL, input: I): Promise<R> {
-  return new Promise((resolve, reject) => {
-    const worker = startTsWorker(module);
+  const worker = startTsWorker(module);
+  const answer = new Promise<R>((resolve, reject) => {
     worker.once('message', (message: WorkerMessage<R>) => {
       void worker.terminate();
       if (message.kind === 'result') resolve(message.value);
       else reject(rebuild(message));
     });
     worker.once('error', reject);
-    worker.postMessage(input);
   });
+  worker.postMessage(input);
+  return answer;
 }

@@ -15,12 +15,35 @@ import { validateProblem } from './validate.ts';
 import { wholeUnits } from './whole-units.ts';
 
 export async function allocate(problem: AllocationProblem, options: AllocateOptions): Promise<Plan> {
+  return planOf(problem, await solveAllocation(problem, options), options);
+}
+
+/** The optimum found for a problem, per need and arc, before lots are handed out (see planOf). */
+export interface SolvedAllocation {
+  inst: Instance;
+  staged: StagedSolution;
+  /** Classes of needs solved as one (needs when not grouped). */
+  classes: number;
+  /** When solving started (performance.now()), for the plan's time. */
+  start: number;
+}
+
+/**
+ * allocate's first half: the staged optimum. Apart from planOf so that a caller may let the solver's memory go
+ * in between (the server's worker does, before a district's plan is built).
+ */
+export async function solveAllocation(problem: AllocationProblem, options: AllocateOptions): Promise<SolvedAllocation> {
   validateProblem(problem);
   const start = performance.now();
   const inst = buildInstance(problem);
   const classes = options.classes === false ? undefined : classesOf(inst);
   const solved = await solveStages(classes?.instance ?? inst, options);
   const staged = classes ? { ...solved, x: spreadOverMembers(inst, classes, solved.x, solved.tierFloors) } : solved;
+  return { inst, staged, classes: classes?.members.length ?? inst.needs.length, start };
+}
+
+/** allocate's second half: lots handed out FEFO (in whole units if asked), unmet needs explained, metrics. */
+export function planOf(problem: AllocationProblem, { inst, staged, classes, start }: SolvedAllocation, options: AllocateOptions): Plan {
   const fefo = fefoAllocations(inst, staged.x);
   const allocations = options.wholeUnits ? wholeUnits(problem, fefo) : fefo;
   const fulfilment = fulfilmentOf(inst, allocations);
@@ -36,7 +59,7 @@ export async function allocate(problem: AllocationProblem, options: AllocateOpti
       variables: staged.variables,
       optimal: staged.stopped === undefined,
       ...(staged.stopped ? { stopped: staged.stopped } : {}),
-      classes: classes?.members.length ?? inst.needs.length,
+      classes,
       stages: { tierFloors: staged.tierFloors, weightedFulfilment: staged.weightedFulfilment, totalTravel: staged.totalTravel },
     },
   };
