@@ -1,6 +1,6 @@
 // SQL for donations, their items and their journey through the ledger: the only module that reads or
 // writes the donations and donation_items tables.
-import type { Queryable } from '../db/database.ts';
+import { prepared, type Queryable } from '../db/database.ts';
 import { auditInserts } from '../audit/audit.repo.ts';
 import { listRows, toCamel, type Paging, type Within } from '../db/rows.ts';
 import type { CollectionStop, Donation, DonationItem, NewDonation } from './donations.schema.ts';
@@ -29,7 +29,7 @@ export type PledgeRow = NewDonation & { trackingCode: string; charityUserId: num
 export async function insertPledges(db: Queryable, pledges: PledgeRow[]): Promise<(Donation | undefined)[]> {
   const items = pledges.flatMap((p, n) => p.items.map((item) => ({ n: n + 1, ...item })));
   const rows = await db.query<Record<string, unknown> & { n: number; items: Record<string, unknown>[] }>(
-    `WITH pledge AS (
+    prepared(`WITH pledge AS (
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::float8[], $9::float8[], $10::text[])
          WITH ORDINALITY AS p(warehouse_id, donor_name, donor_contact, note, tracking_code, charity_user_id, collection_address, collection_lat, collection_lon, request, n)),
      item AS (SELECT * FROM unnest($11::int[], $12::int[], $13::int[]) WITH ORDINALITY AS i(pledge, commodity_id, quantity, n)),
@@ -50,7 +50,7 @@ export async function insertPledges(db: Queryable, pledges: PledgeRow[]): Promis
        UNION ALL
        SELECT 'donation_items', di.id::text, to_jsonb(di), w.request::jsonb FROM donation_item di JOIN written w ON w.id = di.donation_id`)})
      SELECT donation.*, w.n, (SELECT json_agg(di ORDER BY di.id) FROM donation_item di WHERE di.donation_id = donation.id) AS items
-     FROM donation JOIN written w USING (id)`,
+     FROM donation JOIN written w USING (id)`),
     [
       pledges.map((p) => p.warehouseId),
       pledges.map((p) => p.donorName),
