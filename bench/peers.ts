@@ -50,8 +50,8 @@ function inScratch<T>(work: (dir: string) => T): T {
   }
 }
 
-/** HGS-CVRP reads CVRPLIB files itself; it rounds distances unless told not to (CMT is unrounded). */
-export function hgsPeer(binary: string): Peer {
+/** HGS-CVRP reads CVRPLIB files itself; it rounds distances unless told not to (CMT is unrounded). Seeded as ours. */
+export function hgsPeer(binary: string, seed: number): Peer {
   return {
     name: 'hgs',
     accepts: (instance) => instance.format === 'cvrplib',
@@ -59,7 +59,7 @@ export function hgsPeer(binary: string): Peer {
       inScratch((dir) => {
         const out = join(dir, 'hgs.sol');
         const round = instance.convention === 'rounded' ? '1' : '0';
-        const { cpuMs } = timed(binary, [file, out, '-t', String(limitS), '-seed', '1', '-round', round, '-log', '0']);
+        const { cpuMs } = timed(binary, [file, out, '-t', String(limitS), '-seed', String(seed), '-round', round, '-log', '0']);
         const routes = parseSol(readFileSync(out, 'utf8')).routes;
         return { routes: plannedRoutes(instance, routes), unassigned: 0, cpuMs };
       }),
@@ -99,7 +99,7 @@ function vroomInput(instance: BenchmarkInstance, fleet: number[]): string {
         start_index: depot.location,
         end_index: depotsById.get(v.endDepot ?? v.startDepot)!.location,
         capacity: v.capacity,
-        ...(depot.timeWindow ? { time_window: depot.timeWindow.map(scaled) } : {}),
+        ...shiftOf(depot.timeWindow, v.maxDuration, scaled),
       };
     }),
     jobs: problem.customers.map((c, id) => ({
@@ -111,6 +111,15 @@ function vroomInput(instance: BenchmarkInstance, fleet: number[]): string {
     })),
     matrices: { car: { durations: problem.distances.map((row) => Array.from(row, scaled)) } },
   });
+}
+
+/**
+ * The vehicle's time window: the depot's, or for a route duration limit (Cordeau's D) [0, D], which bounds the same
+ * routes where customers have no time windows (a route can always start at 0). VROOM has no duration limit as such.
+ */
+function shiftOf(depotWindow: [number, number] | undefined, maxDuration: number | undefined, scaled: (v: number) => number): { time_window?: number[] } {
+  if (depotWindow) return { time_window: depotWindow.map(scaled) };
+  return maxDuration === undefined ? {} : { time_window: [0, scaled(maxDuration)] };
 }
 
 interface VroomOutput {

@@ -62,7 +62,7 @@ const clock = option(args, '--clock') === 'cpu' ? cpuClock : undefined;
 const rows: Row[] = [];
 const hgs = option(args, '--hgs');
 const vroom = option(args, '--vroom');
-const peers: Peer[] = [...(hgs ? [hgsPeer(hgs)] : []), ...(vroom ? [vroomPeer(vroom)] : [])];
+const peers: Peer[] = [...(hgs ? [hgsPeer(hgs, seed)] : []), ...(vroom ? [vroomPeer(vroom)] : [])];
 
 for (const limit of limits) {
   for (const set of SETS) {
