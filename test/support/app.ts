@@ -197,3 +197,24 @@ export function freePort(): Promise<number> {
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * Runs `work` while `tables` are held (EXCLUSIVE: reads go on, writes wait) for `ms` on the PostgreSQL server: the
+ * writes it sends pile up as in a burst, so a test that they are written together does not hang on the machine's
+ * timing (on a loaded machine, concurrent requests arrived one after another's batch was written, each alone).
+ * PGlite has one connection: holding it would hold every read too and let the requests through one by one.
+ */
+export async function whileTablesHeld<T>(db: Db, tables: string[], ms: number, work: () => Promise<T>): Promise<T> {
+  if (db.kind !== 'postgres') return work();
+  let taken!: () => void;
+  const locked = new Promise<void>((resolve) => (taken = resolve));
+  const held = db.transaction(async (tx) => {
+    await tx.query(`LOCK TABLE ${tables.join(', ')} IN EXCLUSIVE MODE`);
+    taken();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  });
+  await locked;
+  const result = await work();
+  await held;
+  return result;
+}
