@@ -175,8 +175,6 @@ describe.each(databaseKinds)('donations on %s', (kind) => {
     // Each donation's audit row names the request that pledged it (its X-Request-Id) and the charity.
     const audit = await t.db.query<{ record_id: string; request_id: string; user_id: number; at: Date }>(`SELECT record_id, request_id, user_id, at FROM audit_log WHERE table_name = 'donations' AND record_id = ANY($1::text[])`, [rows.map((r) => String(r.id))]);
     expect(audit).toHaveLength(15);
-    // Written together: fewer transactions (now() is a transaction's start) than pledges.
-    expect(new Set(audit.map((a) => a.at.getTime())).size).toBeLessThan(15);
     for (const [i, a] of answers.entries()) {
       if (i === 4) continue;
       expect(audit.find((row) => row.record_id === String(a.body.id))).toMatchObject({ record_id: String(a.body.id), request_id: a.headers['x-request-id'], user_id: t.userIds.charity });
@@ -184,5 +182,12 @@ describe.each(databaseKinds)('donations on %s', (kind) => {
     // A retry gets its own first answer.
     const again = await Promise.all([send(3), send(4)]);
     expect(again.map((a) => [a.status, a.body.id])).toEqual([[201, answers[3]!.body.id], [404, undefined]]);
+    // A burst of good ones is written together: fewer transactions (now() is a transaction's start) than pledges.
+    // (Not asserted above: a batch that holds the bad one is written again, each of its requests alone.)
+    const burst = await whileTablesHeld(t.db, ['donations'], 300, () => Promise.all(Array.from({ length: 8 }, (_, i) => send(20 + i))));
+    expect(burst.map((a) => a.status)).toEqual(burst.map(() => 201));
+    const written = await t.db.query<{ at: Date }>(`SELECT at FROM audit_log WHERE table_name = 'donations' AND action = 'insert' AND record_id = ANY($1::text[])`, [burst.map((a) => String(a.body.id))]);
+    expect(written).toHaveLength(8);
+    expect(new Set(written.map((a) => a.at.getTime())).size).toBeLessThan(8);
   });
 });
