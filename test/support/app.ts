@@ -213,7 +213,8 @@ export async function whileTablesHeld<T>(db: Db, tables: string[], ms: number, w
     taken();
     await new Promise((resolve) => setTimeout(resolve, ms));
   });
-  await locked;
+  // The hold's own failure (a lock refused) ends the wait instead of leaving it hanging.
+  await Promise.race([locked, held]);
   const result = await work();
   await held;
   return result;
