@@ -123,8 +123,8 @@ const WRITER: Record<string, string | null> = {
   household_access: 'server/residents/residents.repo.ts',
   registrations: 'server/registrations/registrations.repo.ts',
   resident_requests: 'server/residents/requests.repo.ts',
-  audit_requests: 'server/audit/audit.repo.ts', // notes written within the records' own statement (noteRequests)
-  audit_log: null, // written only by the audit trigger of 016_audit_log.sql, in each change's own transaction
+  audit_requests: 'server/audit/audit.repo.ts', // notes audit_rows reads (031); pruned by the repo
+  audit_log: 'server/audit/audit.repo.ts', // by the audit triggers (016, 046), and by a batch's own statement for its records (auditInserts); always in the change's own transaction
   audit_policy: null, // set by the migration: which columns the audit trigger keeps
   stop_proofs: 'server/dispatch/proofs.repo.ts',
   handover_tokens: 'server/dispatch/handover.repo.ts',

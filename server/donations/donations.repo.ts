@@ -1,7 +1,7 @@
 // SQL for donations, their items and their journey through the ledger: the only module that reads or
 // writes the donations and donation_items tables.
-import type { Queryable } from '../db/database.ts';
-import { noteRequests } from '../audit/audit.repo.ts';
+import { prepared, type Queryable } from '../db/database.ts';
+import { auditInserts } from '../audit/audit.repo.ts';
 import { listRows, toCamel, type Paging, type Within } from '../db/rows.ts';
 import type { CollectionStop, Donation, DonationItem, NewDonation } from './donations.schema.ts';
 
@@ -23,13 +23,13 @@ export type PledgeRow = NewDonation & { trackingCode: string; charityUserId: num
 /**
  * Pledges and their items, of any number of requests, in one statement, each as stored (in the order given);
  * a pledge whose warehouse or one of whose commodities does not exist is not written (undefined: the caller
- * names what is missing). Each written record's request is noted for the audit trigger (noteRequests,
- * migration 031), so that each is audited as its own request's. A new pledge is on no pickup route yet.
+ * names what is missing). Each written record is audited as its own request's in the same statement
+ * (auditInserts). A new pledge is on no pickup route yet.
  */
 export async function insertPledges(db: Queryable, pledges: PledgeRow[]): Promise<(Donation | undefined)[]> {
   const items = pledges.flatMap((p, n) => p.items.map((item) => ({ n: n + 1, ...item })));
   const rows = await db.query<Record<string, unknown> & { n: number; items: Record<string, unknown>[] }>(
-    `WITH pledge AS (
+    prepared(`WITH pledge AS (
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::float8[], $9::float8[], $10::text[])
          WITH ORDINALITY AS p(warehouse_id, donor_name, donor_contact, note, tracking_code, charity_user_id, collection_address, collection_lat, collection_lon, request, n)),
      item AS (SELECT * FROM unnest($11::int[], $12::int[], $13::int[]) WITH ORDINALITY AS i(pledge, commodity_id, quantity, n)),
@@ -45,12 +45,12 @@ export async function insertPledges(db: Queryable, pledges: PledgeRow[]): Promis
        INSERT INTO donation_items (donation_id, commodity_id, quantity_pledged)
        SELECT w.id, i.commodity_id, i.quantity FROM written w JOIN item i ON i.pledge = w.n ORDER BY i.n
        RETURNING *),
-     noted AS (
-       ${noteRequests(`SELECT 'donations', id::text, request::jsonb FROM written WHERE request IS NOT NULL
+     audited AS (
+       ${auditInserts(`SELECT 'donations', d.id::text, to_jsonb(d), w.request::jsonb FROM donation d JOIN written w USING (id)
        UNION ALL
-       SELECT 'donation_items', di.id::text, w.request::jsonb FROM donation_item di JOIN written w ON w.id = di.donation_id WHERE w.request IS NOT NULL`)})
+       SELECT 'donation_items', di.id::text, to_jsonb(di), w.request::jsonb FROM donation_item di JOIN written w ON w.id = di.donation_id`)})
      SELECT donation.*, w.n, (SELECT json_agg(di ORDER BY di.id) FROM donation_item di WHERE di.donation_id = donation.id) AS items
-     FROM donation JOIN written w USING (id)`,
+     FROM donation JOIN written w USING (id)`),
     [
       pledges.map((p) => p.warehouseId),
       pledges.map((p) => p.donorName),

@@ -1,5 +1,5 @@
 // SQL for the idempotency store: the only module that reads or writes idempotent_replies.
-import type { Queryable } from '../db/database.ts';
+import { prepared, type Queryable } from '../db/database.ts';
 
 export interface StoredReply {
   request_hash: string;
@@ -34,7 +34,7 @@ export interface Found {
  */
 export async function claimOrFindMany(db: Queryable, requests: ClaimRequest[]): Promise<Found[]> {
   const rows = await db.query<{ user_id: number; key: string; attempt: string | null } & { [K in keyof StoredReply]: StoredReply[K] | null }>(
-    `WITH input AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[]) WITH ORDINALITY AS i(user_id, key, request_hash, n)),
+    prepared(`WITH input AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[]) WITH ORDINALITY AS i(user_id, key, request_hash, n)),
      claimed AS (
        INSERT INTO idempotent_replies (user_id, key, request_hash)
        SELECT DISTINCT ON (user_id, key) user_id, key, request_hash FROM input ORDER BY user_id, key, n
@@ -42,7 +42,7 @@ export async function claimOrFindMany(db: Queryable, requests: ClaimRequest[]): 
      SELECT i.user_id, i.key, claimed.attempt, r.request_hash, r.status, r.body, r.applied
      FROM input i LEFT JOIN claimed ON claimed.user_id = i.user_id AND claimed.key = i.key
        LEFT JOIN idempotent_replies r ON claimed.attempt IS NULL AND r.user_id = i.user_id AND r.key = i.key
-     ORDER BY i.n`,
+     ORDER BY i.n`),
     [requests.map((r) => r.userId), requests.map((r) => r.key), requests.map((r) => r.hash)],
   );
   const taken = new Set<string>();
@@ -71,8 +71,8 @@ export async function takeOverClaim(db: Queryable, userId: number, key: string, 
 /** Marks the claims applied that are still their attempts'; how many were. */
 export async function markApplied(db: Queryable, claims: Claim[]): Promise<number> {
   const marked = await db.query(
-    `UPDATE idempotent_replies r SET applied = true FROM unnest($1::int[], $2::text[], $3::uuid[]) AS c(user_id, key, attempt)
-     WHERE r.user_id = c.user_id AND r.key = c.key AND r.attempt = c.attempt RETURNING r.key`,
+    prepared(`UPDATE idempotent_replies r SET applied = true FROM unnest($1::int[], $2::text[], $3::uuid[]) AS c(user_id, key, attempt)
+     WHERE r.user_id = c.user_id AND r.key = c.key AND r.attempt = c.attempt RETURNING r.key`),
     [claims.map((c) => c.userId), claims.map((c) => c.key), claims.map((c) => c.attempt)],
   );
   return marked.length;
@@ -91,9 +91,9 @@ export async function findReply(db: Queryable, userId: number, key: string): Pro
 /** Many attempts' answers in one statement (an attempt taken over meanwhile stores none). */
 export async function storeAnswers(db: Queryable, answers: { claim: Claim; status: number; body: unknown }[]): Promise<void> {
   await db.query(
-    `UPDATE idempotent_replies r SET status = a.status, body = a.body::jsonb
+    prepared(`UPDATE idempotent_replies r SET status = a.status, body = a.body::jsonb
      FROM unnest($1::int[], $2::text[], $3::uuid[], $4::int[], $5::text[]) AS a(user_id, key, attempt, status, body)
-     WHERE r.user_id = a.user_id AND r.key = a.key AND r.attempt = a.attempt`,
+     WHERE r.user_id = a.user_id AND r.key = a.key AND r.attempt = a.attempt`),
     [
       answers.map((a) => a.claim.userId),
       answers.map((a) => a.claim.key),

@@ -1,7 +1,7 @@
 // The outbox's SQL: one stream of stored events. Each event is stored once with its recipients, inside the
 // transaction of the change it announces, under the next number of a gapless counter whose row lock is
 // held until commit, so events commit in the order of their numbers; delivery follows the commit.
-import type { Queryable } from '../db/database.ts';
+import { prepared, type Queryable } from '../db/database.ts';
 import type { Envelope, LiveEventType, LiveEvents } from './events.ts';
 
 /** An event before it is stored. */
@@ -37,11 +37,11 @@ const toStored = (r: EventRow): Stored => ({
 export async function store(tx: Queryable, events: Pending[], wakeChannel?: string): Promise<Stored[]> {
   if (events.length === 0) return [];
   const rows = await tx.query<EventRow>(
-    `WITH numbered AS (UPDATE live_stream SET last_seq = last_seq + $1 RETURNING last_seq)
+    prepared(`WITH numbered AS (UPDATE live_stream SET last_seq = last_seq + $1 RETURNING last_seq)
      INSERT INTO live_events (seq, type, data, recipients)
      SELECT numbered.last_seq - $1 + e.ord, e.type, e.data::jsonb, string_to_array(e.recipients, ',')::int[]
      FROM numbered, unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(type, data, recipients, ord)
-     RETURNING seq, type, data, recipients, created_at`,
+     RETURNING seq, type, data, recipients, created_at`),
     [
       events.length,
       events.map((e) => e.type),

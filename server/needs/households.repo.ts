@@ -2,9 +2,9 @@
 // household_field_history (other nouns read them through the households service, or join them read-only into
 // a view of their own), also together with a new household's first need (that INSERT's SQL from needs.repo).
 // Rows come back as stored, merge keys included; the service strips them.
-import { quoteIdent, type Queryable } from '../db/database.ts';
+import { prepared, quoteIdent, type Queryable } from '../db/database.ts';
 import { columnName, findRow, insertRow, insertRows, selectColumns, toCamel } from '../db/rows.ts';
-import { noteRequests } from '../audit/audit.repo.ts';
+import { auditInserts } from '../audit/audit.repo.ts';
 import { firstNeedsOf } from './needs.repo.ts';
 
 type Row = Record<string, unknown>;
@@ -37,7 +37,7 @@ export interface FreshReport {
   source: string;
   setBy: number | null;
   need: FirstNeed;
-  /** The request's audit context, noted for each record written (audit_requests, migration 031), if it has one. */
+  /** The request's audit context, that each record written is audited under (auditInserts), if it has one. */
   request: string | undefined;
 }
 
@@ -60,7 +60,7 @@ export async function insertWithNeeds(db: Queryable, reports: FreshReport[]): Pr
   const names = columns.map((c) => quoteIdent(columnName(c))).join(', ');
   const at = columns.length;
   const rows = await db.query<Row & { n: number; need: Row }>(
-    `WITH report AS (
+    prepared(`WITH report AS (
        SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${reportedColumns[c]}[]`).join(', ')},
                             $${at + 1}::text[], $${at + 2}::text[], $${at + 3}::int[], $${at + 4}::int[], $${at + 5}::int[], $${at + 6}::text[], $${at + 7}::date[], $${at + 8}::text[])
          WITH ORDINALITY AS r(${names}, creation, source, set_by, commodity_id, quantity, urgency, deadline, request, n)),
@@ -76,15 +76,15 @@ export async function insertWithNeeds(db: Queryable, reports: FreshReport[]): Pr
      history AS (
        INSERT INTO household_field_history (household_id, field, value, source, outcome, set_by)
        SELECT id, '*', creation::jsonb, source, 'applied', set_by FROM written
-       RETURNING id, household_id),
+       RETURNING *),
      need AS (${firstNeedsOf('written')}),
-     noted AS (
-       ${noteRequests(`SELECT 'households', id::text, request::jsonb FROM written WHERE request IS NOT NULL
+     audited AS (
+       ${auditInserts(`SELECT 'households', h.id::text, to_jsonb(h), w.request::jsonb FROM household h JOIN written w USING (id)
        UNION ALL
-       SELECT 'household_field_history', h.id::text, w.request::jsonb FROM history h JOIN written w ON w.id = h.household_id WHERE w.request IS NOT NULL
+       SELECT 'household_field_history', hh.id::text, to_jsonb(hh), w.request::jsonb FROM history hh JOIN written w ON w.id = hh.household_id
        UNION ALL
-       SELECT 'needs', need.id::text, w.request::jsonb FROM need JOIN written w ON w.id = need.household_id WHERE w.request IS NOT NULL`)})
-     SELECT household.*, w.n, to_json(need) AS need FROM household JOIN written w USING (id) JOIN need ON need.household_id = household.id`,
+       SELECT 'needs', nd.id::text, to_jsonb(nd), w.request::jsonb FROM need nd JOIN written w ON w.id = nd.household_id`)})
+     SELECT household.*, w.n, to_json(need) AS need FROM household JOIN written w USING (id) JOIN need ON need.household_id = household.id`),
     [
       ...columns.map((c) => reports.map((r) => r.household[c] ?? null)),
       reports.map((r) => JSON.stringify(r.values)),

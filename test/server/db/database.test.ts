@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atFirstCommit, hasSqlState, type Db } from '../../../server/db/database.ts';
+import { atFirstCommit, hasSqlState, prepared, type Db } from '../../../server/db/database.ts';
 import { selectColumns } from '../../../server/db/rows.ts';
 import { databaseKinds, openTestDatabase } from '../../support/app.ts';
 
@@ -25,6 +25,22 @@ describe.each(databaseKinds)('the database interface on %s', (kind) => {
   afterAll(() => db.drop());
 
   const notes = async () => (await db.query<{ id: number; body: string }>('SELECT id, body FROM notes ORDER BY id')).map((n) => `${n.id}:${n.body}`);
+
+  it('runs a statement marked prepared as any other, in and out of transactions, again and again (on PostgreSQL by its name, planned once per connection)', async () => {
+    const sql = prepared('SELECT $1::int + 1 AS next, count(*) AS n FROM unnest($2::text[]) t');
+    const runs = [];
+    // More runs than connections, past the five after which the server keeps a generic plan.
+    for (let i = 0; i < 12; i++) runs.push(db.query<{ next: number; n: number }>(sql, [i, ['a', 'b']]));
+    for (let i = 0; i < 3; i++) runs.push(db.transaction((tx) => tx.query<{ next: number; n: number }>(sql, [100 + i, []])));
+    expect((await Promise.all(runs)).map(([row]) => [row!.next, row!.n])).toEqual([...Array.from({ length: 12 }, (_, i) => [i + 1, 2]), [101, 0], [102, 0], [103, 0]]);
+    // A failed run leaves the statement usable.
+    expect(hasSqlState(await thrown(db.query(sql, [2147483647, []])), 'numericOutOfRange')).toBe(true);
+    expect(await db.query(sql, [1, ['x']])).toEqual([{ next: 2, n: 1 }]);
+    if (kind === 'postgres') {
+      const named = await db.transaction(async (tx) => (await tx.query(sql, [1, []]), tx.query('SELECT name FROM pg_prepared_statements WHERE statement = $1', [sql])));
+      expect(named).toHaveLength(1);
+    }
+  });
 
   it('gives bigint and numeric as numbers and dates as day strings', async () => {
     const [row] = await db.query(`SELECT 9007199254740991::bigint AS big, 12.5::numeric AS amount, '2026-03-01'::date AS day, count(*) AS n FROM (VALUES (1), (2)) v(x)`);

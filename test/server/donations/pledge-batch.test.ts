@@ -63,6 +63,30 @@ describe.each(databaseKinds)('pledges written together on %s', (kind) => {
     expect(new Set(audit.map((a) => a.at.getTime())).size).toBe(1);
   });
 
+  it('audits a batch’s records as the trigger audits a pledge written alone: once each, the whole row, the request’s fields', async () => {
+    const alone = await audited(
+      { method: 'POST', originalUrl: '/api/donations', ip: '10.0.0.9', get: () => 'test-agent' } as unknown as Request,
+      charities[0]!,
+      'audit-alone',
+      () => pledge(db, { warehouseId, donorName: 'audit-alone', items: [{ commodityId: rice, quantity: 1 }] }, charities[0]!),
+    );
+    const [together] = await Promise.all([asRequest(charities[0]!, 'audit-together'), asRequest(charities[1]!, 'audit-beside')]);
+    const rows = (donationId: number) =>
+      db.query<{ table_name: string; record_id: string; after: unknown; stored: unknown; fields: unknown[] }>(
+        `SELECT a.table_name, a.record_id, a.after, coalesce(to_jsonb(d), to_jsonb(di)) AS stored, ARRAY[a.role, a.method, a.path, a.ip, a.device, a.action] AS fields
+         FROM audit_log a LEFT JOIN donations d ON a.table_name = 'donations' AND d.id::text = a.record_id
+           LEFT JOIN donation_items di ON a.table_name = 'donation_items' AND di.id::text = a.record_id
+         WHERE (a.table_name = 'donations' AND a.record_id = $1::int::text) OR (a.table_name = 'donation_items' AND di.donation_id = $1::int)
+         ORDER BY a.id`,
+        [donationId],
+      );
+    const [byTrigger, byBatch] = [await rows(alone.id), await rows(together!.id)];
+    expect(byTrigger.map((r) => r.table_name)).toEqual(['donations', 'donation_items']);
+    expect(byBatch.map((r) => r.table_name).sort()).toEqual(['donation_items', 'donation_items', 'donations']);
+    for (const r of [...byTrigger, ...byBatch]) expect(r.after).toEqual(r.stored);
+    expect(new Set([...byTrigger, ...byBatch].map((r) => JSON.stringify(r.fields))).size).toBe(1);
+  });
+
   it('writes one batch at a time: the pledges that come while it is written go together in the next (fewer statements in a burst)', async () => {
     let transactions = 0;
     // A database slow to commit, so that pledges keep coming while a batch is written.

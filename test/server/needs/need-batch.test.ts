@@ -64,6 +64,17 @@ describe.each(databaseKinds)('need reports written together on %s', (kind) => {
       expect((await auditOf('household_field_history', [history!.id])).map((a) => [a.user_id, a.request_id])).toEqual([[r.worker, r.requestId]]);
     }
     expect(await announced([first.need.id, second.need.id])).toEqual([first.need.id, second.need.id].sort());
+    // Each audit row as the trigger writes one for an insert: the whole row as stored, the request's fields.
+    const rows = await db.query<{ after: unknown; stored: unknown; fields: unknown[] }>(
+      `SELECT a.after, coalesce(to_jsonb(h), to_jsonb(f), to_jsonb(n)) AS stored, ARRAY[a.role, a.method, a.path, a.ip, a.device] AS fields
+       FROM audit_log a LEFT JOIN households h ON a.table_name = 'households' AND h.id::text = a.record_id
+         LEFT JOIN household_field_history f ON a.table_name = 'household_field_history' AND f.id::text = a.record_id
+         LEFT JOIN needs n ON a.table_name = 'needs' AND n.id::text = a.record_id
+       WHERE a.request_id IN ('request-one', 'request-two')`,
+    );
+    expect(rows).toHaveLength(6);
+    for (const r of rows) expect(r.after).toEqual(r.stored);
+    expect(rows.map((r) => r.fields)).toEqual(rows.map(() => ['community', 'POST', '/api/needs', '10.0.0.9', 'test-agent']));
   });
 
   it('merges a report into a household the same batch creates, or one already stored, each as its own request, and announces every need', async () => {
