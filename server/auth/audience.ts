@@ -11,5 +11,5 @@ export const audience = {
   /** Every active admin and coordinator, or (given a warehouse) those who follow it. */
   board: (tx: Tx, warehouseId?: number | null): Promise<number[]> => boardUsers(tx, warehouseId ?? null),
   /** Everyone who may see that community's need sheet. */
-  sheet: (tx: Tx, community: string): Promise<number[]> => sheetOnce(tx, community, () => sheetUsers(tx, community)),
+  sheet: (tx: Tx, community: string): Promise<number[]> => sheetOnce(tx, community, (on) => sheetUsers(on, community)),
 };

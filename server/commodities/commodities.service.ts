@@ -2,6 +2,7 @@
 import type { Db, Queryable } from '../db/database.ts';
 import type { Paging } from '../db/rows.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
+import { existsOncePerBatch } from '../db/exists-once.ts';
 import * as repo from './commodities.repo.ts';
 import type { Commodity, NewCommodity } from './commodities.schema.ts';
 
@@ -12,6 +13,9 @@ export async function getCommodity(db: Queryable, id: number, field?: string): P
   if (!commodity) throw new NotFoundError('commodity', id, field);
   return commodity;
 }
+
+/** Refuses a commodity that does not exist (a grouped batch looks each up once). */
+export const checkCommodityExists = existsOncePerBatch('commodity', repo.findCommodity);
 
 export const createCommodity = (db: Db, input: NewCommodity): Promise<Commodity> => db.transaction((tx) => addCommodity(tx, input));
 

@@ -13,16 +13,17 @@ export type Tx = Queryable;
 
 /**
  * A reader that reads each key once per grouped batch (db/grouped.ts: the shared transaction a batch's `tx`s
- * are part of), for what its requests all read and none of them changes; outside a batch, each time.
+ * are part of), for what its requests all read and none of them changes; outside a batch, each time. `read` is
+ * given the batch's transaction itself: a read needs no request's settings, which a request's turn would send.
  */
-export function readOncePerBatch<V>(): (tx: Queryable, key: string, read: () => Promise<V>) => Promise<V> {
+export function readOncePerBatch<V>(): (tx: Queryable, key: string, read: (on: Queryable) => Promise<V>) => Promise<V> {
   const byBatch = new WeakMap<Queryable, Map<string, V>>();
   return async (tx, key, read) => {
     const whole = (tx as { whole?: Tx }).whole;
-    if (!whole) return read();
+    if (!whole) return read(tx);
     let known = byBatch.get(whole);
     if (!known) byBatch.set(whole, (known = new Map()));
-    if (!known.has(key)) known.set(key, await read());
+    if (!known.has(key)) known.set(key, await read(whole));
     return known.get(key)!;
   };
 }

@@ -7,9 +7,9 @@ import { requestContext } from '../audit/audit.service.ts';
 import type { Page, Paging } from '../db/rows.ts';
 import { ConflictError, NotFoundError, invalidField, ValidationError } from '../http/errors.ts';
 import type { SignedInUser } from '../auth/roles.ts';
-import { getWarehouse } from '../warehouses/warehouses.service.ts';
-import { checkRecord, checkWarehouse, covers, warehouseScope } from '../auth/warehouse-scope.ts';
-import { getCommodity } from '../commodities/commodities.service.ts';
+import { checkWarehouseExists, getWarehouse } from '../warehouses/warehouses.service.ts';
+import { checkRecord, checkWarehouse, warehouseScope, type WarehouseScope } from '../auth/warehouse-scope.ts';
+import { checkCommodityExists, getCommodity } from '../commodities/commodities.service.ts';
 import { recordMovement } from '../stock/stock.service.ts';
 import { insertLot } from '../stock/stock.repo.ts';
 import * as repo from './donations.repo.ts';
@@ -29,7 +29,8 @@ export async function pledge(db: Db, input: NewDonation, charity: SignedInUser):
   const scope = warehouseScope(charity);
   const slot: PledgeSlot = { pledge: { ...input, trackingCode: newTrackingCode(), charityUserId: charity.id, request: requestContext() } };
   await db.transaction(async (tx) => {
-    if (!covers(scope, [input.warehouseId])) await refuse(tx, input, scope);
+    // Refused in the request's own turn: at its batch's end, the whole batch would be written again, each alone.
+    await checkTargets(tx, input, scope);
     slot.stored = undefined;
     // In a grouped batch (db/grouped.ts), written with the batch's other pledges at its end.
     await lastIn(tx, writePledges, slot);
@@ -44,22 +45,22 @@ interface PledgeSlot {
 }
 
 /**
- * Pledges written together in one statement when all is well (a burst is written at line rate); else what is
- * wrong, named (a grouped batch then commits each of its requests alone, and this one is refused alone).
+ * Pledges written together in one statement (a burst is written at line rate). One whose warehouse or commodity
+ * went missing since its check is refused (a grouped batch then commits each of its requests alone).
  */
 async function writePledges(tx: Tx, slots: PledgeSlot[]): Promise<void> {
   const stored = await repo.insertPledges(tx, slots.map((s) => s.pledge));
   for (const [i, slot] of slots.entries()) {
-    slot.stored = stored[i] ?? (await refuse(tx, slot.pledge, null));
+    slot.stored = stored[i];
+    if (!slot.stored) throw new ConflictError('the warehouse or a commodity of this pledge is no longer there');
   }
 }
 
-/** Why a pledge cannot be written: its warehouse or a commodity is missing, or the warehouse is not the pledger's. */
-async function refuse(tx: Tx, input: NewDonation, scope: ReturnType<typeof warehouseScope>): Promise<never> {
-  await getWarehouse(tx, input.warehouseId, 'body.warehouseId');
+/** The pledge's warehouse exists and is the pledger's to log to, and its commodities exist (the first refusal named). */
+async function checkTargets(tx: Tx, input: NewDonation, scope: WarehouseScope): Promise<void> {
+  await checkWarehouseExists(tx, input.warehouseId, 'body.warehouseId');
   checkWarehouse(scope, input.warehouseId, 'body.warehouseId');
-  for (const [i, item] of input.items.entries()) await getCommodity(tx, item.commodityId, `body.items.${i}.commodityId`);
-  throw new ConflictError('the warehouse or a commodity of this pledge was added meanwhile; send it again');
+  for (const [i, item] of input.items.entries()) await checkCommodityExists(tx, item.commodityId, `body.items.${i}.commodityId`);
 }
 
 /** Receiving turns each accepted item into a lot with a `received` movement, in one transaction. */

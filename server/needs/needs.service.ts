@@ -5,8 +5,8 @@ import { requestContextOf } from '../audit/audit.service.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
-import { getCommodity } from '../commodities/commodities.service.ts';
-import { zoneExists, zoneOfPoint, zonesNow } from '../zones/zones.service.ts';
+import { checkCommodityExists, getCommodity } from '../commodities/commodities.service.ts';
+import { checkZoneExists, zoneOfPoint, zonesNow } from '../zones/zones.service.ts';
 import { checkCommunity, checkRecordInScope, inScope, type CommunityScope } from '../auth/communities.ts';
 import { createHousehold, createWithNeeds, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
 import { heldForReview, holdForReview } from './household-reviews.service.ts';
@@ -50,8 +50,10 @@ export async function createNeed(outbox: Outbox, input: NewNeed, actorId: number
   await outbox.transaction(async (tx, notify) => {
     // Afresh for each run (a grouped batch may run it again), in this run's request context.
     Object.assign(slot, { outcome: undefined, notify, settings: transactionSettings.getStore() });
-    if (mayBeNew(slot)) await lastIn(tx, recordReports, slot);
-    else await recordReports(tx, [slot]);
+    if (mayBeNew(slot)) {
+      await checkFresh(tx, slot);
+      await lastIn(tx, recordReports, slot);
+    } else await recordReports(tx, [slot]);
   });
   const outcome = slot.outcome!;
   if (isHeld(outcome)) throw heldForReview(outcome.reviewId);
@@ -74,6 +76,15 @@ interface ReportSlot {
   /** The request's settings (who reports, through which request), its audit context among them. */
   settings?: Record<string, string>;
   outcome?: ReportOutcome;
+}
+
+/**
+ * What would refuse a report of a household not known yet, checked in the request's own turn: at its batch's end
+ * a refusal would have the whole batch written again, each request alone.
+ */
+async function checkFresh(tx: Tx, { input, reporter }: ReportSlot): Promise<void> {
+  await checkCommodityExists(tx, input.commodityId, `${reporter.fieldPrefix}commodityId`);
+  if (input.household!.zoneId !== undefined) await checkZoneExists(tx, input.household!.zoneId, `${reporter.fieldPrefix}household.zoneId`);
 }
 
 /** A report that may be of a household not known yet, in the reporter's communities (the usual report). */
@@ -151,7 +162,7 @@ async function recordNeedLongWay(tx: Queryable, input: NewNeed, reporter: Report
 /** The reported household with its zone: the one named (which must exist), else the zone its point lies in. */
 async function withZone(tx: Queryable, household: HouseholdInput, reporter: Pick<Reporter, 'fieldPrefix'>): Promise<HouseholdInput> {
   if (household.zoneId !== undefined) {
-    if (!(await zoneExists(tx, household.zoneId))) throw new NotFoundError('zone', household.zoneId, `${reporter.fieldPrefix}household.zoneId`);
+    await checkZoneExists(tx, household.zoneId, `${reporter.fieldPrefix}household.zoneId`);
     return household;
   }
   return { ...household, zoneId: (await zoneOfPoint(tx, household.lat, household.lon))?.id };

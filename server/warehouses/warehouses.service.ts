@@ -2,6 +2,7 @@
 import type { Db, Queryable } from '../db/database.ts';
 import type { Paging } from '../db/rows.ts';
 import { NotFoundError } from '../http/errors.ts';
+import { existsOncePerBatch } from '../db/exists-once.ts';
 import * as repo from './warehouses.repo.ts';
 import type { NewWarehouse, Warehouse } from './warehouses.schema.ts';
 import { checkWarehouse, type WarehouseScope } from '../auth/warehouse-scope.ts';
@@ -13,6 +14,9 @@ export async function getWarehouse(db: Queryable, id: number, field?: string): P
   if (!warehouse) throw new NotFoundError('warehouse', id, field);
   return warehouse;
 }
+
+/** Refuses a warehouse that does not exist (a grouped batch looks each up once). */
+export const checkWarehouseExists = existsOncePerBatch('warehouse', repo.findWarehouse);
 
 /** Every warehouse, by id (the optimizer draws from all of them). */
 export const allWarehouses = (db: Queryable) => repo.allWarehouses(db);

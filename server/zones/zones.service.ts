@@ -7,6 +7,7 @@ import type { Gate, NewZone, Zone, ZoneUpdate } from './zones.schema.ts';
 import { pageOf, type Page, type Paging } from '../http/paging.ts';
 import { zoneLocator } from './zone-geometry.ts';
 import { groupBy } from '../db/rows.ts';
+import { existsOncePerBatch } from '../db/exists-once.ts';
 
 export type { Gate, Zone };
 
@@ -30,9 +31,9 @@ let shapes: { stamp: string; locate: ZoneLocator } | undefined;
  */
 export async function zonesNow(db: Queryable): Promise<ZoneLocator> {
   // A grouped batch of reports (which changes no zone) checks the stamp once.
-  return stampCheckedOnce(db, 'zones', async () => {
-    const stamp = await repo.zonesStamp(db);
-    if (shapes?.stamp !== stamp) shapes = { stamp, locate: zoneLocator(await repo.allZones(db)) };
+  return stampCheckedOnce(db, 'zones', async (on) => {
+    const stamp = await repo.zonesStamp(on);
+    if (shapes?.stamp !== stamp) shapes = { stamp, locate: zoneLocator(await repo.allZones(on)) };
     return shapes.locate;
   });
 }
@@ -54,8 +55,8 @@ export async function getZone(db: Queryable, id: number, lock = false): Promise<
   return { ...zone, gates: await repo.gatesOf(db, id) };
 }
 
-/** Whether a zone with that id exists. */
-export const zoneExists = async (db: Queryable, id: number) => (await repo.findZone(db, id)) !== undefined;
+/** Refuses a zone that does not exist (a grouped batch looks each up once). */
+export const checkZoneExists = existsOncePerBatch('zone', (db, id) => repo.findZone(db, id));
 
 /** Sealed zones with the points of their gates, for the road network: their fingerprints, and those it needs whole. */
 export const sealedZoneFingerprints = (db: Queryable) => repo.sealedZoneFingerprints(db);

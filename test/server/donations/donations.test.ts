@@ -179,11 +179,15 @@ describe.each(databaseKinds)('donations on %s', (kind) => {
       if (i === 4) continue;
       expect(audit.find((row) => row.record_id === String(a.body.id))).toMatchObject({ record_id: String(a.body.id), request_id: a.headers['x-request-id'], user_id: t.userIds.charity });
     }
+    // The bad one is refused in its own turn, so its neighbours are still written together: fewer transactions
+    // (now() is a transaction's start) than pledges. On PostgreSQL, where the tables are held while they come, all
+    // but the first few share one batch (were the bad one refused at the batch's end, its batch would be written
+    // again, each alone).
+    expect(new Set(audit.map((a) => a.at.getTime())).size).toBeLessThanOrEqual(kind === 'postgres' ? 3 : 14);
     // A retry gets its own first answer.
     const again = await Promise.all([send(3), send(4)]);
     expect(again.map((a) => [a.status, a.body.id])).toEqual([[201, answers[3]!.body.id], [404, undefined]]);
-    // A burst of good ones is written together: fewer transactions (now() is a transaction's start) than pledges.
-    // (Not asserted above: a batch that holds the bad one is written again, each of its requests alone.)
+    // A burst of good ones too.
     const burst = await whileTablesHeld(t.db, ['donations'], 300, () => Promise.all(Array.from({ length: 8 }, (_, i) => send(20 + i))));
     expect(burst.map((a) => a.status)).toEqual(burst.map(() => 201));
     const written = await t.db.query<{ at: Date }>(`SELECT at FROM audit_log WHERE table_name = 'donations' AND action = 'insert' AND record_id = ANY($1::text[])`, [burst.map((a) => String(a.body.id))]);

@@ -191,8 +191,12 @@ describe.each(databaseKinds)('needs on %s', (kind) => {
     }
     const households = await t.db.query(`SELECT id FROM households WHERE name LIKE 'Together %'`);
     expect(households).toHaveLength(11);
-    // A burst of good ones is written together: fewer transactions (now() is a transaction's start) than needs. (Not
-    // asserted above: a batch that holds the bad one fails at its end and each of its requests is written alone.)
+    // The bad one is refused in its own turn, so its neighbours are still written together: fewer transactions
+    // (now() is a transaction's start) than needs. On PostgreSQL, where the tables are held while they come, all
+    // but the first few share one batch (were the bad one refused at the batch's end, its batch would be written
+    // again, each alone).
+    expect(new Set(audit.map((a) => a.at.getTime())).size).toBeLessThanOrEqual(kind === 'postgres' ? 3 : 10);
+    // A burst of good ones too.
     const burst = await whileTablesHeld(t.db, ['households', 'needs'], 300, () => Promise.all(Array.from({ length: 8 }, (_, i) => send(20 + i))));
     expect(burst.map((a) => a.status)).toEqual(burst.map(() => 201));
     const written = await t.db.query<{ at: Date }>(`SELECT at FROM audit_log WHERE table_name = 'needs' AND action = 'insert' AND record_id = ANY($1::text[])`, [burst.map((a) => String(a.body.need.id))]);
