@@ -12,6 +12,7 @@ import { RoadMap } from '../server/network/network.service.ts';
 import { KnownSessions } from '../server/auth/auth.service.ts';
 import { LISTEN_BACKLOG, serverBehindDoor } from '../server/http/door.ts';
 import { readConfig } from '../server/config.ts';
+import { keepStatistics } from '../server/db/statistics.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -25,6 +26,8 @@ if (process.env.BENCH_PROF) process.on('SIGTERM', () => process.exit(0));
 
 async function lifeline() {
   const db = await openDatabase({ dataDir: option('data-dir') ?? '', databaseUrl: option('database-url') });
+  // As `npm start` (server/main.ts): a burst grows tables from nothing, and the planner must follow.
+  if (!process.env.ZZ_NOKEEP) keepStatistics(db);
   // Clients arrive through a local proxy that names them in X-Forwarded-For (as behind a load balancer).
   return createApp({ db, ...createLive(db), roads: new RoadMap(db), trustProxy: 'loopback', sessions });
 }

@@ -12,7 +12,7 @@ import { JobQueue } from './jobs/jobs.service.ts';
 import { RoadMap } from './network/network.service.ts';
 import { seedIfEmpty } from '../seeds/load.ts';
 import { startPruning } from './prune.ts';
-import { refreshStatistics } from './db/statistics.ts';
+import { keepStatistics, refreshStatistics } from './db/statistics.ts';
 
 function cannotStart(reason: string): never {
   console.error(`Lifeline cannot start: ${reason}`);
@@ -40,6 +40,7 @@ if (config.seedDemo) {
 // A district seeded or imported since the last start is unknown to PGlite's planner until analysed.
 await refreshStatistics(db);
 const pruner = startPruning(db);
+const statistics = keepStatistics(db);
 const { outbox, live } = createLive(db);
 const jobs = new JobQueue(db, config.jobs);
 const sessions = new KnownSessions();
@@ -82,6 +83,7 @@ async function stop(signal: string) {
   stopping = true;
   console.log(`\n${signal}: closing…`);
   await pruner.stop();
+  await statistics.stop();
   await jobs.stop();
   await live.close();
   server.close();
