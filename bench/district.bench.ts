@@ -27,6 +27,7 @@ import { io, type Socket } from 'socket.io-client';
 import { createApp, createLive } from '../server/app.ts';
 import { startSession } from '../server/auth/auth.service.ts';
 import { openDatabase } from '../server/db/open.ts';
+import { keepStatistics } from '../server/db/statistics.ts';
 import { RoadMap } from '../server/network/network.service.ts';
 import { JobQueue } from '../server/jobs/jobs.service.ts';
 import { generateDistrict, households, type District } from '../seeds/district/generate.ts';
@@ -208,6 +209,8 @@ async function openServer(dataDir: string) {
   const db = await openDatabase({ dataDir });
   const { outbox, live } = createLive(db);
   const jobs = new JobQueue(db);
+  // As `npm start` (server/main.ts): tables the day doubles are analysed as they grow.
+  const statistics = keepStatistics(db);
   const server = createServer(createApp({ db, outbox, live, jobs, roads: new RoadMap(db, join(dataDir, MAP_FILE)) }));
   await live.attach(server, { channel: 'district-bench' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -220,6 +223,7 @@ async function openServer(dataDir: string) {
       body: JSON.parse(r.body || 'null') as Record<string, unknown>,
     }));
   const close = async () => {
+    await statistics.stop();
     await jobs.stop();
     await live.close();
     server.close();
