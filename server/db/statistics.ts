@@ -40,7 +40,7 @@ const GROWN_MIN_PAGES = 4;
 export async function analyseGrown(db: Db): Promise<string[]> {
   const grown = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c
-     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+     WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relkind = 'r'
        AND pg_relation_size(c.oid) >= current_setting('block_size')::int * greatest(2 * c.relpages, $1::int)
      ORDER BY c.relname`,
     [GROWN_MIN_PAGES],
