@@ -1,6 +1,6 @@
 // SQL for campaigns and their entries. The intake's batch reads the households its codes open in one join
 // (read-only, across the residents' and needs' tables) so that a burst costs a few statements per batch.
-import type { Queryable } from '../db/database.ts';
+import { prepared, type Queryable } from '../db/database.ts';
 import { limitOffset, orderBy, toCamel, type Page, type Paging } from '../db/rows.ts';
 import type { DrawnEntry } from './draw.ts';
 import type { Campaign, Eligibility, Entry, HouseholdEntry } from './campaigns.schema.ts';
@@ -27,7 +27,7 @@ export async function insertCampaign(
 
 /** A campaign; `lock` 'share' holds off a close until the caller commits, 'update' holds off new entries. */
 export async function findCampaign(db: Queryable, id: number, lock?: 'share' | 'update'): Promise<Campaign | undefined> {
-  const [row] = await db.query(`SELECT ${campaignColumns} FROM campaigns WHERE id = $1${lock ? ` FOR ${lock.toUpperCase()}` : ''}`, [id]);
+  const [row] = await db.query(prepared(`SELECT ${campaignColumns} FROM campaigns WHERE id = $1${lock ? ` FOR ${lock.toUpperCase()}` : ''}`), [id]);
   return row && toCampaign(row);
 }
 
@@ -68,8 +68,8 @@ const householdFacts = 'h.id, h.community, h.zone_id, h.elderly_alone, h.chronic
 /** The households live codes open, by code hash. */
 export async function householdsOfCodes(db: Queryable, codeHashes: string[]): Promise<Map<string, HouseholdFacts>> {
   const rows = await db.query<HouseholdFacts & { code_hash: string }>(
-    `SELECT a.code_hash, ${householdFacts} FROM household_access a JOIN households h ON h.id = a.household_id
-     WHERE a.code_hash = ANY($1::text[]) AND a.revoked_at IS NULL`,
+    prepared(`SELECT a.code_hash, ${householdFacts} FROM household_access a JOIN households h ON h.id = a.household_id
+     WHERE a.code_hash = ANY($1::text[]) AND a.revoked_at IS NULL`),
     [codeHashes],
   );
   return new Map(rows.map((r) => [r.code_hash, r]));
@@ -94,9 +94,9 @@ export interface NewEntry {
 export async function insertEntries(tx: Queryable, entries: NewEntry[]): Promise<Set<string>> {
   const column = <K extends keyof NewEntry>(k: K) => entries.map((e) => e[k]);
   const rows = await tx.query<{ campaign_id: number; household_id: number }>(
-    `INSERT INTO campaign_entries (campaign_id, household_id, receipt, receipt_hash, quantity, tier, via)
+    prepared(`INSERT INTO campaign_entries (campaign_id, household_id, receipt, receipt_hash, quantity, tier, via)
      SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[])
-     ON CONFLICT DO NOTHING RETURNING campaign_id, household_id`,
+     ON CONFLICT DO NOTHING RETURNING campaign_id, household_id`),
     [column('campaignId'), column('householdId'), column('receipt'), column('receiptHash'), column('quantity'), column('tier'), column('via')],
   );
   return new Set(rows.map((r) => `${r.campaign_id}:${r.household_id}`));
@@ -105,8 +105,8 @@ export async function insertEntries(tx: Queryable, entries: NewEntry[]): Promise
 /** The stored entries of these households, keyed `campaign:household`. */
 export async function entriesOf(db: Queryable, pairs: { campaignId: number; householdId: number }[]): Promise<Map<string, Entry>> {
   const rows = await db.query<{ campaign_id: number; household_id: number } & Entry>(
-    `SELECT e.campaign_id, e.household_id, e.receipt, e.quantity, e.tier, e.status
-     FROM campaign_entries e JOIN unnest($1::int[], $2::int[]) AS p(campaign_id, household_id) USING (campaign_id, household_id)`,
+    prepared(`SELECT e.campaign_id, e.household_id, e.receipt, e.quantity, e.tier, e.status
+     FROM campaign_entries e JOIN unnest($1::int[], $2::int[]) AS p(campaign_id, household_id) USING (campaign_id, household_id)`),
     [pairs.map((p) => p.campaignId), pairs.map((p) => p.householdId)],
   );
   return new Map(rows.map((r) => [`${r.campaign_id}:${r.household_id}`, { receipt: r.receipt, quantity: r.quantity, tier: r.tier, status: r.status }]));
