@@ -17,6 +17,11 @@ export class RuinRecreate {
   /** Distance from each customer to its nearest depot: far customers are reinserted first sometimes. */
   private readonly depotDistance: Float64Array;
   private readonly totalDemand: Float64Array;
+  /**
+   * Whether recreate may put customers on a vehicle that serves nobody yet. Off while the fleet is being
+   * cut down (see fleet-minimisation.ts) and after, so that the search never opens a route it saved.
+   */
+  openRoutes = true;
 
   constructor(
     private readonly s: SearchState,
@@ -37,8 +42,11 @@ export class RuinRecreate {
     }
   }
 
-  /** Removes strings of customers around a random seed customer; returns the removed customers. */
-  ruin(): number[] {
+  /**
+   * Removes strings of customers around a seed customer (random unless given: an unserved customer makes
+   * room near itself); returns the removed customers.
+   */
+  ruin(seed?: number): number[] {
     const { s, random } = this;
     const assigned: number[] = [];
     for (let c = 0; c < s.inst.realCount; c++) if (s.routeOf[c] !== -1) assigned.push(c);
@@ -50,8 +58,8 @@ export class RuinRecreate {
     const strings = Math.floor(random.next() * maxStrings) + 1;
     this.ruined.fill(0);
     const removed: number[] = [];
-    const seed = assigned[random.int(assigned.length)]!;
-    const around = [seed, ...this.neighbours[seed]!];
+    const centre = seed ?? assigned[random.int(assigned.length)]!;
+    const around = [centre, ...this.neighbours[centre]!];
     let done = 0;
     for (const c of around) {
       if (done >= strings) break;
@@ -160,7 +168,13 @@ export class RuinRecreate {
     const { s } = this;
     this.candidate.fill(0);
     const routes: number[] = [];
-    for (const c of customers) for (const v of this.neighbours[c]!) this.consider(routes, s.routeOf[v]!);
+    for (const c of customers) {
+      for (const v of this.neighbours[c]!) {
+        const r = s.routeOf[v]!;
+        if (this.openRoutes || (r !== -1 && s.routes[r]!.tasks > 0)) this.consider(routes, r);
+      }
+    }
+    if (!this.openRoutes) return routes;
     for (const members of s.inst.classSlots) {
       const empty = members.find((r) => s.routes[r]!.tasks === 0);
       if (empty !== undefined) this.consider(routes, empty);

@@ -1,0 +1,94 @@
+// Fleet minimisation after SISR (Christiaens & Vanden Berghe 2020, §5): take a route away, put its
+// customers in a bank, and run ruin and recreate with no new route allowed until the bank is empty; then
+// take the next route away. A trial is kept when it leaves fewer customers in the bank, or customers that
+// were left out less often so far (each customer counts its absences): the hard ones then get placed
+// first, and the others make room around them.
+import type { Random } from '../random.ts';
+import type { RuinRecreate } from './ruin-recreate.ts';
+import type { SearchState } from './search-state.ts';
+
+export interface FleetMinimisation {
+  /** Fewest routes reached with everyone served (the routes, one list per slot). */
+  routes: number[][];
+  used: number;
+  iterations: number;
+}
+
+/** Routes serving anyone. */
+export function routesUsed(s: SearchState): number {
+  let used = 0;
+  for (const r of s.routes) if (r.tasks > 0) used++;
+  return used;
+}
+
+/**
+ * Fewest routes the capacities allow: the total demand over the largest vehicle, per dimension. Where
+ * customers hand goods in as well, a route may carry more than its capacity in all, so there is no bound.
+ */
+export function routesLowerBound(s: SearchState, customers: number[]): number {
+  const { inst } = s;
+  if (inst.pickup !== null) return 1;
+  let bound = 1;
+  for (let k = 0; k < inst.dims; k++) {
+    let demand = 0;
+    for (const c of customers) demand += inst.demand[c * inst.dims + k]!;
+    let largest = 0;
+    for (const slot of inst.slots) largest = Math.max(largest, slot.capacity[k]!);
+    if (largest > 0) bound = Math.max(bound, Math.ceil(demand / largest - 1e-9));
+  }
+  return bound;
+}
+
+/**
+ * Cuts routes from the solution in `s` (everyone served) while `keepGoing(iteration)` allows or until the
+ * capacity bound is met. Leaves `s` holding the fewest-route solution found, and `rr` with new routes closed.
+ */
+export function minimiseFleet(s: SearchState, rr: RuinRecreate, random: Random, customers: number[], keepGoing: (iteration: number) => boolean): FleetMinimisation {
+  const bound = routesLowerBound(s, customers);
+  const absences = new Float64Array(s.inst.customerCount);
+  const missing = (bank: number[]) => bank.reduce((sum, c) => sum + absences[c]!, 0);
+  rr.openRoutes = false;
+  let best = s.snapshot();
+  let used = routesUsed(s);
+  let bank: number[] = [];
+  let iteration = 0;
+  while (used > bound && keepGoing(iteration)) {
+    if (bank.length === 0) {
+      bank = takeRouteAway(s, random);
+      continue;
+    }
+    iteration++;
+    s.beginTrial();
+    // Half of the ruins start next to a banked customer: that is where room is needed.
+    const seed = random.next() < 0.5 ? bank[random.int(bank.length)] : undefined;
+    const removed = rr.ruin(seed);
+    const left = rr.recreate(removed.concat(bank));
+    if (left.length < bank.length || missing(left) < missing(bank)) {
+      s.commit();
+      bank = left;
+    } else {
+      s.rollback();
+    }
+    for (const c of bank) absences[c]!++;
+    if (bank.length === 0) {
+      best = s.snapshot();
+      used = routesUsed(s);
+    }
+  }
+  s.restore(best);
+  return { routes: best, used, iterations: iteration };
+}
+
+/** Empties one of the routes with fewest customers (its breaks stay); returns its customers. */
+function takeRouteAway(s: SearchState, random: Random): number[] {
+  const pause = s.inst.isBreak;
+  const used = s.routes.filter((r) => r.tasks > 0);
+  const fewest = Math.min(...used.map((r) => r.tasks));
+  const smallest = used.filter((r) => r.tasks === fewest);
+  const route = smallest[random.int(smallest.length)]!;
+  const customers = route.nodes.filter((c) => pause === null || pause[c] === 0);
+  const kept = route.nodes.filter((c) => pause !== null && pause[c] === 1);
+  for (const c of customers) s.routeOf[c] = -1;
+  s.setRoute(route.index, kept);
+  return customers;
+}
