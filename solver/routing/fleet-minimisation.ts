@@ -39,11 +39,20 @@ export function routesLowerBound(s: SearchState, customers: number[]): number {
   return bound;
 }
 
+export interface FleetBudget {
+  /** Share of the budget used after `iteration` iterations of this phase (0 to 1). */
+  progress: (iteration: number) => number;
+  /** Share of the budget by which the phase ends. */
+  until: number;
+  /** It ends sooner when no route was cut for this share of the budget: what is left serves distance better. */
+  stall: number;
+}
+
 /**
- * Cuts routes from the solution in `s` (everyone served) while `keepGoing(iteration)` allows or until the
- * capacity bound is met. Leaves `s` holding the fewest-route solution found, and `rr` with new routes closed.
+ * Cuts routes from the solution in `s` (everyone served) within the budget or until the capacity bound is
+ * met. Leaves `s` holding the fewest-route solution found, and `rr` with new routes closed.
  */
-export function minimiseFleet(s: SearchState, rr: RuinRecreate, random: Random, customers: number[], keepGoing: (iteration: number) => boolean): FleetMinimisation {
+export function minimiseFleet(s: SearchState, rr: RuinRecreate, random: Random, customers: number[], budget: FleetBudget): FleetMinimisation {
   const bound = routesLowerBound(s, customers);
   const absences = new Float64Array(s.inst.customerCount);
   const missing = (bank: number[]) => bank.reduce((sum, c) => sum + absences[c]!, 0);
@@ -52,7 +61,10 @@ export function minimiseFleet(s: SearchState, rr: RuinRecreate, random: Random, 
   let used = routesUsed(s);
   let bank: number[] = [];
   let iteration = 0;
-  while (used > bound && keepGoing(iteration)) {
+  let lastCut = budget.progress(0);
+  for (;;) {
+    const done = budget.progress(iteration);
+    if (used <= bound || done >= budget.until || done - lastCut >= budget.stall) break;
     if (bank.length === 0) {
       bank = takeRouteAway(s, random);
       continue;
@@ -73,6 +85,7 @@ export function minimiseFleet(s: SearchState, rr: RuinRecreate, random: Random, 
     if (bank.length === 0) {
       best = s.snapshot();
       used = routesUsed(s);
+      lastCut = budget.progress(iteration);
     }
   }
   s.restore(best);
