@@ -52,7 +52,14 @@ export interface FleetBudget {
  * Cuts routes from the solution in `s` (everyone served) within the budget or until the capacity bound is
  * met. Leaves `s` holding the fewest-route solution found, and `rr` with new routes closed.
  */
-export function minimiseFleet(s: SearchState, rr: RuinRecreate, random: Random, customers: number[], budget: FleetBudget): FleetMinimisation {
+export function minimiseFleet(
+  s: SearchState,
+  rr: RuinRecreate,
+  random: Random,
+  neighbours: Int32Array[],
+  customers: number[],
+  budget: FleetBudget,
+): FleetMinimisation {
   const bound = routesLowerBound(s, customers);
   const absences = new Float64Array(s.inst.customerCount);
   const missing = (bank: number[]) => bank.reduce((sum, c) => sum + absences[c]!, 0);
@@ -75,6 +82,7 @@ export function minimiseFleet(s: SearchState, rr: RuinRecreate, random: Random, 
     const seed = random.next() < 0.5 ? bank[random.int(bank.length)] : undefined;
     const removed = rr.ruin(seed);
     const left = rr.recreate(removed.concat(bank));
+    if (!s.pairs && !s.reloads) ejectToPlace(s, left, absences, neighbours);
     if (left.length < bank.length || missing(left) < missing(bank)) {
       s.commit();
       bank = left;
@@ -90,6 +98,74 @@ export function minimiseFleet(s: SearchState, rr: RuinRecreate, random: Random, 
   }
   s.restore(best);
   return { routes: best, used, iterations: iteration };
+}
+
+/**
+ * Places customers recreate left out by taking out one customer of the route that was left out less often
+ * (Nagata & Bräysy 2009's ejection, depth one): the bank's count of absences then falls, and the customer
+ * that blocked the place is the one to find another. Updates `left` in place.
+ */
+function ejectToPlace(s: SearchState, left: number[], absences: Float64Array, neighbours: Int32Array[]): void {
+  left.sort((a, b) => absences[b]! - absences[a]!);
+  for (let i = 0; i < left.length; i++) {
+    const c = left[i]!;
+    const ejected = ejectionInsert(s, c, absences, neighbours[c]!);
+    if (ejected !== -1) left[i] = ejected;
+  }
+}
+
+/** Inserts c in a route near it in place of one customer less often absent; returns that customer, or -1. */
+function ejectionInsert(s: SearchState, c: number, absences: Float64Array, near: Int32Array): number {
+  const pause = s.inst.isBreak;
+  const seen = new Set<number>();
+  let bestAbsences = Infinity;
+  let bestDelta = Infinity;
+  let bestRoute = -1;
+  let bestAt = 0;
+  let bestOut = 0;
+  const chain = s.chainA;
+  for (const v of near) {
+    const r = s.routeOf[v]!;
+    if (r === -1 || seen.has(r)) continue;
+    seen.add(r);
+    const route = s.routes[r]!;
+    if (s.penalty(c, r) === Infinity) continue;
+    for (let q = 1; q <= route.size; q++) {
+      const e = route.nodes[q - 1]!;
+      if (pause !== null && pause[e] === 1) continue;
+      if (absences[e]! >= absences[c]! || absences[e]! > bestAbsences) continue;
+      for (let p = 0; p <= route.size; p++) {
+        // c after position p of the route as it is, e (at position q) taken out.
+        if (p === q - 1 || p === q) {
+          chain.fromPrefix(route, q - 1).add(c).finish(route, q + 1);
+        } else if (p < q) {
+          chain.fromPrefix(route, p).add(c).addRange(route, p + 1, q - 1).finish(route, q + 1);
+        } else {
+          chain.fromPrefix(route, q - 1).addRange(route, q + 1, p).add(c).finish(route, p + 1);
+        }
+        const cost = chain.cost();
+        if (cost === Infinity) continue;
+        const delta = cost - route.cost;
+        if (absences[e]! < bestAbsences || (absences[e] === bestAbsences && delta < bestDelta)) {
+          bestAbsences = absences[e]!;
+          bestDelta = delta;
+          bestRoute = r;
+          bestAt = p;
+          bestOut = q;
+        }
+      }
+    }
+  }
+  if (bestRoute === -1) return -1;
+  const route = s.routes[bestRoute]!;
+  const e = route.nodes[bestOut - 1]!;
+  const nodes = route.nodes.slice();
+  // Insert first (positions refer to the route as it is), then take e out.
+  nodes.splice(bestAt, 0, c);
+  nodes.splice(bestAt < bestOut ? bestOut : bestOut - 1, 1);
+  s.routeOf[e] = -1;
+  s.setRoute(bestRoute, nodes);
+  return e;
 }
 
 /** Empties one of the routes with fewest customers (its breaks stay); returns its customers. */
