@@ -63,7 +63,6 @@ export function minimiseFleet(
   const bound = routesLowerBound(s, customers);
   const absences = new Float64Array(s.inst.customerCount);
   const missing = (bank: number[]) => bank.reduce((sum, c) => sum + absences[c]!, 0);
-  rr.openRoutes = false;
   let best = s.snapshot();
   let used = routesUsed(s);
   let bank: number[] = [];
@@ -74,6 +73,7 @@ export function minimiseFleet(
     if (used <= bound || done >= budget.until || done - lastCut >= budget.stall) break;
     if (bank.length === 0) {
       bank = takeRouteAway(s, random);
+      rr.routeLimit = used - 1;
       continue;
     }
     iteration++;
@@ -96,6 +96,7 @@ export function minimiseFleet(
       lastCut = budget.progress(iteration);
     }
   }
+  rr.routeLimit = 0;
   s.restore(best);
   return { routes: best, used, iterations: iteration };
 }

@@ -18,10 +18,11 @@ export class RuinRecreate {
   private readonly depotDistance: Float64Array;
   private readonly totalDemand: Float64Array;
   /**
-   * Whether recreate may put customers on a vehicle that serves nobody yet. Off while the fleet is being
-   * cut down (see fleet-minimisation.ts) and after, so that the search never opens a route it saved.
+   * Recreate puts customers on a vehicle that serves nobody yet only while fewer routes than this serve
+   * anyone. While the fleet is cut down (see fleet-minimisation.ts) it is the routes left, so that a route
+   * a ruin emptied can be used again; after, 0, so that the search never opens a route it saved.
    */
-  openRoutes = true;
+  routeLimit = Infinity;
 
   constructor(
     private readonly s: SearchState,
@@ -168,18 +169,25 @@ export class RuinRecreate {
     const { s } = this;
     this.candidate.fill(0);
     const routes: number[] = [];
+    const open = this.routeLimit === Infinity || this.routesUsed() < this.routeLimit;
     for (const c of customers) {
       for (const v of this.neighbours[c]!) {
         const r = s.routeOf[v]!;
-        if (this.openRoutes || (r !== -1 && s.routes[r]!.tasks > 0)) this.consider(routes, r);
+        if (open || (r !== -1 && s.routes[r]!.tasks > 0)) this.consider(routes, r);
       }
     }
-    if (!this.openRoutes) return routes;
+    if (!open) return routes;
     for (const members of s.inst.classSlots) {
       const empty = members.find((r) => s.routes[r]!.tasks === 0);
       if (empty !== undefined) this.consider(routes, empty);
     }
     return routes;
+  }
+
+  private routesUsed(): number {
+    let used = 0;
+    for (const r of this.s.routes) if (r.tasks > 0) used++;
+    return used;
   }
 
   private addUsedRoutes(routes: number[]): void {
