@@ -92,11 +92,10 @@ const FEASIBLE_TARGET = 0.5;
 const RELAX_MAX_CUSTOMERS = 300;
 /**
  * With `fewestVehicles`, the share of the budget that fleet minimisation may take, and the share without a
- * route cut after which it stops (it also stops at the capacity bound). At 5 s CPU on Solomon R2/RC2 its
- * cuts came within 0.05 of the budget from its start (R201 to 4 routes at its 13th iteration), none later
- * in the half it had, while C1_2_1 spent that half at 20 routes and ended 0.10 % off (0.00 % with the
- * stall). On R1/RC1 most cuts come after it, from the distance search ranking fewer routes first (R101 from
- * 23 routes to 19); more time for it (0.8, stall 0.6) gave no fewer routes on R101, R102, RC101.
+ * route cut after which it stops (it also stops at the capacity bound). At 5 s CPU (seed 1) its last cut
+ * came at 0.05 of the budget on R201 and R101 (4 and 19 routes), 0.06 on R102 (17) and 0.11 on RC101
+ * (14), none later in the half it had, while C1_2_1, already at its 20 routes, spent that half and ended
+ * 0.10 % off (0.00 % with the stall); a longer phase (0.8, stall 0.6) gave no fewer routes.
  */
 const FLEET_SHARE = 0.5;
 const FLEET_STALL = 0.1;
