@@ -21,7 +21,8 @@ export interface Peer {
   name: 'hgs' | 'vroom';
   /** Whether the peer can state this instance at all. */
   accepts(instance: BenchmarkInstance): boolean;
-  run(instance: BenchmarkInstance, file: string, limitS: number): PeerRun;
+  /** With `vehiclesFirst` the peer is asked to use fewest vehicles first, then least distance, where it can. */
+  run(instance: BenchmarkInstance, file: string, limitS: number, vehiclesFirst: boolean): PeerRun;
 }
 
 /**
@@ -85,10 +86,21 @@ function vroomFleet(instance: BenchmarkInstance): number[] {
   return instance.problem.vehicles.flatMap((v, type) => Array<number>(fleetSize(instance, v.count ?? 1)).fill(type));
 }
 
-function vroomInput(instance: BenchmarkInstance, fleet: number[]): string {
+/**
+ * VROOM's fixed cost per vehicle used that makes it minimise vehicles first: above any solution's distance
+ * (at most two of the longest edge per customer), within its 32-bit user costs.
+ */
+function fixedCostAboveDistance(instance: BenchmarkInstance, scaled: (v: number) => number): number {
+  let longest = 0;
+  for (const row of instance.problem.distances) for (const d of Array.from(row)) longest = Math.max(longest, scaled(d));
+  return Math.min(2 ** 31 - 1, 2 * (instance.problem.customers.length + 1) * longest);
+}
+
+function vroomInput(instance: BenchmarkInstance, fleet: number[], vehiclesFirst: boolean): string {
   const { problem } = instance;
   const scale = scaleOf(instance);
   const scaled = (v: number) => Math.round(v * scale);
+  const fixed = vehiclesFirst ? fixedCostAboveDistance(instance, scaled) : 0;
   const depotsById = new Map(problem.depots.map((d) => [d.id, d]));
   return JSON.stringify({
     vehicles: fleet.map((type, id) => {
@@ -99,6 +111,7 @@ function vroomInput(instance: BenchmarkInstance, fleet: number[]): string {
         start_index: depot.location,
         end_index: depotsById.get(v.endDepot ?? v.startDepot)!.location,
         capacity: v.capacity,
+        ...(fixed > 0 ? { costs: { fixed } } : {}),
         ...shiftOf(depot.timeWindow, v.maxDuration, scaled),
       };
     }),
@@ -127,17 +140,20 @@ interface VroomOutput {
   unassigned: unknown[];
 }
 
-/** VROOM at exploration level 5 on one thread, which sets its own running time (it has no time limit here). */
+/**
+ * VROOM at exploration level 5 on one thread, which sets its own running time (it has no time limit here).
+ * Vehicles first is stated to it as a fixed cost per vehicle above any distance.
+ */
 export function vroomPeer(binary: string): Peer {
   return {
     name: 'vroom',
     accepts: () => true,
-    run: (instance) =>
+    run: (instance, _file, _limitS, vehiclesFirst) =>
       inScratch((dir) => {
         const { problem } = instance;
         const fleet = vroomFleet(instance);
         const input = join(dir, 'problem.json');
-        writeFileSync(input, vroomInput(instance, fleet));
+        writeFileSync(input, vroomInput(instance, fleet, vehiclesFirst));
         const { stdout, cpuMs } = timed(binary, ['-i', input, '-x', '5', '-t', '1']);
         const output = JSON.parse(stdout) as VroomOutput;
         const copies = new Map<string, number>();

@@ -69,6 +69,12 @@ export interface ObjectiveOptions {
    * service time from the route's departure to the task (waiting not counted). Insulin before eggs.
    */
   servedEarlier?: number;
+  /**
+   * Fewest vehicles first (default false): the search minimises the number of routes used before the
+   * cost, as the Solomon and Homberger VRPTW literature ranks solutions (a van kept home saves a driver).
+   * Serving everyone still comes first: a vehicle is never saved by leaving a customer out.
+   */
+  fewestVehicles?: boolean;
 }
 
 /** A pause the driver must take on every route the vehicle drives, where it happens to be (no travel). */
@@ -191,6 +197,8 @@ export interface Instance {
   /** Extra cost terms (0 when off). */
   evenWorkload: number;
   servedEarlier: number;
+  /** `objective.fewestVehicles`: routes used are minimised first, then the cost. */
+  fewestVehicles: boolean;
   nodeCount: number;
   dims: number;
   demand: Float64Array;
@@ -440,6 +448,8 @@ export function compileProblem(problem: RoutingProblem): Instance {
   const evenWorkload = nonNegative(objective.evenWorkload ?? 0, 'objective.evenWorkload');
   const servedEarlier = nonNegative(objective.servedEarlier ?? 0, 'objective.servedEarlier');
   if (servedEarlier > 0 && !priority) throw new InvalidProblemError('objective.servedEarlier', 'needs customers with a priority');
+  const fewestVehicles = objective.fewestVehicles ?? false;
+  if (typeof fewestVehicles !== 'boolean') throw new InvalidProblemError('objective.fewestVehicles', 'must be true or false');
 
   return {
     problem,
@@ -453,6 +463,7 @@ export function compileProblem(problem: RoutingProblem): Instance {
     pairRole,
     evenWorkload,
     servedEarlier,
+    fewestVehicles,
     nodeCount,
     dims,
     demand,

@@ -17,6 +17,12 @@ export class RuinRecreate {
   /** Distance from each customer to its nearest depot: far customers are reinserted first sometimes. */
   private readonly depotDistance: Float64Array;
   private readonly totalDemand: Float64Array;
+  /**
+   * Recreate puts customers on a vehicle that serves nobody yet only while fewer routes than this serve
+   * anyone. While the fleet is cut down (see fleet-minimisation.ts) it is the routes left, so that a route
+   * a ruin emptied can be used again; after, 0, so that the search never opens a route it saved.
+   */
+  routeLimit = Infinity;
 
   constructor(
     private readonly s: SearchState,
@@ -37,8 +43,11 @@ export class RuinRecreate {
     }
   }
 
-  /** Removes strings of customers around a random seed customer; returns the removed customers. */
-  ruin(): number[] {
+  /**
+   * Removes strings of customers around a seed customer (random unless given: an unserved customer makes
+   * room near itself); returns the removed customers.
+   */
+  ruin(seed?: number): number[] {
     const { s, random } = this;
     const assigned: number[] = [];
     for (let c = 0; c < s.inst.realCount; c++) if (s.routeOf[c] !== -1) assigned.push(c);
@@ -50,8 +59,8 @@ export class RuinRecreate {
     const strings = Math.floor(random.next() * maxStrings) + 1;
     this.ruined.fill(0);
     const removed: number[] = [];
-    const seed = assigned[random.int(assigned.length)]!;
-    const around = [seed, ...this.neighbours[seed]!];
+    const centre = seed ?? assigned[random.int(assigned.length)]!;
+    const around = [centre, ...this.neighbours[centre]!];
     let done = 0;
     for (const c of around) {
       if (done >= strings) break;
@@ -160,12 +169,25 @@ export class RuinRecreate {
     const { s } = this;
     this.candidate.fill(0);
     const routes: number[] = [];
-    for (const c of customers) for (const v of this.neighbours[c]!) this.consider(routes, s.routeOf[v]!);
+    const open = this.routeLimit === Infinity || this.routesUsed() < this.routeLimit;
+    for (const c of customers) {
+      for (const v of this.neighbours[c]!) {
+        const r = s.routeOf[v]!;
+        if (open || (r !== -1 && s.routes[r]!.tasks > 0)) this.consider(routes, r);
+      }
+    }
+    if (!open) return routes;
     for (const members of s.inst.classSlots) {
       const empty = members.find((r) => s.routes[r]!.tasks === 0);
       if (empty !== undefined) this.consider(routes, empty);
     }
     return routes;
+  }
+
+  private routesUsed(): number {
+    let used = 0;
+    for (const r of this.s.routes) if (r.tasks > 0) used++;
+    return used;
   }
 
   private addUsedRoutes(routes: number[]): void {

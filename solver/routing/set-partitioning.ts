@@ -22,6 +22,8 @@ export interface PartitionInput {
   customers: number[];
   /** Routes available per vehicle class. */
   classCounts: number[];
+  /** Most routes in all (vehicles first: the fewest reached so far); default the fleet. */
+  maxRoutes?: number;
   timeLimitSeconds: number;
   /** Branch-and-bound node limit: unlike the time limit, it stops HiGHS at the same point on every run. */
   maxNodes?: number;
@@ -50,6 +52,7 @@ export async function solveSetPartitioning(input: PartitionInput): Promise<numbe
   classRows.forEach((vars, k) => {
     if (vars.length > classCounts[k]!) lines.push(` v${k}: ${wrap(vars, ' + ')} <= ${classCounts[k]}`);
   });
+  if (input.maxRoutes !== undefined && input.maxRoutes < routes.length) lines.push(` fleet: ${wrap(routes.map((_, j) => `x${j}`), ' + ')} <= ${input.maxRoutes}`);
   lines.push('Binary', wrap(routes.map((_, j) => `x${j}`), ' '), 'End');
   const highs = await preloadHighs();
   const result = highs.solve(lines.join('\n'), {
