@@ -14,13 +14,6 @@ export interface FleetMinimisation {
   iterations: number;
 }
 
-/** Routes serving anyone. */
-export function routesUsed(s: SearchState): number {
-  let used = 0;
-  for (const r of s.routes) if (r.tasks > 0) used++;
-  return used;
-}
-
 /**
  * Fewest routes the capacities allow: the total demand over the largest vehicle, per dimension. Where
  * customers hand goods in as well, a route may carry more than its capacity in all, so there is no bound.
@@ -64,7 +57,7 @@ export function minimiseFleet(
   const absences = new Float64Array(s.inst.customerCount);
   const missing = (bank: number[]) => bank.reduce((sum, c) => sum + absences[c]!, 0);
   let best = s.snapshot();
-  let used = routesUsed(s);
+  let used = s.routesUsed();
   let bank: number[] = [];
   let iteration = 0;
   let lastCut = budget.progress(0);
@@ -92,7 +85,7 @@ export function minimiseFleet(
     for (const c of bank) absences[c]!++;
     if (bank.length === 0) {
       best = s.snapshot();
-      used = routesUsed(s);
+      used = s.routesUsed();
       lastCut = budget.progress(iteration);
     }
   }

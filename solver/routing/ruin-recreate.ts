@@ -52,9 +52,7 @@ export class RuinRecreate {
     const assigned: number[] = [];
     for (let c = 0; c < s.inst.realCount; c++) if (s.routeOf[c] !== -1) assigned.push(c);
     if (assigned.length === 0) return [];
-    let used = 0;
-    for (const r of s.routes) if (r.tasks > 0) used++;
-    const maxString = Math.min(MAX_STRING, assigned.length / used);
+    const maxString = Math.min(MAX_STRING, assigned.length / s.routesUsed());
     const maxStrings = (4 * AVERAGE_REMOVED) / (1 + maxString) - 1;
     const strings = Math.floor(random.next() * maxStrings) + 1;
     this.ruined.fill(0);
@@ -169,7 +167,7 @@ export class RuinRecreate {
     const { s } = this;
     this.candidate.fill(0);
     const routes: number[] = [];
-    const open = this.routeLimit === Infinity || this.routesUsed() < this.routeLimit;
+    const open = this.routeLimit === Infinity || s.routesUsed() < this.routeLimit;
     for (const c of customers) {
       for (const v of this.neighbours[c]!) {
         const r = s.routeOf[v]!;
@@ -182,12 +180,6 @@ export class RuinRecreate {
       if (empty !== undefined) this.consider(routes, empty);
     }
     return routes;
-  }
-
-  private routesUsed(): number {
-    let used = 0;
-    for (const r of this.s.routes) if (r.tasks > 0) used++;
-    return used;
   }
 
   private addUsedRoutes(routes: number[]): void {

@@ -734,6 +734,13 @@ export class SearchState {
     }
   }
 
+  /** Routes that serve anyone. */
+  routesUsed(): number {
+    let used = 0;
+    for (const r of this.routes) if (r.tasks > 0) used++;
+    return used;
+  }
+
   /** Sum of route costs plus the penalty of every unserved customer. */
   totalCost(): number {
     let total = 0;

@@ -7,7 +7,7 @@ import { InvalidProblemError } from '../errors.ts';
 import { Random } from '../random.ts';
 import { CapacityPenalty, repairOverload } from './capacity-penalty.ts';
 import { scheduleRoute, type PlannedRoute } from './check.ts';
-import { minimiseFleet, routesUsed } from './fleet-minimisation.ts';
+import { minimiseFleet } from './fleet-minimisation.ts';
 import { GeneticSearch } from './genetic-search.ts';
 import { LocalSearch } from './local-search.ts';
 import { nearestNeighbours } from './neighbours.ts';
@@ -161,7 +161,7 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
   let best = current;
   let bestRank = currentRank;
   let bestRoutes = s.snapshot();
-  const used = s.routes.filter((r) => r.tasks > 0).length;
+  const used = s.routesUsed();
   const averageEdge = current / Math.max(1, servable.length + used) || 1;
   const t0 = START_TEMPERATURE * averageEdge;
   const t1 = END_TEMPERATURE * averageEdge;
@@ -370,7 +370,7 @@ function fleetRank(s: SearchState, fewest: boolean): FleetRank {
   if (!fewest) return { unserved: 0, used: 0 };
   let unserved = 0;
   for (let c = 0; c < s.routeOf.length; c++) if (s.routeOf[c] === -1) unserved += s.unservedCost[c]!;
-  return { unserved, used: routesUsed(s) };
+  return { unserved, used: s.routesUsed() };
 }
 
 /** −1 when a ranks before b (fewer left out, else fewer routes), 1 when after, 0 when the cost decides. */
