@@ -3,7 +3,8 @@
 // with one command and anyone can compare the two engines on the same file.
 // Lifeline's additions (VROOM ignores unknown keys): a vehicle's `max_trips`, `reload_index` and
 // `reload_service` (repeat trips; `reload` steps in the answer), and a top-level `lifeline` object with
-// `even_workload` and `served_earlier` weights (see ObjectiveOptions in solver/routing/problem.ts).
+// `even_workload` and `served_earlier` weights and `fewest_vehicles` (see ObjectiveOptions in
+// solver/routing/problem.ts).
 import { InvalidProblemError, UnsolvableError } from '../errors.ts';
 import { tasksOf, type PlannedRoute } from '../routing/check.ts';
 import type { Break, Customer, RoutingProblem, Shipment, TimeWindow, Vehicle } from '../routing/problem.ts';
@@ -52,6 +53,8 @@ export interface LifelineOptions {
   even_workload?: number;
   /** Each task adds `served_earlier × priority × (driving and service time before it)`: priority means served earlier. */
   served_earlier?: number;
+  /** true: the fewest vehicles first, then the cost (as a fixed cost per vehicle above any route's cost would). */
+  fewest_vehicles?: boolean;
 }
 
 export interface VroomVehicleStep {
@@ -228,7 +231,7 @@ export function fromVroom(raw: unknown): VroomProblem {
     customers,
     ...(pairs.length > 0 ? { shipments: pairs } : {}),
     vehicles: fleet,
-    objective: { ...weight('even_workload', 'evenWorkload'), ...weight('served_earlier', 'servedEarlier') },
+    objective: { ...weight('even_workload', 'evenWorkload'), ...weight('served_earlier', 'servedEarlier'), ...fewestVehicles(options.fewest_vehicles) },
     distances: widen(objective(vehicles, matrices)),
     durations: widen(matrices.durations),
     ...(matrices.distances ? { lengths: widen(matrices.distances) } : {}),
@@ -621,6 +624,12 @@ function readSteps(vehicles: VroomVehicle[], jobs: VroomJob[]): PlannedRoute[] {
 
 function unsupported(field: string, what: string): never {
   throw new UnsolvableError(`${what}: not supported by Lifeline yet`, field);
+}
+
+function fewestVehicles(value: unknown): { fewestVehicles?: boolean } {
+  if (value === undefined) return {};
+  if (typeof value !== 'boolean') throw new InvalidProblemError('lifeline.fewest_vehicles', 'must be true or false');
+  return { fewestVehicles: value };
 }
 
 function object(value: unknown, field: string): Record<string, unknown> {

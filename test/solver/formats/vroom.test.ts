@@ -274,6 +274,29 @@ describe("Lifeline's additions to VROOM's format", () => {
     });
   }
 
+  it('uses the fewest vehicles first when asked (lifeline.fewest_vehicles), one van where distance alone sends two', async () => {
+    // Jobs 1 and 2 sit on either side of a river (100 apart), each 10 from the depot; job 3 is beside job 1.
+    const durations = [
+      [0, 10, 10, 12],
+      [10, 0, 100, 5],
+      [10, 100, 0, 100],
+      [12, 5, 100, 0],
+    ];
+    const input: VroomInput = {
+      jobs: [1, 2, 3].map((at) => ({ id: at, location_index: at, service: 5, delivery: [1], time_windows: [[0, 300]] })),
+      vehicles: [1, 2, 3].map((id) => ({ id, start_index: 0, end_index: 0, capacity: [10], time_window: [0, 1000] })),
+      matrices: { car: { durations } },
+    };
+    const byDistance = await solveVroom(input, { seed: 1, maxIterations: 200 });
+    expect(byDistance.routes).toHaveLength(2);
+    const fewest = { ...input, lifeline: { fewest_vehicles: true } };
+    const out = await solveVroom(fewest, { seed: 1, maxIterations: 200 });
+    expect(checkVroomSolution(fewest, out).violations).toEqual([]);
+    expect(out.unassigned).toEqual([]);
+    expect(out.routes).toHaveLength(1);
+    expect(() => fromVroom({ ...input, lifeline: { fewest_vehicles: 'yes' } })).toThrow(/lifeline.fewest_vehicles/);
+  });
+
   it('the checker finds a split shipment, a delivery before its pickup and too many trips', async () => {
     const input = withFleetAdditions(3);
     const out = await solveVroom(input, { seed: 3, maxIterations: 40 });
