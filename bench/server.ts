@@ -27,7 +27,7 @@ if (process.env.BENCH_PROF) process.on('SIGTERM', () => process.exit(0));
 async function lifeline() {
   const db = await openDatabase({ dataDir: option('data-dir') ?? '', databaseUrl: option('database-url') });
   // As `npm start` (server/main.ts): a burst grows tables from nothing, and the planner must follow.
-  if (!process.env.ZZ_NOKEEP) keepStatistics(db);
+  keepStatistics(db);
   // Clients arrive through a local proxy that names them in X-Forwarded-For (as behind a load balancer).
   return createApp({ db, ...createLive(db), roads: new RoadMap(db), trustProxy: 'loopback', sessions });
 }
