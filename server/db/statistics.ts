@@ -58,9 +58,12 @@ export async function analyseGrown(db: Db): Promise<string[]> {
  * The timer does not keep the process alive; `stop` waits for a check under way.
  */
 export function keepStatistics(db: Db, everyMs = 2000): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | undefined;
+  // A tick that finds a check still under way (a large table's ANALYZE) is skipped, not queued behind it.
   const timer = setInterval(() => {
-    running = running.then(() => analyseGrown(db)).catch((error: Error) => console.error('refreshing planner statistics failed:', error.message));
+    running ??= analyseGrown(db)
+      .catch((error: Error) => console.error('refreshing planner statistics failed:', error.message))
+      .finally(() => (running = undefined));
   }, everyMs).unref();
   return {
     stop: async () => {
