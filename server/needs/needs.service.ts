@@ -5,7 +5,7 @@ import { requestContextOf } from '../audit/audit.service.ts';
 import { audience } from '../auth/audience.ts';
 import type { Notify, Outbox } from '../live/outbox.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
-import { checkCommodityExists, getCommodity } from '../commodities/commodities.service.ts';
+import { checkCommodityExists } from '../commodities/commodities.service.ts';
 import { checkZoneExists, zoneOfPoint, zonesNow } from '../zones/zones.service.ts';
 import { checkCommunity, checkRecordInScope, inScope, type CommunityScope } from '../auth/communities.ts';
 import { createHousehold, createWithNeeds, findReported, getHousehold, householdFor, mergeReport, type MergeResult } from './households.service.ts';
@@ -146,7 +146,7 @@ export const announceRecorded = (tx: Queryable, notify: Notify, recorded: Record
  */
 async function recordNeedLongWay(tx: Queryable, input: NewNeed, reporter: Reporter): Promise<ReportOutcome> {
   const { fieldPrefix, scope, source, actorId } = reporter;
-  await getCommodity(tx, input.commodityId, `${fieldPrefix}commodityId`);
+  await checkCommodityExists(tx, input.commodityId, `${fieldPrefix}commodityId`);
   if (!input.household) {
     const household = await householdFor(tx, input.householdId!, scope, `${fieldPrefix}householdId`);
     return needOn(tx, { household, created: false, keptManual: [] }, input, source);
