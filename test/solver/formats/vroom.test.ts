@@ -4,6 +4,7 @@ import { fromVroom, solveVroom, type VroomInput } from '../../../solver/formats/
 import { checkVroomSolution } from '../../../solver/formats/vroom-check.ts';
 import { Random } from '../../../solver/random.ts';
 import { compileProblem } from '../../../solver/routing/problem.ts';
+import { riverDistances } from '../routing/fixtures.ts';
 
 /** VROOM's own example with custom matrices (docs/example_2.json; VROOM is © Julien Coupey, BSD 2-clause). */
 const VROOM_EXAMPLE: VroomInput = {
@@ -276,16 +277,10 @@ describe("Lifeline's additions to VROOM's format", () => {
 
   it('uses the fewest vehicles first when asked (lifeline.fewest_vehicles), one van where distance alone sends two', async () => {
     // Jobs 1 and 2 sit on either side of a river (100 apart), each 10 from the depot; job 3 is beside job 1.
-    const durations = [
-      [0, 10, 10, 12],
-      [10, 0, 100, 5],
-      [10, 100, 0, 100],
-      [12, 5, 100, 0],
-    ];
     const input: VroomInput = {
       jobs: [1, 2, 3].map((at) => ({ id: at, location_index: at, service: 5, delivery: [1], time_windows: [[0, 300]] })),
       vehicles: [1, 2, 3].map((id) => ({ id, start_index: 0, end_index: 0, capacity: [10], time_window: [0, 1000] })),
-      matrices: { car: { durations } },
+      matrices: { car: { durations: riverDistances } },
     };
     const byDistance = await solveVroom(input, { seed: 1, maxIterations: 200 });
     expect(byDistance.routes).toHaveLength(2);

@@ -1,5 +1,5 @@
 // Small random routing problems for the tests: customers on a 100×100 square, optional time windows,
-// a fleet that is large enough, Euclidean distances (time = distance).
+// a fleet that is large enough, Euclidean distances (time = distance); and the river, where fewer vans cost more.
 import { Random } from '../../../solver/random.ts';
 import type { RoutingProblem } from '../../../solver/routing/problem.ts';
 
@@ -24,3 +24,14 @@ export function randomProblem(seed: number, customers: number, options: { timeWi
     distances,
   };
 }
+
+/**
+ * Depot 0; stops 1, 2, 3. The road between 1 and 2 crosses a river (100); 3 is beside 1. Two vans (1 with 3, then 2
+ * alone) drive 47 where one van serving all three drives 125: distance alone sends two, fewest vehicles first one.
+ */
+export const riverDistances = [
+  [0, 10, 10, 12],
+  [10, 0, 100, 5],
+  [10, 100, 0, 100],
+  [12, 5, 100, 0],
+];

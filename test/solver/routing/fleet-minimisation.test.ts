@@ -4,19 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../../solver/routing/check.ts';
 import type { RoutingProblem } from '../../../solver/routing/problem.ts';
 import { solveRouting } from '../../../solver/routing/solve.ts';
-import { randomProblem } from './fixtures.ts';
+import { randomProblem, riverDistances } from './fixtures.ts';
 
-/**
- * Depot 0; customers a, b, c at 1, 2, 3. The road between a and b is long (a river between them), so two
- * vans (a, then b, each alone) drive 40 where one van serving both drives 120, and both windows allow it.
- */
+/** Customers a, b, c at stops 1, 2, 3 of the river (fixtures.ts): one van can serve all three within their windows. */
 function riverProblem(): RoutingProblem {
-  const distances = [
-    [0, 10, 10, 12],
-    [10, 0, 100, 5],
-    [10, 100, 0, 100],
-    [12, 5, 100, 0],
-  ];
   return {
     depots: [{ id: 'depot', location: 0, timeWindow: [0, 1000] }],
     customers: [
@@ -25,7 +16,7 @@ function riverProblem(): RoutingProblem {
       { id: 'c', location: 3, demand: [1], timeWindow: [0, 300], serviceTime: 5 },
     ],
     vehicles: [{ id: 'van', count: 3, startDepot: 'depot', capacity: [10] }],
-    distances,
+    distances: riverDistances,
   };
 }
 
