@@ -7,18 +7,11 @@ import type { Random } from '../random.ts';
 import type { RuinRecreate } from './ruin-recreate.ts';
 import type { SearchState } from './search-state.ts';
 
-export interface FleetMinimisation {
-  /** Fewest routes reached with everyone served (the routes, one list per slot). */
-  routes: number[][];
-  used: number;
-  iterations: number;
-}
-
 /**
  * Fewest routes the capacities allow: the total demand over the largest vehicle, per dimension. Where
  * customers hand goods in as well, a route may carry more than its capacity in all, so there is no bound.
  */
-export function routesLowerBound(s: SearchState, customers: number[]): number {
+function routesLowerBound(s: SearchState, customers: number[]): number {
   const { inst } = s;
   if (inst.pickup !== null) return 1;
   let bound = 1;
@@ -43,7 +36,8 @@ export interface FleetBudget {
 
 /**
  * Cuts routes from the solution in `s` (everyone served) within the budget or until the capacity bound is
- * met. Leaves `s` holding the fewest-route solution found, and `rr` with new routes closed.
+ * met. Leaves `s` holding the fewest-route solution found, and `rr` with new routes closed; returns the
+ * iterations it took.
  */
 export function minimiseFleet(
   s: SearchState,
@@ -52,7 +46,7 @@ export function minimiseFleet(
   neighbours: Int32Array[],
   customers: number[],
   budget: FleetBudget,
-): FleetMinimisation {
+): number {
   const bound = routesLowerBound(s, customers);
   const absences = new Float64Array(s.inst.customerCount);
   const missing = (bank: number[]) => bank.reduce((sum, c) => sum + absences[c]!, 0);
@@ -91,7 +85,7 @@ export function minimiseFleet(
   }
   rr.routeLimit = 0;
   s.restore(best);
-  return { routes: best, used, iterations: iteration };
+  return iteration;
 }
 
 /**

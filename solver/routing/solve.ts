@@ -152,8 +152,7 @@ export async function solveRouting(problem: RoutingProblem, options: SolveOption
   let iteration = 0;
   // Vehicles first: cut routes while everyone is served, then search distance with no route opened again.
   if (fewest && waiting.length === 0 && servable.length > 0) {
-    const fleet = minimiseFleet(s, rr, random, neighbours, servable, { progress: (i) => progress(iteration + i), until: FLEET_SHARE, stall: FLEET_STALL });
-    iteration += fleet.iterations;
+    iteration += minimiseFleet(s, rr, random, neighbours, servable, { progress: (i) => progress(iteration + i), until: FLEET_SHARE, stall: FLEET_STALL });
     ls.run();
   }
   let current = s.totalCost();
